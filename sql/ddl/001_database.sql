@@ -1,0 +1,2 @@
+-- The pipeline's database. Every other DDL file runs inside it.
+CREATE DATABASE IF NOT EXISTS engagement

@@ -1,0 +1,76 @@
+package io.engagement.pipeline;
+
+import io.engagement.pipeline.config.ConfigException;
+import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.event.RawEvent;
+import io.engagement.pipeline.sink.ProductionSinks;
+import io.engagement.pipeline.source.KafkaInput;
+import io.engagement.pipeline.topology.EngagementPipeline;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.CheckpointConfig;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.util.Arrays;
+
+/**
+ * Entry point submitted to the Flink cluster: reads the job configuration, wires the Kafka source and
+ * the production sinks into {@link EngagementPipeline}, and runs it. Runtime settings (state backend,
+ * checkpointing, restart strategy) come from the cluster's config.yaml (flink-conf/config.yaml).
+ */
+public final class EngagementJob {
+
+    private EngagementJob() {}
+
+    public static void main(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--help")) {
+            System.out.println(JobConfig.usage());
+            return;
+        }
+        JobConfig config;
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        try {
+            config = JobConfig.fromSources(args, System.getenv());
+            checkRuntimeSettings(env.getCheckpointConfig(), config);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        build(env, config);
+        env.execute(config.jobName);
+    }
+
+    /** Adds the production topology to {@code env}; also used by the integration tests. */
+    public static void build(StreamExecutionEnvironment env, JobConfig config) {
+        EngagementPipeline.configure(env);
+        DataStream<RawEvent> raw = env
+                .fromSource(KafkaInput.source(config), WatermarkStrategy.noWatermarks(), "Kafka: " + config.inputTopic)
+                .uid("kafka-source");
+        new EngagementPipeline(config, ProductionSinks.create(config)).build(raw);
+    }
+
+    /**
+     * Exactly-once output needs checkpoints: Kafka transactions commit on checkpoint, and without them
+     * the feedback topic would never become visible to read_committed consumers.
+     */
+    static void checkRuntimeSettings(CheckpointConfig checkpoints, JobConfig config) {
+        if (config.deliveryGuarantee != DeliveryGuarantee.EXACTLY_ONCE) {
+            return;
+        }
+        if (!checkpoints.isCheckpointingEnabled()) {
+            throw new ConfigException("execution.checkpointing.interval is not set: exactly-once delivery "
+                    + "(kafka.delivery-guarantee) needs checkpointing; set it in flink-conf/config.yaml");
+        }
+        if (checkpoints.getCheckpointingConsistencyMode() != CheckpointingMode.EXACTLY_ONCE) {
+            throw new ConfigException("execution.checkpointing.mode must be EXACTLY_ONCE for exactly-once delivery");
+        }
+        if (config.transactionTimeout.toMillis() <= checkpoints.getCheckpointInterval()) {
+            throw new ConfigException("kafka.transaction-timeout (" + config.transactionTimeout
+                    + ") must exceed execution.checkpointing.interval (" + checkpoints.getCheckpointInterval() + " ms)");
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.engagement.pipeline.aggregate;
+
+/**
+ * Running counters of one content in one window. A Flink POJO so RocksDB state is serialized by the
+ * PojoSerializer. Counters are plain event counts; every derived metric is computed from them by
+ * {@link io.engagement.pipeline.metrics.EngagementFormulas} when the window fires.
+ */
+public class ContentWindowAccumulator {
+    /** First creator id seen for the content (creators do not change for a content). */
+    public String creatorId;
+
+    public long impressions;
+    public long views;
+    public long rewatches;
+    public long watchTimeMs;
+    public long completions;
+    /** Plays that ended with a swipe-away, by how far they got (full plays are {@link #completions}). */
+    public long endedOver75;
+    public long endedOver50;
+    public long endedOver25;
+    public long endedUnder25;
+    public long skips;
+
+    public long likes;
+    public long unlikes;
+    public long comments;
+    public long shares;
+    public long saves;
+    public long unsaves;
+    public long clicks;
+    public long follows;
+    public long unfollows;
+
+    public long notInterested;
+    public long reports;
+    public long hides;
+
+    public UniqueViewerSketch viewers = new UniqueViewerSketch();
+
+    public ContentWindowAccumulator() {}
+}

@@ -1,0 +1,76 @@
+package io.engagement.pipeline.clickhouse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Applies sql/ddl/*.sql in file-name order, one statement per HTTP request (18.16's client silently
+ * drops statements in multi-statement input). Every statement is {@code IF NOT EXISTS}, so applying
+ * twice is harmless.
+ *
+ * <p>Usage: {@code java -cp job.jar io.engagement.pipeline.clickhouse.ApplySchema [http://127.0.0.1:8123] [sql/ddl]}
+ */
+public final class ApplySchema {
+
+    private ApplySchema() {}
+
+    public static void main(String[] args) throws IOException {
+        String url = args.length > 0 ? args[0] : "http://127.0.0.1:8123";
+        Path dir = Path.of(args.length > 1 ? args[1] : "sql/ddl");
+        int applied = apply(new ClickHouseHttp(url, System.getenv().getOrDefault("CLICKHOUSE_USER", "default"),
+                System.getenv().getOrDefault("CLICKHOUSE_PASSWORD", "")), dir);
+        System.out.println("Applied " + applied + " DDL statements from " + dir + " to " + url);
+    }
+
+    public static int apply(ClickHouseHttp clickhouse, Path ddlDirectory) throws IOException {
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(ddlDirectory)) {
+            files = listing.filter(p -> p.toString().endsWith(".sql")).sorted().toList();
+        }
+        if (files.isEmpty()) {
+            throw new IOException("no .sql files in " + ddlDirectory.toAbsolutePath());
+        }
+        int count = 0;
+        for (Path file : files) {
+            for (String statement : statements(Files.readString(file, StandardCharsets.UTF_8))) {
+                clickhouse.execute(statement);
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Splits a file into statements on ';' at line ends, dropping '--' comment lines. */
+    static List<String> statements(String sql) {
+        List<String> statements = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : sql.split("\n")) {
+            String trimmed = line.trim();
+            if (trimmed.startsWith("--") || trimmed.isEmpty()) {
+                continue;
+            }
+            current.append(line).append('\n');
+            if (trimmed.endsWith(";")) {
+                add(statements, current);
+            }
+        }
+        add(statements, current);
+        return statements;
+    }
+
+    private static void add(List<String> statements, StringBuilder current) {
+        String s = current.toString().trim();
+        if (s.endsWith(";")) {
+            s = s.substring(0, s.length() - 1).trim();
+        }
+        if (!s.isEmpty()) {
+            statements.add(s);
+        }
+        current.setLength(0);
+    }
+}

@@ -1,0 +1,79 @@
+package io.engagement.pipeline.clickhouse;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Minimal ClickHouse client over the HTTP interface, for schema changes, the demo report, analyst
+ * queries and test assertions. HTTP reads work on every ClickHouse version (the JDBC driver cannot
+ * read from 18.16); no compression is requested (18.16's Debian build answers compressed requests
+ * with an empty body).
+ */
+public final class ClickHouseHttp {
+
+    private final String baseUrl;
+    private final String user;
+    private final String password;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public ClickHouseHttp(String baseUrl, String user, String password) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.user = user;
+        this.password = password;
+    }
+
+    /** Derives the HTTP base URL from a {@code jdbc:clickhouse://host:port/db?...} URL. */
+    public static String httpUrlFromJdbc(String jdbcUrl) {
+        String rest = jdbcUrl.substring("jdbc:clickhouse://".length());
+        int slash = rest.indexOf('/');
+        return "http://" + (slash >= 0 ? rest.substring(0, slash) : rest);
+    }
+
+    /** Runs one statement and returns the response body; throws with ClickHouse's message on error. */
+    public String execute(String sql) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/?user=" + enc(user) + "&password=" + enc(password)))
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while querying ClickHouse", e);
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException("ClickHouse answered " + response.statusCode() + " to [" + abbreviate(sql) + "]: "
+                    + response.body().trim());
+        }
+        return response.body();
+    }
+
+    public boolean ping() {
+        try {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(baseUrl + "/ping"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s == null ? "" : s, StandardCharsets.UTF_8);
+    }
+
+    private static String abbreviate(String sql) {
+        String oneLine = sql.replaceAll("\\s+", " ").trim();
+        return oneLine.length() <= 120 ? oneLine : oneLine.substring(0, 117) + "...";
+    }
+}

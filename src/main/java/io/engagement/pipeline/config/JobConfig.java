@@ -1,0 +1,335 @@
+package io.engagement.pipeline.config;
+
+import io.engagement.pipeline.aggregate.Grain;
+import io.engagement.pipeline.event.ValidationRules;
+
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.util.TimeUtils;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The job's one typed configuration. Built from, in increasing precedence: built-in defaults (which
+ * run against the local stack), a properties file ({@code --config-file}), environment variables
+ * ({@code ENGAGEMENT_} + the key upper-cased with dots and dashes as underscores, e.g.
+ * {@code ENGAGEMENT_KAFKA_BOOTSTRAP_SERVERS}) and CLI arguments ({@code --kafka.bootstrap-servers host:port}).
+ * Validated once; every problem is reported together, each naming its setting. Flink runtime settings
+ * (checkpointing, state backend) are not here: they live in flink-conf/config.yaml.
+ */
+public final class JobConfig implements Serializable {
+
+    /** Every setting with its default and meaning; also printed by {@code --help} and listed in docs/configuration.md. */
+    public static final Map<String, String[]> SETTINGS = new LinkedHashMap<>();
+
+    static {
+        define("job.name", "engagement-analytics", "Flink job name");
+        define("kafka.bootstrap-servers", "127.0.0.1:9092", "Kafka brokers, host:port[,host:port]");
+        define("kafka.input-topic", "engagement-events", "topic the client events are read from");
+        define("kafka.dlq-topic", "engagement-dlq", "dead-letter topic for rejected messages");
+        define("kafka.feedback-topic", "engagement-feedback", "topic the recommender reads score updates from");
+        define("kafka.group-id", "engagement-pipeline", "consumer group of the Kafka source");
+        define("kafka.starting-offsets", "committed", "committed (falls back to earliest), earliest or latest");
+        define("kafka.delivery-guarantee", "exactly-once", "exactly-once (Kafka transactions) or at-least-once for the DLQ and feedback topics");
+        define("kafka.transactional-id-prefix", "engagement-pipeline", "prefix of the Kafka transactional ids; unique per job");
+        define("kafka.transaction-timeout", "10 min", "Kafka producer transaction timeout; must exceed the checkpoint interval and not the broker's transaction.max.timeout.ms");
+        define("clickhouse.url", "jdbc:clickhouse://127.0.0.1:8123/engagement?compress=false", "ClickHouse JDBC URL (HTTP port) with the database; compress=false is required for ClickHouse 18.16 (docs/clickhouse.md)");
+        define("clickhouse.user", "default", "ClickHouse user");
+        define("clickhouse.password", "", "ClickHouse password");
+        define("clickhouse.batch-size", "5000", "rows per ClickHouse insert");
+        define("clickhouse.flush-interval", "1 s", "longest time a row waits in the batch");
+        define("clickhouse.max-retries", "5", "retries of a failed batch before the job fails and restarts from its checkpoint");
+        define("watermark.out-of-orderness", "30 s", "how far event times may go backwards before events count as late");
+        define("watermark.idleness", "1 min", "a source split without events for this long stops holding back the watermark");
+        define("window.allowed-lateness", "5 min", "late events within this bound update their windows; later ones go to late_events");
+        define("window.grains", "minute,hour,day,week", "tumbling window sizes to compute");
+        define("dedup.horizon", "6 h", "an event id seen again within this time is a duplicate");
+        define("validation.max-future-skew", "5 min", "events further than this in the future are rejected");
+        define("validation.max-event-age", "7 d", "events older than this are rejected");
+        define("validation.max-watch-time", "12 h", "largest accepted watch_time_ms of one event");
+    }
+
+    private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final Pattern HOST_PORT = Pattern.compile("[^,:\\s]+:\\d{1,5}(,[^,:\\s]+:\\d{1,5})*");
+
+    public final String jobName;
+    public final String bootstrapServers;
+    public final String inputTopic;
+    public final String dlqTopic;
+    public final String feedbackTopic;
+    public final String groupId;
+    public final String startingOffsets;
+    public final DeliveryGuarantee deliveryGuarantee;
+    public final String transactionalIdPrefix;
+    public final Duration transactionTimeout;
+    public final String clickhouseUrl;
+    public final String clickhouseUser;
+    public final String clickhousePassword;
+    public final int clickhouseBatchSize;
+    public final Duration clickhouseFlushInterval;
+    public final int clickhouseMaxRetries;
+    public final Duration outOfOrderness;
+    public final Duration idleness;
+    public final Duration allowedLateness;
+    public final Set<Grain> grains;
+    public final Duration dedupHorizon;
+    public final ValidationRules validationRules;
+
+    private JobConfig(Map<String, String> values) {
+        Parser p = new Parser(values);
+        jobName = p.nonEmpty("job.name");
+        bootstrapServers = p.matching("kafka.bootstrap-servers", HOST_PORT, "host:port[,host:port]");
+        inputTopic = p.matching("kafka.input-topic", TOPIC, "a Kafka topic name");
+        dlqTopic = p.matching("kafka.dlq-topic", TOPIC, "a Kafka topic name");
+        feedbackTopic = p.matching("kafka.feedback-topic", TOPIC, "a Kafka topic name");
+        groupId = p.nonEmpty("kafka.group-id");
+        startingOffsets = p.oneOf("kafka.starting-offsets", "committed", "earliest", "latest");
+        deliveryGuarantee = "exactly-once".equals(p.oneOf("kafka.delivery-guarantee", "exactly-once", "at-least-once"))
+                ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
+        transactionalIdPrefix = p.nonEmpty("kafka.transactional-id-prefix");
+        transactionTimeout = p.positiveDuration("kafka.transaction-timeout");
+        clickhouseUrl = p.prefixed("clickhouse.url", "jdbc:clickhouse://");
+        clickhouseUser = p.nonEmpty("clickhouse.user");
+        clickhousePassword = values.get("clickhouse.password");
+        clickhouseBatchSize = p.positiveInt("clickhouse.batch-size");
+        clickhouseFlushInterval = p.positiveDuration("clickhouse.flush-interval");
+        clickhouseMaxRetries = p.nonNegativeInt("clickhouse.max-retries");
+        outOfOrderness = p.nonNegativeDuration("watermark.out-of-orderness");
+        idleness = p.positiveDuration("watermark.idleness");
+        allowedLateness = p.nonNegativeDuration("window.allowed-lateness");
+        grains = p.grains("window.grains");
+        dedupHorizon = p.positiveDuration("dedup.horizon");
+        validationRules = new ValidationRules(
+                p.nonNegativeDuration("validation.max-future-skew"),
+                p.positiveDuration("validation.max-event-age"),
+                p.positiveDuration("validation.max-watch-time"),
+                128);
+        p.throwIfInvalid();
+    }
+
+    /** Defaults only: the local stack. */
+    public static JobConfig defaults() {
+        return fromSources(new String[0], Map.of());
+    }
+
+    /** Builds and validates the configuration; throws {@link ConfigException} naming every bad setting. */
+    public static JobConfig fromSources(String[] args, Map<String, String> env) {
+        Map<String, String> values = new LinkedHashMap<>();
+        SETTINGS.forEach((key, meta) -> values.put(key, meta[0]));
+        Map<String, String> cli = parseArgs(args);
+        String file = cli.getOrDefault("config-file", env.get("ENGAGEMENT_CONFIG_FILE"));
+        if (file != null) {
+            values.putAll(readFile(Path.of(file)));
+        }
+        for (String key : SETTINGS.keySet()) {
+            String fromEnv = env.get(envName(key));
+            if (fromEnv != null) {
+                values.put(key, fromEnv);
+            }
+        }
+        cli.remove("config-file");
+        values.putAll(cli);
+        return new JobConfig(values);
+    }
+
+    public static String envName(String key) {
+        return "ENGAGEMENT_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public static String usage() {
+        StringBuilder sb = new StringBuilder("Settings (--key value, env ENGAGEMENT_KEY, or --config-file file.properties):\n");
+        SETTINGS.forEach((key, meta) -> sb.append(String.format("  --%-32s %s (default: %s)%n", key, meta[1], meta[0])));
+        return sb.toString();
+    }
+
+    private static Map<String, String> parseArgs(String[] args) {
+        Map<String, String> cli = new LinkedHashMap<>();
+        List<String> errors = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                errors.add("unexpected argument '" + arg + "' (settings are given as --key value)");
+                continue;
+            }
+            String key = arg.substring(2);
+            String value;
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                errors.add("setting --" + key + " has no value");
+                continue;
+            }
+            if (!SETTINGS.containsKey(key) && !key.equals("config-file")) {
+                errors.add("unknown setting --" + key);
+                continue;
+            }
+            cli.put(key, value);
+        }
+        if (!errors.isEmpty()) {
+            throw new ConfigException("Invalid job arguments:\n  " + String.join("\n  ", errors) + "\n" + usage());
+        }
+        return cli;
+    }
+
+    private static Map<String, String> readFile(Path path) {
+        Properties props = new Properties();
+        try (Reader reader = Files.newBufferedReader(path)) {
+            props.load(reader);
+        } catch (IOException e) {
+            throw new ConfigException("config-file: cannot read " + path + ": " + e.getMessage());
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String key : props.stringPropertyNames()) {
+            if (!SETTINGS.containsKey(key)) {
+                throw new ConfigException("config-file " + path + ": unknown setting '" + key + "'");
+            }
+            values.put(key, props.getProperty(key));
+        }
+        return values;
+    }
+
+    private static void define(String key, String defaultValue, String description) {
+        SETTINGS.put(key, new String[] {defaultValue, description});
+    }
+
+    /** Typed reads that collect errors instead of stopping at the first. */
+    private static final class Parser {
+        private final Map<String, String> values;
+        private final List<String> errors = new ArrayList<>();
+
+        Parser(Map<String, String> values) {
+            this.values = values;
+        }
+
+        String nonEmpty(String key) {
+            String v = values.get(key);
+            if (v == null || v.isBlank()) {
+                errors.add(key + " must not be empty");
+                return null;
+            }
+            return v.trim();
+        }
+
+        String matching(String key, Pattern pattern, String expected) {
+            String v = nonEmpty(key);
+            if (v != null && !pattern.matcher(v).matches()) {
+                errors.add(key + " must be " + expected + " (was '" + v + "')");
+            }
+            return v;
+        }
+
+        String prefixed(String key, String prefix) {
+            String v = nonEmpty(key);
+            if (v != null && !v.startsWith(prefix)) {
+                errors.add(key + " must start with " + prefix + " (was '" + v + "')");
+            }
+            return v;
+        }
+
+        String oneOf(String key, String... allowed) {
+            String v = nonEmpty(key);
+            if (v != null && !List.of(allowed).contains(v)) {
+                errors.add(key + " must be one of " + String.join(", ", allowed) + " (was '" + v + "')");
+            }
+            return v;
+        }
+
+        int positiveInt(String key) {
+            int v = integer(key);
+            if (v <= 0 && errorsFor(key)) {
+                errors.add(key + " must be > 0 (was " + v + ")");
+            }
+            return v;
+        }
+
+        int nonNegativeInt(String key) {
+            int v = integer(key);
+            if (v < 0 && errorsFor(key)) {
+                errors.add(key + " must be >= 0 (was " + v + ")");
+            }
+            return v;
+        }
+
+        private int integer(String key) {
+            String v = nonEmpty(key);
+            if (v == null) {
+                return 0;
+            }
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                errors.add(key + " must be a whole number (was '" + v + "')");
+                return 0;
+            }
+        }
+
+        Duration positiveDuration(String key) {
+            Duration d = duration(key);
+            if (d != null && (d.isZero() || d.isNegative())) {
+                errors.add(key + " must be a positive duration (was '" + values.get(key) + "')");
+            }
+            return d;
+        }
+
+        Duration nonNegativeDuration(String key) {
+            return duration(key);
+        }
+
+        private Duration duration(String key) {
+            String v = nonEmpty(key);
+            if (v == null) {
+                return null;
+            }
+            try {
+                return TimeUtils.parseDuration(v);
+            } catch (IllegalArgumentException e) {
+                errors.add(key + " must be a duration such as '30 s', '5 min', '6 h' or '7 d' (was '" + v + "')");
+                return null;
+            }
+        }
+
+        Set<Grain> grains(String key) {
+            String v = nonEmpty(key);
+            Set<Grain> grains = EnumSet.noneOf(Grain.class);
+            if (v == null) {
+                return grains;
+            }
+            for (String part : v.split(",")) {
+                try {
+                    grains.add(Grain.valueOf(part.trim().toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    errors.add(key + " has unknown grain '" + part.trim() + "' (minute, hour, day, week)");
+                }
+            }
+            return grains;
+        }
+
+        /** True when the key has no parse error yet, so a range error is not reported twice. */
+        private boolean errorsFor(String key) {
+            return errors.stream().noneMatch(e -> e.startsWith(key + " "));
+        }
+
+        void throwIfInvalid() {
+            if (!errors.isEmpty()) {
+                throw new ConfigException("Invalid configuration:\n  " + String.join("\n  ", errors));
+            }
+        }
+    }
+}

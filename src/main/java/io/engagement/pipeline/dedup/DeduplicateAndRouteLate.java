@@ -1,0 +1,75 @@
+package io.engagement.pipeline.dedup;
+
+import io.engagement.pipeline.event.EngagementEvent;
+import io.engagement.pipeline.event.LateEvent;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.time.Duration;
+
+/**
+ * Keyed by event id. Drops client retries (an event id seen within the dedup horizon) and routes
+ * events that are too late for any window to a side output, so that every accepted event is counted
+ * exactly once downstream. Deciding lateness here, once, keeps the accounting simple: an event is
+ * either a duplicate, too late, or accepted into every grain.
+ *
+ * <p>The seen-marker expires by state TTL after the horizon (processing time; Flink's TTL has no event
+ * time), which keeps state bounded: about one small RocksDB entry per event id in the horizon.
+ */
+public class DeduplicateAndRouteLate extends KeyedProcessFunction<String, EngagementEvent, EngagementEvent> {
+
+    public static final OutputTag<LateEvent> TOO_LATE = new OutputTag<>("too-late") {};
+    public static final String TOO_LATE_REASON = "older than watermark minus allowed lateness";
+
+    private final Duration dedupHorizon;
+    private final long allowedLatenessMs;
+
+    private transient ValueState<Boolean> seen;
+    private transient Counter duplicates;
+    private transient Counter tooLate;
+    private transient Counter accepted;
+
+    public DeduplicateAndRouteLate(Duration dedupHorizon, Duration allowedLateness) {
+        this.dedupHorizon = dedupHorizon;
+        this.allowedLatenessMs = allowedLateness.toMillis();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<Boolean> descriptor = new ValueStateDescriptor<>("seen", Boolean.class);
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(dedupHorizon)
+                .updateTtlOnCreateAndWrite()
+                .neverReturnExpired()
+                .cleanupInRocksdbCompactFilter(1000)
+                .build());
+        seen = getRuntimeContext().getState(descriptor);
+        var group = getRuntimeContext().getMetricGroup().addGroup("engagement");
+        duplicates = group.counter("events_duplicate");
+        tooLate = group.counter("events_too_late");
+        accepted = group.counter("events_accepted");
+    }
+
+    @Override
+    public void processElement(EngagementEvent event, Context ctx, Collector<EngagementEvent> out) throws Exception {
+        if (seen.value() != null) {
+            duplicates.inc();
+            return;
+        }
+        seen.update(Boolean.TRUE);
+        long watermark = ctx.timerService().currentWatermark();
+        if (watermark != Long.MIN_VALUE && event.eventTimeMs + allowedLatenessMs <= watermark) {
+            tooLate.inc();
+            ctx.output(TOO_LATE, new LateEvent(event, watermark, TOO_LATE_REASON));
+            return;
+        }
+        accepted.inc();
+        out.collect(event);
+    }
+}

@@ -1,0 +1,215 @@
+package io.engagement.pipeline.event;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+
+/**
+ * Parses and validates one raw message against the event contract (docs/events.md). Pure: the only
+ * input besides the message is the current time, so every rule is unit-testable. Never throws on bad
+ * input; every rejection carries a {@link RejectReason} and a detail naming the offending field.
+ */
+public final class EventValidator implements Serializable {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final ValidationRules rules;
+
+    public EventValidator(ValidationRules rules) {
+        this.rules = rules;
+    }
+
+    public ValidationResult validate(RawEvent raw, long nowMs) {
+        if (raw.payload == null || raw.payload.length == 0) {
+            return reject(raw, RejectReason.MALFORMED_JSON, "empty message", null, "none");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw.payload)).toString();
+        } catch (CharacterCodingException e) {
+            return reject(raw, RejectReason.MALFORMED_JSON, "message is not valid UTF-8",
+                    Base64.getEncoder().encodeToString(raw.payload), "base64");
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            return reject(raw, text, RejectReason.MALFORMED_JSON, "not parseable as JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            return reject(raw, text, RejectReason.MALFORMED_JSON, "message is not a JSON object");
+        }
+        try {
+            return ValidationResult.accepted(toEvent(root, nowMs));
+        } catch (Rejection r) {
+            return reject(raw, text, r.reason, r.getMessage());
+        }
+    }
+
+    private EngagementEvent toEvent(JsonNode root, long nowMs) throws Rejection {
+        EngagementEvent e = new EngagementEvent();
+        e.eventId = required(root, "event_id");
+        String typeName = required(root, "event_type");
+        e.eventType = EventType.fromWireName(typeName);
+        if (e.eventType == null) {
+            throw new Rejection(RejectReason.UNKNOWN_EVENT_TYPE, "unknown event_type '" + typeName + "'");
+        }
+        e.contentId = required(root, "content_id");
+        e.creatorId = required(root, "creator_id");
+        e.sessionId = required(root, "session_id");
+        e.userId = optionalId(root, "user_id");
+        e.eventTimeMs = eventTime(root, nowMs);
+
+        e.watchTimeMs = optionalNonNegativeLong(root, "watch_time_ms");
+        if (e.watchTimeMs != null && e.watchTimeMs > rules.maxWatchTime().toMillis()) {
+            throw new Rejection(RejectReason.INVALID_WATCH_TIME,
+                    "watch_time_ms " + e.watchTimeMs + " exceeds the maximum of " + rules.maxWatchTime().toMillis());
+        }
+        e.contentDurationMs = optionalNonNegativeLong(root, "content_duration_ms");
+        e.progress = optionalProgress(root);
+        e.isRewatch = optionalBoolean(root, "is_rewatch");
+        e.source = optionalId(root, "source");
+        e.device = optionalId(root, "device");
+        e.platform = optionalId(root, "platform");
+        e.country = optionalId(root, "country");
+        return e;
+    }
+
+    private long eventTime(JsonNode root, long nowMs) throws Rejection {
+        JsonNode node = root.get("event_time");
+        if (node == null || node.isNull()) {
+            throw new Rejection(RejectReason.MISSING_FIELD, "missing required field 'event_time'");
+        }
+        long ms;
+        if (node.isIntegralNumber()) {
+            ms = node.asLong();
+        } else if (node.isTextual()) {
+            ms = parseIsoTime(node.asText());
+        } else {
+            throw new Rejection(RejectReason.INVALID_FIELD, "event_time must be epoch ms or an ISO-8601 string");
+        }
+        if (ms > nowMs + rules.maxFutureSkew().toMillis()) {
+            throw new Rejection(RejectReason.FUTURE_EVENT_TIME, "event_time " + Instant.ofEpochMilli(ms)
+                    + " is more than " + rules.maxFutureSkew() + " ahead of processing time");
+        }
+        if (ms < nowMs - rules.maxEventAge().toMillis()) {
+            throw new Rejection(RejectReason.STALE_EVENT_TIME, "event_time " + Instant.ofEpochMilli(ms)
+                    + " is older than the maximum event age " + rules.maxEventAge());
+        }
+        return ms;
+    }
+
+    private static long parseIsoTime(String text) throws Rejection {
+        try {
+            return Instant.parse(text).toEpochMilli();
+        } catch (DateTimeParseException notInstant) {
+            try {
+                return OffsetDateTime.parse(text).toInstant().toEpochMilli();
+            } catch (DateTimeParseException e) {
+                throw new Rejection(RejectReason.INVALID_FIELD, "event_time '" + text + "' is not ISO-8601");
+            }
+        }
+    }
+
+    private String required(JsonNode root, String field) throws Rejection {
+        String value = optionalId(root, field);
+        if (value == null) {
+            throw new Rejection(RejectReason.MISSING_FIELD, "missing required field '" + field + "'");
+        }
+        return value;
+    }
+
+    /** Ids may arrive as strings or integers (seed 001 uses numeric ids); both become strings. */
+    private String optionalId(JsonNode root, String field) throws Rejection {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String value;
+        if (node.isTextual()) {
+            value = node.asText().trim();
+        } else if (node.isIntegralNumber()) {
+            value = node.asText();
+        } else {
+            throw new Rejection(RejectReason.INVALID_FIELD, field + " must be a string");
+        }
+        if (value.isEmpty()) {
+            return null;
+        }
+        if (value.length() > rules.maxIdLength()) {
+            throw new Rejection(RejectReason.INVALID_FIELD, field + " is longer than " + rules.maxIdLength() + " characters");
+        }
+        return value;
+    }
+
+    private static Long optionalNonNegativeLong(JsonNode root, String field) throws Rejection {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isNumber() || (node.isFloatingPointNumber() && node.asDouble() != Math.rint(node.asDouble()))) {
+            throw new Rejection(field.equals("watch_time_ms") ? RejectReason.INVALID_WATCH_TIME : RejectReason.INVALID_FIELD,
+                    field + " must be a whole number of milliseconds");
+        }
+        long value = node.asLong();
+        if (value < 0) {
+            throw new Rejection(field.equals("watch_time_ms") ? RejectReason.INVALID_WATCH_TIME : RejectReason.INVALID_FIELD,
+                    field + " must not be negative (was " + value + ")");
+        }
+        return value;
+    }
+
+    private static Double optionalProgress(JsonNode root) throws Rejection {
+        JsonNode node = root.get("progress");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isNumber() || !Double.isFinite(node.asDouble()) || node.asDouble() < 0 || node.asDouble() > 1) {
+            throw new Rejection(RejectReason.INVALID_FIELD, "progress must be a number between 0 and 1");
+        }
+        return node.asDouble();
+    }
+
+    private static Boolean optionalBoolean(JsonNode root, String field) throws Rejection {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isBoolean()) {
+            throw new Rejection(RejectReason.INVALID_FIELD, field + " must be true or false");
+        }
+        return node.asBoolean();
+    }
+
+    private static ValidationResult reject(RawEvent raw, String text, RejectReason reason, String detail) {
+        return reject(raw, reason, detail, text, "utf8");
+    }
+
+    private static ValidationResult reject(RawEvent raw, RejectReason reason, String detail, String payload, String encoding) {
+        return ValidationResult.rejected(
+                new DeadLetter(reason, detail, payload, encoding, raw.topic, raw.partition, raw.offset));
+    }
+
+    /** Control flow for the first rule a message breaks; never escapes this class. */
+    private static final class Rejection extends Exception {
+        final RejectReason reason;
+
+        Rejection(RejectReason reason, String detail) {
+            super(detail, null, false, false);
+            this.reason = reason;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.engagement.pipeline.event;
+
+import java.util.Locale;
+
+/** Why a message went to the dead-letter topic. Each reason has its own Flink counter. */
+public enum RejectReason {
+    MALFORMED_JSON,
+    MISSING_FIELD,
+    UNKNOWN_EVENT_TYPE,
+    INVALID_FIELD,
+    INVALID_WATCH_TIME,
+    FUTURE_EVENT_TIME,
+    STALE_EVENT_TIME;
+
+    /** Name used in the DLQ JSON and as the metric name suffix, e.g. {@code malformed_json}. */
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,53 @@
+package io.engagement.pipeline.event;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Flink wrapper of {@link EventValidator}: valid events go downstream, rejected ones to the
+ * {@link #DEAD_LETTERS} side output. Counts every consumed message and every rejection by reason
+ * ({@code engagement.events_consumed}, {@code engagement.dead_letter.<reason>}).
+ */
+public class ValidateEvents extends ProcessFunction<RawEvent, EngagementEvent> {
+
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+
+    private final EventValidator validator;
+
+    private transient Counter consumed;
+    private transient Map<RejectReason, Counter> rejected;
+
+    public ValidateEvents(ValidationRules rules) {
+        this.validator = new EventValidator(rules);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("engagement");
+        consumed = group.counter("events_consumed");
+        rejected = new EnumMap<>(RejectReason.class);
+        MetricGroup deadLetters = group.addGroup("dead_letter");
+        for (RejectReason reason : RejectReason.values()) {
+            rejected.put(reason, deadLetters.counter(reason.code()));
+        }
+    }
+
+    @Override
+    public void processElement(RawEvent raw, Context ctx, Collector<EngagementEvent> out) {
+        consumed.inc();
+        ValidationResult result = validator.validate(raw, ctx.timerService().currentProcessingTime());
+        if (result.isAccepted()) {
+            out.collect(result.event());
+        } else {
+            rejected.get(result.deadLetter().reason).inc();
+            ctx.output(DEAD_LETTERS, result.deadLetter());
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.engagement.pipeline.sink;
+
+import io.engagement.pipeline.aggregate.ContentMetrics;
+import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.event.EngagementEvent;
+import io.engagement.pipeline.event.LateEvent;
+
+import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+
+/**
+ * The ClickHouse tables the job writes (DDL in sql/ddl/) and their JDBC sinks. Every write is
+ * idempotent by the table's sorting key (ReplacingMergeTree), which is what makes the at-least-once
+ * JDBC sink give exactly-once results after a restore (docs/guarantees.md).
+ */
+public final class ClickHouseOutputs {
+
+    /** ClickHouse's maintained JDBC driver (com.clickhouse:jdbc-v2); docs/clickhouse.md says why this one. */
+    public static final String DRIVER = "com.clickhouse.jdbc.Driver";
+
+    public static final ClickHouseTable<EngagementEvent> EVENTS = new ClickHouseTable<EngagementEvent>("engagement_events")
+            .string("event_id", e -> e.eventId)
+            .string("event_type", e -> e.eventType.wireName())
+            .string("content_id", e -> e.contentId)
+            .string("creator_id", e -> e.creatorId)
+            .nullableString("user_id", e -> e.userId)
+            .string("session_id", e -> e.sessionId)
+            .dateTime("event_time", e -> e.eventTimeMs)
+            .int64("event_time_ms", e -> e.eventTimeMs)
+            .nullableInt64("watch_time_ms", e -> e.watchTimeMs)
+            .nullableInt64("content_duration_ms", e -> e.contentDurationMs)
+            .nullableFloat64("progress", e -> e.progress)
+            .nullableBool("is_rewatch", e -> e.isRewatch)
+            .nullableString("source", e -> e.source)
+            .nullableString("device", e -> e.device)
+            .nullableString("platform", e -> e.platform)
+            .nullableString("country", e -> e.country);
+
+    public static final ClickHouseTable<ContentMetrics> CONTENT_METRICS = new ClickHouseTable<ContentMetrics>("content_metrics")
+            .string("grain", m -> m.grain)
+            .dateTime("window_start", m -> m.windowStartMs)
+            .dateTime("window_end", m -> m.windowEndMs)
+            .string("content_id", m -> m.contentId)
+            .string("creator_id", m -> m.creatorId)
+            .int64("version", m -> m.version)
+            .int64("impressions", m -> m.impressions)
+            .int64("views", m -> m.views)
+            .int64("unique_viewers", m -> m.uniqueViewers)
+            .bool("unique_viewers_exact", m -> m.uniqueViewersExact)
+            .int64("watch_time_ms", m -> m.watchTimeMs)
+            .float64("avg_watch_time_ms", m -> m.avgWatchTimeMs)
+            .int64("completions", m -> m.completions)
+            .float64("completion_rate", m -> m.completionRate)
+            .int64("ended_over_75", m -> m.endedOver75)
+            .int64("ended_over_50", m -> m.endedOver50)
+            .int64("ended_over_25", m -> m.endedOver25)
+            .int64("ended_under_25", m -> m.endedUnder25)
+            .int64("skips", m -> m.skips)
+            .int64("rewatches", m -> m.rewatches)
+            .float64("rewatch_rate", m -> m.rewatchRate)
+            .int64("likes", m -> m.likes)
+            .int64("comments", m -> m.comments)
+            .int64("shares", m -> m.shares)
+            .int64("saves", m -> m.saves)
+            .int64("clicks", m -> m.clicks)
+            .int64("follows", m -> m.follows)
+            .int64("unfollows", m -> m.unfollows)
+            .int64("not_interested", m -> m.notInterested)
+            .int64("reports", m -> m.reports)
+            .int64("hides", m -> m.hides)
+            .float64("engagement_rate", m -> m.engagementRate)
+            .float64("action_rate", m -> m.actionRate)
+            .float64("engagement_score", m -> m.engagementScore)
+            .float64("retention_score", m -> m.retentionScore)
+            .float64("engagement_component", m -> m.engagementComponent)
+            .float64("virality_score", m -> m.viralityScore)
+            .float64("watchability_score", m -> m.watchabilityScore)
+            .float64("quality_score", m -> m.qualityScore);
+
+    public static final ClickHouseTable<LateEvent> LATE_EVENTS = new ClickHouseTable<LateEvent>("late_events")
+            .string("event_id", l -> l.event.eventId)
+            .string("event_type", l -> l.event.eventType.wireName())
+            .string("content_id", l -> l.event.contentId)
+            .string("creator_id", l -> l.event.creatorId)
+            .nullableString("user_id", l -> l.event.userId)
+            .string("session_id", l -> l.event.sessionId)
+            .dateTime("event_time", l -> l.event.eventTimeMs)
+            .int64("event_time_ms", l -> l.event.eventTimeMs)
+            .nullableInt64("watch_time_ms", l -> l.event.watchTimeMs)
+            .int64("watermark_ms", l -> l.watermarkMs)
+            .string("reason", l -> l.reason);
+
+    private ClickHouseOutputs() {}
+
+    public static <T> JdbcSink<T> sink(JobConfig config, ClickHouseTable<T> table) {
+        return JdbcSink.<T>builder()
+                .withQueryStatement(table.insertSql(), table)
+                .withExecutionOptions(JdbcExecutionOptions.builder()
+                        .withBatchSize(config.clickhouseBatchSize)
+                        .withBatchIntervalMs(config.clickhouseFlushInterval.toMillis())
+                        .withMaxRetries(config.clickhouseMaxRetries)
+                        .build())
+                .buildAtLeastOnce(new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                        .withUrl(config.clickhouseUrl)
+                        .withDriverName(DRIVER)
+                        .withUsername(config.clickhouseUser)
+                        .withPassword(config.clickhousePassword)
+                        .build());
+    }
+}

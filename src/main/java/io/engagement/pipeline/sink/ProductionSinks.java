@@ -1,0 +1,19 @@
+package io.engagement.pipeline.sink;
+
+import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.topology.PipelineSinks;
+
+/** The sinks of a real deployment: ClickHouse tables and Kafka topics named by the job configuration. */
+public final class ProductionSinks {
+
+    private ProductionSinks() {}
+
+    public static PipelineSinks create(JobConfig config) {
+        return new PipelineSinks(
+                ClickHouseOutputs.sink(config, ClickHouseOutputs.EVENTS),
+                ClickHouseOutputs.sink(config, ClickHouseOutputs.CONTENT_METRICS),
+                KafkaOutputs.feedback(config),
+                KafkaOutputs.deadLetters(config),
+                ClickHouseOutputs.sink(config, ClickHouseOutputs.LATE_EVENTS));
+    }
+}

@@ -1,0 +1,39 @@
+package io.engagement.pipeline.source;
+
+import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.event.RawEvent;
+
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** The production source: the input topic, read by the job's consumer group. */
+public final class KafkaInput {
+
+    private KafkaInput() {}
+
+    public static KafkaSource<RawEvent> source(JobConfig config) {
+        return KafkaSource.<RawEvent>builder()
+                .setBootstrapServers(config.bootstrapServers)
+                .setTopics(config.inputTopic)
+                .setGroupId(config.groupId)
+                .setStartingOffsets(startingOffsets(config.startingOffsets))
+                .setDeserializer(new RawEventDeserializer())
+                // Offsets are committed on checkpoint for monitoring (consumer lag); Flink restores
+                // from its own checkpointed offsets, not from these.
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                // Only read what producers committed, for producers that write transactionally.
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("partition.discovery.interval.ms", "60000")
+                .build();
+    }
+
+    @SuppressWarnings("deprecation") // OffsetsInitializer still takes the kafka-clients 3.x enum
+    static OffsetsInitializer startingOffsets(String mode) {
+        return switch (mode) {
+            case "earliest" -> OffsetsInitializer.earliest();
+            case "latest" -> OffsetsInitializer.latest();
+            default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        };
+    }
+}

@@ -1,0 +1,103 @@
+package io.engagement.pipeline.topology;
+
+import io.engagement.pipeline.aggregate.ContentMetrics;
+import io.engagement.pipeline.aggregate.ContentWindowAggregate;
+import io.engagement.pipeline.aggregate.ContentWindowResult;
+import io.engagement.pipeline.aggregate.Grain;
+import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.dedup.DeduplicateAndRouteLate;
+import io.engagement.pipeline.event.EngagementEvent;
+import io.engagement.pipeline.event.LateEvent;
+import io.engagement.pipeline.event.RawEvent;
+import io.engagement.pipeline.event.ValidateEvents;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The job's data flow, independent of where data comes from and goes to:
+ *
+ * <pre>
+ * raw messages -> validate -(rejected)-> dead letters
+ *              -> event-time watermarks
+ *              -> keyBy(event_id): drop duplicates -(too late)-> late events
+ *              -> accepted events -> raw events sink
+ *                                 -> keyBy(content_id): tumbling windows per grain -> content metrics sink
+ *                                                                                  -> feedback sink
+ * </pre>
+ *
+ * Every stateful operator has a stable uid so savepoints survive topology changes.
+ */
+public final class EngagementPipeline {
+
+    private static final OutputTag<EngagementEvent> WINDOW_CLOSED = new OutputTag<>("window-closed") {};
+
+    private final JobConfig config;
+    private final PipelineSinks sinks;
+
+    public EngagementPipeline(JobConfig config, PipelineSinks sinks) {
+        this.config = config;
+        this.sinks = sinks;
+    }
+
+    /** Settings every environment running this topology needs, whatever the cluster config says. */
+    public static void configure(StreamExecutionEnvironment env) {
+        Configuration conf = new Configuration();
+        // Fail at job build time if any type on the data path would fall back to Kryo.
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(conf);
+    }
+
+    public void build(DataStream<RawEvent> rawEvents) {
+        SingleOutputStreamOperator<EngagementEvent> valid = rawEvents
+                .process(new ValidateEvents(config.validationRules))
+                .uid("validate-events").name("Validate events");
+        valid.getSideOutput(ValidateEvents.DEAD_LETTERS)
+                .sinkTo(sinks.deadLetters()).uid("dead-letter-sink").name("Dead-letter topic");
+
+        DataStream<EngagementEvent> timed = valid
+                .assignTimestampsAndWatermarks(WatermarkStrategy
+                        .<EngagementEvent>forBoundedOutOfOrderness(config.outOfOrderness)
+                        .withTimestampAssigner((event, kafkaTimestamp) -> event.eventTimeMs)
+                        .withIdleness(config.idleness))
+                .uid("event-time-watermarks").name("Event-time watermarks");
+
+        SingleOutputStreamOperator<EngagementEvent> accepted = timed
+                .keyBy(event -> event.eventId, Types.STRING)
+                .process(new DeduplicateAndRouteLate(config.dedupHorizon, config.allowedLateness))
+                .uid("deduplicate").name("Drop duplicates, route too-late events");
+
+        accepted.sinkTo(sinks.events()).uid("events-sink").name("Raw events table");
+
+        DataStream<LateEvent> late = accepted.getSideOutput(DeduplicateAndRouteLate.TOO_LATE);
+        DataStream<ContentMetrics> metrics = null;
+        for (Grain grain : config.grains) {
+            SingleOutputStreamOperator<ContentMetrics> perGrain = accepted
+                    .keyBy(event -> event.contentId, Types.STRING)
+                    .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))
+                    .allowedLateness(config.allowedLateness)
+                    .sideOutputLateData(WINDOW_CLOSED)
+                    .aggregate(new ContentWindowAggregate(), new ContentWindowResult(grain))
+                    .uid("content-metrics-" + grain.code()).name("Content metrics per " + grain.code());
+            // Lateness is decided upstream, so this is empty unless a watermark overtook an event
+            // (possible after an idle input resumes); such events are kept, not dropped.
+            late = late.union(perGrain.getSideOutput(WINDOW_CLOSED)
+                    .map(event -> new LateEvent(event, Long.MIN_VALUE, "window closed: " + grain.code()))
+                    .returns(LateEvent.class)
+                    .uid("window-closed-" + grain.code()).name("Window closed (" + grain.code() + ")"));
+            metrics = metrics == null ? perGrain : metrics.union(perGrain);
+        }
+        late.sinkTo(sinks.lateEvents()).uid("late-events-sink").name("Late events table");
+        if (metrics != null) {
+            metrics.sinkTo(sinks.contentMetrics()).uid("content-metrics-sink").name("Content metrics table");
+            metrics.sinkTo(sinks.feedback()).uid("feedback-sink").name("Feedback topic");
+        }
+    }
+}

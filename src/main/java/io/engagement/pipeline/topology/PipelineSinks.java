@@ -1,0 +1,20 @@
+package io.engagement.pipeline.topology;
+
+import io.engagement.pipeline.aggregate.ContentMetrics;
+import io.engagement.pipeline.event.DeadLetter;
+import io.engagement.pipeline.event.EngagementEvent;
+import io.engagement.pipeline.event.LateEvent;
+
+import org.apache.flink.api.connector.sink2.Sink;
+
+/**
+ * Where the topology writes. Production passes the ClickHouse and Kafka sinks
+ * ({@link io.engagement.pipeline.sink.ProductionSinks}); topology tests pass in-memory sinks.
+ */
+public record PipelineSinks(
+        Sink<EngagementEvent> events,
+        Sink<ContentMetrics> contentMetrics,
+        Sink<ContentMetrics> feedback,
+        Sink<DeadLetter> deadLetters,
+        Sink<LateEvent> lateEvents) {
+}
