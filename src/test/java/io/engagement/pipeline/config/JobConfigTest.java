@@ -1,0 +1,78 @@
+package io.engagement.pipeline.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engagement.pipeline.aggregate.Grain;
+
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+
+class JobConfigTest {
+
+    @Test
+    void defaultsRunTheLocalStack() {
+        JobConfig c = JobConfig.defaults();
+        assertEquals("127.0.0.1:9092", c.bootstrapServers);
+        assertEquals("engagement-events", c.inputTopic);
+        assertEquals("engagement-dlq", c.dlqTopic);
+        assertEquals("engagement-feedback", c.feedbackTopic);
+        assertEquals(DeliveryGuarantee.EXACTLY_ONCE, c.deliveryGuarantee);
+        assertEquals(Duration.ofSeconds(30), c.outOfOrderness);
+        assertEquals(Duration.ofHours(6), c.dedupHorizon);
+        assertEquals(EnumSet.allOf(Grain.class), c.grains);
+        assertTrue(c.clickhouseUrl.startsWith("jdbc:clickhouse://127.0.0.1:8123/engagement"));
+    }
+
+    @Test
+    void cliOverridesEnvWhichOverridesTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("job.properties");
+        Files.writeString(file, "kafka.input-topic=from-file\nkafka.dlq-topic=dlq-from-file\nkafka.group-id=g-file\n");
+        JobConfig c = JobConfig.fromSources(
+                new String[] {"--config-file", file.toString(), "--kafka.input-topic", "from-cli", "--window.grains=minute,hour"},
+                Map.of("ENGAGEMENT_KAFKA_INPUT_TOPIC", "from-env", "ENGAGEMENT_KAFKA_DLQ_TOPIC", "dlq-from-env"));
+        assertEquals("from-cli", c.inputTopic);
+        assertEquals("dlq-from-env", c.dlqTopic);
+        assertEquals("g-file", c.groupId);
+        assertEquals(EnumSet.of(Grain.MINUTE, Grain.HOUR), c.grains);
+    }
+
+    @Test
+    void everyBadSettingIsNamedInOneError() {
+        ConfigException e = assertThrows(ConfigException.class, () -> JobConfig.fromSources(new String[] {
+                "--kafka.bootstrap-servers", "nohostport",
+                "--watermark.out-of-orderness", "soon",
+                "--dedup.horizon", "0 s",
+                "--clickhouse.batch-size", "-3",
+                "--window.grains", "minute,fortnight",
+                "--kafka.delivery-guarantee", "maybe"}, Map.of()));
+        String m = e.getMessage();
+        assertTrue(m.contains("kafka.bootstrap-servers"), m);
+        assertTrue(m.contains("watermark.out-of-orderness"), m);
+        assertTrue(m.contains("dedup.horizon"), m);
+        assertTrue(m.contains("clickhouse.batch-size must be > 0"), m);
+        assertTrue(m.contains("fortnight"), m);
+        assertTrue(m.contains("kafka.delivery-guarantee"), m);
+    }
+
+    @Test
+    void unknownSettingsAndMissingValuesFailFast() {
+        ConfigException unknown = assertThrows(ConfigException.class,
+                () -> JobConfig.fromSources(new String[] {"--kafka.topic", "x"}, Map.of()));
+        assertTrue(unknown.getMessage().contains("unknown setting --kafka.topic"));
+        ConfigException missing = assertThrows(ConfigException.class,
+                () -> JobConfig.fromSources(new String[] {"--kafka.group-id"}, Map.of()));
+        assertTrue(missing.getMessage().contains("--kafka.group-id has no value"));
+        ConfigException badEnv = assertThrows(ConfigException.class,
+                () -> JobConfig.fromSources(new String[0], Map.of("ENGAGEMENT_CLICKHOUSE_URL", "http://x")));
+        assertTrue(badEnv.getMessage().contains("clickhouse.url must start with jdbc:clickhouse://"));
+    }
+}

@@ -1,0 +1,155 @@
+package io.engagement.pipeline.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+
+class EventValidatorTest {
+
+    private static final long NOW = Instant.parse("2026-03-02T12:00:00Z").toEpochMilli();
+    private final EventValidator validator = new EventValidator(
+            new ValidationRules(Duration.ofMinutes(5), Duration.ofDays(7), Duration.ofHours(12), 128));
+
+    private static String event(String extra) {
+        return "{\"event_id\":\"e1\",\"event_type\":\"view_start\",\"content_id\":\"c1\",\"creator_id\":\"k1\","
+                + "\"session_id\":\"s1\",\"event_time\":" + NOW + extra + "}";
+    }
+
+    private ValidationResult validate(String json) {
+        return validator.validate(new RawEvent(json.getBytes(StandardCharsets.UTF_8), "engagement-events", 3, 42L), NOW);
+    }
+
+    @Test
+    void acceptsAFullEvent() {
+        ValidationResult r = validate(event(",\"user_id\":\"u1\",\"watch_time_ms\":1500,\"content_duration_ms\":30000,"
+                + "\"progress\":0.5,\"is_rewatch\":true,\"source\":\"for_you\",\"device\":\"mobile\",\"platform\":\"ios\",\"country\":\"US\""));
+        assertTrue(r.isAccepted());
+        EngagementEvent e = r.event();
+        assertEquals("e1", e.eventId);
+        assertEquals(EventType.VIEW_START, e.eventType);
+        assertEquals("c1", e.contentId);
+        assertEquals("k1", e.creatorId);
+        assertEquals("u1", e.userId);
+        assertEquals("s1", e.sessionId);
+        assertEquals(NOW, e.eventTimeMs);
+        assertEquals(1500L, e.watchTimeMs);
+        assertEquals(30000L, e.contentDurationMs);
+        assertEquals(0.5, e.progress);
+        assertEquals(Boolean.TRUE, e.isRewatch);
+        assertEquals("for_you", e.source);
+        assertEquals("mobile", e.device);
+        assertEquals("ios", e.platform);
+        assertEquals("US", e.country);
+        assertEquals("u:u1", e.viewerKey());
+    }
+
+    @Test
+    void anonymousViewerIsIdentifiedBySession() {
+        EngagementEvent e = validate(event("")).event();
+        assertNull(e.userId);
+        assertEquals("s:s1", e.viewerKey());
+    }
+
+    @Test
+    void acceptsIsoTimestampsAndNumericIds() {
+        String json = "{\"event_id\":7,\"event_type\":\"LIKE\",\"content_id\":123,\"creator_id\":9,\"session_id\":\"s\","
+                + "\"event_time\":\"2026-03-02T11:59:00.250Z\"}";
+        EngagementEvent e = validate(json).event();
+        assertEquals("7", e.eventId);
+        assertEquals("123", e.contentId);
+        assertEquals(EventType.LIKE, e.eventType);
+        assertEquals(NOW - 59_750, e.eventTimeMs);
+        String withOffset = json.replace("2026-03-02T11:59:00.250Z", "2026-03-02T13:59:00.250+02:00");
+        assertEquals(NOW - 59_750, validate(withOffset).event().eventTimeMs);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"view,VIEW_START", "complete,VIEW_COMPLETE", "skip,SWIPE_AWAY", "click,CLICK", "swipe_away,SWIPE_AWAY"})
+    void mapsSimpleSeedNamesOntoCanonicalTypes(String wire, EventType expected) {
+        assertEquals(expected, validate(event("").replace("view_start", wire)).event().eventType);
+    }
+
+    @Test
+    void malformedJsonKeepsThePayloadAndTheSourcePosition() {
+        DeadLetter d = validate("{\"event_id\": ").deadLetter();
+        assertEquals(RejectReason.MALFORMED_JSON, d.reason);
+        assertEquals("{\"event_id\": ", d.payload);
+        assertEquals("utf8", d.payloadEncoding);
+        assertEquals("engagement-events", d.sourceTopic);
+        assertEquals(3, d.sourcePartition);
+        assertEquals(42L, d.sourceOffset);
+    }
+
+    @Test
+    void nonObjectsEmptyMessagesAndInvalidUtf8AreMalformed() {
+        assertEquals(RejectReason.MALFORMED_JSON, validate("[1,2]").deadLetter().reason);
+        assertEquals(RejectReason.MALFORMED_JSON, validate("\"text\"").deadLetter().reason);
+        DeadLetter empty = validator.validate(new RawEvent(null, "t", 0, 1), NOW).deadLetter();
+        assertEquals(RejectReason.MALFORMED_JSON, empty.reason);
+        assertEquals("none", empty.payloadEncoding);
+        DeadLetter binary = validator.validate(new RawEvent(new byte[] {(byte) 0xff, (byte) 0xfe}, "t", 0, 2), NOW).deadLetter();
+        assertEquals("base64", binary.payloadEncoding);
+        assertEquals("//4=", binary.payload);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"event_id", "event_type", "content_id", "creator_id", "session_id", "event_time"})
+    void eachRequiredFieldIsNamedWhenMissing(String field) {
+        String json = event("").replaceFirst("\"" + field + "\":[^,}]+,?", "");
+        DeadLetter d = validate(json).deadLetter();
+        assertEquals(RejectReason.MISSING_FIELD, d.reason, json);
+        assertTrue(d.detail.contains("'" + field + "'"), d.detail);
+    }
+
+    @Test
+    void unknownTypeIsRejectedWithItsName() {
+        DeadLetter d = validate(event("").replace("view_start", "teleport")).deadLetter();
+        assertEquals(RejectReason.UNKNOWN_EVENT_TYPE, d.reason);
+        assertTrue(d.detail.contains("teleport"));
+    }
+
+    @Test
+    void watchTimeMustBeANonNegativeWholeNumberWithinTheMaximum() {
+        assertEquals(RejectReason.INVALID_WATCH_TIME, validate(event(",\"watch_time_ms\":-1")).deadLetter().reason);
+        assertEquals(RejectReason.INVALID_WATCH_TIME, validate(event(",\"watch_time_ms\":\"long\"")).deadLetter().reason);
+        assertEquals(RejectReason.INVALID_WATCH_TIME, validate(event(",\"watch_time_ms\":12.5")).deadLetter().reason);
+        long twelveHours = Duration.ofHours(12).toMillis();
+        assertTrue(validate(event(",\"watch_time_ms\":" + twelveHours)).isAccepted());
+        assertEquals(RejectReason.INVALID_WATCH_TIME,
+                validate(event(",\"watch_time_ms\":" + (twelveHours + 1))).deadLetter().reason);
+    }
+
+    @Test
+    void timestampsTooFarInTheFutureOrPastAreRejected() {
+        long fiveMinutes = Duration.ofMinutes(5).toMillis();
+        assertTrue(validate(event("").replace(Long.toString(NOW), Long.toString(NOW + fiveMinutes))).isAccepted());
+        assertEquals(RejectReason.FUTURE_EVENT_TIME,
+                validate(event("").replace(Long.toString(NOW), Long.toString(NOW + fiveMinutes + 1))).deadLetter().reason);
+        long sevenDays = Duration.ofDays(7).toMillis();
+        assertTrue(validate(event("").replace(Long.toString(NOW), Long.toString(NOW - sevenDays))).isAccepted());
+        assertEquals(RejectReason.STALE_EVENT_TIME,
+                validate(event("").replace(Long.toString(NOW), Long.toString(NOW - sevenDays - 1))).deadLetter().reason);
+        assertEquals(RejectReason.INVALID_FIELD,
+                validate(event("").replace(Long.toString(NOW), "\"yesterday\"")).deadLetter().reason);
+    }
+
+    @Test
+    void otherFieldsAreTypeChecked() {
+        assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"progress\":1.5")).deadLetter().reason);
+        assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"progress\":-0.1")).deadLetter().reason);
+        assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"is_rewatch\":\"yes\"")).deadLetter().reason);
+        assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"content_duration_ms\":-5")).deadLetter().reason);
+        assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"user_id\":{\"id\":1}")).deadLetter().reason);
+        assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"user_id\":\"" + "x".repeat(129) + "\"")).deadLetter().reason);
+        assertFalse(validate(event(",\"country\":[\"US\"]")).isAccepted());
+    }
+}
