@@ -1,0 +1,130 @@
+package io.engagement.pipeline.aggregate;
+
+import static io.engagement.pipeline.testing.Events.event;
+import static io.engagement.pipeline.testing.Events.withWatch;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engagement.pipeline.event.EngagementEvent;
+import io.engagement.pipeline.event.EventType;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.dag.Transformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.transformations.OneInputTransformation;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The per-content window exactly as the topology builds it (aggregate + result function, allowed
+ * lateness), driven through Flink's operator test harness with explicit watermarks.
+ */
+class ContentWindowOperatorTest {
+
+    private static final long MINUTE = 60_000;
+    private static final Duration LATENESS = Duration.ofMinutes(5);
+    private KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, ContentMetrics> harness;
+
+    @BeforeEach
+    @SuppressWarnings("unchecked")
+    void setUp() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        DataStream<ContentMetrics> windowed = env
+                .fromData(TypeInformation.of(EngagementEvent.class), new EngagementEvent())
+                .keyBy(e -> e.contentId, Types.STRING)
+                .window(TumblingEventTimeWindows.of(Grain.MINUTE.size(), Grain.MINUTE.offset()))
+                .allowedLateness(LATENESS)
+                .aggregate(new ContentWindowAggregate(), new ContentWindowResult(Grain.MINUTE));
+        Transformation<ContentMetrics> t = windowed.getTransformation();
+        OneInputStreamOperator<EngagementEvent, ContentMetrics> operator =
+                (OneInputStreamOperator<EngagementEvent, ContentMetrics>) ((OneInputTransformation<EngagementEvent, ContentMetrics>) t).getOperator();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, e -> e.contentId, Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private void send(EngagementEvent e) throws Exception {
+        harness.processElement(new StreamRecord<>(e, e.eventTimeMs));
+    }
+
+    @Test
+    void countsOneMinuteOfOneContent() throws Exception {
+        long t = 10 * MINUTE;
+        send(event("1", EventType.IMPRESSION, "c1", "u1", t));
+        send(event("2", EventType.VIEW_START, "c1", "u1", t + 1_000));
+        send(withWatch(event("3", EventType.VIEW_COMPLETE, "c1", "u1", t + 20_000), 19_000, 1.0));
+        send(event("4", EventType.VIEW_START, "c1", "u2", t + 2_000));
+        send(withWatch(event("5", EventType.SWIPE_AWAY, "c1", "u2", t + 5_000), 3_000, 0.3));
+        send(event("6", EventType.VIEW_START, "c1", "u1", t + 30_000)); // u1 again: 3 views, 2 viewers
+        send(event("7", EventType.LIKE, "c1", "u1", t + 31_000));
+        send(event("8", EventType.SHARE, "c1", "u1", t + 32_000));
+        send(event("9", EventType.VIEW_START, "c2", "u3", t + 1_000)); // another content
+        send(event("10", EventType.VIEW_START, "c1", "u9", t + MINUTE)); // next minute
+        harness.processWatermark(t + MINUTE - 1);
+
+        List<ContentMetrics> out = harness.extractOutputValues();
+        assertEquals(2, out.size(), out.toString());
+        ContentMetrics c1 = out.stream().filter(m -> m.contentId.equals("c1")).findFirst().orElseThrow();
+        assertEquals("minute", c1.grain);
+        assertEquals(t, c1.windowStartMs);
+        assertEquals(t + MINUTE, c1.windowEndMs);
+        assertEquals("creator-of-c1", c1.creatorId);
+        assertEquals(1, c1.version);
+        assertEquals(1, c1.impressions);
+        assertEquals(3, c1.views);
+        assertEquals(2, c1.uniqueViewers);
+        assertTrue(c1.uniqueViewersExact);
+        assertEquals(22_000, c1.watchTimeMs);
+        assertEquals(22_000 / 3.0, c1.avgWatchTimeMs, 1e-9);
+        assertEquals(1, c1.completions);
+        assertEquals(100.0 / 3, c1.completionRate, 1e-9);
+        assertEquals(1, c1.endedOver25);
+        assertEquals(1, c1.skips);
+        assertEquals(1, c1.likes);
+        assertEquals(1, c1.shares);
+        // engagement rate (1 like + 1 share) / 3 views = 66.67 %
+        assertEquals(200.0 / 3, c1.engagementRate, 1e-9);
+        // engagement score: 40*(1/3) + 20*(1/3) - 20*(1/3) = 13.33
+        assertEquals(40.0 / 3, c1.engagementScore, 1e-9);
+        // quality: retention 33.33*0.35 + engagement min(100, 66.67/20*100)=100 *0.30
+        //          + virality min(100, 33.33/5*100)=100 *0.20 + watchability 0 = 11.667 + 30 + 20
+        assertEquals(0.35 * (100.0 / 3) + 30 + 20, c1.qualityScore, 1e-9);
+    }
+
+    @Test
+    void aLateEventWithinAllowedLatenessReFiresWithTheNextVersion() throws Exception {
+        long t = 10 * MINUTE;
+        send(event("1", EventType.VIEW_START, "c1", "u1", t));
+        harness.processWatermark(t + 2 * MINUTE);
+        send(event("2", EventType.VIEW_START, "c1", "u2", t + 10)); // late, within 5 min
+        send(event("3", EventType.VIEW_START, "c1", "u3", t + 20)); // late again
+        List<ContentMetrics> out = harness.extractOutputValues();
+        assertEquals(List.of(1L, 2L, 3L), out.stream().map(m -> m.version).toList());
+        assertEquals(List.of(1L, 2L, 3L), out.stream().map(m -> m.views).toList());
+        assertEquals(3, out.get(2).uniqueViewers);
+        assertEquals(t, out.get(2).windowStartMs);
+    }
+
+    @Test
+    void anEventAfterTheAllowedLatenessDoesNotChangeTheWindow() throws Exception {
+        long t = 10 * MINUTE;
+        send(event("1", EventType.VIEW_START, "c1", "u1", t));
+        harness.processWatermark(t + MINUTE + LATENESS.toMillis());
+        send(event("2", EventType.VIEW_START, "c1", "u2", t + 10));
+        assertEquals(List.of(1L), harness.extractOutputValues().stream().map(m -> m.views).toList());
+    }
+}
