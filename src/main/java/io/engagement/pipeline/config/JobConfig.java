@@ -46,7 +46,7 @@ public final class JobConfig implements Serializable {
         define("kafka.delivery-guarantee", "exactly-once", "exactly-once (Kafka transactions) or at-least-once for the DLQ and feedback topics");
         define("kafka.transactional-id-prefix", "engagement-pipeline", "prefix of the Kafka transactional ids; unique per job");
         define("kafka.transaction-timeout", "10 min", "Kafka producer transaction timeout; must exceed the checkpoint interval and not the broker's transaction.max.timeout.ms");
-        define("clickhouse.url", "jdbc:clickhouse://127.0.0.1:8123/engagement?compress=false", "ClickHouse JDBC URL (HTTP port) with the database; compress=false is required for ClickHouse 18.16 (docs/clickhouse.md)");
+        define("clickhouse.url", "jdbc:clickhouse://127.0.0.1:8123?compress=false", "ClickHouse JDBC URL (HTTP port); tables are in database engagement; compress=false is required for ClickHouse 18.16 (docs/clickhouse.md)");
         define("clickhouse.user", "default", "ClickHouse user");
         define("clickhouse.password", "", "ClickHouse password");
         define("clickhouse.batch-size", "5000", "rows per ClickHouse insert");

@@ -19,7 +19,13 @@ public final class ClickHouseOutputs {
     /** ClickHouse's maintained JDBC driver (com.clickhouse:jdbc-v2); docs/clickhouse.md says why this one. */
     public static final String DRIVER = "com.clickhouse.jdbc.Driver";
 
-    public static final ClickHouseTable<EngagementEvent> EVENTS = new ClickHouseTable<EngagementEvent>("engagement_events")
+    /**
+     * The database of sql/ddl/. Table names are qualified with it because the jdbc-v2 driver does not
+     * apply the database of the URL path to inserts on every server version.
+     */
+    public static final String DATABASE = "engagement";
+
+    public static final ClickHouseTable<EngagementEvent> EVENTS = new ClickHouseTable<EngagementEvent>(DATABASE + ".engagement_events")
             .string("event_id", e -> e.eventId)
             .string("event_type", e -> e.eventType.wireName())
             .string("content_id", e -> e.contentId)
@@ -37,7 +43,7 @@ public final class ClickHouseOutputs {
             .nullableString("platform", e -> e.platform)
             .nullableString("country", e -> e.country);
 
-    public static final ClickHouseTable<ContentMetrics> CONTENT_METRICS = new ClickHouseTable<ContentMetrics>("content_metrics")
+    public static final ClickHouseTable<ContentMetrics> CONTENT_METRICS = new ClickHouseTable<ContentMetrics>(DATABASE + ".content_metrics")
             .string("grain", m -> m.grain)
             .dateTime("window_start", m -> m.windowStartMs)
             .dateTime("window_end", m -> m.windowEndMs)
@@ -78,7 +84,7 @@ public final class ClickHouseOutputs {
             .float64("watchability_score", m -> m.watchabilityScore)
             .float64("quality_score", m -> m.qualityScore);
 
-    public static final ClickHouseTable<LateEvent> LATE_EVENTS = new ClickHouseTable<LateEvent>("late_events")
+    public static final ClickHouseTable<LateEvent> LATE_EVENTS = new ClickHouseTable<LateEvent>(DATABASE + ".late_events")
             .string("event_id", l -> l.event.eventId)
             .string("event_type", l -> l.event.eventType.wireName())
             .string("content_id", l -> l.event.contentId)

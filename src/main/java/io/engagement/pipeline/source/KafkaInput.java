@@ -4,6 +4,7 @@ import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.event.RawEvent;
 
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
@@ -13,6 +14,11 @@ public final class KafkaInput {
     private KafkaInput() {}
 
     public static KafkaSource<RawEvent> source(JobConfig config) {
+        return builder(config).build();
+    }
+
+    /** The configured builder, for callers that bound the source (tests, backfills). */
+    public static KafkaSourceBuilder<RawEvent> builder(JobConfig config) {
         return KafkaSource.<RawEvent>builder()
                 .setBootstrapServers(config.bootstrapServers)
                 .setTopics(config.inputTopic)
@@ -24,8 +30,7 @@ public final class KafkaInput {
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 // Only read what producers committed, for producers that write transactionally.
                 .setProperty("isolation.level", "read_committed")
-                .setProperty("partition.discovery.interval.ms", "60000")
-                .build();
+                .setProperty("partition.discovery.interval.ms", "60000");
     }
 
     @SuppressWarnings("deprecation") // OffsetsInitializer still takes the kafka-clients 3.x enum

@@ -29,7 +29,7 @@ class JobConfigTest {
         assertEquals(Duration.ofSeconds(30), c.outOfOrderness);
         assertEquals(Duration.ofHours(6), c.dedupHorizon);
         assertEquals(EnumSet.allOf(Grain.class), c.grains);
-        assertTrue(c.clickhouseUrl.startsWith("jdbc:clickhouse://127.0.0.1:8123/engagement"));
+        assertTrue(c.clickhouseUrl.startsWith("jdbc:clickhouse://127.0.0.1:8123"));
     }
 
     @Test

@@ -1,0 +1,241 @@
+package io.engagement.pipeline.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.event.RawEvent;
+import io.engagement.pipeline.sink.ProductionSinks;
+import io.engagement.pipeline.source.KafkaInput;
+import io.engagement.pipeline.testing.ClickHouseTestServer;
+import io.engagement.pipeline.testing.KafkaTestBroker;
+import io.engagement.pipeline.topology.EngagementPipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The production source, topology and sinks against a real Kafka broker and a real ClickHouse
+ * server, the job on a Flink MiniCluster with RocksDB and exactly-once checkpoints. The input is a
+ * crafted set (duplicates, malformed messages, an out-of-order event); every expected number below is
+ * worked out by hand from that set, not taken from the job's output.
+ */
+class EndToEndKafkaClickHouseTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long T0 = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli(); // a Monday
+    private static final String INPUT = "engagement-events";
+    private static final String DLQ = "engagement-dlq";
+    private static final String FEEDBACK = "engagement-feedback";
+
+    private static KafkaTestBroker kafka;
+    private static ClickHouseTestServer clickhouse;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        clickhouse = ClickHouseTestServer.startWithSchema();
+        kafka = KafkaTestBroker.start();
+        kafka.createTopic(INPUT, 2);
+        kafka.createTopic(DLQ, 1);
+        kafka.createTopic(FEEDBACK, 2);
+    }
+
+    @AfterAll
+    static void stopServers() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (clickhouse != null) {
+            clickhouse.close();
+        }
+    }
+
+    private static String event(String id, String type, String content, String user, long offsetMs, String extra) {
+        return "{\"event_id\":\"" + id + "\",\"event_type\":\"" + type + "\",\"content_id\":\"" + content
+                + "\",\"creator_id\":\"" + (content.equals("A") ? "k1" : "k2") + "\",\"user_id\":\"" + user
+                + "\",\"session_id\":\"s-" + user + "\",\"event_time\":" + (T0 + offsetMs) + extra + "}";
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void eventsFlowFromKafkaToClickHouseAndTheFeedbackTopic(@TempDir Path checkpoints) throws Exception {
+        // Content A on partition 0, in this order (a13 arrives after later events: out of order).
+        List<String> partition0 = List.of(
+                event("a1", "impression", "A", "u1", 0, ""),
+                event("a2", "view_start", "A", "u1", 1_000, ",\"source\":\"for_you\""),
+                event("a3", "view_progress", "A", "u1", 5_000, ",\"watch_time_ms\":4000,\"progress\":0.4"),
+                event("a4", "view_complete", "A", "u1", 12_000, ",\"watch_time_ms\":6000,\"progress\":1.0"),
+                event("a5", "like", "A", "u1", 13_000, ""),
+                event("a6", "view_start", "A", "u2", 20_000, ""),
+                event("a7", "swipe_away", "A", "u2", 23_000, ",\"watch_time_ms\":3000,\"progress\":0.1"),
+                event("a8", "view_start", "A", "u1", 30_000, ",\"is_rewatch\":true"),
+                event("a9", "save", "A", "u1", 31_000, ""),
+                event("a5", "like", "A", "u1", 13_000, ""),                      // client retry of a5
+                event("a10", "view_start", "A", "u3", 65_000, ""),
+                event("a11", "share", "A", "u3", 70_000, ""),
+                event("a12", "view_complete", "A", "u3", 75_000, ",\"watch_time_ms\":10000"),
+                event("a13", "view", "A", "u4", 40_000, ""));                    // out of order, alias
+        // Content B and the bad messages on partition 1 (offsets 0..2 good, 3..7 bad, 8 a retry).
+        List<String> partition1 = new ArrayList<>(List.of(
+                event("b1", "view_start", "B", "u1", 61_000, ""),
+                event("b2", "skip", "B", "u1", 62_000, ",\"watch_time_ms\":500,\"progress\":0.6"),
+                event("b3", "click", "B", "u1", 63_000, "")));
+        List<String> bad = List.of(
+                "{\"event_id\": \"x1\", ",                                                      // 3 malformed
+                event("x2", "teleport", "B", "u1", 64_000, ""),                                 // 4 unknown type
+                event("x3", "like", "B", "u1", 64_000, "").replace("\"content_id\"", "\"contentId\""), // 5 missing
+                event("x4", "view_complete", "B", "u1", 64_000, ",\"watch_time_ms\":-20"),      // 6 bad watch time
+                event("x5", "like", "B", "u1", Instant.parse("2099-01-01T00:00:00Z").toEpochMilli() - T0, "")); // 7 future
+        partition1.addAll(bad);
+        partition1.add(event("b1", "view_start", "B", "u1", 61_000, ""));                 // 8 retry of b1
+        for (String value : partition0) {
+            kafka.send(INPUT, 0, "A", value);
+        }
+        for (String value : partition1) {
+            kafka.send(INPUT, 1, "B", value);
+        }
+
+        JobConfig config = JobConfig.fromSources(new String[] {
+                "--kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "--clickhouse.url", clickhouse.jdbcUrl(),
+                "--kafka.starting-offsets", "earliest",
+                "--validation.max-event-age", "3650 d"}, Map.of());
+        runJobToEndOfInput(config, checkpoints);
+
+        // Raw events: 16 distinct accepted events (13 for A, 3 for B); retries and bad messages absent.
+        assertEquals(List.of("16\t16"), clickhouse.rows(
+                "SELECT count(), uniqExact(event_id) FROM engagement.engagement_events FINAL"));
+        assertEquals(List.of("A\tview_start\tu4\t2026-03-02 10:00:40"), clickhouse.rows(
+                "SELECT content_id, event_type, user_id, event_time FROM engagement.engagement_events WHERE event_id = 'a13'"));
+        assertEquals(0, clickhouse.count("SELECT count() FROM engagement.late_events"));
+
+        // Window rows, hand-computed (see the event list above):
+        // A minute 10:00: views a2,a6,a8,a13 = 4; viewers u1,u2,u4 = 3; watch 4000+6000+3000 = 13000;
+        //   1 completion (25 %), 1 skip (progress 0.1 -> under 25 %), 1 rewatch (rate 1/3), 1 like, 1 save.
+        //   engagement rate 1/4 = 25; action rate (1 save)/4 = 25; score 40/4 + 30/4 - 20/4 = 12.5;
+        //   quality 0.35*25 + 0.30*min(100, 25/20*100) + 0.20*0 + 0.15*min(100, 33.3/30*100) = 53.75
+        // A minute 10:01: 1 view (u3), 10000 ms, 1 completion (100 %), 1 share: engagement rate 100,
+        //   action rate 100, score 40 + 20 = 60, quality 35 + 30 + 20 + 0 = 85
+        // B minute 10:01: 1 view, 500 ms, 1 skip at 0.6 (over 50 %), 1 click: score 10 - 20 -> 0,
+        //   action rate 100, quality 0
+        // A hour/day/week: 5 views, 4 viewers, 23000 ms, 2 completions (40 %), 1 skip, 1 rewatch (25 %),
+        //   1 like, 1 save, 1 share: engagement rate 2/5 = 40, action rate 2/5 = 40,
+        //   score 16 + 6 + 4 - 4 = 22, quality 14 + 30 + 20 + 0.15*83.33 = 76.5
+        String aMinute0 = "1\t4\t3\t13000\t3250\t1\t25\t0\t0\t0\t1\t1\t1\t1\t0\t1\t0\t25\t25\t12.5\t53.75";
+        String aMinute1 = "0\t1\t1\t10000\t10000\t1\t100\t0\t0\t0\t0\t0\t0\t0\t1\t0\t0\t100\t100\t60\t85";
+        String aLonger = "1\t5\t4\t23000\t4600\t2\t40\t0\t0\t0\t1\t1\t1\t1\t1\t1\t0\t40\t40\t22\t76.5";
+        String b = "0\t1\t1\t500\t500\t0\t0\t0\t1\t0\t0\t1\t0\t0\t0\t0\t1\t0\t100\t0\t0";
+        List<String> expected = List.of(
+                "day\tA\t2026-03-02 00:00:00\t2026-03-03 00:00:00\tk1\t1\t" + aLonger,
+                "day\tB\t2026-03-02 00:00:00\t2026-03-03 00:00:00\tk2\t1\t" + b,
+                "hour\tA\t2026-03-02 10:00:00\t2026-03-02 11:00:00\tk1\t1\t" + aLonger,
+                "hour\tB\t2026-03-02 10:00:00\t2026-03-02 11:00:00\tk2\t1\t" + b,
+                "minute\tA\t2026-03-02 10:00:00\t2026-03-02 10:01:00\tk1\t1\t" + aMinute0,
+                "minute\tA\t2026-03-02 10:01:00\t2026-03-02 10:02:00\tk1\t1\t" + aMinute1,
+                "minute\tB\t2026-03-02 10:01:00\t2026-03-02 10:02:00\tk2\t1\t" + b,
+                "week\tA\t2026-03-02 00:00:00\t2026-03-09 00:00:00\tk1\t1\t" + aLonger,
+                "week\tB\t2026-03-02 00:00:00\t2026-03-09 00:00:00\tk2\t1\t" + b);
+        assertEquals(expected, clickhouse.rows("SELECT grain, content_id, window_start, window_end, creator_id, version,"
+                + " impressions, views, unique_viewers, watch_time_ms, round(avg_watch_time_ms, 2), completions,"
+                + " round(completion_rate, 2), ended_over_75, ended_over_50, ended_over_25, ended_under_25, skips,"
+                + " rewatches, likes, shares, saves, clicks, round(engagement_rate, 2), round(action_rate, 2),"
+                + " round(engagement_score, 2), round(quality_score, 2)"
+                + " FROM engagement.content_metrics FINAL ORDER BY grain, content_id, window_start"));
+
+        // Feedback topic: one committed message per window row, keyed by content id.
+        List<ConsumerRecord<byte[], byte[]>> feedback = kafka.readCommitted(FEEDBACK);
+        TreeSet<String> feedbackSummary = new TreeSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : feedback) {
+            JsonNode m = JSON.readTree(r.value());
+            assertEquals(m.get("content_id").asText(), new String(r.key(), StandardCharsets.UTF_8));
+            assertEquals("content_scores", m.get("type").asText());
+            feedbackSummary.add(String.join(" ", m.get("grain").asText(), m.get("content_id").asText(),
+                    m.get("window_start").asText(), m.get("version").asText(), m.get("views").asText(),
+                    m.get("unique_viewers").asText(), fmt(m.get("engagement_score")), fmt(m.get("quality_score"))));
+        }
+        assertEquals(9, feedback.size());
+        assertEquals(new TreeSet<>(List.of(
+                "day A 2026-03-02T00:00:00Z 1 5 4 22.0 76.5",
+                "day B 2026-03-02T00:00:00Z 1 1 1 0.0 0.0",
+                "hour A 2026-03-02T10:00:00Z 1 5 4 22.0 76.5",
+                "hour B 2026-03-02T10:00:00Z 1 1 1 0.0 0.0",
+                "minute A 2026-03-02T10:00:00Z 1 4 3 12.5 53.75",
+                "minute A 2026-03-02T10:01:00Z 1 1 1 60.0 85.0",
+                "minute B 2026-03-02T10:01:00Z 1 1 1 0.0 0.0",
+                "week A 2026-03-02T00:00:00Z 1 5 4 22.0 76.5",
+                "week B 2026-03-02T00:00:00Z 1 1 1 0.0 0.0")), feedbackSummary);
+
+        // Dead letters: exactly the five bad messages, with reason, original payload and position.
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = kafka.readCommitted(DLQ);
+        List<String> expectedReasons = List.of("malformed_json", "unknown_event_type", "missing_field",
+                "invalid_watch_time", "future_event_time");
+        assertEquals(5, deadLetters.size());
+        List<JsonNode> letters = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : deadLetters) {
+            letters.add(JSON.readTree(r.value()));
+        }
+        letters.sort((x, y) -> Long.compare(x.get("source_offset").asLong(), y.get("source_offset").asLong()));
+        for (int i = 0; i < 5; i++) {
+            JsonNode letter = letters.get(i);
+            assertEquals(expectedReasons.get(i), letter.get("reason").asText());
+            assertEquals(bad.get(i), letter.get("payload").asText());
+            assertEquals("utf8", letter.get("payload_encoding").asText());
+            assertEquals(INPUT, letter.get("source_topic").asText());
+            assertEquals(1, letter.get("source_partition").asInt());
+            assertEquals(3 + i, letter.get("source_offset").asLong());
+        }
+        assertTrue(letters.get(2).get("detail").asText().contains("'content_id'"));
+    }
+
+    private static String fmt(JsonNode number) {
+        return Double.toString(Math.round(number.asDouble() * 100) / 100.0);
+    }
+
+    /** The production source (bounded to the offsets present at start), topology and sinks. */
+    static void runJobToEndOfInput(JobConfig config, Path checkpoints) throws Exception {
+        Configuration conf = new Configuration();
+        conf.setString("state.backend.type", "rocksdb");
+        conf.setString("execution.checkpointing.incremental", "true");
+        conf.setString("execution.checkpointing.interval", "500 ms");
+        conf.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
+        conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
+        // A failure must fail the test, not restart forever.
+        conf.setString("restart-strategy.type", "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        EngagementPipeline.configure(env);
+        DataStream<RawEvent> raw = env.fromSource(
+                KafkaInput.builder(config).setBounded(OffsetsInitializer.latest()).build(),
+                WatermarkStrategy.noWatermarks(), "kafka").uid("kafka-source");
+        new EngagementPipeline(config, ProductionSinks.create(config)).build(raw);
+        env.execute("end-to-end-test");
+    }
+}

@@ -1,0 +1,171 @@
+package io.engagement.pipeline.testing;
+
+import io.engagement.pipeline.clickhouse.ApplySchema;
+import io.engagement.pipeline.clickhouse.ClickHouseHttp;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real ClickHouse server (Debian's clickhouse-server package) started by the test on free loopback
+ * ports in a temporary directory, with the project's schema applied, and stopped on close.
+ */
+public final class ClickHouseTestServer implements AutoCloseable {
+
+    private static final Path BINARY = Path.of(System.getenv().getOrDefault("CLICKHOUSE_SERVER_BIN", "/usr/sbin/clickhouse-server"));
+
+    private final Path dir;
+    private final Process process;
+    private final int httpPort;
+    private final ClickHouseHttp http;
+
+    private ClickHouseTestServer(Path dir, Process process, int httpPort) {
+        this.dir = dir;
+        this.process = process;
+        this.httpPort = httpPort;
+        this.http = new ClickHouseHttp("http://127.0.0.1:" + httpPort, "default", "");
+    }
+
+    public static ClickHouseTestServer startWithSchema() throws Exception {
+        ClickHouseTestServer server = start();
+        ApplySchema.apply(server.http, Path.of("sql/ddl"));
+        return server;
+    }
+
+    public static ClickHouseTestServer start() throws Exception {
+        if (!Files.isExecutable(BINARY)) {
+            throw new IllegalStateException(BINARY + " not found: install ClickHouse with deploy/install-deps.sh "
+                    + "(the README test command does this)");
+        }
+        Path dir = Files.createTempDirectory("clickhouse-test");
+        int httpPort = freePort();
+        int tcpPort = freePort();
+        Files.writeString(dir.resolve("users.xml"), USERS);
+        Files.writeString(dir.resolve("config.xml"), CONFIG
+                .replace("@DIR@", dir.toString())
+                .replace("@HTTP_PORT@", Integer.toString(httpPort))
+                .replace("@TCP_PORT@", Integer.toString(tcpPort)));
+        Process process = new ProcessBuilder(BINARY.toString(), "--config-file=" + dir.resolve("config.xml"))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stdout.log").toFile())
+                .start();
+        ClickHouseTestServer server = new ClickHouseTestServer(dir, process, httpPort);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!server.http.ping()) {
+            if (!process.isAlive()) {
+                String log = Files.readString(dir.resolve("stdout.log"));
+                server.deleteDir();
+                throw new IllegalStateException("clickhouse-server exited with " + process.exitValue() + ":\n" + log);
+            }
+            if (System.nanoTime() > deadline) {
+                server.close();
+                throw new IllegalStateException("clickhouse-server did not answer /ping within 60 s");
+            }
+            Thread.sleep(100);
+        }
+        return server;
+    }
+
+    public ClickHouseHttp http() {
+        return http;
+    }
+
+    public String httpUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:clickhouse://127.0.0.1:" + httpPort + "?compress=false";
+    }
+
+    /** Runs a query and returns its TSV rows (no header), trimmed of the trailing newline. */
+    public List<String> rows(String sql) throws IOException {
+        String body = http.execute(sql + " FORMAT TSV");
+        return body.isEmpty() ? List.of() : List.of(body.strip().split("\n"));
+    }
+
+    public long count(String sql) throws IOException {
+        return Long.parseLong(http.execute(sql).trim());
+    }
+
+    public void pause() throws Exception {
+        signal("STOP");
+    }
+
+    public void resume() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String signal) throws Exception {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        deleteDir();
+    }
+
+    private void deleteDir() throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static final String CONFIG = """
+            <?xml version="1.0"?>
+            <yandex>
+                <logger>
+                    <level>warning</level>
+                    <log>@DIR@/server.log</log>
+                    <errorlog>@DIR@/error.log</errorlog>
+                    <console>0</console>
+                </logger>
+                <listen_host>127.0.0.1</listen_host>
+                <http_port>@HTTP_PORT@</http_port>
+                <tcp_port>@TCP_PORT@</tcp_port>
+                <path>@DIR@/data/</path>
+                <tmp_path>@DIR@/tmp/</tmp_path>
+                <user_files_path>@DIR@/user_files/</user_files_path>
+                <format_schema_path>@DIR@/format_schemas/</format_schema_path>
+                <users_config>users.xml</users_config>
+                <default_profile>default</default_profile>
+                <default_database>default</default_database>
+                <timezone>UTC</timezone>
+                <mark_cache_size>268435456</mark_cache_size>
+                <max_concurrent_queries>50</max_concurrent_queries>
+            </yandex>
+            """;
+
+    private static final String USERS = """
+            <?xml version="1.0"?>
+            <yandex>
+                <profiles><default><max_memory_usage>4000000000</max_memory_usage></default></profiles>
+                <users>
+                    <default>
+                        <password></password>
+                        <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
+                        <profile>default</profile>
+                        <quota>default</quota>
+                    </default>
+                </users>
+                <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors>
+                    <result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
+            </yandex>
+            """;
+}
