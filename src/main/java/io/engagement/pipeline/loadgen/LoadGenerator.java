@@ -1,0 +1,97 @@
+package io.engagement.pipeline.loadgen;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Properties;
+
+/**
+ * Produces generated engagement traffic to Kafka at about a target rate, in real time: sessions start
+ * at a steady pace and each message is sent when its client would send it (at its event time, later
+ * when delayed), so event times track the wall clock as in production.
+ *
+ * <pre>
+ * java -cp job.jar:flink-lib/* io.engagement.pipeline.loadgen.LoadGenerator \
+ *     --bootstrap-servers 127.0.0.1:9092 --topic engagement-events --rate 500 --duration-seconds 120
+ * </pre>
+ * Options: --rate (messages/s, default 500), --duration-seconds (default 60), --count (stop after so
+ * many messages), --contents, --creators, --users, --seed, --late-fraction, --duplicate-fraction,
+ * --malformed-fraction.
+ */
+public final class LoadGenerator {
+
+    private LoadGenerator() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i < args.length; i += 2) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --option value pairs, got " + args[i]);
+            }
+            opts.put(args[i].substring(2), args[i + 1]);
+        }
+        String bootstrap = opts.getOrDefault("bootstrap-servers", "127.0.0.1:9092");
+        String topic = opts.getOrDefault("topic", "engagement-events");
+        double rate = Double.parseDouble(opts.getOrDefault("rate", "500"));
+        long durationMs = (long) (Double.parseDouble(opts.getOrDefault("duration-seconds", "60")) * 1000);
+        long maxCount = Long.parseLong(opts.getOrDefault("count", Long.toString(Long.MAX_VALUE)));
+        EventGenerator.Settings d = EventGenerator.Settings.defaults();
+        EventGenerator generator = new EventGenerator(new EventGenerator.Settings(
+                Integer.parseInt(opts.getOrDefault("contents", Integer.toString(d.contents()))),
+                Integer.parseInt(opts.getOrDefault("creators", Integer.toString(d.creators()))),
+                Integer.parseInt(opts.getOrDefault("users", Integer.toString(d.users()))),
+                d.zipfExponent(), d.outOfOrderFraction(),
+                Double.parseDouble(opts.getOrDefault("late-fraction", Double.toString(d.lateFraction()))),
+                Double.parseDouble(opts.getOrDefault("duplicate-fraction", Double.toString(d.duplicateFraction()))),
+                Double.parseDouble(opts.getOrDefault("malformed-fraction", Double.toString(d.malformedFraction()))),
+                Long.parseLong(opts.getOrDefault("seed", Long.toString(System.currentTimeMillis())))));
+
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+
+        PriorityQueue<EventGenerator.Timed> pending = new PriorityQueue<>(Comparator.comparingLong(EventGenerator.Timed::sendAtMs));
+        long start = System.currentTimeMillis();
+        long sent = 0;
+        long generated = 0;
+        long sessions = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            while (sent < maxCount && System.currentTimeMillis() - start < durationMs) {
+                long now = System.currentTimeMillis();
+                // Start sessions so that generated messages keep pace with the target rate.
+                double averagePerSession = sessions == 0 ? 10 : (double) generated / sessions;
+                long wantedSessions = (long) (((now - start) / 1000.0 + 1) * rate / averagePerSession);
+                while (sessions < wantedSessions) {
+                    var batch = generator.nextIsLate()
+                            ? java.util.List.of(new EventGenerator.Timed(now, generator.lateEvent(now, 10 * 60_000L)))
+                            : generator.nextSession(now);
+                    pending.addAll(batch);
+                    generated += batch.size();
+                    sessions++;
+                }
+                while (!pending.isEmpty() && pending.peek().sendAtMs() <= now && sent < maxCount) {
+                    EventGenerator.Message m = pending.poll().message();
+                    producer.send(new ProducerRecord<>(topic,
+                            m.key() == null ? null : m.key().getBytes(StandardCharsets.UTF_8),
+                            m.value().getBytes(StandardCharsets.UTF_8)));
+                    sent++;
+                }
+                Thread.sleep(5);
+            }
+            producer.flush();
+        }
+        double seconds = (System.currentTimeMillis() - start) / 1000.0;
+        System.out.printf("Sent %d messages to %s in %.1f s (%.0f msg/s); %d sessions started%n",
+                sent, topic, seconds, sent / seconds, sessions);
+    }
+}
