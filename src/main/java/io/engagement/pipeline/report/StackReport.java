@@ -1,0 +1,85 @@
+package io.engagement.pipeline.report;
+
+import io.engagement.pipeline.clickhouse.ClickHouseHttp;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Prints what the pipeline produced on a running stack: ClickHouse row counts, the top content of
+ * the latest hour, and the number of messages on the dead-letter and feedback topics.
+ *
+ * <p>Usage: {@code StackReport [http://127.0.0.1:8123] [127.0.0.1:9092]}
+ */
+public final class StackReport {
+
+    private StackReport() {}
+
+    public static void main(String[] args) throws Exception {
+        ClickHouseHttp ch = new ClickHouseHttp(args.length > 0 ? args[0] : "http://127.0.0.1:8123", "default", "");
+        String bootstrap = args.length > 1 ? args[1] : "127.0.0.1:9092";
+
+        section("ClickHouse: rows written by the job");
+        print(ch, "SELECT 'engagement_events' AS table, count() AS rows, uniqExact(event_id) AS distinct_events, "
+                + "min(event_time) AS first_event, max(event_time) AS last_event FROM engagement.engagement_events");
+        print(ch, "SELECT grain, count() AS windows, uniqExact(content_id) AS contents, sum(views) AS views, "
+                + "max(version) AS max_version FROM engagement.content_metrics FINAL GROUP BY grain ORDER BY grain");
+        print(ch, "SELECT count() AS late_events FROM engagement.late_events");
+
+        section("Top content of the latest closed hour (empty until the first hour window closes)");
+        print(ch, "SELECT content_id, creator_id, window_start, views, unique_viewers, round(completion_rate, 1) AS completion_pct, "
+                + "round(engagement_rate, 1) AS engagement_pct, round(engagement_score, 1) AS engagement_score, "
+                + "round(quality_score, 1) AS quality_score FROM engagement.content_metrics FINAL "
+                + "WHERE grain = 'hour' AND window_start = (SELECT max(window_start) FROM engagement.content_metrics WHERE grain = 'hour') "
+                + "ORDER BY views DESC LIMIT 10");
+
+        section("Top content of the latest minutes (grain = minute)");
+        print(ch, "SELECT content_id, sum(views) AS views, sum(completions) AS completions, sum(likes) AS likes, "
+                + "sum(shares) AS shares FROM engagement.content_metrics FINAL WHERE grain = 'minute' "
+                + "AND window_start >= (SELECT max(window_start) FROM engagement.content_metrics WHERE grain = 'minute') - 300 "
+                + "GROUP BY content_id ORDER BY views DESC LIMIT 5");
+
+        section("Kafka topics (read_committed)");
+        for (String topic : List.of("engagement-events", "engagement-dlq", "engagement-feedback")) {
+            System.out.printf("  %-22s %d messages%n", topic, committedMessages(bootstrap, topic));
+        }
+    }
+
+    private static void section(String title) {
+        System.out.println();
+        System.out.println("== " + title);
+    }
+
+    private static void print(ClickHouseHttp ch, String sql) throws IOException {
+        System.out.print(ch.execute(sql + " FORMAT PrettyCompactMonoBlock"));
+    }
+
+    /** Messages visible to a read_committed consumer (transaction markers take offsets, so records are read and counted). */
+    static long committedMessages(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long count = 0;
+            // With transactions, offsets include commit markers; count records by reading them.
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                count += consumer.poll(java.time.Duration.ofMillis(500)).count();
+            }
+            return count;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.engagement.pipeline.clickhouse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.engagement.pipeline.testing.ClickHouseTestServer;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every query file of sql/queries/ run as shipped (only parameters set) against a real ClickHouse
+ * server holding the project's schema and a small hand-made fixture; expected rows are worked out by
+ * hand from the fixture.
+ */
+class AnalystQueriesTest {
+
+    private static ClickHouseTestServer clickhouse;
+
+    @BeforeAll
+    static void startAndLoadFixture() throws Exception {
+        clickhouse = ClickHouseTestServer.startWithSchema();
+        String columns = "grain, window_start, window_end, content_id, creator_id, version, views, unique_viewers,"
+                + " watch_time_ms, avg_watch_time_ms, completions, completion_rate, likes, comments, shares, saves,"
+                + " engagement_rate, engagement_score, quality_score";
+        clickhouse.http().execute("INSERT INTO engagement.content_metrics (" + columns + ") VALUES "
+                // c1 on 03-02: first firing, then a late update (version 2) that must win under FINAL
+                + "('day', '2026-03-02 00:00:00', '2026-03-03 00:00:00', 'c1', 'creator-1', 1, 100, 90, 200000, 2000, 10, 10, 10, 2, 2, 1, 14, 20, 30),"
+                + "('day', '2026-03-02 00:00:00', '2026-03-03 00:00:00', 'c1', 'creator-1', 2, 200, 180, 400000, 2000, 50, 25, 20, 5, 5, 3, 15, 22.24, 41.5),"
+                + "('day', '2026-03-02 00:00:00', '2026-03-03 00:00:00', 'c2', 'creator-1', 1, 150, 140, 150000, 1000, 90, 60, 0, 0, 1, 0, 0.667, 24.13, 23.67),"
+                + "('day', '2026-03-02 00:00:00', '2026-03-03 00:00:00', 'c3', 'creator-2', 1, 50, 50, 50000, 1000, 45, 90, 0, 0, 0, 0, 0, 36, 31.5),"
+                + "('day', '2026-03-01 00:00:00', '2026-03-02 00:00:00', 'c1', 'creator-1', 1, 80, 80, 80000, 1000, 8, 10, 0, 0, 0, 0, 0, 4, 3.5),"
+                + "('day', '2026-02-20 00:00:00', '2026-02-21 00:00:00', 'c1', 'creator-1', 1, 999, 999, 1, 1, 1, 0.1, 0, 0, 0, 0, 0, 0, 0),"
+                // an hour row must not leak into day queries
+                + "('hour', '2026-03-02 10:00:00', '2026-03-02 11:00:00', 'c1', 'creator-1', 1, 7, 7, 7000, 1000, 7, 100, 0, 0, 0, 0, 0, 40, 35)");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (clickhouse != null) {
+            clickhouse.close();
+        }
+    }
+
+    private static List<String> run(String file, Map<String, String> params) throws Exception {
+        String sql = AnalystQuery.load(Path.of("sql/queries", file)).render(params);
+        return clickhouse.rows(sql);
+    }
+
+    @Test
+    void topContentOfADay() throws Exception {
+        assertEquals(List.of(
+                "c1\tcreator-1\t200\t180\t2\t25\t15\t22.2\t41.5",
+                "c2\tcreator-1\t150\t140\t1\t60\t0.7\t24.1\t23.7",
+                "c3\tcreator-2\t50\t50\t1\t90\t0\t36\t31.5"),
+                run("top_content_today.sql", Map.of("day", "toDate('2026-03-02')")));
+        assertEquals(1, run("top_content_today.sql", Map.of("day", "toDate('2026-03-02')", "limit", "1")).size());
+    }
+
+    @Test
+    void creatorLastSevenDaysRecomputesRatesFromSums() throws Exception {
+        // 03-02: c1 (v2) + c2: views 350, watch 550 s, completions 140 -> 40 %, likes 20, shares 6, saves 3,
+        //        engagement (20 + 5 + 6) / 350 = 8.857 % -> 8.9;  03-01: c1 only;  02-20 is outside the 7 days.
+        assertEquals(List.of(
+                "2026-03-01\t1\t80\t80\t8\t10\t0\t0\t0\t0",
+                "2026-03-02\t2\t350\t550\t140\t40\t20\t6\t3\t8.9"),
+                run("creator_last_7_days.sql", Map.of("creator_id", "'creator-1'", "end_day", "toDate('2026-03-02')")));
+    }
+
+    @Test
+    void completionLeadersNeedTheMinimumViews() throws Exception {
+        assertEquals(List.of(
+                "c2\tcreator-1\t150\t90\t60\t0\t0\t0\t0\t23.7",
+                "c1\tcreator-1\t200\t50\t25\t0\t0\t0\t0\t41.5"),
+                run("completion_rate_leaders.sql", Map.of("day", "toDate('2026-03-02')")));
+        assertEquals(3, run("completion_rate_leaders.sql", Map.of("day", "toDate('2026-03-02')", "min_views", "1")).size());
+    }
+
+    @Test
+    void unknownParametersAreRejected() throws Exception {
+        AnalystQuery q = AnalystQuery.load(Path.of("sql/queries/top_content_today.sql"));
+        assertEquals(Map.of("day", "today()", "limit", "20"), q.defaults());
+        assertThrows(IllegalArgumentException.class, () -> q.render(Map.of("dya", "today()")));
+    }
+}
