@@ -82,6 +82,20 @@ public final class KafkaTestBroker implements AutoCloseable {
         }
     }
 
+    /** One message to send to an explicit partition. */
+    public record Outgoing(int partition, String key, String value) {}
+
+    /** Sends all messages in order with one producer and waits for every acknowledgement. */
+    public void sendAll(String topic, List<Outgoing> messages) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (Outgoing m : messages) {
+                producer.send(new ProducerRecord<>(topic, m.partition(), m.key() == null ? null : m.key().getBytes(),
+                        m.value().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
     /** Every committed record of the topic, as a read_committed consumer sees it. */
     public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
         Properties p = new Properties();
