@@ -2,12 +2,11 @@ package io.engagement.pipeline;
 
 import io.engagement.pipeline.config.ConfigException;
 import io.engagement.pipeline.config.JobConfig;
-import io.engagement.pipeline.event.RawEvent;
+import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.sink.ProductionSinks;
 import io.engagement.pipeline.source.KafkaInput;
 import io.engagement.pipeline.topology.EngagementPipeline;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -47,10 +46,10 @@ public final class EngagementJob {
     /** Adds the production topology to {@code env}; also used by the integration tests. */
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
         EngagementPipeline.configure(env);
-        DataStream<RawEvent> raw = env
-                .fromSource(KafkaInput.source(config), WatermarkStrategy.noWatermarks(), "Kafka: " + config.inputTopic)
+        DataStream<ValidatedRecord> input = env
+                .fromSource(KafkaInput.source(config), EngagementPipeline.watermarks(config), "Kafka: " + config.inputTopic)
                 .uid("kafka-source");
-        new EngagementPipeline(config, ProductionSinks.create(config)).build(raw);
+        new EngagementPipeline(config, ProductionSinks.create(config)).build(input);
     }
 
     /**

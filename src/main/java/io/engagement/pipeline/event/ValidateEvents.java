@@ -11,22 +11,16 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Flink wrapper of {@link EventValidator}: valid events go downstream, rejected ones to the
- * {@link #DEAD_LETTERS} side output. Counts every consumed message and every rejection by reason
+ * Splits validated input: valid events go downstream, rejected ones to the {@link #DEAD_LETTERS}
+ * side output. Counts every consumed message and every rejection by reason
  * ({@code engagement.events_consumed}, {@code engagement.dead_letter.<reason>}).
  */
-public class ValidateEvents extends ProcessFunction<RawEvent, EngagementEvent> {
+public class ValidateEvents extends ProcessFunction<ValidatedRecord, EngagementEvent> {
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
-    private final EventValidator validator;
-
     private transient Counter consumed;
     private transient Map<RejectReason, Counter> rejected;
-
-    public ValidateEvents(ValidationRules rules) {
-        this.validator = new EventValidator(rules);
-    }
 
     @Override
     public void open(OpenContext openContext) {
@@ -40,14 +34,13 @@ public class ValidateEvents extends ProcessFunction<RawEvent, EngagementEvent> {
     }
 
     @Override
-    public void processElement(RawEvent raw, Context ctx, Collector<EngagementEvent> out) {
+    public void processElement(ValidatedRecord record, Context ctx, Collector<EngagementEvent> out) {
         consumed.inc();
-        ValidationResult result = validator.validate(raw, ctx.timerService().currentProcessingTime());
-        if (result.isAccepted()) {
-            out.collect(result.event());
+        if (record.event != null) {
+            out.collect(record.event);
         } else {
-            rejected.get(result.deadLetter().reason).inc();
-            ctx.output(DEAD_LETTERS, result.deadLetter());
+            rejected.get(record.deadLetter.reason).inc();
+            ctx.output(DEAD_LETTERS, record.deadLetter);
         }
     }
 }

@@ -1,30 +1,30 @@
 package io.engagement.pipeline.source;
 
 import io.engagement.pipeline.config.JobConfig;
-import io.engagement.pipeline.event.RawEvent;
+import io.engagement.pipeline.event.ValidatedRecord;
 
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
-/** The production source: the input topic, read by the job's consumer group. */
+/** The production source: the input topic, read by the job's consumer group, validated as it is read. */
 public final class KafkaInput {
 
     private KafkaInput() {}
 
-    public static KafkaSource<RawEvent> source(JobConfig config) {
+    public static KafkaSource<ValidatedRecord> source(JobConfig config) {
         return builder(config).build();
     }
 
     /** The configured builder, for callers that bound the source (tests, backfills). */
-    public static KafkaSourceBuilder<RawEvent> builder(JobConfig config) {
-        return KafkaSource.<RawEvent>builder()
+    public static KafkaSourceBuilder<ValidatedRecord> builder(JobConfig config) {
+        return KafkaSource.<ValidatedRecord>builder()
                 .setBootstrapServers(config.bootstrapServers)
                 .setTopics(config.inputTopic)
                 .setGroupId(config.groupId)
                 .setStartingOffsets(startingOffsets(config.startingOffsets))
-                .setDeserializer(new RawEventDeserializer())
+                .setDeserializer(new ValidatingDeserializer(config.validationRules))
                 // Offsets are committed on checkpoint for monitoring (consumer lag); Flink restores
                 // from its own checkpointed offsets, not from these.
                 .setProperty("commit.offsets.on.checkpoint", "true")

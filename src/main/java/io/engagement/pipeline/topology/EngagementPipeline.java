@@ -10,6 +10,8 @@ import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.LateEvent;
 import io.engagement.pipeline.event.RawEvent;
 import io.engagement.pipeline.event.ValidateEvents;
+import io.engagement.pipeline.event.ValidatedRecord;
+import io.engagement.pipeline.event.EventValidator;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -25,8 +27,8 @@ import org.apache.flink.util.OutputTag;
  * The job's data flow, independent of where data comes from and goes to:
  *
  * <pre>
- * raw messages -> validate -(rejected)-> dead letters
- *              -> event-time watermarks
+ * Kafka source (validates, per-partition event-time watermarks)
+ *              -> route -(rejected)-> dead letters
  *              -> keyBy(event_id): drop duplicates -(too late)-> late events
  *              -> accepted events -> raw events sink
  *                                 -> keyBy(content_id): tumbling windows per grain -> content metrics sink
@@ -55,21 +57,37 @@ public final class EngagementPipeline {
         env.configure(conf);
     }
 
-    public void build(DataStream<RawEvent> rawEvents) {
-        SingleOutputStreamOperator<EngagementEvent> valid = rawEvents
-                .process(new ValidateEvents(config.validationRules))
-                .uid("validate-events").name("Validate events");
+    /**
+     * Event-time watermarks for validated input: bounded out-of-orderness over valid event times
+     * (dead letters never move them), and idleness so an empty partition does not hold windows back.
+     * Given to {@code fromSource}, Flink keeps one watermark per Kafka partition.
+     */
+    public static WatermarkStrategy<ValidatedRecord> watermarks(JobConfig config) {
+        return WatermarkStrategy.<ValidatedRecord>forBoundedOutOfOrderness(config.outOfOrderness)
+                .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTimeOrMin())
+                .withIdleness(config.idleness);
+    }
+
+    /**
+     * Validation and watermarks for input that does not come from the Kafka source (topology tests,
+     * replays from files): the same validator and strategy, applied per subtask instead of per partition.
+     */
+    public static DataStream<ValidatedRecord> validate(DataStream<RawEvent> raw, JobConfig config) {
+        EventValidator validator = new EventValidator(config.validationRules);
+        return raw.map(r -> ValidatedRecord.of(validator.validate(r, System.currentTimeMillis())))
+                .returns(ValidatedRecord.class)
+                .assignTimestampsAndWatermarks(watermarks(config));
+    }
+
+    /** Builds the job on input that already carries event-time timestamps and watermarks. */
+    public void build(DataStream<ValidatedRecord> input) {
+        SingleOutputStreamOperator<EngagementEvent> valid = input
+                .process(new ValidateEvents())
+                .uid("validate-events").name("Route dead letters");
         valid.getSideOutput(ValidateEvents.DEAD_LETTERS)
                 .sinkTo(sinks.deadLetters()).uid("dead-letter-sink").name("Dead-letter topic");
 
-        DataStream<EngagementEvent> timed = valid
-                .assignTimestampsAndWatermarks(WatermarkStrategy
-                        .<EngagementEvent>forBoundedOutOfOrderness(config.outOfOrderness)
-                        .withTimestampAssigner((event, kafkaTimestamp) -> event.eventTimeMs)
-                        .withIdleness(config.idleness))
-                .uid("event-time-watermarks").name("Event-time watermarks");
-
-        SingleOutputStreamOperator<EngagementEvent> accepted = timed
+        SingleOutputStreamOperator<EngagementEvent> accepted = valid
                 .keyBy(event -> event.eventId, Types.STRING)
                 .process(new DeduplicateAndRouteLate(config.dedupHorizon, config.allowedLateness))
                 .uid("deduplicate").name("Drop duplicates, route too-late events");

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.config.JobConfig;
-import io.engagement.pipeline.event.RawEvent;
+import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.sink.ProductionSinks;
 import io.engagement.pipeline.source.KafkaInput;
 import io.engagement.pipeline.testing.ClickHouseTestServer;
@@ -14,7 +14,6 @@ import io.engagement.pipeline.topology.EngagementPipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -232,9 +231,9 @@ class EndToEndKafkaClickHouseTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         EngagementPipeline.configure(env);
-        DataStream<RawEvent> raw = env.fromSource(
+        DataStream<ValidatedRecord> raw = env.fromSource(
                 KafkaInput.builder(config).setBounded(OffsetsInitializer.latest()).build(),
-                WatermarkStrategy.noWatermarks(), "kafka").uid("kafka-source");
+                EngagementPipeline.watermarks(config), "kafka").uid("kafka-source");
         new EngagementPipeline(config, ProductionSinks.create(config)).build(raw);
         env.execute("end-to-end-test");
     }

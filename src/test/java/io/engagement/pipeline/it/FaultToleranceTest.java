@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.config.JobConfig;
-import io.engagement.pipeline.event.RawEvent;
+import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.loadgen.EventGenerator;
 import io.engagement.pipeline.sink.ProductionSinks;
 import io.engagement.pipeline.source.KafkaInput;
@@ -17,7 +17,6 @@ import io.engagement.pipeline.topology.EngagementPipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -161,12 +160,11 @@ class FaultToleranceTest {
         conf.setString("restart-strategy.fixed-delay.attempts", "20");
         conf.setString("restart-strategy.fixed-delay.delay", "500 ms");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        // One source subtask per partition, so each subtask's watermark follows one ordered partition.
         env.setParallelism(2);
         EngagementPipeline.configure(env);
-        DataStream<RawEvent> raw = env
-                .fromSource(KafkaInput.source(config), WatermarkStrategy.noWatermarks(), "kafka").uid("kafka-source")
-                .map(new FailureInjector(20)).uid("failure-injector");
+        DataStream<ValidatedRecord> raw = env
+                .fromSource(KafkaInput.source(config), EngagementPipeline.watermarks(config), "kafka").uid("kafka-source")
+                .map(new FailureInjector<ValidatedRecord>(4)).returns(ValidatedRecord.class).uid("failure-injector");
         new EngagementPipeline(config, ProductionSinks.create(config)).build(raw);
         JobClient job = env.executeAsync("fault-tolerance-test");
         try {

@@ -1,7 +1,5 @@
 package io.engagement.pipeline.testing;
 
-import io.engagement.pipeline.event.RawEvent;
-
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 
@@ -15,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * attempt, so every crash is followed by a restore from a real checkpoint. Also slows the stream a
  * little so checkpoints happen mid-stream. Static state: MiniCluster runs in the test JVM.
  */
-public final class FailureInjector implements MapFunction<RawEvent, RawEvent>, CheckpointListener {
+public final class FailureInjector<T> implements MapFunction<T, T>, CheckpointListener {
 
     private static final AtomicLong SEEN = new AtomicLong();
     private static final AtomicInteger NEXT_TRIGGER = new AtomicInteger();
@@ -42,7 +40,7 @@ public final class FailureInjector implements MapFunction<RawEvent, RawEvent>, C
     }
 
     @Override
-    public RawEvent map(RawEvent value) throws Exception {
+    public T map(T value) throws Exception {
         long seen = SEEN.incrementAndGet();
         if (sleepEveryRecords > 0 && seen % sleepEveryRecords == 0) {
             Thread.sleep(1);

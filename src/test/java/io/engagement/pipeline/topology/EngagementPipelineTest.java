@@ -70,7 +70,8 @@ class EngagementPipelineTest {
         env.setParallelism(2);
         EngagementPipeline.configure(env);
         new EngagementPipeline(config, new PipelineSinks(events, metrics, feedback, deadLetters, late))
-                .build(env.fromData(TypeInformation.of(RawEvent.class), input.toArray(new RawEvent[0])));
+                .build(EngagementPipeline.validate(
+                        env.fromData(TypeInformation.of(RawEvent.class), input.toArray(new RawEvent[0])), config));
         env.execute("topology-test");
 
         assertEquals(List.of("e1", "e2", "e3", "e4"), events.records().stream().map(e -> e.eventId).sorted().toList());

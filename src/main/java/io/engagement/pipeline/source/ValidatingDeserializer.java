@@ -1,0 +1,37 @@
+package io.engagement.pipeline.source;
+
+import io.engagement.pipeline.event.EventValidator;
+import io.engagement.pipeline.event.RawEvent;
+import io.engagement.pipeline.event.ValidatedRecord;
+import io.engagement.pipeline.event.ValidationRules;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Validates each Kafka record inside the source, so the source knows every valid event time and can
+ * keep one watermark per partition (Flink's per-split watermarks): a subtask reading several
+ * partitions then never lets one partition's progress make another's events late. Never throws on
+ * bad input: a rejected record becomes a dead letter carrying its topic, partition and offset.
+ */
+public class ValidatingDeserializer implements KafkaRecordDeserializationSchema<ValidatedRecord> {
+
+    private final EventValidator validator;
+
+    public ValidatingDeserializer(ValidationRules rules) {
+        this.validator = new EventValidator(rules);
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ValidatedRecord> out) {
+        RawEvent raw = new RawEvent(record.value(), record.topic(), record.partition(), record.offset());
+        out.collect(ValidatedRecord.of(validator.validate(raw, System.currentTimeMillis())));
+    }
+
+    @Override
+    public TypeInformation<ValidatedRecord> getProducedType() {
+        return TypeInformation.of(ValidatedRecord.class);
+    }
+}
