@@ -1,0 +1,143 @@
+package io.engagement.pipeline.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.event.ValidatedRecord;
+import io.engagement.pipeline.sink.ProductionSinks;
+import io.engagement.pipeline.source.KafkaInput;
+import io.engagement.pipeline.testing.ClickHouseTestServer;
+import io.engagement.pipeline.testing.KafkaTestBroker;
+import io.engagement.pipeline.topology.EngagementPipeline;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Late data and idle partitions end to end (real Kafka and ClickHouse, job on a MiniCluster). All
+ * events go to partition 0 of a 3-partition topic, so windows can only fire if the two empty
+ * partitions are declared idle. Late events are produced only after ClickHouse shows that their
+ * window has fired, so they are late for certain, not by timing luck.
+ */
+class LatenessAndIdlenessTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final long T0 = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
+    private static final long MIN = 60_000;
+    private static final String TOPIC = "engagement-events";
+
+    private static KafkaTestBroker kafka;
+    private static ClickHouseTestServer clickhouse;
+
+    @BeforeAll
+    static void start() throws Exception {
+        clickhouse = ClickHouseTestServer.startWithSchema();
+        kafka = KafkaTestBroker.start();
+        kafka.createTopic(TOPIC, 3);
+        kafka.createTopic("engagement-dlq", 1);
+        kafka.createTopic("engagement-feedback", 1);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (clickhouse != null) {
+            clickhouse.close();
+        }
+    }
+
+    private static void view(String id, String user, long time) throws Exception {
+        kafka.send(TOPIC, 0, "L", "{\"event_id\":\"" + id + "\",\"event_type\":\"view_start\",\"content_id\":\"L\","
+                + "\"creator_id\":\"k\",\"user_id\":\"" + user + "\",\"session_id\":\"s-" + user + "\",\"event_time\":" + time + "}");
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void lateUpdatesReplaceRowsTooLateEventsAreKeptAndIdlePartitionsDoNotStall(@TempDir Path checkpoints) throws Exception {
+        // One view per minute 10:00 .. 10:12 (13 views); watermark ends at 10:12 - 30 s = 10:11:30.
+        for (int m = 0; m <= 12; m++) {
+            view("v" + m, "u" + m, T0 + m * MIN + 5_000);
+        }
+        JobConfig config = JobConfig.fromSources(new String[] {
+                "--kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "--clickhouse.url", clickhouse.jdbcUrl(),
+                "--clickhouse.flush-interval", "200 ms",
+                "--kafka.starting-offsets", "earliest",
+                "--watermark.idleness", "2 s",
+                "--window.allowed-lateness", "5 min",
+                "--validation.max-event-age", "3650 d"}, Map.of());
+        Configuration conf = new Configuration();
+        conf.setString("state.backend.type", "rocksdb");
+        conf.setString("execution.checkpointing.interval", "300 ms");
+        conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
+        conf.setString("restart-strategy.type", "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(1);
+        EngagementPipeline.configure(env);
+        DataStream<ValidatedRecord> input = env.fromSource(KafkaInput.source(config), EngagementPipeline.watermarks(config), "kafka");
+        new EngagementPipeline(config, ProductionSinks.create(config)).build(input);
+        JobClient job = env.executeAsync("lateness-test");
+        try {
+            // Minute 10:09 fires only if the empty partitions 1 and 2 are treated as idle.
+            waitForRows("SELECT count() FROM engagement.content_metrics WHERE grain = 'minute' AND window_start = toDateTime('2026-03-02 10:09:00')", 1);
+
+            view("late-ok", "u100", T0 + 9 * MIN + 10_000);   // 10:09:10: 2 min behind, within 5 min lateness
+            view("too-late", "u101", T0 + MIN + 10_000);      // 10:01:10: 10+ min behind the watermark
+            waitForRows("SELECT count() FROM engagement.content_metrics WHERE grain = 'minute' AND window_start = toDateTime('2026-03-02 10:09:00')", 2);
+            waitForRows("SELECT count() FROM engagement.late_events", 1);
+            // Close every window: one event far later on the only active partition.
+            view("flush", "u0", T0 + 9 * 24 * 60 * MIN);
+            waitForRows("SELECT count() FROM engagement.content_metrics FINAL WHERE grain = 'week'", 1);
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+
+        // The late update is a second row (version 2) that FINAL returns instead of the first.
+        assertEquals(List.of("1\t1", "2\t2"), clickhouse.rows("SELECT version, views FROM engagement.content_metrics"
+                + " WHERE grain = 'minute' AND content_id = 'L' AND window_start = toDateTime('2026-03-02 10:09:00') ORDER BY version"));
+        assertEquals(List.of("2\t2\t2"), clickhouse.rows("SELECT version, views, unique_viewers FROM engagement.content_metrics FINAL"
+                + " WHERE grain = 'minute' AND content_id = 'L' AND window_start = toDateTime('2026-03-02 10:09:00')"));
+        // The too-late event is in no window: minute 10:01 keeps its single view; hour 10:00 has the
+        // 13 on-time views plus the allowed-late one, from 14 distinct users.
+        assertEquals(List.of("1"), clickhouse.rows("SELECT views FROM engagement.content_metrics FINAL"
+                + " WHERE grain = 'minute' AND content_id = 'L' AND window_start = toDateTime('2026-03-02 10:01:00')"));
+        assertEquals(List.of("14\t14"), clickhouse.rows("SELECT views, unique_viewers FROM engagement.content_metrics FINAL"
+                + " WHERE grain = 'hour' AND content_id = 'L' AND window_start = toDateTime('2026-03-02 10:00:00')"));
+        // ... and it is kept, with the reason, in late_events rather than engagement_events.
+        assertEquals(List.of("too-late\t2026-03-02 10:01:10\tolder than watermark minus allowed lateness"),
+                clickhouse.rows("SELECT event_id, event_time, reason FROM engagement.late_events"));
+        assertEquals(List.of("0"), clickhouse.rows("SELECT count() FROM engagement.engagement_events WHERE event_id = 'too-late'"));
+        assertEquals(List.of("1"), clickhouse.rows("SELECT count() FROM engagement.engagement_events WHERE event_id = 'late-ok'"));
+    }
+
+    private static void waitForRows(String countSql, long expected) throws Exception {
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (clickhouse.count(countSql) < expected) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for " + expected + " from: " + countSql);
+            }
+            Thread.sleep(300);
+        }
+    }
+}
