@@ -1,0 +1,189 @@
+package io.engagement.pipeline.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.event.ValidatedRecord;
+import io.engagement.pipeline.loadgen.EventGenerator;
+import io.engagement.pipeline.sink.ProductionSinks;
+import io.engagement.pipeline.source.KafkaInput;
+import io.engagement.pipeline.topology.EngagementPipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A reproducible failure scenario on real servers: seeded generated traffic (with retries and bad
+ * messages) over two hours of event time on a 2-partition topic, the production job wired against
+ * the given Kafka and ClickHouse, and the comparison of every output with {@link ReferenceAggregation}.
+ */
+public final class PipelineScenario {
+
+    public static final long T0 = Instant.parse("2026-03-02T08:00:00Z").toEpochMilli();
+    public static final String FLUSH_CONTENT = "zz-watermark-flush";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter CH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private final KafkaTestBroker kafka;
+    private final ClickHouseTestServer clickhouse;
+
+    public PipelineScenario(KafkaTestBroker kafka, ClickHouseTestServer clickhouse) {
+        this.kafka = kafka;
+        this.clickhouse = clickhouse;
+    }
+
+    public void createTopics() throws Exception {
+        kafka.createTopic("engagement-events", 2);
+        kafka.createTopic("engagement-dlq", 1);
+        kafka.createTopic("engagement-feedback", 2);
+    }
+
+    /** Generated traffic in send order, each message with its partition (by key, like the Java client). */
+    public static List<KafkaTestBroker.Outgoing> traffic(long seed) {
+        EventGenerator generator = new EventGenerator(new EventGenerator.Settings(40, 8, 300, 1.1, 0.05, 0, 0.03, 0.01, seed));
+        List<EventGenerator.Timed> timed = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            timed.addAll(generator.nextSession(T0 + i * 14_000L));
+        }
+        timed.sort(Comparator.comparingLong(EventGenerator.Timed::sendAtMs));
+        List<KafkaTestBroker.Outgoing> outgoing = new ArrayList<>();
+        for (int i = 0; i < timed.size(); i++) {
+            EventGenerator.Message m = timed.get(i).message();
+            int partition = m.key() == null ? i % 2 : Math.floorMod(m.key().hashCode(), 2);
+            outgoing.add(new KafkaTestBroker.Outgoing(partition, m.key(), m.value()));
+        }
+        return outgoing;
+    }
+
+    /** Event time only advances with events: one far-later event per partition closes every window. */
+    public static List<KafkaTestBroker.Outgoing> flushMarkers() {
+        List<KafkaTestBroker.Outgoing> out = new ArrayList<>();
+        for (int p = 0; p < 2; p++) {
+            out.add(new KafkaTestBroker.Outgoing(p, FLUSH_CONTENT, "{\"event_id\":\"flush-" + p + "\",\"event_type\":\"impression\","
+                    + "\"content_id\":\"" + FLUSH_CONTENT + "\",\"creator_id\":\"none\",\"session_id\":\"none\",\"event_time\":"
+                    + (T0 + Duration.ofDays(9).toMillis()) + "}"));
+        }
+        return out;
+    }
+
+    public static ReferenceAggregation reference(List<KafkaTestBroker.Outgoing> sent) {
+        return ReferenceAggregation.of(sent.stream().map(KafkaTestBroker.Outgoing::value).toList(), Set.of(FLUSH_CONTENT));
+    }
+
+    public JobConfig jobConfig(String... extra) {
+        List<String> args = new ArrayList<>(List.of(
+                "--kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "--clickhouse.url", clickhouse.jdbcUrl(),
+                "--clickhouse.flush-interval", "200 ms",
+                "--kafka.starting-offsets", "earliest",
+                "--validation.max-event-age", "3650 d"));
+        args.addAll(List.of(extra));
+        return JobConfig.fromSources(args.toArray(new String[0]), Map.of());
+    }
+
+    /** RocksDB, incremental exactly-once checkpoints every 300 ms, and the production restart strategy. */
+    public static Configuration flinkConf(Path checkpoints) {
+        Configuration conf = new Configuration();
+        conf.setString("state.backend.type", "rocksdb");
+        conf.setString("execution.checkpointing.incremental", "true");
+        conf.setString("execution.checkpointing.interval", "300 ms");
+        conf.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
+        conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
+        conf.setString("restart-strategy.type", "exponential-delay");
+        conf.setString("restart-strategy.exponential-delay.initial-backoff", "500 ms");
+        conf.setString("restart-strategy.exponential-delay.max-backoff", "5 s");
+        return conf;
+    }
+
+    /** The production source, topology and sinks; {@code tap} sits right after the source (failure injection). */
+    public static StreamExecutionEnvironment job(Configuration conf, int parallelism, JobConfig config,
+                                                 MapFunction<ValidatedRecord, ValidatedRecord> tap) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(parallelism);
+        EngagementPipeline.configure(env);
+        DataStream<ValidatedRecord> input = env
+                .fromSource(KafkaInput.source(config), EngagementPipeline.watermarks(config), "kafka").uid("kafka-source");
+        if (tap != null) {
+            input = input.map(tap).returns(ValidatedRecord.class).uid("test-tap");
+        }
+        new EngagementPipeline(config, ProductionSinks.create(config)).build(input);
+        return env;
+    }
+
+    /** True once every expected window is in ClickHouse and on the feedback topic. */
+    public boolean complete(ReferenceAggregation reference) throws Exception {
+        int windows = reference.windows.size();
+        return clickhouse.count("SELECT count() FROM engagement.content_metrics FINAL") >= windows
+                && kafka.readCommitted("engagement-feedback").size() >= windows;
+    }
+
+    public void assertMatchesReference(ReferenceAggregation reference) throws Exception {
+        List<String> expected = reference.rows();
+        List<String> actual = new ArrayList<>(clickhouse.rows("SELECT grain, content_id, window_start, "
+                + ReferenceAggregation.COLUMNS + " FROM engagement.content_metrics FINAL"));
+        actual.sort(null);
+        assertEquals(expected.size(), actual.size(), "window rows");
+        assertEquals(expected, actual);
+        assertEquals(List.of("1"), clickhouse.rows("SELECT max(version) FROM engagement.content_metrics"));
+
+        // Feedback as a read_committed consumer sees it: exactly one message per window, same counts.
+        List<String> feedback = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted("engagement-feedback")) {
+            JsonNode m = JSON.readTree(r.value());
+            String start = LocalDateTime.ofInstant(Instant.parse(m.get("window_start").asText()), ZoneOffset.UTC).format(CH_TIME);
+            feedback.add(m.get("grain").asText() + "\t" + m.get("content_id").asText() + "\t" + start
+                    + "\t" + m.get("views").asLong() + "\t" + m.get("unique_viewers").asLong());
+        }
+        feedback.sort(null);
+        List<String> expectedFeedback = new ArrayList<>();
+        for (String row : expected) {
+            String[] f = row.split("\t");
+            expectedFeedback.add(f[0] + "\t" + f[1] + "\t" + f[2] + "\t" + f[4] + "\t" + f[5]);
+        }
+        expectedFeedback.sort(null);
+        assertEquals(expectedFeedback, feedback);
+
+        assertEquals(reference.invalid, kafka.readCommitted("engagement-dlq").size(), "dead letters");
+
+        // Raw events: FINAL shows each accepted event once; a replayed batch may leave a physical copy
+        // until a merge, and OPTIMIZE ... FINAL (the documented mechanism) removes it.
+        assertEquals(reference.accepted, clickhouse.count("SELECT count() FROM engagement.engagement_events FINAL"));
+        clickhouse.http().execute("OPTIMIZE TABLE engagement.engagement_events FINAL");
+        assertEquals(reference.accepted, clickhouse.count("SELECT count() FROM engagement.engagement_events"));
+        assertEquals(0, clickhouse.count("SELECT count() FROM engagement.late_events"));
+        assertTrue(reference.duplicates > 0 && reference.invalid > 0, "the traffic must contain retries and bad messages");
+    }
+
+    public interface Check {
+        boolean ok() throws Exception;
+    }
+
+    public static void waitUntil(Check check, int seconds) throws Exception {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (!check.ok()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("condition not reached within " + seconds + " s");
+            }
+            Thread.sleep(500);
+        }
+    }
+}
