@@ -81,15 +81,20 @@ class FaultToleranceTest {
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
-    void clickHouseFrozenMidStreamLosesNothingAndDuplicatesNothing(@TempDir Path checkpoints) throws Exception {
+    void clickHouseFrozenThenDownForAMinuteLosesNothingAndDuplicatesNothing(@TempDir Path checkpoints) throws Exception {
         List<KafkaTestBroker.Outgoing> sent = send(7);
         FailureInjector.arm(List.of());
         run(checkpoints, PipelineScenario.reference(sent), () -> {
-            // Freeze the server (SIGSTOP: connections hang, as with a stalled host) while rows flow.
+            // A stalled host: the server is frozen (SIGSTOP), connections hang, the sink backpressures.
             waitUntil(() -> clickhouse.count("SELECT count() FROM engagement.engagement_events") > 0, 60);
             clickhouse.pause();
             Thread.sleep(20_000);
             clickhouse.resume();
+            // An outage: the server is down for a minute; inserts fail, the sink retries with backoff,
+            // the job fails over and restarts from its last checkpoint until ClickHouse is back.
+            clickhouse.shutDown();
+            Thread.sleep(60_000);
+            clickhouse.startAgain();
         });
     }
 

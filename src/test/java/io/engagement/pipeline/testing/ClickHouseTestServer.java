@@ -21,7 +21,7 @@ public final class ClickHouseTestServer implements AutoCloseable {
     private static final Path BINARY = Path.of(System.getenv().getOrDefault("CLICKHOUSE_SERVER_BIN", "/usr/sbin/clickhouse-server"));
 
     private final Path dir;
-    private final Process process;
+    private Process process;
     private final int httpPort;
     private final ClickHouseHttp http;
 
@@ -51,25 +51,49 @@ public final class ClickHouseTestServer implements AutoCloseable {
                 .replace("@DIR@", dir.toString())
                 .replace("@HTTP_PORT@", Integer.toString(httpPort))
                 .replace("@TCP_PORT@", Integer.toString(tcpPort)));
-        Process process = new ProcessBuilder(BINARY.toString(), "--config-file=" + dir.resolve("config.xml"))
+        ClickHouseTestServer server = new ClickHouseTestServer(dir, launch(dir), httpPort);
+        try {
+            server.awaitReady();
+        } catch (IllegalStateException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private static Process launch(Path dir) throws IOException {
+        return new ProcessBuilder(BINARY.toString(), "--config-file=" + dir.resolve("config.xml"))
                 .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("stdout.log").toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
                 .start();
-        ClickHouseTestServer server = new ClickHouseTestServer(dir, process, httpPort);
+    }
+
+    private void awaitReady() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!server.http.ping()) {
+        while (!http.ping()) {
             if (!process.isAlive()) {
-                String log = Files.readString(dir.resolve("stdout.log"));
-                server.deleteDir();
-                throw new IllegalStateException("clickhouse-server exited with " + process.exitValue() + ":\n" + log);
+                throw new IllegalStateException("clickhouse-server exited with " + process.exitValue() + ":\n"
+                        + Files.readString(dir.resolve("stdout.log")));
             }
             if (System.nanoTime() > deadline) {
-                server.close();
                 throw new IllegalStateException("clickhouse-server did not answer /ping within 60 s");
             }
             Thread.sleep(100);
         }
-        return server;
+    }
+
+    /** Stops the server (SIGTERM), keeping its data and ports, as in an outage or a restart. */
+    public void shutDown() throws Exception {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Starts the server again on the same ports and data after {@link #shutDown()}. */
+    public void startAgain() throws Exception {
+        process = launch(dir);
+        awaitReady();
     }
 
     public ClickHouseHttp http() {
