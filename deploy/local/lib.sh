@@ -277,13 +277,13 @@ fetch_libs() {
   if [[ -d "$lib" ]]; then
     return 0
   fi
-  require_cmd mvn
   local tmp="$lib.tmp.$$" start
   start="$(now_ms)"
   log "fetching jars for $(basename "$(dirname "$pom")") from Maven Central into $lib (once) ..."
   rm -rf "$tmp"
   mkdir -p "$(dirname "$lib")"
-  if ! mvn -q -B -f "$pom" dependency:copy-dependencies -DincludeScope=runtime \
+  # The project's Maven wrapper: the same Maven everywhere, nothing to install.
+  if ! "$REPO_ROOT/mvnw" -q -B -ntp -f "$pom" dependency:copy-dependencies -DincludeScope=runtime \
       -DoutputDirectory="$tmp" >"$tmp.mvn.log" 2>&1; then
     tail -n 30 "$tmp.mvn.log" >&2
     rm -rf "$tmp" "$tmp.mvn.log"

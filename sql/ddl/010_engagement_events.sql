@@ -19,7 +19,10 @@ CREATE TABLE IF NOT EXISTS engagement.engagement_events
     source              Nullable(String),
     device              Nullable(String),
     platform            Nullable(String),
-    country             Nullable(String)
+    country             Nullable(String),
+    source_topic        String,
+    source_partition    Int32,
+    source_offset       Int64
 )
 ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(event_time)

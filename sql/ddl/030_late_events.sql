@@ -13,7 +13,10 @@ CREATE TABLE IF NOT EXISTS engagement.late_events
     event_time_ms Int64,
     watch_time_ms Nullable(Int64),
     watermark_ms  Int64,
-    reason        String
+    reason        String,
+    source_topic        String,
+    source_partition    Int32,
+    source_offset       Int64
 )
 ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(event_time)

@@ -26,6 +26,8 @@ import java.time.Duration;
 public class DeduplicateAndRouteLate extends KeyedProcessFunction<String, EngagementEvent, EngagementEvent> {
 
     public static final OutputTag<LateEvent> TOO_LATE = new OutputTag<>("too-late") {};
+    /** Retries, kept (not counted in any metric) so every consumed offset is accounted for. */
+    public static final OutputTag<EngagementEvent> DUPLICATES = new OutputTag<>("duplicates") {};
     public static final String TOO_LATE_REASON = "older than watermark minus allowed lateness";
 
     private final Duration dedupHorizon;
@@ -60,6 +62,7 @@ public class DeduplicateAndRouteLate extends KeyedProcessFunction<String, Engage
     public void processElement(EngagementEvent event, Context ctx, Collector<EngagementEvent> out) throws Exception {
         if (seen.value() != null) {
             duplicates.inc();
+            ctx.output(DUPLICATES, event);
             return;
         }
         seen.update(Boolean.TRUE);

@@ -28,6 +28,11 @@ public class EngagementEvent {
     public String platform;
     public String country;
 
+    /** Where the event was read (topic, partition, offset): its identity for accounting (docs/guarantees.md). */
+    public String sourceTopic;
+    public int sourcePartition;
+    public long sourceOffset;
+
     public EngagementEvent() {}
 
     /**

@@ -53,7 +53,11 @@ public final class EventValidator implements Serializable {
             return reject(raw, text, RejectReason.MALFORMED_JSON, "message is not a JSON object");
         }
         try {
-            return ValidationResult.accepted(toEvent(root, nowMs));
+            EngagementEvent event = toEvent(root, nowMs);
+            event.sourceTopic = raw.topic;
+            event.sourcePartition = raw.partition;
+            event.sourceOffset = raw.offset;
+            return ValidationResult.accepted(event);
         } catch (Rejection r) {
             return reject(raw, text, r.reason, r.getMessage());
         }

@@ -2,6 +2,7 @@ package io.engagement.pipeline.sink;
 
 import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.LateEvent;
 
@@ -41,7 +42,10 @@ public final class ClickHouseOutputs {
             .nullableString("source", e -> e.source)
             .nullableString("device", e -> e.device)
             .nullableString("platform", e -> e.platform)
-            .nullableString("country", e -> e.country);
+            .nullableString("country", e -> e.country)
+            .string("source_topic", e -> e.sourceTopic)
+            .int64("source_partition", e -> (long) e.sourcePartition)
+            .int64("source_offset", e -> e.sourceOffset);
 
     public static final ClickHouseTable<ContentMetrics> CONTENT_METRICS = new ClickHouseTable<ContentMetrics>(DATABASE + ".content_metrics")
             .string("grain", m -> m.grain)
@@ -95,7 +99,28 @@ public final class ClickHouseOutputs {
             .int64("event_time_ms", l -> l.event.eventTimeMs)
             .nullableInt64("watch_time_ms", l -> l.event.watchTimeMs)
             .int64("watermark_ms", l -> l.watermarkMs)
-            .string("reason", l -> l.reason);
+            .string("reason", l -> l.reason)
+            .string("source_topic", l -> l.event.sourceTopic)
+            .int64("source_partition", l -> (long) l.event.sourcePartition)
+            .int64("source_offset", l -> l.event.sourceOffset);
+
+    public static final ClickHouseTable<DeadLetter> DEAD_LETTERS = new ClickHouseTable<DeadLetter>(DATABASE + ".dead_letters")
+            .string("reason", d -> d.reason.code())
+            .string("detail", d -> d.detail)
+            .nullableString("payload", d -> d.payload)
+            .string("payload_encoding", d -> d.payloadEncoding)
+            .string("source_topic", d -> d.sourceTopic)
+            .int64("source_partition", d -> (long) d.sourcePartition)
+            .int64("source_offset", d -> d.sourceOffset);
+
+    public static final ClickHouseTable<EngagementEvent> DUPLICATES = new ClickHouseTable<EngagementEvent>(DATABASE + ".duplicate_events")
+            .string("event_id", e -> e.eventId)
+            .string("event_type", e -> e.eventType.wireName())
+            .string("content_id", e -> e.contentId)
+            .dateTime("event_time", e -> e.eventTimeMs)
+            .string("source_topic", e -> e.sourceTopic)
+            .int64("source_partition", e -> (long) e.sourcePartition)
+            .int64("source_offset", e -> e.sourceOffset);
 
     private ClickHouseOutputs() {}
 

@@ -14,6 +14,8 @@ public final class ProductionSinks {
                 ClickHouseOutputs.sink(config, ClickHouseOutputs.CONTENT_METRICS),
                 KafkaOutputs.feedback(config),
                 KafkaOutputs.deadLetters(config),
+                ClickHouseOutputs.sink(config, ClickHouseOutputs.DEAD_LETTERS),
+                ClickHouseOutputs.sink(config, ClickHouseOutputs.DUPLICATES),
                 ClickHouseOutputs.sink(config, ClickHouseOutputs.LATE_EVENTS));
     }
 }

@@ -6,6 +6,7 @@ import io.engagement.pipeline.aggregate.ContentWindowResult;
 import io.engagement.pipeline.aggregate.Grain;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.dedup.DeduplicateAndRouteLate;
+import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.LateEvent;
 import io.engagement.pipeline.event.RawEvent;
@@ -84,8 +85,9 @@ public final class EngagementPipeline {
         SingleOutputStreamOperator<EngagementEvent> valid = input
                 .process(new ValidateEvents())
                 .uid("validate-events").name("Route dead letters");
-        valid.getSideOutput(ValidateEvents.DEAD_LETTERS)
-                .sinkTo(sinks.deadLetters()).uid("dead-letter-sink").name("Dead-letter topic");
+        DataStream<DeadLetter> deadLetters = valid.getSideOutput(ValidateEvents.DEAD_LETTERS);
+        deadLetters.sinkTo(sinks.deadLetters()).uid("dead-letter-sink").name("Dead-letter topic");
+        deadLetters.sinkTo(sinks.deadLetterTable()).uid("dead-letter-table-sink").name("Dead letters table");
 
         SingleOutputStreamOperator<EngagementEvent> accepted = valid
                 .keyBy(event -> event.eventId, Types.STRING)
@@ -93,6 +95,8 @@ public final class EngagementPipeline {
                 .uid("deduplicate").name("Drop duplicates, route too-late events");
 
         accepted.sinkTo(sinks.events()).uid("events-sink").name("Raw events table");
+        accepted.getSideOutput(DeduplicateAndRouteLate.DUPLICATES)
+                .sinkTo(sinks.duplicates()).uid("duplicates-sink").name("Duplicate events table");
 
         DataStream<LateEvent> late = accepted.getSideOutput(DeduplicateAndRouteLate.TOO_LATE);
         DataStream<ContentMetrics> metrics = null;

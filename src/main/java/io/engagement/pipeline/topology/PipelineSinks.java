@@ -9,12 +9,16 @@ import org.apache.flink.api.connector.sink2.Sink;
 
 /**
  * Where the topology writes. Production passes the ClickHouse and Kafka sinks
- * ({@link io.engagement.pipeline.sink.ProductionSinks}); topology tests pass in-memory sinks.
+ * ({@link io.engagement.pipeline.sink.ProductionSinks}); topology tests pass in-memory sinks. Dead
+ * letters go to the topic (for reprocessing) and to a table (for accounting); duplicates only to a
+ * table, so every consumed offset has exactly one outcome row.
  */
 public record PipelineSinks(
         Sink<EngagementEvent> events,
         Sink<ContentMetrics> contentMetrics,
         Sink<ContentMetrics> feedback,
         Sink<DeadLetter> deadLetters,
+        Sink<DeadLetter> deadLetterTable,
+        Sink<EngagementEvent> duplicates,
         Sink<LateEvent> lateEvents) {
 }

@@ -3,6 +3,7 @@ package io.engagement.pipeline.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.engagement.pipeline.clickhouse.AnalystQuery;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.sink.ProductionSinks;
@@ -135,6 +136,13 @@ class EndToEndKafkaClickHouseTest {
         assertEquals(List.of("A\tview_start\tu4\t2026-03-02 10:00:40"), clickhouse.rows(
                 "SELECT content_id, event_type, user_id, event_time FROM engagement.engagement_events WHERE event_id = 'a13'"));
         assertEquals(0, clickhouse.count("SELECT count() FROM engagement.late_events"));
+
+        // Accounting: partition 0 had 14 messages (13 accepted, 1 retry), partition 1 had 9
+        // (3 accepted, 5 rejected, 1 retry); each offset has exactly one outcome row.
+        assertEquals(List.of(
+                "engagement-events\t0\t13\t1\t0\t0\t14\t14\t0\t13",
+                "engagement-events\t1\t3\t1\t5\t0\t9\t9\t0\t8"),
+                clickhouse.rows(AnalystQuery.load(Path.of("sql/queries/reconciliation.sql")).render(Map.of())));
 
         // Window rows, hand-computed (see the event list above):
         // A minute 10:00: views a2,a6,a8,a13 = 4; viewers u1,u2,u4 = 3; watch 4000+6000+3000 = 13000;

@@ -86,7 +86,7 @@ class SavepointRescaleTest {
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
-        scenario.assertMatchesReference(reference);
+        scenario.assertMatchesReference(reference, all);
     }
 
     /** Runs until the job has written something, then stops it with a savepoint (no end-of-time drain). */

@@ -29,9 +29,54 @@ import java.util.stream.Collectors;
 public final class KafkaTestBroker implements AutoCloseable {
 
     private final KafkaClusterTestKit cluster;
+    /** For a broker process started by deploy/local/kafka.sh: its state dir and ports; else null. */
+    private final Map<String, String> processEnv;
+    private final String bootstrap;
 
-    private KafkaTestBroker(KafkaClusterTestKit cluster) {
+    private KafkaTestBroker(KafkaClusterTestKit cluster, Map<String, String> processEnv, String bootstrap) {
         this.cluster = cluster;
+        this.processEnv = processEnv;
+        this.bootstrap = bootstrap;
+    }
+
+    /**
+     * A broker in its own JVM, started by the project's deploy/local/kafka.sh on free loopback ports
+     * with its own state dir, so a test can stop and restart it like a real broker.
+     */
+    public static KafkaTestBroker startProcess(java.nio.file.Path stateDir) throws Exception {
+        int port = freePort();
+        int controllerPort = freePort();
+        Map<String, String> env = Map.of("ENGAGEMENT_STACK_DIR", stateDir.toString(),
+                "KAFKA_PORT", Integer.toString(port), "KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort));
+        KafkaTestBroker broker = new KafkaTestBroker(null, env, "127.0.0.1:" + port);
+        broker.script("start");
+        return broker;
+    }
+
+    /** Stops the broker process (kafka.sh stop); only for {@link #startProcess}. */
+    public void stopProcess() throws Exception {
+        script("stop");
+    }
+
+    /** Starts the broker process again with the same data and ports. */
+    public void restartProcess() throws Exception {
+        script("start");
+    }
+
+    private void script(String command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("deploy/local/kafka.sh", command).redirectErrorStream(true);
+        pb.environment().putAll(processEnv);
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("kafka.sh " + command + " failed:\n" + output);
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     public static KafkaTestBroker start() throws Exception {
@@ -52,11 +97,11 @@ public final class KafkaTestBroker implements AutoCloseable {
         cluster.format();
         cluster.startup();
         cluster.waitForReadyBrokers();
-        return new KafkaTestBroker(cluster);
+        return new KafkaTestBroker(cluster, null, cluster.bootstrapServers());
     }
 
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return bootstrap;
     }
 
     public void createTopic(String name, int partitions) throws Exception {
@@ -123,6 +168,10 @@ public final class KafkaTestBroker implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        cluster.close();
+        if (cluster != null) {
+            cluster.close();
+        } else {
+            script("stop");
+        }
     }
 }

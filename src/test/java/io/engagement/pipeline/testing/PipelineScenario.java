@@ -3,6 +3,7 @@ package io.engagement.pipeline.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.engagement.pipeline.clickhouse.AnalystQuery;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.loadgen.EventGenerator;
@@ -136,7 +137,7 @@ public final class PipelineScenario {
                 && kafka.readCommitted("engagement-feedback").size() >= windows;
     }
 
-    public void assertMatchesReference(ReferenceAggregation reference) throws Exception {
+    public void assertMatchesReference(ReferenceAggregation reference, List<KafkaTestBroker.Outgoing> sent) throws Exception {
         List<String> expected = reference.rows();
         List<String> actual = new ArrayList<>(clickhouse.rows("SELECT grain, content_id, window_start, "
                 + ReferenceAggregation.COLUMNS + " FROM engagement.content_metrics FINAL"));
@@ -171,6 +172,26 @@ public final class PipelineScenario {
         assertEquals(reference.accepted, clickhouse.count("SELECT count() FROM engagement.engagement_events"));
         assertEquals(0, clickhouse.count("SELECT count() FROM engagement.late_events"));
         assertTrue(reference.duplicates > 0 && reference.invalid > 0, "the traffic must contain retries and bad messages");
+
+        // Accounting: the reconciliation query over all outcome tables, against what was sent.
+        long accepted = 0;
+        long duplicates = 0;
+        long deadLettered = 0;
+        long tooLate = 0;
+        for (String row : clickhouse.rows(AnalystQuery.load(Path.of("sql/queries/reconciliation.sql")).render(Map.of()))) {
+            String[] f = row.split("\t");
+            int partition = Integer.parseInt(f[1]);
+            long sentToPartition = sent.stream().filter(o -> o.partition() == partition).count();
+            assertEquals(sentToPartition, Long.parseLong(f[6]), "accounted offsets of partition " + partition);
+            assertEquals(sentToPartition, Long.parseLong(f[7]), "distinct offsets of partition " + partition);
+            assertEquals(sentToPartition - 1, Long.parseLong(f[9]), "last offset of partition " + partition);
+            accepted += Long.parseLong(f[2]);
+            duplicates += Long.parseLong(f[3]);
+            deadLettered += Long.parseLong(f[4]);
+            tooLate += Long.parseLong(f[5]);
+        }
+        assertEquals(List.of(reference.accepted, reference.duplicates, reference.invalid, 0L),
+                List.of(accepted, duplicates, deadLettered, tooLate));
     }
 
     public interface Check {

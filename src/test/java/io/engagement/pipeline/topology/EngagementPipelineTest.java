@@ -64,12 +64,14 @@ class EngagementPipelineTest {
         CollectingSink<ContentMetrics> metrics = new CollectingSink<>();
         CollectingSink<ContentMetrics> feedback = new CollectingSink<>();
         CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
+        CollectingSink<DeadLetter> deadLetterTable = new CollectingSink<>();
+        CollectingSink<EngagementEvent> duplicates = new CollectingSink<>();
         CollectingSink<LateEvent> late = new CollectingSink<>();
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         EngagementPipeline.configure(env);
-        new EngagementPipeline(config, new PipelineSinks(events, metrics, feedback, deadLetters, late))
+        new EngagementPipeline(config, new PipelineSinks(events, metrics, feedback, deadLetters, deadLetterTable, duplicates, late))
                 .build(EngagementPipeline.validate(
                         env.fromData(TypeInformation.of(RawEvent.class), input.toArray(new RawEvent[0])), config));
         env.execute("topology-test");
@@ -78,6 +80,8 @@ class EngagementPipelineTest {
         assertEquals(List.of(RejectReason.MALFORMED_JSON, RejectReason.UNKNOWN_EVENT_TYPE),
                 deadLetters.records().stream().map(d -> d.reason).sorted().toList());
         assertEquals(List.of(5L, 6L), deadLetters.records().stream().map(d -> d.sourceOffset).sorted().toList());
+        assertEquals(deadLetters.records().size(), deadLetterTable.records().size());
+        assertEquals(List.of(2L), duplicates.records().stream().map(e -> e.sourceOffset).toList()); // the retry of e1
         assertEquals(List.of(), late.records());
 
         // grain/content/window -> views, computed by hand from the input above
