@@ -37,7 +37,7 @@ java -cp "$TOOLS_CP" io.engagement.pipeline.clickhouse.ApplySchema "$CH_HTTP" sq
   --clickhouse.url "jdbc:clickhouse://127.0.0.1:${CLICKHOUSE_HTTP_PORT:-8123}?compress=false"
 
 log "generating ${DEMO_SECONDS}s of traffic at ${DEMO_RATE} msg/s ..."
-java -Dlog4j2.configurationFile="$REPO_ROOT/flink-conf/log4j-cli.properties" -cp "$TOOLS_CP" \
+java -Dlog4j2.configurationFile="$REPO_ROOT/flink-conf/log4j-cli.properties" -Dlog.file="$STACK_DIR/demo-tools.log" -cp "$TOOLS_CP" \
   io.engagement.pipeline.loadgen.LoadGenerator \
   --bootstrap-servers "$KAFKA" --topic engagement-events \
   --rate "$DEMO_RATE" --duration-seconds "$DEMO_SECONDS"
@@ -46,7 +46,7 @@ java -Dlog4j2.configurationFile="$REPO_ROOT/flink-conf/log4j-cli.properties" -cp
 # second and the feedback topic at the next checkpoint (10 s).
 log "waiting 20 s for the last windows, ClickHouse flushes and a checkpoint ..."
 sleep 20
-java -Dlog4j2.configurationFile="$REPO_ROOT/flink-conf/log4j-cli.properties" -cp "$TOOLS_CP" \
+java -Dlog4j2.configurationFile="$REPO_ROOT/flink-conf/log4j-cli.properties" -Dlog.file="$STACK_DIR/demo-tools.log" -cp "$TOOLS_CP" \
   io.engagement.pipeline.report.StackReport "$CH_HTTP" "$KAFKA"
 
 cat <<MSG
