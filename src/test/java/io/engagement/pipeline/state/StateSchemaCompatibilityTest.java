@@ -1,0 +1,123 @@
+package io.engagement.pipeline.state;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.engagement.pipeline.aggregate.ContentWindowAccumulator;
+import io.engagement.pipeline.aggregate.UniqueViewerSketch;
+
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The window state written by release v1 must stay readable. src/test/resources/state-schemas/v1
+ * holds the serializer snapshot Flink stores in checkpoints and savepoints for the window
+ * accumulator, and one accumulator serialized by v1. Every later build must resolve that snapshot as
+ * compatible (as is, or after Flink's POJO schema migration) and read the v1 bytes back to the same
+ * values. A release that changes state adds its own v<N> directory (run once with
+ * {@code -Dstate.schemas.write=v<N>}) and keeps every older one.
+ */
+class StateSchemaCompatibilityTest {
+
+    private static final Path SCHEMAS = Path.of("src/test/resources/state-schemas");
+
+    private static TypeSerializer<ContentWindowAccumulator> currentSerializer() {
+        return TypeInformation.of(ContentWindowAccumulator.class).createSerializer(new SerializerConfigImpl());
+    }
+
+    /** The accumulator written into the v1 fixture: known, distinct values in every field. */
+    static ContentWindowAccumulator v1Sample() {
+        ContentWindowAccumulator a = new ContentWindowAccumulator();
+        a.creatorId = "creator-7";
+        a.impressions = 11;
+        a.views = 7;
+        a.rewatches = 1;
+        a.watchTimeMs = 123_456;
+        a.completions = 3;
+        a.endedOver75 = 2;
+        a.endedOver50 = 4;
+        a.endedOver25 = 5;
+        a.endedUnder25 = 6;
+        a.skips = 17;
+        a.likes = 8;
+        a.unlikes = 2;
+        a.comments = 9;
+        a.shares = 10;
+        a.saves = 12;
+        a.unsaves = 1;
+        a.clicks = 13;
+        a.follows = 14;
+        a.unfollows = 15;
+        a.notInterested = 16;
+        a.reports = 18;
+        a.hides = 19;
+        a.viewers.add("u:1");
+        a.viewers.add("u:2");
+        a.viewers.add("s:anon");
+        return a;
+    }
+
+    @Test
+    void windowStateUsesFlinksPojoSerializerNotKryo() {
+        assertInstanceOf(PojoSerializer.class, currentSerializer());
+        assertInstanceOf(PojoSerializer.class,
+                TypeInformation.of(UniqueViewerSketch.class).createSerializer(new SerializerConfigImpl()));
+    }
+
+    @Test
+    void stateWrittenByV1IsReadByThisBuild() throws Exception {
+        Path dir = SCHEMAS.resolve("v1");
+        DataInputDeserializer snapshotIn = new DataInputDeserializer(Files.readAllBytes(dir.resolve("content-window-accumulator.snapshot")));
+        TypeSerializerSnapshot<ContentWindowAccumulator> v1Snapshot =
+                TypeSerializerSnapshot.readVersionedSnapshot(snapshotIn, getClass().getClassLoader());
+
+        TypeSerializerSchemaCompatibility<ContentWindowAccumulator> compatibility =
+                currentSerializer().snapshotConfiguration().resolveSchemaCompatibility(v1Snapshot);
+        assertFalse(compatibility.isIncompatible(), "this build cannot restore v1 window state");
+
+        ContentWindowAccumulator read = v1Snapshot.restoreSerializer().deserialize(
+                new DataInputDeserializer(Files.readAllBytes(dir.resolve("content-window-accumulator.data"))));
+        ContentWindowAccumulator expected = v1Sample();
+        assertEquals(expected.creatorId, read.creatorId);
+        assertArrayEquals(counters(expected), counters(read));
+        assertArrayEquals(expected.viewers.exactHashes, read.viewers.exactHashes);
+        assertNull(read.viewers.registers);
+        assertEquals(3, read.viewers.estimate());
+    }
+
+    /** Writes this build's fixtures; run once when a release changes a state type. */
+    @Test
+    void writeFixturesWhenAsked() throws Exception {
+        String version = System.getProperty("state.schemas.write");
+        if (version == null) {
+            return;
+        }
+        Path dir = Files.createDirectories(SCHEMAS.resolve(version));
+        TypeSerializer<ContentWindowAccumulator> serializer = currentSerializer();
+        DataOutputSerializer snapshot = new DataOutputSerializer(1024);
+        TypeSerializerSnapshot.writeVersionedSnapshot(snapshot, serializer.snapshotConfiguration());
+        Files.write(dir.resolve("content-window-accumulator.snapshot"), snapshot.getCopyOfBuffer());
+        DataOutputSerializer data = new DataOutputSerializer(1024);
+        serializer.serialize(v1Sample(), data);
+        Files.write(dir.resolve("content-window-accumulator.data"), data.getCopyOfBuffer());
+    }
+
+    private static long[] counters(ContentWindowAccumulator a) {
+        return new long[] {a.impressions, a.views, a.rewatches, a.watchTimeMs, a.completions, a.endedOver75,
+                a.endedOver50, a.endedOver25, a.endedUnder25, a.skips, a.likes, a.unlikes, a.comments, a.shares,
+                a.saves, a.unsaves, a.clicks, a.follows, a.unfollows, a.notInterested, a.reports, a.hides};
+    }
+}
