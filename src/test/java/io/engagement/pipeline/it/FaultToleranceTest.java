@@ -11,6 +11,8 @@ import io.engagement.pipeline.testing.PipelineScenario;
 import io.engagement.pipeline.testing.ReferenceAggregation;
 
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.InternalMiniClusterExtension;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,6 +84,23 @@ class FaultToleranceTest {
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void taskManagerKilledAtARandomPointIsReplacedAndResultsAreIdentical(@TempDir Path checkpoints) throws Exception {
+        long seed = Long.getLong("faults.seed", System.nanoTime());
+        List<KafkaTestBroker.Outgoing> sent = send(seed);
+        long killAfterRows = 500 + new Random(seed).nextInt(3_000);
+        System.out.printf("task manager kill: seed %d, after %d raw rows in ClickHouse%n", seed, killAfterRows);
+        FailureInjector.arm(List.of());
+        run(checkpoints, sent, () -> {
+            waitUntil(() -> clickhouse.count("SELECT count() FROM engagement.engagement_events") >= killAfterRows, 120);
+            // The whole TaskManager process state (slots, RocksDB instances, Kafka clients) is gone.
+            MiniCluster cluster = miniCluster();
+            cluster.terminateTaskManager(0).get(30, TimeUnit.SECONDS);
+            cluster.startTaskManager();
+        });
+    }
+
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void clickHouseFrozenThenDownForAMinuteLosesNothingAndDuplicatesNothing(@TempDir Path checkpoints) throws Exception {
         List<KafkaTestBroker.Outgoing> sent = send(7);
         FailureInjector.arm(List.of());
@@ -96,6 +116,13 @@ class FaultToleranceTest {
             Thread.sleep(60_000);
             clickhouse.startAgain();
         });
+    }
+
+    /** MiniClusterExtension exposes no MiniCluster; its internal extension does (Flink test utilities). */
+    private static MiniCluster miniCluster() throws Exception {
+        Field internal = MiniClusterExtension.class.getDeclaredField("internalMiniClusterExtension");
+        internal.setAccessible(true);
+        return ((InternalMiniClusterExtension) internal.get(FLINK)).getMiniCluster();
     }
 
     private List<KafkaTestBroker.Outgoing> send(long seed) throws Exception {
