@@ -42,9 +42,10 @@ java -Dlog4j2.configurationFile="$REPO_ROOT/flink-conf/log4j-cli.properties" -Dl
   --bootstrap-servers "$KAFKA" --topic engagement-events \
   --rate "$DEMO_RATE" --duration-seconds "$DEMO_SECONDS"
 
-# Minute windows close 30 s (out-of-orderness) after their end; rows reach ClickHouse within a
-# second and the feedback topic at the next checkpoint (10 s).
-log "waiting 20 s for the last windows, ClickHouse flushes and a checkpoint ..."
+# A window fires when event time (the newest event minus 30 s out-of-orderness) passes its end, so
+# windows of the last ~30 s of traffic stay open until more events arrive. Fired rows reach
+# ClickHouse within a second and the feedback topic at the next checkpoint (10 s).
+log "waiting 20 s for ClickHouse flushes and a checkpoint ..."
 sleep 20
 java -Dlog4j2.configurationFile="$REPO_ROOT/flink-conf/log4j-cli.properties" -Dlog.file="$STACK_DIR/demo-tools.log" -cp "$TOOLS_CP" \
   io.engagement.pipeline.report.StackReport "$CH_HTTP" "$KAFKA"

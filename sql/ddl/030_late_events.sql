@@ -1,5 +1,8 @@
 -- Events that arrived after their windows closed (older than the watermark minus the allowed
--- lateness). They are in no window and not in engagement_events; kept here with the reason.
+-- lateness): reason 'older than watermark minus allowed lateness'. They are in no window and not in
+-- engagement_events; kept here with the reason. A second, defensive path writes reason
+-- 'window closed: <grain>' for an accepted event that a window operator still found late (possible
+-- only when an idle input resumes behind the watermark); that event is also in engagement_events.
 -- Written by the job's JDBC sink (io.engagement.pipeline.sink.ClickHouseOutputs.LATE_EVENTS).
 CREATE TABLE IF NOT EXISTS engagement.late_events
 (
@@ -20,4 +23,4 @@ CREATE TABLE IF NOT EXISTS engagement.late_events
 )
 ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(event_time)
-ORDER BY (content_id, event_time, event_id)
+ORDER BY (content_id, event_time, event_id, reason)

@@ -1,7 +1,9 @@
 -- Accounting per input partition: every consumed offset has exactly one outcome row, so
 -- accepted + duplicates + dead_lettered + too_late = accounted = distinct_offsets, and for a topic
 -- read from its start with nothing deleted by retention, accounted = last_offset + 1 minus the
--- offsets taken by transaction markers (none for non-transactional producers).
+-- offsets taken by transaction markers and aborted transactions (none for non-transactional producers).
+-- Too-late counts only events refused before windowing; 'window closed: <grain>' rows in late_events
+-- belong to accepted events (see sql/ddl/030_late_events.sql) and are not a separate outcome.
 SELECT
     source_topic,
     source_partition,
@@ -22,6 +24,7 @@ FROM
     SELECT source_topic, source_partition, source_offset, 'dead_letter' AS outcome FROM engagement.dead_letters FINAL
     UNION ALL
     SELECT source_topic, source_partition, source_offset, 'too_late' AS outcome FROM engagement.late_events FINAL
+    WHERE reason NOT LIKE 'window closed%'
 )
 GROUP BY source_topic, source_partition
 ORDER BY source_topic, source_partition

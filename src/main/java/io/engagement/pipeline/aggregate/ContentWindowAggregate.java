@@ -35,10 +35,7 @@ public class ContentWindowAggregate
                 }
             }
             case VIEW_COMPLETE -> acc.completions++;
-            case SWIPE_AWAY -> {
-                acc.skips++;
-                countPlayEnd(acc, e.progress == null ? 0.0 : e.progress);
-            }
+            case SWIPE_AWAY -> countPlayEnd(acc, e.progress == null ? 0.0 : e.progress);
             case LIKE -> acc.likes++;
             case UNLIKE -> acc.unlikes++;
             case COMMENT -> acc.comments++;
@@ -58,14 +55,22 @@ public class ContentWindowAggregate
         return acc;
     }
 
-    /** A swipe-away at the very end of the content is a full play, like a view_complete. */
+    /**
+     * A swipe-away ends a play. At the very end of the content it is a full play, like a view_complete,
+     * and not a skip: the engagement score must not penalise a video watched to the end.
+     */
     private static void countPlayEnd(ContentWindowAccumulator acc, double progress) {
-        switch (CompletionBucket.of(progress)) {
-            case FULL -> acc.completions++;
+        CompletionBucket bucket = CompletionBucket.of(progress);
+        if (bucket == CompletionBucket.FULL) {
+            acc.completions++;
+            return;
+        }
+        acc.skips++;
+        switch (bucket) {
             case OVER_75 -> acc.endedOver75++;
             case OVER_50 -> acc.endedOver50++;
             case OVER_25 -> acc.endedOver25++;
-            case UNDER_25 -> acc.endedUnder25++;
+            default -> acc.endedUnder25++;
         }
     }
 

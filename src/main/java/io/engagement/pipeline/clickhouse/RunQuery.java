@@ -23,7 +23,7 @@ public final class RunQuery {
         }
         Map<String, String> params = new LinkedHashMap<>();
         String url = "http://127.0.0.1:8123";
-        String format = "PrettyCompactMonoBlock";
+        String format = "PrettyCompactNoEscapes";
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--csv" -> format = "CSVWithNames";

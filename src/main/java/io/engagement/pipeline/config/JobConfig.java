@@ -318,6 +318,9 @@ public final class JobConfig implements Serializable {
                     errors.add(key + " has unknown grain '" + part.trim() + "' (minute, hour, day, week)");
                 }
             }
+            if (grains.isEmpty() && errorsFor(key)) {
+                errors.add(key + " must name at least one grain (minute, hour, day, week)");
+            }
             return grains;
         }
 

@@ -37,6 +37,13 @@ public final class LoadGenerator {
             }
             opts.put(args[i].substring(2), args[i + 1]);
         }
+        java.util.Set<String> known = java.util.Set.of("bootstrap-servers", "topic", "rate", "duration-seconds", "count",
+                "contents", "creators", "users", "seed", "late-fraction", "duplicate-fraction", "malformed-fraction");
+        for (String key : opts.keySet()) {
+            if (!known.contains(key)) {
+                throw new IllegalArgumentException("unknown option --" + key + "; known: " + known);
+            }
+        }
         String bootstrap = opts.getOrDefault("bootstrap-servers", "127.0.0.1:9092");
         String topic = opts.getOrDefault("topic", "engagement-events");
         double rate = Double.parseDouble(opts.getOrDefault("rate", "500"));

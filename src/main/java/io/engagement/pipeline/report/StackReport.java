@@ -58,7 +58,7 @@ public final class StackReport {
     }
 
     private static void print(ClickHouseHttp ch, String sql) throws IOException {
-        System.out.print(ch.execute(sql + " FORMAT PrettyCompactMonoBlock"));
+        System.out.print(ch.execute(sql + " FORMAT PrettyCompactNoEscapes"));
     }
 
     /** Messages visible to a read_committed consumer (transaction markers take offsets, so records are read and counted). */

@@ -59,14 +59,16 @@ public final class EngagementPipeline {
     }
 
     /**
-     * Event-time watermarks for validated input: bounded out-of-orderness over valid event times
-     * (dead letters never move them), and idleness so an empty partition does not hold windows back.
+     * Event-time watermarks for validated input: bounded out-of-orderness over valid event times, and
+     * idleness so a partition without valid events does not hold windows back ({@link ValidEventWatermarks}).
      * Given to {@code fromSource}, Flink keeps one watermark per Kafka partition.
      */
     public static WatermarkStrategy<ValidatedRecord> watermarks(JobConfig config) {
-        return WatermarkStrategy.<ValidatedRecord>forBoundedOutOfOrderness(config.outOfOrderness)
-                .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTimeOrMin())
-                .withIdleness(config.idleness);
+        long outOfOrdernessMs = config.outOfOrderness.toMillis();
+        long idleMs = config.idleness.toMillis();
+        return WatermarkStrategy.<ValidatedRecord>forGenerator(
+                        context -> new ValidEventWatermarks(outOfOrdernessMs, idleMs, context.getInputActivityClock()))
+                .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTimeOrMin());
     }
 
     /**

@@ -106,6 +106,22 @@ class ContentWindowOperatorTest {
     }
 
     @Test
+    void aSwipeAtTheVeryEndIsAFullPlayNotASkip() throws Exception {
+        long t = 10 * MINUTE;
+        send(event("1", EventType.VIEW_START, "c1", "u1", t));
+        send(withWatch(event("2", EventType.SWIPE_AWAY, "c1", "u1", t + 1_000), 30_000, 1.0));
+        send(event("3", EventType.VIEW_START, "c1", "u2", t + 2_000));
+        send(withWatch(event("4", EventType.SWIPE_AWAY, "c1", "u2", t + 3_000), 20_000, 0.8));
+        harness.processWatermark(t + MINUTE - 1);
+        ContentMetrics m = harness.extractOutputValues().get(0);
+        assertEquals(1, m.completions);
+        assertEquals(1, m.skips);
+        assertEquals(1, m.endedOver75);
+        // 40 * 1/2 - 20 * 1/2 = 10
+        assertEquals(10.0, m.engagementScore, 1e-9);
+    }
+
+    @Test
     void aLateEventWithinAllowedLatenessReFiresWithTheNextVersion() throws Exception {
         long t = 10 * MINUTE;
         send(event("1", EventType.VIEW_START, "c1", "u1", t));

@@ -64,6 +64,13 @@ class JobConfigTest {
     }
 
     @Test
+    void anEmptyGrainListIsRejected() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> JobConfig.fromSources(new String[] {"--window.grains", ","}, Map.of()));
+        assertTrue(e.getMessage().contains("window.grains must name at least one grain"), e.getMessage());
+    }
+
+    @Test
     void unknownSettingsAndMissingValuesFailFast() {
         ConfigException unknown = assertThrows(ConfigException.class,
                 () -> JobConfig.fromSources(new String[] {"--kafka.topic", "x"}, Map.of()));

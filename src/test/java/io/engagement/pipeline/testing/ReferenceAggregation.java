@@ -103,9 +103,10 @@ public final class ReferenceAggregation {
                 }
                 case "view_complete", "complete", "completion" -> c[4]++;
                 case "swipe_away", "skip" -> {
-                    c[5]++;
                     if (e.path("progress").asDouble(0) >= 1.0) {
-                        c[4]++;
+                        c[4]++; // a swipe at the very end is a full play, not a skip
+                    } else {
+                        c[5]++;
                     }
                 }
                 case "like" -> c[6]++;
