@@ -10,6 +10,7 @@ import io.engagement.pipeline.sink.ProductionSinks;
 import io.engagement.pipeline.source.KafkaInput;
 import io.engagement.pipeline.testing.ClickHouseTestServer;
 import io.engagement.pipeline.testing.KafkaTestBroker;
+import io.engagement.pipeline.testing.PipelineScenario;
 import io.engagement.pipeline.topology.EngagementPipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -228,12 +229,7 @@ class EndToEndKafkaClickHouseTest {
 
     /** The production source (bounded to the offsets present at start), topology and sinks. */
     static void runJobToEndOfInput(JobConfig config, Path checkpoints) throws Exception {
-        Configuration conf = new Configuration();
-        conf.setString("state.backend.type", "rocksdb");
-        conf.setString("execution.checkpointing.incremental", "true");
-        conf.setString("execution.checkpointing.interval", "500 ms");
-        conf.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
-        conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
+        Configuration conf = PipelineScenario.flinkConf(checkpoints);
         // A failure must fail the test, not restart forever.
         conf.setString("restart-strategy.type", "none");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
