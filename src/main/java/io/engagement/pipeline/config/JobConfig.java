@@ -56,6 +56,7 @@ public final class JobConfig implements Serializable {
         define("watermark.idleness", "1 min", "a source split without events for this long stops holding back the watermark");
         define("window.allowed-lateness", "5 min", "late events within this bound update their windows; later ones go to late_events");
         define("window.grains", "minute,hour,day,week", "tumbling window sizes to compute");
+        define("trending.min-views-per-hour", "100", "views per hour (over the last 24 h) from which rising content counts as trending (seed 002)");
         define("dedup.horizon", "6 h", "an event id seen again within this time is a duplicate");
         define("validation.max-future-skew", "5 min", "events further than this in the future are rejected");
         define("validation.max-event-age", "7 d", "events older than this are rejected");
@@ -86,6 +87,7 @@ public final class JobConfig implements Serializable {
     public final Duration allowedLateness;
     public final Set<Grain> grains;
     public final Duration dedupHorizon;
+    public final double trendingMinViewsPerHour;
     public final ValidationRules validationRules;
 
     private JobConfig(Map<String, String> values) {
@@ -112,6 +114,7 @@ public final class JobConfig implements Serializable {
         allowedLateness = p.nonNegativeDuration("window.allowed-lateness");
         grains = p.grains("window.grains");
         dedupHorizon = p.positiveDuration("dedup.horizon");
+        trendingMinViewsPerHour = p.positiveDouble("trending.min-views-per-hour");
         validationRules = new ValidationRules(
                 p.nonNegativeDuration("validation.max-future-skew"),
                 p.positiveDuration("validation.max-event-age"),
@@ -276,6 +279,23 @@ public final class JobConfig implements Serializable {
                 return Integer.parseInt(v);
             } catch (NumberFormatException e) {
                 errors.add(key + " must be a whole number (was '" + v + "')");
+                return 0;
+            }
+        }
+
+        double positiveDouble(String key) {
+            String v = nonEmpty(key);
+            if (v == null) {
+                return 0;
+            }
+            try {
+                double d = Double.parseDouble(v);
+                if (!(d > 0) || Double.isInfinite(d)) {
+                    errors.add(key + " must be a positive number (was '" + v + "')");
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                errors.add(key + " must be a number (was '" + v + "')");
                 return 0;
             }
         }

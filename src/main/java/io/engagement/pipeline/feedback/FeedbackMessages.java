@@ -1,6 +1,7 @@
 package io.engagement.pipeline.feedback;
 
 import io.engagement.pipeline.aggregate.ContentMetrics;
+import io.engagement.pipeline.velocity.ContentVelocity;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,12 +18,37 @@ import java.time.Instant;
 public final class FeedbackMessages {
 
     public static final String TYPE = "content_scores";
+    public static final String VELOCITY_TYPE = "content_velocity";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private FeedbackMessages() {}
 
     public static byte[] key(ContentMetrics m) {
         return m.contentId.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static byte[] key(ContentVelocity v) {
+        return v.contentId.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Velocity and trend of one content as of the end of an hour; keep the highest version per content and as_of. */
+    public static byte[] value(ContentVelocity v) {
+        ObjectNode json = MAPPER.createObjectNode();
+        json.put("type", VELOCITY_TYPE);
+        json.put("content_id", v.contentId);
+        json.put("creator_id", v.creatorId);
+        json.put("as_of", Instant.ofEpochMilli(v.asOfMs).toString());
+        json.put("version", v.version);
+        json.put("views_per_hour", v.viewsPerHour);
+        json.put("engagement_per_hour", v.engagementPerHour);
+        json.put("shares_per_hour", v.sharesPerHour);
+        json.put("views_last_24h", v.viewsLast24h);
+        json.put("views_previous_24h", v.viewsPrevious24h);
+        json.put("trend", v.trend);
+        json.put("trending", v.trending);
+        json.put("peak_views_per_hour", v.peakViewsPerHour);
+        json.put("peak_at", Instant.ofEpochMilli(v.peakAtMs).toString());
+        return write(json, v);
     }
 
     public static byte[] value(ContentMetrics m) {
@@ -44,10 +70,14 @@ public final class FeedbackMessages {
         json.put("skips", m.skips);
         json.put("not_interested", m.notInterested);
         json.put("reports", m.reports);
+        return write(json, m);
+    }
+
+    private static byte[] write(ObjectNode json, Object source) {
         try {
             return MAPPER.writeValueAsBytes(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize feedback for " + m, e);
+            throw new IllegalStateException("cannot serialize feedback for " + source, e);
         }
     }
 }

@@ -118,6 +118,16 @@ public final class EngagementFormulas {
         return Trend.STABLE;
     }
 
+    /** Seed 002 velocity: a count over the last 24 h expressed per hour. */
+    public static double perHour(long countLast24h) {
+        return countLast24h / 24.0;
+    }
+
+    /** Seed 002: trending when views per hour reach the threshold and the trend is rising. */
+    public static boolean trending(double viewsPerHour, double minViewsPerHour, Trend trend) {
+        return viewsPerHour >= minViewsPerHour && trend == Trend.RISING;
+    }
+
     static double clamp(double value, double min, double max) {
         return Math.max(min, Math.min(max, value));
     }

@@ -5,6 +5,7 @@ import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.LateEvent;
+import io.engagement.pipeline.velocity.ContentVelocity;
 
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
@@ -121,6 +122,23 @@ public final class ClickHouseOutputs {
             .string("source_topic", e -> e.sourceTopic)
             .int64("source_partition", e -> (long) e.sourcePartition)
             .int64("source_offset", e -> e.sourceOffset);
+
+    public static final ClickHouseTable<ContentVelocity> CONTENT_VELOCITY = new ClickHouseTable<ContentVelocity>(DATABASE + ".content_velocity")
+            .string("content_id", v -> v.contentId)
+            .string("creator_id", v -> v.creatorId)
+            .dateTime("as_of", v -> v.asOfMs)
+            .int64("version", v -> v.version)
+            .int64("views_last_24h", v -> v.viewsLast24h)
+            .int64("views_previous_24h", v -> v.viewsPrevious24h)
+            .int64("engagements_last_24h", v -> v.engagementsLast24h)
+            .int64("shares_last_24h", v -> v.sharesLast24h)
+            .float64("views_per_hour", v -> v.viewsPerHour)
+            .float64("engagement_per_hour", v -> v.engagementPerHour)
+            .float64("shares_per_hour", v -> v.sharesPerHour)
+            .string("trend", v -> v.trend)
+            .bool("trending", v -> v.trending)
+            .float64("peak_views_per_hour", v -> v.peakViewsPerHour)
+            .dateTime("peak_at", v -> v.peakAtMs);
 
     private ClickHouseOutputs() {}
 

@@ -5,6 +5,7 @@ import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.DeadLetterJson;
 import io.engagement.pipeline.feedback.FeedbackMessages;
+import io.engagement.pipeline.velocity.ContentVelocity;
 
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -25,6 +26,10 @@ public final class KafkaOutputs {
 
     public static KafkaSink<ContentMetrics> feedback(JobConfig config) {
         return sink(config, new FeedbackSerializer(config.feedbackTopic), "-feedback");
+    }
+
+    public static KafkaSink<ContentVelocity> velocityFeedback(JobConfig config) {
+        return sink(config, new VelocitySerializer(config.feedbackTopic), "-velocity");
     }
 
     private static <T> KafkaSink<T> sink(JobConfig config, KafkaRecordSerializationSchema<T> serializer, String idSuffix) {
@@ -50,6 +55,19 @@ public final class KafkaOutputs {
         @Override
         public ProducerRecord<byte[], byte[]> serialize(DeadLetter d, KafkaSinkContext context, Long timestamp) {
             return new ProducerRecord<>(topic, null, DeadLetterJson.toJson(d));
+        }
+    }
+
+    static final class VelocitySerializer implements KafkaRecordSerializationSchema<ContentVelocity> {
+        private final String topic;
+
+        VelocitySerializer(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(ContentVelocity v, KafkaSinkContext context, Long timestamp) {
+            return new ProducerRecord<>(topic, FeedbackMessages.key(v), FeedbackMessages.value(v));
         }
     }
 

@@ -16,6 +16,8 @@ public final class ProductionSinks {
                 KafkaOutputs.deadLetters(config),
                 ClickHouseOutputs.sink(config, ClickHouseOutputs.DEAD_LETTERS),
                 ClickHouseOutputs.sink(config, ClickHouseOutputs.DUPLICATES),
-                ClickHouseOutputs.sink(config, ClickHouseOutputs.LATE_EVENTS));
+                ClickHouseOutputs.sink(config, ClickHouseOutputs.LATE_EVENTS),
+                ClickHouseOutputs.sink(config, ClickHouseOutputs.CONTENT_VELOCITY),
+                KafkaOutputs.velocityFeedback(config));
     }
 }

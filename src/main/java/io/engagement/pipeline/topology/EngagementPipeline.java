@@ -12,6 +12,8 @@ import io.engagement.pipeline.event.LateEvent;
 import io.engagement.pipeline.event.RawEvent;
 import io.engagement.pipeline.event.ValidateEvents;
 import io.engagement.pipeline.event.ValidatedRecord;
+import io.engagement.pipeline.velocity.ContentVelocity;
+import io.engagement.pipeline.velocity.VelocityTracker;
 import io.engagement.pipeline.event.EventValidator;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -34,6 +36,8 @@ import org.apache.flink.util.OutputTag;
  *              -> accepted events -> raw events sink
  *                                 -> keyBy(content_id): tumbling windows per grain -> content metrics sink
  *                                                                                  -> feedback sink
+ *                                                     hour results -> keyBy(content_id): velocity and trend
+ *                                                                     -> velocity table, feedback sink
  * </pre>
  *
  * Every stateful operator has a stable uid so savepoints survive topology changes.
@@ -117,6 +121,14 @@ public final class EngagementPipeline {
                     .returns(LateEvent.class)
                     .uid("window-closed-" + grain.code()).name("Window closed (" + grain.code() + ")"));
             metrics = metrics == null ? perGrain : metrics.union(perGrain);
+            if (grain == Grain.HOUR) {
+                DataStream<ContentVelocity> velocity = perGrain
+                        .keyBy(m -> m.contentId, Types.STRING)
+                        .process(new VelocityTracker(config.trendingMinViewsPerHour))
+                        .uid("content-velocity").name("Content velocity and trend");
+                velocity.sinkTo(sinks.velocity()).uid("content-velocity-sink").name("Content velocity table");
+                velocity.sinkTo(sinks.velocityFeedback()).uid("velocity-feedback-sink").name("Feedback topic (velocity)");
+            }
         }
         late.sinkTo(sinks.lateEvents()).uid("late-events-sink").name("Late events table");
         if (metrics != null) {

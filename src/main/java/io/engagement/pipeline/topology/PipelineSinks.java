@@ -4,6 +4,7 @@ import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.LateEvent;
+import io.engagement.pipeline.velocity.ContentVelocity;
 
 import org.apache.flink.api.connector.sink2.Sink;
 
@@ -20,5 +21,7 @@ public record PipelineSinks(
         Sink<DeadLetter> deadLetters,
         Sink<DeadLetter> deadLetterTable,
         Sink<EngagementEvent> duplicates,
-        Sink<LateEvent> lateEvents) {
+        Sink<LateEvent> lateEvents,
+        Sink<ContentVelocity> velocity,
+        Sink<ContentVelocity> velocityFeedback) {
 }

@@ -38,6 +38,16 @@ class AnalystQueriesTest {
                 + "('day', '2026-02-20 00:00:00', '2026-02-21 00:00:00', 'c1', 'creator-1', 1, 999, 999, 1, 1, 1, 0.1, 0, 0, 0, 0, 0, 0, 0),"
                 // an hour row must not leak into day queries
                 + "('hour', '2026-03-02 10:00:00', '2026-03-02 11:00:00', 'c1', 'creator-1', 1, 7, 7, 7000, 1000, 7, 100, 0, 0, 0, 0, 0, 40, 35)");
+        clickhouse.http().execute("INSERT INTO engagement.content_velocity (content_id, creator_id, as_of, version,"
+                + " views_last_24h, views_previous_24h, views_per_hour, trend, trending, peak_views_per_hour, peak_at) VALUES "
+                // latest hour: t1 trending, t2 trending and faster (a late update, version 2, must win), t3 rising
+                // below the threshold, t4 declining; an older hour where t5 was trending must not show
+                + "('t1', 'k', '2026-03-02 12:00:00', 5, 2400, 1000, 100, 'rising', 1, 100, '2026-03-02 12:00:00'),"
+                + "('t2', 'k', '2026-03-02 12:00:00', 7, 3600, 1000, 150, 'rising', 1, 150, '2026-03-02 12:00:00'),"
+                + "('t2', 'k', '2026-03-02 12:00:00', 8, 4800, 1000, 200, 'rising', 1, 200, '2026-03-02 12:00:00'),"
+                + "('t3', 'k', '2026-03-02 12:00:00', 2, 240, 10, 10, 'rising', 0, 10, '2026-03-02 12:00:00'),"
+                + "('t4', 'k', '2026-03-02 12:00:00', 9, 4800, 9600, 200, 'declining', 0, 400, '2026-03-01 12:00:00'),"
+                + "('t5', 'k', '2026-03-02 11:00:00', 3, 9600, 10, 400, 'rising', 1, 400, '2026-03-02 11:00:00')");
     }
 
     @AfterAll
@@ -79,6 +89,14 @@ class AnalystQueriesTest {
                 "c1\tcreator-1\t200\t50\t25\t0\t0\t0\t0\t41.5"),
                 run("completion_rate_leaders.sql", Map.of("day", "toDate('2026-03-02')")));
         assertEquals(3, run("completion_rate_leaders.sql", Map.of("day", "toDate('2026-03-02')", "min_views", "1")).size());
+    }
+
+    @Test
+    void trendingNowListsRisingContentAboveTheThresholdAtTheLatestHour() throws Exception {
+        List<String> names = run("trending_now.sql", Map.of()).stream().map(r -> r.split("\t")[0] + " " + r.split("\t")[3]).toList();
+        assertEquals(List.of("t2 200", "t1 100"), names);
+        List<String> allRising = run("trending_now.sql", Map.of("only_trending", "0")).stream().map(r -> r.split("\t")[0]).toList();
+        assertEquals(List.of("t2", "t1", "t3"), allRising);
     }
 
     @Test

@@ -134,7 +134,19 @@ public final class PipelineScenario {
     public boolean complete(ReferenceAggregation reference) throws Exception {
         int windows = reference.windows.size();
         return clickhouse.count("SELECT count() FROM engagement.content_metrics FINAL") >= windows
-                && kafka.readCommitted("engagement-feedback").size() >= windows;
+                && contentScores().size() >= windows;
+    }
+
+    /** The content_scores messages of the feedback topic (it also carries content_velocity). */
+    private List<JsonNode> contentScores() throws Exception {
+        List<JsonNode> scores = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted("engagement-feedback")) {
+            JsonNode m = JSON.readTree(r.value());
+            if ("content_scores".equals(m.get("type").asText())) {
+                scores.add(m);
+            }
+        }
+        return scores;
     }
 
     public void assertMatchesReference(ReferenceAggregation reference, List<KafkaTestBroker.Outgoing> sent) throws Exception {
@@ -148,8 +160,7 @@ public final class PipelineScenario {
 
         // Feedback as a read_committed consumer sees it: exactly one message per window, same counts.
         List<String> feedback = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted("engagement-feedback")) {
-            JsonNode m = JSON.readTree(r.value());
+        for (JsonNode m : contentScores()) {
             String start = LocalDateTime.ofInstant(Instant.parse(m.get("window_start").asText()), ZoneOffset.UTC).format(CH_TIME);
             feedback.add(m.get("grain").asText() + "\t" + m.get("content_id").asText() + "\t" + start
                     + "\t" + m.get("views").asLong() + "\t" + m.get("unique_viewers").asLong());

@@ -10,6 +10,7 @@ import io.engagement.pipeline.event.LateEvent;
 import io.engagement.pipeline.event.RawEvent;
 import io.engagement.pipeline.event.RejectReason;
 import io.engagement.pipeline.testing.CollectingSink;
+import io.engagement.pipeline.velocity.ContentVelocity;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -67,11 +68,13 @@ class EngagementPipelineTest {
         CollectingSink<DeadLetter> deadLetterTable = new CollectingSink<>();
         CollectingSink<EngagementEvent> duplicates = new CollectingSink<>();
         CollectingSink<LateEvent> late = new CollectingSink<>();
+        CollectingSink<ContentVelocity> velocity = new CollectingSink<>();
+        CollectingSink<ContentVelocity> velocityFeedback = new CollectingSink<>();
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         EngagementPipeline.configure(env);
-        new EngagementPipeline(config, new PipelineSinks(events, metrics, feedback, deadLetters, deadLetterTable, duplicates, late))
+        new EngagementPipeline(config, new PipelineSinks(events, metrics, feedback, deadLetters, deadLetterTable, duplicates, late, velocity, velocityFeedback))
                 .build(EngagementPipeline.validate(
                         env.fromData(TypeInformation.of(RawEvent.class), input.toArray(new RawEvent[0])), config));
         env.execute("topology-test");
@@ -102,6 +105,19 @@ class EngagementPipelineTest {
         assertEquals(2, hourC1.uniqueViewers);
         assertEquals(1, hourC1.likes);
         assertEquals(50.0, hourC1.engagementRate, 1e-9); // 1 like / 2 views
+
+        // Velocity from the hourly results: each content is emitted for its hour and then, as the end of
+        // input closes every later hour, for each quiet hour until 48 hours without views: 49 rows each.
+        Map<String, Long> velocityRows = new TreeMap<>();
+        for (ContentVelocity v : velocity.records()) {
+            velocityRows.merge(v.contentId, 1L, Long::sum);
+        }
+        assertEquals(Map.of("c1", 49L, "c2", 49L), velocityRows);
+        assertEquals(velocity.records().size(), velocityFeedback.records().size());
+        ContentVelocity c1First = velocity.records().stream()
+                .filter(v -> v.contentId.equals("c1") && v.version == 1).findFirst().orElseThrow();
+        assertEquals(2.0 / 24, c1First.viewsPerHour, 1e-12); // 2 views in the last 24 h
+        assertEquals("rising", c1First.trend);
     }
 
     private static Map<String, Long> viewsByWindow(List<ContentMetrics> rows) {
