@@ -67,6 +67,15 @@ class EngagementFormulasTest {
     }
 
     @Test
+    void velocityIsPerHourOverTheLastDayAndTrendingNeedsRisingAndTheThreshold() {
+        assertEquals(100.0, EngagementFormulas.perHour(2_400), EPS);   // 2 400 views / 24 h
+        assertEquals(0.125, EngagementFormulas.perHour(3), EPS);
+        assertEquals(true, EngagementFormulas.trending(100.0, 100, Trend.RISING));
+        assertEquals(false, EngagementFormulas.trending(99.9, 100, Trend.RISING));
+        assertEquals(false, EngagementFormulas.trending(500.0, 100, Trend.STABLE));
+    }
+
+    @Test
     void completionBucketsAreInclusiveAtTheirLowerBound() {
         assertEquals(CompletionBucket.FULL, CompletionBucket.of(1.0));
         assertEquals(CompletionBucket.OVER_75, CompletionBucket.of(0.75));
