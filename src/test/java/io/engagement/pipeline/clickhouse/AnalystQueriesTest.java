@@ -100,6 +100,35 @@ class AnalystQueriesTest {
     }
 
     @Test
+    void uniqueViewersMergeAcrossHoursAndContentsInsteadOfAdding() throws Exception {
+        // Through the materialized view: c1 is watched by u1, u2 at 10:00 and by u2, u3 and an
+        // anonymous session at 11:00 (u2 twice, and once replayed as a duplicate insert); c2 of the same
+        // creator by u3 at 11:00. Hourly uniques add up to 2 + 3 = 5 for c1, but c1 has 4 viewers; the
+        // creator has 4 (u3 watched both). A like is not a view.
+        String columns = "event_id, event_type, content_id, creator_id, user_id, session_id, event_time, event_time_ms,"
+                + " source_topic, source_partition, source_offset";
+        clickhouse.http().execute("INSERT INTO engagement.engagement_events (" + columns + ") VALUES "
+                + "('v1', 'view_start', 'c1', 'k9', 'u1', 's1', '2026-03-02 10:05:00', 0, 't', 0, 1),"
+                + "('v2', 'view_start', 'c1', 'k9', 'u2', 's2', '2026-03-02 10:06:00', 0, 't', 0, 2),"
+                + "('v3', 'view_start', 'c1', 'k9', 'u2', 's2', '2026-03-02 11:01:00', 0, 't', 0, 3),"
+                + "('v4', 'view_start', 'c1', 'k9', 'u3', 's3', '2026-03-02 11:02:00', 0, 't', 0, 4),"
+                + "('v5', 'view_start', 'c1', 'k9', NULL, 'anon', '2026-03-02 11:03:00', 0, 't', 0, 5),"
+                + "('v6', 'like', 'c1', 'k9', 'u7', 's7', '2026-03-02 11:04:00', 0, 't', 0, 6),"
+                + "('v7', 'view_start', 'c2', 'k9', 'u3', 's3', '2026-03-02 11:05:00', 0, 't', 0, 7)");
+        clickhouse.http().execute("INSERT INTO engagement.engagement_events (" + columns + ") VALUES "
+                + "('v4', 'view_start', 'c1', 'k9', 'u3', 's3', '2026-03-02 11:02:00', 0, 't', 0, 4)"); // a replay
+        Map<String, String> range = Map.of("creator_id", "'k9'", "from", "toDateTime('2026-03-02 00:00:00')",
+                "to", "toDateTime('2026-03-03 00:00:00')");
+        assertEquals(List.of("k9\tc1\t4\t1\t2026-03-02 10:00:00\t2026-03-02 11:00:00"),
+                run("unique_viewers_range.sql", new java.util.HashMap<>(Map.of("creator_id", "'k9'", "content_id", "'c1'",
+                        "from", range.get("from"), "to", range.get("to")))));
+        assertEquals(List.of("k9\tall content\t4\t2\t2026-03-02 10:00:00\t2026-03-02 11:00:00"),
+                run("unique_viewers_range.sql", range));
+        assertEquals(List.of("2", "3"), clickhouse.rows("SELECT uniqMerge(viewers) FROM engagement.content_viewers_hourly"
+                + " WHERE content_id = 'c1' GROUP BY hour ORDER BY hour"));
+    }
+
+    @Test
     void unknownParametersAreRejected() throws Exception {
         AnalystQuery q = AnalystQuery.load(Path.of("sql/queries/top_content_today.sql"));
         assertEquals(Map.of("day", "today()", "limit", "20"), q.defaults());
