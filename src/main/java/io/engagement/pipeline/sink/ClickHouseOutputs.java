@@ -142,7 +142,11 @@ public final class ClickHouseOutputs {
 
     private ClickHouseOutputs() {}
 
-    public static <T> JdbcSink<T> sink(JobConfig config, ClickHouseTable<T> table) {
+    public static <T> TeardownSafeJdbcSink<T> sink(JobConfig config, ClickHouseTable<T> table) {
+        return new TeardownSafeJdbcSink<>(jdbcSink(config, table), table.table());
+    }
+
+    private static <T> JdbcSink<T> jdbcSink(JobConfig config, ClickHouseTable<T> table) {
         return JdbcSink.<T>builder()
                 .withQueryStatement(table.insertSql(), table)
                 .withExecutionOptions(JdbcExecutionOptions.builder()
