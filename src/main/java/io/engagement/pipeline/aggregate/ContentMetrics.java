@@ -54,6 +54,23 @@ public class ContentMetrics {
     public long reports;
     public long hides;
 
+    public long viewsOrganic;
+    public long viewsFollowing;
+    public long viewsProfile;
+    public long viewsHashtag;
+    public long viewsSearch;
+    public long viewsDirect;
+    public long viewsOtherSource;
+    public long viewsMobile;
+    public long viewsTablet;
+    public long viewsDesktop;
+    public long viewsTv;
+    public long viewsOtherDevice;
+    public long viewsIos;
+    public long viewsAndroid;
+    public long viewsWeb;
+    public long viewsOtherPlatform;
+
     public double engagementRate;
     public double actionRate;
     public double engagementScore;
@@ -102,6 +119,22 @@ public class ContentMetrics {
         m.notInterested = acc.notInterested;
         m.reports = acc.reports;
         m.hides = acc.hides;
+        m.viewsOrganic = acc.viewsOrganic;
+        m.viewsFollowing = acc.viewsFollowing;
+        m.viewsProfile = acc.viewsProfile;
+        m.viewsHashtag = acc.viewsHashtag;
+        m.viewsSearch = acc.viewsSearch;
+        m.viewsDirect = acc.viewsDirect;
+        m.viewsOtherSource = acc.viewsOtherSource;
+        m.viewsMobile = acc.viewsMobile;
+        m.viewsTablet = acc.viewsTablet;
+        m.viewsDesktop = acc.viewsDesktop;
+        m.viewsTv = acc.viewsTv;
+        m.viewsOtherDevice = acc.viewsOtherDevice;
+        m.viewsIos = acc.viewsIos;
+        m.viewsAndroid = acc.viewsAndroid;
+        m.viewsWeb = acc.viewsWeb;
+        m.viewsOtherPlatform = acc.viewsOtherPlatform;
 
         // A window can hold more unlikes than likes (the like fell in an earlier window): rates use
         // the non-negative part so a score never rewards or punishes with a negative count.

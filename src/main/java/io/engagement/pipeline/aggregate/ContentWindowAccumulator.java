@@ -35,6 +35,25 @@ public class ContentWindowAccumulator {
     public long reports;
     public long hides;
 
+    /** Views by where the play started (seed 002 views.*): for_you/organic, following, ... */
+    public long viewsOrganic;
+    public long viewsFollowing;
+    public long viewsProfile;
+    public long viewsHashtag;
+    public long viewsSearch;
+    public long viewsDirect;
+    public long viewsOtherSource;
+    /** Views by device (seed 002 devices) and platform (seed 002 platforms). */
+    public long viewsMobile;
+    public long viewsTablet;
+    public long viewsDesktop;
+    public long viewsTv;
+    public long viewsOtherDevice;
+    public long viewsIos;
+    public long viewsAndroid;
+    public long viewsWeb;
+    public long viewsOtherPlatform;
+
     public UniqueViewerSketch viewers = new UniqueViewerSketch();
 
     public ContentWindowAccumulator() {}

@@ -29,6 +29,7 @@ public class ContentWindowAggregate
             case IMPRESSION -> acc.impressions++;
             case VIEW_START -> {
                 acc.views++;
+                ViewBreakdown.count(acc, e);
                 acc.viewers.add(e.viewerKey());
                 if (Boolean.TRUE.equals(e.isRewatch)) {
                     acc.rewatches++;
@@ -106,6 +107,7 @@ public class ContentWindowAggregate
         a.notInterested += b.notInterested;
         a.reports += b.reports;
         a.hides += b.hides;
+        ViewBreakdown.merge(a, b);
         a.viewers.merge(b.viewers);
         return a;
     }

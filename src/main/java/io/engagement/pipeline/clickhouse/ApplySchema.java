@@ -10,8 +10,9 @@ import java.util.stream.Stream;
 
 /**
  * Applies sql/ddl/*.sql in file-name order, one statement per HTTP request (18.16's client silently
- * drops statements in multi-statement input). Every statement is {@code IF NOT EXISTS}, so applying
- * twice is harmless.
+ * drops statements in multi-statement input). The files are append-only migrations: CREATE ... IF NOT
+ * EXISTS, and ALTER TABLE ... ADD COLUMN whose "already exists" answer is ignored, so applying twice, or
+ * to a database made by an older release, brings it to the current schema.
  *
  * <p>Usage: {@code java -cp job.jar io.engagement.pipeline.clickhouse.ApplySchema [http://127.0.0.1:8123] [sql/ddl]}
  */
@@ -38,11 +39,29 @@ public final class ApplySchema {
         int count = 0;
         for (Path file : files) {
             for (String statement : statements(Files.readString(file, StandardCharsets.UTF_8))) {
-                clickhouse.execute(statement);
+                try {
+                    clickhouse.execute(statement);
+                } catch (IOException e) {
+                    if (!isColumnAlreadyAdded(statement, e)) {
+                        throw e;
+                    }
+                }
                 count++;
             }
         }
         return count;
+    }
+
+    /**
+     * DDL files are append-only migrations: a later file adds columns with ALTER TABLE ... ADD COLUMN.
+     * ClickHouse 18.16 has no ADD COLUMN IF NOT EXISTS, so re-applying reports the column as existing
+     * (code 15, DUPLICATE_COLUMN), which is what applying twice should do: nothing.
+     */
+    static boolean isColumnAlreadyAdded(String statement, IOException error) {
+        String sql = statement.toUpperCase(java.util.Locale.ROOT);
+        String message = String.valueOf(error.getMessage());
+        return sql.startsWith("ALTER TABLE") && sql.contains("ADD COLUMN")
+                && (message.contains("Code: 15,") || message.contains("already exists"));
     }
 
     /** Splits a file into statements on ';' at line ends, dropping '--' comment lines. */

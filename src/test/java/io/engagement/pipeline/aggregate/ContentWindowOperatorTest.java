@@ -106,6 +106,30 @@ class ContentWindowOperatorTest {
     }
 
     @Test
+    void viewsAreBrokenDownBySourceDeviceAndPlatform() throws Exception {
+        long t = 10 * MINUTE;
+        String[][] views = {
+            {"for_you", "mobile", "ios"}, {"FOR_YOU", "mobile", "android"}, {"following", "tablet", "android"},
+            {"search", "desktop", "web"}, {"hashtag", "tv", "web"}, {"direct", "mobile", "ios"},
+            {"profile", "mobile", "ios"}, {null, null, null}, {"radio", "watch", "tizen"}};
+        for (int i = 0; i < views.length; i++) {
+            EngagementEvent e = event("v" + i, EventType.VIEW_START, "c1", "u" + i, t + i);
+            e.source = views[i][0];
+            e.device = views[i][1];
+            e.platform = views[i][2];
+            send(e);
+        }
+        send(event("like", EventType.LIKE, "c1", "u1", t + 20)); // not a view: counted nowhere below
+        harness.processWatermark(t + MINUTE - 1);
+        ContentMetrics m = harness.extractOutputValues().get(0);
+        assertEquals(9, m.views);
+        assertEquals(List.of(2L, 1L, 1L, 1L, 1L, 1L, 2L), List.of(m.viewsOrganic, m.viewsFollowing, m.viewsProfile,
+                m.viewsHashtag, m.viewsSearch, m.viewsDirect, m.viewsOtherSource));
+        assertEquals(List.of(4L, 1L, 1L, 1L, 2L), List.of(m.viewsMobile, m.viewsTablet, m.viewsDesktop, m.viewsTv, m.viewsOtherDevice));
+        assertEquals(List.of(3L, 2L, 2L, 2L), List.of(m.viewsIos, m.viewsAndroid, m.viewsWeb, m.viewsOtherPlatform));
+    }
+
+    @Test
     void aSwipeAtTheVeryEndIsAFullPlayNotASkip() throws Exception {
         long t = 10 * MINUTE;
         send(event("1", EventType.VIEW_START, "c1", "u1", t));

@@ -178,6 +178,12 @@ class EndToEndKafkaClickHouseTest {
                 + " round(engagement_score, 2), round(quality_score, 2)"
                 + " FROM engagement.content_metrics FINAL ORDER BY grain, content_id, window_start"));
 
+        // View breakdowns: of A's four views in minute 10:00 only a2 says where it came from (for_you);
+        // no view names a device or platform.
+        assertEquals(List.of("1\t3\t4\t4"), clickhouse.rows("SELECT views_organic, views_other_source, views_other_device,"
+                + " views_other_platform FROM engagement.content_metrics FINAL WHERE grain = 'minute' AND content_id = 'A'"
+                + " AND window_start = toDateTime('2026-03-02 10:00:00')"));
+
         // Feedback topic: one committed message per window row, keyed by content id.
         List<ConsumerRecord<byte[], byte[]>> feedback = kafka.readCommitted(FEEDBACK);
         TreeSet<String> feedbackSummary = new TreeSet<>();
