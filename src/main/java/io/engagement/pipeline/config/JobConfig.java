@@ -56,6 +56,7 @@ public final class JobConfig implements Serializable {
         define("watermark.idleness", "1 min", "a source split without events for this long stops holding back the watermark");
         define("window.allowed-lateness", "5 min", "late events within this bound update their windows; later ones go to late_events");
         define("window.grains", "minute,hour,day,week", "tumbling window sizes to compute");
+        define("session.gap", "30 min", "a viewing session ends after this much event-time inactivity (session windows keyed by session_id)");
         define("trending.min-views-per-hour", "100", "views per hour (over the last 24 h) from which rising content counts as trending (seed 002)");
         define("dedup.horizon", "6 h", "an event id seen again within this time is a duplicate");
         define("validation.max-future-skew", "5 min", "events further than this in the future are rejected");
@@ -88,6 +89,7 @@ public final class JobConfig implements Serializable {
     public final Set<Grain> grains;
     public final Duration dedupHorizon;
     public final double trendingMinViewsPerHour;
+    public final Duration sessionGap;
     public final ValidationRules validationRules;
 
     private JobConfig(Map<String, String> values) {
@@ -115,6 +117,7 @@ public final class JobConfig implements Serializable {
         grains = p.grains("window.grains");
         dedupHorizon = p.positiveDuration("dedup.horizon");
         trendingMinViewsPerHour = p.positiveDouble("trending.min-views-per-hour");
+        sessionGap = p.positiveDuration("session.gap");
         validationRules = new ValidationRules(
                 p.nonNegativeDuration("validation.max-future-skew"),
                 p.positiveDuration("validation.max-event-age"),

@@ -5,6 +5,7 @@ import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.LateEvent;
+import io.engagement.pipeline.session.SessionMetrics;
 import io.engagement.pipeline.velocity.ContentVelocity;
 
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
@@ -155,6 +156,27 @@ public final class ClickHouseOutputs {
             .bool("trending", v -> v.trending)
             .float64("peak_views_per_hour", v -> v.peakViewsPerHour)
             .dateTime("peak_at", v -> v.peakAtMs);
+
+    public static final ClickHouseTable<SessionMetrics> SESSION_METRICS = new ClickHouseTable<SessionMetrics>(DATABASE + ".session_metrics")
+            .string("session_id", m -> m.sessionId)
+            .nullableString("user_id", m -> m.userId)
+            .dateTime("session_start", m -> m.sessionStartMs)
+            .dateTime("session_end", m -> m.sessionEndMs)
+            .int64("duration_ms", m -> m.durationMs)
+            .int64("version", m -> m.version)
+            .int64("events", m -> m.events)
+            .int64("views", m -> m.views)
+            .int64("contents_viewed", m -> m.contentsViewed)
+            .int64("completions", m -> m.completions)
+            .int64("likes", m -> m.likes)
+            .int64("comments", m -> m.comments)
+            .int64("shares", m -> m.shares)
+            .int64("saves", m -> m.saves)
+            .int64("clicks", m -> m.clicks)
+            .int64("watch_time_ms", m -> m.watchTimeMs)
+            .float64("avg_watch_time_ms", m -> m.avgWatchTimeMs)
+            .float64("completion_rate", m -> m.completionRate)
+            .float64("engagement_rate", m -> m.engagementRate);
 
     private ClickHouseOutputs() {}
 

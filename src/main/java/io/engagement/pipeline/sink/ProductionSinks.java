@@ -18,6 +18,7 @@ public final class ProductionSinks {
                 ClickHouseOutputs.sink(config, ClickHouseOutputs.DUPLICATES),
                 ClickHouseOutputs.sink(config, ClickHouseOutputs.LATE_EVENTS),
                 ClickHouseOutputs.sink(config, ClickHouseOutputs.CONTENT_VELOCITY),
-                KafkaOutputs.velocityFeedback(config));
+                KafkaOutputs.velocityFeedback(config),
+                ClickHouseOutputs.sink(config, ClickHouseOutputs.SESSION_METRICS));
     }
 }

@@ -12,6 +12,8 @@ import io.engagement.pipeline.event.LateEvent;
 import io.engagement.pipeline.event.RawEvent;
 import io.engagement.pipeline.event.ValidateEvents;
 import io.engagement.pipeline.event.ValidatedRecord;
+import io.engagement.pipeline.session.SessionAggregate;
+import io.engagement.pipeline.session.SessionResult;
 import io.engagement.pipeline.velocity.ContentVelocity;
 import io.engagement.pipeline.velocity.VelocityTracker;
 import io.engagement.pipeline.event.EventValidator;
@@ -23,6 +25,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.util.OutputTag;
 
@@ -38,6 +41,7 @@ import org.apache.flink.util.OutputTag;
  *                                                                                  -> feedback sink
  *                                                     hour results -> keyBy(content_id): velocity and trend
  *                                                                     -> velocity table, feedback sink
+ *                                 -> keyBy(session_id): session windows -> session metrics sink
  * </pre>
  *
  * Every stateful operator has a stable uid so savepoints survive topology changes.
@@ -130,6 +134,13 @@ public final class EngagementPipeline {
                 velocity.sinkTo(sinks.velocityFeedback()).uid("velocity-feedback-sink").name("Feedback topic (velocity)");
             }
         }
+        accepted.keyBy(event -> event.sessionId, Types.STRING)
+                .window(EventTimeSessionWindows.withGap(config.sessionGap))
+                .allowedLateness(config.allowedLateness)
+                .aggregate(new SessionAggregate(), new SessionResult())
+                .uid("session-metrics").name("Session analytics")
+                .sinkTo(sinks.sessions()).uid("session-metrics-sink").name("Session metrics table");
+
         late.sinkTo(sinks.lateEvents()).uid("late-events-sink").name("Late events table");
         if (metrics != null) {
             metrics.sinkTo(sinks.contentMetrics()).uid("content-metrics-sink").name("Content metrics table");

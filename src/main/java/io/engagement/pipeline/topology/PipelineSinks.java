@@ -4,6 +4,7 @@ import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.LateEvent;
+import io.engagement.pipeline.session.SessionMetrics;
 import io.engagement.pipeline.velocity.ContentVelocity;
 
 import org.apache.flink.api.connector.sink2.Sink;
@@ -23,5 +24,6 @@ public record PipelineSinks(
         Sink<EngagementEvent> duplicates,
         Sink<LateEvent> lateEvents,
         Sink<ContentVelocity> velocity,
-        Sink<ContentVelocity> velocityFeedback) {
+        Sink<ContentVelocity> velocityFeedback,
+        Sink<SessionMetrics> sessions) {
 }

@@ -184,6 +184,20 @@ class EndToEndKafkaClickHouseTest {
                 + " views_other_platform FROM engagement.content_metrics FINAL WHERE grain = 'minute' AND content_id = 'A'"
                 + " AND window_start = toDateTime('2026-03-02 10:00:00')"));
 
+        // Sessions (30 min gap), from the event list: s-u1 = a1..a9 and b1..b3 without the retries:
+        // 10 events from 10:00:00 to 10:01:03, views a2, a8 (A) and b1 (B), completion a4, like a5,
+        // save a9, click b3, watch 4000 + 6000 + 500 ms; engagement (1 save + 0 shares + 1 click) / 3.
+        // s-u2 = a6, a7; s-u3 = a10..a12; s-u4 = a13.
+        assertEquals(List.of(
+                "s-u1\tu1\t2026-03-02 10:00:00\t2026-03-02 10:01:03\t63000\t10\t3\t2\t1\t1\t1\t0\t1\t10500\t3500\t66.67",
+                "s-u2\tu2\t2026-03-02 10:00:20\t2026-03-02 10:00:23\t3000\t2\t1\t1\t0\t0\t0\t0\t0\t3000\t3000\t0",
+                "s-u3\tu3\t2026-03-02 10:01:05\t2026-03-02 10:01:15\t10000\t3\t1\t1\t1\t0\t0\t1\t0\t10000\t10000\t100",
+                "s-u4\tu4\t2026-03-02 10:00:40\t2026-03-02 10:00:40\t0\t1\t1\t1\t0\t0\t0\t0\t0\t0\t0\t0"),
+                clickhouse.rows("SELECT session_id, user_id, session_start, session_end, duration_ms, version, views,"
+                        + " contents_viewed, completions, likes, saves, shares, clicks, watch_time_ms,"
+                        + " round(avg_watch_time_ms, 1), round(engagement_rate, 2)"
+                        + " FROM engagement.session_metrics FINAL ORDER BY session_id"));
+
         // Feedback topic: one committed message per window row, keyed by content id.
         List<ConsumerRecord<byte[], byte[]>> feedback = kafka.readCommitted(FEEDBACK);
         TreeSet<String> feedbackSummary = new TreeSet<>();

@@ -9,6 +9,7 @@ import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.LateEvent;
 import io.engagement.pipeline.event.RawEvent;
 import io.engagement.pipeline.event.RejectReason;
+import io.engagement.pipeline.session.SessionMetrics;
 import io.engagement.pipeline.testing.CollectingSink;
 import io.engagement.pipeline.velocity.ContentVelocity;
 
@@ -70,11 +71,12 @@ class EngagementPipelineTest {
         CollectingSink<LateEvent> late = new CollectingSink<>();
         CollectingSink<ContentVelocity> velocity = new CollectingSink<>();
         CollectingSink<ContentVelocity> velocityFeedback = new CollectingSink<>();
+        CollectingSink<SessionMetrics> sessions = new CollectingSink<>();
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         EngagementPipeline.configure(env);
-        new EngagementPipeline(config, new PipelineSinks(events, metrics, feedback, deadLetters, deadLetterTable, duplicates, late, velocity, velocityFeedback))
+        new EngagementPipeline(config, new PipelineSinks(events, metrics, feedback, deadLetters, deadLetterTable, duplicates, late, velocity, velocityFeedback, sessions))
                 .build(EngagementPipeline.validate(
                         env.fromData(TypeInformation.of(RawEvent.class), input.toArray(new RawEvent[0])), config));
         env.execute("topology-test");
@@ -118,6 +120,11 @@ class EngagementPipelineTest {
                 .filter(v -> v.contentId.equals("c1") && v.version == 1).findFirst().orElseThrow();
         assertEquals(2.0 / 24, c1First.viewsPerHour, 1e-12); // 2 views in the last 24 h
         assertEquals("rising", c1First.trend);
+
+        // Sessions: s-u1 has e1 (c1) and e4 (c2) an hour apart: more than the 30 min gap, so two
+        // sessions; s-u2 has e2 and e3.
+        assertEquals(List.of("s-u1 1", "s-u1 1", "s-u2 2"), sessions.records().stream()
+                .map(m -> m.sessionId + " " + m.events).sorted().toList());
     }
 
     private static Map<String, Long> viewsByWindow(List<ContentMetrics> rows) {

@@ -1,0 +1,96 @@
+package io.engagement.pipeline.session;
+
+import static io.engagement.pipeline.testing.Events.event;
+import static io.engagement.pipeline.testing.Events.withWatch;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.engagement.pipeline.event.EngagementEvent;
+import io.engagement.pipeline.event.EventType;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.transformations.OneInputTransformation;
+import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The session window as the topology builds it, in Flink's operator test harness. */
+class SessionWindowOperatorTest {
+
+    private static final long MIN = 60_000;
+    private KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, SessionMetrics> harness;
+
+    @BeforeEach
+    @SuppressWarnings("unchecked")
+    void setUp() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        DataStream<SessionMetrics> sessions = env
+                .fromData(TypeInformation.of(EngagementEvent.class), new EngagementEvent())
+                .keyBy(e -> e.sessionId, Types.STRING)
+                .window(EventTimeSessionWindows.withGap(Duration.ofMinutes(30)))
+                .allowedLateness(Duration.ofMinutes(5))
+                .aggregate(new SessionAggregate(), new SessionResult());
+        OneInputStreamOperator<EngagementEvent, SessionMetrics> operator = (OneInputStreamOperator<EngagementEvent, SessionMetrics>)
+                ((OneInputTransformation<EngagementEvent, SessionMetrics>) sessions.getTransformation()).getOperator();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, e -> e.sessionId, Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private void send(EngagementEvent e) throws Exception {
+        harness.processElement(new StreamRecord<>(e, e.eventTimeMs));
+    }
+
+    @Test
+    void aSessionEndsAfterTheGapAndAnEventInTheGapMergesTwoSessions() throws Exception {
+        // Session of u1 ("session-u1"): views of c1 and c2 at 0 and 10 min, then a view 50 min later
+        // (40 min after the last event: beyond the 30 min gap, a new session) ...
+        send(event("1", EventType.VIEW_START, "c1", "u1", 0));
+        send(withWatch(event("2", EventType.VIEW_COMPLETE, "c1", "u1", MIN), 60_000, 1.0));
+        send(event("3", EventType.VIEW_START, "c2", "u1", 10 * MIN));
+        send(event("4", EventType.SHARE, "c2", "u1", 11 * MIN));
+        send(event("5", EventType.VIEW_START, "c1", "u1", 51 * MIN));
+        // ... until an event at 30 min arrives, within 30 min of both: the two merge into one session.
+        send(event("6", EventType.SAVE, "c2", "u1", 30 * MIN));
+        harness.processWatermark(51 * MIN + 30 * MIN);
+
+        List<SessionMetrics> out = harness.extractOutputValues();
+        assertEquals(1, out.size());
+        SessionMetrics s = out.get(0);
+        assertEquals("session-u1", s.sessionId);
+        assertEquals("u1", s.userId);
+        assertEquals(0, s.sessionStartMs);
+        assertEquals(51 * MIN, s.sessionEndMs);
+        assertEquals(51 * MIN, s.durationMs);
+        assertEquals(6, s.events);
+        assertEquals(6, s.version);
+        assertEquals(3, s.views);
+        assertEquals(2, s.contentsViewed);        // c1 and c2
+        assertEquals(1, s.completions);
+        assertEquals(1, s.shares);
+        assertEquals(1, s.saves);
+        assertEquals(20_000.0, s.avgWatchTimeMs, 1e-9);       // 60 000 ms over 3 views
+        assertEquals(200.0 / 3, s.engagementRate, 1e-9);      // (1 save + 1 share + 0 clicks) / 3 views
+    }
+
+    @Test
+    void sessionsFartherApartThanTheGapStaySeparate() throws Exception {
+        send(event("1", EventType.VIEW_START, "c1", "u1", 0));
+        send(event("2", EventType.VIEW_START, "c1", "u1", 31 * MIN)); // 31 min later: a new session
+        harness.processWatermark(31 * MIN + 30 * MIN);
+        assertEquals(List.of(0L, 31 * MIN), harness.extractOutputValues().stream().map(m -> m.sessionStartMs).toList());
+    }
+}
