@@ -129,6 +129,24 @@ class AnalystQueriesTest {
     }
 
     @Test
+    void sessionAnalyticsOfADayOrAUser() throws Exception {
+        // s1 (u1) was first emitted with 2 events and then, after a late event, with 3 (version 3 wins).
+        clickhouse.http().execute("INSERT INTO engagement.session_metrics (session_id, user_id, session_start,"
+                + " session_end, duration_ms, version, views, contents_viewed, completions, saves, shares, clicks,"
+                + " avg_watch_time_ms, engagement_rate) VALUES "
+                + "('s1', 'u1', '2026-03-02 10:00:00', '2026-03-02 10:05:00', 300000, 2, 1, 1, 0, 0, 0, 0, 4000, 0),"
+                + "('s1', 'u1', '2026-03-02 10:00:00', '2026-03-02 10:06:00', 360000, 3, 2, 2, 1, 1, 0, 0, 5000, 50),"
+                + "('s2', NULL, '2026-03-02 11:00:00', '2026-03-02 11:00:30', 30000, 1, 1, 1, 0, 0, 0, 0, 30000, 0),"
+                + "('s3', 'u1', '2026-03-03 09:00:00', '2026-03-03 09:01:00', 60000, 1, 1, 1, 0, 0, 0, 0, 60000, 0)");
+        assertEquals(List.of(
+                "s1\tu1\t2026-03-02 10:00:00\t360\t2\t2\t1\t1\t0\t0\t5\t50",
+                "s2\t\\N\t2026-03-02 11:00:00\t30\t1\t1\t0\t0\t0\t0\t30\t0"),
+                run("session_analytics.sql", Map.of("day", "toDate('2026-03-02')")));
+        assertEquals(List.of("s1"), run("session_analytics.sql", Map.of("day", "toDate('2026-03-02')", "user_id", "'u1'"))
+                .stream().map(r -> r.split("\t")[0]).toList());
+    }
+
+    @Test
     void unknownParametersAreRejected() throws Exception {
         AnalystQuery q = AnalystQuery.load(Path.of("sql/queries/top_content_today.sql"));
         assertEquals(Map.of("day", "today()", "limit", "20"), q.defaults());
