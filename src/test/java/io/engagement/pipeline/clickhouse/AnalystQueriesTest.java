@@ -147,6 +147,33 @@ class AnalystQueriesTest {
     }
 
     @Test
+    void creatorDashboardRollsUpHoursWithMergedUniquesAndTopContent() throws Exception {
+        // Creator k7, hour windows: d1 at 10:00 (10 views, 5 completions, 1 like, 2 shares, 1 save,
+        // 30 s watched) and 11:00 (v1 then a late v2 with 20 views, 5 completions, 1 click, 40 s), d2 at
+        // 10:00 (5 views); an hour of d1 on the next day is outside the range.
+        String columns = "grain, window_start, window_end, content_id, creator_id, version, views, watch_time_ms,"
+                + " completions, likes, comments, shares, saves, clicks";
+        clickhouse.http().execute("INSERT INTO engagement.content_metrics (" + columns + ") VALUES "
+                + "('hour', '2026-03-05 10:00:00', '2026-03-05 11:00:00', 'd1', 'k7', 1, 10, 30000, 5, 1, 0, 2, 1, 0),"
+                + "('hour', '2026-03-05 11:00:00', '2026-03-05 12:00:00', 'd1', 'k7', 1, 3, 1000, 0, 0, 0, 0, 0, 0),"
+                + "('hour', '2026-03-05 11:00:00', '2026-03-05 12:00:00', 'd1', 'k7', 2, 20, 40000, 5, 0, 0, 0, 0, 1),"
+                + "('hour', '2026-03-05 10:00:00', '2026-03-05 11:00:00', 'd2', 'k7', 1, 5, 0, 0, 0, 0, 0, 0, 0),"
+                + "('hour', '2026-03-06 10:00:00', '2026-03-06 11:00:00', 'd1', 'k7', 1, 99, 0, 0, 0, 0, 0, 0, 0)");
+        // Viewers (through the materialized view): u1 and u2 on d1, u2 on d2 -> 2 unique viewers.
+        String eventColumns = "event_id, event_type, content_id, creator_id, user_id, session_id, event_time, event_time_ms,"
+                + " source_topic, source_partition, source_offset";
+        clickhouse.http().execute("INSERT INTO engagement.engagement_events (" + eventColumns + ") VALUES "
+                + "('w1', 'view_start', 'd1', 'k7', 'u1', 's1', '2026-03-05 10:01:00', 0, 't', 1, 1),"
+                + "('w2', 'view_start', 'd1', 'k7', 'u2', 's2', '2026-03-05 11:01:00', 0, 't', 1, 2),"
+                + "('w3', 'view_start', 'd2', 'k7', 'u2', 's2', '2026-03-05 10:02:00', 0, 't', 1, 3)");
+        // 35 views, 70 s, 10 completions (28.6 %), engagement (1 like + 0 + 2 shares) / 35 = 8.6 %,
+        // action (1 save + 2 shares + 1 click) / 35 = 11.4 %; top: d1 30 views, d2 5.
+        assertEquals(List.of("k7\t2\t35\t2\t70\t28.6\t1\t2\t1\t8.6\t11.4\t['d1:30','d2:5']"),
+                run("creator_dashboard.sql", Map.of("creator_id", "'k7'", "from", "toDateTime('2026-03-05 00:00:00')",
+                        "to", "toDateTime('2026-03-06 00:00:00')")));
+    }
+
+    @Test
     void unknownParametersAreRejected() throws Exception {
         AnalystQuery q = AnalystQuery.load(Path.of("sql/queries/top_content_today.sql"));
         assertEquals(Map.of("day", "today()", "limit", "20"), q.defaults());

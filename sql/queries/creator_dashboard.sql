@@ -1,0 +1,63 @@
+-- Creator dashboard (seed 001 creator analytics) over any period of whole hours: content count,
+-- views, unique viewers (merged from hourly uniq states, not summed), watch time, completion rate,
+-- saves, shares, clicks, engagement rates, and the top content by views. Rates are recomputed from
+-- summed counters. Uses hour windows, so any hour-aligned range works (a day, a week, 30 days).
+-- (One JOIN per SELECT, nested: ClickHouse 18.16 supports no more.)
+-- param creator_id: 'creator-1'
+-- param from: toStartOfDay(now()) - 30 * 86400
+-- param to: now()
+-- param top: 5
+SELECT
+    creator_id,
+    contents,
+    views,
+    unique_viewers,
+    round(watch_time_ms / 1000, 1)                                                 AS watch_s,
+    round(if(views = 0, 0, 100 * completions / views), 1)                          AS completion_pct,
+    saves,
+    shares,
+    clicks,
+    round(if(views = 0, 0, 100 * (likes + comments + shares) / views), 1)          AS engagement_pct,
+    round(if(views = 0, 0, 100 * (saves + shares + clicks) / views), 1)            AS action_pct,
+    top_content
+FROM
+(
+    SELECT *
+    FROM
+    (
+        SELECT
+            creator_id,
+            uniqExact(content_id) AS contents,
+            sum(views)            AS views,
+            sum(watch_time_ms)    AS watch_time_ms,
+            sum(completions)      AS completions,
+            sum(likes)            AS likes,
+            sum(comments)         AS comments,
+            sum(saves)            AS saves,
+            sum(shares)           AS shares,
+            sum(clicks)           AS clicks
+        FROM engagement.content_metrics FINAL
+        WHERE grain = 'hour' AND creator_id = {{creator_id}} AND window_start >= {{from}} AND window_start < {{to}}
+        GROUP BY creator_id
+    )
+    ANY LEFT JOIN
+    (
+        SELECT creator_id, uniqMerge(viewers) AS unique_viewers
+        FROM engagement.content_viewers_hourly
+        WHERE creator_id = {{creator_id}} AND hour >= {{from}} AND hour < {{to}}
+        GROUP BY creator_id
+    ) USING (creator_id)
+)
+ANY LEFT JOIN
+(
+    SELECT creator_id, groupArray({{top}})(concat(content_id, ':', toString(content_views))) AS top_content
+    FROM
+    (
+        SELECT creator_id, content_id, sum(views) AS content_views
+        FROM engagement.content_metrics FINAL
+        WHERE grain = 'hour' AND creator_id = {{creator_id}} AND window_start >= {{from}} AND window_start < {{to}}
+        GROUP BY creator_id, content_id
+        ORDER BY content_views DESC, content_id
+    )
+    GROUP BY creator_id
+) USING (creator_id)
