@@ -6,7 +6,7 @@
 -- param from: toStartOfDay(now()) - 7 * 86400
 -- param to: now()
 SELECT
-    {{creator_id}}                 AS creator_id,
+    {{creator_id}}                 AS creator,
     if({{content_id}} = '', 'all content', {{content_id}}) AS content,
     uniqMerge(viewers)             AS unique_viewers,
     uniqExact(content_id)          AS contents,

@@ -173,6 +173,56 @@ class AnalystQueriesTest {
                         "to", "toDateTime('2026-03-06 00:00:00')")));
     }
 
+    /** April 2026 fixtures, apart from every other test's dates. */
+    private static void loadAprilFixture() throws Exception {
+        String metrics = "grain, window_start, window_end, content_id, creator_id, version, views, watch_time_ms,"
+                + " completions, likes, comments, shares, saves, clicks, skips, quality_score, engagement_score";
+        clickhouse.http().execute("INSERT INTO engagement.content_metrics (" + metrics + ") VALUES "
+                + "('hour', '2026-04-01 10:00:00', '2026-04-01 11:00:00', 'p1', 'kp', 1, 100, 200000, 40, 10, 2, 3, 4, 5, 6, 0, 0),"
+                + "('hour', '2026-04-01 11:00:00', '2026-04-01 12:00:00', 'p1', 'kp', 1, 50, 100000, 10, 0, 0, 1, 0, 0, 4, 0, 0),"
+                + "('hour', '2026-04-01 10:00:00', '2026-04-01 11:00:00', 'p2', 'kp', 1, 50, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0),"
+                + "('day', '2026-04-01 00:00:00', '2026-04-02 00:00:00', 'p1', 'kp', 1, 150, 300000, 50, 10, 2, 4, 4, 5, 10, 60, 30),"
+                + "('day', '2026-04-02 00:00:00', '2026-04-03 00:00:00', 'p1', 'kp', 1, 50, 0, 0, 0, 0, 0, 0, 0, 0, 20, 10),"
+                + "('day', '2026-04-01 00:00:00', '2026-04-02 00:00:00', 'p2', 'kp', 1, 150, 0, 0, 5, 0, 0, 0, 0, 0, 50, 20),"
+                + "('day', '2026-04-01 00:00:00', '2026-04-02 00:00:00', 'p3', 'kp', 1, 10, 0, 0, 0, 0, 0, 0, 0, 0, 99, 99)");
+        String events = "event_id, event_type, content_id, creator_id, user_id, session_id, event_time, event_time_ms,"
+                + " watch_time_ms, progress, source_topic, source_partition, source_offset";
+        clickhouse.http().execute("INSERT INTO engagement.engagement_events (" + events + ") VALUES "
+                + "('h1', 'view_start', 'p1', 'kp', 'ua', 'sa', '2026-04-01 10:00:00', 0, NULL, NULL, 't', 2, 1),"
+                + "('h2', 'view_progress', 'p1', 'kp', 'ua', 'sa', '2026-04-01 10:00:05', 0, 5000, 0.5, 't', 2, 2),"
+                + "('h3', 'view_complete', 'p1', 'kp', 'ua', 'sa', '2026-04-01 10:00:10', 0, 5000, 1.0, 't', 2, 3),"
+                + "('h4', 'view_start', 'p2', 'kp', 'ua', 'sa', '2026-04-01 10:01:00', 0, NULL, NULL, 't', 2, 4),"
+                + "('h5', 'swipe_away', 'p2', 'kp', 'ua', 'sa', '2026-04-01 10:01:02', 0, 2000, 0.2, 't', 2, 5),"
+                + "('h6', 'view_start', 'p1', 'kp', 'ub', 'sb', '2026-04-01 11:00:00', 0, NULL, NULL, 't', 2, 6)");
+        clickhouse.http().execute("INSERT INTO engagement.session_metrics (session_id, user_id, session_start, session_end,"
+                + " duration_ms, version) VALUES ('sa', 'ua', '2026-04-01 10:00:00', '2026-04-01 10:01:02', 62000, 5),"
+                + " ('sb', 'ub', '2026-04-01 11:00:00', '2026-04-01 11:00:00', 0, 1)");
+    }
+
+    @Test
+    void seedViewsOverAPeriod() throws Exception {
+        loadAprilFixture();
+        // Watch history of ua: p2 (last event 10:01:02, swiped at 0.2) before p1 (completed, 10 s).
+        assertEquals(List.of(
+                "p2\tkp\t2026-04-01 10:01:00\t2026-04-01 10:01:02\t1\t2\t0.2\t0",
+                "p1\tkp\t2026-04-01 10:00:00\t2026-04-01 10:00:10\t1\t10\t1\t1"),
+                run("user_watch_history.sql", Map.of("user_id", "'ua'", "since", "toDateTime('2026-04-01 00:00:00')")));
+        // p1 on April 1: 150 views, viewers ua and ub, 300 s (2 s per view), 50 completions (33.3 %),
+        // 4 saves, 4 shares, 5 clicks, 10 skips: action (4 + 4 + 5) / 150 = 8.7 %.
+        assertEquals(List.of("p1\t150\t2\t300\t2\t50\t33.3\t4\t4\t5\t10\t8.7"),
+                run("content_analytics.sql", Map.of("content_id", "'p1'", "from", "toDateTime('2026-04-01 00:00:00')",
+                        "to", "toDateTime('2026-04-02 00:00:00')")));
+        // Top performing April 1-2 with at least 100 views: p1 (60*150 + 20*50) / 200 = 50 on 200 views,
+        // p2 50 on 150 views: equal quality, more views first; p3 has too few views.
+        assertEquals(List.of("p1\tkp\t200\t50\t25\t25", "p2\tkp\t150\t50\t20\t0"),
+                run("top_performing.sql", Map.of("from", "toDate('2026-04-01')", "to", "toDate('2026-04-02')")));
+        // The platform on April 1: 200 views, 2 unique viewers, 300 s, 2 sessions averaging 31 s,
+        // 50 completions (25 %), engagements 15 likes + 2 comments + 4 shares = 21 (10.5 %).
+        assertEquals(List.of("200\t2\t300\t2\t31\t25\t21\t10.5"),
+                run("aggregated_metrics_by_period.sql", Map.of("from", "toDateTime('2026-04-01 00:00:00')",
+                        "to", "toDateTime('2026-04-02 00:00:00')")));
+    }
+
     @Test
     void unknownParametersAreRejected() throws Exception {
         AnalystQuery q = AnalystQuery.load(Path.of("sql/queries/top_content_today.sql"));

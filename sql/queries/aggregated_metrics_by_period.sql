@@ -1,0 +1,18 @@
+-- Platform-wide metrics of a period (seed 001 getAggregatedMetrics): views, unique viewers (merged),
+-- watch time, sessions and their average duration, completion rate, engagements and engagement rate.
+-- param from: toStartOfDay(now()) - 7 * 86400
+-- param to: now()
+SELECT
+    sum(views)                                                                  AS total_views,
+    (SELECT uniqMerge(viewers) FROM engagement.content_viewers_hourly
+     WHERE hour >= {{from}} AND hour < {{to}})                                  AS unique_viewers,
+    round(sum(watch_time_ms) / 1000, 1)                                         AS total_watch_s,
+    (SELECT count() FROM engagement.session_metrics FINAL
+     WHERE session_start >= {{from}} AND session_start < {{to}})                AS total_sessions,
+    (SELECT round(avg(duration_ms) / 1000, 1) FROM engagement.session_metrics FINAL
+     WHERE session_start >= {{from}} AND session_start < {{to}})                AS avg_session_s,
+    round(if(sum(views) = 0, 0, 100 * sum(completions) / sum(views)), 1)        AS completion_pct,
+    sum(likes) + sum(comments) + sum(shares)                                    AS engagements,
+    round(if(sum(views) = 0, 0, 100 * (sum(likes) + sum(comments) + sum(shares)) / sum(views)), 1) AS engagement_pct
+FROM engagement.content_metrics FINAL
+WHERE grain = 'hour' AND window_start >= {{from}} AND window_start < {{to}}
