@@ -21,15 +21,17 @@ public final class KafkaOutputs {
     private KafkaOutputs() {}
 
     public static KafkaSink<DeadLetter> deadLetters(JobConfig config) {
-        return sink(config, new DeadLetterSerializer(config.dlqTopic), "-dlq");
+        return sink(config, new JsonRecordSerializer<DeadLetter>(config.dlqTopic, d -> null, DeadLetterJson::toJson), "-dlq");
     }
 
     public static KafkaSink<ContentMetrics> feedback(JobConfig config) {
-        return sink(config, new FeedbackSerializer(config.feedbackTopic), "-feedback");
+        return sink(config, new JsonRecordSerializer<ContentMetrics>(config.feedbackTopic,
+                FeedbackMessages::key, FeedbackMessages::value), "-feedback");
     }
 
     public static KafkaSink<ContentVelocity> velocityFeedback(JobConfig config) {
-        return sink(config, new VelocitySerializer(config.feedbackTopic), "-velocity");
+        return sink(config, new JsonRecordSerializer<ContentVelocity>(config.feedbackTopic,
+                FeedbackMessages::key, FeedbackMessages::value), "-velocity");
     }
 
     private static <T> KafkaSink<T> sink(JobConfig config, KafkaRecordSerializationSchema<T> serializer, String idSuffix) {
@@ -44,43 +46,29 @@ public final class KafkaOutputs {
                 .build();
     }
 
-    /** Named classes, not lambdas: Flink cannot extract types from a lambda serializer at sinkTo(). */
-    static final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
-        private final String topic;
+    /**
+     * A topic and how to turn a record into its key and value. A named class rather than a lambda
+     * schema: Flink cannot extract the type of a lambda serializer at sinkTo().
+     */
+    static final class JsonRecordSerializer<T> implements KafkaRecordSerializationSchema<T> {
+        /** Bytes of a record; serializable so Flink can ship it with the sink. */
+        interface Encoder<T> extends java.io.Serializable {
+            byte[] encode(T record);
+        }
 
-        DeadLetterSerializer(String topic) {
+        private final String topic;
+        private final Encoder<T> key;
+        private final Encoder<T> value;
+
+        JsonRecordSerializer(String topic, Encoder<T> key, Encoder<T> value) {
             this.topic = topic;
+            this.key = key;
+            this.value = value;
         }
 
         @Override
-        public ProducerRecord<byte[], byte[]> serialize(DeadLetter d, KafkaSinkContext context, Long timestamp) {
-            return new ProducerRecord<>(topic, null, DeadLetterJson.toJson(d));
-        }
-    }
-
-    static final class VelocitySerializer implements KafkaRecordSerializationSchema<ContentVelocity> {
-        private final String topic;
-
-        VelocitySerializer(String topic) {
-            this.topic = topic;
-        }
-
-        @Override
-        public ProducerRecord<byte[], byte[]> serialize(ContentVelocity v, KafkaSinkContext context, Long timestamp) {
-            return new ProducerRecord<>(topic, FeedbackMessages.key(v), FeedbackMessages.value(v));
-        }
-    }
-
-    static final class FeedbackSerializer implements KafkaRecordSerializationSchema<ContentMetrics> {
-        private final String topic;
-
-        FeedbackSerializer(String topic) {
-            this.topic = topic;
-        }
-
-        @Override
-        public ProducerRecord<byte[], byte[]> serialize(ContentMetrics m, KafkaSinkContext context, Long timestamp) {
-            return new ProducerRecord<>(topic, FeedbackMessages.key(m), FeedbackMessages.value(m));
+        public ProducerRecord<byte[], byte[]> serialize(T record, KafkaSinkContext context, Long timestamp) {
+            return new ProducerRecord<>(topic, key.encode(record), value.encode(record));
         }
     }
 }
