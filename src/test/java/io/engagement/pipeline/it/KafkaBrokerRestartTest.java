@@ -51,6 +51,7 @@ class KafkaBrokerRestartTest {
                 kafka.stopProcess();
                 Thread.sleep(15_000);
                 kafka.restartProcess();
+                kafka.awaitLeaders("engagement-events", java.time.Duration.ofSeconds(60));
                 kafka.sendAll("engagement-events", traffic.subList(half, traffic.size()));
                 kafka.sendAll("engagement-events", PipelineScenario.flushMarkers());
                 waitUntil(() -> scenario.complete(reference), 300);

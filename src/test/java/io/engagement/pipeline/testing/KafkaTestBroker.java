@@ -130,14 +130,42 @@ public final class KafkaTestBroker implements AutoCloseable {
     /** One message to send to an explicit partition. */
     public record Outgoing(int partition, String key, String value) {}
 
-    /** Sends all messages in order with one producer and waits for every acknowledgement. */
+    /**
+     * Sends all messages in order with one producer and checks every acknowledgement: a test that
+     * compares outputs with what it sent must fail here, not later, if the broker lost a send.
+     */
     public void sendAll(String topic, List<Outgoing> messages) throws Exception {
+        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (Outgoing m : messages) {
-                producer.send(new ProducerRecord<>(topic, m.partition(), m.key() == null ? null : m.key().getBytes(),
-                        m.value().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                acks.add(producer.send(new ProducerRecord<>(topic, m.partition(), m.key() == null ? null : m.key().getBytes(),
+                        m.value().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
             }
             producer.flush();
+        }
+        for (var ack : acks) {
+            ack.get(); // throws with the broker's error if this message was not written
+        }
+    }
+
+    /** Waits until every partition of the topic has a leader, e.g. after a broker restart. */
+    public void awaitLeaders(String topic, java.time.Duration timeout) throws Exception {
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            while (true) {
+                try {
+                    var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+                    if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                        return;
+                    }
+                } catch (java.util.concurrent.ExecutionException notYet) {
+                    // the broker is still starting
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("partitions of " + topic + " have no leader after " + timeout);
+                }
+                Thread.sleep(200);
+            }
         }
     }
 
