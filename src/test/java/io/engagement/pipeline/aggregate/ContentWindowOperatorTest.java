@@ -7,14 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
+import io.engagement.pipeline.testing.WindowHarness;
 
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.dag.Transformation;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.transformations.OneInputTransformation;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -36,20 +31,12 @@ class ContentWindowOperatorTest {
     private KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, ContentMetrics> harness;
 
     @BeforeEach
-    @SuppressWarnings("unchecked")
     void setUp() throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        DataStream<ContentMetrics> windowed = env
-                .fromData(TypeInformation.of(EngagementEvent.class), new EngagementEvent())
+        harness = WindowHarness.open(e -> e.contentId, input -> input
                 .keyBy(e -> e.contentId, Types.STRING)
                 .window(TumblingEventTimeWindows.of(Grain.MINUTE.size(), Grain.MINUTE.offset()))
                 .allowedLateness(LATENESS)
-                .aggregate(new ContentWindowAggregate(), new ContentWindowResult(Grain.MINUTE));
-        Transformation<ContentMetrics> t = windowed.getTransformation();
-        OneInputStreamOperator<EngagementEvent, ContentMetrics> operator =
-                (OneInputStreamOperator<EngagementEvent, ContentMetrics>) ((OneInputTransformation<EngagementEvent, ContentMetrics>) t).getOperator();
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, e -> e.contentId, Types.STRING);
-        harness.open();
+                .aggregate(new ContentWindowAggregate(), new ContentWindowResult(Grain.MINUTE)));
     }
 
     @AfterEach

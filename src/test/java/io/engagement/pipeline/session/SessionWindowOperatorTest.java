@@ -6,13 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
+import io.engagement.pipeline.testing.WindowHarness;
 
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.transformations.OneInputTransformation;
 import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -30,19 +26,12 @@ class SessionWindowOperatorTest {
     private KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, SessionMetrics> harness;
 
     @BeforeEach
-    @SuppressWarnings("unchecked")
     void setUp() throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        DataStream<SessionMetrics> sessions = env
-                .fromData(TypeInformation.of(EngagementEvent.class), new EngagementEvent())
+        harness = WindowHarness.open(e -> e.sessionId, input -> input
                 .keyBy(e -> e.sessionId, Types.STRING)
                 .window(EventTimeSessionWindows.withGap(Duration.ofMinutes(30)))
                 .allowedLateness(Duration.ofMinutes(5))
-                .aggregate(new SessionAggregate(), new SessionResult());
-        OneInputStreamOperator<EngagementEvent, SessionMetrics> operator = (OneInputStreamOperator<EngagementEvent, SessionMetrics>)
-                ((OneInputTransformation<EngagementEvent, SessionMetrics>) sessions.getTransformation()).getOperator();
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, e -> e.sessionId, Types.STRING);
-        harness.open();
+                .aggregate(new SessionAggregate(), new SessionResult()));
     }
 
     @AfterEach
