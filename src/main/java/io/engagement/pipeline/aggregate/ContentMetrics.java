@@ -6,6 +6,7 @@ import static io.engagement.pipeline.metrics.EngagementFormulas.completionRate;
 import static io.engagement.pipeline.metrics.EngagementFormulas.engagementComponent;
 import static io.engagement.pipeline.metrics.EngagementFormulas.engagementRate;
 import static io.engagement.pipeline.metrics.EngagementFormulas.engagementScore;
+import static io.engagement.pipeline.metrics.EngagementFormulas.feedViews;
 import static io.engagement.pipeline.metrics.EngagementFormulas.qualityScore;
 import static io.engagement.pipeline.metrics.EngagementFormulas.retentionScore;
 import static io.engagement.pipeline.metrics.EngagementFormulas.rewatchRate;
@@ -32,6 +33,8 @@ public class ContentMetrics {
     public boolean uniqueViewersExact;
     public long watchTimeMs;
     public double avgWatchTimeMs;
+    /** Median watch time of the plays that ended in the window (WatchTimeSketch, within 1 %). */
+    public double medianWatchTimeMs;
     public long completions;
     public double completionRate;
     public long endedOver75;
@@ -39,6 +42,9 @@ public class ContentMetrics {
     public long endedOver25;
     public long endedUnder25;
     public long skips;
+    public long swipedAway;
+    public long feedViews;
+    public long loopPlays;
     public long rewatches;
     public double rewatchRate;
 
@@ -99,6 +105,7 @@ public class ContentMetrics {
         m.uniqueViewersExact = acc.viewers.isExact();
         m.watchTimeMs = acc.watchTimeMs;
         m.avgWatchTimeMs = averageWatchTimeMs(acc.watchTimeMs, acc.views);
+        m.medianWatchTimeMs = acc.playWatchTimes == null ? 0 : acc.playWatchTimes.median();
         m.completions = acc.completions;
         m.completionRate = completionRate(acc.completions, acc.views);
         m.endedOver75 = acc.endedOver75;
@@ -106,6 +113,9 @@ public class ContentMetrics {
         m.endedOver25 = acc.endedOver25;
         m.endedUnder25 = acc.endedUnder25;
         m.skips = acc.skips;
+        m.swipedAway = acc.swipedAway;
+        m.feedViews = feedViews(acc.viewsOrganic, acc.viewsFollowing);
+        m.loopPlays = acc.loopPlays;
         m.rewatches = acc.rewatches;
         m.rewatchRate = rewatchRate(acc.rewatches, m.uniqueViewers);
 

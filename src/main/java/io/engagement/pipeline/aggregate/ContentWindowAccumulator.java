@@ -20,6 +20,10 @@ public class ContentWindowAccumulator {
     public long endedOver25;
     public long endedUnder25;
     public long skips;
+    /** Every swipe_away, including those at the very end (which count as completions, not skips). */
+    public long swipedAway;
+    /** Sum of loop_count over plays that ended in the window. */
+    public long loopPlays;
 
     public long likes;
     public long unlikes;
@@ -55,6 +59,8 @@ public class ContentWindowAccumulator {
     public long viewsOtherPlatform;
 
     public UniqueViewerSketch viewers = new UniqueViewerSketch();
+    /** Watch time of each play that ended in the window, for the median. */
+    public WatchTimeSketch playWatchTimes = new WatchTimeSketch();
 
     public ContentWindowAccumulator() {}
 }

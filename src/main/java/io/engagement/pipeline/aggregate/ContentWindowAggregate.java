@@ -2,6 +2,7 @@ package io.engagement.pipeline.aggregate;
 
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.metrics.CompletionBucket;
+import io.engagement.pipeline.metrics.EngagementFormulas;
 
 import org.apache.flink.api.common.functions.AggregateFunction;
 
@@ -35,8 +36,15 @@ public class ContentWindowAggregate
                     acc.rewatches++;
                 }
             }
-            case VIEW_COMPLETE -> acc.completions++;
-            case SWIPE_AWAY -> countPlayEnd(acc, e.progress == null ? 0.0 : e.progress);
+            case VIEW_COMPLETE -> {
+                acc.completions++;
+                countPlayTotals(acc, e, true);
+            }
+            case SWIPE_AWAY -> {
+                acc.swipedAway++;
+                countPlayEnd(acc, e.progress == null ? 0.0 : e.progress);
+                countPlayTotals(acc, e, false);
+            }
             case LIKE -> acc.likes++;
             case UNLIKE -> acc.unlikes++;
             case COMMENT -> acc.comments++;
@@ -54,6 +62,25 @@ public class ContentWindowAggregate
             }
         }
         return acc;
+    }
+
+    /** Loops and the play's watch time are reported once, on the event that ends the play. */
+    private static void countPlayTotals(ContentWindowAccumulator acc, EngagementEvent e, boolean completed) {
+        if (e.loopCount != null) {
+            acc.loopPlays += e.loopCount;
+        }
+        Long playWatchTimeMs = EngagementFormulas.playWatchTimeMs(e.totalWatchTimeMs, e.progress, e.contentDurationMs, completed);
+        if (playWatchTimeMs != null) {
+            playWatchTimes(acc).add(playWatchTimeMs);
+        }
+    }
+
+    /** State written before the sketch existed restores with {@code null} here. */
+    static WatchTimeSketch playWatchTimes(ContentWindowAccumulator acc) {
+        if (acc.playWatchTimes == null) {
+            acc.playWatchTimes = new WatchTimeSketch();
+        }
+        return acc.playWatchTimes;
     }
 
     /**
@@ -95,6 +122,8 @@ public class ContentWindowAggregate
         a.endedOver25 += b.endedOver25;
         a.endedUnder25 += b.endedUnder25;
         a.skips += b.skips;
+        a.swipedAway += b.swipedAway;
+        a.loopPlays += b.loopPlays;
         a.likes += b.likes;
         a.unlikes += b.unlikes;
         a.comments += b.comments;
@@ -109,6 +138,9 @@ public class ContentWindowAggregate
         a.hides += b.hides;
         ViewBreakdown.merge(a, b);
         a.viewers.merge(b.viewers);
+        if (b.playWatchTimes != null) {
+            playWatchTimes(a).merge(b.playWatchTimes);
+        }
         return a;
     }
 }

@@ -14,7 +14,7 @@ final class ViewBreakdown {
 
     static void count(ContentWindowAccumulator acc, EngagementEvent e) {
         switch (lower(e.source)) {
-            case "for_you", "foryou", "organic" -> acc.viewsOrganic++;
+            case "for_you", "foryou", "organic", "feed" -> acc.viewsOrganic++;
             case "following" -> acc.viewsFollowing++;
             case "profile" -> acc.viewsProfile++;
             case "hashtag" -> acc.viewsHashtag++;

@@ -1,5 +1,7 @@
 package io.engagement.pipeline.event;
 
+import io.engagement.pipeline.metrics.CompletionBucket;
+
 import java.util.Objects;
 
 /**
@@ -23,6 +25,13 @@ public class EngagementEvent {
     /** Play position as a fraction of the content, 0..1. */
     public Double progress;
     public Boolean isRewatch;
+    /**
+     * The whole play's watch time so far (seed 002 viewData.totalWatchTime), sent on the event that
+     * ends a play; the sample for the median watch time.
+     */
+    public Long totalWatchTimeMs;
+    /** How many times the play looped back to the start (seed 002 viewData.loopCount), sent when it ends. */
+    public Integer loopCount;
     public String source;
     public String device;
     public String platform;
@@ -43,6 +52,13 @@ public class EngagementEvent {
         return userId != null ? "u:" + userId : "s:" + sessionId;
     }
 
+    /** A view_complete, or a swipe-away at the very end of the content: a full play (docs/metrics.md). */
+    public boolean completesPlay() {
+        return eventType == EventType.VIEW_COMPLETE
+                || (eventType == EventType.SWIPE_AWAY && progress != null
+                        && CompletionBucket.of(progress) == CompletionBucket.FULL);
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof EngagementEvent e)) {
@@ -53,6 +69,7 @@ public class EngagementEvent {
                 && Objects.equals(userId, e.userId) && Objects.equals(sessionId, e.sessionId)
                 && Objects.equals(watchTimeMs, e.watchTimeMs) && Objects.equals(contentDurationMs, e.contentDurationMs)
                 && Objects.equals(progress, e.progress) && Objects.equals(isRewatch, e.isRewatch)
+                && Objects.equals(totalWatchTimeMs, e.totalWatchTimeMs) && Objects.equals(loopCount, e.loopCount)
                 && Objects.equals(source, e.source) && Objects.equals(device, e.device)
                 && Objects.equals(platform, e.platform) && Objects.equals(country, e.country);
     }

@@ -22,6 +22,8 @@ import java.util.Base64;
 public final class EventValidator implements Serializable {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** More loops than this in one play is a broken client, not a viewer (docs/events.md). */
+    static final int MAX_LOOP_COUNT = 10_000;
 
     private final ValidationRules rules;
 
@@ -82,6 +84,12 @@ public final class EventValidator implements Serializable {
             throw new Rejection(RejectReason.INVALID_WATCH_TIME,
                     "watch_time_ms " + e.watchTimeMs + " exceeds the maximum of " + rules.maxWatchTime().toMillis());
         }
+        e.totalWatchTimeMs = optionalNonNegativeLong(root, "total_watch_time_ms");
+        if (e.totalWatchTimeMs != null && e.totalWatchTimeMs > rules.maxWatchTime().toMillis()) {
+            throw new Rejection(RejectReason.INVALID_WATCH_TIME, "total_watch_time_ms " + e.totalWatchTimeMs
+                    + " exceeds the maximum of " + rules.maxWatchTime().toMillis());
+        }
+        e.loopCount = optionalLoopCount(root);
         e.contentDurationMs = optionalNonNegativeLong(root, "content_duration_ms");
         e.progress = optionalProgress(root);
         e.isRewatch = optionalBoolean(root, "is_rewatch");
@@ -165,15 +173,26 @@ public final class EventValidator implements Serializable {
             return null;
         }
         if (!node.isNumber() || (node.isFloatingPointNumber() && node.asDouble() != Math.rint(node.asDouble()))) {
-            throw new Rejection(field.equals("watch_time_ms") ? RejectReason.INVALID_WATCH_TIME : RejectReason.INVALID_FIELD,
+            throw new Rejection(field.endsWith("watch_time_ms") ? RejectReason.INVALID_WATCH_TIME : RejectReason.INVALID_FIELD,
                     field + " must be a whole number of milliseconds");
         }
         long value = node.asLong();
         if (value < 0) {
-            throw new Rejection(field.equals("watch_time_ms") ? RejectReason.INVALID_WATCH_TIME : RejectReason.INVALID_FIELD,
+            throw new Rejection(field.endsWith("watch_time_ms") ? RejectReason.INVALID_WATCH_TIME : RejectReason.INVALID_FIELD,
                     field + " must not be negative (was " + value + ")");
         }
         return value;
+    }
+
+    private static Integer optionalLoopCount(JsonNode root) throws Rejection {
+        JsonNode node = root.get("loop_count");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || node.asLong() < 0 || node.asLong() > MAX_LOOP_COUNT) {
+            throw new Rejection(RejectReason.INVALID_FIELD, "loop_count must be a whole number from 0 to " + MAX_LOOP_COUNT);
+        }
+        return node.asInt();
     }
 
     private static Double optionalProgress(JsonNode root) throws Rejection {

@@ -107,6 +107,32 @@ public final class EngagementFormulas {
                 + VIRALITY_WEIGHT * virality + WATCHABILITY_WEIGHT * watchability;
     }
 
+    /**
+     * The watch time of a play that ended, the sample behind the median watch time: the client's
+     * {@code total_watch_time_ms} when sent; otherwise how far the play got times the content length
+     * (a view_complete got to the end). {@code null} when neither is known (no sample).
+     */
+    public static Long playWatchTimeMs(Long totalWatchTimeMs, Double progress, Long contentDurationMs, boolean completed) {
+        if (totalWatchTimeMs != null) {
+            return totalWatchTimeMs;
+        }
+        if (contentDurationMs == null) {
+            return null;
+        }
+        double reached = completed ? 1.0 : progress == null ? 0.0 : progress;
+        return Math.round(reached * contentDurationMs);
+    }
+
+    /** Mean of per-content completion rates, over contents with views (seed 001 averageCompletionRate). */
+    public static double averageCompletionRate(double sumOfCompletionRates, long contentsWithViews) {
+        return contentsWithViews == 0 ? 0 : sumOfCompletionRates / contentsWithViews;
+    }
+
+    /** Seed 002 impressions.feedViews: views started in a feed, the for-you feed or the following feed. */
+    public static long feedViews(long viewsOrganic, long viewsFollowing) {
+        return viewsOrganic + viewsFollowing;
+    }
+
     /** Seed 002 trend: compare the current period's count with the previous period's. */
     public static Trend trend(double current, double previous) {
         if (current > previous * RISING_FACTOR) {

@@ -1,7 +1,9 @@
 package io.engagement.pipeline.sink;
 
 import io.engagement.pipeline.aggregate.ContentMetrics;
+import io.engagement.pipeline.aggregate.CountryMetrics;
 import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.creator.CreatorMetrics;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.LateEvent;
@@ -47,7 +49,9 @@ public final class ClickHouseOutputs {
             .nullableString("country", e -> e.country)
             .string("source_topic", e -> e.sourceTopic)
             .int64("source_partition", e -> (long) e.sourcePartition)
-            .int64("source_offset", e -> e.sourceOffset);
+            .int64("source_offset", e -> e.sourceOffset)
+            .nullableInt64("total_watch_time_ms", e -> e.totalWatchTimeMs)
+            .nullableInt64("loop_count", e -> e.loopCount == null ? null : e.loopCount.longValue());
 
     public static final ClickHouseTable<ContentMetrics> CONTENT_METRICS = new ClickHouseTable<ContentMetrics>(DATABASE + ".content_metrics")
             .string("grain", m -> m.grain)
@@ -104,7 +108,11 @@ public final class ClickHouseOutputs {
             .int64("views_ios", m -> m.viewsIos)
             .int64("views_android", m -> m.viewsAndroid)
             .int64("views_web", m -> m.viewsWeb)
-            .int64("views_other_platform", m -> m.viewsOtherPlatform);
+            .int64("views_other_platform", m -> m.viewsOtherPlatform)
+            .float64("median_watch_time_ms", m -> m.medianWatchTimeMs)
+            .int64("swiped_away", m -> m.swipedAway)
+            .int64("feed_views", m -> m.feedViews)
+            .int64("loop_plays", m -> m.loopPlays);
 
     public static final ClickHouseTable<LateEvent> LATE_EVENTS = new ClickHouseTable<LateEvent>(DATABASE + ".late_events")
             .string("event_id", l -> l.event.eventId)
@@ -177,6 +185,51 @@ public final class ClickHouseOutputs {
             .float64("avg_watch_time_ms", m -> m.avgWatchTimeMs)
             .float64("completion_rate", m -> m.completionRate)
             .float64("engagement_rate", m -> m.engagementRate);
+
+    public static final ClickHouseTable<CreatorMetrics> CREATOR_METRICS = new ClickHouseTable<CreatorMetrics>(DATABASE + ".creator_metrics")
+            .string("grain", m -> m.grain)
+            .dateTime("window_start", m -> m.windowStartMs)
+            .dateTime("window_end", m -> m.windowEndMs)
+            .string("creator_id", m -> m.creatorId)
+            .int64("version", m -> m.version)
+            .int64("contents", m -> m.contents)
+            .int64("impressions", m -> m.impressions)
+            .int64("views", m -> m.views)
+            .int64("unique_viewers", m -> m.uniqueViewers)
+            .bool("unique_viewers_exact", m -> m.uniqueViewersExact)
+            .int64("watch_time_ms", m -> m.watchTimeMs)
+            .float64("avg_watch_time_ms", m -> m.avgWatchTimeMs)
+            .float64("median_watch_time_ms", m -> m.medianWatchTimeMs)
+            .int64("completions", m -> m.completions)
+            .float64("completion_rate", m -> m.completionRate)
+            .float64("avg_completion_rate", m -> m.avgCompletionRate)
+            .int64("likes", m -> m.likes)
+            .int64("comments", m -> m.comments)
+            .int64("shares", m -> m.shares)
+            .int64("saves", m -> m.saves)
+            .int64("clicks", m -> m.clicks)
+            .int64("follows", m -> m.follows)
+            .int64("skips", m -> m.skips)
+            .float64("engagement_rate", m -> m.engagementRate)
+            .float64("action_rate", m -> m.actionRate)
+            .float64("engagement_score", m -> m.engagementScore)
+            .string("top_content_id", m -> m.topContentId == null ? "" : m.topContentId)
+            .int64("top_content_views", m -> m.topContentViews)
+            .float64("top_content_engagement_score", m -> m.topContentEngagementScore);
+
+    public static final ClickHouseTable<CountryMetrics> CONTENT_COUNTRY_METRICS = new ClickHouseTable<CountryMetrics>(DATABASE + ".content_country_metrics")
+            .string("grain", m -> m.grain)
+            .dateTime("window_start", m -> m.windowStartMs)
+            .dateTime("window_end", m -> m.windowEndMs)
+            .string("content_id", m -> m.contentId)
+            .string("creator_id", m -> m.creatorId)
+            .string("country", m -> m.country)
+            .int64("version", m -> m.version)
+            .int64("views", m -> m.views)
+            .int64("unique_viewers", m -> m.uniqueViewers)
+            .int64("watch_time_ms", m -> m.watchTimeMs)
+            .int64("completions", m -> m.completions)
+            .float64("completion_rate", m -> m.completionRate);
 
     private ClickHouseOutputs() {}
 

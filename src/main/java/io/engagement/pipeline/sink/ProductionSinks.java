@@ -19,6 +19,8 @@ public final class ProductionSinks {
                 ClickHouseOutputs.sink(config, ClickHouseOutputs.LATE_EVENTS),
                 ClickHouseOutputs.sink(config, ClickHouseOutputs.CONTENT_VELOCITY),
                 KafkaOutputs.velocityFeedback(config),
-                ClickHouseOutputs.sink(config, ClickHouseOutputs.SESSION_METRICS));
+                ClickHouseOutputs.sink(config, ClickHouseOutputs.SESSION_METRICS),
+                ClickHouseOutputs.sink(config, ClickHouseOutputs.CREATOR_METRICS),
+                ClickHouseOutputs.sink(config, ClickHouseOutputs.CONTENT_COUNTRY_METRICS));
     }
 }

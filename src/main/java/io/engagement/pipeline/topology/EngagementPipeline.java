@@ -3,8 +3,14 @@ package io.engagement.pipeline.topology;
 import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.aggregate.ContentWindowAggregate;
 import io.engagement.pipeline.aggregate.ContentWindowResult;
+import io.engagement.pipeline.aggregate.ContentWindowSnapshot;
+import io.engagement.pipeline.aggregate.CountryMetrics;
+import io.engagement.pipeline.aggregate.CountryWindowAggregate;
+import io.engagement.pipeline.aggregate.CountryWindowResult;
 import io.engagement.pipeline.aggregate.Grain;
 import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.creator.CreatorMetrics;
+import io.engagement.pipeline.creator.CreatorWindowResult;
 import io.engagement.pipeline.dedup.DeduplicateAndRouteLate;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.EngagementEvent;
@@ -20,6 +26,7 @@ import io.engagement.pipeline.event.EventValidator;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -41,6 +48,9 @@ import org.apache.flink.util.OutputTag;
  *                                                                                  -> feedback sink
  *                                                     hour results -> keyBy(content_id): velocity and trend
  *                                                                     -> velocity table, feedback sink
+ *                                                     hour/day/week results -> keyBy(creator_id): creator windows
+ *                                                                              -> creator metrics sink
+ *                                 -> keyBy(content_id, country): hour/day/week windows -> country metrics sink
  *                                 -> keyBy(session_id): session windows -> session metrics sink
  * </pre>
  *
@@ -110,13 +120,17 @@ public final class EngagementPipeline {
 
         DataStream<LateEvent> late = accepted.getSideOutput(DeduplicateAndRouteLate.TOO_LATE);
         DataStream<ContentMetrics> metrics = null;
+        DataStream<CreatorMetrics> creatorMetrics = null;
+        DataStream<CountryMetrics> countryMetrics = null;
         for (Grain grain : config.grains) {
+            // Creator and country breakdowns are for reports over hours and longer, not minutes.
+            boolean breakdowns = grain != Grain.MINUTE;
             SingleOutputStreamOperator<ContentMetrics> perGrain = accepted
                     .keyBy(event -> event.contentId, Types.STRING)
                     .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))
                     .allowedLateness(config.allowedLateness)
                     .sideOutputLateData(WINDOW_CLOSED)
-                    .aggregate(new ContentWindowAggregate(), new ContentWindowResult(grain))
+                    .aggregate(new ContentWindowAggregate(), new ContentWindowResult(grain, breakdowns))
                     .uid("content-metrics-" + grain.code()).name("Content metrics per " + grain.code());
             // Lateness is decided upstream, so this is empty unless a watermark overtook an event
             // (possible after an idle input resumes); such events are kept, not dropped.
@@ -125,6 +139,12 @@ public final class EngagementPipeline {
                     .returns(LateEvent.class)
                     .uid("window-closed-" + grain.code()).name("Window closed (" + grain.code() + ")"));
             metrics = metrics == null ? perGrain : metrics.union(perGrain);
+            if (breakdowns) {
+                DataStream<CreatorMetrics> perCreator = creatorRollup(grain, perGrain.getSideOutput(ContentWindowResult.SNAPSHOTS));
+                creatorMetrics = creatorMetrics == null ? perCreator : creatorMetrics.union(perCreator);
+                DataStream<CountryMetrics> perCountry = countryBreakdown(grain, accepted);
+                countryMetrics = countryMetrics == null ? perCountry : countryMetrics.union(perCountry);
+            }
             if (grain == Grain.HOUR) {
                 DataStream<ContentVelocity> velocity = perGrain
                         .keyBy(m -> m.contentId, Types.STRING)
@@ -146,5 +166,41 @@ public final class EngagementPipeline {
             metrics.sinkTo(sinks.contentMetrics()).uid("content-metrics-sink").name("Content metrics table");
             metrics.sinkTo(sinks.feedback()).uid("feedback-sink").name("Feedback topic");
         }
+        if (creatorMetrics != null) {
+            creatorMetrics.sinkTo(sinks.creatorMetrics()).uid("creator-metrics-sink").name("Creator metrics table");
+            countryMetrics.sinkTo(sinks.countryMetrics()).uid("country-metrics-sink").name("Content country metrics table");
+        }
+    }
+
+    /**
+     * A creator's windows are built from its content windows of the same grain (each fired content
+     * window is stamped with the window's end, so it falls into the same creator window), not from
+     * raw events: the creator stage sees one record per content and window instead of every event.
+     */
+    private DataStream<CreatorMetrics> creatorRollup(Grain grain, DataStream<ContentWindowSnapshot> contentWindows) {
+        return contentWindows
+                .keyBy(snapshot -> snapshot.creatorId, Types.STRING)
+                .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))
+                // Same lateness as the content windows, so a content window's late update always
+                // reaches its creator window before that closes.
+                .allowedLateness(config.allowedLateness)
+                .process(new CreatorWindowResult(grain))
+                .uid("creator-metrics-" + grain.code()).name("Creator metrics per " + grain.code());
+    }
+
+    /**
+     * Views by country, keyed by (content, country). Events too late for these windows are already
+     * recorded in late_events by the content windows, which see the same watermark.
+     */
+    private DataStream<CountryMetrics> countryBreakdown(Grain grain, DataStream<EngagementEvent> accepted) {
+        return accepted
+                .filter(CountryWindowAggregate::counts)
+                .uid("country-events-" + grain.code()).name("Country events (" + grain.code() + ")")
+                .keyBy(event -> Tuple2.of(event.contentId, CountryWindowAggregate.countryOf(event)),
+                        Types.TUPLE(Types.STRING, Types.STRING))
+                .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))
+                .allowedLateness(config.allowedLateness)
+                .aggregate(new CountryWindowAggregate(), new CountryWindowResult(grain))
+                .uid("country-metrics-" + grain.code()).name("Content country metrics per " + grain.code());
     }
 }

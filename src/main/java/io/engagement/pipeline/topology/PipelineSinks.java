@@ -1,6 +1,8 @@
 package io.engagement.pipeline.topology;
 
 import io.engagement.pipeline.aggregate.ContentMetrics;
+import io.engagement.pipeline.aggregate.CountryMetrics;
+import io.engagement.pipeline.creator.CreatorMetrics;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.LateEvent;
@@ -25,5 +27,7 @@ public record PipelineSinks(
         Sink<LateEvent> lateEvents,
         Sink<ContentVelocity> velocity,
         Sink<ContentVelocity> velocityFeedback,
-        Sink<SessionMetrics> sessions) {
+        Sink<SessionMetrics> sessions,
+        Sink<CreatorMetrics> creatorMetrics,
+        Sink<CountryMetrics> countryMetrics) {
 }

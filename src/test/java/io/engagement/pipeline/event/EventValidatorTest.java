@@ -31,7 +31,7 @@ class EventValidatorTest {
     @Test
     void acceptsAFullEvent() {
         ValidationResult r = validate(event(",\"user_id\":\"u1\",\"watch_time_ms\":1500,\"content_duration_ms\":30000,"
-                + "\"progress\":0.5,\"is_rewatch\":true,\"source\":\"for_you\",\"device\":\"mobile\",\"platform\":\"ios\",\"country\":\"US\""));
+                + "\"progress\":0.5,\"is_rewatch\":true,\"total_watch_time_ms\":14000,\"loop_count\":2,\"source\":\"for_you\",\"device\":\"mobile\",\"platform\":\"ios\",\"country\":\"US\""));
         assertTrue(r.isAccepted());
         EngagementEvent e = r.event();
         assertEquals("e1", e.eventId);
@@ -45,6 +45,8 @@ class EventValidatorTest {
         assertEquals(30000L, e.contentDurationMs);
         assertEquals(0.5, e.progress);
         assertEquals(Boolean.TRUE, e.isRewatch);
+        assertEquals(14000L, e.totalWatchTimeMs);
+        assertEquals(2, e.loopCount);
         assertEquals("for_you", e.source);
         assertEquals("mobile", e.device);
         assertEquals("ios", e.platform);
@@ -151,5 +153,18 @@ class EventValidatorTest {
         assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"user_id\":{\"id\":1}")).deadLetter().reason);
         assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"user_id\":\"" + "x".repeat(129) + "\"")).deadLetter().reason);
         assertFalse(validate(event(",\"country\":[\"US\"]")).isAccepted());
+    }
+
+    @Test
+    void playTotalsAreBounded() {
+        long twelveHours = Duration.ofHours(12).toMillis();
+        assertTrue(validate(event(",\"total_watch_time_ms\":" + twelveHours)).isAccepted());
+        assertEquals(RejectReason.INVALID_WATCH_TIME,
+                validate(event(",\"total_watch_time_ms\":" + (twelveHours + 1))).deadLetter().reason);
+        assertEquals(RejectReason.INVALID_WATCH_TIME, validate(event(",\"total_watch_time_ms\":-1")).deadLetter().reason);
+        assertTrue(validate(event(",\"loop_count\":10000")).isAccepted());
+        assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"loop_count\":10001")).deadLetter().reason);
+        assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"loop_count\":-1")).deadLetter().reason);
+        assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"loop_count\":1.5")).deadLetter().reason);
     }
 }

@@ -22,6 +22,25 @@ class EngagementFormulasTest {
     }
 
     @Test
+    void playWatchTimePrefersTheClientTotal() {
+        assertEquals(14_000L, EngagementFormulas.playWatchTimeMs(14_000L, 0.25, 30_000L, false));
+        // no total: 0.25 of a 30 s video = 7.5 s
+        assertEquals(7_500L, EngagementFormulas.playWatchTimeMs(null, 0.25, 30_000L, false));
+        // a completed play reached the end even without progress
+        assertEquals(30_000L, EngagementFormulas.playWatchTimeMs(null, null, 30_000L, true));
+        assertEquals(0L, EngagementFormulas.playWatchTimeMs(null, null, 30_000L, false));
+        assertEquals(null, EngagementFormulas.playWatchTimeMs(null, 0.5, null, false));
+    }
+
+    @Test
+    void creatorAndFeedAggregates() {
+        // contents at 50 %, 25 % and 0 % completion: (50 + 25 + 0) / 3 = 25 %
+        assertEquals(25.0, EngagementFormulas.averageCompletionRate(75.0, 3), EPS);
+        assertEquals(0.0, EngagementFormulas.averageCompletionRate(0.0, 0), EPS);
+        assertEquals(7L, EngagementFormulas.feedViews(5, 2));
+    }
+
+    @Test
     void engagementScoreUsesSeed001Weights() {
         // 20 views, 10 completions, 2 saves, 1 share, 4 clicks, 5 skips:
         // 40*0.5 + 30*0.1 + 20*0.05 + 10*0.2 - 20*0.25 = 20 + 3 + 1 + 2 - 5 = 21

@@ -3,6 +3,8 @@ package io.engagement.pipeline.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.engagement.pipeline.aggregate.ContentMetrics;
+import io.engagement.pipeline.aggregate.CountryMetrics;
+import io.engagement.pipeline.creator.CreatorMetrics;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.EngagementEvent;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The production topology on a Flink MiniCluster with in-memory input and sinks: fast, and checks
@@ -45,7 +48,7 @@ class EngagementPipelineTest {
 
     private static String json(String id, String type, String content, String user, long time) {
         return "{\"event_id\":\"" + id + "\",\"event_type\":\"" + type + "\",\"content_id\":\"" + content
-                + "\",\"creator_id\":\"k-" + content + "\",\"user_id\":\"" + user + "\",\"session_id\":\"s-" + user
+                + "\",\"creator_id\":\"k1\",\"user_id\":\"" + user + "\",\"session_id\":\"s-" + user
                 + "\",\"event_time\":" + time + "}";
     }
 
@@ -72,11 +75,13 @@ class EngagementPipelineTest {
         CollectingSink<ContentVelocity> velocity = new CollectingSink<>();
         CollectingSink<ContentVelocity> velocityFeedback = new CollectingSink<>();
         CollectingSink<SessionMetrics> sessions = new CollectingSink<>();
+        CollectingSink<CreatorMetrics> creators = new CollectingSink<>();
+        CollectingSink<CountryMetrics> countries = new CollectingSink<>();
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         EngagementPipeline.configure(env);
-        new EngagementPipeline(config, new PipelineSinks(events, metrics, feedback, deadLetters, deadLetterTable, duplicates, late, velocity, velocityFeedback, sessions))
+        new EngagementPipeline(config, new PipelineSinks(events, metrics, feedback, deadLetters, deadLetterTable, duplicates, late, velocity, velocityFeedback, sessions, creators, countries))
                 .build(EngagementPipeline.validate(
                         env.fromData(TypeInformation.of(RawEvent.class), input.toArray(new RawEvent[0])), config));
         env.execute("topology-test");
@@ -121,10 +126,42 @@ class EngagementPipelineTest {
         assertEquals(2.0 / 24, c1First.viewsPerHour, 1e-12); // 2 views in the last 24 h
         assertEquals("rising", c1First.trend);
 
+        // Creator k1 owns c1 and c2. Its day and week hold both contents: 3 views by 2 viewers (u1
+        // watched both), so unique viewers are merged, not summed (which would give 3).
+        assertEquals(new TreeMap<>(Map.of(
+                        "hour 2026-03-02T10:00:00Z", "contents=1 views=2 uniques=2 top=c1",
+                        "hour 2026-03-02T11:00:00Z", "contents=1 views=1 uniques=1 top=c2",
+                        "day 2026-03-02T00:00:00Z", "contents=2 views=3 uniques=2 top=c1",
+                        "week 2026-03-02T00:00:00Z", "contents=2 views=3 uniques=2 top=c1")),
+                summaries(creators.records(), m -> m.grain + " " + Instant.ofEpochMilli(m.windowStartMs),
+                        m -> "contents=" + m.contents + " views=" + m.views + " uniques=" + m.uniqueViewers
+                                + " top=" + m.topContentId));
+        // No country in the input: one 'unknown' row per content and window of each grain but minute.
+        assertEquals(new TreeMap<>(Map.of(
+                        "hour c1 unknown 2026-03-02T10:00:00Z", 2L,
+                        "hour c2 unknown 2026-03-02T11:00:00Z", 1L,
+                        "day c1 unknown 2026-03-02T00:00:00Z", 2L,
+                        "day c2 unknown 2026-03-02T00:00:00Z", 1L,
+                        "week c1 unknown 2026-03-02T00:00:00Z", 2L,
+                        "week c2 unknown 2026-03-02T00:00:00Z", 1L)),
+                summaries(countries.records(),
+                        m -> m.grain + " " + m.contentId + " " + m.country + " " + Instant.ofEpochMilli(m.windowStartMs),
+                        m -> m.views));
+
         // Sessions: s-u1 has e1 (c1) and e4 (c2) an hour apart: more than the 30 min gap, so two
         // sessions; s-u2 has e2 and e3.
         assertEquals(List.of("s-u1 1", "s-u1 1", "s-u2 2"), sessions.records().stream()
                 .map(m -> m.sessionId + " " + m.events).sorted().toList());
+    }
+
+    private static <T, V> Map<String, V> summaries(List<T> rows, Function<T, String> key, Function<T, V> value) {
+        Map<String, V> summaries = new TreeMap<>();
+        for (T row : rows) {
+            if (summaries.put(key.apply(row), value.apply(row)) != null) {
+                throw new AssertionError("more than one row for " + key.apply(row));
+            }
+        }
+        return summaries;
     }
 
     private static Map<String, Long> viewsByWindow(List<ContentMetrics> rows) {

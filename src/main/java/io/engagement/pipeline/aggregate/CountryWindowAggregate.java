@@ -1,0 +1,68 @@
+package io.engagement.pipeline.aggregate;
+
+import io.engagement.pipeline.event.EngagementEvent;
+import io.engagement.pipeline.event.EventType;
+
+import java.util.Locale;
+
+import org.apache.flink.api.common.functions.AggregateFunction;
+
+/**
+ * Views, unique viewers, watch time and completions of one content in one country (seed 002
+ * demographics.topCountries). Keyed by (content, {@link #countryOf country}), so the breakdown scales
+ * with the number of countries a content is actually watched in, not with a fixed column list.
+ */
+public class CountryWindowAggregate
+        implements AggregateFunction<EngagementEvent, CountryWindowAccumulator, CountryWindowAccumulator> {
+
+    /** The country key of an event: the upper-cased code, or {@value #UNKNOWN} when the client sent none. */
+    public static final String UNKNOWN = "unknown";
+
+    public static String countryOf(EngagementEvent e) {
+        return e.country == null ? UNKNOWN : e.country.toUpperCase(Locale.ROOT);
+    }
+
+    /** Only these events change a country row; the others need not reach the country windows. */
+    public static boolean counts(EngagementEvent e) {
+        return e.eventType == EventType.VIEW_START || e.completesPlay() || e.watchTimeMs != null;
+    }
+
+    @Override
+    public CountryWindowAccumulator createAccumulator() {
+        return new CountryWindowAccumulator();
+    }
+
+    @Override
+    public CountryWindowAccumulator add(EngagementEvent e, CountryWindowAccumulator acc) {
+        if (acc.creatorId == null) {
+            acc.creatorId = e.creatorId;
+        }
+        if (e.watchTimeMs != null) {
+            acc.watchTimeMs += e.watchTimeMs;
+        }
+        if (e.eventType == EventType.VIEW_START) {
+            acc.views++;
+            acc.viewers.add(e.viewerKey());
+        } else if (e.completesPlay()) {
+            acc.completions++;
+        }
+        return acc;
+    }
+
+    @Override
+    public CountryWindowAccumulator getResult(CountryWindowAccumulator acc) {
+        return acc;
+    }
+
+    @Override
+    public CountryWindowAccumulator merge(CountryWindowAccumulator a, CountryWindowAccumulator b) {
+        if (a.creatorId == null) {
+            a.creatorId = b.creatorId;
+        }
+        a.views += b.views;
+        a.watchTimeMs += b.watchTimeMs;
+        a.completions += b.completions;
+        a.viewers.merge(b.viewers);
+        return a;
+    }
+}

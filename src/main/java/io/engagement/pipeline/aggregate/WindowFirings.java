@@ -1,0 +1,30 @@
+package io.engagement.pipeline.aggregate;
+
+import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+
+/**
+ * The firing count of one window, kept in per-window state: the first firing is version 1 and every
+ * late update one more, so ReplacingMergeTree(version) keeps the newest row. The count is in
+ * checkpointed state, so a replay after a restore re-emits the same version, which replaces rather
+ * than duplicates.
+ */
+public final class WindowFirings {
+
+    private static final ValueStateDescriptor<Long> FIRINGS = new ValueStateDescriptor<>("firings", Long.class);
+
+    private WindowFirings() {}
+
+    /** Counts this firing and returns its version. */
+    public static long next(KeyedStateStore windowState) throws Exception {
+        ValueState<Long> firings = windowState.getState(FIRINGS);
+        long version = firings.value() == null ? 1 : firings.value() + 1;
+        firings.update(version);
+        return version;
+    }
+
+    public static void clear(KeyedStateStore windowState) {
+        windowState.getState(FIRINGS).clear();
+    }
+}
