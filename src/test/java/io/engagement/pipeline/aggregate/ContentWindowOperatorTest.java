@@ -114,6 +114,45 @@ class ContentWindowOperatorTest {
                 m.viewsHashtag, m.viewsSearch, m.viewsDirect, m.viewsOtherSource));
         assertEquals(List.of(4L, 1L, 1L, 1L, 2L), List.of(m.viewsMobile, m.viewsTablet, m.viewsDesktop, m.viewsTv, m.viewsOtherDevice));
         assertEquals(List.of(3L, 2L, 2L, 2L), List.of(m.viewsIos, m.viewsAndroid, m.viewsWeb, m.viewsOtherPlatform));
+        assertEquals(3, m.feedViews); // for_you x2 + following
+    }
+
+    @Test
+    void playEndsGiveTheMedianWatchTimeLoopsAndSwipeAways() throws Exception {
+        long t = 10 * MINUTE;
+        for (String user : List.of("u1", "u2", "u3", "u4")) {
+            send(event("start-" + user, EventType.VIEW_START, "c1", user, t));
+        }
+        // u1 completes a 30 s video without sending its total: the sample is the whole 30 s; 2 loops
+        EngagementEvent complete = event("1", EventType.VIEW_COMPLETE, "c1", "u1", t + 1_000);
+        complete.contentDurationMs = 30_000L;
+        complete.loopCount = 2;
+        send(complete);
+        // u2 swipes away half way and sends the play's total: 12 s (preferred over 0.5 * 30 s)
+        EngagementEvent half = withWatch(event("2", EventType.SWIPE_AWAY, "c1", "u2", t + 2_000), 1_000, 0.5);
+        half.contentDurationMs = 30_000L;
+        half.totalWatchTimeMs = 12_000L;
+        send(half);
+        // u3 swipes away at the very end after 45 s with 1 loop: a completion and a swipe-away
+        EngagementEvent end = withWatch(event("3", EventType.SWIPE_AWAY, "c1", "u3", t + 3_000), 1_000, 1.0);
+        end.totalWatchTimeMs = 45_000L;
+        end.loopCount = 1;
+        send(end);
+        // u4 swipes away early with neither total nor duration: no watch-time sample
+        send(withWatch(event("4", EventType.SWIPE_AWAY, "c1", "u4", t + 4_000), 500, 0.1));
+        // loop counts on events that do not end a play are not counted
+        EngagementEvent progress = event("5", EventType.VIEW_PROGRESS, "c1", "u1", t + 5_000);
+        progress.loopCount = 5;
+        send(progress);
+        harness.processWatermark(t + MINUTE - 1);
+
+        ContentMetrics m = harness.extractOutputValues().get(0);
+        assertEquals(3, m.swipedAway);
+        assertEquals(2, m.skips);
+        assertEquals(2, m.completions);
+        assertEquals(3, m.loopPlays);
+        // median of the samples {12 s, 30 s, 45 s} = 30 s, within the sketch's 1 %
+        assertEquals(30_000, m.medianWatchTimeMs, 300);
     }
 
     @Test

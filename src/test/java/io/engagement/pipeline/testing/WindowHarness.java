@@ -21,15 +21,22 @@ public final class WindowHarness {
 
     private WindowHarness() {}
 
-    @SuppressWarnings("unchecked")
     public static <OUT> KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, OUT> open(
             KeySelector<EngagementEvent, String> key, Function<DataStream<EngagementEvent>, DataStream<OUT>> window)
             throws Exception {
-        DataStream<EngagementEvent> input = StreamExecutionEnvironment.getExecutionEnvironment()
-                .fromData(TypeInformation.of(EngagementEvent.class), new EngagementEvent());
-        OneInputStreamOperator<EngagementEvent, OUT> operator = (OneInputStreamOperator<EngagementEvent, OUT>)
-                ((OneInputTransformation<EngagementEvent, OUT>) window.apply(input).getTransformation()).getOperator();
-        KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, OUT> harness =
+        return open(EngagementEvent.class, new EngagementEvent(), key, window);
+    }
+
+    /** The same for a window over any input type; {@code sample} only gives the stream its type. */
+    @SuppressWarnings("unchecked")
+    public static <IN, OUT> KeyedOneInputStreamOperatorTestHarness<String, IN, OUT> open(
+            Class<IN> inputType, IN sample, KeySelector<IN, String> key,
+            Function<DataStream<IN>, DataStream<OUT>> window) throws Exception {
+        DataStream<IN> input = StreamExecutionEnvironment.getExecutionEnvironment()
+                .fromData(TypeInformation.of(inputType), sample);
+        OneInputStreamOperator<IN, OUT> operator = (OneInputStreamOperator<IN, OUT>)
+                ((OneInputTransformation<IN, OUT>) window.apply(input).getTransformation()).getOperator();
+        KeyedOneInputStreamOperatorTestHarness<String, IN, OUT> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(operator, key, Types.STRING);
         harness.open();
         return harness;
