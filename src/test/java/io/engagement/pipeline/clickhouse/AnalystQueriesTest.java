@@ -224,6 +224,57 @@ class AnalystQueriesTest {
     }
 
     @Test
+    void creatorRollupsByPeriodAndThisWeekAgainstLast() throws Exception {
+        String columns = "grain, window_start, window_end, creator_id, version, contents, views, unique_viewers,"
+                + " watch_time_ms, avg_watch_time_ms, median_watch_time_ms, completion_rate, avg_completion_rate,"
+                + " saves, shares, clicks, engagement_rate, action_rate, top_content_id, top_content_engagement_score";
+        clickhouse.http().execute("INSERT INTO engagement.creator_metrics (" + columns + ") VALUES "
+                // m1 this week: first firing, then a late update (version 2) that must win under FINAL
+                + "('week', '2026-05-04 00:00:00', '2026-05-11 00:00:00', 'm1', 1, 2, 100, 80, 500000, 0, 0, 40, 0, 0, 0, 0, 10, 0, 'x', 0),"
+                + "('week', '2026-05-04 00:00:00', '2026-05-11 00:00:00', 'm1', 2, 3, 120, 90, 600000, 0, 0, 50, 0, 0, 0, 0, 12.5, 0, 'x', 0),"
+                + "('week', '2026-04-27 00:00:00', '2026-05-04 00:00:00', 'm1', 1, 2, 80, 70, 400000, 0, 0, 25, 0, 0, 0, 0, 5, 0, 'x', 0),"
+                // m2 only this week, m3 only last week; an older week must not count as "previous"
+                + "('week', '2026-05-04 00:00:00', '2026-05-11 00:00:00', 'm2', 1, 1, 50, 50, 100000, 0, 0, 10, 0, 0, 0, 0, 2, 0, 'y', 0),"
+                + "('week', '2026-04-27 00:00:00', '2026-05-04 00:00:00', 'm3', 1, 1, 30, 30, 30000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'z', 0),"
+                + "('week', '2026-04-20 00:00:00', '2026-04-27 00:00:00', 'm2', 1, 1, 999, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'y', 0),"
+                // m1's days: not weeks, so not in the comparison
+                + "('day', '2026-05-04 00:00:00', '2026-05-05 00:00:00', 'm1', 1, 2, 60, 50, 300000, 5000, 4000, 50, 45, 3, 2, 1, 10, 10, 'x1', 42.26),"
+                + "('day', '2026-05-05 00:00:00', '2026-05-06 00:00:00', 'm1', 1, 1, 60, 60, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'x2', 0),"
+                + "('day', '2026-05-06 00:00:00', '2026-05-07 00:00:00', 'm1', 1, 1, 7, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'x2', 0)");
+        // m1: 120 views against 80 (+50 %), 90 / 70 uniques, 600 / 400 s, 50 / 25 %, 12.5 / 5 %;
+        // m2: 50 against nothing (no change %); m3: nothing against 30 (-100 %).
+        assertEquals(List.of(
+                "m1\t120\t80\t50\t90\t70\t600\t400\t50\t25\t12.5\t5",
+                "m2\t50\t0\t\\N\t50\t0\t100\t0\t10\t0\t2\t0",
+                "m3\t0\t30\t-100\t0\t30\t0\t30\t0\t0\t0\t0"),
+                run("period_comparison.sql", Map.of("this_start", "toDate('2026-05-04')", "previous_start", "toDate('2026-04-27')")));
+        // Days of m1 from May 4 to before May 6: 300 s watched, 5 s per view, median play 4 s.
+        assertEquals(List.of(
+                "2026-05-04 00:00:00\t2\t60\t50\t300\t5\t4\t50\t45\t3\t2\t1\t10\t10\tx1\t42.3",
+                "2026-05-05 00:00:00\t1\t60\t60\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tx2\t0"),
+                run("creator_periods.sql", Map.of("creator_id", "'m1'", "grain", "'day'",
+                        "from", "toDateTime('2026-05-04 00:00:00')", "to", "toDateTime('2026-05-06 00:00:00')")));
+    }
+
+    @Test
+    void topCountriesOfAContentOverDays() throws Exception {
+        String columns = "grain, window_start, window_end, content_id, creator_id, country, version, views, watch_time_ms, completions";
+        clickhouse.http().execute("INSERT INTO engagement.content_country_metrics (" + columns + ") VALUES "
+                + "('day', '2026-05-04 00:00:00', '2026-05-05 00:00:00', 'g1', 'k', 'US', 1, 10, 20000, 5),"
+                + "('day', '2026-05-04 00:00:00', '2026-05-05 00:00:00', 'g1', 'k', 'US', 2, 30, 60000, 15),"
+                + "('day', '2026-05-04 00:00:00', '2026-05-05 00:00:00', 'g1', 'k', 'GB', 1, 10, 10000, 0),"
+                + "('day', '2026-05-05 00:00:00', '2026-05-06 00:00:00', 'g1', 'k', 'US', 1, 10, 20000, 5),"
+                + "('day', '2026-05-05 00:00:00', '2026-05-06 00:00:00', 'g1', 'k', 'unknown', 1, 10, 0, 0),"
+                + "('day', '2026-05-07 00:00:00', '2026-05-08 00:00:00', 'g1', 'k', 'FR', 1, 500, 0, 0),"
+                + "('hour', '2026-05-04 10:00:00', '2026-05-04 11:00:00', 'g1', 'k', 'US', 1, 999, 0, 0),"
+                + "('day', '2026-05-04 00:00:00', '2026-05-05 00:00:00', 'g2', 'k', 'US', 1, 100, 0, 0)");
+        // g1 on May 4-5: US 30 (v2) + 10 = 40 of 60 views (66.7 %), 80 s, 20 / 40 completions = 50 %;
+        // GB 10 (16.7 %), unknown 10 (16.7 %). FR is after the range, the hour row another grain.
+        assertEquals(List.of("US\t40\t66.7\t80\t50", "GB\t10\t16.7\t10\t0", "unknown\t10\t16.7\t0\t0"),
+                run("top_countries.sql", Map.of("content_id", "'g1'", "from", "toDate('2026-05-04')", "to", "toDate('2026-05-05')")));
+    }
+
+    @Test
     void unknownParametersAreRejected() throws Exception {
         AnalystQuery q = AnalystQuery.load(Path.of("sql/queries/top_content_today.sql"));
         assertEquals(Map.of("day", "today()", "limit", "20"), q.defaults());
