@@ -1,7 +1,6 @@
 package io.engagement.pipeline.session;
 
 import io.engagement.pipeline.event.EngagementEvent;
-import io.engagement.pipeline.metrics.CompletionBucket;
 
 import org.apache.flink.api.common.functions.AggregateFunction;
 
@@ -29,9 +28,8 @@ public class SessionAggregate implements AggregateFunction<EngagementEvent, Sess
                 acc.views++;
                 acc.contentsViewed.add(e.contentId);
             }
-            case VIEW_COMPLETE -> acc.completions++;
-            case SWIPE_AWAY -> {
-                if (e.progress != null && CompletionBucket.of(e.progress) == CompletionBucket.FULL) {
+            case VIEW_COMPLETE, SWIPE_AWAY -> {
+                if (e.completesPlay()) {
                     acc.completions++;
                 }
             }

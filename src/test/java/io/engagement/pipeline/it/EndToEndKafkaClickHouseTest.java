@@ -81,7 +81,7 @@ class EndToEndKafkaClickHouseTest {
 
     private static String event(String id, String type, String content, String user, long offsetMs, String extra) {
         return "{\"event_id\":\"" + id + "\",\"event_type\":\"" + type + "\",\"content_id\":\"" + content
-                + "\",\"creator_id\":\"" + (content.equals("A") ? "k1" : "k2") + "\",\"user_id\":\"" + user
+                + "\",\"creator_id\":\"" + (content.equals("B") ? "k2" : "k1") + "\",\"user_id\":\"" + user
                 + "\",\"session_id\":\"s-" + user + "\",\"event_time\":" + (T0 + offsetMs) + extra + "}";
     }
 
@@ -91,7 +91,7 @@ class EndToEndKafkaClickHouseTest {
         // Content A on partition 0, in this order (a13 arrives after later events: out of order).
         List<String> partition0 = List.of(
                 event("a1", "impression", "A", "u1", 0, ""),
-                event("a2", "view_start", "A", "u1", 1_000, ",\"source\":\"for_you\""),
+                event("a2", "view_start", "A", "u1", 1_000, ",\"source\":\"for_you\",\"country\":\"us\""),
                 event("a3", "view_progress", "A", "u1", 5_000, ",\"watch_time_ms\":4000,\"progress\":0.4"),
                 event("a4", "view_complete", "A", "u1", 12_000, ",\"watch_time_ms\":6000,\"progress\":1.0"),
                 event("a5", "like", "A", "u1", 13_000, ""),
@@ -102,7 +102,7 @@ class EndToEndKafkaClickHouseTest {
                 event("a5", "like", "A", "u1", 13_000, ""),                      // client retry of a5
                 event("a10", "view_start", "A", "u3", 65_000, ""),
                 event("a11", "share", "A", "u3", 70_000, ""),
-                event("a12", "view_complete", "A", "u3", 75_000, ",\"watch_time_ms\":10000"),
+                event("a12", "view_complete", "A", "u3", 75_000, ",\"watch_time_ms\":10000,\"content_duration_ms\":30000"),
                 event("a13", "view", "A", "u4", 40_000, ""));                    // out of order, alias
         // Content B and the bad messages on partition 1 (offsets 0..2 good, 3..7 bad, 8 a retry).
         List<String> partition1 = new ArrayList<>(List.of(
@@ -117,6 +117,12 @@ class EndToEndKafkaClickHouseTest {
                 event("x5", "like", "B", "u1", Instant.parse("2099-01-01T00:00:00Z").toEpochMilli() - T0, "")); // 7 future
         partition1.addAll(bad);
         partition1.add(event("b1", "view_start", "B", "u1", 61_000, ""));                 // 8 retry of b1
+        // Content C, also of creator k1 (offsets 9..11): u5 watches from Great Britain, loops twice
+        // and swipes away at the very end after 50 s in all (a full play), then saves it.
+        partition1.add(event("c1", "view_start", "C", "u5", 120_000, ",\"source\":\"following\",\"country\":\"gb\""));
+        partition1.add(event("c2", "swipe_away", "C", "u5", 150_000, ",\"watch_time_ms\":20000,\"progress\":1.0,"
+                + "\"total_watch_time_ms\":50000,\"loop_count\":2,\"country\":\"gb\""));
+        partition1.add(event("c3", "save", "C", "u5", 151_000, ",\"country\":\"gb\""));
         for (String value : partition0) {
             kafka.send(INPUT, 0, "A", value);
         }
@@ -131,18 +137,18 @@ class EndToEndKafkaClickHouseTest {
                 "--validation.max-event-age", "3650 d"}, Map.of());
         runJobToEndOfInput(config, checkpoints);
 
-        // Raw events: 16 distinct accepted events (13 for A, 3 for B); retries and bad messages absent.
-        assertEquals(List.of("16\t16"), clickhouse.rows(
+        // Raw events: 19 distinct accepted events (13 for A, 3 for B, 3 for C); retries and bad messages absent.
+        assertEquals(List.of("19\t19"), clickhouse.rows(
                 "SELECT count(), uniqExact(event_id) FROM engagement.engagement_events FINAL"));
         assertEquals(List.of("A\tview_start\tu4\t2026-03-02 10:00:40"), clickhouse.rows(
                 "SELECT content_id, event_type, user_id, event_time FROM engagement.engagement_events WHERE event_id = 'a13'"));
         assertEquals(0, clickhouse.count("SELECT count() FROM engagement.late_events"));
 
-        // Accounting: partition 0 had 14 messages (13 accepted, 1 retry), partition 1 had 9
-        // (3 accepted, 5 rejected, 1 retry); each offset has exactly one outcome row.
+        // Accounting: partition 0 had 14 messages (13 accepted, 1 retry), partition 1 had 12
+        // (6 accepted, 5 rejected, 1 retry); each offset has exactly one outcome row.
         assertEquals(List.of(
                 "engagement-events\t0\t13\t1\t0\t0\t14\t14\t0\t13",
-                "engagement-events\t1\t3\t1\t5\t0\t9\t9\t0\t8"),
+                "engagement-events\t1\t6\t1\t5\t0\t12\t12\t0\t11"),
                 clickhouse.rows(AnalystQuery.load(Path.of("sql/queries/reconciliation.sql")).render(Map.of())));
 
         // Window rows, hand-computed (see the event list above):
@@ -161,16 +167,23 @@ class EndToEndKafkaClickHouseTest {
         String aMinute1 = "0\t1\t1\t10000\t10000\t1\t100\t0\t0\t0\t0\t0\t0\t0\t1\t0\t0\t100\t100\t60\t85";
         String aLonger = "1\t5\t4\t23000\t4600\t2\t40\t0\t0\t0\t1\t1\t1\t1\t1\t1\t0\t40\t40\t22\t76.5";
         String b = "0\t1\t1\t500\t500\t0\t0\t0\t1\t0\t0\t1\t0\t0\t0\t0\t1\t0\t100\t0\t0";
+        // C minute 10:02 and longer: 1 view, 20000 ms, 1 completion (the swipe at the end), 1 save:
+        //   action rate 100, score 40 + 30 = 70, quality 0.35 * 100 = 35
+        String c = "0\t1\t1\t20000\t20000\t1\t100\t0\t0\t0\t0\t0\t0\t0\t0\t1\t0\t0\t100\t70\t35";
         List<String> expected = List.of(
                 "day\tA\t2026-03-02 00:00:00\t2026-03-03 00:00:00\tk1\t1\t" + aLonger,
                 "day\tB\t2026-03-02 00:00:00\t2026-03-03 00:00:00\tk2\t1\t" + b,
+                "day\tC\t2026-03-02 00:00:00\t2026-03-03 00:00:00\tk1\t1\t" + c,
                 "hour\tA\t2026-03-02 10:00:00\t2026-03-02 11:00:00\tk1\t1\t" + aLonger,
                 "hour\tB\t2026-03-02 10:00:00\t2026-03-02 11:00:00\tk2\t1\t" + b,
+                "hour\tC\t2026-03-02 10:00:00\t2026-03-02 11:00:00\tk1\t1\t" + c,
                 "minute\tA\t2026-03-02 10:00:00\t2026-03-02 10:01:00\tk1\t1\t" + aMinute0,
                 "minute\tA\t2026-03-02 10:01:00\t2026-03-02 10:02:00\tk1\t1\t" + aMinute1,
                 "minute\tB\t2026-03-02 10:01:00\t2026-03-02 10:02:00\tk2\t1\t" + b,
+                "minute\tC\t2026-03-02 10:02:00\t2026-03-02 10:03:00\tk1\t1\t" + c,
                 "week\tA\t2026-03-02 00:00:00\t2026-03-09 00:00:00\tk1\t1\t" + aLonger,
-                "week\tB\t2026-03-02 00:00:00\t2026-03-09 00:00:00\tk2\t1\t" + b);
+                "week\tB\t2026-03-02 00:00:00\t2026-03-09 00:00:00\tk2\t1\t" + b,
+                "week\tC\t2026-03-02 00:00:00\t2026-03-09 00:00:00\tk1\t1\t" + c);
         assertEquals(expected, clickhouse.rows("SELECT grain, content_id, window_start, window_end, creator_id, version,"
                 + " impressions, views, unique_viewers, watch_time_ms, round(avg_watch_time_ms, 2), completions,"
                 + " round(completion_rate, 2), ended_over_75, ended_over_50, ended_over_25, ended_under_25, skips,"
@@ -184,6 +197,46 @@ class EndToEndKafkaClickHouseTest {
                 + " views_other_platform FROM engagement.content_metrics FINAL WHERE grain = 'minute' AND content_id = 'A'"
                 + " AND window_start = toDateTime('2026-03-02 10:00:00')"));
 
+        // Play totals per hour: A's only play-end sample is a12 (a 30 s video completed, no total sent),
+        // C's is c2's total of 50 s; swipe-aways a7, b2 ("skip") and c2; feed views a2 (for_you) and
+        // c1 (following); C looped twice.
+        assertEquals(List.of("A\t30\t1\t1\t0", "B\t0\t1\t0\t0", "C\t50\t1\t1\t2"), clickhouse.rows(
+                "SELECT content_id, round(median_watch_time_ms / 1000), swiped_away, feed_views, loop_plays"
+                        + " FROM engagement.content_metrics FINAL WHERE grain = 'hour' ORDER BY content_id"));
+
+        // Creators, the same for the hour, day and week (all events are in hour 10:00 of a Monday):
+        // k1 = A + C: 2 contents, 6 views, viewers u1..u5 = 5, 43000 ms (7166.67 per view), median of
+        //   the play samples {30 s, 50 s} = 30 s (lower middle), 3 completions (50 %), average of the
+        //   content completion rates (40 + 100) / 2 = 70, 1 like, 1 share, 2 saves, 0 clicks, 1 skip:
+        //   engagement (1 + 0 + 1) / 6 = 33.33 %, action (2 + 1 + 0) / 6 = 50 %,
+        //   score 40 * 3/6 + 30 * 2/6 + 20 * 1/6 - 20 * 1/6 = 30; top content C (score 70 > A's 22).
+        // k2 = B: 1 content, 1 view, 500 ms, no play sample, 1 click, 1 skip: action 100 %, score 0.
+        String k1 = "k1\t1\t2\t6\t5\t43000\t7166.67\t30\t3\t50\t70\t1\t1\t2\t0\t1\t33.33\t50\t30\tC\t1\t70";
+        String k2 = "k2\t1\t1\t1\t1\t500\t500\t0\t0\t0\t0\t0\t0\t0\t1\t1\t0\t100\t0\tB\t1\t0";
+        List<String> creatorRows = new ArrayList<>();
+        for (String window : List.of("day\t2026-03-02 00:00:00", "hour\t2026-03-02 10:00:00", "week\t2026-03-02 00:00:00")) {
+            creatorRows.add(window + "\t" + k1);
+            creatorRows.add(window + "\t" + k2);
+        }
+        assertEquals(creatorRows, clickhouse.rows("SELECT grain, window_start, creator_id, version, contents, views,"
+                + " unique_viewers, watch_time_ms, round(avg_watch_time_ms, 2), round(median_watch_time_ms / 1000),"
+                + " completions, round(completion_rate, 2), round(avg_completion_rate, 2), likes, shares, saves, clicks,"
+                + " skips, round(engagement_rate, 2), round(action_rate, 2), round(engagement_score, 2), top_content_id,"
+                + " top_content_views, round(top_content_engagement_score, 2)"
+                + " FROM engagement.creator_metrics FINAL ORDER BY grain, window_start, creator_id"));
+
+        // Countries, the same for hour, day and week: a2 came from "us" (upper-cased), A's other views
+        // sent no country (4 views by u1, u2, u3, u4; 23000 ms; completions a4, a12); B unknown; C "gb".
+        List<String> countryRows = new ArrayList<>();
+        for (String grain : List.of("day", "hour", "week")) {
+            countryRows.add(grain + "\tA\tUS\t1\t1\t0\t0");
+            countryRows.add(grain + "\tA\tunknown\t4\t4\t23000\t2");
+            countryRows.add(grain + "\tB\tunknown\t1\t1\t500\t0");
+            countryRows.add(grain + "\tC\tGB\t1\t1\t20000\t1");
+        }
+        assertEquals(countryRows, clickhouse.rows("SELECT grain, content_id, country, views, unique_viewers, watch_time_ms,"
+                + " completions FROM engagement.content_country_metrics FINAL ORDER BY grain, content_id, country"));
+
         // Sessions (30 min gap), from the event list: s-u1 = a1..a9 and b1..b3 without the retries:
         // 10 events from 10:00:00 to 10:01:03, views a2, a8 (A) and b1 (B), completion a4, like a5,
         // save a9, click b3, watch 4000 + 6000 + 500 ms; engagement (1 save + 0 shares + 1 click) / 3.
@@ -192,7 +245,8 @@ class EndToEndKafkaClickHouseTest {
                 "s-u1\tu1\t2026-03-02 10:00:00\t2026-03-02 10:01:03\t63000\t10\t3\t2\t1\t1\t1\t0\t1\t10500\t3500\t66.67",
                 "s-u2\tu2\t2026-03-02 10:00:20\t2026-03-02 10:00:23\t3000\t2\t1\t1\t0\t0\t0\t0\t0\t3000\t3000\t0",
                 "s-u3\tu3\t2026-03-02 10:01:05\t2026-03-02 10:01:15\t10000\t3\t1\t1\t1\t0\t0\t1\t0\t10000\t10000\t100",
-                "s-u4\tu4\t2026-03-02 10:00:40\t2026-03-02 10:00:40\t0\t1\t1\t1\t0\t0\t0\t0\t0\t0\t0\t0"),
+                "s-u4\tu4\t2026-03-02 10:00:40\t2026-03-02 10:00:40\t0\t1\t1\t1\t0\t0\t0\t0\t0\t0\t0\t0",
+                "s-u5\tu5\t2026-03-02 10:02:00\t2026-03-02 10:02:31\t31000\t3\t1\t1\t1\t0\t1\t0\t0\t20000\t20000\t100"),
                 clickhouse.rows("SELECT session_id, user_id, session_start, session_end, duration_ms, version, views,"
                         + " contents_viewed, completions, likes, saves, shares, clicks, watch_time_ms,"
                         + " round(avg_watch_time_ms, 1), round(engagement_rate, 2)"
@@ -216,17 +270,21 @@ class EndToEndKafkaClickHouseTest {
                     m.get("window_start").asText(), m.get("version").asText(), m.get("views").asText(),
                     m.get("unique_viewers").asText(), fmt(m.get("engagement_score")), fmt(m.get("quality_score"))));
         }
-        assertEquals(9, scoreMessages);
+        assertEquals(13, scoreMessages);
         assertEquals(new TreeSet<>(List.of(
                 "day A 2026-03-02T00:00:00Z 1 5 4 22.0 76.5",
                 "day B 2026-03-02T00:00:00Z 1 1 1 0.0 0.0",
+                "day C 2026-03-02T00:00:00Z 1 1 1 70.0 35.0",
                 "hour A 2026-03-02T10:00:00Z 1 5 4 22.0 76.5",
                 "hour B 2026-03-02T10:00:00Z 1 1 1 0.0 0.0",
+                "hour C 2026-03-02T10:00:00Z 1 1 1 70.0 35.0",
                 "minute A 2026-03-02T10:00:00Z 1 4 3 12.5 53.75",
                 "minute A 2026-03-02T10:01:00Z 1 1 1 60.0 85.0",
                 "minute B 2026-03-02T10:01:00Z 1 1 1 0.0 0.0",
+                "minute C 2026-03-02T10:02:00Z 1 1 1 70.0 35.0",
                 "week A 2026-03-02T00:00:00Z 1 5 4 22.0 76.5",
-                "week B 2026-03-02T00:00:00Z 1 1 1 0.0 0.0")), feedbackSummary);
+                "week B 2026-03-02T00:00:00Z 1 1 1 0.0 0.0",
+                "week C 2026-03-02T00:00:00Z 1 1 1 70.0 35.0")), feedbackSummary);
 
         // Velocity (seed 002), from the hour windows: A had 5 views, 1 like and 1 share in hour 10:00,
         // B 1 view. As of 11:00: A 5/24 views, 2/24 engagements, 1/24 shares per hour, rising (5 > 1.2 * 0); the end of input then closes every later hour,
@@ -242,9 +300,9 @@ class EndToEndKafkaClickHouseTest {
                         + " trending, round(peak_views_per_hour, 4), peak_at FROM engagement.content_velocity FINAL"
                         + " WHERE (content_id = 'A' AND as_of IN (toDateTime('2026-03-02 11:00:00'), toDateTime('2026-03-03 11:00:00'), toDateTime('2026-03-04 11:00:00')))"
                         + " OR (content_id = 'B' AND as_of = toDateTime('2026-03-02 11:00:00')) ORDER BY content_id, as_of"));
-        assertEquals(List.of("A\t49", "B\t49"), clickhouse.rows(
+        assertEquals(List.of("A\t49", "B\t49", "C\t49"), clickhouse.rows(
                 "SELECT content_id, count() FROM engagement.content_velocity FINAL GROUP BY content_id ORDER BY content_id"));
-        assertEquals(98, velocityMessages.size());
+        assertEquals(147, velocityMessages.size());
 
         // Dead letters: exactly the five bad messages, with reason, original payload and position.
         List<ConsumerRecord<byte[], byte[]>> deadLetters = kafka.readCommitted(DLQ);
