@@ -90,6 +90,10 @@ public final class EventGenerator {
             ObjectNode end = base.event(watchedFraction >= 1.0 ? "view_complete" : "swipe_away", t + watchedMs);
             end.put("watch_time_ms", watchedMs - reported);
             end.put("progress", round(watchedFraction));
+            end.put("total_watch_time_ms", watchedMs);
+            if (watchedFraction >= 1.0 && random.nextDouble() < 0.2) {
+                end.put("loop_count", 1 + random.nextInt(3));
+            }
             add(out, end);
             t += watchedMs;
             maybe(out, base, "like", 0.12, t);

@@ -134,7 +134,8 @@ public final class PipelineScenario {
     public boolean complete(ReferenceAggregation reference) throws Exception {
         int windows = reference.windows.size();
         return clickhouse.count("SELECT count() FROM engagement.content_metrics FINAL") >= windows
-                && contentScores().size() >= windows;
+                && contentScores().size() >= windows
+                && clickhouse.count("SELECT count() FROM engagement.creator_metrics FINAL") >= reference.creatorWindows.size();
     }
 
     /** The content_scores messages of the feedback topic (it also carries content_velocity). */
@@ -157,6 +158,14 @@ public final class PipelineScenario {
         assertEquals(expected.size(), actual.size(), "window rows");
         assertEquals(expected, actual);
         assertEquals(List.of("1"), clickhouse.rows("SELECT max(version) FROM engagement.content_metrics"));
+
+        // Creator roll-ups: built from content windows that may have been replayed, still exact.
+        List<String> creators = new ArrayList<>(clickhouse.rows("SELECT grain, creator_id, window_start, "
+                + ReferenceAggregation.CREATOR_COLUMNS + " FROM engagement.creator_metrics FINAL"));
+        creators.sort(null);
+        assertTrue(reference.creatorRows().size() > 8, "the traffic must give several creator windows");
+        assertEquals(reference.creatorRows(), creators, "creator rows");
+        assertEquals(List.of("1"), clickhouse.rows("SELECT max(version) FROM engagement.creator_metrics"));
 
         // Feedback as a read_committed consumer sees it: exactly one message per window, same counts.
         List<String> feedback = new ArrayList<>();

@@ -35,8 +35,14 @@ public final class ReferenceAggregation {
     /** Counters of one window, in the column order of {@link #COLUMNS}. */
     public static final String COLUMNS = "impressions, views, unique_viewers, watch_time_ms, completions, skips, likes, shares, saves, clicks";
 
+    /** Creator roll-ups (hour, day, week), in the column order of {@link #CREATOR_COLUMNS}. */
+    public static final String CREATOR_COLUMNS = "contents, views, unique_viewers, completions";
+
     public final Map<String, long[]> windows = new TreeMap<>();
     public final Map<String, Set<String>> viewers = new TreeMap<>();
+    public final Map<String, long[]> creatorWindows = new TreeMap<>();
+    private final Map<String, Set<String>> creatorContents = new TreeMap<>();
+    private final Map<String, Set<String>> creatorViewers = new TreeMap<>();
     public long accepted;
     public long invalid;
     public long duplicates;
@@ -91,8 +97,11 @@ public final class ReferenceAggregation {
         starts.put("day", t - Math.floorMod(t, DAY));
         starts.put("week", t - Math.floorMod(t - MONDAY_OFFSET, WEEK));
         for (Map.Entry<String, Long> s : starts.entrySet()) {
-            String key = s.getKey() + "\t" + content + "\t"
-                    + LocalDateTime.ofInstant(Instant.ofEpochMilli(s.getValue()), ZoneOffset.UTC).format(CH_TIME);
+            String windowStart = LocalDateTime.ofInstant(Instant.ofEpochMilli(s.getValue()), ZoneOffset.UTC).format(CH_TIME);
+            String key = s.getKey() + "\t" + content + "\t" + windowStart;
+            if (!s.getKey().equals("minute")) {
+                addToCreator(s.getKey() + "\t" + e.get("creator_id").asText() + "\t" + windowStart, content, type, viewer, e);
+            }
             long[] c = windows.computeIfAbsent(key, k -> new long[10]);
             switch (type) {
                 case "impression" -> c[0]++;
@@ -123,10 +132,39 @@ public final class ReferenceAggregation {
         }
     }
 
+    private void addToCreator(String key, String content, String type, String viewer, JsonNode e) {
+        long[] c = creatorWindows.computeIfAbsent(key, k -> new long[4]);
+        creatorContents.computeIfAbsent(key, k -> new HashSet<>()).add(content);
+        c[0] = creatorContents.get(key).size();
+        switch (type) {
+            case "view_start", "view" -> {
+                c[1]++;
+                creatorViewers.computeIfAbsent(key, k -> new HashSet<>()).add(viewer);
+                c[2] = creatorViewers.get(key).size();
+            }
+            case "view_complete", "complete", "completion" -> c[3]++;
+            case "swipe_away", "skip" -> {
+                if (e.path("progress").asDouble(0) >= 1.0) {
+                    c[3]++;
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** Creator rows as ClickHouse prints {@code SELECT grain, creator_id, window_start, CREATOR_COLUMNS}. */
+    public List<String> creatorRows() {
+        return format(creatorWindows);
+    }
+
     /** Rows as ClickHouse prints them for {@code SELECT grain, content_id, window_start, COLUMNS ... FORMAT TSV}. */
     public List<String> rows() {
+        return format(windows);
+    }
+
+    private static List<String> format(Map<String, long[]> counters) {
         List<String> rows = new java.util.ArrayList<>();
-        for (Map.Entry<String, long[]> w : windows.entrySet()) {
+        for (Map.Entry<String, long[]> w : counters.entrySet()) {
             StringBuilder sb = new StringBuilder(w.getKey());
             for (long v : w.getValue()) {
                 sb.append('\t').append(v);
