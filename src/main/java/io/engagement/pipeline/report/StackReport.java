@@ -31,6 +31,10 @@ public final class StackReport {
                 + "min(event_time) AS first_event, max(event_time) AS last_event FROM engagement.engagement_events");
         print(ch, "SELECT grain, count() AS windows, uniqExact(content_id) AS contents, sum(views) AS views, "
                 + "max(version) AS max_version FROM engagement.content_metrics FINAL GROUP BY grain ORDER BY grain");
+        print(ch, "SELECT grain, count() AS creator_windows, uniqExact(creator_id) AS creators, sum(views) AS views, "
+                + "max(version) AS max_version FROM engagement.creator_metrics FINAL GROUP BY grain ORDER BY grain");
+        print(ch, "SELECT grain, count() AS country_windows, uniqExact(country) AS countries, sum(views) AS views "
+                + "FROM engagement.content_country_metrics FINAL GROUP BY grain ORDER BY grain");
         print(ch, "SELECT count() AS late_events FROM engagement.late_events");
 
         section("Top content of the latest closed hour (empty until the first hour window closes)");
