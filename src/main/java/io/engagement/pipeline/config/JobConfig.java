@@ -61,7 +61,7 @@ public final class JobConfig implements Serializable {
         define("dedup.horizon", "6 h", "an event id seen again within this time is a duplicate");
         define("validation.max-future-skew", "5 min", "events further than this in the future are rejected");
         define("validation.max-event-age", "7 d", "events older than this are rejected");
-        define("validation.max-watch-time", "12 h", "largest accepted watch_time_ms of one event");
+        define("validation.max-watch-time", "12 h", "largest accepted watch_time_ms (and total_watch_time_ms) of one event");
     }
 
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");

@@ -172,7 +172,7 @@ public final class EventValidator implements Serializable {
         if (node == null || node.isNull()) {
             return null;
         }
-        if (!node.isNumber() || (node.isFloatingPointNumber() && node.asDouble() != Math.rint(node.asDouble()))) {
+        if (!isWholeNumber(node)) {
             throw new Rejection(field.endsWith("watch_time_ms") ? RejectReason.INVALID_WATCH_TIME : RejectReason.INVALID_FIELD,
                     field + " must be a whole number of milliseconds");
         }
@@ -189,10 +189,16 @@ public final class EventValidator implements Serializable {
         if (node == null || node.isNull()) {
             return null;
         }
-        if (!node.isIntegralNumber() || node.asLong() < 0 || node.asLong() > MAX_LOOP_COUNT) {
+        if (!isWholeNumber(node) || node.asLong() < 0 || node.asLong() > MAX_LOOP_COUNT) {
             throw new Rejection(RejectReason.INVALID_FIELD, "loop_count must be a whole number from 0 to " + MAX_LOOP_COUNT);
         }
         return node.asInt();
+    }
+
+    /** 5000 and 5000.0 are whole numbers; 5000.5 is not, and neither is anything beyond a long's range. */
+    private static boolean isWholeNumber(JsonNode node) {
+        return node.isNumber() && node.canConvertToLong()
+                && (!node.isFloatingPointNumber() || node.asDouble() == Math.rint(node.asDouble()));
     }
 
     private static Double optionalProgress(JsonNode root) throws Rejection {

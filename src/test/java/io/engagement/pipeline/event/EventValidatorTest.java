@@ -166,5 +166,10 @@ class EventValidatorTest {
         assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"loop_count\":10001")).deadLetter().reason);
         assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"loop_count\":-1")).deadLetter().reason);
         assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"loop_count\":1.5")).deadLetter().reason);
+        assertEquals(2, validate(event(",\"loop_count\":2.0")).event().loopCount);
+        // beyond a long: must not wrap around into the accepted range
+        assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"loop_count\":18446744073709551617")).deadLetter().reason);
+        assertEquals(RejectReason.INVALID_WATCH_TIME,
+                validate(event(",\"total_watch_time_ms\":18446744073709551617")).deadLetter().reason);
     }
 }

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.engagement.pipeline.aggregate.ContentWindowAccumulator;
+import io.engagement.pipeline.aggregate.ContentWindowAggregate;
+import io.engagement.pipeline.event.EngagementEvent;
+import io.engagement.pipeline.event.EventType;
+import io.engagement.pipeline.testing.Events;
 import io.engagement.pipeline.aggregate.UniqueViewerSketch;
 
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -70,6 +74,24 @@ class StateSchemaCompatibilityTest {
         return a;
     }
 
+    /**
+     * The accumulator written into the v2 fixture (view breakdowns, swipe-aways, loop plays and the
+     * play watch-time sketch added): the v1 values plus distinct values in every new field.
+     */
+    static ContentWindowAccumulator v2Sample() {
+        ContentWindowAccumulator a = v1Sample();
+        a.viewsOrganic = 21;
+        a.viewsFollowing = 22;
+        a.viewsMobile = 23;
+        a.viewsIos = 24;
+        a.swipedAway = 25;
+        a.loopPlays = 26;
+        a.playWatchTimes.add(10_000);
+        a.playWatchTimes.add(20_000);
+        a.playWatchTimes.add(0);
+        return a;
+    }
+
     @Test
     void windowStateUsesFlinksPojoSerializerNotKryo() {
         assertInstanceOf(PojoSerializer.class, currentSerializer());
@@ -77,28 +99,51 @@ class StateSchemaCompatibilityTest {
                 TypeInformation.of(UniqueViewerSketch.class).createSerializer(new SerializerConfigImpl()));
     }
 
+    /** Checks the fixture of {@code version} resolves as compatible and returns its data as this build reads it. */
+    private ContentWindowAccumulator restore(String version) throws Exception {
+        Path dir = SCHEMAS.resolve(version);
+        DataInputDeserializer snapshotIn = new DataInputDeserializer(Files.readAllBytes(dir.resolve("content-window-accumulator.snapshot")));
+        TypeSerializerSnapshot<ContentWindowAccumulator> snapshot =
+                TypeSerializerSnapshot.readVersionedSnapshot(snapshotIn, getClass().getClassLoader());
+        TypeSerializerSchemaCompatibility<ContentWindowAccumulator> compatibility =
+                currentSerializer().snapshotConfiguration().resolveSchemaCompatibility(snapshot);
+        assertFalse(compatibility.isIncompatible(), "this build cannot restore " + version + " window state");
+        return snapshot.restoreSerializer().deserialize(
+                new DataInputDeserializer(Files.readAllBytes(dir.resolve("content-window-accumulator.data"))));
+    }
+
+    @Test
+    void stateWrittenByV2IsReadByThisBuild() throws Exception {
+        ContentWindowAccumulator read = restore("v2");
+        ContentWindowAccumulator expected = v2Sample();
+        assertArrayEquals(counters(expected), counters(read));
+        assertArrayEquals(new long[] {21, 22, 23, 24, 25, 26}, new long[] {read.viewsOrganic, read.viewsFollowing,
+                read.viewsMobile, read.viewsIos, read.swipedAway, read.loopPlays});
+        assertEquals(3, read.playWatchTimes.count());
+        assertEquals(1, read.playWatchTimes.zeroCount);
+        assertEquals(3, read.viewers.estimate());
+    }
+
     @Test
     void stateWrittenByV1IsReadByThisBuild() throws Exception {
-        Path dir = SCHEMAS.resolve("v1");
-        DataInputDeserializer snapshotIn = new DataInputDeserializer(Files.readAllBytes(dir.resolve("content-window-accumulator.snapshot")));
-        TypeSerializerSnapshot<ContentWindowAccumulator> v1Snapshot =
-                TypeSerializerSnapshot.readVersionedSnapshot(snapshotIn, getClass().getClassLoader());
-
-        TypeSerializerSchemaCompatibility<ContentWindowAccumulator> compatibility =
-                currentSerializer().snapshotConfiguration().resolveSchemaCompatibility(v1Snapshot);
-        assertFalse(compatibility.isIncompatible(), "this build cannot restore v1 window state");
-
-        ContentWindowAccumulator read = v1Snapshot.restoreSerializer().deserialize(
-                new DataInputDeserializer(Files.readAllBytes(dir.resolve("content-window-accumulator.data"))));
+        ContentWindowAccumulator read = restore("v1");
         ContentWindowAccumulator expected = v1Sample();
         assertEquals(expected.creatorId, read.creatorId);
         assertArrayEquals(counters(expected), counters(read));
         assertArrayEquals(expected.viewers.exactHashes, read.viewers.exactHashes);
         assertNull(read.viewers.registers);
         assertEquals(3, read.viewers.estimate());
+
+        // Fields added after v1 restore empty, and the aggregate keeps counting into them.
+        EngagementEvent end = Events.event("e", EventType.VIEW_COMPLETE, "c", "u", 0);
+        end.totalWatchTimeMs = 5_000L;
+        end.loopCount = 2;
+        new ContentWindowAggregate().add(end, read);
+        assertEquals(2, read.loopPlays);
+        assertEquals(1, read.playWatchTimes.count());
     }
 
-    /** Writes this build's fixtures; run once when a release changes a state type. */
+    /** Writes this build's fixtures (with the newest sample); run once when a release changes a state type. */
     @Test
     void writeFixturesWhenAsked() throws Exception {
         String version = System.getProperty("state.schemas.write");
@@ -111,7 +156,7 @@ class StateSchemaCompatibilityTest {
         TypeSerializerSnapshot.writeVersionedSnapshot(snapshot, serializer.snapshotConfiguration());
         Files.write(dir.resolve("content-window-accumulator.snapshot"), snapshot.getCopyOfBuffer());
         DataOutputSerializer data = new DataOutputSerializer(1024);
-        serializer.serialize(v1Sample(), data);
+        serializer.serialize(v2Sample(), data);
         Files.write(dir.resolve("content-window-accumulator.data"), data.getCopyOfBuffer());
     }
 

@@ -1,0 +1,185 @@
+package io.engagement.pipeline.bench;
+
+import io.engagement.pipeline.aggregate.ContentWindowAccumulator;
+import io.engagement.pipeline.aggregate.ContentWindowAggregate;
+import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.dedup.DeduplicateAndRouteLate;
+import io.engagement.pipeline.event.EngagementEvent;
+import io.engagement.pipeline.event.EventValidator;
+import io.engagement.pipeline.event.RawEvent;
+import io.engagement.pipeline.event.ValidateEvents;
+import io.engagement.pipeline.event.ValidatedRecord;
+import io.engagement.pipeline.event.ValidationResult;
+import io.engagement.pipeline.loadgen.EventGenerator;
+import io.engagement.pipeline.topology.EngagementPipeline;
+import io.engagement.pipeline.topology.PipelineSinks;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Throughput of the production topology on a local Flink MiniCluster with RocksDB and exactly-once
+ * checkpoints, against a baseline measured in the same run: the same input through validation and
+ * de-duplication only. A third variant keeps only the minute grain, so the cost of the longer
+ * windows and of the creator and country breakdowns shows as a ratio. Then per-call latency
+ * percentiles of the hot functions. Input: generated engagement traffic (EventGenerator) held in
+ * memory, so the figures are the job's, not Kafka's. Run with deploy/benchmark.sh; prints, asserts nothing.
+ */
+public final class TopologyBenchmark {
+
+    /** Shared with the in-process MiniCluster: the map after the sequence source reads from it. */
+    static byte[][] payloads;
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
+        int parallelism = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        payloads = generate(events);
+        JobConfig config = JobConfig.fromSources(new String[] {"--validation.max-event-age", "3650 d"}, Map.of());
+        JobConfig minuteOnly = JobConfig.fromSources(new String[] {"--validation.max-event-age", "3650 d",
+                "--window.grains", "minute"}, Map.of());
+        System.out.printf("%,d messages (about 8 hours of event time), parallelism %d, RocksDB, exactly-once checkpoints every 5 s%n",
+                payloads.length, parallelism);
+
+        run("warm-up (not reported)", parallelism, env -> baseline(env, config));
+        double baseline = best("baseline: validate + de-duplicate", parallelism, env -> baseline(env, config));
+        double minute = best("topology, minute grain only", parallelism, env -> full(env, minuteOnly));
+        double full = best("production topology (all grains, creators, countries, velocity, sessions)", parallelism,
+                env -> full(env, config));
+        System.out.printf("%nratios to the baseline: minute-only topology %.2f, production topology %.2f%n",
+                minute / baseline, full / baseline);
+        System.out.printf("production topology / minute-only topology: %.2f%n", full / minute);
+
+        latencies(config);
+    }
+
+    interface Topology {
+        void build(StreamExecutionEnvironment env) throws Exception;
+    }
+
+    private static double best(String name, int parallelism, Topology topology) throws Exception {
+        double best = 0;
+        for (int i = 0; i < 2; i++) {
+            best = Math.max(best, run(name, parallelism, topology));
+        }
+        System.out.printf("%-78s best %,10.0f events/s%n", name, best);
+        return best;
+    }
+
+    private static double run(String name, int parallelism, Topology topology) throws Exception {
+        Path checkpoints = Files.createTempDirectory("bench-checkpoints");
+        Configuration conf = new Configuration();
+        conf.setString("state.backend.type", "rocksdb");
+        conf.setString("execution.checkpointing.incremental", "true");
+        conf.setString("execution.checkpointing.interval", "5 s");
+        conf.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
+        conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
+        conf.setString("taskmanager.numberOfTaskSlots", Integer.toString(parallelism));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(parallelism);
+        EngagementPipeline.configure(env);
+        topology.build(env);
+        long start = System.nanoTime();
+        env.execute(name);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double rate = payloads.length / seconds;
+        System.out.printf("  %-76s %6.1f s %,10.0f events/s%n", name, seconds, rate);
+        return rate;
+    }
+
+    private static DataStream<ValidatedRecord> input(StreamExecutionEnvironment env, JobConfig config) {
+        DataStream<RawEvent> raw = env.fromSequence(0, payloads.length - 1)
+                .map(i -> new RawEvent(payloads[(int) (long) i], "bench", (int) (i % 4), i))
+                .returns(RawEvent.class);
+        return EngagementPipeline.validate(raw, config);
+    }
+
+    private static void baseline(StreamExecutionEnvironment env, JobConfig config) {
+        input(env, config)
+                .process(new ValidateEvents())
+                .keyBy(event -> event.eventId, Types.STRING)
+                .process(new DeduplicateAndRouteLate(config.dedupHorizon, config.allowedLateness))
+                .sinkTo(new DiscardingSink<>());
+    }
+
+    private static void full(StreamExecutionEnvironment env, JobConfig config) {
+        new EngagementPipeline(config, new PipelineSinks(new DiscardingSink<>(), new DiscardingSink<>(),
+                new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(),
+                new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(),
+                new DiscardingSink<>(), new DiscardingSink<>()))
+                .build(input(env, config));
+    }
+
+    /** Sessions over 8 hours of event time ending an hour ago, in send order (with disorder, retries, bad messages). */
+    private static byte[][] generate(int approximateCount) {
+        EventGenerator generator = new EventGenerator(EventGenerator.Settings.defaults());
+        long end = System.currentTimeMillis() - Duration.ofHours(1).toMillis();
+        long span = Duration.ofHours(8).toMillis();
+        List<EventGenerator.Timed> timed = new ArrayList<>();
+        int sessions = approximateCount / 14; // a generated session has about 14 messages
+        for (int i = 0; i < sessions; i++) {
+            timed.addAll(generator.nextSession(end - span + span * i / sessions));
+        }
+        timed.sort(Comparator.comparingLong(EventGenerator.Timed::sendAtMs));
+        byte[][] out = new byte[timed.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = timed.get(i).message().value().getBytes(StandardCharsets.UTF_8);
+        }
+        return out;
+    }
+
+    /** Per-call latency of the functions every event goes through, measured after a warm-up pass. */
+    private static void latencies(JobConfig config) {
+        EventValidator validator = new EventValidator(config.validationRules);
+        long now = System.currentTimeMillis();
+        int n = Math.min(payloads.length, 200_000);
+        List<EngagementEvent> valid = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ValidationResult r = validator.validate(new RawEvent(payloads[i], "bench", 0, i), now);
+            if (r.isAccepted()) {
+                valid.add(r.event());
+            }
+        }
+        long[] validate = new long[n];
+        for (int i = 0; i < n; i++) {
+            RawEvent raw = new RawEvent(payloads[i], "bench", 0, i);
+            long t = System.nanoTime();
+            validator.validate(raw, now);
+            validate[i] = System.nanoTime() - t;
+        }
+        ContentWindowAggregate aggregate = new ContentWindowAggregate();
+        ContentWindowAccumulator acc = aggregate.createAccumulator();
+        long[] add = new long[valid.size()];
+        for (int i = 0; i < valid.size(); i++) {
+            long t = System.nanoTime();
+            aggregate.add(valid.get(i), acc);
+            add[i] = System.nanoTime() - t;
+        }
+        System.out.printf("%nper-call latency (µs)                          p50      p90      p99    p99.9%n");
+        print("EventValidator.validate (parse + rules)", validate);
+        print("ContentWindowAggregate.add (one window)", add);
+    }
+
+    private static void print(String name, long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        System.out.printf("%-42s %8.2f %8.2f %8.2f %8.2f%n", name, pct(sorted, 0.5), pct(sorted, 0.9),
+                pct(sorted, 0.99), pct(sorted, 0.999));
+    }
+
+    private static double pct(long[] sorted, double q) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1000.0;
+    }
+}
