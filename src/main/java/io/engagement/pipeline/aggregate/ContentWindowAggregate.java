@@ -112,35 +112,56 @@ public class ContentWindowAggregate
         if (a.creatorId == null) {
             a.creatorId = b.creatorId;
         }
-        a.impressions += b.impressions;
-        a.views += b.views;
-        a.rewatches += b.rewatches;
-        a.watchTimeMs += b.watchTimeMs;
-        a.completions += b.completions;
-        a.endedOver75 += b.endedOver75;
-        a.endedOver50 += b.endedOver50;
-        a.endedOver25 += b.endedOver25;
-        a.endedUnder25 += b.endedUnder25;
-        a.skips += b.skips;
-        a.swipedAway += b.swipedAway;
-        a.loopPlays += b.loopPlays;
-        a.likes += b.likes;
-        a.unlikes += b.unlikes;
-        a.comments += b.comments;
-        a.shares += b.shares;
-        a.saves += b.saves;
-        a.unsaves += b.unsaves;
-        a.clicks += b.clicks;
-        a.follows += b.follows;
-        a.unfollows += b.unfollows;
-        a.notInterested += b.notInterested;
-        a.reports += b.reports;
-        a.hides += b.hides;
-        ViewBreakdown.merge(a, b);
+        addCounters(a, b, 1);
         a.viewers.merge(b.viewers);
         if (b.playWatchTimes != null) {
             playWatchTimes(a).merge(b.playWatchTimes);
         }
         return a;
+    }
+
+    /**
+     * What {@code current} holds beyond {@code previous} (an earlier firing of the same window): the
+     * difference of every counter and of the watch-time histogram, and the whole viewer set (a union
+     * is idempotent, so a larger window merging it again stays exact). Merging the deltas of every
+     * firing gives the latest firing: how a late update of a small window reaches the larger ones.
+     */
+    public static ContentWindowAccumulator delta(ContentWindowAccumulator current, ContentWindowAccumulator previous) {
+        ContentWindowAccumulator delta = new ContentWindowAggregate().merge(new ContentWindowAccumulator(), current);
+        if (previous != null) {
+            addCounters(delta, previous, -1);
+            if (previous.playWatchTimes != null) {
+                playWatchTimes(delta).subtract(previous.playWatchTimes);
+            }
+        }
+        return delta;
+    }
+
+    private static void addCounters(ContentWindowAccumulator a, ContentWindowAccumulator b, long sign) {
+        a.impressions += sign * b.impressions;
+        a.views += sign * b.views;
+        a.rewatches += sign * b.rewatches;
+        a.watchTimeMs += sign * b.watchTimeMs;
+        a.completions += sign * b.completions;
+        a.endedOver75 += sign * b.endedOver75;
+        a.endedOver50 += sign * b.endedOver50;
+        a.endedOver25 += sign * b.endedOver25;
+        a.endedUnder25 += sign * b.endedUnder25;
+        a.skips += sign * b.skips;
+        a.swipedAway += sign * b.swipedAway;
+        a.loopPlays += sign * b.loopPlays;
+        a.likes += sign * b.likes;
+        a.unlikes += sign * b.unlikes;
+        a.comments += sign * b.comments;
+        a.shares += sign * b.shares;
+        a.saves += sign * b.saves;
+        a.unsaves += sign * b.unsaves;
+        a.clicks += sign * b.clicks;
+        a.follows += sign * b.follows;
+        a.unfollows += sign * b.unfollows;
+        a.notInterested += sign * b.notInterested;
+        a.reports += sign * b.reports;
+        a.hides += sign * b.hides;
+        ViewBreakdown.add(a, b, sign);
     }
 }

@@ -1,5 +1,7 @@
 package io.engagement.pipeline.aggregate;
 
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
@@ -7,24 +9,35 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Turns a fired window's counters into a {@link ContentMetrics} row, versioned by {@link WindowFirings}
- * so a late update replaces the earlier row downstream.
+ * so a late update replaces the earlier row downstream. Side outputs, both stamped with the window's
+ * last millisecond so they land in the window of the same end downstream:
+ * <ul>
+ *   <li>{@link #SNAPSHOTS}: every firing's counters, for the creator roll-up of the same grain;</li>
+ *   <li>{@link #DELTAS} (finest grain only): what each firing adds to the previous one, from which the
+ *       larger grains are built, so each event updates one window state instead of one per grain.</li>
+ * </ul>
  */
 public class ContentWindowResult
         extends ProcessWindowFunction<ContentWindowAccumulator, ContentMetrics, String, TimeWindow> {
 
-    /** Every firing's counters, for the creator roll-up of the same grain (side output). */
     public static final OutputTag<ContentWindowSnapshot> SNAPSHOTS = new OutputTag<>("content-window-snapshots") {};
+    public static final OutputTag<ContentWindowSnapshot> DELTAS = new OutputTag<>("content-window-deltas") {};
+
+    private static final ValueStateDescriptor<ContentWindowAccumulator> EMITTED =
+            new ValueStateDescriptor<>("emitted-counters", ContentWindowAccumulator.class);
 
     private final Grain grain;
     private final boolean emitSnapshots;
+    private final boolean emitDeltas;
 
     public ContentWindowResult(Grain grain) {
-        this(grain, false);
+        this(grain, false, false);
     }
 
-    public ContentWindowResult(Grain grain, boolean emitSnapshots) {
+    public ContentWindowResult(Grain grain, boolean emitSnapshots, boolean emitDeltas) {
         this.grain = grain;
         this.emitSnapshots = emitSnapshots;
+        this.emitDeltas = emitDeltas;
     }
 
     @Override
@@ -35,13 +48,21 @@ public class ContentWindowResult
         ContentWindowAccumulator acc = elements.iterator().next();
         out.collect(ContentMetrics.of(grain, window.getStart(), window.getEnd(), contentId, acc, version));
         if (emitSnapshots) {
-            // Stamped with the window's max timestamp, so it lands in the same window downstream.
             context.output(SNAPSHOTS, new ContentWindowSnapshot(contentId, window.getStart(), window.getEnd(), version, acc));
+        }
+        if (emitDeltas) {
+            // The previous firing's counters are kept only while the window can still fire again.
+            ValueState<ContentWindowAccumulator> emitted = context.windowState().getState(EMITTED);
+            ContentWindowAccumulator delta = ContentWindowAggregate.delta(acc, emitted.value());
+            // A copy: with heap state the accumulator object keeps changing after this firing.
+            emitted.update(new ContentWindowAggregate().merge(new ContentWindowAccumulator(), acc));
+            context.output(DELTAS, new ContentWindowSnapshot(contentId, window.getStart(), window.getEnd(), version, delta));
         }
     }
 
     @Override
     public void clear(Context context) throws Exception {
         WindowFirings.clear(context.windowState());
+        context.windowState().getState(EMITTED).clear();
     }
 }

@@ -37,23 +37,24 @@ final class ViewBreakdown {
         }
     }
 
-    static void merge(ContentWindowAccumulator a, ContentWindowAccumulator b) {
-        a.viewsOrganic += b.viewsOrganic;
-        a.viewsFollowing += b.viewsFollowing;
-        a.viewsProfile += b.viewsProfile;
-        a.viewsHashtag += b.viewsHashtag;
-        a.viewsSearch += b.viewsSearch;
-        a.viewsDirect += b.viewsDirect;
-        a.viewsOtherSource += b.viewsOtherSource;
-        a.viewsMobile += b.viewsMobile;
-        a.viewsTablet += b.viewsTablet;
-        a.viewsDesktop += b.viewsDesktop;
-        a.viewsTv += b.viewsTv;
-        a.viewsOtherDevice += b.viewsOtherDevice;
-        a.viewsIos += b.viewsIos;
-        a.viewsAndroid += b.viewsAndroid;
-        a.viewsWeb += b.viewsWeb;
-        a.viewsOtherPlatform += b.viewsOtherPlatform;
+    /** Adds {@code sign} times b's view breakdown to a's (sign -1 subtracts). */
+    static void add(ContentWindowAccumulator a, ContentWindowAccumulator b, long sign) {
+        a.viewsOrganic += sign * b.viewsOrganic;
+        a.viewsFollowing += sign * b.viewsFollowing;
+        a.viewsProfile += sign * b.viewsProfile;
+        a.viewsHashtag += sign * b.viewsHashtag;
+        a.viewsSearch += sign * b.viewsSearch;
+        a.viewsDirect += sign * b.viewsDirect;
+        a.viewsOtherSource += sign * b.viewsOtherSource;
+        a.viewsMobile += sign * b.viewsMobile;
+        a.viewsTablet += sign * b.viewsTablet;
+        a.viewsDesktop += sign * b.viewsDesktop;
+        a.viewsTv += sign * b.viewsTv;
+        a.viewsOtherDevice += sign * b.viewsOtherDevice;
+        a.viewsIos += sign * b.viewsIos;
+        a.viewsAndroid += sign * b.viewsAndroid;
+        a.viewsWeb += sign * b.viewsWeb;
+        a.viewsOtherPlatform += sign * b.viewsOtherPlatform;
     }
 
     private static String lower(String value) {

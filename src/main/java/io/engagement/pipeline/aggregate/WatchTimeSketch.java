@@ -47,6 +47,17 @@ public class WatchTimeSketch {
         }
     }
 
+    /** Removes the samples of {@code earlier}, which must be contained in this sketch (an earlier state of it). */
+    public void subtract(WatchTimeSketch earlier) {
+        zeroCount -= earlier.zeroCount;
+        for (int i = 0; i < earlier.bucketIndexes.length; i++) {
+            addToBucket(earlier.bucketIndexes[i], -earlier.bucketCounts[i]);
+        }
+        if (zeroCount < 0 || Arrays.stream(bucketCounts).anyMatch(c -> c < 0)) {
+            throw new IllegalArgumentException("subtracted samples that were not in this sketch");
+        }
+    }
+
     public long count() {
         long total = zeroCount;
         for (long c : bucketCounts) {

@@ -8,6 +8,7 @@ import io.engagement.pipeline.aggregate.CountryMetrics;
 import io.engagement.pipeline.aggregate.CountryWindowAggregate;
 import io.engagement.pipeline.aggregate.CountryWindowResult;
 import io.engagement.pipeline.aggregate.Grain;
+import io.engagement.pipeline.aggregate.MergeFinerWindows;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.creator.CreatorMetrics;
 import io.engagement.pipeline.creator.CreatorWindowResult;
@@ -44,8 +45,10 @@ import org.apache.flink.util.OutputTag;
  *              -> route -(rejected)-> dead letters
  *              -> keyBy(event_id): drop duplicates -(too late)-> late events
  *              -> accepted events -> raw events sink
- *                                 -> keyBy(content_id): tumbling windows per grain -> content metrics sink
- *                                                                                  -> feedback sink
+ *                                 -> keyBy(content_id): tumbling windows of the finest grain -> content metrics sink
+ *                                                                                            -> feedback sink
+ *                                      their firings (deltas) -> keyBy(content_id): windows of every larger grain
+ *                                                                 -> content metrics sink, feedback sink
  *                                                     hour results -> keyBy(content_id): velocity and trend
  *                                                                     -> velocity table, feedback sink
  *                                                     hour/day/week results -> keyBy(creator_id): creator windows
@@ -122,22 +125,38 @@ public final class EngagementPipeline {
         DataStream<ContentMetrics> metrics = null;
         DataStream<CreatorMetrics> creatorMetrics = null;
         DataStream<CountryMetrics> countryMetrics = null;
+        // The finest grain counts the events; every larger grain adds up the finest windows' firings
+        // (deltas, so late updates carry through), so an event updates one content window, not four.
+        DataStream<ContentWindowSnapshot> finestWindows = null;
         for (Grain grain : config.grains) {
             // Creator and country breakdowns are for reports over hours and longer, not minutes.
             boolean breakdowns = grain != Grain.MINUTE;
-            SingleOutputStreamOperator<ContentMetrics> perGrain = accepted
-                    .keyBy(event -> event.contentId, Types.STRING)
-                    .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))
-                    .allowedLateness(config.allowedLateness)
-                    .sideOutputLateData(WINDOW_CLOSED)
-                    .aggregate(new ContentWindowAggregate(), new ContentWindowResult(grain, breakdowns))
-                    .uid("content-metrics-" + grain.code()).name("Content metrics per " + grain.code());
-            // Lateness is decided upstream, so this is empty unless a watermark overtook an event
-            // (possible after an idle input resumes); such events are kept, not dropped.
-            late = late.union(perGrain.getSideOutput(WINDOW_CLOSED)
-                    .map(event -> new LateEvent(event, Long.MIN_VALUE, "window closed: " + grain.code()))
-                    .returns(LateEvent.class)
-                    .uid("window-closed-" + grain.code()).name("Window closed (" + grain.code() + ")"));
+            SingleOutputStreamOperator<ContentMetrics> perGrain;
+            if (finestWindows == null) {
+                perGrain = accepted
+                        .keyBy(event -> event.contentId, Types.STRING)
+                        .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))
+                        .allowedLateness(config.allowedLateness)
+                        .sideOutputLateData(WINDOW_CLOSED)
+                        .aggregate(new ContentWindowAggregate(), new ContentWindowResult(grain, breakdowns, true))
+                        .uid("content-metrics-" + grain.code()).name("Content metrics per " + grain.code());
+                finestWindows = perGrain.getSideOutput(ContentWindowResult.DELTAS);
+                // Lateness is decided upstream, so this is empty unless a watermark overtook an event
+                // (possible after an idle input resumes); such events are kept, not dropped.
+                late = late.union(perGrain.getSideOutput(WINDOW_CLOSED)
+                        .map(event -> new LateEvent(event, Long.MIN_VALUE, "window closed: " + grain.code()))
+                        .returns(LateEvent.class)
+                        .uid("window-closed-" + grain.code()).name("Window closed (" + grain.code() + ")"));
+            } else {
+                perGrain = finestWindows
+                        .keyBy(finer -> finer.contentId, Types.STRING)
+                        .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))
+                        // A finer window's update arrives no later than the finer window's own lateness,
+                        // which ends before this window's.
+                        .allowedLateness(config.allowedLateness)
+                        .aggregate(new MergeFinerWindows(), new ContentWindowResult(grain, breakdowns, false))
+                        .uid("content-metrics-" + grain.code()).name("Content metrics per " + grain.code());
+            }
             metrics = metrics == null ? perGrain : metrics.union(perGrain);
             if (breakdowns) {
                 DataStream<CreatorMetrics> perCreator = creatorRollup(grain, perGrain.getSideOutput(ContentWindowResult.SNAPSHOTS));

@@ -186,6 +186,45 @@ class ContentWindowOperatorTest {
     }
 
     @Test
+    void firingsOfTheFinestGrainEmitWhatTheyAddForTheLargerGrains() throws Exception {
+        harness.close();
+        harness = WindowHarness.open(e -> e.contentId, input -> input
+                .keyBy(e -> e.contentId, Types.STRING)
+                .window(TumblingEventTimeWindows.of(Grain.MINUTE.size(), Grain.MINUTE.offset()))
+                .allowedLateness(LATENESS)
+                .aggregate(new ContentWindowAggregate(), new ContentWindowResult(Grain.MINUTE, false, true)));
+        long t = 10 * MINUTE;
+        send(event("1", EventType.VIEW_START, "c1", "u1", t));
+        EngagementEvent end = event("2", EventType.VIEW_COMPLETE, "c1", "u1", t + 5);
+        end.totalWatchTimeMs = 10_000L;
+        send(end);
+        harness.processWatermark(t + 2 * MINUTE);
+        send(event("3", EventType.VIEW_START, "c1", "u2", t + 10)); // late, within 5 min: second firing
+
+        List<ContentWindowSnapshot> deltas = harness.getSideOutput(ContentWindowResult.DELTAS).stream()
+                .map(r -> r.getValue()).toList();
+        assertEquals(List.of(1L, 2L), deltas.stream().map(d -> d.version).toList());
+        // the second firing adds one view and no completion; its viewer set is the whole window's
+        assertEquals(List.of(1L, 1L), deltas.stream().map(d -> d.counters.views).toList());
+        assertEquals(List.of(1L, 0L), deltas.stream().map(d -> d.counters.completions).toList());
+        assertEquals(List.of(1L, 0L), deltas.stream().map(d -> d.counters.playWatchTimes.count()).toList());
+        assertEquals(2, deltas.get(1).counters.viewers.estimate());
+        // stamped with the minute's last millisecond, so an hour window takes them
+        assertEquals(List.of(t + MINUTE - 1, t + MINUTE - 1), harness.getSideOutput(ContentWindowResult.DELTAS).stream()
+                .map(r -> r.getTimestamp()).toList());
+
+        // An hour built from the deltas equals the minute's latest firing: 2 views, 2 viewers, 1 completion.
+        MergeFinerWindows hour = new MergeFinerWindows();
+        ContentWindowAccumulator acc = hour.createAccumulator();
+        for (ContentWindowSnapshot d : deltas) {
+            hour.add(d, acc);
+        }
+        ContentMetrics m = ContentMetrics.of(Grain.HOUR, 0, 0, "c1", acc, 1);
+        assertEquals(List.of(2L, 2L, 1L), List.of(m.views, m.uniqueViewers, m.completions));
+        assertEquals(10_000, m.medianWatchTimeMs, 100);
+    }
+
+    @Test
     void anEventAfterTheAllowedLatenessDoesNotChangeTheWindow() throws Exception {
         long t = 10 * MINUTE;
         send(event("1", EventType.VIEW_START, "c1", "u1", t));

@@ -86,6 +86,23 @@ class WatchTimeSketchTest {
     }
 
     @Test
+    void subtractingAnEarlierStateLeavesTheSamplesAddedSince() {
+        WatchTimeSketch earlier = new WatchTimeSketch();
+        earlier.add(1_000);
+        earlier.add(0);
+        WatchTimeSketch now = new WatchTimeSketch();
+        now.merge(earlier);
+        now.add(50_000);
+        now.add(60_000);
+        now.add(70_000);
+        now.subtract(earlier);
+        assertEquals(3, now.count());
+        assertEquals(0, now.zeroCount);
+        assertWithinOnePercent(60_000, now.median());
+        assertThrows(IllegalArgumentException.class, () -> new WatchTimeSketch().subtract(earlier));
+    }
+
+    @Test
     void rejectsNegativeSamplesAndBadQuantiles() {
         assertThrows(IllegalArgumentException.class, () -> new WatchTimeSketch().add(-1));
         assertThrows(IllegalArgumentException.class, () -> new WatchTimeSketch().quantile(1.5));
