@@ -11,6 +11,7 @@ import io.engagement.pipeline.event.ValidateEvents;
 import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.event.ValidationResult;
 import io.engagement.pipeline.loadgen.EventGenerator;
+import io.engagement.pipeline.testing.PipelineScenario;
 import io.engagement.pipeline.topology.EngagementPipeline;
 import io.engagement.pipeline.topology.PipelineSinks;
 
@@ -80,12 +81,8 @@ public final class TopologyBenchmark {
 
     private static double run(String name, int parallelism, Topology topology) throws Exception {
         Path checkpoints = Files.createTempDirectory("bench-checkpoints");
-        Configuration conf = new Configuration();
-        conf.setString("state.backend.type", "rocksdb");
-        conf.setString("execution.checkpointing.incremental", "true");
+        Configuration conf = PipelineScenario.flinkConf(checkpoints); // the failure tests' RocksDB setup
         conf.setString("execution.checkpointing.interval", "5 s");
-        conf.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
-        conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
         conf.setString("taskmanager.numberOfTaskSlots", Integer.toString(parallelism));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);

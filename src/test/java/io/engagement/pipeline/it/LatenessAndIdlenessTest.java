@@ -112,6 +112,7 @@ class LatenessAndIdlenessTest {
             waitForRows("SELECT count() FROM engagement.content_metrics FINAL WHERE grain = 'week'", 1);
             waitForRows("SELECT count() FROM engagement.content_metrics FINAL WHERE grain = 'day'", 1);
             waitForRows("SELECT count() FROM engagement.content_metrics FINAL WHERE grain = 'hour'", 1);
+            waitForRows("SELECT count() FROM engagement.content_country_metrics FINAL WHERE grain = 'hour'", 1);
             waitForRows("SELECT count() FROM engagement.content_metrics FINAL WHERE grain = 'minute'", 13);
             waitForRows("SELECT count() FROM engagement.engagement_events WHERE event_id = 'late-ok'", 1);
         } finally {
@@ -129,6 +130,9 @@ class LatenessAndIdlenessTest {
                 + " WHERE grain = 'minute' AND content_id = 'L' AND window_start = toDateTime('2026-03-02 10:01:00')"));
         assertEquals(List.of("14\t14"), clickhouse.rows("SELECT views, unique_viewers FROM engagement.content_metrics FINAL"
                 + " WHERE grain = 'hour' AND content_id = 'L' AND window_start = toDateTime('2026-03-02 10:00:00')"));
+        // The country breakdown (built from minute deltas like the hour row) agrees: 14, not 15.
+        assertEquals(List.of("unknown\t14\t14"), clickhouse.rows("SELECT country, views, unique_viewers"
+                + " FROM engagement.content_country_metrics FINAL WHERE grain = 'hour' AND content_id = 'L'"));
         // ... and it is kept, with the reason, in late_events rather than engagement_events.
         assertEquals(List.of("too-late\t2026-03-02 10:01:10\tolder than watermark minus allowed lateness"),
                 clickhouse.rows("SELECT event_id, event_time, reason FROM engagement.late_events"));
