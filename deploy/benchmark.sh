@@ -9,6 +9,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
   -Dmdep.outputFile=target/benchmark.classpath -Dmdep.includeScope=test
 OPENS="$(sed -n 's:.*<flink.jvm.opens>\(.*\)</flink.jvm.opens>.*:\1:p' pom.xml)"
 # shellcheck disable=SC2086
-exec java $OPENS -Xmx1g -Dlog4j2.configurationFile="$PWD/flink-conf/log4j-cli.properties" \
+exec java $OPENS -Xmx1g -Dlog4j2.configurationFile="$PWD/flink-conf/log4j-cli.properties" -Dlog.file="$PWD/target/benchmark.log" \
   -cp "target/classes:target/test-classes:$(cat target/benchmark.classpath)" \
   io.engagement.pipeline.bench.TopologyBenchmark "$@"

@@ -54,17 +54,6 @@ public class CountryWindowAggregate
         return acc;
     }
 
-    /** {@code current} minus an earlier firing's counters, with the whole viewer set (see ContentWindowAggregate#delta). */
-    public static CountryWindowAccumulator delta(CountryWindowAccumulator current, CountryWindowAccumulator previous) {
-        CountryWindowAccumulator delta = new CountryWindowAggregate().merge(new CountryWindowAccumulator(), current);
-        if (previous != null) {
-            delta.views -= previous.views;
-            delta.watchTimeMs -= previous.watchTimeMs;
-            delta.completions -= previous.completions;
-        }
-        return delta;
-    }
-
     @Override
     public CountryWindowAccumulator merge(CountryWindowAccumulator a, CountryWindowAccumulator b) {
         if (a.creatorId == null) {

@@ -1,39 +1,18 @@
 package io.engagement.pipeline.aggregate;
 
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 
-/**
- * Turns a fired (content, country) window into a {@link CountryMetrics} row, versioned by
- * {@link WindowFirings}. On the finest grain it also emits each firing's delta ({@link #DELTAS}),
- * from which the larger grains are built, as for content windows; the finest grain's own rows can
- * be left out (minute country rows are not stored).
- */
+/** Turns a fired (content, country) window into a {@link CountryMetrics} row, versioned by {@link WindowFirings}. */
 public class CountryWindowResult extends ProcessWindowFunction<CountryWindowAccumulator, CountryMetrics,
         Tuple2<String, String>, TimeWindow> {
 
-    public static final OutputTag<CountryWindowDelta> DELTAS = new OutputTag<>("country-window-deltas") {};
-
-    private static final ValueStateDescriptor<CountryWindowAccumulator> EMITTED =
-            new ValueStateDescriptor<>("emitted-counters", CountryWindowAccumulator.class);
-
     private final Grain grain;
-    private final boolean emitRows;
-    private final boolean emitDeltas;
 
     public CountryWindowResult(Grain grain) {
-        this(grain, true, false);
-    }
-
-    public CountryWindowResult(Grain grain, boolean emitRows, boolean emitDeltas) {
         this.grain = grain;
-        this.emitRows = emitRows;
-        this.emitDeltas = emitDeltas;
     }
 
     @Override
@@ -41,22 +20,12 @@ public class CountryWindowResult extends ProcessWindowFunction<CountryWindowAccu
                         Iterable<CountryWindowAccumulator> elements, Collector<CountryMetrics> out) throws Exception {
         long version = WindowFirings.next(context.windowState());
         TimeWindow window = context.window();
-        CountryWindowAccumulator acc = elements.iterator().next();
-        if (emitRows) {
-            out.collect(CountryMetrics.of(grain, window.getStart(), window.getEnd(), contentAndCountry.f0,
-                    contentAndCountry.f1, acc, version));
-        }
-        if (emitDeltas) {
-            ValueState<CountryWindowAccumulator> emitted = context.windowState().getState(EMITTED);
-            CountryWindowAccumulator delta = CountryWindowAggregate.delta(acc, emitted.value());
-            emitted.update(new CountryWindowAggregate().merge(new CountryWindowAccumulator(), acc));
-            context.output(DELTAS, new CountryWindowDelta(contentAndCountry.f0, contentAndCountry.f1, delta));
-        }
+        out.collect(CountryMetrics.of(grain, window.getStart(), window.getEnd(), contentAndCountry.f0,
+                contentAndCountry.f1, elements.iterator().next(), version));
     }
 
     @Override
     public void clear(Context context) throws Exception {
         WindowFirings.clear(context.windowState());
-        context.windowState().getState(EMITTED).clear();
     }
 }

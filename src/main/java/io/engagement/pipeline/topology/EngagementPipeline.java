@@ -6,10 +6,8 @@ import io.engagement.pipeline.aggregate.ContentWindowResult;
 import io.engagement.pipeline.aggregate.ContentWindowSnapshot;
 import io.engagement.pipeline.aggregate.CountryMetrics;
 import io.engagement.pipeline.aggregate.CountryWindowAggregate;
-import io.engagement.pipeline.aggregate.CountryWindowDelta;
 import io.engagement.pipeline.aggregate.CountryWindowResult;
 import io.engagement.pipeline.aggregate.Grain;
-import io.engagement.pipeline.aggregate.MergeFinerCountryWindows;
 import io.engagement.pipeline.aggregate.MergeFinerWindows;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.creator.CreatorMetrics;
@@ -55,8 +53,7 @@ import org.apache.flink.util.OutputTag;
  *                                                                     -> velocity table, feedback sink
  *                                                     hour/day/week results -> keyBy(creator_id): creator windows
  *                                                                              -> creator metrics sink
- *                                 -> keyBy(content_id, country): finest-grain windows, their deltas -> hour/day/week
- *                                                                 windows -> country metrics sink
+ *                                 -> keyBy(content_id, country): hour/day/week windows -> country metrics sink
  *                                 -> keyBy(session_id): session windows -> session metrics sink
  * </pre>
  *
@@ -131,8 +128,6 @@ public final class EngagementPipeline {
         // The finest grain counts the events; every larger grain adds up the finest windows' firings
         // (deltas, so late updates carry through), so an event updates one content window, not four.
         DataStream<ContentWindowSnapshot> finestWindows = null;
-        DataStream<CountryWindowDelta> finestCountryWindows = null;
-        Grain finest = config.grains.iterator().next();
         for (Grain grain : config.grains) {
             // Creator and country breakdowns are for reports over hours and longer, not minutes.
             boolean breakdowns = grain != Grain.MINUTE;
@@ -143,7 +138,7 @@ public final class EngagementPipeline {
                         .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))
                         .allowedLateness(config.allowedLateness)
                         .sideOutputLateData(WINDOW_CLOSED)
-                        .aggregate(new ContentWindowAggregate(), new ContentWindowResult(grain, breakdowns, true))
+                        .aggregate(new ContentWindowAggregate(), new ContentWindowResult(grain, breakdowns, config.grains.size() > 1))
                         .uid("content-metrics-" + grain.code()).name("Content metrics per " + grain.code());
                 finestWindows = perGrain.getSideOutput(ContentWindowResult.DELTAS);
                 // Lateness is decided upstream, so this is empty unless a watermark overtook an event
@@ -166,18 +161,8 @@ public final class EngagementPipeline {
             if (breakdowns) {
                 DataStream<CreatorMetrics> perCreator = creatorRollup(grain, perGrain.getSideOutput(ContentWindowResult.SNAPSHOTS));
                 creatorMetrics = creatorMetrics == null ? perCreator : creatorMetrics.union(perCreator);
-            }
-            if (breakdowns || grain == finest) {
-                // The finest grain's country windows count the events; the larger ones add up their deltas.
-                SingleOutputStreamOperator<CountryMetrics> perCountry = grain == finest
-                        ? finestCountryWindows(grain, accepted, breakdowns)
-                        : largerCountryWindows(grain, finestCountryWindows);
-                if (grain == finest) {
-                    finestCountryWindows = perCountry.getSideOutput(CountryWindowResult.DELTAS);
-                }
-                if (breakdowns) {
-                    countryMetrics = countryMetrics == null ? perCountry : countryMetrics.union(perCountry);
-                }
+                DataStream<CountryMetrics> perCountry = countryBreakdown(grain, accepted);
+                countryMetrics = countryMetrics == null ? perCountry : countryMetrics.union(perCountry);
             }
             if (grain == Grain.HOUR) {
                 DataStream<ContentVelocity> velocity = perGrain
@@ -223,28 +208,18 @@ public final class EngagementPipeline {
     }
 
     /**
-     * Views by country, keyed by (content, country), on the finest grain. Events too late for these
-     * windows are already recorded in late_events by the content windows, which see the same watermark.
+     * Views by country, keyed by (content, country). Events too late for these windows are already
+     * recorded in late_events by the content windows, which see the same watermark.
      */
-    private SingleOutputStreamOperator<CountryMetrics> finestCountryWindows(Grain grain, DataStream<EngagementEvent> accepted,
-                                                                           boolean emitRows) {
+    private DataStream<CountryMetrics> countryBreakdown(Grain grain, DataStream<EngagementEvent> accepted) {
         return accepted
                 .filter(CountryWindowAggregate::counts)
-                .uid("country-events").name("Country events")
+                .uid("country-events-" + grain.code()).name("Country events (" + grain.code() + ")")
                 .keyBy(event -> Tuple2.of(event.contentId, CountryWindowAggregate.countryOf(event)),
                         Types.TUPLE(Types.STRING, Types.STRING))
                 .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))
                 .allowedLateness(config.allowedLateness)
-                .aggregate(new CountryWindowAggregate(), new CountryWindowResult(grain, emitRows, true))
-                .uid("country-metrics-" + grain.code()).name("Content country metrics per " + grain.code());
-    }
-
-    private SingleOutputStreamOperator<CountryMetrics> largerCountryWindows(Grain grain, DataStream<CountryWindowDelta> finer) {
-        return finer
-                .keyBy(delta -> Tuple2.of(delta.contentId, delta.country), Types.TUPLE(Types.STRING, Types.STRING))
-                .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))
-                .allowedLateness(config.allowedLateness)
-                .aggregate(new MergeFinerCountryWindows(), new CountryWindowResult(grain))
+                .aggregate(new CountryWindowAggregate(), new CountryWindowResult(grain))
                 .uid("country-metrics-" + grain.code()).name("Content country metrics per " + grain.code());
     }
 }
