@@ -1,6 +1,7 @@
 package io.engagement.pipeline.event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -21,7 +22,12 @@ import java.util.Base64;
  */
 public final class EventValidator implements Serializable {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Fails on anything after the first JSON value: by default Jackson reads the first object of
+     * "{...}\n{...}" and ignores the rest, which would silently lose every event but the first.
+     */
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     /** More loops than this in one play is a broken client, not a viewer (docs/events.md). */
     static final int MAX_LOOP_COUNT = 10_000;
 

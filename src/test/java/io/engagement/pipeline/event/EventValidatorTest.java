@@ -92,6 +92,17 @@ class EventValidatorTest {
     }
 
     @Test
+    void aMessageWithSeveralEventsIsRejectedWhole() {
+        // A client batching newline-separated events: accepting the first and ignoring the rest
+        // would lose them silently, so the whole message goes to the dead-letter topic.
+        String twoEvents = event("") + "\n" + event("").replace("\"e1\"", "\"e2\"");
+        DeadLetter d = validate(twoEvents).deadLetter();
+        assertEquals(RejectReason.MALFORMED_JSON, d.reason);
+        assertEquals(twoEvents, d.payload);
+        assertTrue(validate(event("") + "  \n").isAccepted(), "trailing whitespace is not another event");
+    }
+
+    @Test
     void nonObjectsEmptyMessagesAndInvalidUtf8AreMalformed() {
         assertEquals(RejectReason.MALFORMED_JSON, validate("[1,2]").deadLetter().reason);
         assertEquals(RejectReason.MALFORMED_JSON, validate("\"text\"").deadLetter().reason);
