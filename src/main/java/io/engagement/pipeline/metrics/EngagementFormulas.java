@@ -3,7 +3,7 @@ package io.engagement.pipeline.metrics;
 /**
  * Every derived metric of the pipeline, defined once, as pure functions of window counters.
  * docs/metrics.md documents each one with its source seed and a worked example; the unit tests check
- * each against hand-computed values. Rates are percentages (0..100) unless named otherwise.
+ * each against hand-computed values. Rates are percentages (50 = half), not capped at 100 (docs/metrics.md says which can exceed it).
  */
 public final class EngagementFormulas {
 
