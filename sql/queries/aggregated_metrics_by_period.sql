@@ -8,9 +8,9 @@ SELECT
      WHERE hour >= {{from}} AND hour < {{to}})                                  AS unique_viewers,
     round(sum(watch_time_ms) / 1000, 1)                                         AS total_watch_s,
     (SELECT count() FROM engagement.session_metrics FINAL
-     WHERE session_start >= {{from}} AND session_start < {{to}})                AS total_sessions,
+     WHERE session_start >= {{from}} AND session_start < {{to}} AND superseded = 0) AS total_sessions,
     (SELECT round(avg(duration_ms) / 1000, 1) FROM engagement.session_metrics FINAL
-     WHERE session_start >= {{from}} AND session_start < {{to}})                AS avg_session_s,
+     WHERE session_start >= {{from}} AND session_start < {{to}} AND superseded = 0) AS avg_session_s,
     round(if(sum(views) = 0, 0, 100 * sum(completions) / sum(views)), 1)        AS completion_pct,
     sum(likes) + sum(comments) + sum(shares)                                    AS engagements,
     round(if(sum(views) = 0, 0, 100 * (sum(likes) + sum(comments) + sum(shares)) / sum(views)), 1) AS engagement_pct

@@ -18,6 +18,7 @@ SELECT
     round(engagement_rate, 1)          AS engagement_pct
 FROM engagement.session_metrics FINAL
 WHERE toDate(session_start) = {{day}}
+  AND superseded = 0
   AND ({{user_id}} = '' OR user_id = {{user_id}})
 ORDER BY session_start, session_id
 LIMIT {{limit}}

@@ -24,6 +24,22 @@ public class SessionMetrics {
     public double completionRate;
     /** Seed 001 session engagement rate: (saves + shares + clicks) / views * 100. */
     public double engagementRate;
+    /**
+     * True for a row that retracts an earlier row of this session id: a late event moved that
+     * session's start or merged it into another session, whose row is written under its own start.
+     */
+    public boolean superseded;
 
     public SessionMetrics() {}
+
+    /** The retraction of the row written for {@code sessionId} at {@code startMs}: no counts, a higher version. */
+    static SessionMetrics superseded(String sessionId, long startMs, long version) {
+        SessionMetrics s = new SessionMetrics();
+        s.sessionId = sessionId;
+        s.sessionStartMs = startMs;
+        s.sessionEndMs = startMs;
+        s.version = version;
+        s.superseded = true;
+        return s;
+    }
 }

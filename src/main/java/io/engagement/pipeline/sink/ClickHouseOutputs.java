@@ -184,7 +184,8 @@ public final class ClickHouseOutputs {
             .int64("watch_time_ms", m -> m.watchTimeMs)
             .float64("avg_watch_time_ms", m -> m.avgWatchTimeMs)
             .float64("completion_rate", m -> m.completionRate)
-            .float64("engagement_rate", m -> m.engagementRate);
+            .float64("engagement_rate", m -> m.engagementRate)
+            .bool("superseded", m -> m.superseded);
 
     public static final ClickHouseTable<CreatorMetrics> CREATOR_METRICS = new ClickHouseTable<CreatorMetrics>(DATABASE + ".creator_metrics")
             .string("grain", m -> m.grain)

@@ -138,11 +138,20 @@ class AnalystQueriesTest {
                 + "('s1', 'u1', '2026-03-02 10:00:00', '2026-03-02 10:06:00', 360000, 3, 2, 2, 1, 1, 0, 0, 5000, 50),"
                 + "('s2', NULL, '2026-03-02 11:00:00', '2026-03-02 11:00:30', 30000, 1, 1, 1, 0, 0, 0, 0, 30000, 0),"
                 + "('s3', 'u1', '2026-03-03 09:00:00', '2026-03-03 09:01:00', 60000, 1, 1, 1, 0, 0, 0, 0, 60000, 0)");
+        // s4 (u1) was first written starting 12:10; a late event moved its start to 12:08, so the job
+        // retracted the 12:10 row (superseded, version 2, no user) and wrote the 12:08 one.
+        clickhouse.http().execute("INSERT INTO engagement.session_metrics (session_id, user_id, session_start,"
+                + " session_end, duration_ms, version, views, contents_viewed, completions, saves, shares, clicks,"
+                + " avg_watch_time_ms, engagement_rate, superseded) VALUES "
+                + "('s4', 'u1', '2026-03-02 12:10:00', '2026-03-02 12:10:00', 0, 1, 1, 1, 0, 0, 0, 0, 1000, 0, 0),"
+                + "('s4', NULL, '2026-03-02 12:10:00', '2026-03-02 12:10:00', 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1),"
+                + "('s4', 'u1', '2026-03-02 12:08:00', '2026-03-02 12:10:00', 120000, 2, 2, 2, 0, 0, 0, 0, 1500, 0, 0)");
         assertEquals(List.of(
                 "s1\tu1\t2026-03-02 10:00:00\t360\t2\t2\t1\t1\t0\t0\t5\t50",
-                "s2\t\\N\t2026-03-02 11:00:00\t30\t1\t1\t0\t0\t0\t0\t30\t0"),
+                "s2\t\\N\t2026-03-02 11:00:00\t30\t1\t1\t0\t0\t0\t0\t30\t0",
+                "s4\tu1\t2026-03-02 12:08:00\t120\t2\t2\t0\t0\t0\t0\t1.5\t0"),
                 run("session_analytics.sql", Map.of("day", "toDate('2026-03-02')")));
-        assertEquals(List.of("s1"), run("session_analytics.sql", Map.of("day", "toDate('2026-03-02')", "user_id", "'u1'"))
+        assertEquals(List.of("s1", "s4"), run("session_analytics.sql", Map.of("day", "toDate('2026-03-02')", "user_id", "'u1'"))
                 .stream().map(r -> r.split("\t")[0]).toList());
     }
 
@@ -195,8 +204,11 @@ class AnalystQueriesTest {
                 + "('h5', 'swipe_away', 'p2', 'kp', 'ua', 'sa', '2026-04-01 10:01:02', 0, 2000, 0.2, 't', 2, 5),"
                 + "('h6', 'view_start', 'p1', 'kp', 'ub', 'sb', '2026-04-01 11:00:00', 0, NULL, NULL, 't', 2, 6)");
         clickhouse.http().execute("INSERT INTO engagement.session_metrics (session_id, user_id, session_start, session_end,"
-                + " duration_ms, version) VALUES ('sa', 'ua', '2026-04-01 10:00:00', '2026-04-01 10:01:02', 62000, 5),"
-                + " ('sb', 'ub', '2026-04-01 11:00:00', '2026-04-01 11:00:00', 0, 1)");
+                + " duration_ms, version, superseded) VALUES ('sa', 'ua', '2026-04-01 10:00:00', '2026-04-01 10:01:02', 62000, 5, 0),"
+                + " ('sb', 'ub', '2026-04-01 11:00:00', '2026-04-01 11:00:00', 0, 2, 0),"
+                // sb was first written starting 11:00:30, then retracted when a late event moved its start.
+                + " ('sb', 'ub', '2026-04-01 11:00:30', '2026-04-01 11:00:30', 0, 1, 0),"
+                + " ('sb', NULL, '2026-04-01 11:00:30', '2026-04-01 11:00:30', 0, 2, 1)");
     }
 
     @Test

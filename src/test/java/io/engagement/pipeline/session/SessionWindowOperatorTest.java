@@ -76,6 +76,68 @@ class SessionWindowOperatorTest {
     }
 
     @Test
+    void aLateEventThatMovesTheStartRetractsTheRowOfTheOldStart() throws Exception {
+        long t = 100 * MIN;
+        send(event("1", EventType.VIEW_START, "c1", "u1", t));
+        send(event("2", EventType.VIEW_START, "c2", "u1", t + 10 * MIN));
+        harness.processWatermark(t + 41 * MIN);          // session [t, t+40 min) fires: 2 events
+        // 2 min before the start, within the 5 min allowed lateness of the fired session: it joins
+        // and the session now starts at t - 2 min, a different ClickHouse key.
+        send(event("3", EventType.VIEW_START, "c3", "u1", t - 2 * MIN));
+
+        List<SessionMetrics> out = harness.extractOutputValues();
+        assertEquals(3, out.size());
+        assertRow(out.get(0), t, 2, false);
+        assertRow(out.get(1), t, 3, true);              // retracts the row at t, with a higher version
+        assertEquals(0, out.get(1).events);
+        assertEquals(0, out.get(1).views);
+        assertRow(out.get(2), t - 2 * MIN, 3, false);
+        assertEquals(3, out.get(2).views);
+
+        harness.processWatermark(t + 2 * 60 * MIN);      // past the allowed lateness: the session is purged
+        assertEquals(0, harness.numKeyedStateEntries(), "purged sessions leave no state behind");
+    }
+
+    @Test
+    void aLateEventThatBridgesTwoFiredSessionsRetractsTheLaterOne() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, SessionMetrics> longLateness =
+                WindowHarness.open(e -> e.sessionId, input -> input
+                        .keyBy(e -> e.sessionId, Types.STRING)
+                        .window(EventTimeSessionWindows.withGap(Duration.ofMinutes(30)))
+                        .allowedLateness(Duration.ofHours(2))
+                        .aggregate(new SessionAggregate(), new SessionResult()));
+        try {
+            long t = 100 * MIN;
+            for (EngagementEvent e : List.of(event("1", EventType.VIEW_START, "c1", "u1", t),
+                    event("2", EventType.SHARE, "c1", "u1", t + MIN),
+                    event("3", EventType.VIEW_START, "c2", "u1", t + 40 * MIN))) {
+                longLateness.processElement(new StreamRecord<>(e, e.eventTimeMs));
+            }
+            longLateness.processWatermark(t + 71 * MIN);  // [t, t+31 min) and [t+40 min, t+70 min) fire
+            EngagementEvent bridge = event("4", EventType.VIEW_START, "c3", "u1", t + 20 * MIN);
+            longLateness.processElement(new StreamRecord<>(bridge, bridge.eventTimeMs));
+
+            List<SessionMetrics> out = longLateness.extractOutputValues();
+            assertEquals(4, out.size());
+            assertRow(out.get(0), t, 2, false);
+            assertRow(out.get(1), t + 40 * MIN, 1, false);
+            assertRow(out.get(2), t + 40 * MIN, 4, true); // the later session is now part of the first
+            assertRow(out.get(3), t, 4, false);           // same start: replaces the first row itself
+            assertEquals(t + 40 * MIN, out.get(3).sessionEndMs);
+            assertEquals(3, out.get(3).views);
+        } finally {
+            longLateness.close();
+        }
+    }
+
+    private static void assertRow(SessionMetrics row, long startMs, long version, boolean superseded) {
+        assertEquals("session-u1", row.sessionId);
+        assertEquals(startMs, row.sessionStartMs);
+        assertEquals(version, row.version);
+        assertEquals(superseded, row.superseded);
+    }
+
+    @Test
     void sessionsFartherApartThanTheGapStaySeparate() throws Exception {
         send(event("1", EventType.VIEW_START, "c1", "u1", 0));
         send(event("2", EventType.VIEW_START, "c1", "u1", 31 * MIN)); // 31 min later: a new session
