@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * Late data and idle partitions end to end (real Kafka and ClickHouse, job on a MiniCluster). All
  * events go to partition 0 of a 3-partition topic, so windows can only fire if the two empty
  * partitions are declared idle. Late events are produced only after ClickHouse shows that their
- * window has fired, so they are late for certain, not by timing luck.
+ * window has fired, so they are late for certain, not by timing luck; the same for the late event
+ * that moves the start of an already written session.
  */
 class LatenessAndIdlenessTest {
 
@@ -68,7 +69,11 @@ class LatenessAndIdlenessTest {
     }
 
     private static void view(String id, String user, long time) throws Exception {
-        kafka.send(TOPIC, 0, "L", "{\"event_id\":\"" + id + "\",\"event_type\":\"view_start\",\"content_id\":\"L\","
+        view(id, "L", user, time);
+    }
+
+    private static void view(String id, String content, String user, long time) throws Exception {
+        kafka.send(TOPIC, 0, content, "{\"event_id\":\"" + id + "\",\"event_type\":\"view_start\",\"content_id\":\"" + content + "\","
                 + "\"creator_id\":\"k\",\"user_id\":\"" + user + "\",\"session_id\":\"s-" + user + "\",\"event_time\":" + time + "}");
     }
 
@@ -86,6 +91,7 @@ class LatenessAndIdlenessTest {
                 "--kafka.starting-offsets", "earliest",
                 "--watermark.idleness", "2 s",
                 "--window.allowed-lateness", "5 min",
+                "--session.gap", "2 min",
                 "--validation.max-event-age", "3650 d"}, Map.of());
         Configuration conf = new Configuration();
         conf.setString("state.backend.type", "rocksdb");
@@ -102,8 +108,14 @@ class LatenessAndIdlenessTest {
             // Minute 10:09 fires only if the empty partitions 1 and 2 are treated as idle.
             waitForRows("SELECT count() FROM engagement.content_metrics WHERE grain = 'minute' AND window_start = toDateTime('2026-03-02 10:09:00')", 1);
 
+            // Session s-u9 (one view at 10:09:05, 2 min gap) closes at 10:11:05, before the watermark.
+            waitForRows("SELECT count() FROM engagement.session_metrics WHERE session_id = 's-u9'", 1);
+
             view("late-ok", "u100", T0 + 9 * MIN + 10_000);   // 10:09:10: 2 min behind, within 5 min lateness
             view("too-late", "u101", T0 + MIN + 10_000);      // 10:01:10: 10+ min behind the watermark
+            // u9 viewed content M at 10:08:00, within the lateness: session s-u9 now starts at 10:08.
+            view("late-session", "M", "u9", T0 + 8 * MIN);
+            waitForRows("SELECT count() FROM engagement.session_metrics WHERE session_id = 's-u9'", 3);
             waitForRows("SELECT count() FROM engagement.content_metrics WHERE grain = 'minute' AND window_start = toDateTime('2026-03-02 10:09:00')", 2);
             waitForRows("SELECT count() FROM engagement.late_events", 1);
             // Close every window: one event far later on the only active partition.
@@ -113,7 +125,7 @@ class LatenessAndIdlenessTest {
             waitForRows("SELECT count() FROM engagement.content_metrics FINAL WHERE grain = 'day'", 1);
             waitForRows("SELECT count() FROM engagement.content_metrics FINAL WHERE grain = 'hour'", 1);
             waitForRows("SELECT count() FROM engagement.content_country_metrics FINAL WHERE grain = 'hour'", 1);
-            waitForRows("SELECT count() FROM engagement.content_metrics FINAL WHERE grain = 'minute'", 13);
+            waitForRows("SELECT count() FROM engagement.content_metrics FINAL WHERE grain = 'minute'", 13 + 1); // L and M
             waitForRows("SELECT count() FROM engagement.engagement_events WHERE event_id = 'late-ok'", 1);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
@@ -138,6 +150,15 @@ class LatenessAndIdlenessTest {
                 clickhouse.rows("SELECT event_id, event_time, reason FROM engagement.late_events"));
         assertEquals(List.of("0"), clickhouse.rows("SELECT count() FROM engagement.engagement_events WHERE event_id = 'too-late'"));
         assertEquals(List.of("1"), clickhouse.rows("SELECT count() FROM engagement.engagement_events WHERE event_id = 'late-ok'"));
+        // Session s-u9 was written starting 10:09:05 (1 view, version 1). The late view moved its start:
+        // the 10:09:05 row is retracted (superseded, version 2) and the session starts at 10:08 with 2 views.
+        assertEquals(List.of("2026-03-02 10:09:05\t1\t1\t0"), clickhouse.rows("SELECT session_start, views, version, superseded"
+                + " FROM engagement.session_metrics WHERE session_id = 's-u9' AND version = 1"));
+        assertEquals(List.of("2026-03-02 10:08:00\t2026-03-02 10:09:05\t2\t2\t0", "2026-03-02 10:09:05\t2026-03-02 10:09:05\t0\t2\t1"),
+                clickhouse.rows("SELECT session_start, session_end, views, version, superseded FROM engagement.session_metrics FINAL"
+                        + " WHERE session_id = 's-u9' ORDER BY session_start"));
+        assertEquals(List.of("1"), clickhouse.rows("SELECT count() FROM engagement.session_metrics FINAL"
+                + " WHERE session_id = 's-u9' AND superseded = 0"));
     }
 
     private static void waitForRows(String countSql, long expected) throws Exception {
