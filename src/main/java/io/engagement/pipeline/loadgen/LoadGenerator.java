@@ -6,16 +6,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Properties;
 
 /**
- * Produces generated engagement traffic to Kafka at about a target rate, in real time: sessions start
- * at a steady pace and each message is sent when its client would send it (at its event time, later
- * when delayed), so event times track the wall clock as in production.
+ * Produces generated engagement traffic to Kafka at a target rate ({@link TrafficSchedule}), in real
+ * time: sessions start at a steady pace and each message is sent when its client would send it (at its
+ * event time, later when delayed), so event times track the wall clock as in production.
  *
  * <pre>
  * java -cp job.jar:flink-lib/* io.engagement.pipeline.loadgen.LoadGenerator \
@@ -67,27 +65,16 @@ public final class LoadGenerator {
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
 
-        PriorityQueue<EventGenerator.Timed> pending = new PriorityQueue<>(Comparator.comparingLong(EventGenerator.Timed::sendAtMs));
         long start = System.currentTimeMillis();
+        TrafficSchedule schedule = new TrafficSchedule(generator, rate, start, TrafficSchedule.DEFAULT_WARM_UP_MS);
+        start = System.currentTimeMillis(); // the warm-up took a moment; pace from now
         long sent = 0;
-        long generated = 0;
-        long sessions = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             while (sent < maxCount && System.currentTimeMillis() - start < durationMs) {
-                long now = System.currentTimeMillis();
-                // Start sessions so that generated messages keep pace with the target rate.
-                double averagePerSession = sessions == 0 ? 10 : (double) generated / sessions;
-                long wantedSessions = (long) (((now - start) / 1000.0 + 1) * rate / averagePerSession);
-                while (sessions < wantedSessions) {
-                    var batch = generator.nextIsLate()
-                            ? java.util.List.of(new EventGenerator.Timed(now, generator.lateEvent(now, 10 * 60_000L)))
-                            : generator.nextSession(now);
-                    pending.addAll(batch);
-                    generated += batch.size();
-                    sessions++;
-                }
-                while (!pending.isEmpty() && pending.peek().sendAtMs() <= now && sent < maxCount) {
-                    EventGenerator.Message m = pending.poll().message();
+                for (EventGenerator.Message m : schedule.due(System.currentTimeMillis())) {
+                    if (sent >= maxCount) {
+                        break;
+                    }
                     producer.send(new ProducerRecord<>(topic,
                             m.key() == null ? null : m.key().getBytes(StandardCharsets.UTF_8),
                             m.value().getBytes(StandardCharsets.UTF_8)));
@@ -99,6 +86,6 @@ public final class LoadGenerator {
         }
         double seconds = (System.currentTimeMillis() - start) / 1000.0;
         System.out.printf("Sent %d messages to %s in %.1f s (%.0f msg/s); %d sessions started%n",
-                sent, topic, seconds, sent / seconds, sessions);
+                sent, topic, seconds, sent / seconds, schedule.sessionsStarted());
     }
 }
