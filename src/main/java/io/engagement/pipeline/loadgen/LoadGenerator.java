@@ -65,13 +65,16 @@ public final class LoadGenerator {
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
 
+        long scheduleStart = System.currentTimeMillis();
+        TrafficSchedule schedule = new TrafficSchedule(generator, rate, scheduleStart, TrafficSchedule.DEFAULT_WARM_UP_MS);
         long start = System.currentTimeMillis();
-        TrafficSchedule schedule = new TrafficSchedule(generator, rate, start, TrafficSchedule.DEFAULT_WARM_UP_MS);
-        start = System.currentTimeMillis(); // the warm-up took a moment; pace from now
+        // Preparing the warm-up takes a moment (seconds in a cold JVM). The schedule runs that much behind
+        // the wall clock, like network latency, instead of sending what fell due meanwhile in one burst.
+        long scheduleLagMs = start - scheduleStart;
         long sent = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             while (sent < maxCount && System.currentTimeMillis() - start < durationMs) {
-                for (EventGenerator.Message m : schedule.due(System.currentTimeMillis())) {
+                for (EventGenerator.Message m : schedule.due(System.currentTimeMillis() - scheduleLagMs)) {
                     if (sent >= maxCount) {
                         break;
                     }
