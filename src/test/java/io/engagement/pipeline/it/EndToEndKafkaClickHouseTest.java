@@ -8,9 +8,8 @@ import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.sink.ProductionSinks;
 import io.engagement.pipeline.source.KafkaInput;
-import io.engagement.pipeline.testing.ClickHouseTestServer;
-import io.engagement.pipeline.testing.KafkaTestBroker;
 import io.engagement.pipeline.testing.PipelineScenario;
+import io.engagement.pipeline.testing.RealServers;
 import io.engagement.pipeline.topology.EngagementPipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,8 +22,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -57,27 +54,8 @@ class EndToEndKafkaClickHouseTest {
     private static final String DLQ = "engagement-dlq";
     private static final String FEEDBACK = "engagement-feedback";
 
-    private static KafkaTestBroker kafka;
-    private static ClickHouseTestServer clickhouse;
-
-    @BeforeAll
-    static void startServers() throws Exception {
-        clickhouse = ClickHouseTestServer.startWithSchema();
-        kafka = KafkaTestBroker.start();
-        kafka.createTopic(INPUT, 2);
-        kafka.createTopic(DLQ, 1);
-        kafka.createTopic(FEEDBACK, 2);
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (clickhouse != null) {
-            clickhouse.close();
-        }
-    }
+    @RegisterExtension
+    static final RealServers SERVERS = RealServers.perClass().topic(INPUT, 2).topic(DLQ, 1).topic(FEEDBACK, 2);
 
     private static String event(String id, String type, String content, String user, long offsetMs, String extra) {
         return "{\"event_id\":\"" + id + "\",\"event_type\":\"" + type + "\",\"content_id\":\"" + content
@@ -124,32 +102,32 @@ class EndToEndKafkaClickHouseTest {
                 + "\"total_watch_time_ms\":50000,\"loop_count\":2,\"country\":\"gb\""));
         partition1.add(event("c3", "save", "C", "u5", 151_000, ",\"country\":\"gb\""));
         for (String value : partition0) {
-            kafka.send(INPUT, 0, "A", value);
+            SERVERS.kafka().send(INPUT, 0, "A", value);
         }
         for (String value : partition1) {
-            kafka.send(INPUT, 1, "B", value);
+            SERVERS.kafka().send(INPUT, 1, "B", value);
         }
 
         JobConfig config = JobConfig.fromSources(new String[] {
-                "--kafka.bootstrap-servers", kafka.bootstrapServers(),
-                "--clickhouse.url", clickhouse.jdbcUrl(),
+                "--kafka.bootstrap-servers", SERVERS.kafka().bootstrapServers(),
+                "--clickhouse.url", SERVERS.clickhouse().jdbcUrl(),
                 "--kafka.starting-offsets", "earliest",
                 "--validation.max-event-age", "3650 d"}, Map.of());
         runJobToEndOfInput(config, checkpoints);
 
         // Raw events: 19 distinct accepted events (13 for A, 3 for B, 3 for C); retries and bad messages absent.
-        assertEquals(List.of("19\t19"), clickhouse.rows(
+        assertEquals(List.of("19\t19"), SERVERS.clickhouse().rows(
                 "SELECT count(), uniqExact(event_id) FROM engagement.engagement_events FINAL"));
-        assertEquals(List.of("A\tview_start\tu4\t2026-03-02 10:00:40"), clickhouse.rows(
+        assertEquals(List.of("A\tview_start\tu4\t2026-03-02 10:00:40"), SERVERS.clickhouse().rows(
                 "SELECT content_id, event_type, user_id, event_time FROM engagement.engagement_events WHERE event_id = 'a13'"));
-        assertEquals(0, clickhouse.count("SELECT count() FROM engagement.late_events"));
+        assertEquals(0, SERVERS.clickhouse().count("SELECT count() FROM engagement.late_events"));
 
         // Accounting: partition 0 had 14 messages (13 accepted, 1 retry), partition 1 had 12
         // (6 accepted, 5 rejected, 1 retry); each offset has exactly one outcome row.
         assertEquals(List.of(
                 "engagement-events\t0\t13\t1\t0\t0\t14\t14\t0\t13",
                 "engagement-events\t1\t6\t1\t5\t0\t12\t12\t0\t11"),
-                clickhouse.rows(AnalystQuery.load(Path.of("sql/queries/reconciliation.sql")).render(Map.of())));
+                SERVERS.clickhouse().rows(AnalystQuery.load(Path.of("sql/queries/reconciliation.sql")).render(Map.of())));
 
         // Window rows, hand-computed (see the event list above):
         // A minute 10:00: views a2,a6,a8,a13 = 4; viewers u1,u2,u4 = 3; watch 4000+6000+3000 = 13000;
@@ -184,7 +162,7 @@ class EndToEndKafkaClickHouseTest {
                 "week\tA\t2026-03-02 00:00:00\t2026-03-09 00:00:00\tk1\t1\t" + aLonger,
                 "week\tB\t2026-03-02 00:00:00\t2026-03-09 00:00:00\tk2\t1\t" + b,
                 "week\tC\t2026-03-02 00:00:00\t2026-03-09 00:00:00\tk1\t1\t" + c);
-        assertEquals(expected, clickhouse.rows("SELECT grain, content_id, window_start, window_end, creator_id, version,"
+        assertEquals(expected, SERVERS.clickhouse().rows("SELECT grain, content_id, window_start, window_end, creator_id, version,"
                 + " impressions, views, unique_viewers, watch_time_ms, round(avg_watch_time_ms, 2), completions,"
                 + " round(completion_rate, 2), ended_over_75, ended_over_50, ended_over_25, ended_under_25, skips,"
                 + " rewatches, likes, shares, saves, clicks, round(engagement_rate, 2), round(action_rate, 2),"
@@ -193,14 +171,14 @@ class EndToEndKafkaClickHouseTest {
 
         // View breakdowns: of A's four views in minute 10:00 only a2 says where it came from (for_you);
         // no view names a device or platform.
-        assertEquals(List.of("1\t3\t4\t4"), clickhouse.rows("SELECT views_organic, views_other_source, views_other_device,"
+        assertEquals(List.of("1\t3\t4\t4"), SERVERS.clickhouse().rows("SELECT views_organic, views_other_source, views_other_device,"
                 + " views_other_platform FROM engagement.content_metrics FINAL WHERE grain = 'minute' AND content_id = 'A'"
                 + " AND window_start = toDateTime('2026-03-02 10:00:00')"));
 
         // Play totals per hour: A's only play-end sample is a12 (a 30 s video completed, no total sent),
         // C's is c2's total of 50 s; swipe-aways a7, b2 ("skip") and c2; feed views a2 (for_you) and
         // c1 (following); C looped twice.
-        assertEquals(List.of("A\t30\t1\t1\t0", "B\t0\t1\t0\t0", "C\t50\t1\t1\t2"), clickhouse.rows(
+        assertEquals(List.of("A\t30\t1\t1\t0", "B\t0\t1\t0\t0", "C\t50\t1\t1\t2"), SERVERS.clickhouse().rows(
                 "SELECT content_id, round(median_watch_time_ms / 1000), swiped_away, feed_views, loop_plays"
                         + " FROM engagement.content_metrics FINAL WHERE grain = 'hour' ORDER BY content_id"));
 
@@ -218,7 +196,7 @@ class EndToEndKafkaClickHouseTest {
             creatorRows.add(window + "\t" + k1);
             creatorRows.add(window + "\t" + k2);
         }
-        assertEquals(creatorRows, clickhouse.rows("SELECT grain, window_start, creator_id, version, contents, views,"
+        assertEquals(creatorRows, SERVERS.clickhouse().rows("SELECT grain, window_start, creator_id, version, contents, views,"
                 + " unique_viewers, watch_time_ms, round(avg_watch_time_ms, 2), round(median_watch_time_ms / 1000),"
                 + " completions, round(completion_rate, 2), round(avg_completion_rate, 2), likes, shares, saves, clicks,"
                 + " skips, round(engagement_rate, 2), round(action_rate, 2), round(engagement_score, 2), top_content_id,"
@@ -234,7 +212,7 @@ class EndToEndKafkaClickHouseTest {
             countryRows.add(grain + "\tB\tunknown\t1\t1\t500\t0");
             countryRows.add(grain + "\tC\tGB\t1\t1\t20000\t1");
         }
-        assertEquals(countryRows, clickhouse.rows("SELECT grain, content_id, country, views, unique_viewers, watch_time_ms,"
+        assertEquals(countryRows, SERVERS.clickhouse().rows("SELECT grain, content_id, country, views, unique_viewers, watch_time_ms,"
                 + " completions FROM engagement.content_country_metrics FINAL ORDER BY grain, content_id, country"));
 
         // Sessions (30 min gap), from the event list: s-u1 = a1..a9 and b1..b3 without the retries:
@@ -247,13 +225,13 @@ class EndToEndKafkaClickHouseTest {
                 "s-u3\tu3\t2026-03-02 10:01:05\t2026-03-02 10:01:15\t10000\t3\t1\t1\t1\t0\t0\t1\t0\t10000\t10000\t100",
                 "s-u4\tu4\t2026-03-02 10:00:40\t2026-03-02 10:00:40\t0\t1\t1\t1\t0\t0\t0\t0\t0\t0\t0\t0",
                 "s-u5\tu5\t2026-03-02 10:02:00\t2026-03-02 10:02:31\t31000\t3\t1\t1\t1\t0\t1\t0\t0\t20000\t20000\t100"),
-                clickhouse.rows("SELECT session_id, user_id, session_start, session_end, duration_ms, version, views,"
+                SERVERS.clickhouse().rows("SELECT session_id, user_id, session_start, session_end, duration_ms, version, views,"
                         + " contents_viewed, completions, likes, saves, shares, clicks, watch_time_ms,"
                         + " round(avg_watch_time_ms, 1), round(engagement_rate, 2)"
                         + " FROM engagement.session_metrics FINAL ORDER BY session_id"));
 
         // Feedback topic: one committed message per window row, keyed by content id.
-        List<ConsumerRecord<byte[], byte[]>> feedback = kafka.readCommitted(FEEDBACK);
+        List<ConsumerRecord<byte[], byte[]>> feedback = SERVERS.kafka().readCommitted(FEEDBACK);
         TreeSet<String> feedbackSummary = new TreeSet<>();
         List<JsonNode> velocityMessages = new ArrayList<>();
         int scoreMessages = 0;
@@ -295,17 +273,17 @@ class EndToEndKafkaClickHouseTest {
                 "A\t2026-03-03 11:00:00\t25\t0\t5\t0\t0\t0\tdeclining\t0\t0.2083\t2026-03-02 11:00:00",
                 "A\t2026-03-04 11:00:00\t49\t0\t0\t0\t0\t0\tstable\t0\t0.2083\t2026-03-02 11:00:00",
                 "B\t2026-03-02 11:00:00\t1\t1\t0\t0.0417\t0\t0\trising\t0\t0.0417\t2026-03-02 11:00:00"),
-                clickhouse.rows("SELECT content_id, as_of, version, views_last_24h, views_previous_24h,"
+                SERVERS.clickhouse().rows("SELECT content_id, as_of, version, views_last_24h, views_previous_24h,"
                         + " round(views_per_hour, 4), round(engagement_per_hour, 4), round(shares_per_hour, 4), trend,"
                         + " trending, round(peak_views_per_hour, 4), peak_at FROM engagement.content_velocity FINAL"
                         + " WHERE (content_id = 'A' AND as_of IN (toDateTime('2026-03-02 11:00:00'), toDateTime('2026-03-03 11:00:00'), toDateTime('2026-03-04 11:00:00')))"
                         + " OR (content_id = 'B' AND as_of = toDateTime('2026-03-02 11:00:00')) ORDER BY content_id, as_of"));
-        assertEquals(List.of("A\t49", "B\t49", "C\t49"), clickhouse.rows(
+        assertEquals(List.of("A\t49", "B\t49", "C\t49"), SERVERS.clickhouse().rows(
                 "SELECT content_id, count() FROM engagement.content_velocity FINAL GROUP BY content_id ORDER BY content_id"));
         assertEquals(147, velocityMessages.size());
 
         // Dead letters: exactly the five bad messages, with reason, original payload and position.
-        List<ConsumerRecord<byte[], byte[]>> deadLetters = kafka.readCommitted(DLQ);
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = SERVERS.kafka().readCommitted(DLQ);
         List<String> expectedReasons = List.of("malformed_json", "unknown_event_type", "missing_field",
                 "invalid_watch_time", "future_event_time");
         assertEquals(5, deadLetters.size());

@@ -4,10 +4,10 @@ import static io.engagement.pipeline.testing.PipelineScenario.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.engagement.pipeline.event.ValidatedRecord;
-import io.engagement.pipeline.testing.ClickHouseTestServer;
 import io.engagement.pipeline.testing.FailureInjector;
 import io.engagement.pipeline.testing.KafkaTestBroker;
 import io.engagement.pipeline.testing.PipelineScenario;
+import io.engagement.pipeline.testing.RealServers;
 import io.engagement.pipeline.testing.ReferenceAggregation;
 
 import org.apache.flink.core.execution.JobClient;
@@ -15,7 +15,6 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.InternalMiniClusterExtension;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,26 +42,14 @@ class FaultToleranceTest {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private KafkaTestBroker kafka;
-    private ClickHouseTestServer clickhouse;
+    /** Fresh servers per test: one test freezes and stops ClickHouse. */
+    @RegisterExtension
+    static final RealServers SERVERS = RealServers.perTest().scenarioTopics();
     private PipelineScenario scenario;
 
     @BeforeEach
-    void start() throws Exception {
-        clickhouse = ClickHouseTestServer.startWithSchema();
-        kafka = KafkaTestBroker.start();
-        scenario = new PipelineScenario(kafka, clickhouse);
-        scenario.createTopics();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (clickhouse != null) {
-            clickhouse.close();
-        }
+    void createScenario() {
+        scenario = new PipelineScenario(SERVERS.kafka(), SERVERS.clickhouse());
     }
 
     @Test
@@ -91,7 +78,7 @@ class FaultToleranceTest {
         System.out.printf("task manager kill: seed %d, after %d raw rows in ClickHouse%n", seed, killAfterRows);
         FailureInjector.arm(List.of());
         run(checkpoints, sent, () -> {
-            waitUntil(() -> clickhouse.count("SELECT count() FROM engagement.engagement_events") >= killAfterRows, 120);
+            waitUntil(() -> SERVERS.clickhouse().count("SELECT count() FROM engagement.engagement_events") >= killAfterRows, 120);
             // The whole TaskManager process state (slots, RocksDB instances, Kafka clients) is gone.
             MiniCluster cluster = miniCluster();
             cluster.terminateTaskManager(0).get(30, TimeUnit.SECONDS);
@@ -106,17 +93,17 @@ class FaultToleranceTest {
         FailureInjector.arm(List.of());
         run(checkpoints, sent, () -> {
             // A stalled host: the server is frozen (SIGSTOP), connections hang, the sink backpressures.
-            waitUntil(() -> clickhouse.count("SELECT count() FROM engagement.engagement_events") > 0, 60);
-            clickhouse.pause();
+            waitUntil(() -> SERVERS.clickhouse().count("SELECT count() FROM engagement.engagement_events") > 0, 60);
+            SERVERS.clickhouse().pause();
             Thread.sleep(20_000);
-            clickhouse.resume();
+            SERVERS.clickhouse().resume();
             // An outage: the server is down for a minute; inserts fail, the sink retries with backoff,
             // the job fails over and restarts from its last checkpoint until ClickHouse is back. The
             // TaskManager must survive it (see TeardownSafeJdbcSink): the scenarios after this one in
             // the same MiniCluster would find no TaskManager otherwise.
-            clickhouse.shutDown();
+            SERVERS.clickhouse().shutDown();
             Thread.sleep(60_000);
-            clickhouse.startAgain();
+            SERVERS.clickhouse().startAgain();
         });
     }
 
@@ -130,7 +117,7 @@ class FaultToleranceTest {
     private List<KafkaTestBroker.Outgoing> send(long seed) throws Exception {
         List<KafkaTestBroker.Outgoing> sent = new ArrayList<>(PipelineScenario.traffic(seed));
         sent.addAll(PipelineScenario.flushMarkers());
-        kafka.sendAll("engagement-events", sent);
+        SERVERS.kafka().sendAll("engagement-events", sent);
         return sent;
     }
 

@@ -6,8 +6,7 @@ import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.sink.ProductionSinks;
 import io.engagement.pipeline.source.KafkaInput;
-import io.engagement.pipeline.testing.ClickHouseTestServer;
-import io.engagement.pipeline.testing.KafkaTestBroker;
+import io.engagement.pipeline.testing.RealServers;
 import io.engagement.pipeline.topology.EngagementPipeline;
 
 import org.apache.flink.configuration.Configuration;
@@ -16,8 +15,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,34 +43,16 @@ class LatenessAndIdlenessTest {
     private static final long MIN = 60_000;
     private static final String TOPIC = "engagement-events";
 
-    private static KafkaTestBroker kafka;
-    private static ClickHouseTestServer clickhouse;
-
-    @BeforeAll
-    static void start() throws Exception {
-        clickhouse = ClickHouseTestServer.startWithSchema();
-        kafka = KafkaTestBroker.start();
-        kafka.createTopic(TOPIC, 3);
-        kafka.createTopic("engagement-dlq", 1);
-        kafka.createTopic("engagement-feedback", 1);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (clickhouse != null) {
-            clickhouse.close();
-        }
-    }
+    @RegisterExtension
+    static final RealServers SERVERS = RealServers.perClass()
+            .topic(TOPIC, 3).topic("engagement-dlq", 1).topic("engagement-feedback", 1);
 
     private static void view(String id, String user, long time) throws Exception {
         view(id, "L", user, time);
     }
 
     private static void view(String id, String content, String user, long time) throws Exception {
-        kafka.send(TOPIC, 0, content, "{\"event_id\":\"" + id + "\",\"event_type\":\"view_start\",\"content_id\":\"" + content + "\","
+        SERVERS.kafka().send(TOPIC, 0, content, "{\"event_id\":\"" + id + "\",\"event_type\":\"view_start\",\"content_id\":\"" + content + "\","
                 + "\"creator_id\":\"k\",\"user_id\":\"" + user + "\",\"session_id\":\"s-" + user + "\",\"event_time\":" + time + "}");
     }
 
@@ -85,8 +64,8 @@ class LatenessAndIdlenessTest {
             view("v" + m, "u" + m, T0 + m * MIN + 5_000);
         }
         JobConfig config = JobConfig.fromSources(new String[] {
-                "--kafka.bootstrap-servers", kafka.bootstrapServers(),
-                "--clickhouse.url", clickhouse.jdbcUrl(),
+                "--kafka.bootstrap-servers", SERVERS.kafka().bootstrapServers(),
+                "--clickhouse.url", SERVERS.clickhouse().jdbcUrl(),
                 "--clickhouse.flush-interval", "200 ms",
                 "--kafka.starting-offsets", "earliest",
                 "--watermark.idleness", "2 s",
@@ -132,38 +111,38 @@ class LatenessAndIdlenessTest {
         }
 
         // The late update is a second row (version 2) that FINAL returns instead of the first.
-        assertEquals(List.of("1\t1", "2\t2"), clickhouse.rows("SELECT version, views FROM engagement.content_metrics"
+        assertEquals(List.of("1\t1", "2\t2"), SERVERS.clickhouse().rows("SELECT version, views FROM engagement.content_metrics"
                 + " WHERE grain = 'minute' AND content_id = 'L' AND window_start = toDateTime('2026-03-02 10:09:00') ORDER BY version"));
-        assertEquals(List.of("2\t2\t2"), clickhouse.rows("SELECT version, views, unique_viewers FROM engagement.content_metrics FINAL"
+        assertEquals(List.of("2\t2\t2"), SERVERS.clickhouse().rows("SELECT version, views, unique_viewers FROM engagement.content_metrics FINAL"
                 + " WHERE grain = 'minute' AND content_id = 'L' AND window_start = toDateTime('2026-03-02 10:09:00')"));
         // The too-late event is in no window: minute 10:01 keeps its single view; hour 10:00 has the
         // 13 on-time views plus the allowed-late one, from 14 distinct users.
-        assertEquals(List.of("1"), clickhouse.rows("SELECT views FROM engagement.content_metrics FINAL"
+        assertEquals(List.of("1"), SERVERS.clickhouse().rows("SELECT views FROM engagement.content_metrics FINAL"
                 + " WHERE grain = 'minute' AND content_id = 'L' AND window_start = toDateTime('2026-03-02 10:01:00')"));
-        assertEquals(List.of("14\t14"), clickhouse.rows("SELECT views, unique_viewers FROM engagement.content_metrics FINAL"
+        assertEquals(List.of("14\t14"), SERVERS.clickhouse().rows("SELECT views, unique_viewers FROM engagement.content_metrics FINAL"
                 + " WHERE grain = 'hour' AND content_id = 'L' AND window_start = toDateTime('2026-03-02 10:00:00')"));
         // The country breakdown (built from minute deltas like the hour row) agrees: 14, not 15.
-        assertEquals(List.of("unknown\t14\t14"), clickhouse.rows("SELECT country, views, unique_viewers"
+        assertEquals(List.of("unknown\t14\t14"), SERVERS.clickhouse().rows("SELECT country, views, unique_viewers"
                 + " FROM engagement.content_country_metrics FINAL WHERE grain = 'hour' AND content_id = 'L'"));
         // ... and it is kept, with the reason, in late_events rather than engagement_events.
         assertEquals(List.of("too-late\t2026-03-02 10:01:10\tolder than watermark minus allowed lateness"),
-                clickhouse.rows("SELECT event_id, event_time, reason FROM engagement.late_events"));
-        assertEquals(List.of("0"), clickhouse.rows("SELECT count() FROM engagement.engagement_events WHERE event_id = 'too-late'"));
-        assertEquals(List.of("1"), clickhouse.rows("SELECT count() FROM engagement.engagement_events WHERE event_id = 'late-ok'"));
+                SERVERS.clickhouse().rows("SELECT event_id, event_time, reason FROM engagement.late_events"));
+        assertEquals(List.of("0"), SERVERS.clickhouse().rows("SELECT count() FROM engagement.engagement_events WHERE event_id = 'too-late'"));
+        assertEquals(List.of("1"), SERVERS.clickhouse().rows("SELECT count() FROM engagement.engagement_events WHERE event_id = 'late-ok'"));
         // Session s-u9 was written starting 10:09:05 (1 view, version 1). The late view moved its start:
         // the 10:09:05 row is retracted (superseded, version 2) and the session starts at 10:08 with 2 views.
-        assertEquals(List.of("2026-03-02 10:09:05\t1\t1\t0"), clickhouse.rows("SELECT session_start, views, version, superseded"
+        assertEquals(List.of("2026-03-02 10:09:05\t1\t1\t0"), SERVERS.clickhouse().rows("SELECT session_start, views, version, superseded"
                 + " FROM engagement.session_metrics WHERE session_id = 's-u9' AND version = 1"));
         assertEquals(List.of("2026-03-02 10:08:00\t2026-03-02 10:09:05\t2\t2\t0", "2026-03-02 10:09:05\t2026-03-02 10:09:05\t0\t2\t1"),
-                clickhouse.rows("SELECT session_start, session_end, views, version, superseded FROM engagement.session_metrics FINAL"
+                SERVERS.clickhouse().rows("SELECT session_start, session_end, views, version, superseded FROM engagement.session_metrics FINAL"
                         + " WHERE session_id = 's-u9' ORDER BY session_start"));
-        assertEquals(List.of("1"), clickhouse.rows("SELECT count() FROM engagement.session_metrics FINAL"
+        assertEquals(List.of("1"), SERVERS.clickhouse().rows("SELECT count() FROM engagement.session_metrics FINAL"
                 + " WHERE session_id = 's-u9' AND superseded = 0"));
     }
 
     private static void waitForRows(String countSql, long expected) throws Exception {
         long deadline = System.currentTimeMillis() + 90_000;
-        while (clickhouse.count(countSql) < expected) {
+        while (SERVERS.clickhouse().count(countSql) < expected) {
             if (System.currentTimeMillis() > deadline) {
                 throw new AssertionError("timed out waiting for " + expected + " from: " + countSql);
             }

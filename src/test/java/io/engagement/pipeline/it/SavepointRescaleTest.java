@@ -3,9 +3,9 @@ package io.engagement.pipeline.it;
 import static io.engagement.pipeline.testing.PipelineScenario.waitUntil;
 
 import io.engagement.pipeline.config.JobConfig;
-import io.engagement.pipeline.testing.ClickHouseTestServer;
 import io.engagement.pipeline.testing.KafkaTestBroker;
 import io.engagement.pipeline.testing.PipelineScenario;
+import io.engagement.pipeline.testing.RealServers;
 import io.engagement.pipeline.testing.ReferenceAggregation;
 
 import org.apache.flink.configuration.Configuration;
@@ -14,8 +14,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,30 +35,13 @@ class SavepointRescaleTest {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private static KafkaTestBroker kafka;
-    private static ClickHouseTestServer clickhouse;
-
-    @BeforeAll
-    static void start() throws Exception {
-        clickhouse = ClickHouseTestServer.startWithSchema();
-        kafka = KafkaTestBroker.start();
-        new PipelineScenario(kafka, clickhouse).createTopics();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (clickhouse != null) {
-            clickhouse.close();
-        }
-    }
+    @RegisterExtension
+    static final RealServers SERVERS = RealServers.perClass().scenarioTopics();
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void stopWithSavepointAndRescaleTwoOneTwoChangesNothing(@TempDir Path checkpoints, @TempDir Path savepoints) throws Exception {
-        PipelineScenario scenario = new PipelineScenario(kafka, clickhouse);
+        PipelineScenario scenario = new PipelineScenario(SERVERS.kafka(), SERVERS.clickhouse());
         List<KafkaTestBroker.Outgoing> traffic = PipelineScenario.traffic(11);
         int third = traffic.size() / 3;
         List<List<KafkaTestBroker.Outgoing>> parts = List.of(
@@ -70,12 +51,12 @@ class SavepointRescaleTest {
         ReferenceAggregation reference = PipelineScenario.reference(all);
         JobConfig config = scenario.jobConfig();
 
-        kafka.sendAll("engagement-events", parts.get(0));
+        SERVERS.kafka().sendAll("engagement-events", parts.get(0));
         String savepoint = runThenSavepoint(config, checkpoints, savepoints, 2, null);
-        kafka.sendAll("engagement-events", parts.get(1));
+        SERVERS.kafka().sendAll("engagement-events", parts.get(1));
         savepoint = runThenSavepoint(config, checkpoints, savepoints, 1, savepoint);
-        kafka.sendAll("engagement-events", parts.get(2));
-        kafka.sendAll("engagement-events", PipelineScenario.flushMarkers());
+        SERVERS.kafka().sendAll("engagement-events", parts.get(2));
+        SERVERS.kafka().sendAll("engagement-events", PipelineScenario.flushMarkers());
 
         Configuration conf = PipelineScenario.flinkConf(checkpoints);
         conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
@@ -96,9 +77,9 @@ class SavepointRescaleTest {
         if (restoreFrom != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
         }
-        long before = clickhouse.count("SELECT count() FROM engagement.engagement_events");
+        long before = SERVERS.clickhouse().count("SELECT count() FROM engagement.engagement_events");
         JobClient job = PipelineScenario.job(conf, parallelism, config, null).executeAsync("rescale-p" + parallelism);
-        waitUntil(() -> clickhouse.count("SELECT count() FROM engagement.engagement_events") > before, 120);
+        waitUntil(() -> SERVERS.clickhouse().count("SELECT count() FROM engagement.engagement_events") > before, 120);
         Thread.sleep(1_500);
         String path = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(60, TimeUnit.SECONDS);

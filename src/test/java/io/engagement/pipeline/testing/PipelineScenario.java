@@ -52,10 +52,13 @@ public final class PipelineScenario {
         this.clickhouse = clickhouse;
     }
 
+    /** The job's default topics with their partition counts. */
+    public static final Map<String, Integer> TOPICS = Map.of("engagement-events", 2, "engagement-dlq", 1, "engagement-feedback", 2);
+
     public void createTopics() throws Exception {
-        kafka.createTopic("engagement-events", 2);
-        kafka.createTopic("engagement-dlq", 1);
-        kafka.createTopic("engagement-feedback", 2);
+        for (Map.Entry<String, Integer> topic : TOPICS.entrySet()) {
+            kafka.createTopic(topic.getKey(), topic.getValue());
+        }
     }
 
     /** Generated traffic in send order, each message with its partition (by key, like the Java client). */
