@@ -113,6 +113,9 @@ public final class EventValidator implements Serializable {
         }
         long ms;
         if (node.isIntegralNumber()) {
+            if (!node.canConvertToLong()) { // asLong() would keep the low 64 bits: a plausible, wrong time
+                throw outOfRange(node.asText(), node.bigIntegerValue().signum() > 0);
+            }
             ms = node.asLong();
         } else if (node.isTextual()) {
             ms = parseIsoTime(node.asText());
@@ -131,15 +134,26 @@ public final class EventValidator implements Serializable {
     }
 
     private static long parseIsoTime(String text) throws Rejection {
+        Instant instant;
         try {
-            return Instant.parse(text).toEpochMilli();
+            instant = Instant.parse(text);
         } catch (DateTimeParseException notInstant) {
             try {
-                return OffsetDateTime.parse(text).toInstant().toEpochMilli();
+                instant = OffsetDateTime.parse(text).toInstant();
             } catch (DateTimeParseException e) {
                 throw new Rejection(RejectReason.INVALID_FIELD, "event_time '" + text + "' is not ISO-8601");
             }
         }
+        try {
+            return instant.toEpochMilli();
+        } catch (ArithmeticException overflow) { // years beyond about +-292 million parse, but have no epoch ms
+            throw outOfRange(text, instant.isAfter(Instant.EPOCH));
+        }
+    }
+
+    private static Rejection outOfRange(String eventTime, boolean future) {
+        return new Rejection(future ? RejectReason.FUTURE_EVENT_TIME : RejectReason.STALE_EVENT_TIME,
+                "event_time " + eventTime + " is beyond the range of epoch milliseconds");
     }
 
     private String required(JsonNode root, String field) throws Rejection {

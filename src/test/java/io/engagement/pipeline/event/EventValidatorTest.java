@@ -91,6 +91,18 @@ class EventValidatorTest {
         assertEquals(42L, d.sourceOffset);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "18446745846156051616|FUTURE_EVENT_TIME",               // 2^64 + a 2026 time: must not wrap to 2026
+            "-18446742301263051616|STALE_EVENT_TIME",
+            "\"+300000000-01-01T00:00:00Z\"|FUTURE_EVENT_TIME",      // parses as an Instant, has no epoch ms
+            "\"-300000000-01-01T00:00:00Z\"|STALE_EVENT_TIME",
+            "\"+999999999-12-31T23:59:59+18:00\"|FUTURE_EVENT_TIME"})
+    void eventTimesBeyondTheEpochMillisecondRangeAreRejectedNotWrappedOrThrown(String eventTime, RejectReason reason) {
+        String json = event("").replace("\"event_time\":" + NOW, "\"event_time\":" + eventTime);
+        assertEquals(reason, validate(json).deadLetter().reason, json);
+    }
+
     @Test
     void aMessageWithSeveralEventsIsRejectedWhole() {
         // A client batching newline-separated events: accepting the first and ignoring the rest
