@@ -14,6 +14,14 @@ public class DeadLetter {
     public String sourceTopic;
     public int sourcePartition;
     public long sourceOffset;
+    /** Size of the original message in bytes. */
+    public int payloadBytes;
+    /**
+     * True when {@link #payload} holds only the start of the message: escaped as JSON, a large payload
+     * would exceed Kafka's record size limit, and a dead letter the producer refuses fails the job on
+     * the same offset after every restart. The whole message stays at its source offset.
+     */
+    public boolean payloadTruncated;
 
     public DeadLetter() {}
 
@@ -35,7 +43,8 @@ public class DeadLetter {
         }
         return sourcePartition == d.sourcePartition && sourceOffset == d.sourceOffset && reason == d.reason
                 && Objects.equals(detail, d.detail) && Objects.equals(payload, d.payload)
-                && Objects.equals(payloadEncoding, d.payloadEncoding) && Objects.equals(sourceTopic, d.sourceTopic);
+                && Objects.equals(payloadEncoding, d.payloadEncoding) && Objects.equals(sourceTopic, d.sourceTopic)
+                && payloadBytes == d.payloadBytes && payloadTruncated == d.payloadTruncated;
     }
 
     @Override

@@ -20,6 +20,8 @@ public final class DeadLetterJson {
         json.put("source_topic", d.sourceTopic);
         json.put("source_partition", d.sourcePartition);
         json.put("source_offset", d.sourceOffset);
+        json.put("payload_bytes", d.payloadBytes);
+        json.put("payload_truncated", d.payloadTruncated);
         try {
             return MAPPER.writeValueAsBytes(json);
         } catch (JsonProcessingException e) {

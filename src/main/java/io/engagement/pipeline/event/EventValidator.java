@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -30,6 +31,14 @@ public final class EventValidator implements Serializable {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     /** More loops than this in one play is a broken client, not a viewer (docs/events.md). */
     static final int MAX_LOOP_COUNT = 10_000;
+    /**
+     * A dead letter keeps at most this many characters of the message: escaped as JSON (up to 6 bytes
+     * a character) they stay well below Kafka's default 1 MB record limit.
+     */
+    static final int MAX_DEAD_LETTER_PAYLOAD_CHARS = 64 * 1024;
+    /** The same bound for a message that is not UTF-8: base64 of 48 KiB is 64 Ki characters. */
+    static final int MAX_DEAD_LETTER_PAYLOAD_BASE64_BYTES = 48 * 1024;
+    static final int MAX_DETAIL_CHARS = 1_000;
 
     private final ValidationRules rules;
 
@@ -39,7 +48,7 @@ public final class EventValidator implements Serializable {
 
     public ValidationResult validate(RawEvent raw, long nowMs) {
         if (raw.payload == null || raw.payload.length == 0) {
-            return reject(raw, RejectReason.MALFORMED_JSON, "empty message", null, "none");
+            return reject(raw, RejectReason.MALFORMED_JSON, "empty message", null, "none", false);
         }
         String text;
         try {
@@ -48,8 +57,10 @@ public final class EventValidator implements Serializable {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(raw.payload)).toString();
         } catch (CharacterCodingException e) {
+            boolean truncated = raw.payload.length > MAX_DEAD_LETTER_PAYLOAD_BASE64_BYTES;
+            byte[] kept = truncated ? Arrays.copyOf(raw.payload, MAX_DEAD_LETTER_PAYLOAD_BASE64_BYTES) : raw.payload;
             return reject(raw, RejectReason.MALFORMED_JSON, "message is not valid UTF-8",
-                    Base64.getEncoder().encodeToString(raw.payload), "base64");
+                    Base64.getEncoder().encodeToString(kept), "base64", truncated);
         }
         JsonNode root;
         try {
@@ -244,12 +255,29 @@ public final class EventValidator implements Serializable {
     }
 
     private static ValidationResult reject(RawEvent raw, String text, RejectReason reason, String detail) {
-        return reject(raw, reason, detail, text, "utf8");
+        boolean truncated = text.length() > MAX_DEAD_LETTER_PAYLOAD_CHARS;
+        String payload = text;
+        if (truncated) {
+            int end = MAX_DEAD_LETTER_PAYLOAD_CHARS;
+            if (Character.isHighSurrogate(text.charAt(end - 1))) {
+                end--; // never split a character
+            }
+            payload = text.substring(0, end);
+        }
+        return reject(raw, reason, detail, payload, "utf8", truncated);
     }
 
-    private static ValidationResult reject(RawEvent raw, RejectReason reason, String detail, String payload, String encoding) {
-        return ValidationResult.rejected(
-                new DeadLetter(reason, detail, payload, encoding, raw.topic, raw.partition, raw.offset));
+    private static ValidationResult reject(RawEvent raw, RejectReason reason, String detail, String payload,
+                                           String encoding, boolean truncated) {
+        DeadLetter d = new DeadLetter(reason, shorten(detail), payload, encoding, raw.topic, raw.partition, raw.offset);
+        d.payloadBytes = raw.payload == null ? 0 : raw.payload.length;
+        d.payloadTruncated = truncated;
+        return ValidationResult.rejected(d);
+    }
+
+    /** Details quote input (an unparseable event_time, say); keep them readable and bounded. */
+    private static String shorten(String detail) {
+        return detail.length() <= MAX_DETAIL_CHARS ? detail : detail.substring(0, MAX_DETAIL_CHARS - 3) + "...";
     }
 
     /** Control flow for the first rule a message breaks; never escapes this class. */

@@ -137,7 +137,9 @@ public final class ClickHouseOutputs {
             .string("payload_encoding", d -> d.payloadEncoding)
             .string("source_topic", d -> d.sourceTopic)
             .int64("source_partition", d -> (long) d.sourcePartition)
-            .int64("source_offset", d -> d.sourceOffset);
+            .int64("source_offset", d -> d.sourceOffset)
+            .int64("payload_bytes", d -> (long) d.payloadBytes)
+            .bool("payload_truncated", d -> d.payloadTruncated);
 
     public static final ClickHouseTable<EngagementEvent> DUPLICATES = new ClickHouseTable<EngagementEvent>(DATABASE + ".duplicate_events")
             .string("event_id", e -> e.eventId)

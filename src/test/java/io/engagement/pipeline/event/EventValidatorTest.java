@@ -104,6 +104,48 @@ class EventValidatorTest {
     }
 
     @Test
+    void hugeRejectedMessagesKeepABoundedPayloadSoTheDeadLetterFitsAKafkaRecord() {
+        // Kafka's default producer max.request.size is 1 048 576 bytes; a dead letter over it fails the job.
+        int kafkaLimit = 1_048_576;
+        String controlCharacters = "\u0001".repeat(300_000);   // escapes to 6 bytes a character: 1.8 MB whole
+        DeadLetter text = validate(controlCharacters).deadLetter();
+        assertEquals(65_536, text.payload.length());
+        assertEquals(controlCharacters.substring(0, 65_536), text.payload);
+        assertEquals(300_000, text.payloadBytes);
+        assertTrue(text.payloadTruncated);
+        assertTrue(DeadLetterJson.toJson(text).length < kafkaLimit, "dead letter " + DeadLetterJson.toJson(text).length + " bytes");
+
+        byte[] notUtf8 = new byte[800_000];
+        java.util.Arrays.fill(notUtf8, (byte) 0xff);
+        DeadLetter binary = validator.validate(new RawEvent(notUtf8, "t", 0, 1), NOW).deadLetter();
+        assertEquals("base64", binary.payloadEncoding);
+        assertEquals(65_536, binary.payload.length());                         // base64 of the first 48 KiB
+        assertEquals(800_000, binary.payloadBytes);
+        assertTrue(binary.payloadTruncated);
+        assertTrue(DeadLetterJson.toJson(binary).length < kafkaLimit);
+
+        // A character is never split: the 65 536th character starts a surrogate pair here.
+        String pairs = "a".repeat(65_535) + "\uD83D\uDE00".repeat(10);
+        assertEquals(65_535, validate(pairs).deadLetter().payload.length());
+
+        // The detail quotes input; it is bounded too.
+        String longTime = event("").replace("\"event_time\":" + NOW, "\"event_time\":\"" + "9".repeat(200_000) + "\"");
+        DeadLetter d = validate(longTime).deadLetter();
+        assertEquals(RejectReason.INVALID_FIELD, d.reason);
+        assertEquals(1_000, d.detail.length());
+        assertTrue(d.payloadTruncated);                        // 200 000 characters of event_time
+    }
+
+    @Test
+    void smallRejectedMessagesAreKeptWhole() {
+        String json = event(",\"watch_time_ms\":-1");
+        DeadLetter d = validate(json).deadLetter();
+        assertEquals(json, d.payload);
+        assertEquals(json.length(), d.payloadBytes);
+        assertFalse(d.payloadTruncated);
+    }
+
+    @Test
     void aMessageWithSeveralEventsIsRejectedWhole() {
         // A client batching newline-separated events: accepting the first and ignoring the rest
         // would lose them silently, so the whole message goes to the dead-letter topic.

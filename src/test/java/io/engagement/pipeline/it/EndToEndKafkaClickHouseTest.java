@@ -1,6 +1,7 @@
 package io.engagement.pipeline.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.clickhouse.AnalystQuery;
@@ -101,6 +102,10 @@ class EndToEndKafkaClickHouseTest {
         partition1.add(event("c2", "swipe_away", "C", "u5", 150_000, ",\"watch_time_ms\":20000,\"progress\":1.0,"
                 + "\"total_watch_time_ms\":50000,\"loop_count\":2,\"country\":\"gb\""));
         partition1.add(event("c3", "save", "C", "u5", 151_000, ",\"country\":\"gb\""));
+        // Offset 12: 300 000 control characters. Escaped whole as JSON (\\u0001 each) the dead letter
+        // would be 1.8 MB, over the producer's 1 MB record limit: the job would fail on it forever.
+        String hugeGarbage = "\u0001".repeat(300_000);
+        partition1.add(hugeGarbage);
         for (String value : partition0) {
             SERVERS.kafka().send(INPUT, 0, "A", value);
         }
@@ -122,11 +127,11 @@ class EndToEndKafkaClickHouseTest {
                 "SELECT content_id, event_type, user_id, event_time FROM engagement.engagement_events WHERE event_id = 'a13'"));
         assertEquals(0, SERVERS.clickhouse().count("SELECT count() FROM engagement.late_events"));
 
-        // Accounting: partition 0 had 14 messages (13 accepted, 1 retry), partition 1 had 12
-        // (6 accepted, 5 rejected, 1 retry); each offset has exactly one outcome row.
+        // Accounting: partition 0 had 14 messages (13 accepted, 1 retry), partition 1 had 13
+        // (6 accepted, 6 rejected, 1 retry); each offset has exactly one outcome row.
         assertEquals(List.of(
                 "engagement-events\t0\t13\t1\t0\t0\t14\t14\t0\t13",
-                "engagement-events\t1\t6\t1\t5\t0\t12\t12\t0\t11"),
+                "engagement-events\t1\t6\t1\t6\t0\t13\t13\t0\t12"),
                 SERVERS.clickhouse().rows(AnalystQuery.load(Path.of("sql/queries/reconciliation.sql")).render(Map.of())));
 
         // Window rows, hand-computed (see the event list above):
@@ -282,11 +287,11 @@ class EndToEndKafkaClickHouseTest {
                 "SELECT content_id, count() FROM engagement.content_velocity FINAL GROUP BY content_id ORDER BY content_id"));
         assertEquals(147, velocityMessages.size());
 
-        // Dead letters: exactly the five bad messages, with reason, original payload and position.
+        // Dead letters: exactly the six bad messages, with reason, original payload and position.
         List<ConsumerRecord<byte[], byte[]>> deadLetters = SERVERS.kafka().readCommitted(DLQ);
         List<String> expectedReasons = List.of("malformed_json", "unknown_event_type", "missing_field",
                 "invalid_watch_time", "future_event_time");
-        assertEquals(5, deadLetters.size());
+        assertEquals(6, deadLetters.size());
         List<JsonNode> letters = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : deadLetters) {
             letters.add(JSON.readTree(r.value()));
@@ -300,8 +305,19 @@ class EndToEndKafkaClickHouseTest {
             assertEquals(INPUT, letter.get("source_topic").asText());
             assertEquals(1, letter.get("source_partition").asInt());
             assertEquals(3 + i, letter.get("source_offset").asLong());
+            assertEquals(bad.get(i).length(), letter.get("payload_bytes").asInt());
+            assertFalse(letter.get("payload_truncated").asBoolean());
         }
         assertTrue(letters.get(2).get("detail").asText().contains("'content_id'"));
+        // The huge message: its first 65 536 characters (64 Ki), flagged, with the original size.
+        JsonNode huge = letters.get(5);
+        assertEquals("malformed_json", huge.get("reason").asText());
+        assertEquals(12, huge.get("source_offset").asLong());
+        assertEquals(hugeGarbage.substring(0, 65_536), huge.get("payload").asText());
+        assertEquals(300_000, huge.get("payload_bytes").asInt());
+        assertTrue(huge.get("payload_truncated").asBoolean());
+        assertEquals(List.of("12\tmalformed_json\t65536\t300000\t1"), SERVERS.clickhouse().rows("SELECT source_offset, reason,"
+                + " length(payload), payload_bytes, payload_truncated FROM engagement.dead_letters FINAL WHERE payload_truncated = 1"));
     }
 
     private static String fmt(JsonNode number) {
