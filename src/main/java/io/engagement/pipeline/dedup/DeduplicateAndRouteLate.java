@@ -20,6 +20,8 @@ import java.time.Duration;
  * exactly once downstream. Deciding lateness here, once, keeps the accounting simple: an event is
  * either a duplicate, too late, or accepted into every grain.
  *
+ * <p>Runs inside {@link DeduplicateOperator}, which keeps the lateness watermark across restarts.
+ *
  * <p>The seen-marker expires by state TTL after the horizon (processing time; Flink's TTL has no event
  * time), which keeps state bounded: about one small RocksDB entry per event id in the horizon.
  */
@@ -33,6 +35,9 @@ public class DeduplicateAndRouteLate extends KeyedProcessFunction<String, Engage
     private final Duration dedupHorizon;
     private final long allowedLatenessMs;
 
+    /** The watermark reached before the last restore (see {@link DeduplicateOperator}). */
+    private long restoredWatermark = Long.MIN_VALUE;
+
     private transient ValueState<Boolean> seen;
     private transient Counter duplicates;
     private transient Counter tooLate;
@@ -41,6 +46,11 @@ public class DeduplicateAndRouteLate extends KeyedProcessFunction<String, Engage
     public DeduplicateAndRouteLate(Duration dedupHorizon, Duration allowedLateness) {
         this.dedupHorizon = dedupHorizon;
         this.allowedLatenessMs = allowedLateness.toMillis();
+    }
+
+    /** Called by {@link DeduplicateOperator} when it restores its state, before {@link #open}. */
+    void setRestoredWatermark(long watermark) {
+        this.restoredWatermark = watermark;
     }
 
     @Override
@@ -66,7 +76,9 @@ public class DeduplicateAndRouteLate extends KeyedProcessFunction<String, Engage
             return;
         }
         seen.update(Boolean.TRUE);
-        long watermark = ctx.timerService().currentWatermark();
+        // After a restore the operator's watermark restarts at Long.MIN_VALUE; the one reached before
+        // the restore still bounds what the windows have closed.
+        long watermark = Math.max(ctx.timerService().currentWatermark(), restoredWatermark);
         if (watermark != Long.MIN_VALUE && event.eventTimeMs + allowedLatenessMs <= watermark) {
             tooLate.inc();
             ctx.output(TOO_LATE, new LateEvent(event, watermark, TOO_LATE_REASON));

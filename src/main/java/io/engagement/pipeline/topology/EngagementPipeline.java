@@ -13,6 +13,7 @@ import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.creator.CreatorMetrics;
 import io.engagement.pipeline.creator.CreatorWindowResult;
 import io.engagement.pipeline.dedup.DeduplicateAndRouteLate;
+import io.engagement.pipeline.dedup.DeduplicateOperator;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.LateEvent;
@@ -26,6 +27,7 @@ import io.engagement.pipeline.velocity.VelocityTracker;
 import io.engagement.pipeline.event.EventValidator;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.configuration.Configuration;
@@ -114,8 +116,9 @@ public final class EngagementPipeline {
 
         SingleOutputStreamOperator<EngagementEvent> accepted = valid
                 .keyBy(event -> event.eventId, Types.STRING)
-                .process(new DeduplicateAndRouteLate(config.dedupHorizon, config.allowedLateness))
-                .uid("deduplicate").name("Drop duplicates, route too-late events");
+                .transform("Drop duplicates, route too-late events", TypeInformation.of(EngagementEvent.class),
+                        new DeduplicateOperator(new DeduplicateAndRouteLate(config.dedupHorizon, config.allowedLateness)))
+                .uid("deduplicate");
 
         accepted.sinkTo(sinks.events()).uid("events-sink").name("Raw events table");
         accepted.getSideOutput(DeduplicateAndRouteLate.DUPLICATES)

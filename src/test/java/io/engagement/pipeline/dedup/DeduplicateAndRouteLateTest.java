@@ -8,9 +8,10 @@ import io.engagement.pipeline.event.EventType;
 import io.engagement.pipeline.event.LateEvent;
 
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,12 +23,20 @@ class DeduplicateAndRouteLateTest {
 
     private static final Duration HORIZON = Duration.ofHours(6);
     private static final Duration LATENESS = Duration.ofMinutes(5);
+    private static final int MAX_PARALLELISM = 128;
     private KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, EngagementEvent> harness;
+
+    /** The operator as the topology runs it, as subtask {@code index} of {@code parallelism}. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, EngagementEvent> operator(
+            int parallelism, int index) throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new DeduplicateOperator(new DeduplicateAndRouteLate(HORIZON, LATENESS)),
+                e -> e.eventId, Types.STRING, MAX_PARALLELISM, parallelism, index);
+    }
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new DeduplicateAndRouteLate(HORIZON, LATENESS), e -> e.eventId, Types.STRING);
+        harness = operator(1, 0);
         harness.open();
     }
 
@@ -78,5 +87,56 @@ class DeduplicateAndRouteLateTest {
         assertEquals(List.of("boundary", "old"), late.stream().map(l -> l.event.eventId).toList());
         assertEquals(watermark, late.get(0).watermarkMs);
         assertEquals(DeduplicateAndRouteLate.TOO_LATE_REASON, late.get(0).reason);
+    }
+
+    @Test
+    void theLatenessWatermarkSurvivesARestore() throws Exception {
+        long watermark = Duration.ofHours(1).toMillis();
+        long lateness = LATENESS.toMillis();
+        harness.processWatermark(watermark);
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 1);
+
+        // Watermarks are not checkpointed: until the sources emit again, the restored operator's own
+        // watermark is Long.MIN_VALUE. An event the windows have already purged must still be too late.
+        try (var restored = operator(1, 0)) {
+            restored.initializeState(checkpoint);
+            restored.open();
+            process(restored, event("purged", EventType.VIEW_START, "c1", "u1", watermark - lateness));
+            process(restored, event("open", EventType.VIEW_START, "c1", "u1", watermark - lateness + 1));
+            assertEquals(List.of("open"), restored.extractOutputValues().stream().map(e -> e.eventId).toList());
+            List<LateEvent> late = restored.getSideOutput(DeduplicateAndRouteLate.TOO_LATE).stream()
+                    .map(StreamRecord::getValue).toList();
+            assertEquals(List.of("purged"), late.stream().map(l -> l.event.eventId).toList());
+            assertEquals(watermark, late.get(0).watermarkMs);
+        }
+    }
+
+    @Test
+    void afterARescaleTheLargestCheckpointedWatermarkCounts() throws Exception {
+        long minute = Duration.ofMinutes(1).toMillis();
+        OperatorSubtaskState first;
+        OperatorSubtaskState second;
+        try (var a = operator(2, 0); var b = operator(2, 1)) {
+            a.open();
+            b.open();
+            a.processWatermark(60 * minute);
+            b.processWatermark(61 * minute);  // subtasks of one operator differ while a watermark is in flight
+            first = a.snapshot(1, 1);
+            second = b.snapshot(1, 1);
+        }
+        OperatorSubtaskState merged = AbstractStreamOperatorTestHarness.repackageState(first, second);
+        try (var one = operator(1, 0)) {
+            one.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(merged, MAX_PARALLELISM, 2, 1, 0));
+            one.open();
+            // 61 min - 5 min lateness = 56 min: an event at 55:30 is within 60 min - 5 but not 61 min - 5.
+            process(one, event("x", EventType.VIEW_START, "c1", "u1", 55 * minute + 30_000));
+            assertEquals(List.of(), one.extractOutputValues());
+            assertEquals(1, one.getSideOutput(DeduplicateAndRouteLate.TOO_LATE).size());
+        }
+    }
+
+    private static void process(KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, EngagementEvent> h,
+                                EngagementEvent e) throws Exception {
+        h.processElement(new StreamRecord<>(e, e.eventTimeMs));
     }
 }

@@ -1,0 +1,65 @@
+package io.engagement.pipeline.dedup;
+
+import io.engagement.pipeline.event.EngagementEvent;
+
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+
+import java.util.List;
+
+/**
+ * Runs {@link DeduplicateAndRouteLate} and carries its watermark across restarts.
+ *
+ * <p>Flink does not checkpoint watermarks: after a restore every operator starts at
+ * {@code Long.MIN_VALUE} until the sources emit again. Deciding lateness against that, the function
+ * would accept for a moment events whose windows had already fired and been purged; such an event
+ * opens a fresh window for a finished one, which fires as version 1 again and, in ClickHouse, can
+ * replace the finished row with one holding only the late event. So the operator checkpoints the
+ * watermark it had reached and the function decides lateness against the larger of that and the
+ * current one. The windows downstream are never ahead of this operator (watermarks flow with the
+ * data), so an event accepted here finds its window still in their restored state.
+ */
+public class DeduplicateOperator extends KeyedProcessOperator<String, EngagementEvent, EngagementEvent> {
+
+    /** Union state: after a rescale every subtask sees all old subtasks' watermarks and takes the largest. */
+    private static final ListStateDescriptor<Long> WATERMARK = new ListStateDescriptor<>("lateness-watermark", Types.LONG);
+
+    private transient ListState<Long> checkpointedWatermark;
+    private transient long watermark;
+
+    public DeduplicateOperator(DeduplicateAndRouteLate function) {
+        super(function);
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        checkpointedWatermark = context.getOperatorStateStore().getUnionListState(WATERMARK);
+        watermark = Long.MIN_VALUE;
+        for (Long restored : checkpointedWatermark.get()) {
+            watermark = Math.max(watermark, restored);
+        }
+        ((DeduplicateAndRouteLate) userFunction).setRestoredWatermark(watermark);
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        super.processWatermark(mark);
+        // The end-of-input watermark is not kept: a job restored from a drained savepoint would
+        // otherwise find every new event too late.
+        if (mark.getTimestamp() != Long.MAX_VALUE) {
+            watermark = Math.max(watermark, mark.getTimestamp());
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        checkpointedWatermark.update(List.of(watermark));
+    }
+}
