@@ -119,9 +119,13 @@ public final class JobConfig implements Serializable {
         trendingMinViewsPerHour = p.positiveDouble("trending.min-views-per-hour");
         sessionGap = p.positiveDuration("session.gap");
         validationRules = new ValidationRules(
-                p.nonNegativeDuration("validation.max-future-skew"),
-                p.positiveDuration("validation.max-event-age"),
-                p.positiveDuration("validation.max-watch-time"),
+                // A larger skew lets one client with a fast clock push the watermark ahead, making every
+                // honest event on its partition late.
+                p.atMost("validation.max-future-skew", p.nonNegativeDuration("validation.max-future-skew"), Duration.ofDays(1)),
+                // ClickHouse DateTime starts in 1970; no client buffers events for a decade.
+                p.atMost("validation.max-event-age", p.positiveDuration("validation.max-event-age"), Duration.ofDays(3650)),
+                // Watch time of one report; bounded so that window sums cannot overflow.
+                p.atMost("validation.max-watch-time", p.positiveDuration("validation.max-watch-time"), Duration.ofDays(7)),
                 128);
         p.throwIfInvalid();
     }
@@ -307,6 +311,13 @@ public final class JobConfig implements Serializable {
             Duration d = duration(key);
             if (d != null && (d.isZero() || d.isNegative())) {
                 errors.add(key + " must be a positive duration (was '" + values.get(key) + "')");
+            }
+            return d;
+        }
+
+        Duration atMost(String key, Duration d, Duration max) {
+            if (d != null && d.compareTo(max) > 0) {
+                errors.add(key + " must be at most " + max.toDays() + " d (was '" + values.get(key) + "')");
             }
             return d;
         }

@@ -64,6 +64,22 @@ class JobConfigTest {
     }
 
     @Test
+    void validationLimitsAreBounded() {
+        // An unbounded skew overflowed 'now + skew' and rejected every event as future_event_time.
+        ConfigException e = assertThrows(ConfigException.class, () -> JobConfig.fromSources(new String[] {
+                "--validation.max-future-skew", "9223372036854775807 ms",
+                "--validation.max-event-age", "3651 d",
+                "--validation.max-watch-time", "8 d"}, Map.of()));
+        String m = e.getMessage();
+        assertTrue(m.contains("validation.max-future-skew must be at most 1 d"), m);
+        assertTrue(m.contains("validation.max-event-age must be at most 3650 d"), m);
+        assertTrue(m.contains("validation.max-watch-time must be at most 7 d"), m);
+        JobConfig atTheLimits = JobConfig.fromSources(new String[] {
+                "--validation.max-future-skew", "1 d", "--validation.max-event-age", "3650 d", "--validation.max-watch-time", "7 d"}, Map.of());
+        assertEquals(Duration.ofDays(3650), atTheLimits.validationRules.maxEventAge());
+    }
+
+    @Test
     void anEmptyGrainListIsRejected() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> JobConfig.fromSources(new String[] {"--window.grains", ","}, Map.of()));

@@ -64,7 +64,7 @@ class EngagementPipelineTest {
         input.add(raw(6, json("e5", "teleport", "c1", "u1", T0)));
 
         JobConfig config = JobConfig.fromSources(new String[] {
-                "--validation.max-event-age", "3650 d", "--validation.max-future-skew", "3650 d"}, Map.of());
+                "--validation.max-event-age", "3650 d"}, Map.of());
         CollectingSink<EngagementEvent> events = new CollectingSink<>();
         CollectingSink<ContentMetrics> metrics = new CollectingSink<>();
         CollectingSink<ContentMetrics> feedback = new CollectingSink<>();
