@@ -13,7 +13,6 @@ import org.apache.flink.util.Collector;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turns a closed session window into a {@link SessionMetrics} row. Session windows merge, and Flink
@@ -29,21 +28,20 @@ import java.util.Map;
  */
 public class SessionResult extends ProcessWindowFunction<SessionAccumulator, SessionMetrics, String, TimeWindow> {
 
-    /** Start (ms) of each session written for this session id and not yet purged, mapped to its version. */
-    static final MapStateDescriptor<Long, Long> WRITTEN_STARTS =
-            new MapStateDescriptor<>("written-session-starts", Types.LONG, Types.LONG);
+    /** Start (ms) of each session written for this session id and not yet purged (a set: values are unused). */
+    static final MapStateDescriptor<Long, Boolean> WRITTEN_STARTS =
+            new MapStateDescriptor<>("written-session-starts", Types.LONG, Types.BOOLEAN);
 
     @Override
     public void process(String sessionId, Context context, Iterable<SessionAccumulator> elements,
                         Collector<SessionMetrics> out) throws Exception {
         SessionAccumulator acc = elements.iterator().next();
-        MapState<Long, Long> writtenStarts = context.globalState().getMapState(WRITTEN_STARTS);
+        MapState<Long, Boolean> writtenStarts = context.globalState().getMapState(WRITTEN_STARTS);
         long start = context.window().getStart();
         List<Long> covered = new ArrayList<>();
-        for (Map.Entry<Long, Long> written : writtenStarts.entries()) {
-            long writtenStart = written.getKey();
+        for (long writtenStart : writtenStarts.keys()) {
             // Sessions of one id never overlap, so a written start inside this session was merged into it.
-            if (writtenStart != start && writtenStart >= start && writtenStart < context.window().getEnd()) {
+            if (writtenStart > start && writtenStart < context.window().getEnd()) {
                 covered.add(writtenStart);
             }
         }
@@ -54,7 +52,7 @@ public class SessionResult extends ProcessWindowFunction<SessionAccumulator, Ses
                 out.collect(SessionMetrics.superseded(sessionId, writtenStart, acc.events));
             }
         }
-        writtenStarts.put(start, acc.events);
+        writtenStarts.put(start, Boolean.TRUE);
         out.collect(toRow(sessionId, acc));
     }
 
