@@ -3,7 +3,8 @@
 #   1. builds the job jar (if missing or older than the sources)
 #   2. starts ClickHouse, Kafka (with topics) and a Flink session cluster on 127.0.0.1
 #   3. applies the ClickHouse schema (sql/ddl, idempotent)
-#   4. submits the job to the Flink cluster (cancelling a previous demo job first)
+#   4. submits the job to the Flink cluster; a previous demo job is first stopped with a savepoint
+#      and the new one resumes from it (windows, dedup markers and watermark carry over)
 #   5. generates DEMO_SECONDS (default 180) of traffic at DEMO_RATE (default 300) messages/s
 #   6. prints what landed in ClickHouse and on the DLQ and feedback topics
 # The stack stays up for you to explore: Flink UI http://127.0.0.1:8081, ClickHouse http://127.0.0.1:8123.
@@ -31,7 +32,11 @@ CH_HTTP="http://127.0.0.1:${CLICKHOUSE_HTTP_PORT:-8123}"
 KAFKA="127.0.0.1:${KAFKA_PORT:-9092}"
 java -cp "$TOOLS_CP" io.engagement.pipeline.clickhouse.ApplySchema "$CH_HTTP" sql/ddl
 
-"$LOCAL_DIR/flink.sh" cancel-all
+"$LOCAL_DIR/flink.sh" stop-all
+SAVEPOINT_FILE="$STACK_DIR/flink/last-savepoint"
+if [[ -f "$SAVEPOINT_FILE" ]]; then
+  export FLINK_FROM_SAVEPOINT="$(cat "$SAVEPOINT_FILE")"
+fi
 "$LOCAL_DIR/flink.sh" submit "$JAR" \
   --kafka.bootstrap-servers "$KAFKA" \
   --clickhouse.url "jdbc:clickhouse://127.0.0.1:${CLICKHOUSE_HTTP_PORT:-8123}?compress=false"

@@ -6,6 +6,9 @@
 #   deploy/local/flink.sh submit <job.jar> [job args...]   (detached; prints the job id)
 #   deploy/local/flink.sh list                             (flink list, via the real CLI)
 #   deploy/local/flink.sh cancel-all                       (cancels every non-terminal job via REST)
+#   deploy/local/flink.sh stop-all                         (stops every running job with a savepoint;
+#                                                           the last path goes to $STACK_DIR/flink/last-savepoint)
+#   FLINK_FROM_SAVEPOINT=<path> deploy/local/flink.sh submit ...   (resumes from that savepoint)
 #
 # Env:
 #   ENGAGEMENT_STACK_DIR  state dir (default <repo>/.stack); this script uses $STACK_DIR/flink
@@ -226,9 +229,15 @@ cmd_submit() {
   [[ -f "$jar" ]] || die "no such jar: $jar"
   jar="$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")"
   require_running
+  local restore=()
+  if [[ -n "${FLINK_FROM_SAVEPOINT:-}" ]]; then
+    # --allowNonRestoredState: a newer jar may have dropped an operator; its state is then skipped.
+    restore=(-s "$FLINK_FROM_SAVEPOINT" --allowNonRestoredState)
+    log "resuming from savepoint $FLINK_FROM_SAVEPOINT"
+  fi
   log "submitting $jar (main class $FLINK_MAIN_CLASS) to $REST_URL"
   local out rc=0 id
-  out="$(cli run -d -c "$FLINK_MAIN_CLASS" "$jar" "$@" 2>&1)" || rc=$?
+  out="$(cli run -d "${restore[@]}" -c "$FLINK_MAIN_CLASS" "$jar" "$@" 2>&1)" || rc=$?
   printf '%s\n' "$out"
   id="$(grep -oE 'JobID [0-9a-f]{32}' <<<"$out" | head -n1 | cut -d' ' -f2 || true)"
   if [[ $rc -ne 0 || -z "$id" ]]; then
@@ -273,6 +282,32 @@ cmd_cancel_all() {
   log "cancelled $n job(s)"
 }
 
+# Stops each running job with a savepoint (flink stop: the sources stop, a savepoint is taken, the
+# job finishes), so a resubmitted job resumes with its windows, dedup markers and watermark instead
+# of starting without state.
+cmd_stop_all() {
+  require_running
+  local jobs id status out path n=0
+  rm -f "$F_HOME/last-savepoint"
+  jobs="$(active_jobs)"
+  if [[ -z "$jobs" ]]; then
+    log "no running jobs"
+    return 0
+  fi
+  while read -r id status; do
+    [[ -n "$id" ]] || continue
+    [[ "$status" == RUNNING ]] || die "job $id is $status, not RUNNING: cannot take a savepoint (cancel it with: $0 cancel-all)"
+    log "stopping $id with a savepoint into $F_HOME/savepoints ..."
+    out="$(cli stop -p "file://$F_HOME/savepoints" "$id" 2>&1)" || { printf '%s\n' "$out" | tail -n 20 >&2; die "stop-with-savepoint of $id failed; CLI log: $CLI_LOG"; }
+    path="$(grep -oE 'Savepoint completed\. Path: [^ ]+' <<<"$out" | sed 's/.*Path: //' | head -n1)"
+    [[ -n "$path" ]] || { printf '%s\n' "$out" | tail -n 20 >&2; die "no savepoint path in the CLI output for $id"; }
+    printf '%s\n' "$path" >"$F_HOME/last-savepoint"
+    log "savepoint of $id: $path"
+    n=$((n + 1))
+  done <<<"$jobs"
+  log "stopped $n job(s) with a savepoint"
+}
+
 case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
@@ -280,8 +315,9 @@ case "${1:-}" in
   submit) shift; cmd_submit "$@" ;;
   list) cmd_list ;;
   cancel-all) cmd_cancel_all ;;
+  stop-all) cmd_stop_all ;;
   *)
-    echo "usage: $0 start|stop|status|submit <jar> [args...]|list|cancel-all" >&2
+    echo "usage: $0 start|stop|status|submit <jar> [args...]|list|cancel-all|stop-all" >&2
     exit 2
     ;;
 esac

@@ -2,6 +2,7 @@ package io.engagement.pipeline;
 
 import io.engagement.pipeline.config.ConfigException;
 import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.dedup.StartHorizon;
 import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.sink.ProductionSinks;
 import io.engagement.pipeline.source.KafkaInput;
@@ -13,6 +14,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.time.Instant;
 import java.util.Arrays;
 
 /**
@@ -30,26 +32,32 @@ public final class EngagementJob {
             return;
         }
         JobConfig config;
+        long startHorizonMs;
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         try {
             config = JobConfig.fromSources(args, System.getenv());
             checkRuntimeSettings(env.getCheckpointConfig(), config);
+            startHorizonMs = StartHorizon.resolve(config);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             System.exit(2);
             return;
         }
-        build(env, config);
+        if (startHorizonMs != StartHorizon.NONE) {
+            System.out.println("lateness.start-horizon: if this job starts without a checkpoint or savepoint, events before "
+                    + Instant.ofEpochMilli(startHorizonMs) + " go to late_events");
+        }
+        build(env, config, startHorizonMs);
         env.execute(config.jobName);
     }
 
     /** Adds the production topology to {@code env}; also used by the integration tests. */
-    public static void build(StreamExecutionEnvironment env, JobConfig config) {
+    public static void build(StreamExecutionEnvironment env, JobConfig config, long startHorizonMs) {
         EngagementPipeline.configure(env);
         DataStream<ValidatedRecord> input = env
                 .fromSource(KafkaInput.source(config), EngagementPipeline.watermarks(config), "Kafka: " + config.inputTopic)
                 .uid("kafka-source");
-        new EngagementPipeline(config, ProductionSinks.create(config)).build(input);
+        new EngagementPipeline(config, ProductionSinks.create(config), startHorizonMs).build(input);
     }
 
     /**

@@ -28,11 +28,17 @@ public final class ClickHouseHttp {
         this.password = password;
     }
 
-    /** Derives the HTTP base URL from a {@code jdbc:clickhouse://host:port/db?...} URL. */
+    /** Derives the HTTP base URL from a {@code jdbc:clickhouse://host:port[/db][?...]} URL. */
     public static String httpUrlFromJdbc(String jdbcUrl) {
         String rest = jdbcUrl.substring("jdbc:clickhouse://".length());
-        int slash = rest.indexOf('/');
-        return "http://" + (slash >= 0 ? rest.substring(0, slash) : rest);
+        int end = rest.length();
+        for (char c : new char[] {'/', '?'}) {
+            int at = rest.indexOf(c);
+            if (at >= 0) {
+                end = Math.min(end, at);
+            }
+        }
+        return "http://" + rest.substring(0, end);
     }
 
     /** Runs one statement and returns the response body; throws with ClickHouse's message on error. */

@@ -55,6 +55,7 @@ public final class JobConfig implements Serializable {
         define("watermark.out-of-orderness", "30 s", "how far event times may go backwards before events count as late");
         define("watermark.idleness", "1 min", "a source split without events for this long stops holding back the watermark");
         define("window.allowed-lateness", "5 min", "late events within this bound update their windows; later ones go to late_events");
+        define("lateness.start-horizon", "auto", "for a job started without checkpoint or savepoint: events older than this are too late; auto = end of the newest window in ClickHouse content_metrics, none, or an ISO-8601 instant");
         define("window.grains", "minute,hour,day,week", "tumbling window sizes to compute");
         define("session.gap", "30 min", "a viewing session ends after this much event-time inactivity (session windows keyed by session_id)");
         define("trending.min-views-per-hour", "100", "views per hour (over the last 24 h) from which rising content counts as trending (seed 002)");
@@ -86,6 +87,8 @@ public final class JobConfig implements Serializable {
     public final Duration outOfOrderness;
     public final Duration idleness;
     public final Duration allowedLateness;
+    /** {@code auto}, {@code none} or an ISO-8601 instant; resolved by {@link io.engagement.pipeline.dedup.StartHorizon}. */
+    public final String startHorizon;
     public final Set<Grain> grains;
     public final Duration dedupHorizon;
     public final double trendingMinViewsPerHour;
@@ -114,6 +117,7 @@ public final class JobConfig implements Serializable {
         outOfOrderness = p.nonNegativeDuration("watermark.out-of-orderness");
         idleness = p.positiveDuration("watermark.idleness");
         allowedLateness = p.nonNegativeDuration("window.allowed-lateness");
+        startHorizon = p.checked("lateness.start-horizon", io.engagement.pipeline.dedup.StartHorizon::validate);
         grains = p.grains("window.grains");
         dedupHorizon = p.positiveDuration("dedup.horizon");
         trendingMinViewsPerHour = p.positiveDouble("trending.min-views-per-hour");
@@ -235,6 +239,16 @@ public final class JobConfig implements Serializable {
                 return null;
             }
             return v.trim();
+        }
+
+        /** A value checked by {@code check}, which returns an error message or null. */
+        String checked(String key, java.util.function.Function<String, String> check) {
+            String v = nonEmpty(key);
+            String error = v == null ? null : check.apply(v);
+            if (error != null) {
+                errors.add(error);
+            }
+            return v;
         }
 
         String matching(String key, Pattern pattern, String expected) {

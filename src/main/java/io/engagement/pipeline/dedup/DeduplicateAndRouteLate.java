@@ -31,12 +31,18 @@ public class DeduplicateAndRouteLate extends KeyedProcessFunction<String, Engage
     /** Retries, kept (not counted in any metric) so every consumed offset is accounted for. */
     public static final OutputTag<EngagementEvent> DUPLICATES = new OutputTag<>("duplicates") {};
     public static final String TOO_LATE_REASON = "older than watermark minus allowed lateness";
+    public static final String BEFORE_START_HORIZON_REASON = "older than the start horizon of a job started without state";
 
     private final Duration dedupHorizon;
     private final long allowedLatenessMs;
 
     /** The watermark reached before the last restore (see {@link DeduplicateOperator}). */
     private long restoredWatermark = Long.MIN_VALUE;
+    /**
+     * Events older than this are too late ({@link StartHorizon}): set by {@link DeduplicateOperator}
+     * from the configured horizon when the job starts without state, or from its checkpoint.
+     */
+    private long startHorizonMs = Long.MIN_VALUE;
 
     private transient ValueState<Boolean> seen;
     private transient Counter duplicates;
@@ -51,6 +57,11 @@ public class DeduplicateAndRouteLate extends KeyedProcessFunction<String, Engage
     /** Called by {@link DeduplicateOperator} when it restores its state, before {@link #open}. */
     void setRestoredWatermark(long watermark) {
         this.restoredWatermark = watermark;
+    }
+
+    /** Called by {@link DeduplicateOperator} when it initializes its state, before {@link #open}. */
+    void setStartHorizon(long horizonMs) {
+        this.startHorizonMs = horizonMs;
     }
 
     @Override
@@ -79,6 +90,11 @@ public class DeduplicateAndRouteLate extends KeyedProcessFunction<String, Engage
         // After a restore the operator's watermark restarts at Long.MIN_VALUE; the one reached before
         // the restore still bounds what the windows have closed.
         long watermark = Math.max(ctx.timerService().currentWatermark(), restoredWatermark);
+        if (event.eventTimeMs < startHorizonMs) {
+            tooLate.inc();
+            ctx.output(TOO_LATE, new LateEvent(event, startHorizonMs, BEFORE_START_HORIZON_REASON));
+            return;
+        }
         if (watermark != Long.MIN_VALUE && event.eventTimeMs + allowedLatenessMs <= watermark) {
             tooLate.inc();
             ctx.output(TOO_LATE, new LateEvent(event, watermark, TOO_LATE_REASON));

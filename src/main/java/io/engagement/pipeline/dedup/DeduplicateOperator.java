@@ -28,12 +28,26 @@ public class DeduplicateOperator extends KeyedProcessOperator<String, Engagement
 
     /** Union state: after a rescale every subtask sees all old subtasks' watermarks and takes the largest. */
     private static final ListStateDescriptor<Long> WATERMARK = new ListStateDescriptor<>("lateness-watermark", Types.LONG);
+    /** Union state too: the start horizon of the run that began without state, kept across its restores. */
+    private static final ListStateDescriptor<Long> START_HORIZON = new ListStateDescriptor<>("start-horizon", Types.LONG);
 
+    private final long configuredStartHorizonMs;
     private transient ListState<Long> checkpointedWatermark;
+    private transient ListState<Long> checkpointedStartHorizon;
     private transient long watermark;
+    private transient long startHorizonMs;
 
     public DeduplicateOperator(DeduplicateAndRouteLate function) {
+        this(function, Long.MIN_VALUE);
+    }
+
+    /**
+     * @param startHorizonMs applied only when the job starts without state ({@link StartHorizon});
+     *     {@code Long.MIN_VALUE} for none
+     */
+    public DeduplicateOperator(DeduplicateAndRouteLate function, long startHorizonMs) {
         super(function);
+        this.configuredStartHorizonMs = startHorizonMs;
     }
 
     @Override
@@ -45,6 +59,16 @@ public class DeduplicateOperator extends KeyedProcessOperator<String, Engagement
             watermark = Math.max(watermark, restored);
         }
         ((DeduplicateAndRouteLate) userFunction).setRestoredWatermark(watermark);
+
+        // Restored state (a checkpoint, or a savepoint of an upgrade) knows what its windows closed;
+        // only a start from nothing needs the horizon. It is checkpointed so that a failover before
+        // the first watermark does not forget it.
+        checkpointedStartHorizon = context.getOperatorStateStore().getUnionListState(START_HORIZON);
+        startHorizonMs = context.isRestored() ? Long.MIN_VALUE : configuredStartHorizonMs;
+        for (Long restored : checkpointedStartHorizon.get()) {
+            startHorizonMs = Math.max(startHorizonMs, restored);
+        }
+        ((DeduplicateAndRouteLate) userFunction).setStartHorizon(startHorizonMs);
     }
 
     @Override
@@ -61,5 +85,6 @@ public class DeduplicateOperator extends KeyedProcessOperator<String, Engagement
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         checkpointedWatermark.update(List.of(watermark));
+        checkpointedStartHorizon.update(List.of(startHorizonMs));
     }
 }

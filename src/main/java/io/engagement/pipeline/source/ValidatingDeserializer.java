@@ -27,7 +27,17 @@ public class ValidatingDeserializer implements KafkaRecordDeserializationSchema<
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ValidatedRecord> out) {
         RawEvent raw = new RawEvent(record.value(), record.topic(), record.partition(), record.offset());
-        out.collect(ValidatedRecord.of(validator.validate(raw, System.currentTimeMillis())));
+        long nowMs = System.currentTimeMillis();
+        out.collect(ValidatedRecord.of(validator.validate(raw, nowMs), ingestTime(record.timestamp(), nowMs)));
+    }
+
+    /**
+     * The earlier of the record's Kafka timestamp (producer CreateTime or broker LogAppendTime) and the
+     * read time: on a replay the Kafka timestamp keeps a fast clock from moving event time, live the
+     * read time does even when a producer copied the client's time into the record timestamp.
+     */
+    static long ingestTime(long kafkaTimestamp, long readTimeMs) {
+        return kafkaTimestamp >= 0 ? Math.min(kafkaTimestamp, readTimeMs) : readTimeMs;
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.engagement.pipeline.creator.CreatorMetrics;
 import io.engagement.pipeline.creator.CreatorWindowResult;
 import io.engagement.pipeline.dedup.DeduplicateAndRouteLate;
 import io.engagement.pipeline.dedup.DeduplicateOperator;
+import io.engagement.pipeline.dedup.StartHorizon;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.LateEvent;
@@ -67,10 +68,18 @@ public final class EngagementPipeline {
 
     private final JobConfig config;
     private final PipelineSinks sinks;
+    private final long startHorizonMs;
 
+    /** A pipeline that accepts every valid event when it starts without state (tests). */
     public EngagementPipeline(JobConfig config, PipelineSinks sinks) {
+        this(config, sinks, StartHorizon.NONE);
+    }
+
+    /** @param startHorizonMs resolved {@code lateness.start-horizon} ({@link StartHorizon#resolve}) */
+    public EngagementPipeline(JobConfig config, PipelineSinks sinks, long startHorizonMs) {
         this.config = config;
         this.sinks = sinks;
+        this.startHorizonMs = startHorizonMs;
     }
 
     /** Settings every environment running this topology needs, whatever the cluster config says. */
@@ -100,7 +109,10 @@ public final class EngagementPipeline {
      */
     public static DataStream<ValidatedRecord> validate(DataStream<RawEvent> raw, JobConfig config) {
         EventValidator validator = new EventValidator(config.validationRules);
-        return raw.map(r -> ValidatedRecord.of(validator.validate(r, System.currentTimeMillis())))
+        return raw.map(r -> {
+                    long nowMs = System.currentTimeMillis();
+                    return ValidatedRecord.of(validator.validate(r, nowMs), nowMs);
+                })
                 .returns(ValidatedRecord.class)
                 .assignTimestampsAndWatermarks(watermarks(config));
     }
@@ -117,7 +129,7 @@ public final class EngagementPipeline {
         SingleOutputStreamOperator<EngagementEvent> accepted = valid
                 .keyBy(event -> event.eventId, Types.STRING)
                 .transform("Drop duplicates, route too-late events", TypeInformation.of(EngagementEvent.class),
-                        new DeduplicateOperator(new DeduplicateAndRouteLate(config.dedupHorizon, config.allowedLateness)))
+                        new DeduplicateOperator(new DeduplicateAndRouteLate(config.dedupHorizon, config.allowedLateness), startHorizonMs))
                 .uid("deduplicate");
 
         accepted.sinkTo(sinks.events()).uid("events-sink").name("Raw events table");

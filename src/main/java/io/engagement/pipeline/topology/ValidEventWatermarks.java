@@ -8,9 +8,14 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.util.clock.RelativeClock;
 
 /**
- * Bounded-out-of-orderness watermarks with idleness, driven by valid events only. Flink's built-in
- * idleness counts any record as activity, so a partition carrying nothing but invalid messages would
- * never be idle while its watermark never moves, holding back every window. Here dead letters neither
+ * Bounded-out-of-orderness watermarks with idleness, driven by valid events only, each capped at its
+ * ingest time ({@link ValidatedRecord#watermarkTimeMs()}): an accepted event from a phone whose clock
+ * runs minutes fast would otherwise move its partition's watermark minutes ahead of the honest
+ * traffic, which would then be too late for its windows. A replay of old data is not slowed: there the
+ * event times are far behind the ingest times and the cap never applies.
+ *
+ * <p>Flink's built-in idleness counts any record as activity, so a partition carrying nothing but
+ * invalid messages would never be idle while its watermark never moves, holding back every window. Here dead letters neither
  * move the watermark nor count as activity.
  */
 public final class ValidEventWatermarks implements WatermarkGenerator<ValidatedRecord> {
@@ -36,7 +41,7 @@ public final class ValidEventWatermarks implements WatermarkGenerator<ValidatedR
         if (record.event == null) {
             return;
         }
-        maxTimestamp = Math.max(maxTimestamp, record.event.eventTimeMs);
+        maxTimestamp = Math.max(maxTimestamp, record.watermarkTimeMs());
         lastActivityMs = clock.relativeTimeMillis();
         idle = false;
     }

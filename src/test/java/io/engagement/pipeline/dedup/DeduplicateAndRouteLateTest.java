@@ -135,6 +135,54 @@ class DeduplicateAndRouteLateTest {
         }
     }
 
+    private static KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, EngagementEvent> withHorizon(
+            long startHorizonMs) throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new DeduplicateOperator(new DeduplicateAndRouteLate(HORIZON, LATENESS), startHorizonMs),
+                e -> e.eventId, Types.STRING, MAX_PARALLELISM, 1, 0);
+    }
+
+    @Test
+    void aJobStartedWithoutStateRefusesEventsBeforeItsStartHorizon() throws Exception {
+        long horizon = Duration.ofHours(3).toMillis();
+        try (var fresh = withHorizon(horizon)) {
+            fresh.open();
+            // No watermark yet: without the horizon both would be accepted.
+            process(fresh, event("closed-window", EventType.LIKE, "c1", "u1", horizon - 1));
+            process(fresh, event("open-window", EventType.LIKE, "c1", "u1", horizon));
+            assertEquals(List.of("open-window"), fresh.extractOutputValues().stream().map(e -> e.eventId).toList());
+            List<LateEvent> late = fresh.getSideOutput(DeduplicateAndRouteLate.TOO_LATE).stream().map(StreamRecord::getValue).toList();
+            assertEquals(List.of("closed-window"), late.stream().map(l -> l.event.eventId).toList());
+            assertEquals(DeduplicateAndRouteLate.BEFORE_START_HORIZON_REASON, late.get(0).reason);
+            assertEquals(horizon, late.get(0).watermarkMs);
+
+            // A failover of this run before any watermark: the horizon comes back from the checkpoint.
+            OperatorSubtaskState checkpoint = fresh.snapshot(1, 1);
+            try (var restored = operator(1, 0)) {
+                restored.initializeState(checkpoint);
+                restored.open();
+                process(restored, event("still-closed", EventType.LIKE, "c1", "u1", horizon - 1));
+                assertEquals(List.of(), restored.extractOutputValues());
+                assertEquals(1, restored.getSideOutput(DeduplicateAndRouteLate.TOO_LATE).size());
+            }
+        }
+    }
+
+    @Test
+    void aRestoredJobIgnoresTheConfiguredStartHorizon() throws Exception {
+        // State from a run without a horizon (its own watermark decides lateness after a restore).
+        harness.processWatermark(Duration.ofMinutes(10).toMillis());
+        OperatorSubtaskState savepoint = harness.snapshot(1, 1);
+        long horizon = Duration.ofHours(3).toMillis();
+        try (var restored = withHorizon(horizon)) {
+            restored.initializeState(savepoint);
+            restored.open();
+            // Before the horizon but within the restored watermark's lateness: accepted, as in the old run.
+            process(restored, event("in-flight", EventType.LIKE, "c1", "u1", Duration.ofMinutes(9).toMillis()));
+            assertEquals(List.of("in-flight"), restored.extractOutputValues().stream().map(e -> e.eventId).toList());
+        }
+    }
+
     private static void process(KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, EngagementEvent> h,
                                 EngagementEvent e) throws Exception {
         h.processElement(new StreamRecord<>(e, e.eventTimeMs));

@@ -42,6 +42,12 @@ class ValidEventWatermarksTest {
         return r;
     }
 
+    private static ValidatedRecord valid(long time, long ingestTime) {
+        ValidatedRecord r = valid(time);
+        r.ingestTimeMs = ingestTime;
+        return r;
+    }
+
     private static ValidatedRecord deadLetter() {
         ValidatedRecord r = new ValidatedRecord();
         r.deadLetter = new DeadLetter(RejectReason.MALFORMED_JSON, "x", "x", "utf8", "t", 0, 0);
@@ -76,5 +82,34 @@ class ValidEventWatermarksTest {
         generator.onEvent(valid(200_000), 200_000, out);       // a valid event makes it active again
         generator.onPeriodicEmit(out);
         assertEquals(List.of("69999", "idle", "169999"), out.emitted);
+    }
+
+    @Test
+    void aFastDeviceClockDoesNotMoveTheWatermarkPastItsIngestTime() {
+        ManualClock clock = new ManualClock();
+        ValidEventWatermarks generator = new ValidEventWatermarks(30_000, 60_000, clock);
+        Recorder out = new Recorder();
+        long now = 1_000_000_000L;
+        generator.onEvent(valid(now - 2_000, now), now - 2_000, out);          // honest, 2 s in transit
+        generator.onEvent(valid(now + 295_000, now + 100), now + 295_000, out); // clock 4 min 55 s fast
+        generator.onEvent(valid(now + 295_000, now + 200), now + 295_000, out); // and again
+        generator.onPeriodicEmit(out);
+        // Capped at the fast events' ingest time (now + 200), not at now + 295 s.
+        assertEquals(List.of(Long.toString(now + 200 - 30_000 - 1)), out.emitted);
+    }
+
+    @Test
+    void aReplayOfOldDataAdvancesAtFullSpeed() {
+        ManualClock clock = new ManualClock();
+        ValidEventWatermarks generator = new ValidEventWatermarks(30_000, 60_000, clock);
+        Recorder out = new Recorder();
+        long now = 1_000_000_000_000L;
+        long dayAgo = now - 86_400_000L;
+        // A day of history read within a second: event time runs far ahead of the read clock's pace.
+        for (long t = dayAgo; t <= dayAgo + 3_600_000L; t += 60_000) {
+            generator.onEvent(valid(t, now), t, out);
+        }
+        generator.onPeriodicEmit(out);
+        assertEquals(List.of(Long.toString(dayAgo + 3_600_000L - 30_000 - 1)), out.emitted);
     }
 }
