@@ -58,11 +58,14 @@ public final class JobConfig implements Serializable {
         define("lateness.start-horizon", "auto", "for a job started without checkpoint or savepoint: events older than this are too late; auto = end of the newest window in ClickHouse content_metrics, none, or an ISO-8601 instant");
         define("window.grains", "minute,hour,day,week", "tumbling window sizes to compute");
         define("session.gap", "30 min", "a viewing session ends after this much event-time inactivity (session windows keyed by session_id)");
+        define("session.max-duration", "4 h", "a session ends when it has lasted this long, even without a gap (a session id reused forever must not keep a window open forever)");
         define("trending.min-views-per-hour", "100", "views per hour (over the last 24 h) from which rising content counts as trending (seed 002)");
         define("dedup.horizon", "6 h", "an event id seen again within this time is a duplicate");
         define("validation.max-future-skew", "5 min", "events further than this in the future are rejected");
         define("validation.max-event-age", "7 d", "events older than this are rejected");
         define("validation.max-watch-time", "12 h", "largest accepted watch_time_ms (and total_watch_time_ms) of one event");
+        define("validation.max-content-duration", "24 h", "largest accepted content_duration_ms");
+        define("validation.max-message-bytes", "65536", "larger messages are dead-lettered (message_too_large) before they are parsed");
     }
 
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
@@ -93,6 +96,7 @@ public final class JobConfig implements Serializable {
     public final Duration dedupHorizon;
     public final double trendingMinViewsPerHour;
     public final Duration sessionGap;
+    public final Duration sessionMaxDuration;
     public final ValidationRules validationRules;
 
     private JobConfig(Map<String, String> values) {
@@ -122,6 +126,7 @@ public final class JobConfig implements Serializable {
         dedupHorizon = p.positiveDuration("dedup.horizon");
         trendingMinViewsPerHour = p.positiveDouble("trending.min-views-per-hour");
         sessionGap = p.positiveDuration("session.gap");
+        sessionMaxDuration = p.atMost("session.max-duration", p.positiveDuration("session.max-duration"), Duration.ofDays(7));
         validationRules = new ValidationRules(
                 // A larger skew lets one client with a fast clock push the watermark ahead, making every
                 // honest event on its partition late.
@@ -130,7 +135,11 @@ public final class JobConfig implements Serializable {
                 p.atMost("validation.max-event-age", p.positiveDuration("validation.max-event-age"), Duration.ofDays(3650)),
                 // Watch time of one report; bounded so that window sums cannot overflow.
                 p.atMost("validation.max-watch-time", p.positiveDuration("validation.max-watch-time"), Duration.ofDays(7)),
-                128);
+                p.atMost("validation.max-content-duration", p.positiveDuration("validation.max-content-duration"), Duration.ofDays(7)),
+                128,
+                // The dead-letter payload keeps 64 Ki characters; a bound of 16 MiB keeps one message's
+                // parse from taking a TaskManager's memory.
+                p.intBetween("validation.max-message-bytes", 1024, 16 * 1024 * 1024));
         p.throwIfInvalid();
     }
 
@@ -279,6 +288,14 @@ public final class JobConfig implements Serializable {
             int v = integer(key);
             if (v <= 0 && errorsFor(key)) {
                 errors.add(key + " must be > 0 (was " + v + ")");
+            }
+            return v;
+        }
+
+        int intBetween(String key, int min, int max) {
+            int v = integer(key);
+            if ((v < min || v > max) && errorsFor(key)) {
+                errors.add(key + " must be from " + min + " to " + max + " (was " + v + ")");
             }
             return v;
         }

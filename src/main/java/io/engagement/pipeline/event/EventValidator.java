@@ -1,6 +1,9 @@
 package io.engagement.pipeline.event;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,12 +26,21 @@ import java.util.Base64;
  */
 public final class EventValidator implements Serializable {
 
+    /** Events are flat objects; a client's own nested metadata needs a few levels, not hundreds. */
+    static final int MAX_NESTING_DEPTH = 32;
+    /** Longer than any number an event has (a 64-bit integer is 20 characters); defends BigDecimal parsing. */
+    static final int MAX_NUMBER_LENGTH = 64;
+    static final int MAX_FIELD_NAME_LENGTH = 256;
+
+    private final ValidationRules rules;
     /**
-     * Fails on anything after the first JSON value: by default Jackson reads the first object of
-     * "{...}\n{...}" and ignores the rest, which would silently lose every event but the first.
+     * Fails on anything after the first JSON value (by default Jackson reads the first object of
+     * "{...}\n{...}" and ignores the rest, which would silently lose every event but the first) and on
+     * a field given twice (by default the last one wins, so {"event_type":"view_start",...,
+     * "event_type":"like"} would be a like): both are malformed_json. The read constraints bound the
+     * work one hostile message can cause.
      */
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final transient ObjectMapper mapper;
     /** More loops than this in one play is a broken client, not a viewer (docs/events.md). */
     static final int MAX_LOOP_COUNT = 10_000;
     /**
@@ -40,15 +52,41 @@ public final class EventValidator implements Serializable {
     static final int MAX_DEAD_LETTER_PAYLOAD_BASE64_BYTES = 48 * 1024;
     static final int MAX_DETAIL_CHARS = 1_000;
 
-    private final ValidationRules rules;
-
     public EventValidator(ValidationRules rules) {
         this.rules = rules;
+        this.mapper = mapper(rules);
+    }
+
+    private static ObjectMapper mapper(ValidationRules rules) {
+        JsonFactory factory = JsonFactory.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_NESTING_DEPTH)
+                        .maxNumberLength(MAX_NUMBER_LENGTH)
+                        .maxNameLength(MAX_FIELD_NAME_LENGTH)
+                        .maxStringLength(rules.maxMessageBytes())
+                        .maxDocumentLength(rules.maxMessageBytes())
+                        .build())
+                .build();
+        return new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /** Java serialization (the validator travels in the job graph) restores the transient mapper. */
+    private Object readResolve() {
+        return new EventValidator(rules);
     }
 
     public ValidationResult validate(RawEvent raw, long nowMs) {
         if (raw.payload == null || raw.payload.length == 0) {
             return reject(raw, RejectReason.MALFORMED_JSON, "empty message", null, "none", false);
+        }
+        // Checked on the bytes, before decoding or parsing: an oversized message costs nothing more.
+        if (raw.payload.length > rules.maxMessageBytes()) {
+            boolean truncated = raw.payload.length > MAX_DEAD_LETTER_PAYLOAD_BASE64_BYTES;
+            byte[] kept = truncated ? Arrays.copyOf(raw.payload, MAX_DEAD_LETTER_PAYLOAD_BASE64_BYTES) : raw.payload;
+            return reject(raw, RejectReason.MESSAGE_TOO_LARGE, "message is " + raw.payload.length
+                    + " bytes, more than validation.max-message-bytes = " + rules.maxMessageBytes(),
+                    Base64.getEncoder().encodeToString(kept), "base64", truncated);
         }
         String text;
         try {
@@ -64,7 +102,7 @@ public final class EventValidator implements Serializable {
         }
         JsonNode root;
         try {
-            root = MAPPER.readTree(text);
+            root = mapper.readTree(text);
         } catch (JsonProcessingException e) {
             return reject(raw, text, RejectReason.MALFORMED_JSON, "not parseable as JSON: " + e.getOriginalMessage());
         }
@@ -108,6 +146,10 @@ public final class EventValidator implements Serializable {
         }
         e.loopCount = optionalLoopCount(root);
         e.contentDurationMs = optionalNonNegativeLong(root, "content_duration_ms");
+        if (e.contentDurationMs != null && e.contentDurationMs > rules.maxContentDuration().toMillis()) {
+            throw new Rejection(RejectReason.INVALID_FIELD, "content_duration_ms " + e.contentDurationMs
+                    + " exceeds the maximum of " + rules.maxContentDuration().toMillis());
+        }
         e.progress = optionalProgress(root);
         e.isRewatch = optionalBoolean(root, "is_rewatch");
         e.source = optionalId(root, "source");
@@ -183,7 +225,12 @@ public final class EventValidator implements Serializable {
         }
         String value;
         if (node.isTextual()) {
-            value = node.asText().trim();
+            value = node.asText();
+            String problem = characterProblem(value);
+            if (problem != null) {
+                throw new Rejection(RejectReason.INVALID_FIELD, field + " " + problem);
+            }
+            value = value.strip();
         } else if (node.isIntegralNumber()) {
             value = node.asText();
         } else {
@@ -196,6 +243,27 @@ public final class EventValidator implements Serializable {
             throw new Rejection(RejectReason.INVALID_FIELD, field + " is longer than " + rules.maxIdLength() + " characters");
         }
         return value;
+    }
+
+    /**
+     * Control characters and lone surrogates have no faithful text form downstream: ClickHouse's
+     * driver writes a lone surrogate as '?', so "c\ud800", "c\udc00" and "c?" would become one id and
+     * one content's rows would replace another's; and trimming would silently turn "c\u0001" into "c".
+     * So they are rejected, not cleaned. Returns what is wrong, or null.
+     */
+    static String characterProblem(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
+                return String.format("contains the control character U+%04X at position %d", (int) c, i);
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++; // a valid pair: one supplementary character
+            } else if (Character.isSurrogate(c)) {
+                return String.format("contains the unpaired surrogate U+%04X at position %d", (int) c, i);
+            }
+        }
+        return null;
     }
 
     private static Long optionalNonNegativeLong(JsonNode root, String field) throws Rejection {

@@ -5,6 +5,8 @@ import java.util.Locale;
 /** Why a message went to the dead-letter topic. Each reason has its own Flink counter. */
 public enum RejectReason {
     MALFORMED_JSON,
+    /** More bytes than validation.max-message-bytes; rejected before parsing. */
+    MESSAGE_TOO_LARGE,
     MISSING_FIELD,
     UNKNOWN_EVENT_TYPE,
     INVALID_FIELD,

@@ -13,6 +13,7 @@ import org.apache.flink.util.Collector;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns a closed session window into a {@link SessionMetrics} row. Session windows merge, and Flink
@@ -28,38 +29,55 @@ import java.util.List;
  */
 public class SessionResult extends ProcessWindowFunction<SessionAccumulator, SessionMetrics, String, TimeWindow> {
 
-    /** Start (ms) of each session written for this session id and not yet purged (a set: values are unused). */
-    static final MapStateDescriptor<Long, Boolean> WRITTEN_STARTS =
+    /** Start -> window end (ms) of each session written for this session id and not yet purged. */
+    static final MapStateDescriptor<Long, Long> WRITTEN_SESSIONS =
+            new MapStateDescriptor<>("written-sessions", Types.LONG, Types.LONG);
+    /**
+     * Starts written by releases before sessions had a maximum length (then sessions of one id never
+     * overlapped, so a start inside a firing session meant a merge); read so that an upgrade from such
+     * a savepoint still retracts rows of the sessions it had open.
+     */
+    static final MapStateDescriptor<Long, Boolean> WRITTEN_STARTS_BEFORE_CAP =
             new MapStateDescriptor<>("written-session-starts", Types.LONG, Types.BOOLEAN);
 
     @Override
     public void process(String sessionId, Context context, Iterable<SessionAccumulator> elements,
                         Collector<SessionMetrics> out) throws Exception {
         SessionAccumulator acc = elements.iterator().next();
-        MapState<Long, Boolean> writtenStarts = context.globalState().getMapState(WRITTEN_STARTS);
+        MapState<Long, Long> written = context.globalState().getMapState(WRITTEN_SESSIONS);
         long start = context.window().getStart();
+        long end = context.window().getEnd();
         List<Long> covered = new ArrayList<>();
-        for (long writtenStart : writtenStarts.keys()) {
-            // Sessions of one id never overlap, so a written start inside this session was merged into it.
-            if (writtenStart > start && writtenStart < context.window().getEnd()) {
+        for (Map.Entry<Long, Long> session : written.entries()) {
+            // Windows only grow when they merge, so a written session merged into this one lies inside
+            // it. One that merely overlaps it is a separate session that hit session.max-duration.
+            if (session.getKey() > start && session.getValue() <= end) {
+                covered.add(session.getKey());
+            }
+        }
+        MapState<Long, Boolean> writtenBeforeCap = context.globalState().getMapState(WRITTEN_STARTS_BEFORE_CAP);
+        for (long writtenStart : writtenBeforeCap.keys()) {
+            if (writtenStart > start && writtenStart < end) {
                 covered.add(writtenStart);
             }
         }
         for (long writtenStart : covered) {
-            writtenStarts.remove(writtenStart);
+            written.remove(writtenStart);
+            writtenBeforeCap.remove(writtenStart);
             // Same start second: the new row has the same ClickHouse key and replaces the old one itself.
             if (Math.floorDiv(writtenStart, 1000) != Math.floorDiv(start, 1000)) {
                 out.collect(SessionMetrics.superseded(sessionId, writtenStart, acc.events));
             }
         }
-        writtenStarts.put(start, Boolean.TRUE);
+        written.put(start, end);
         out.collect(toRow(sessionId, acc));
     }
 
     /** The session is purged (its allowed lateness has passed): no later firing can cover it. */
     @Override
     public void clear(Context context) throws Exception {
-        context.globalState().getMapState(WRITTEN_STARTS).remove(context.window().getStart());
+        context.globalState().getMapState(WRITTEN_SESSIONS).remove(context.window().getStart());
+        context.globalState().getMapState(WRITTEN_STARTS_BEFORE_CAP).remove(context.window().getStart());
     }
 
     private static SessionMetrics toRow(String sessionId, SessionAccumulator acc) {

@@ -21,6 +21,7 @@ import io.engagement.pipeline.event.LateEvent;
 import io.engagement.pipeline.event.RawEvent;
 import io.engagement.pipeline.event.ValidateEvents;
 import io.engagement.pipeline.event.ValidatedRecord;
+import io.engagement.pipeline.session.CappedSessionWindows;
 import io.engagement.pipeline.session.SessionAggregate;
 import io.engagement.pipeline.session.SessionResult;
 import io.engagement.pipeline.velocity.ContentVelocity;
@@ -36,7 +37,6 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.util.OutputTag;
 
@@ -189,7 +189,7 @@ public final class EngagementPipeline {
             }
         }
         accepted.keyBy(event -> event.sessionId, Types.STRING)
-                .window(EventTimeSessionWindows.withGap(config.sessionGap))
+                .window(CappedSessionWindows.of(config.sessionGap, config.sessionMaxDuration))
                 .allowedLateness(config.allowedLateness)
                 .aggregate(new SessionAggregate(), new SessionResult())
                 .uid("session-metrics").name("Session analytics")

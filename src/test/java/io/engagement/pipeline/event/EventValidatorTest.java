@@ -17,7 +17,9 @@ class EventValidatorTest {
 
     private static final long NOW = Instant.parse("2026-03-02T12:00:00Z").toEpochMilli();
     private final EventValidator validator = new EventValidator(
-            new ValidationRules(Duration.ofMinutes(5), Duration.ofDays(7), Duration.ofHours(12), 128));
+            // A 16 MiB message cap (the largest allowed) so the dead-letter bounds below are exercised;
+            // HostileInputTest uses the default cap.
+            new ValidationRules(Duration.ofMinutes(5), Duration.ofDays(7), Duration.ofHours(12), Duration.ofHours(24), 128, 16 << 20));
 
     private static String event(String extra) {
         return "{\"event_id\":\"e1\",\"event_type\":\"view_start\",\"content_id\":\"c1\",\"creator_id\":\"k1\","

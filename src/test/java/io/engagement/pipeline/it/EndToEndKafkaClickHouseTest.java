@@ -104,6 +104,7 @@ class EndToEndKafkaClickHouseTest {
         partition1.add(event("c3", "save", "C", "u5", 151_000, ",\"country\":\"gb\""));
         // Offset 12: 300 000 control characters. Escaped whole as JSON (\\u0001 each) the dead letter
         // would be 1.8 MB, over the producer's 1 MB record limit: the job would fail on it forever.
+        // Over validation.max-message-bytes (64 KiB), it is rejected before parsing.
         String hugeGarbage = "\u0001".repeat(300_000);
         partition1.add(hugeGarbage);
         for (String value : partition0) {
@@ -309,14 +310,16 @@ class EndToEndKafkaClickHouseTest {
             assertFalse(letter.get("payload_truncated").asBoolean());
         }
         assertTrue(letters.get(2).get("detail").asText().contains("'content_id'"));
-        // The huge message: its first 65 536 characters (64 Ki), flagged, with the original size.
+        // The huge message: base64 of its first 48 KiB (three 0x01 bytes are "AQEB"), flagged, with
+        // the original size.
         JsonNode huge = letters.get(5);
-        assertEquals("malformed_json", huge.get("reason").asText());
+        assertEquals("message_too_large", huge.get("reason").asText());
         assertEquals(12, huge.get("source_offset").asLong());
-        assertEquals(hugeGarbage.substring(0, 65_536), huge.get("payload").asText());
+        assertEquals("base64", huge.get("payload_encoding").asText());
+        assertEquals("AQEB".repeat(16_384), huge.get("payload").asText());
         assertEquals(300_000, huge.get("payload_bytes").asInt());
         assertTrue(huge.get("payload_truncated").asBoolean());
-        assertEquals(List.of("12\tmalformed_json\t65536\t300000\t1"), SERVERS.clickhouse().rows("SELECT source_offset, reason,"
+        assertEquals(List.of("12\tmessage_too_large\t65536\t300000\t1"), SERVERS.clickhouse().rows("SELECT source_offset, reason,"
                 + " length(payload), payload_bytes, payload_truncated FROM engagement.dead_letters FINAL WHERE payload_truncated = 1"));
     }
 

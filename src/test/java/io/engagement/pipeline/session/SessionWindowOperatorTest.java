@@ -9,7 +9,6 @@ import io.engagement.pipeline.event.EventType;
 import io.engagement.pipeline.testing.WindowHarness;
 
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -23,13 +22,14 @@ import java.util.List;
 class SessionWindowOperatorTest {
 
     private static final long MIN = 60_000;
+    private static final Duration MAX_DURATION = Duration.ofHours(4);
     private KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, SessionMetrics> harness;
 
     @BeforeEach
     void setUp() throws Exception {
         harness = WindowHarness.open(e -> e.sessionId, input -> input
                 .keyBy(e -> e.sessionId, Types.STRING)
-                .window(EventTimeSessionWindows.withGap(Duration.ofMinutes(30)))
+                .window(CappedSessionWindows.of(Duration.ofMinutes(30), MAX_DURATION))
                 .allowedLateness(Duration.ofMinutes(5))
                 .aggregate(new SessionAggregate(), new SessionResult()));
     }
@@ -103,7 +103,7 @@ class SessionWindowOperatorTest {
         KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, SessionMetrics> longLateness =
                 WindowHarness.open(e -> e.sessionId, input -> input
                         .keyBy(e -> e.sessionId, Types.STRING)
-                        .window(EventTimeSessionWindows.withGap(Duration.ofMinutes(30)))
+                        .window(CappedSessionWindows.of(Duration.ofMinutes(30), MAX_DURATION))
                         .allowedLateness(Duration.ofHours(2))
                         .aggregate(new SessionAggregate(), new SessionResult()));
         try {
@@ -143,5 +143,52 @@ class SessionWindowOperatorTest {
         send(event("2", EventType.VIEW_START, "c1", "u1", 31 * MIN)); // 31 min later: a new session
         harness.processWatermark(31 * MIN + 30 * MIN);
         assertEquals(List.of(0L, 31 * MIN), harness.extractOutputValues().stream().map(m -> m.sessionStartMs).toList());
+    }
+
+    @Test
+    void aSessionIdReusedForeverIsCutIntoSessionsOfAtMostTheMaximumDuration() throws Exception {
+        // One event every 10 min for 10 h, always within the 30 min gap. A session window spans
+        // first event .. last event + gap, so it may reach 4 h + 30 min = 270 min: events 0..240 min
+        // (25), then 250..490 (25), then 500..600 (11).
+        for (int m = 0; m <= 600; m += 10) {
+            send(event("e" + m, EventType.VIEW_START, "c1", "u1", m * MIN));
+        }
+        harness.processWatermark(700 * MIN);
+        List<SessionMetrics> out = harness.extractOutputValues();
+        assertEquals(List.of(0L, 250 * MIN, 500 * MIN), out.stream().map(r -> r.sessionStartMs).toList());
+        assertEquals(List.of(25L, 25L, 11L), out.stream().map(r -> r.events).toList());
+        assertEquals(List.of(240 * MIN, 240 * MIN, 100 * MIN), out.stream().map(r -> r.durationMs).toList());
+        assertEquals(List.of(false, false, false), out.stream().map(r -> r.superseded).toList());
+        harness.processWatermark(800 * MIN);
+        assertEquals(0, harness.numKeyedStateEntries(), "no window is left open");
+    }
+
+    @Test
+    void aLateUpdateOfACappedSessionDoesNotRetractTheSessionAfterIt() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, SessionMetrics> longLateness =
+                WindowHarness.open(e -> e.sessionId, input -> input
+                        .keyBy(e -> e.sessionId, Types.STRING)
+                        .window(CappedSessionWindows.of(Duration.ofMinutes(30), MAX_DURATION))
+                        .allowedLateness(Duration.ofHours(2))
+                        .aggregate(new SessionAggregate(), new SessionResult()));
+        try {
+            // Sessions [0, 240 min] (25 events, capped) and [250, 300 min] (6 events), both fired.
+            for (int m = 0; m <= 300; m += 10) {
+                EngagementEvent e = event("e" + m, EventType.VIEW_START, "c1", "u1", m * MIN);
+                longLateness.processElement(new StreamRecord<>(e, e.eventTimeMs));
+            }
+            longLateness.processWatermark(331 * MIN);
+            // A late event inside the first session: it fires again; the second one, which starts
+            // inside the first one's window span, is a separate session and keeps its row.
+            EngagementEvent late = event("late", EventType.LIKE, "c1", "u1", 5 * MIN);
+            longLateness.processElement(new StreamRecord<>(late, late.eventTimeMs));
+            List<SessionMetrics> out = longLateness.extractOutputValues();
+            assertEquals(3, out.size());
+            assertRow(out.get(0), 0, 25, false);
+            assertRow(out.get(1), 250 * MIN, 6, false);
+            assertRow(out.get(2), 0, 26, false);
+        } finally {
+            longLateness.close();
+        }
     }
 }
