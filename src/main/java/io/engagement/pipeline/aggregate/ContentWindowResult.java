@@ -1,5 +1,7 @@
 package io.engagement.pipeline.aggregate;
 
+import io.engagement.pipeline.creator.ContentWindowUpdate;
+
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
@@ -10,33 +12,35 @@ import org.apache.flink.util.OutputTag;
 /**
  * Turns a fired window's counters into a {@link ContentMetrics} row, versioned by {@link WindowFirings}
  * so a late update replaces the earlier row downstream. Side outputs, both stamped with the window's
- * last millisecond so they land in the window of the same end downstream:
+ * last millisecond so they land in the window of the same end downstream, and both carrying what
+ * this firing adds to the window's previous one (kept in window state while the window can fire):
  * <ul>
- *   <li>{@link #SNAPSHOTS}: every firing's counters, for the creator roll-up of the same grain;</li>
- *   <li>{@link #DELTAS} (finest grain only): what each firing adds to the previous one, from which the
- *       larger grains are built, so each event updates one window state instead of one per grain.</li>
+ *   <li>{@link #CREATOR_UPDATES}: for the creator roll-up of the same grain, with the content's
+ *       figures before and after, so the creator state holds no per-content entries;</li>
+ *   <li>{@link #DELTAS} (finest grain only): from which the larger grains are built, so each event
+ *       updates one window state instead of one per grain.</li>
  * </ul>
  */
 public class ContentWindowResult
         extends ProcessWindowFunction<ContentWindowAccumulator, ContentMetrics, String, TimeWindow> {
 
-    public static final OutputTag<ContentWindowSnapshot> SNAPSHOTS = new OutputTag<>("content-window-snapshots") {};
+    public static final OutputTag<ContentWindowUpdate> CREATOR_UPDATES = new OutputTag<>("content-window-creator-updates") {};
     public static final OutputTag<ContentWindowSnapshot> DELTAS = new OutputTag<>("content-window-deltas") {};
 
     private static final ValueStateDescriptor<ContentWindowAccumulator> EMITTED =
             new ValueStateDescriptor<>("emitted-counters", ContentWindowAccumulator.class);
 
     private final Grain grain;
-    private final boolean emitSnapshots;
+    private final boolean emitCreatorUpdates;
     private final boolean emitDeltas;
 
     public ContentWindowResult(Grain grain) {
         this(grain, false, false);
     }
 
-    public ContentWindowResult(Grain grain, boolean emitSnapshots, boolean emitDeltas) {
+    public ContentWindowResult(Grain grain, boolean emitCreatorUpdates, boolean emitDeltas) {
         this.grain = grain;
-        this.emitSnapshots = emitSnapshots;
+        this.emitCreatorUpdates = emitCreatorUpdates;
         this.emitDeltas = emitDeltas;
     }
 
@@ -46,17 +50,22 @@ public class ContentWindowResult
         long version = WindowFirings.next(context.windowState());
         TimeWindow window = context.window();
         ContentWindowAccumulator acc = elements.iterator().next();
-        out.collect(ContentMetrics.of(grain, window.getStart(), window.getEnd(), contentId, acc, version));
-        if (emitSnapshots) {
-            context.output(SNAPSHOTS, new ContentWindowSnapshot(contentId, window.getStart(), window.getEnd(), version, acc));
+        ContentMetrics row = ContentMetrics.of(grain, window.getStart(), window.getEnd(), contentId, acc, version);
+        out.collect(row);
+        if (!emitDeltas && !emitCreatorUpdates) {
+            return;
         }
+        // The previous firing's counters are kept only while the window can still fire again.
+        ValueState<ContentWindowAccumulator> emitted = context.windowState().getState(EMITTED);
+        ContentWindowAccumulator previous = emitted.value();
+        ContentWindowAccumulator delta = ContentWindowAggregate.delta(acc, previous);
+        // A copy: with heap state the accumulator object keeps changing after this firing.
+        emitted.update(new ContentWindowAggregate().merge(new ContentWindowAccumulator(), acc));
         if (emitDeltas) {
-            // The previous firing's counters are kept only while the window can still fire again.
-            ValueState<ContentWindowAccumulator> emitted = context.windowState().getState(EMITTED);
-            ContentWindowAccumulator delta = ContentWindowAggregate.delta(acc, emitted.value());
-            // A copy: with heap state the accumulator object keeps changing after this firing.
-            emitted.update(new ContentWindowAggregate().merge(new ContentWindowAccumulator(), acc));
             context.output(DELTAS, new ContentWindowSnapshot(contentId, window.getStart(), window.getEnd(), version, delta));
+        }
+        if (emitCreatorUpdates) {
+            context.output(CREATOR_UPDATES, ContentWindowUpdate.of(row, delta, previous));
         }
     }
 

@@ -7,19 +7,14 @@ import static io.engagement.pipeline.metrics.EngagementFormulas.completionRate;
 import static io.engagement.pipeline.metrics.EngagementFormulas.engagementRate;
 import static io.engagement.pipeline.metrics.EngagementFormulas.engagementScore;
 
-import io.engagement.pipeline.aggregate.ContentMetrics;
-import io.engagement.pipeline.aggregate.ContentWindowSnapshot;
+import io.engagement.pipeline.aggregate.ContentWindowAccumulator;
 import io.engagement.pipeline.aggregate.Grain;
-import io.engagement.pipeline.aggregate.UniqueViewerSketch;
-import io.engagement.pipeline.aggregate.WatchTimeSketch;
-
-import java.util.Collection;
 
 /**
  * One creator's roll-up of one window (seed 001 creator analytics): one row of ClickHouse table
  * {@code creator_metrics} (docs/metrics.md). Totals are sums of the creator's content windows of the
- * same grain; unique viewers and the median watch time come from merged sketches; rates are computed
- * from the totals with the same formulas as the content rows.
+ * same grain (their newest firings); unique viewers and the median watch time come from merged
+ * sketches; rates are computed from the totals with the same formulas as the content rows.
  */
 public class CreatorMetrics {
     public String grain;
@@ -59,9 +54,9 @@ public class CreatorMetrics {
 
     public CreatorMetrics() {}
 
-    /** Builds the row from the newest firing of each of the creator's content windows. */
+    /** Builds the row from the creator's window accumulator ({@link CreatorRollup}). */
     public static CreatorMetrics of(Grain grain, long windowStartMs, long windowEndMs, String creatorId,
-                                    Collection<ContentWindowSnapshot> contents, long version) {
+                                    CreatorAccumulator acc, long version) {
         CreatorMetrics m = new CreatorMetrics();
         m.grain = grain.code();
         m.windowStartMs = windowStartMs;
@@ -69,65 +64,37 @@ public class CreatorMetrics {
         m.creatorId = creatorId;
         m.version = version;
 
-        UniqueViewerSketch viewers = new UniqueViewerSketch();
-        WatchTimeSketch playWatchTimes = new WatchTimeSketch();
-        double sumOfCompletionRates = 0;
-        long contentsWithViews = 0;
-        ContentMetrics top = null;
-        for (ContentWindowSnapshot snapshot : contents) {
-            ContentMetrics c = ContentMetrics.of(grain, windowStartMs, windowEndMs, snapshot.contentId,
-                    snapshot.counters, snapshot.version);
-            m.contents++;
-            m.impressions += c.impressions;
-            m.views += c.views;
-            m.watchTimeMs += c.watchTimeMs;
-            m.completions += c.completions;
-            m.likes += c.likes;
-            m.comments += c.comments;
-            m.shares += c.shares;
-            m.saves += c.saves;
-            m.clicks += c.clicks;
-            m.follows += c.follows;
-            m.skips += c.skips;
-            viewers.merge(snapshot.counters.viewers);
-            if (snapshot.counters.playWatchTimes != null) {
-                playWatchTimes.merge(snapshot.counters.playWatchTimes);
-            }
-            if (c.views > 0) {
-                contentsWithViews++;
-                sumOfCompletionRates += c.completionRate;
-                if (top == null || ranksAbove(c, top)) {
-                    top = c;
-                }
-            }
-        }
-        m.uniqueViewers = viewers.estimate();
-        m.uniqueViewersExact = viewers.isExact();
+        ContentWindowAccumulator t = acc.totals;
+        m.contents = acc.contents;
+        m.impressions = t.impressions;
+        m.views = t.views;
+        m.watchTimeMs = t.watchTimeMs;
+        m.completions = t.completions;
+        // Net of unlikes and unsaves, like the content rows (whose sum this is).
+        m.likes = t.likes - t.unlikes;
+        m.comments = t.comments;
+        m.shares = t.shares;
+        m.saves = t.saves - t.unsaves;
+        m.clicks = t.clicks;
+        m.follows = t.follows;
+        m.skips = t.skips;
+        m.uniqueViewers = t.viewers.estimate();
+        m.uniqueViewersExact = t.viewers.isExact();
         m.avgWatchTimeMs = averageWatchTimeMs(m.watchTimeMs, m.views);
-        m.medianWatchTimeMs = playWatchTimes.median();
+        m.medianWatchTimeMs = t.playWatchTimes == null ? 0 : t.playWatchTimes.median();
         m.completionRate = completionRate(m.completions, m.views);
-        m.avgCompletionRate = averageCompletionRate(sumOfCompletionRates, contentsWithViews);
+        m.avgCompletionRate = averageCompletionRate(acc.sumOfCompletionRates, acc.contentsWithViews);
         long positiveLikes = Math.max(0, m.likes);
         long positiveSaves = Math.max(0, m.saves);
         m.engagementRate = engagementRate(positiveLikes, m.comments, m.shares, m.views);
         m.actionRate = actionRate(positiveSaves, m.shares, m.clicks, m.views);
         m.engagementScore = engagementScore(m.views, m.completions, positiveSaves, m.shares, m.clicks, m.skips);
-        if (top != null) {
-            m.topContentId = top.contentId;
-            m.topContentViews = top.views;
-            m.topContentEngagementScore = top.engagementScore;
+        if (acc.topContentIds.length > 0) {
+            m.topContentId = acc.topContentIds[0];
+            m.topContentViews = acc.topViews[0];
+            m.topContentEngagementScore = acc.topEngagementScores[0];
         }
         return m;
-    }
-
-    private static boolean ranksAbove(ContentMetrics a, ContentMetrics b) {
-        if (a.engagementScore != b.engagementScore) {
-            return a.engagementScore > b.engagementScore;
-        }
-        if (a.views != b.views) {
-            return a.views > b.views;
-        }
-        return a.contentId.compareTo(b.contentId) < 0;
     }
 
     @Override

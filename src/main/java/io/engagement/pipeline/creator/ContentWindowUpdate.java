@@ -1,0 +1,47 @@
+package io.engagement.pipeline.creator;
+
+import io.engagement.pipeline.aggregate.ContentMetrics;
+import io.engagement.pipeline.aggregate.ContentWindowAccumulator;
+import io.engagement.pipeline.metrics.EngagementFormulas;
+
+/**
+ * What one firing of a content window changes in its creator's window of the same grain: the counter
+ * and sketch delta against the window's previous firing (the whole window on the first), plus the
+ * content's figures before and after, so the creator keeps the mean completion rate and the top
+ * content without holding one entry per content.
+ */
+public class ContentWindowUpdate {
+    public String contentId;
+    public String creatorId;
+    public long windowStartMs;
+    public long windowEndMs;
+    /** Firing number of the content window: 1 is the first, so the creator counts the content once. */
+    public long version;
+    public ContentWindowAccumulator delta;
+
+    /** The previous firing had views (it counted in the creator's mean completion rate) ... */
+    public boolean previousHadViews;
+    /** ... with this completion rate. */
+    public double previousCompletionRate;
+    public long views;
+    public double completionRate;
+    public double engagementScore;
+
+    public ContentWindowUpdate() {}
+
+    public static ContentWindowUpdate of(ContentMetrics row, ContentWindowAccumulator delta, ContentWindowAccumulator previous) {
+        ContentWindowUpdate u = new ContentWindowUpdate();
+        u.contentId = row.contentId;
+        u.creatorId = row.creatorId;
+        u.windowStartMs = row.windowStartMs;
+        u.windowEndMs = row.windowEndMs;
+        u.version = row.version;
+        u.delta = delta;
+        u.previousHadViews = previous != null && previous.views > 0;
+        u.previousCompletionRate = previous == null ? 0 : EngagementFormulas.completionRate(previous.completions, previous.views);
+        u.views = row.views;
+        u.completionRate = row.completionRate;
+        u.engagementScore = row.engagementScore;
+        return u;
+    }
+}
