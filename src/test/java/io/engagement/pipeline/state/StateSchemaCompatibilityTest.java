@@ -92,6 +92,21 @@ class StateSchemaCompatibilityTest {
         return a;
     }
 
+    /** Viewers of the v3 fixture: more than the hand-written sketch kept exactly (512), so it held HLL registers. */
+    static final int V3_VIEWERS = 2_000;
+
+    /**
+     * The accumulator written into the v3 fixture, the last one written by the hand-written HyperLogLog
+     * (4096 one-byte registers): the v2 values with {@link #V3_VIEWERS} distinct viewers.
+     */
+    static ContentWindowAccumulator v3Sample() {
+        ContentWindowAccumulator a = v2Sample();
+        for (int i = 0; i < V3_VIEWERS - 3; i++) {
+            a.viewers.add("u:v3-" + i);
+        }
+        return a;
+    }
+
     @Test
     void windowStateUsesFlinksPojoSerializerNotKryo() {
         assertInstanceOf(PojoSerializer.class, currentSerializer());
@@ -156,7 +171,7 @@ class StateSchemaCompatibilityTest {
         TypeSerializerSnapshot.writeVersionedSnapshot(snapshot, serializer.snapshotConfiguration());
         Files.write(dir.resolve("content-window-accumulator.snapshot"), snapshot.getCopyOfBuffer());
         DataOutputSerializer data = new DataOutputSerializer(1024);
-        serializer.serialize(v2Sample(), data);
+        serializer.serialize(v3Sample(), data);
         Files.write(dir.resolve("content-window-accumulator.data"), data.getCopyOfBuffer());
     }
 
