@@ -1,25 +1,45 @@
 package io.engagement.pipeline.aggregate;
 
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.TgtHllType;
+import org.apache.datasketches.hll.Union;
+import org.apache.datasketches.memory.Memory;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * Distinct-viewer counter for window state: exact (a sorted set of 64-bit hashes) up to
- * {@link #EXACT_LIMIT} viewers, then a HyperLogLog with 2^{@value #PRECISION} one-byte registers
- * (4 KiB, standard error about 1.6 %). Small windows, which are most windows, are therefore counted
- * exactly; large ones in bounded memory. Two sketches merge losslessly (union), so the same class
- * serves any later roll-up. A Flink POJO with only primitive arrays: serialized without Kryo.
+ * {@link #EXACT_LIMIT} viewers, then an Apache DataSketches HyperLogLog (HLL_4, lgK {@value #LG_K}:
+ * about 2 100 bytes compact, standard error about 1.6 %, bias-corrected over the whole range; accuracy
+ * table in docs/metrics.md). Small windows, which are most windows, are therefore counted exactly;
+ * large ones in bounded memory. Two sketches merge losslessly (union), so the same class serves every
+ * roll-up. A Flink POJO of primitive arrays (the HLL as its compact bytes), serialized without Kryo.
+ * (The in-place updatable HLL_4 image of datasketches 6.1.1 trips its own internal assertion on
+ * exception values, so the heap sketch is used: parse, update, re-encode, under 1 us.)
+ *
+ * <p>State written by earlier releases may hold {@link #registers} of the hand-written HyperLogLog
+ * those used (it read 2 % high around 10 000 viewers). Such a sketch keeps counting in its registers
+ * (exact hashes are the same 64-bit hashes, so they still add exactly) until its window closes; it
+ * can only meet a DataSketches part in a window open across the upgrade, and then its estimate is the
+ * larger of the two parts (docs/metrics.md).
  */
 public class UniqueViewerSketch {
 
     static final int EXACT_LIMIT = 512;
-    static final int PRECISION = 12;
-    private static final int REGISTER_COUNT = 1 << PRECISION;
+    static final int LG_K = 12;
+    private static final TgtHllType TYPE = TgtHllType.HLL_4;
 
-    /** Sorted distinct hashes while exact; {@code null} once switched to HyperLogLog. */
+    /** Sorted distinct hashes while exact; {@code null} once switched to a sketch. */
     public long[] exactHashes = new long[0];
-    /** HyperLogLog registers; {@code null} while exact. */
+    /** DataSketches HLL_4 compact image; {@code null} while exact. */
+    public byte[] hll;
+    /** Registers of the earlier releases' hand-written HyperLogLog; {@code null} unless restored from them. */
     public byte[] registers;
+
+    /** The heap sketch parsed from {@link #hll}, valid while {@code heapOf == hll}: saves a parse per add. */
+    private transient HllSketch heap;
+    private transient byte[] heapOf;
 
     public UniqueViewerSketch() {}
 
@@ -28,8 +48,8 @@ public class UniqueViewerSketch {
     }
 
     void addHash(long hash) {
-        if (registers != null) {
-            addToRegisters(registers, hash);
+        if (exactHashes == null) {
+            addToSketch(hash);
             return;
         }
         int pos = Arrays.binarySearch(exactHashes, hash);
@@ -43,65 +63,95 @@ public class UniqueViewerSketch {
         System.arraycopy(exactHashes, insertAt, grown, insertAt + 1, exactHashes.length - insertAt);
         exactHashes = grown;
         if (exactHashes.length > EXACT_LIMIT) {
-            switchToRegisters();
+            leaveExactMode(false);
         }
     }
 
+    private void addToSketch(long hash) {
+        if (hll == null && registers != null) {
+            LegacyHyperLogLog.add(registers, hash);
+            return;
+        }
+        HllSketch sketch = heap();
+        sketch.update(hash);
+        store(sketch);
+    }
+
+    private HllSketch heap() {
+        if (hll == null) {
+            return new HllSketch(LG_K, TYPE);
+        }
+        if (heapOf != hll) {
+            heap = HllSketch.heapify(hll);
+            heapOf = hll;
+        }
+        return heap;
+    }
+
+    private void store(HllSketch sketch) {
+        hll = sketch.toCompactByteArray();
+        heap = sketch;
+        heapOf = hll;
+    }
+
+    /** Moves the exact hashes into a sketch: the earlier releases' registers if asked, else a DataSketches HLL. */
+    private void leaveExactMode(boolean intoLegacyRegisters) {
+        long[] hashes = exactHashes;
+        exactHashes = null;
+        if (intoLegacyRegisters && registers == null) {
+            registers = LegacyHyperLogLog.empty();
+        }
+        if (intoLegacyRegisters) {
+            for (long hash : hashes) {
+                LegacyHyperLogLog.add(registers, hash);
+            }
+            return;
+        }
+        HllSketch sketch = heap();
+        for (long hash : hashes) {
+            sketch.update(hash);
+        }
+        store(sketch);
+    }
+
     public void merge(UniqueViewerSketch other) {
-        if (other.registers != null) {
-            if (registers == null) {
-                switchToRegisters();
-            }
-            for (int i = 0; i < REGISTER_COUNT; i++) {
-                registers[i] = (byte) Math.max(registers[i], other.registers[i]);
-            }
-        } else {
+        if (other.exactHashes != null) {
             for (long hash : other.exactHashes) {
                 addHash(hash);
             }
+            return;
+        }
+        if (exactHashes != null) {
+            leaveExactMode(other.hll == null);
+        }
+        if (other.registers != null) {
+            if (registers == null) {
+                registers = other.registers.clone();
+            } else {
+                LegacyHyperLogLog.merge(registers, other.registers);
+            }
+        }
+        if (other.hll != null) {
+            Union union = new Union(LG_K);
+            if (hll != null) {
+                union.update(heap());
+            }
+            union.update(HllSketch.wrap(Memory.wrap(other.hll)));
+            store(union.getResult(TYPE));
         }
     }
 
     public boolean isExact() {
-        return registers == null;
+        return exactHashes != null;
     }
 
     public long estimate() {
-        if (registers == null) {
+        if (exactHashes != null) {
             return exactHashes.length;
         }
-        double sum = 0;
-        int zeros = 0;
-        for (byte r : registers) {
-            sum += Math.scalb(1.0, -r);
-            if (r == 0) {
-                zeros++;
-            }
-        }
-        double m = REGISTER_COUNT;
-        double alpha = 0.7213 / (1 + 1.079 / m);
-        double raw = alpha * m * m / sum;
-        if (raw <= 2.5 * m && zeros > 0) {
-            return Math.round(m * Math.log(m / zeros)); // linear counting is more accurate at small range
-        }
-        return Math.round(raw);
-    }
-
-    private void switchToRegisters() {
-        registers = new byte[REGISTER_COUNT];
-        for (long hash : exactHashes) {
-            addToRegisters(registers, hash);
-        }
-        exactHashes = null;
-    }
-
-    private static void addToRegisters(byte[] registers, long hash) {
-        int index = (int) (hash >>> (64 - PRECISION));
-        long rest = hash << PRECISION;
-        int rank = rest == 0 ? 64 - PRECISION + 1 : Long.numberOfLeadingZeros(rest) + 1;
-        if (rank > registers[index]) {
-            registers[index] = (byte) rank;
-        }
+        long current = hll == null ? 0 : Math.round(heap().getEstimate());
+        long legacy = registers == null ? 0 : LegacyHyperLogLog.estimate(registers);
+        return Math.max(current, legacy);
     }
 
     /** 64-bit FNV-1a over UTF-8 followed by the MurmurHash3 finalizer, for well-spread high bits. */

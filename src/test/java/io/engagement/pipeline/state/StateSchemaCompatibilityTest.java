@@ -127,6 +127,46 @@ class StateSchemaCompatibilityTest {
                 new DataInputDeserializer(Files.readAllBytes(dir.resolve("content-window-accumulator.data"))));
     }
 
+    /**
+     * v3 holds the hand-written HyperLogLog's registers (the sketch before DataSketches): they restore,
+     * estimate as before, keep counting new viewers, and union with the new sketches.
+     */
+    @Test
+    void stateWrittenByV3WithTheEarlierSketchIsReadAndKeepsCounting() throws Exception {
+        ContentWindowAccumulator read = restore("v3");
+        assertArrayEquals(counters(v3Sample()), counters(read));
+        assertNull(read.viewers.exactHashes);
+        assertNull(read.viewers.hll);
+        assertEquals(4096, read.viewers.registers.length);
+        assertEquals(V3_VIEWERS, read.viewers.estimate(), V3_VIEWERS * 0.05);
+
+        // An hour window restored from v3 merges the minute deltas of the new release (exact sketches).
+        UniqueViewerSketch minute = new UniqueViewerSketch();
+        for (int i = 0; i < 500; i++) {
+            minute.add("u:after-upgrade-" + i);
+        }
+        read.viewers.merge(minute);
+        assertEquals(V3_VIEWERS + 500, read.viewers.estimate(), (V3_VIEWERS + 500) * 0.05);
+        // A creator window of the new release (DataSketches) merges the restored content window.
+        UniqueViewerSketch creator = new UniqueViewerSketch();
+        for (int i = 0; i < 1_000; i++) {
+            creator.add("u:other-content-" + i);
+        }
+        creator.merge(read.viewers);
+        assertEquals(V3_VIEWERS + 500, creator.estimate(), (V3_VIEWERS + 500) * 0.05); // the larger part (docs/metrics.md)
+    }
+
+    /** v4: the DataSketches sketch, written by the release that introduced it. */
+    @Test
+    void stateWrittenByV4IsReadByThisBuild() throws Exception {
+        ContentWindowAccumulator read = restore("v4");
+        assertArrayEquals(counters(v3Sample()), counters(read));
+        assertNull(read.viewers.registers);
+        assertEquals(V3_VIEWERS, read.viewers.estimate(), V3_VIEWERS * 0.05);
+        read.viewers.add("u:one-more");
+        assertEquals(V3_VIEWERS, read.viewers.estimate(), V3_VIEWERS * 0.05);
+    }
+
     @Test
     void stateWrittenByV2IsReadByThisBuild() throws Exception {
         ContentWindowAccumulator read = restore("v2");
