@@ -88,7 +88,10 @@ public class ContentMetrics {
 
     public ContentMetrics() {}
 
-    /** Builds the row from a window's counters; every derived value comes from EngagementFormulas. */
+    /**
+     * Builds the row from a window's counters: each {@link ContentCounter} column as counted (likes and
+     * saves net of unlikes and unsaves), every derived value from EngagementFormulas.
+     */
     public static ContentMetrics of(Grain grain, long windowStartMs, long windowEndMs, String contentId,
                                     ContentWindowAccumulator acc, long version) {
         ContentMetrics m = new ContentMetrics();
@@ -99,52 +102,16 @@ public class ContentMetrics {
         m.creatorId = acc.creatorId;
         m.version = version;
 
-        m.impressions = acc.impressions;
-        m.views = acc.views;
+        for (ContentCounter counter : ContentCounter.inRow()) {
+            counter.copyToRow(acc, m);
+        }
         m.uniqueViewers = acc.viewers.estimate();
         m.uniqueViewersExact = acc.viewers.isExact();
-        m.watchTimeMs = acc.watchTimeMs;
         m.avgWatchTimeMs = averageWatchTimeMs(acc.watchTimeMs, acc.views);
         m.medianWatchTimeMs = acc.playWatchTimes == null ? 0 : acc.playWatchTimes.median();
-        m.completions = acc.completions;
         m.completionRate = completionRate(acc.completions, acc.views);
-        m.endedOver75 = acc.endedOver75;
-        m.endedOver50 = acc.endedOver50;
-        m.endedOver25 = acc.endedOver25;
-        m.endedUnder25 = acc.endedUnder25;
-        m.skips = acc.skips;
-        m.swipedAway = acc.swipedAway;
         m.feedViews = feedViews(acc.viewsOrganic, acc.viewsFollowing);
-        m.loopPlays = acc.loopPlays;
-        m.rewatches = acc.rewatches;
         m.rewatchRate = rewatchRate(acc.rewatches, m.uniqueViewers);
-
-        m.likes = acc.likes - acc.unlikes;
-        m.comments = acc.comments;
-        m.shares = acc.shares;
-        m.saves = acc.saves - acc.unsaves;
-        m.clicks = acc.clicks;
-        m.follows = acc.follows;
-        m.unfollows = acc.unfollows;
-        m.notInterested = acc.notInterested;
-        m.reports = acc.reports;
-        m.hides = acc.hides;
-        m.viewsOrganic = acc.viewsOrganic;
-        m.viewsFollowing = acc.viewsFollowing;
-        m.viewsProfile = acc.viewsProfile;
-        m.viewsHashtag = acc.viewsHashtag;
-        m.viewsSearch = acc.viewsSearch;
-        m.viewsDirect = acc.viewsDirect;
-        m.viewsOtherSource = acc.viewsOtherSource;
-        m.viewsMobile = acc.viewsMobile;
-        m.viewsTablet = acc.viewsTablet;
-        m.viewsDesktop = acc.viewsDesktop;
-        m.viewsTv = acc.viewsTv;
-        m.viewsOtherDevice = acc.viewsOtherDevice;
-        m.viewsIos = acc.viewsIos;
-        m.viewsAndroid = acc.viewsAndroid;
-        m.viewsWeb = acc.viewsWeb;
-        m.viewsOtherPlatform = acc.viewsOtherPlatform;
 
         // A window can hold more unlikes than likes (the like fell in an earlier window): rates use
         // the non-negative part so a score never rewards or punishes with a negative count.

@@ -1,14 +1,15 @@
 package io.engagement.pipeline.aggregate;
 
 import io.engagement.pipeline.event.EngagementEvent;
-import io.engagement.pipeline.metrics.CompletionBucket;
+import io.engagement.pipeline.event.EventType;
 import io.engagement.pipeline.metrics.EngagementFormulas;
 
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 /**
  * Folds the events of one content into its window counters, one event at a time, so window state is
- * a single accumulator per content and window rather than the list of events.
+ * a single accumulator per content and window rather than the list of events. Which event adds to
+ * which counter is declared in {@link ContentCounter}; this class adds the sketches.
  */
 public class ContentWindowAggregate
         implements AggregateFunction<EngagementEvent, ContentWindowAccumulator, ContentWindowAccumulator> {
@@ -23,56 +24,28 @@ public class ContentWindowAggregate
         if (acc.creatorId == null) {
             acc.creatorId = e.creatorId;
         }
-        if (e.watchTimeMs != null) {
-            acc.watchTimeMs += e.watchTimeMs;
+        for (ContentCounter counter : ContentCounter.countedBy(e.eventType)) {
+            long amount = counter.amount(e);
+            if (amount != 0) {
+                counter.add(acc, amount);
+            }
         }
+        // The sketches: who viewed, and the watch time of each play that ended (reported once, on
+        // the event that ends the play).
         switch (e.eventType) {
-            case IMPRESSION -> acc.impressions++;
-            case VIEW_START -> {
-                acc.views++;
-                ViewBreakdown.count(acc, e);
-                acc.viewers.add(e.viewerKey());
-                if (Boolean.TRUE.equals(e.isRewatch)) {
-                    acc.rewatches++;
+            case VIEW_START -> acc.viewers.add(e.viewerKey());
+            case VIEW_COMPLETE, SWIPE_AWAY -> {
+                Long playWatchTimeMs = EngagementFormulas.playWatchTimeMs(e.totalWatchTimeMs, e.progress,
+                        e.contentDurationMs, e.eventType == EventType.VIEW_COMPLETE);
+                if (playWatchTimeMs != null) {
+                    playWatchTimes(acc).add(playWatchTimeMs);
                 }
             }
-            case VIEW_COMPLETE -> {
-                acc.completions++;
-                countPlayTotals(acc, e, true);
-            }
-            case SWIPE_AWAY -> {
-                acc.swipedAway++;
-                countPlayEnd(acc, e.progress == null ? 0.0 : e.progress);
-                countPlayTotals(acc, e, false);
-            }
-            case LIKE -> acc.likes++;
-            case UNLIKE -> acc.unlikes++;
-            case COMMENT -> acc.comments++;
-            case SHARE -> acc.shares++;
-            case SAVE -> acc.saves++;
-            case UNSAVE -> acc.unsaves++;
-            case CLICK -> acc.clicks++;
-            case FOLLOW -> acc.follows++;
-            case UNFOLLOW -> acc.unfollows++;
-            case NOT_INTERESTED -> acc.notInterested++;
-            case REPORT -> acc.reports++;
-            case HIDE -> acc.hides++;
-            case VIEW_PROGRESS, PAUSE, RESUME, SEEK -> {
-                // playback signals: they contribute watch time only
+            default -> {
+                // no sketch for the other types; their counters are in ContentCounter
             }
         }
         return acc;
-    }
-
-    /** Loops and the play's watch time are reported once, on the event that ends the play. */
-    private static void countPlayTotals(ContentWindowAccumulator acc, EngagementEvent e, boolean completed) {
-        if (e.loopCount != null) {
-            acc.loopPlays += e.loopCount;
-        }
-        Long playWatchTimeMs = EngagementFormulas.playWatchTimeMs(e.totalWatchTimeMs, e.progress, e.contentDurationMs, completed);
-        if (playWatchTimeMs != null) {
-            playWatchTimes(acc).add(playWatchTimeMs);
-        }
     }
 
     /** State written before the sketch existed restores with {@code null} here. */
@@ -81,25 +54,6 @@ public class ContentWindowAggregate
             acc.playWatchTimes = new WatchTimeSketch();
         }
         return acc.playWatchTimes;
-    }
-
-    /**
-     * A swipe-away ends a play. At the very end of the content it is a full play, like a view_complete,
-     * and not a skip: the engagement score must not penalise a video watched to the end.
-     */
-    private static void countPlayEnd(ContentWindowAccumulator acc, double progress) {
-        CompletionBucket bucket = CompletionBucket.of(progress);
-        if (bucket == CompletionBucket.FULL) {
-            acc.completions++;
-            return;
-        }
-        acc.skips++;
-        switch (bucket) {
-            case OVER_75 -> acc.endedOver75++;
-            case OVER_50 -> acc.endedOver50++;
-            case OVER_25 -> acc.endedOver25++;
-            default -> acc.endedUnder25++;
-        }
     }
 
     @Override
@@ -138,30 +92,8 @@ public class ContentWindowAggregate
     }
 
     private static void addCounters(ContentWindowAccumulator a, ContentWindowAccumulator b, long sign) {
-        a.impressions += sign * b.impressions;
-        a.views += sign * b.views;
-        a.rewatches += sign * b.rewatches;
-        a.watchTimeMs += sign * b.watchTimeMs;
-        a.completions += sign * b.completions;
-        a.endedOver75 += sign * b.endedOver75;
-        a.endedOver50 += sign * b.endedOver50;
-        a.endedOver25 += sign * b.endedOver25;
-        a.endedUnder25 += sign * b.endedUnder25;
-        a.skips += sign * b.skips;
-        a.swipedAway += sign * b.swipedAway;
-        a.loopPlays += sign * b.loopPlays;
-        a.likes += sign * b.likes;
-        a.unlikes += sign * b.unlikes;
-        a.comments += sign * b.comments;
-        a.shares += sign * b.shares;
-        a.saves += sign * b.saves;
-        a.unsaves += sign * b.unsaves;
-        a.clicks += sign * b.clicks;
-        a.follows += sign * b.follows;
-        a.unfollows += sign * b.unfollows;
-        a.notInterested += sign * b.notInterested;
-        a.reports += sign * b.reports;
-        a.hides += sign * b.hides;
-        ViewBreakdown.add(a, b, sign);
+        for (ContentCounter counter : ContentCounter.values()) {
+            counter.add(a, sign * counter.get(b));
+        }
     }
 }

@@ -5,56 +5,47 @@ import io.engagement.pipeline.event.EngagementEvent;
 import java.util.Locale;
 
 /**
- * Views by source, device and platform (seed 002 ContentMetrics views, devices, platforms). Values
- * are matched case-insensitively; anything else, or a missing value, counts as "other".
+ * The categories of the view breakdowns (seed 002 ContentMetrics views, devices, platforms), counted by
+ * the {@code VIEWS_*} constants of {@link ContentCounter}. Values are matched case-insensitively;
+ * anything else, or a missing value, is {@link #OTHER}.
  */
 final class ViewBreakdown {
 
+    static final String ORGANIC = "organic";
+    static final String OTHER = "other";
+
     private ViewBreakdown() {}
 
-    static void count(ContentWindowAccumulator acc, EngagementEvent e) {
-        switch (lower(e.source)) {
-            case "for_you", "foryou", "organic", "feed" -> acc.viewsOrganic++;
-            case "following" -> acc.viewsFollowing++;
-            case "profile" -> acc.viewsProfile++;
-            case "hashtag" -> acc.viewsHashtag++;
-            case "search" -> acc.viewsSearch++;
-            case "direct" -> acc.viewsDirect++;
-            default -> acc.viewsOtherSource++;
-        }
-        switch (lower(e.device)) {
-            case "mobile", "phone" -> acc.viewsMobile++;
-            case "tablet" -> acc.viewsTablet++;
-            case "desktop" -> acc.viewsDesktop++;
-            case "tv" -> acc.viewsTv++;
-            default -> acc.viewsOtherDevice++;
-        }
-        switch (lower(e.platform)) {
-            case "ios" -> acc.viewsIos++;
-            case "android" -> acc.viewsAndroid++;
-            case "web" -> acc.viewsWeb++;
-            default -> acc.viewsOtherPlatform++;
-        }
+    /** Where the play started: for_you / foryou / feed count as the organic (for-you) feed. */
+    static String source(EngagementEvent e) {
+        return switch (lower(e.source)) {
+            case "for_you", "foryou", "organic", "feed" -> ORGANIC;
+            case "following" -> "following";
+            case "profile" -> "profile";
+            case "hashtag" -> "hashtag";
+            case "search" -> "search";
+            case "direct" -> "direct";
+            default -> OTHER;
+        };
     }
 
-    /** Adds {@code sign} times b's view breakdown to a's (sign -1 subtracts). */
-    static void add(ContentWindowAccumulator a, ContentWindowAccumulator b, long sign) {
-        a.viewsOrganic += sign * b.viewsOrganic;
-        a.viewsFollowing += sign * b.viewsFollowing;
-        a.viewsProfile += sign * b.viewsProfile;
-        a.viewsHashtag += sign * b.viewsHashtag;
-        a.viewsSearch += sign * b.viewsSearch;
-        a.viewsDirect += sign * b.viewsDirect;
-        a.viewsOtherSource += sign * b.viewsOtherSource;
-        a.viewsMobile += sign * b.viewsMobile;
-        a.viewsTablet += sign * b.viewsTablet;
-        a.viewsDesktop += sign * b.viewsDesktop;
-        a.viewsTv += sign * b.viewsTv;
-        a.viewsOtherDevice += sign * b.viewsOtherDevice;
-        a.viewsIos += sign * b.viewsIos;
-        a.viewsAndroid += sign * b.viewsAndroid;
-        a.viewsWeb += sign * b.viewsWeb;
-        a.viewsOtherPlatform += sign * b.viewsOtherPlatform;
+    static String device(EngagementEvent e) {
+        return switch (lower(e.device)) {
+            case "mobile", "phone" -> "mobile";
+            case "tablet" -> "tablet";
+            case "desktop" -> "desktop";
+            case "tv" -> "tv";
+            default -> OTHER;
+        };
+    }
+
+    static String platform(EngagementEvent e) {
+        return switch (lower(e.platform)) {
+            case "ios" -> "ios";
+            case "android" -> "android";
+            case "web" -> "web";
+            default -> OTHER;
+        };
     }
 
     private static String lower(String value) {

@@ -7,6 +7,7 @@ import static io.engagement.pipeline.metrics.EngagementFormulas.completionRate;
 import static io.engagement.pipeline.metrics.EngagementFormulas.engagementRate;
 import static io.engagement.pipeline.metrics.EngagementFormulas.engagementScore;
 
+import io.engagement.pipeline.aggregate.ContentCounter;
 import io.engagement.pipeline.aggregate.ContentWindowAccumulator;
 import io.engagement.pipeline.aggregate.Grain;
 
@@ -71,10 +72,10 @@ public class CreatorMetrics {
         m.watchTimeMs = t.watchTimeMs;
         m.completions = t.completions;
         // Net of unlikes and unsaves, like the content rows (whose sum this is).
-        m.likes = t.likes - t.unlikes;
+        m.likes = ContentCounter.LIKES.rowValue(t);
         m.comments = t.comments;
         m.shares = t.shares;
-        m.saves = t.saves - t.unsaves;
+        m.saves = ContentCounter.SAVES.rowValue(t);
         m.clicks = t.clicks;
         m.follows = t.follows;
         m.skips = t.skips;

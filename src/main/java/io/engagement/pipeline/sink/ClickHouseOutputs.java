@@ -1,5 +1,6 @@
 package io.engagement.pipeline.sink;
 
+import io.engagement.pipeline.aggregate.ContentCounter;
 import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.aggregate.CountryMetrics;
 import io.engagement.pipeline.config.JobConfig;
@@ -53,66 +54,37 @@ public final class ClickHouseOutputs {
             .nullableInt64("total_watch_time_ms", e -> e.totalWatchTimeMs)
             .nullableInt64("loop_count", e -> e.loopCount == null ? null : e.loopCount.longValue());
 
-    public static final ClickHouseTable<ContentMetrics> CONTENT_METRICS = new ClickHouseTable<ContentMetrics>(DATABASE + ".content_metrics")
-            .string("grain", m -> m.grain)
-            .dateTime("window_start", m -> m.windowStartMs)
-            .dateTime("window_end", m -> m.windowEndMs)
-            .string("content_id", m -> m.contentId)
-            .string("creator_id", m -> m.creatorId)
-            .int64("version", m -> m.version)
-            .int64("impressions", m -> m.impressions)
-            .int64("views", m -> m.views)
-            .int64("unique_viewers", m -> m.uniqueViewers)
-            .bool("unique_viewers_exact", m -> m.uniqueViewersExact)
-            .int64("watch_time_ms", m -> m.watchTimeMs)
-            .float64("avg_watch_time_ms", m -> m.avgWatchTimeMs)
-            .int64("completions", m -> m.completions)
-            .float64("completion_rate", m -> m.completionRate)
-            .int64("ended_over_75", m -> m.endedOver75)
-            .int64("ended_over_50", m -> m.endedOver50)
-            .int64("ended_over_25", m -> m.endedOver25)
-            .int64("ended_under_25", m -> m.endedUnder25)
-            .int64("skips", m -> m.skips)
-            .int64("rewatches", m -> m.rewatches)
-            .float64("rewatch_rate", m -> m.rewatchRate)
-            .int64("likes", m -> m.likes)
-            .int64("comments", m -> m.comments)
-            .int64("shares", m -> m.shares)
-            .int64("saves", m -> m.saves)
-            .int64("clicks", m -> m.clicks)
-            .int64("follows", m -> m.follows)
-            .int64("unfollows", m -> m.unfollows)
-            .int64("not_interested", m -> m.notInterested)
-            .int64("reports", m -> m.reports)
-            .int64("hides", m -> m.hides)
-            .float64("engagement_rate", m -> m.engagementRate)
-            .float64("action_rate", m -> m.actionRate)
-            .float64("engagement_score", m -> m.engagementScore)
-            .float64("retention_score", m -> m.retentionScore)
-            .float64("engagement_component", m -> m.engagementComponent)
-            .float64("virality_score", m -> m.viralityScore)
-            .float64("watchability_score", m -> m.watchabilityScore)
-            .float64("quality_score", m -> m.qualityScore)
-            .int64("views_organic", m -> m.viewsOrganic)
-            .int64("views_following", m -> m.viewsFollowing)
-            .int64("views_profile", m -> m.viewsProfile)
-            .int64("views_hashtag", m -> m.viewsHashtag)
-            .int64("views_search", m -> m.viewsSearch)
-            .int64("views_direct", m -> m.viewsDirect)
-            .int64("views_other_source", m -> m.viewsOtherSource)
-            .int64("views_mobile", m -> m.viewsMobile)
-            .int64("views_tablet", m -> m.viewsTablet)
-            .int64("views_desktop", m -> m.viewsDesktop)
-            .int64("views_tv", m -> m.viewsTv)
-            .int64("views_other_device", m -> m.viewsOtherDevice)
-            .int64("views_ios", m -> m.viewsIos)
-            .int64("views_android", m -> m.viewsAndroid)
-            .int64("views_web", m -> m.viewsWeb)
-            .int64("views_other_platform", m -> m.viewsOtherPlatform)
-            .float64("median_watch_time_ms", m -> m.medianWatchTimeMs)
-            .int64("swiped_away", m -> m.swipedAway)
-            .int64("feed_views", m -> m.feedViews)
-            .int64("loop_plays", m -> m.loopPlays);
+    public static final ClickHouseTable<ContentMetrics> CONTENT_METRICS = contentMetrics();
+
+    /** The window identity, one column per {@link ContentCounter} with a column, then the derived metrics. */
+    private static ClickHouseTable<ContentMetrics> contentMetrics() {
+        ClickHouseTable<ContentMetrics> table = new ClickHouseTable<ContentMetrics>(DATABASE + ".content_metrics")
+                .string("grain", m -> m.grain)
+                .dateTime("window_start", m -> m.windowStartMs)
+                .dateTime("window_end", m -> m.windowEndMs)
+                .string("content_id", m -> m.contentId)
+                .string("creator_id", m -> m.creatorId)
+                .int64("version", m -> m.version);
+        for (ContentCounter counter : ContentCounter.inRow()) {
+            table.int64(counter.column(), m -> counter.get(m));
+        }
+        return table
+                .int64("unique_viewers", m -> m.uniqueViewers)
+                .bool("unique_viewers_exact", m -> m.uniqueViewersExact)
+                .float64("avg_watch_time_ms", m -> m.avgWatchTimeMs)
+                .float64("median_watch_time_ms", m -> m.medianWatchTimeMs)
+                .float64("completion_rate", m -> m.completionRate)
+                .float64("rewatch_rate", m -> m.rewatchRate)
+                .int64("feed_views", m -> m.feedViews)
+                .float64("engagement_rate", m -> m.engagementRate)
+                .float64("action_rate", m -> m.actionRate)
+                .float64("engagement_score", m -> m.engagementScore)
+                .float64("retention_score", m -> m.retentionScore)
+                .float64("engagement_component", m -> m.engagementComponent)
+                .float64("virality_score", m -> m.viralityScore)
+                .float64("watchability_score", m -> m.watchabilityScore)
+                .float64("quality_score", m -> m.qualityScore);
+    }
 
     public static final ClickHouseTable<LateEvent> LATE_EVENTS = new ClickHouseTable<LateEvent>(DATABASE + ".late_events")
             .string("event_id", l -> l.event.eventId)

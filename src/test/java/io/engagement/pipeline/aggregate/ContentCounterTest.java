@@ -1,0 +1,122 @@
+package io.engagement.pipeline.aggregate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engagement.pipeline.event.EventType;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * {@link ContentCounter} is the one place a counter is named; these checks make the rest of the code
+ * unable to drift from it without a failing test (no server needed).
+ */
+class ContentCounterTest {
+
+    private static Set<String> longFields(Class<?> type) {
+        Set<String> names = new TreeSet<>();
+        for (Field f : type.getFields()) {
+            if (!Modifier.isStatic(f.getModifiers()) && f.getType() == long.class) {
+                names.add(f.getName());
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void everyCounterFieldOfTheAccumulatorIsACounter() {
+        Set<String> counters = new TreeSet<>();
+        for (ContentCounter c : ContentCounter.values()) {
+            counters.add(c.field());
+        }
+        // A long added to the accumulator without a constant would never be merged or written.
+        assertEquals(longFields(ContentWindowAccumulator.class), counters);
+    }
+
+    @Test
+    void everyCountFieldOfTheRowIsACounterOrDeliberatelyDerived() {
+        Set<String> expected = new TreeSet<>();
+        for (ContentCounter c : ContentCounter.inRow()) {
+            expected.add(c.field());
+        }
+        // Long fields of the row that are computed, not counted.
+        expected.addAll(Set.of("version", "windowStartMs", "windowEndMs", "uniqueViewers", "feedViews"));
+        assertEquals(longFields(ContentMetrics.class), expected);
+    }
+
+    @Test
+    void eachCounterHasItsOwnFieldAndReachesTheRow() {
+        // Distinct values in every counter: a constant pointing at another's field, or a row copy
+        // that is missing, shows up as a wrong number here.
+        ContentWindowAccumulator acc = new ContentWindowAccumulator();
+        ContentCounter[] counters = ContentCounter.values();
+        for (int i = 0; i < counters.length; i++) {
+            counters[i].set(acc, 1_000 + 10L * i);
+        }
+        for (int i = 0; i < counters.length; i++) {
+            assertEquals(1_000 + 10L * i, counters[i].get(acc), counters[i].name());
+        }
+        ContentMetrics row = ContentMetrics.of(Grain.HOUR, 0, 3_600_000, "c", acc, 1);
+        for (ContentCounter c : ContentCounter.inRow()) {
+            long expected = c.get(acc);
+            if (c == ContentCounter.LIKES) {
+                expected -= ContentCounter.UNLIKES.get(acc);  // likes net of unlikes
+            } else if (c == ContentCounter.SAVES) {
+                expected -= ContentCounter.UNSAVES.get(acc);
+            }
+            assertEquals(expected, c.get(row), c.name());
+        }
+        // UNLIKES comes right before LIKES, UNSAVES right before SAVES: 10 apart each.
+        assertEquals(10, row.likes);
+        assertEquals(10, row.saves);
+    }
+
+    @Test
+    void everyEventTypeIsCountedSomewhereOrDeliberatelyPlaybackOnly() {
+        List<String> problems = new ArrayList<>();
+        for (EventType type : EventType.values()) {
+            boolean counted = false;
+            for (ContentCounter c : ContentCounter.values()) {
+                counted |= c != ContentCounter.WATCH_TIME_MS && c.countedTypes().contains(type);
+            }
+            if (counted == ContentCounter.PLAYBACK_ONLY.contains(type)) {
+                problems.add(type + (counted ? " is counted but listed as playback only" : " is counted nowhere"));
+            }
+        }
+        assertEquals(List.of(), problems);
+        assertEquals(EnumSet.allOf(EventType.class), ContentCounter.WATCH_TIME_MS.countedTypes());
+    }
+
+    @Test
+    void mergeAndDeltaCoverEveryCounter() {
+        ContentWindowAccumulator a = new ContentWindowAccumulator();
+        ContentWindowAccumulator b = new ContentWindowAccumulator();
+        for (ContentCounter c : ContentCounter.values()) {
+            c.set(a, 3);
+            c.set(b, 5);
+        }
+        ContentWindowAccumulator merged = new ContentWindowAggregate().merge(a, b);
+        ContentWindowAccumulator delta = ContentWindowAggregate.delta(b, merged);
+        for (ContentCounter c : ContentCounter.values()) {
+            assertEquals(8, c.get(merged), c.name());
+            assertEquals(-3, c.get(delta), c.name()); // 5 - 8
+        }
+    }
+
+    @Test
+    void columnsAreTheSnakeCaseOfTheConstants() {
+        assertEquals("watch_time_ms", ContentCounter.WATCH_TIME_MS.column());
+        assertEquals("watchTimeMs", ContentCounter.WATCH_TIME_MS.field());
+        assertEquals("endedOver75", ContentCounter.ENDED_OVER_75.field());
+        assertEquals("ended_over_75", ContentCounter.ENDED_OVER_75.column());
+        assertTrue(!ContentCounter.UNLIKES.isColumn() && !ContentCounter.UNSAVES.isColumn());
+    }
+}
