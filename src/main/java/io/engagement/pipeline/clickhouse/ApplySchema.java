@@ -65,7 +65,7 @@ public final class ApplySchema {
     }
 
     /** Splits a file into statements on ';' at line ends, dropping '--' comment lines. */
-    static List<String> statements(String sql) {
+    public static List<String> statements(String sql) {
         List<String> statements = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         for (String line : sql.split("\n")) {

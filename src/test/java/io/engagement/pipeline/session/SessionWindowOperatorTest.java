@@ -27,10 +27,16 @@ class SessionWindowOperatorTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = WindowHarness.open(e -> e.sessionId, input -> input
+        harness = sessionWindow(Duration.ofMinutes(5));
+    }
+
+    /** The session window as the topology builds it: 30 min gap, 4 h at most. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, SessionMetrics> sessionWindow(
+            Duration allowedLateness) throws Exception {
+        return WindowHarness.open(e -> e.sessionId, input -> input
                 .keyBy(e -> e.sessionId, Types.STRING)
                 .window(CappedSessionWindows.of(Duration.ofMinutes(30), MAX_DURATION))
-                .allowedLateness(Duration.ofMinutes(5))
+                .allowedLateness(allowedLateness)
                 .aggregate(new SessionAggregate(), new SessionResult()));
     }
 
@@ -101,11 +107,7 @@ class SessionWindowOperatorTest {
     @Test
     void aLateEventThatBridgesTwoFiredSessionsRetractsTheLaterOne() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, SessionMetrics> longLateness =
-                WindowHarness.open(e -> e.sessionId, input -> input
-                        .keyBy(e -> e.sessionId, Types.STRING)
-                        .window(CappedSessionWindows.of(Duration.ofMinutes(30), MAX_DURATION))
-                        .allowedLateness(Duration.ofHours(2))
-                        .aggregate(new SessionAggregate(), new SessionResult()));
+                sessionWindow(Duration.ofHours(2));
         try {
             long t = 100 * MIN;
             for (EngagementEvent e : List.of(event("1", EventType.VIEW_START, "c1", "u1", t),
@@ -166,11 +168,7 @@ class SessionWindowOperatorTest {
     @Test
     void aLateUpdateOfACappedSessionDoesNotRetractTheSessionAfterIt() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, SessionMetrics> longLateness =
-                WindowHarness.open(e -> e.sessionId, input -> input
-                        .keyBy(e -> e.sessionId, Types.STRING)
-                        .window(CappedSessionWindows.of(Duration.ofMinutes(30), MAX_DURATION))
-                        .allowedLateness(Duration.ofHours(2))
-                        .aggregate(new SessionAggregate(), new SessionResult()));
+                sessionWindow(Duration.ofHours(2));
         try {
             // Sessions [0, 240 min] (25 events, capped) and [250, 300 min] (6 events), both fired.
             for (int m = 0; m <= 300; m += 10) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.aggregate.ContentCounter;
+import io.engagement.pipeline.clickhouse.ApplySchema;
 
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +45,7 @@ class ClickHouseSchemaTest {
             files = list.filter(p -> p.toString().endsWith(".sql")).sorted().toList();
         }
         for (Path file : files) {
-            for (String statement : statements(Files.readString(file, StandardCharsets.UTF_8))) {
+            for (String statement : ApplySchema.statements(Files.readString(file, StandardCharsets.UTF_8))) {
                 Matcher create = CREATE.matcher(statement);
                 Matcher alter = ALTER.matcher(statement);
                 if (create.matches()) {
@@ -72,27 +73,6 @@ class ClickHouseSchemaTest {
     private static boolean serverFilled(String typeAndRest) {
         String upper = " " + typeAndRest.toUpperCase(Locale.ROOT) + " ";
         return upper.contains(" DEFAULT ") || upper.contains(" MATERIALIZED ") || upper.contains(" ALIAS ");
-    }
-
-    /** Statements of a file: '--' comment lines dropped, split on ';' at line ends (as ApplySchema does). */
-    private static List<String> statements(String sql) {
-        List<String> statements = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String line : sql.split("\n")) {
-            String trimmed = line.trim();
-            if (trimmed.startsWith("--") || trimmed.isEmpty()) {
-                continue;
-            }
-            current.append(trimmed).append(' ');
-            if (trimmed.endsWith(";")) {
-                statements.add(current.toString().trim().replaceAll(";$", ""));
-                current.setLength(0);
-            }
-        }
-        if (!current.toString().isBlank()) {
-            statements.add(current.toString().trim());
-        }
-        return statements;
     }
 
     /** Splits on commas outside parentheses: {@code AggregateFunction(uniq, String)} stays whole. */
