@@ -34,9 +34,9 @@ public class SessionResult extends ProcessWindowFunction<SessionAccumulator, Ses
             new MapStateDescriptor<>("written-sessions", Types.LONG, Types.LONG);
     /**
      * Starts written by releases before sessions had a maximum length. Only removed as their sessions
-     * are purged, never read: reading it cost an extra state iteration per session firing (about 15 %
-     * of the minute-grain benchmark), and it matters only for a late event that moves the start of a
-     * session open across the upgrade (that session's old row is then not retracted).
+     * are purged, never read: reading it costs a second state iteration on every session firing, and
+     * it matters only for a late event that moves the start of a session open across the upgrade
+     * (that session's old row is then not retracted).
      */
     static final MapStateDescriptor<Long, Boolean> WRITTEN_STARTS_BEFORE_CAP =
             new MapStateDescriptor<>("written-session-starts", Types.LONG, Types.BOOLEAN);
