@@ -98,4 +98,26 @@ class JobConfigTest {
                 () -> JobConfig.fromSources(new String[0], Map.of("ENGAGEMENT_CLICKHOUSE_URL", "http://x")));
         assertTrue(badEnv.getMessage().contains("clickhouse.url must start with jdbc:clickhouse://"));
     }
+
+    @Test
+    void settingsOfTheHardeningAreCheckedAndNamed() {
+        ConfigException e = assertThrows(ConfigException.class, () -> JobConfig.fromSources(new String[] {
+                "--lateness.start-horizon", "yesterday",
+                "--validation.max-message-bytes", "100",
+                "--validation.max-content-duration", "30 d",
+                "--session.max-duration", "8 d"}, Map.of()));
+        String m = e.getMessage();
+        assertTrue(m.contains("lateness.start-horizon must be auto, none or an ISO-8601 instant"), m);
+        assertTrue(m.contains("validation.max-message-bytes must be from 1024 to 16777216 (was 100)"), m);
+        assertTrue(m.contains("validation.max-content-duration must be at most 7 d"), m);
+        assertTrue(m.contains("session.max-duration must be at most 7 d"), m);
+
+        JobConfig ok = JobConfig.fromSources(new String[] {"--lateness.start-horizon", "2026-03-02T10:00:00Z"}, Map.of());
+        assertEquals(java.time.Instant.parse("2026-03-02T10:00:00Z").toEpochMilli(),
+                io.engagement.pipeline.dedup.StartHorizon.resolve(ok));
+        assertEquals(io.engagement.pipeline.dedup.StartHorizon.NONE, io.engagement.pipeline.dedup.StartHorizon.resolve(
+                JobConfig.fromSources(new String[] {"--lateness.start-horizon", "none"}, Map.of())));
+        assertEquals(65_536, JobConfig.defaults().validationRules.maxMessageBytes());
+        assertEquals(java.time.Duration.ofHours(4), JobConfig.defaults().sessionMaxDuration);
+    }
 }
