@@ -162,9 +162,9 @@ public enum ContentCounter {
         return IN_ROW;
     }
 
-    /** How much {@code event} adds to this counter (0 for most). */
+    /** How much {@code event}, of a type in {@link #countedBy}'s answer for it, adds to this counter. */
     long amount(EngagementEvent event) {
-        return rule.types.contains(event.eventType) ? rule.amount.applyAsLong(event) : 0;
+        return rule.amount.applyAsLong(event);
     }
 
     public long get(ContentWindowAccumulator acc) {

@@ -6,18 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.dedup.DeduplicateAndRouteLate;
 import io.engagement.pipeline.dedup.StartHorizon;
-import io.engagement.pipeline.event.ValidatedRecord;
-import io.engagement.pipeline.sink.ProductionSinks;
-import io.engagement.pipeline.source.KafkaInput;
+import io.engagement.pipeline.testing.PipelineScenario;
 import io.engagement.pipeline.testing.RealServers;
-import io.engagement.pipeline.topology.EngagementPipeline;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -84,12 +79,7 @@ class ClockSkewAndFreshStartTest {
         conf.setString("execution.checkpointing.interval", "300 ms");
         conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
         conf.setString("restart-strategy.type", "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(1);
-        EngagementPipeline.configure(env);
-        DataStream<ValidatedRecord> input = env.fromSource(KafkaInput.source(config), EngagementPipeline.watermarks(config), "kafka");
-        new EngagementPipeline(config, ProductionSinks.create(config), startHorizonMs).build(input);
-        return env.executeAsync(name);
+        return PipelineScenario.job(conf, 1, config, null, startHorizonMs).executeAsync(name);
     }
 
     private static long count(String sql) throws Exception {

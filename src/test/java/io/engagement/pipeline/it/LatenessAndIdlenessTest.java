@@ -3,17 +3,12 @@ package io.engagement.pipeline.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.engagement.pipeline.config.JobConfig;
-import io.engagement.pipeline.event.ValidatedRecord;
-import io.engagement.pipeline.sink.ProductionSinks;
-import io.engagement.pipeline.source.KafkaInput;
+import io.engagement.pipeline.testing.PipelineScenario;
 import io.engagement.pipeline.testing.RealServers;
-import io.engagement.pipeline.topology.EngagementPipeline;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -77,12 +72,7 @@ class LatenessAndIdlenessTest {
         conf.setString("execution.checkpointing.interval", "300 ms");
         conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
         conf.setString("restart-strategy.type", "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(1);
-        EngagementPipeline.configure(env);
-        DataStream<ValidatedRecord> input = env.fromSource(KafkaInput.source(config), EngagementPipeline.watermarks(config), "kafka");
-        new EngagementPipeline(config, ProductionSinks.create(config)).build(input);
-        JobClient job = env.executeAsync("lateness-test");
+        JobClient job = PipelineScenario.job(conf, 1, config, null).executeAsync("lateness-test");
         try {
             // Minute 10:09 fires only if the empty partitions 1 and 2 are treated as idle.
             waitForRows("SELECT count() FROM engagement.content_metrics WHERE grain = 'minute' AND window_start = toDateTime('2026-03-02 10:09:00')", 1);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.clickhouse.AnalystQuery;
 import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.dedup.StartHorizon;
 import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.loadgen.EventGenerator;
 import io.engagement.pipeline.sink.ProductionSinks;
@@ -121,6 +122,12 @@ public final class PipelineScenario {
     /** The production source, topology and sinks; {@code tap} sits right after the source (failure injection). */
     public static StreamExecutionEnvironment job(Configuration conf, int parallelism, JobConfig config,
                                                  MapFunction<ValidatedRecord, ValidatedRecord> tap) {
+        return job(conf, parallelism, config, tap, StartHorizon.NONE);
+    }
+
+    /** The same, for a job that starts without state with the given start horizon ({@link StartHorizon}). */
+    public static StreamExecutionEnvironment job(Configuration conf, int parallelism, JobConfig config,
+                                                 MapFunction<ValidatedRecord, ValidatedRecord> tap, long startHorizonMs) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
         EngagementPipeline.configure(env);
@@ -129,7 +136,7 @@ public final class PipelineScenario {
         if (tap != null) {
             input = input.map(tap).returns(ValidatedRecord.class).uid("test-tap");
         }
-        new EngagementPipeline(config, ProductionSinks.create(config)).build(input);
+        new EngagementPipeline(config, ProductionSinks.create(config), startHorizonMs).build(input);
         return env;
     }
 
