@@ -16,6 +16,7 @@
 #   FLINK_RPC_PORT        JobManager RPC port on 127.0.0.1 (default: jobmanager.rpc.port, 6123)
 #   FLINK_MAIN_CLASS      main class for submit (default io.engagement.pipeline.EngagementJob)
 #   FLINK_START_TIMEOUT   seconds to wait for a registered TaskManager (default 120)
+#   FLINK_TM_SLOTS        task slots of the TaskManager (default: taskmanager.numberOfTaskSlots, 2)
 #
 # Config: flink-conf/config.yaml (+ log4j*.properties) copied into $STACK_DIR/flink/conf on every
 # start, with @STACK_DIR@ replaced by the absolute state dir. Memory flags come from Flink's own
@@ -67,6 +68,7 @@ write_config() {
   sed -e "s|@STACK_DIR@|$STACK_DIR|g" \
       -e "s|^rest\.port:.*|rest.port: $REST_PORT|" \
       -e "s|^jobmanager\.rpc\.port:.*|jobmanager.rpc.port: $RPC_PORT|" \
+      ${FLINK_TM_SLOTS:+-e "s|^taskmanager\.numberOfTaskSlots:.*|taskmanager.numberOfTaskSlots: $FLINK_TM_SLOTS|"} \
       "$CONF_SRC/config.yaml" >"$F_CONF/config.yaml"
   cp "$CONF_SRC/log4j.properties" "$CONF_SRC/log4j-cli.properties" "$F_CONF/"
 }

@@ -270,12 +270,18 @@ file_contains() { [[ -f "$1" ]] && grep -qF -- "$2" "$1"; }
 # ---------------------------------------------------------------------------------------------
 
 # fetch_libs <pom> <lib dir>: copy the runtime dependencies of <pom> into <lib dir>, only if
-# <lib dir> does not exist yet. Downloads into a temp dir first so that a failed or interrupted
+# <lib dir> does not exist yet or was fetched for another version of <pom> (its checksum is kept in
+# <lib dir>/.pom.sha256). Downloads into a temp dir first so that a failed or interrupted
 # download never leaves a half-filled lib dir behind. Delete <lib dir> to force a refresh.
 fetch_libs() {
-  local pom=$1 lib=$2
+  local pom=$1 lib=$2 sum
+  sum="$(sha256sum "$pom" | cut -d' ' -f1)"
   if [[ -d "$lib" ]]; then
-    return 0
+    if [[ ! -f "$lib/.pom.sha256" || "$(cat "$lib/.pom.sha256")" == "$sum" ]]; then
+      return 0
+    fi
+    log "$pom changed since $lib was fetched: fetching again"
+    rm -rf "$lib"
   fi
   local tmp="$lib.tmp.$$" start
   start="$(now_ms)"
@@ -290,6 +296,7 @@ fetch_libs() {
     die "mvn dependency:copy-dependencies failed for $pom"
   fi
   rm -f "$tmp.mvn.log"
+  printf '%s\n' "$sum" >"$tmp/.pom.sha256"
   mv "$tmp" "$lib"
   log "fetched $(find "$lib" -name '*.jar' | wc -l) jars ($(du -sh "$lib" | cut -f1)) in $(elapsed_s "$start") s"
 }

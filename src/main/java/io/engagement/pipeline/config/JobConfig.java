@@ -43,6 +43,7 @@ public final class JobConfig implements Serializable {
         define("kafka.feedback-topic", "engagement-feedback", "topic the recommender reads score updates from");
         define("kafka.group-id", "engagement-pipeline", "consumer group of the Kafka source");
         define("kafka.starting-offsets", "committed", "committed (falls back to earliest), earliest or latest");
+        define("kafka.stopping-offsets", "none", "none (run forever) or latest: stop at the offsets that were the newest when the job started, fire every window and finish (backfills, benchmarks)");
         define("kafka.delivery-guarantee", "exactly-once", "exactly-once (Kafka transactions) or at-least-once for the DLQ and feedback topics");
         define("kafka.transactional-id-prefix", "engagement-pipeline", "prefix of the Kafka transactional ids; unique per job");
         define("kafka.transaction-timeout", "10 min", "Kafka producer transaction timeout; must exceed the checkpoint interval and not the broker's transaction.max.timeout.ms");
@@ -78,6 +79,8 @@ public final class JobConfig implements Serializable {
     public final String feedbackTopic;
     public final String groupId;
     public final String startingOffsets;
+    /** {@code kafka.stopping-offsets}: true = a bounded run that ends at the offsets newest at start. */
+    public final boolean stopAtLatestOffsets;
     public final DeliveryGuarantee deliveryGuarantee;
     public final String transactionalIdPrefix;
     public final Duration transactionTimeout;
@@ -108,6 +111,7 @@ public final class JobConfig implements Serializable {
         feedbackTopic = p.matching("kafka.feedback-topic", TOPIC, "a Kafka topic name");
         groupId = p.nonEmpty("kafka.group-id");
         startingOffsets = p.oneOf("kafka.starting-offsets", "committed", "earliest", "latest");
+        stopAtLatestOffsets = "latest".equals(p.oneOf("kafka.stopping-offsets", "none", "latest"));
         deliveryGuarantee = "exactly-once".equals(p.oneOf("kafka.delivery-guarantee", "exactly-once", "at-least-once"))
                 ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
         transactionalIdPrefix = p.nonEmpty("kafka.transactional-id-prefix");

@@ -13,10 +13,10 @@ import java.util.PriorityQueue;
  * been running for {@code warmUpMs} already: sessions that began before the run contribute their
  * remaining messages, as a real stream joined mid-way would, and their earlier messages are skipped.
  */
-final class TrafficSchedule {
+public final class TrafficSchedule {
 
     /** Longer than any generated session: 6 plays of at most a minute each, plus network delays. */
-    static final long DEFAULT_WARM_UP_MS = 8 * 60_000L;
+    public static final long DEFAULT_WARM_UP_MS = 8 * 60_000L;
     private static final long LATE_EVENT_AGE_MS = 10 * 60_000L;
 
     private final EventGenerator generator;
@@ -28,7 +28,7 @@ final class TrafficSchedule {
     private long generatedSessions;
     private long sessionsSinceStart;
 
-    TrafficSchedule(EventGenerator generator, double messagesPerSecond, long startMs, long warmUpMs) {
+    public TrafficSchedule(EventGenerator generator, double messagesPerSecond, long startMs, long warmUpMs) {
         this.generator = generator;
         this.messagesPerSecond = messagesPerSecond;
         this.startMs = startMs;
@@ -43,7 +43,7 @@ final class TrafficSchedule {
     }
 
     /** Starts the sessions that keep pace with the rate until {@code nowMs}, and returns the messages due by then. */
-    List<EventGenerator.Message> due(long nowMs) {
+    public List<EventGenerator.Message> due(long nowMs) {
         long wantedSessions = (long) (((nowMs - startMs) / 1000.0 + 1) * messagesPerSecond / averageSessionSize());
         while (sessionsSinceStart < wantedSessions) {
             pending.addAll(record(generator.nextIsLate()

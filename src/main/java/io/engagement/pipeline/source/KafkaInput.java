@@ -14,7 +14,12 @@ public final class KafkaInput {
     private KafkaInput() {}
 
     public static KafkaSource<ValidatedRecord> source(JobConfig config) {
-        return builder(config).build();
+        KafkaSourceBuilder<ValidatedRecord> builder = builder(config);
+        if (config.stopAtLatestOffsets) {
+            // End of input: the watermark jumps to the end of time, so every open window fires before the job finishes.
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
     }
 
     /** The configured builder, for callers that bound the source (tests, backfills). */
