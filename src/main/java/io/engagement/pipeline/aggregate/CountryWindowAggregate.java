@@ -65,4 +65,15 @@ public class CountryWindowAggregate
         a.viewers.merge(b.viewers);
         return a;
     }
+
+    /** {@code current} minus {@code previous} (the window's earlier firing), with {@code current}'s whole sketch. */
+    public static CountryWindowAccumulator delta(CountryWindowAccumulator current, CountryWindowAccumulator previous) {
+        CountryWindowAccumulator delta = new CountryWindowAggregate().merge(new CountryWindowAccumulator(), current);
+        if (previous != null) {
+            delta.views -= previous.views;
+            delta.watchTimeMs -= previous.watchTimeMs;
+            delta.completions -= previous.completions;
+        }
+        return delta;
+    }
 }

@@ -1,18 +1,35 @@
 package io.engagement.pipeline.aggregate;
 
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
-/** Turns a fired (content, country) window into a {@link CountryMetrics} row, versioned by {@link WindowFirings}. */
+/**
+ * Turns a fired (content, country) window into a {@link CountryMetrics} row, versioned by {@link WindowFirings}.
+ * The finest country grain also sends each firing's {@link CountryWindowDelta} to {@link #DELTAS}, stamped
+ * with the window's last millisecond, from which the larger country grains are built.
+ */
 public class CountryWindowResult extends ProcessWindowFunction<CountryWindowAccumulator, CountryMetrics,
         Tuple2<String, String>, TimeWindow> {
 
+    public static final OutputTag<CountryWindowDelta> DELTAS = new OutputTag<>("country-window-deltas") {};
+    private static final ValueStateDescriptor<CountryWindowAccumulator> EMITTED =
+            new ValueStateDescriptor<>("emitted-country-counters", CountryWindowAccumulator.class);
+
     private final Grain grain;
+    private final boolean emitDeltas;
 
     public CountryWindowResult(Grain grain) {
+        this(grain, false);
+    }
+
+    public CountryWindowResult(Grain grain, boolean emitDeltas) {
         this.grain = grain;
+        this.emitDeltas = emitDeltas;
     }
 
     @Override
@@ -20,12 +37,22 @@ public class CountryWindowResult extends ProcessWindowFunction<CountryWindowAccu
                         Iterable<CountryWindowAccumulator> elements, Collector<CountryMetrics> out) throws Exception {
         long version = WindowFirings.next(context.windowState());
         TimeWindow window = context.window();
+        CountryWindowAccumulator acc = elements.iterator().next();
         out.collect(CountryMetrics.of(grain, window.getStart(), window.getEnd(), contentAndCountry.f0,
-                contentAndCountry.f1, elements.iterator().next(), version));
+                contentAndCountry.f1, acc, version));
+        if (!emitDeltas) {
+            return;
+        }
+        // The previous firing's counters are kept only while the window can still fire again.
+        ValueState<CountryWindowAccumulator> emitted = context.windowState().getState(EMITTED);
+        CountryWindowAccumulator delta = CountryWindowAggregate.delta(acc, emitted.value());
+        emitted.update(new CountryWindowAggregate().merge(new CountryWindowAccumulator(), acc));
+        context.output(DELTAS, new CountryWindowDelta(contentAndCountry.f0, contentAndCountry.f1, delta));
     }
 
     @Override
     public void clear(Context context) throws Exception {
         WindowFirings.clear(context.windowState());
+        context.windowState().getState(EMITTED).clear();
     }
 }

@@ -6,6 +6,8 @@ import io.engagement.pipeline.aggregate.ContentWindowResult;
 import io.engagement.pipeline.aggregate.ContentWindowSnapshot;
 import io.engagement.pipeline.aggregate.CountryMetrics;
 import io.engagement.pipeline.aggregate.CountryWindowAggregate;
+import io.engagement.pipeline.aggregate.CountryWindowDelta;
+import io.engagement.pipeline.aggregate.MergeFinerCountryWindows;
 import io.engagement.pipeline.aggregate.CountryWindowResult;
 import io.engagement.pipeline.aggregate.Grain;
 import io.engagement.pipeline.aggregate.MergeFinerWindows;
@@ -58,7 +60,8 @@ import org.apache.flink.util.OutputTag;
  *                                                                     -> velocity table, feedback sink
  *                                                     hour/day/week results -> keyBy(creator_id): creator windows
  *                                                                              -> creator metrics sink
- *                                 -> keyBy(content_id, country): hour/day/week windows -> country metrics sink
+ *                                 -> keyBy(content_id, country): hour windows -> country metrics sink
+ *                                      their firings (deltas) -> keyBy(content_id, country): day/week windows -> country metrics sink
  *                                 -> keyBy(session_id): session windows -> session metrics sink
  * </pre>
  *
@@ -145,6 +148,9 @@ public final class EngagementPipeline {
         // The finest grain counts the events; every larger grain adds up the finest windows' firings
         // (deltas, so late updates carry through), so an event updates one content window, not four.
         DataStream<ContentWindowSnapshot> finestWindows = null;
+        // Likewise for countries: the finest breakdown grain counts the events, the larger ones add up its deltas.
+        DataStream<CountryWindowDelta> finestCountryWindows = null;
+        long breakdownGrains = config.grains.stream().filter(g -> g != Grain.MINUTE).count();
         for (Grain grain : config.grains) {
             // Creator and country breakdowns are for reports over hours and longer, not minutes.
             boolean breakdowns = grain != Grain.MINUTE;
@@ -178,7 +184,12 @@ public final class EngagementPipeline {
             if (breakdowns) {
                 DataStream<CreatorMetrics> perCreator = creatorRollup(grain, perGrain.getSideOutput(ContentWindowResult.CREATOR_UPDATES));
                 creatorMetrics = creatorMetrics == null ? perCreator : creatorMetrics.union(perCreator);
-                DataStream<CountryMetrics> perCountry = countryBreakdown(grain, accepted);
+                SingleOutputStreamOperator<CountryMetrics> perCountry = finestCountryWindows == null
+                        ? countryBreakdown(grain, accepted, breakdownGrains > 1)
+                        : countryRollup(grain, finestCountryWindows);
+                if (finestCountryWindows == null) {
+                    finestCountryWindows = perCountry.getSideOutput(CountryWindowResult.DELTAS);
+                }
                 countryMetrics = countryMetrics == null ? perCountry : countryMetrics.union(perCountry);
             }
             if (grain == Grain.HOUR) {
@@ -227,10 +238,12 @@ public final class EngagementPipeline {
     }
 
     /**
-     * Views by country, keyed by (content, country). Events too late for these windows are already
-     * recorded in late_events by the content windows, which see the same watermark.
+     * Views by country, keyed by (content, country), counted from the events at the finest breakdown
+     * grain. Events too late for these windows are already recorded in late_events by the content
+     * windows, which see the same watermark.
      */
-    private DataStream<CountryMetrics> countryBreakdown(Grain grain, DataStream<EngagementEvent> accepted) {
+    private SingleOutputStreamOperator<CountryMetrics> countryBreakdown(Grain grain, DataStream<EngagementEvent> accepted,
+                                                                        boolean emitDeltas) {
         return accepted
                 .filter(CountryWindowAggregate::counts)
                 .uid("country-events-" + grain.code()).name("Country events (" + grain.code() + ")")
@@ -238,7 +251,23 @@ public final class EngagementPipeline {
                         Types.TUPLE(Types.STRING, Types.STRING))
                 .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))
                 .allowedLateness(config.allowedLateness)
-                .aggregate(new CountryWindowAggregate(), new CountryWindowResult(grain))
+                .aggregate(new CountryWindowAggregate(), new CountryWindowResult(grain, emitDeltas))
                 .uid("country-metrics-" + grain.code()).name("Content country metrics per " + grain.code());
+    }
+
+    /**
+     * A larger country grain from the finest one's firings (each stamped with its window's end, so it
+     * falls into the larger window of the same end): one record per finer firing instead of every event.
+     * (uid "country-rollup-*": the earlier "country-metrics-*" operators of these grains counted events.)
+     */
+    private SingleOutputStreamOperator<CountryMetrics> countryRollup(Grain grain, DataStream<CountryWindowDelta> finer) {
+        return finer
+                .keyBy(delta -> Tuple2.of(delta.contentId, delta.country), Types.TUPLE(Types.STRING, Types.STRING))
+                .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))
+                // A finer window's update arrives no later than the finer window's own lateness,
+                // which ends before this window's.
+                .allowedLateness(config.allowedLateness)
+                .aggregate(new MergeFinerCountryWindows(), new CountryWindowResult(grain))
+                .uid("country-rollup-" + grain.code()).name("Content country metrics per " + grain.code());
     }
 }

@@ -54,6 +54,15 @@ public final class TopologyBenchmark {
         System.out.printf("%,d messages (about 8 hours of event time), parallelism %d, RocksDB, exactly-once checkpoints every 5 s%n",
                 payloads.length, parallelism);
 
+        if (args.length > 2 && args[2].equals("quick")) {
+            // The inner loop for one design change: the production topology against the baseline, best of 2 each.
+            run("warm-up (not reported)", parallelism, env -> baseline(env, config));
+            double quickBaseline = best("baseline: validate + de-duplicate", parallelism, env -> baseline(env, config));
+            double quickFull = best("production topology (all grains, creators, countries, velocity, sessions)", parallelism,
+                    env -> full(env, config));
+            System.out.printf("%nratio to the baseline: production topology %.2f%n", quickFull / quickBaseline);
+            return;
+        }
         run("warm-up (not reported)", parallelism, env -> baseline(env, config));
         double baseline = best("baseline: validate + de-duplicate", parallelism, env -> baseline(env, config));
         double minute = best("topology, minute grain only", parallelism, env -> full(env, minuteOnly));
@@ -82,6 +91,11 @@ public final class TopologyBenchmark {
     private static double run(String name, int parallelism, Topology topology) throws Exception {
         Path checkpoints = Files.createTempDirectory("bench-checkpoints");
         Configuration conf = PipelineScenario.flinkConf(checkpoints); // the failure tests' RocksDB setup
+        for (String setting : System.getProperty("bench.flink", "").split(";")) { // A/B of runtime settings
+            if (setting.contains("=")) {
+                conf.setString(setting.substring(0, setting.indexOf('=')).trim(), setting.substring(setting.indexOf('=') + 1).trim());
+            }
+        }
         conf.setString("execution.checkpointing.interval", "5 s");
         conf.setString("taskmanager.numberOfTaskSlots", Integer.toString(parallelism));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
