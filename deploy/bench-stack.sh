@@ -23,7 +23,7 @@ JAR="target/engagement-pipeline-0.1.0-SNAPSHOT.jar"
 mkdir -p "$(dirname "$RESULTS")"
 rm -f "$RESULTS"
 
-cleanup() { deploy/local/stack.sh down >/dev/null 2>&1 || true; }
+cleanup() { [[ -n "${BENCH_KEEP_STACK:-}" ]] || deploy/local/stack.sh down >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 deploy/local/stack.sh up
 

@@ -17,6 +17,8 @@
 #   FLINK_MAIN_CLASS      main class for submit (default io.engagement.pipeline.EngagementJob)
 #   FLINK_START_TIMEOUT   seconds to wait for a registered TaskManager (default 120)
 #   FLINK_TM_SLOTS        task slots of the TaskManager (default: taskmanager.numberOfTaskSlots, 2)
+#   FLINK_TM_JAVA_OPTS    extra JVM flags of the TaskManager, e.g. a profiler:
+#                         "-XX:StartFlightRecording=filename=/tmp/tm.jfr,settings=profile"
 #
 # Config: flink-conf/config.yaml (+ log4j*.properties) copied into $STACK_DIR/flink/conf on every
 # start, with @STACK_DIR@ replaced by the absolute state dir. Memory flags come from Flink's own
@@ -105,8 +107,9 @@ resource_params() {
 
 # launch_flink <pid name> <out file> <log file> <kind JM|TM> <entrypoint class> [-D key=value...]
 launch_flink() {
-  local name=$1 out=$2 logfile=$3 kind=$4 cls=$5
+  local name=$1 out=$2 logfile=$3 kind=$4 cls=$5 extra_opts=
   shift 5
+  [[ "$kind" == TM ]] && extra_opts="${FLINK_TM_JAVA_OPTS:-}"
   resource_params "$kind"
   local args=()
   mapfile -t args < <(flink_java_args "$logfile" log4j.properties)
@@ -117,7 +120,7 @@ launch_flink() {
   (
     cd "$F_HOME"
     launch "$name" "$out" env FLINK_CONF_DIR="$F_CONF" FLINK_PLUGINS_DIR="$F_PLUGINS" \
-      java $RP_JVM -XX:+UseG1GC "${args[@]}" "$cls" --configDir "$F_CONF" $RP_DYN "$@"
+      java $RP_JVM -XX:+UseG1GC ${extra_opts:-} "${args[@]}" "$cls" --configDir "$F_CONF" $RP_DYN "$@"
   )
 }
 

@@ -43,8 +43,11 @@ public final class ClickHouseHttp {
 
     /** Runs one statement and returns the response body; throws with ClickHouse's message on error. */
     public String execute(String sql) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/?user=" + enc(user) + "&password=" + enc(password)))
+        // Credentials in a Basic auth header: ClickHouse logs URLs, with their parameters.
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/"))
                 .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        ((user == null ? "" : user) + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8)))
                 .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
                 .build();
         HttpResponse<String> response;

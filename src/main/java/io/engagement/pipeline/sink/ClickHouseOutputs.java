@@ -11,23 +11,17 @@ import io.engagement.pipeline.event.LateEvent;
 import io.engagement.pipeline.session.SessionMetrics;
 import io.engagement.pipeline.velocity.ContentVelocity;
 
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+import io.engagement.pipeline.clickhouse.ClickHouseHttp;
 
 /**
- * The ClickHouse tables the job writes (DDL in sql/ddl/) and their JDBC sinks. Every write is
+ * The ClickHouse tables the job writes (DDL in sql/ddl/) and their sinks. Every write is
  * idempotent by the table's sorting key (ReplacingMergeTree), which is what makes the at-least-once
- * JDBC sink give exactly-once results after a restore (docs/guarantees.md).
+ * sink ({@link ClickHouseHttpSink}) give exactly-once results after a restore (docs/guarantees.md).
  */
 public final class ClickHouseOutputs {
 
-    /** ClickHouse's maintained JDBC driver (com.clickhouse:jdbc-v2); docs/clickhouse.md says why this one. */
-    public static final String DRIVER = "com.clickhouse.jdbc.Driver";
-
     /**
-     * The database of sql/ddl/. Table names are qualified with it because the jdbc-v2 driver does not
-     * apply the database of the URL path to inserts on every server version.
+     * The database of sql/ddl/. Table names are qualified with it, so the URL needs no database.
      */
     public static final String DATABASE = "engagement";
 
@@ -208,23 +202,8 @@ public final class ClickHouseOutputs {
 
     private ClickHouseOutputs() {}
 
-    public static <T> TeardownSafeJdbcSink<T> sink(JobConfig config, ClickHouseTable<T> table) {
-        return new TeardownSafeJdbcSink<>(jdbcSink(config, table), table.table());
-    }
-
-    private static <T> JdbcSink<T> jdbcSink(JobConfig config, ClickHouseTable<T> table) {
-        return JdbcSink.<T>builder()
-                .withQueryStatement(table.insertSql(), table)
-                .withExecutionOptions(JdbcExecutionOptions.builder()
-                        .withBatchSize(config.clickhouseBatchSize)
-                        .withBatchIntervalMs(config.clickhouseFlushInterval.toMillis())
-                        .withMaxRetries(config.clickhouseMaxRetries)
-                        .build())
-                .buildAtLeastOnce(new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                        .withUrl(config.clickhouseUrl)
-                        .withDriverName(DRIVER)
-                        .withUsername(config.clickhouseUser)
-                        .withPassword(config.clickhousePassword)
-                        .build());
+    public static <T> ClickHouseHttpSink<T> sink(JobConfig config, ClickHouseTable<T> table) {
+        return new ClickHouseHttpSink<>(table, ClickHouseHttp.httpUrlFromJdbc(config.clickhouseUrl), config.clickhouseUser,
+                config.clickhousePassword, config.clickhouseBatchSize, config.clickhouseFlushInterval, config.clickhouseMaxRetries);
     }
 }

@@ -99,7 +99,7 @@ class FaultToleranceTest {
             SERVERS.clickhouse().resume();
             // An outage: the server is down for a minute; inserts fail, the sink retries with backoff,
             // the job fails over and restarts from its last checkpoint until ClickHouse is back. The
-            // TaskManager must survive it (see TeardownSafeJdbcSink): the scenarios after this one in
+            // TaskManager must survive it (see ClickHouseHttpSink.Writer#close): the scenarios after this one in
             // the same MiniCluster would find no TaskManager otherwise.
             SERVERS.clickhouse().shutDown();
             Thread.sleep(60_000);
