@@ -74,6 +74,11 @@ public class ContentWindowAggregate
         return a;
     }
 
+    /** A deep copy (sketches included): with heap state a window's accumulator object keeps changing. */
+    public static ContentWindowAccumulator copy(ContentWindowAccumulator acc) {
+        return new ContentWindowAggregate().merge(new ContentWindowAccumulator(), acc);
+    }
+
     /**
      * What {@code current} holds beyond {@code previous} (an earlier firing of the same window): the
      * difference of every counter and of the watch-time histogram, and the whole viewer set (a union
@@ -81,7 +86,7 @@ public class ContentWindowAggregate
      * firing gives the latest firing: how a late update of a small window reaches the larger ones.
      */
     public static ContentWindowAccumulator delta(ContentWindowAccumulator current, ContentWindowAccumulator previous) {
-        ContentWindowAccumulator delta = new ContentWindowAggregate().merge(new ContentWindowAccumulator(), current);
+        ContentWindowAccumulator delta = copy(current);
         if (previous != null) {
             addCounters(delta, previous, -1);
             if (previous.playWatchTimes != null) {

@@ -59,8 +59,7 @@ public class ContentWindowResult
         ValueState<ContentWindowAccumulator> emitted = context.windowState().getState(EMITTED);
         ContentWindowAccumulator previous = emitted.value();
         ContentWindowAccumulator delta = ContentWindowAggregate.delta(acc, previous);
-        // A copy: with heap state the accumulator object keeps changing after this firing.
-        emitted.update(new ContentWindowAggregate().merge(new ContentWindowAccumulator(), acc));
+        emitted.update(ContentWindowAggregate.copy(acc));
         if (emitDeltas) {
             context.output(DELTAS, new ContentWindowSnapshot(contentId, window.getStart(), window.getEnd(), version, delta));
         }

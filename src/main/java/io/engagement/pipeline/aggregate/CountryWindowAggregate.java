@@ -66,9 +66,14 @@ public class CountryWindowAggregate
         return a;
     }
 
+    /** A deep copy (sketch included): with heap state a window's accumulator object keeps changing. */
+    public static CountryWindowAccumulator copy(CountryWindowAccumulator acc) {
+        return new CountryWindowAggregate().merge(new CountryWindowAccumulator(), acc);
+    }
+
     /** {@code current} minus {@code previous} (the window's earlier firing), with {@code current}'s whole sketch. */
     public static CountryWindowAccumulator delta(CountryWindowAccumulator current, CountryWindowAccumulator previous) {
-        CountryWindowAccumulator delta = new CountryWindowAggregate().merge(new CountryWindowAccumulator(), current);
+        CountryWindowAccumulator delta = copy(current);
         if (previous != null) {
             delta.views -= previous.views;
             delta.watchTimeMs -= previous.watchTimeMs;

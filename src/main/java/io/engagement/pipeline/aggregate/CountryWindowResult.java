@@ -46,7 +46,7 @@ public class CountryWindowResult extends ProcessWindowFunction<CountryWindowAccu
         // The previous firing's counters are kept only while the window can still fire again.
         ValueState<CountryWindowAccumulator> emitted = context.windowState().getState(EMITTED);
         CountryWindowAccumulator delta = CountryWindowAggregate.delta(acc, emitted.value());
-        emitted.update(new CountryWindowAggregate().merge(new CountryWindowAccumulator(), acc));
+        emitted.update(CountryWindowAggregate.copy(acc));
         context.output(DELTAS, new CountryWindowDelta(contentAndCountry.f0, contentAndCountry.f1, delta));
     }
 

@@ -2,12 +2,12 @@ package io.engagement.pipeline.clickhouse;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 
 /**
  * Minimal ClickHouse client over the HTTP interface, for schema changes, the demo report, analyst
@@ -46,8 +46,7 @@ public final class ClickHouseHttp {
         // Credentials in a Basic auth header: ClickHouse logs URLs, with their parameters.
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/"))
                 .timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
-                        ((user == null ? "" : user) + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8)))
+                .header("Authorization", basicAuthorization(user, password))
                 .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
                 .build();
         HttpResponse<String> response;
@@ -77,8 +76,10 @@ public final class ClickHouseHttp {
         }
     }
 
-    private static String enc(String s) {
-        return URLEncoder.encode(s == null ? "" : s, StandardCharsets.UTF_8);
+    /** The {@code Authorization} header value for ClickHouse's HTTP interface (also used by the table sink). */
+    public static String basicAuthorization(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString(
+                ((user == null ? "" : user) + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
     }
 
     private static String abbreviate(String sql) {

@@ -1,5 +1,7 @@
 package io.engagement.pipeline.sink;
 
+import io.engagement.pipeline.clickhouse.ClickHouseHttp;
+
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -16,7 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 
 /**
  * Writes rows to one ClickHouse table over its HTTP interface, a batch per request as
@@ -53,7 +54,7 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
         this.table = table;
         this.httpUrl = httpUrl.endsWith("/") ? httpUrl.substring(0, httpUrl.length() - 1) : httpUrl;
         this.user = user;
-        this.password = password == null ? "" : password;
+        this.password = password;
         this.batchSize = batchSize;
         this.flushIntervalMs = flushInterval.toMillis();
         this.maxRetries = maxRetries;
@@ -82,7 +83,7 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
         private final Counter retries;
         private volatile long lastBatchRows;
         private volatile long lastBatchMillis;
-        private StringBuilder buffer = new StringBuilder(1 << 16);
+        private final StringBuilder buffer = new StringBuilder(1 << 16);
         private int rows;
         private boolean timerPending;
         private IOException timerFailure;
@@ -91,8 +92,7 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
             this.sink = sink;
             this.time = context.getProcessingTimeService();
             this.insertUri = URI.create(sink.httpUrl + "/?query=" + URLEncoder.encode(sink.table.insertSql(), StandardCharsets.UTF_8));
-            this.authorization = "Basic " + Base64.getEncoder().encodeToString(
-                    (sink.user + ":" + sink.password).getBytes(StandardCharsets.UTF_8));
+            this.authorization = ClickHouseHttp.basicAuthorization(sink.user, sink.password);
             var metrics = context.metricGroup().addGroup("clickhouse_table", sink.table.table());
             this.rowsWritten = metrics.counter("rowsWritten");
             this.batchesWritten = metrics.counter("batchesWritten");
@@ -185,7 +185,7 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
             rowsWritten.inc(rows);
             batchesWritten.inc();
             rows = 0;
-            buffer = new StringBuilder(Math.max(1 << 16, body.length + body.length / 4));
+            buffer.setLength(0); // keeps its capacity for the next batch
         }
     }
 }

@@ -184,11 +184,12 @@ public final class EngagementPipeline {
             if (breakdowns) {
                 DataStream<CreatorMetrics> perCreator = creatorRollup(grain, perGrain.getSideOutput(ContentWindowResult.CREATOR_UPDATES));
                 creatorMetrics = creatorMetrics == null ? perCreator : creatorMetrics.union(perCreator);
-                SingleOutputStreamOperator<CountryMetrics> perCountry = finestCountryWindows == null
-                        ? countryBreakdown(grain, accepted, breakdownGrains > 1)
-                        : countryRollup(grain, finestCountryWindows);
+                SingleOutputStreamOperator<CountryMetrics> perCountry;
                 if (finestCountryWindows == null) {
+                    perCountry = countryBreakdown(grain, accepted, breakdownGrains > 1);
                     finestCountryWindows = perCountry.getSideOutput(CountryWindowResult.DELTAS);
+                } else {
+                    perCountry = countryRollup(grain, finestCountryWindows);
                 }
                 countryMetrics = countryMetrics == null ? perCountry : countryMetrics.union(perCountry);
             }

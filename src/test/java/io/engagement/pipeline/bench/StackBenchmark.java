@@ -244,7 +244,7 @@ public final class StackBenchmark {
                 "--kafka.group-id", prefix, "--kafka.transactional-id-prefix", prefix,
                 "--kafka.dlq-topic", "bench-dlq", "--kafka.feedback-topic", "bench-feedback",
                 "--lateness.start-horizon", "none",
-                "--clickhouse.url", "jdbc:clickhouse://" + URI.create(option("clickhouse", "http://127.0.0.1:8123")).getAuthority() + "?compress=false",
+                "--clickhouse.url", jdbcUrl(),
                 "--job.name", "bench-" + label);
         resetTmPeakMemory();
         String jobId = submit("io.engagement.pipeline.EngagementJob", args, parallelism);
@@ -260,7 +260,7 @@ public final class StackBenchmark {
         System.out.printf("job %s: reconciliation in ClickHouse: accepted + duplicates + dead letters + too late = %,d (messages %,d)%s%n",
                 label, reconciled, messages, reconciled == messages ? "" : "  <-- INCOMPLETE RUN, figures not valid");
         run.printVertices();
-        checkpointsAndState(jobId, label);
+        checkpointsAndState(jobId, label, run);
         long peakRss = tmPeakRssKb();
         if (peakRss > 0) {
             System.out.printf("job %s: TaskManager peak RSS %,d MB%n", label, peakRss / 1024);
@@ -284,7 +284,7 @@ public final class StackBenchmark {
     }
 
     /** Flink's own checkpoint statistics, and state size per million contents / event ids from the last checkpoint. */
-    private void checkpointsAndState(String jobId, String label) throws Exception {
+    private void checkpointsAndState(String jobId, String label, RunSamples run) throws Exception {
         JsonNode checkpoints = rest("GET", "/jobs/" + jobId + "/checkpoints", null);
         JsonNode summary = checkpoints.path("summary");
         long completed = checkpoints.path("counts").path("completed").asLong();
@@ -331,7 +331,8 @@ public final class StackBenchmark {
         }
         long ids = Long.parseLong(clickhouse.execute("SELECT uniqExact(event_id) FROM engagement.engagement_events").trim());
         long contents = Long.parseLong(clickhouse.execute("SELECT uniqExact(content_id) FROM engagement.engagement_events").trim());
-        double fraction = Math.min(1.0, (largest.path("trigger_timestamp").asLong() - firstRecordMs) / (double) Math.max(1, lastRecordMs - firstRecordMs));
+        double fraction = Math.min(1.0, (largest.path("trigger_timestamp").asLong() - run.firstRecordMs)
+                / (double) Math.max(1, run.lastRecordMs - run.firstRecordMs));
         System.out.printf("job %s: checkpoint %d (%.0f %% into the run), largest state per operator: %s%n", label,
                 largest.path("id").asLong(), 100 * fraction, String.join("; ", perVertex.values()));
         // Ids in the dedup horizon at that checkpoint ~ the share of the run's distinct ids read by then
@@ -343,9 +344,6 @@ public final class StackBenchmark {
         results.setProperty("job." + label + ".dedup-mb-per-million-ids", String.format("%.0f", dedupBytes / idsThen));
         results.setProperty("job." + label + ".content-mb-per-million-contents", String.format("%.0f", contentBytes / (double) contents));
     }
-
-    private long firstRecordMs;
-    private long lastRecordMs;
 
     // ---------------------------------------------------------------------------------------------
     // Flink SQL peer
@@ -360,7 +358,7 @@ public final class StackBenchmark {
                 + " saves UInt64, watch_time_ms Int64, unique_viewers UInt64) ENGINE = MergeTree ORDER BY (grain, content_id, window_start)");
         String jobId = submit(FlinkSqlPeer.class.getName(), List.of("--bootstrap-servers", kafka, "--topic", topic,
                 "--group-id", "bench-sql-" + System.currentTimeMillis(),
-                "--clickhouse-url", "jdbc:clickhouse://" + URI.create(option("clickhouse", "http://127.0.0.1:8123")).getAuthority() + "?compress=false"),
+                "--clickhouse-url", jdbcUrl()),
                 parallelism);
         RunSamples run = follow(jobId, messages, false);
         double rate = messages / run.seconds();
@@ -505,7 +503,7 @@ public final class StackBenchmark {
                 "--kafka.bootstrap-servers", kafka, "--kafka.input-topic", liveTopic, "--kafka.starting-offsets", "earliest",
                 "--kafka.group-id", prefix, "--kafka.transactional-id-prefix", prefix,
                 "--kafka.dlq-topic", "bench-dlq", "--kafka.feedback-topic", feedback, "--lateness.start-horizon", "none",
-                "--clickhouse.url", "jdbc:clickhouse://" + URI.create(option("clickhouse", "http://127.0.0.1:8123")).getAuthority() + "?compress=false",
+                "--clickhouse.url", jdbcUrl(),
                 "--job.name", "bench-latency"), parallelism);
         waitRunning(jobId);
         long interval = checkpointIntervalMs(jobId);
@@ -649,6 +647,8 @@ public final class StackBenchmark {
     /** What the REST API showed over one run. */
     private final class RunSamples {
         long firstRecordMs;
+        /** The last sample taken while records were still being read. */
+        long lastRecordMs;
         long endMs;
         long reconciledAtMs;
         final Map<String, double[]> busyAndBackPressure = new LinkedHashMap<>(); // name -> {busy sum, bp sum, samples}
@@ -682,7 +682,6 @@ public final class StackBenchmark {
         RunSamples run = new RunSamples();
         waitRunning(jobId);
         run.firstRecordMs = System.currentTimeMillis();
-        firstRecordMs = run.firstRecordMs;
         Map<String, String> names = vertexNames(jobId);
         Progress progress = new Progress("job " + jobId.substring(0, 8), messages);
         long lastSample = 0;
@@ -711,7 +710,7 @@ public final class StackBenchmark {
             progress.at(read);
             if (now - lastSample >= 2000 && read > 0 && read < messages * 0.98) {
                 lastSample = now;
-                lastRecordMs = now;
+                run.lastRecordMs = now;
                 for (Map.Entry<String, String> vertex : names.entrySet()) {
                     JsonNode metrics = rest("GET", "/jobs/" + jobId + "/vertices/" + vertex.getKey()
                             + "/subtasks/metrics?get=busyTimeMsPerSecond,backPressuredTimeMsPerSecond", null);
@@ -942,6 +941,11 @@ public final class StackBenchmark {
 
     private double number(String key) {
         return Double.parseDouble(results.getProperty(key, "0"));
+    }
+
+    /** The ClickHouse server given to the benchmark, as the jobs' JDBC-form URL. */
+    private String jdbcUrl() {
+        return "jdbc:clickhouse://" + URI.create(option("clickhouse", "http://127.0.0.1:8123")).getAuthority() + "?compress=false";
     }
 
     private String option(String name, String fallback) {
