@@ -2,6 +2,8 @@ package io.engagement.pipeline;
 
 import io.engagement.pipeline.config.ConfigException;
 import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.config.KafkaClientProperties;
+import io.engagement.pipeline.config.KafkaPreflight;
 import io.engagement.pipeline.dedup.StartHorizon;
 import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.sink.ProductionSinks;
@@ -14,6 +16,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 
@@ -23,6 +26,9 @@ import java.util.Arrays;
  * checkpointing, restart strategy) come from the cluster's config.yaml (flink-conf/config.yaml).
  */
 public final class EngagementJob {
+
+    /** Long enough for a broker behind a load balancer, short enough that a wrong address fails the submission. */
+    private static final Duration KAFKA_CHECK_TIMEOUT = Duration.ofSeconds(30);
 
     private EngagementJob() {}
 
@@ -37,11 +43,15 @@ public final class EngagementJob {
         try {
             config = JobConfig.fromSources(args, System.getenv());
             checkRuntimeSettings(env.getCheckpointConfig(), config);
+            KafkaPreflight.check(config, KAFKA_CHECK_TIMEOUT);
             startHorizonMs = StartHorizon.resolve(config);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             System.exit(2);
             return;
+        }
+        if (!config.kafkaProperties.isEmpty()) {
+            System.out.println("Kafka client properties: " + KafkaClientProperties.describe(config.kafkaProperties));
         }
         if (startHorizonMs != StartHorizon.NONE) {
             System.out.println("lateness.start-horizon: if this job starts without a checkpoint or savepoint, events before "

@@ -101,6 +101,8 @@ public final class JobConfig implements Serializable {
     public final Duration sessionGap;
     public final Duration sessionMaxDuration;
     public final ValidationRules validationRules;
+    /** {@code kafka.properties.*} without the prefix: client properties for the source, sinks and tools. */
+    public final Map<String, String> kafkaProperties;
 
     private JobConfig(Map<String, String> values) {
         Parser p = new Parser(values);
@@ -144,6 +146,7 @@ public final class JobConfig implements Serializable {
                 // The dead-letter payload keeps 64 Ki characters; a bound of 16 MiB keeps one message's
                 // parse from taking a TaskManager's memory.
                 p.intBetween("validation.max-message-bytes", 1024, 16 * 1024 * 1024));
+        kafkaProperties = p.kafkaProperties();
         p.throwIfInvalid();
     }
 
@@ -167,6 +170,7 @@ public final class JobConfig implements Serializable {
                 values.put(key, fromEnv);
             }
         }
+        values.putAll(KafkaClientProperties.fromEnv(env));
         cli.remove("config-file");
         values.putAll(cli);
         return new JobConfig(values);
@@ -179,6 +183,9 @@ public final class JobConfig implements Serializable {
     public static String usage() {
         StringBuilder sb = new StringBuilder("Settings (--key value, env ENGAGEMENT_KEY, or --config-file file.properties):\n");
         SETTINGS.forEach((key, meta) -> sb.append(String.format("  --%-32s %s (default: %s)%n", key, meta[1], meta[0])));
+        sb.append(String.format("  --%-32s %s%n", KafkaClientProperties.PREFIX + "<name>",
+                "any Kafka client property (security.protocol, sasl.*, ssl.*, client.id, compression.type) for the source, "
+                        + "sinks and tools; env " + KafkaClientProperties.ENV_PREFIX + "<NAME>; secrets only from env or --config-file"));
         return sb.toString();
     }
 
@@ -203,8 +210,14 @@ public final class JobConfig implements Serializable {
                 errors.add("setting --" + key + " has no value");
                 continue;
             }
-            if (!SETTINGS.containsKey(key) && !key.equals("config-file")) {
+            if (!isSetting(key) && !key.equals("config-file")) {
                 errors.add("unknown setting --" + key);
+                continue;
+            }
+            if (isSecret(key)) {
+                // Program arguments are shown in the Flink web UI, the job graph and by ps.
+                errors.add("--" + key + " is a secret and cannot be a program argument (the Flink web UI and ps show those); "
+                        + "set " + secretEnvName(key) + " or put it in --config-file");
                 continue;
             }
             cli.put(key, value);
@@ -224,12 +237,28 @@ public final class JobConfig implements Serializable {
         }
         Map<String, String> values = new LinkedHashMap<>();
         for (String key : props.stringPropertyNames()) {
-            if (!SETTINGS.containsKey(key)) {
+            if (!isSetting(key)) {
                 throw new ConfigException("config-file " + path + ": unknown setting '" + key + "'");
             }
             values.put(key, props.getProperty(key));
         }
         return values;
+    }
+
+    private static boolean isSetting(String key) {
+        return SETTINGS.containsKey(key) || (key.startsWith(KafkaClientProperties.PREFIX) && key.length() > KafkaClientProperties.PREFIX.length());
+    }
+
+    private static boolean isSecret(String key) {
+        return key.equals("clickhouse.password")
+                || (key.startsWith(KafkaClientProperties.PREFIX)
+                        && KafkaClientProperties.isSecret(key.substring(KafkaClientProperties.PREFIX.length())));
+    }
+
+    private static String secretEnvName(String key) {
+        return key.startsWith(KafkaClientProperties.PREFIX)
+                ? KafkaClientProperties.envName(key.substring(KafkaClientProperties.PREFIX.length()))
+                : envName(key);
     }
 
     private static void define(String key, String defaultValue, String description) {
@@ -391,6 +420,19 @@ public final class JobConfig implements Serializable {
                 errors.add(key + " must name at least one grain (minute, hour, day, week)");
             }
             return grains;
+        }
+
+        Map<String, String> kafkaProperties() {
+            Map<String, String> props = KafkaClientProperties.select(values);
+            props.forEach((property, value) -> {
+                String problem = KafkaClientProperties.problem(property);
+                if (problem != null) {
+                    errors.add(problem);
+                } else if (value == null || value.isBlank()) {
+                    errors.add(KafkaClientProperties.PREFIX + property + " must not be empty");
+                }
+            });
+            return java.util.Collections.unmodifiableMap(props);
         }
 
         /** True when the key has no parse error yet, so a range error is not reported twice. */

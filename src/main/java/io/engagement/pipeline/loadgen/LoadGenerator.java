@@ -1,5 +1,7 @@
 package io.engagement.pipeline.loadgen;
 
+import io.engagement.pipeline.config.KafkaClientProperties;
+
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,7 +23,8 @@ import java.util.Properties;
  * </pre>
  * Options: --rate (messages/s, default 500), --duration-seconds (default 60), --count (stop after so
  * many messages), --contents, --creators, --users, --seed, --late-fraction, --duplicate-fraction,
- * --malformed-fraction.
+ * --malformed-fraction, and Kafka client properties as {@code --kafka.properties.<name> value} or
+ * {@code ENGAGEMENT_KAFKA_PROPERTIES_<NAME>} (secrets only from the environment).
  */
 public final class LoadGenerator {
 
@@ -38,7 +41,7 @@ public final class LoadGenerator {
         java.util.Set<String> known = java.util.Set.of("bootstrap-servers", "topic", "rate", "duration-seconds", "count",
                 "contents", "creators", "users", "seed", "late-fraction", "duplicate-fraction", "malformed-fraction");
         for (String key : opts.keySet()) {
-            if (!known.contains(key)) {
+            if (!known.contains(key) && !key.startsWith(KafkaClientProperties.PREFIX)) {
                 throw new IllegalArgumentException("unknown option --" + key + "; known: " + known);
             }
         }
@@ -58,7 +61,7 @@ public final class LoadGenerator {
                 Double.parseDouble(opts.getOrDefault("malformed-fraction", Double.toString(d.malformedFraction()))),
                 Long.parseLong(opts.getOrDefault("seed", Long.toString(System.currentTimeMillis())))));
 
-        Properties props = new Properties();
+        Properties props = KafkaClientProperties.toProperties(KafkaClientProperties.forTool(opts, System.getenv()));
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");

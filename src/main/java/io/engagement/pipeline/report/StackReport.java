@@ -1,6 +1,7 @@
 package io.engagement.pipeline.report;
 
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
+import io.engagement.pipeline.config.KafkaClientProperties;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -16,15 +17,20 @@ import java.util.Properties;
  * Prints what the pipeline produced on a running stack: ClickHouse row counts, the top content of
  * the latest hour, and the number of messages on the dead-letter and feedback topics.
  *
- * <p>Usage: {@code StackReport [http://127.0.0.1:8123] [127.0.0.1:9092]}
+ * <p>Usage: {@code StackReport [http://127.0.0.1:8123] [127.0.0.1:9092]}; ClickHouse credentials from
+ * {@code CLICKHOUSE_USER}/{@code CLICKHOUSE_PASSWORD}, Kafka client properties from
+ * {@code ENGAGEMENT_KAFKA_PROPERTIES_<NAME>}.
  */
 public final class StackReport {
 
     private StackReport() {}
 
     public static void main(String[] args) throws Exception {
-        ClickHouseHttp ch = new ClickHouseHttp(args.length > 0 ? args[0] : "http://127.0.0.1:8123", "default", "");
+        Map<String, String> env = System.getenv();
+        ClickHouseHttp ch = new ClickHouseHttp(args.length > 0 ? args[0] : "http://127.0.0.1:8123",
+                env.getOrDefault("CLICKHOUSE_USER", "default"), env.getOrDefault("CLICKHOUSE_PASSWORD", ""));
         String bootstrap = args.length > 1 ? args[1] : "127.0.0.1:9092";
+        Map<String, String> kafkaProperties = KafkaClientProperties.forTool(Map.of(), env);
 
         section("ClickHouse: rows written by the job");
         print(ch, "SELECT 'engagement_events' AS table, count() AS rows, uniqExact(event_id) AS distinct_events, "
@@ -52,7 +58,7 @@ public final class StackReport {
 
         section("Kafka topics (read_committed)");
         for (String topic : List.of("engagement-events", "engagement-dlq", "engagement-feedback")) {
-            System.out.printf("  %-22s %d messages%n", topic, committedMessages(bootstrap, topic));
+            System.out.printf("  %-22s %d messages%n", topic, committedMessages(bootstrap, kafkaProperties, topic));
         }
     }
 
@@ -66,8 +72,8 @@ public final class StackReport {
     }
 
     /** Messages visible to a read_committed consumer (transaction markers take offsets, so records are read and counted). */
-    static long committedMessages(String bootstrap, String topic) {
-        Properties p = new Properties();
+    static long committedMessages(String bootstrap, Map<String, String> kafkaProperties, String topic) {
+        Properties p = KafkaClientProperties.toProperties(kafkaProperties);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

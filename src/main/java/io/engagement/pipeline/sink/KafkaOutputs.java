@@ -2,6 +2,7 @@ package io.engagement.pipeline.sink;
 
 import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.config.KafkaClientProperties;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.DeadLetterJson;
 import io.engagement.pipeline.feedback.FeedbackMessages;
@@ -36,6 +37,7 @@ public final class KafkaOutputs {
 
     private static <T> KafkaSink<T> sink(JobConfig config, KafkaRecordSerializationSchema<T> serializer, String idSuffix) {
         return KafkaSink.<T>builder()
+                .setKafkaProducerConfig(KafkaClientProperties.toProperties(config.kafkaProperties))
                 .setBootstrapServers(config.bootstrapServers)
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(config.deliveryGuarantee)

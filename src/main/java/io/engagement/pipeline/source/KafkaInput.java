@@ -1,6 +1,7 @@
 package io.engagement.pipeline.source;
 
 import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.config.KafkaClientProperties;
 import io.engagement.pipeline.event.ValidatedRecord;
 
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -25,6 +26,8 @@ public final class KafkaInput {
     /** The configured builder, for callers that bound the source (tests, backfills). */
     public static KafkaSourceBuilder<ValidatedRecord> builder(JobConfig config) {
         return KafkaSource.<ValidatedRecord>builder()
+                // First, so that the job's own settings below cannot be overridden (JobConfig refuses them too).
+                .setProperties(KafkaClientProperties.toProperties(config.kafkaProperties))
                 .setBootstrapServers(config.bootstrapServers)
                 .setTopics(config.inputTopic)
                 .setGroupId(config.groupId)

@@ -120,4 +120,54 @@ class JobConfigTest {
         assertEquals(65_536, JobConfig.defaults().validationRules.maxMessageBytes());
         assertEquals(java.time.Duration.ofHours(4), JobConfig.defaults().sessionMaxDuration);
     }
+
+    @Test
+    void kafkaClientPropertiesComeFromTheCliTheEnvironmentAndTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("job.properties");
+        Files.writeString(file, "kafka.properties.ssl.truststore.location=/etc/kafka/truststore.jks\n"
+                + "kafka.properties.ssl.truststore.password=from-file\n");
+        JobConfig c = JobConfig.fromSources(
+                new String[] {"--config-file", file.toString(), "--kafka.properties.security.protocol", "SASL_SSL",
+                        "--kafka.properties.compression.type=zstd"},
+                Map.of("ENGAGEMENT_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "jaas-from-env",
+                        "ENGAGEMENT_KAFKA_PROPERTIES_SASL_MECHANISM", "SCRAM-SHA-512"));
+        assertEquals(Map.of("security.protocol", "SASL_SSL", "compression.type", "zstd", "sasl.mechanism", "SCRAM-SHA-512",
+                "sasl.jaas.config", "jaas-from-env", "ssl.truststore.location", "/etc/kafka/truststore.jks",
+                "ssl.truststore.password", "from-file"), c.kafkaProperties);
+        String logged = KafkaClientProperties.describe(c.kafkaProperties);
+        assertTrue(logged.contains("sasl.jaas.config=[hidden]") && logged.contains("ssl.truststore.password=[hidden]"), logged);
+        assertTrue(!logged.contains("jaas-from-env") && !logged.contains("from-file") && logged.contains("SASL_SSL"), logged);
+    }
+
+    @Test
+    void secretsAreRefusedAsProgramArguments() {
+        ConfigException e = assertThrows(ConfigException.class, () -> JobConfig.fromSources(new String[] {
+                "--kafka.properties.sasl.jaas.config", "secret-jaas", "--clickhouse.password", "secret-pw",
+                "--kafka.properties.ssl.key.password", "secret-key"}, Map.of()));
+        assertTrue(e.getMessage().contains("--kafka.properties.sasl.jaas.config is a secret")
+                && e.getMessage().contains("ENGAGEMENT_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"), e.getMessage());
+        assertTrue(e.getMessage().contains("--clickhouse.password is a secret")
+                && e.getMessage().contains("ENGAGEMENT_CLICKHOUSE_PASSWORD"), e.getMessage());
+        assertTrue(e.getMessage().contains("--kafka.properties.ssl.key.password is a secret"), e.getMessage());
+        assertTrue(!e.getMessage().contains("secret-jaas") && !e.getMessage().contains("secret-pw"), e.getMessage());
+        // From the environment the same password is fine.
+        assertEquals("pw", JobConfig.fromSources(new String[0], Map.of("ENGAGEMENT_CLICKHOUSE_PASSWORD", "pw")).clickhousePassword);
+    }
+
+    @Test
+    void unknownAndJobOwnedKafkaPropertiesFailNamingTheProperty() {
+        ConfigException e = assertThrows(ConfigException.class, () -> JobConfig.fromSources(new String[] {
+                "--kafka.properties.security.protocl", "SSL", "--kafka.properties.isolation.level", "read_uncommitted",
+                "--kafka.properties.bootstrap.servers", "elsewhere:9092", "--kafka.properties.client.id", " "}, Map.of()));
+        assertTrue(e.getMessage().contains("kafka.properties.security.protocl is not a Kafka producer, consumer or admin client property"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("kafka.properties.isolation.level cannot be set"), e.getMessage());
+        assertTrue(e.getMessage().contains("kafka.properties.bootstrap.servers cannot be set: set kafka.bootstrap-servers instead"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("kafka.properties.client.id must not be empty"), e.getMessage());
+        // Config providers (values read from mounted files) are client properties too.
+        assertEquals("file", JobConfig.fromSources(new String[] {"--kafka.properties.config.providers", "file",
+                "--kafka.properties.config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider"},
+                Map.of()).kafkaProperties.get("config.providers"));
+    }
 }

@@ -32,11 +32,19 @@ public final class KafkaTestBroker implements AutoCloseable {
     /** For a broker process started by deploy/local/kafka.sh: its state dir and ports; else null. */
     private final Map<String, String> processEnv;
     private final String bootstrap;
+    /** Security properties of the test's own clients (empty for a PLAINTEXT broker). */
+    private final Map<String, String> clientSecurity;
 
     private KafkaTestBroker(KafkaClusterTestKit cluster, Map<String, String> processEnv, String bootstrap) {
+        this(cluster, processEnv, bootstrap, Map.of());
+    }
+
+    private KafkaTestBroker(KafkaClusterTestKit cluster, Map<String, String> processEnv, String bootstrap,
+                            Map<String, String> clientSecurity) {
         this.cluster = cluster;
         this.processEnv = processEnv;
         this.bootstrap = bootstrap;
+        this.clientSecurity = clientSecurity;
     }
 
     /**
@@ -80,10 +88,39 @@ public final class KafkaTestBroker implements AutoCloseable {
     }
 
     public static KafkaTestBroker start() throws Exception {
+        return start(org.apache.kafka.common.security.auth.SecurityProtocol.PLAINTEXT, Map.of());
+    }
+
+    /** User and password the SASL broker accepts (Kafka's test kit registers them for SASL/PLAIN). */
+    public static final String SASL_USER = org.apache.kafka.common.test.JaasUtils.KAFKA_PLAIN_ADMIN;
+    public static final String SASL_PASSWORD = org.apache.kafka.common.test.JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD;
+
+    /** The client properties of a SASL/PLAIN login, as a user would write them. */
+    public static Map<String, String> saslPlain(String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + user + "\" password=\"" + password + "\";");
+    }
+
+    /**
+     * A broker whose only client listener is SASL_PLAINTEXT with the PLAIN mechanism: clients without
+     * valid credentials cannot read or write.
+     */
+    public static KafkaTestBroker startSasl() throws Exception {
+        return start(org.apache.kafka.common.security.auth.SecurityProtocol.SASL_PLAINTEXT,
+                saslPlain(SASL_USER, SASL_PASSWORD));
+    }
+
+    private static KafkaTestBroker start(org.apache.kafka.common.security.auth.SecurityProtocol protocol,
+                                         Map<String, String> clientSecurity) throws Exception {
         TestKitNodes nodes = new TestKitNodes.Builder()
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
+                .setBrokerSecurityProtocol(protocol)
+                // With SASL the test kit installs an authorizer; the controller must see the broker's
+                // login (a super user), not ANONYMOUS, or the broker never registers.
+                .setControllerSecurityProtocol(protocol)
                 .build();
         KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
                 .setConfigProp("offsets.topic.replication.factor", "1")
@@ -97,7 +134,18 @@ public final class KafkaTestBroker implements AutoCloseable {
         cluster.format();
         cluster.startup();
         cluster.waitForReadyBrokers();
-        return new KafkaTestBroker(cluster, null, cluster.bootstrapServers());
+        return new KafkaTestBroker(cluster, null, cluster.bootstrapServers(), clientSecurity);
+    }
+
+    /** The security properties this broker's clients need ({@code kafka.properties.*} of the job). */
+    public Map<String, String> clientSecurity() {
+        return clientSecurity;
+    }
+
+    private Map<String, Object> adminConfig() {
+        Map<String, Object> config = new java.util.HashMap<>(clientSecurity);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return config;
     }
 
     public String bootstrapServers() {
@@ -105,13 +153,14 @@ public final class KafkaTestBroker implements AutoCloseable {
     }
 
     public void createTopic(String name, int partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+        try (Admin admin = Admin.create(adminConfig())) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
         }
     }
 
     public KafkaProducer<byte[], byte[]> producer() {
         Properties p = new Properties();
+        p.putAll(clientSecurity);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -151,7 +200,7 @@ public final class KafkaTestBroker implements AutoCloseable {
     /** Waits until every partition of the topic has a leader, e.g. after a broker restart. */
     public void awaitLeaders(String topic, java.time.Duration timeout) throws Exception {
         long deadline = System.currentTimeMillis() + timeout.toMillis();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+        try (Admin admin = Admin.create(adminConfig())) {
             while (true) {
                 try {
                     var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
@@ -172,6 +221,7 @@ public final class KafkaTestBroker implements AutoCloseable {
     /** Every committed record of the topic, as a read_committed consumer sees it. */
     public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
         Properties p = new Properties();
+        p.putAll(clientSecurity);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

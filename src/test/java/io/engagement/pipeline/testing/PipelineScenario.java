@@ -95,6 +95,11 @@ public final class PipelineScenario {
     }
 
     public JobConfig jobConfig(String... extra) {
+        return jobConfig(Map.of(), extra);
+    }
+
+    /** The same, with environment variables (where secrets such as Kafka credentials are given). */
+    public JobConfig jobConfig(Map<String, String> env, String... extra) {
         List<String> args = new ArrayList<>(List.of(
                 "--kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "--clickhouse.url", clickhouse.jdbcUrl(),
@@ -102,7 +107,7 @@ public final class PipelineScenario {
                 "--kafka.starting-offsets", "earliest",
                 "--validation.max-event-age", "3650 d"));
         args.addAll(List.of(extra));
-        return JobConfig.fromSources(args.toArray(new String[0]), Map.of());
+        return JobConfig.fromSources(args.toArray(new String[0]), env);
     }
 
     /** RocksDB, incremental exactly-once checkpoints every 300 ms, and the production restart strategy. */
