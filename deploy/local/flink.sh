@@ -23,7 +23,10 @@
 # Config: flink-conf/config.yaml (+ log4j*.properties) copied into $STACK_DIR/flink/conf on every
 # start, with @STACK_DIR@ replaced by the absolute state dir. Memory flags come from Flink's own
 # BashJavaUtils (GET_JM_RESOURCE_PARAMS / GET_TM_RESOURCE_PARAMS), as bin/jobmanager.sh does.
-# Jars: deploy/local/flink/pom.xml, copied once into $STACK_DIR/flink/lib (delete it to refresh).
+# Jars: deploy/local/flink/pom.xml, copied once into $STACK_DIR/flink/lib (delete it to refresh);
+# the Prometheus reporter plugin (deploy/local/flink/metrics-prometheus/pom.xml) into
+# $STACK_DIR/flink/plugins/metrics-prometheus. Metrics: http://127.0.0.1:9249/metrics (JobManager),
+# :9250 (TaskManager); the first free port of metrics.reporter.prom.port in config.yaml.
 set -euo pipefail
 COMPONENT=flink
 # shellcheck source=lib.sh
@@ -155,6 +158,8 @@ cmd_start() {
     ensure_port_free "$RPC_PORT" "Flink JobManager RPC, FLINK_RPC_PORT"
   fi
   fetch_libs "$LOCAL_DIR/flink/pom.xml" "$F_LIB"
+  # Plugins get their own class loader (FLINK_PLUGINS_DIR), as in the official image's /opt/flink/plugins.
+  fetch_libs "$LOCAL_DIR/flink/metrics-prometheus/pom.xml" "$F_PLUGINS/metrics-prometheus"
   start="$(now_ms)"
   if [[ -z "$jm" ]]; then
     write_config

@@ -48,6 +48,7 @@ public class DeduplicateAndRouteLate extends KeyedProcessFunction<String, Engage
     private transient Counter duplicates;
     private transient Counter tooLate;
     private transient Counter accepted;
+    private transient Counter late;
 
     public DeduplicateAndRouteLate(Duration dedupHorizon, Duration allowedLateness) {
         this.dedupHorizon = dedupHorizon;
@@ -77,6 +78,7 @@ public class DeduplicateAndRouteLate extends KeyedProcessFunction<String, Engage
         duplicates = group.counter("events_duplicate");
         tooLate = group.counter("events_too_late");
         accepted = group.counter("events_accepted");
+        late = group.counter("events_late");
     }
 
     @Override
@@ -101,6 +103,9 @@ public class DeduplicateAndRouteLate extends KeyedProcessFunction<String, Engage
             return;
         }
         accepted.inc();
+        if (watermark != Long.MIN_VALUE && event.eventTimeMs < watermark) {
+            late.inc(); // behind the watermark but within the allowed lateness: its windows fire again
+        }
         out.collect(event);
     }
 }

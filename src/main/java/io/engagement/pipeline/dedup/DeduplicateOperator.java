@@ -34,7 +34,8 @@ public class DeduplicateOperator extends KeyedProcessOperator<String, Engagement
     private final long configuredStartHorizonMs;
     private transient ListState<Long> checkpointedWatermark;
     private transient ListState<Long> checkpointedStartHorizon;
-    private transient long watermark;
+    /** Written by the task thread, read by the metric reporter's thread (the lag gauge). */
+    private transient volatile long watermark;
     private transient long startHorizonMs;
 
     public DeduplicateOperator(DeduplicateAndRouteLate function) {
@@ -69,6 +70,21 @@ public class DeduplicateOperator extends KeyedProcessOperator<String, Engagement
             startHorizonMs = Math.max(startHorizonMs, restored);
         }
         ((DeduplicateAndRouteLate) userFunction).setStartHorizon(startHorizonMs);
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        getMetricGroup().addGroup("engagement").gauge("event_time_lag_ms", this::eventTimeLagMs);
+    }
+
+    /**
+     * Wall clock minus this subtask's watermark: how far behind real time the windows close (input
+     * backlog, a stalled partition, clients' clock skew). -1 before the first watermark.
+     */
+    long eventTimeLagMs() {
+        long current = watermark;
+        return current == Long.MIN_VALUE ? -1 : Math.max(0, System.currentTimeMillis() - current);
     }
 
     @Override

@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Splits validated input: valid events go downstream, rejected ones to the {@link #DEAD_LETTERS}
  * side output. Counts every consumed message and every rejection by reason
- * ({@code engagement.events_consumed}, {@code engagement.dead_letter.<reason>}).
+ * ({@code engagement.events_consumed}, {@code engagement.reason.<reason>.dead_letters}, in Prometheus
+ * {@code ..._engagement_dead_letters{reason="..."}}).
  */
 public class ValidateEvents extends ProcessFunction<ValidatedRecord, EngagementEvent> {
 
@@ -27,9 +28,9 @@ public class ValidateEvents extends ProcessFunction<ValidatedRecord, EngagementE
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("engagement");
         consumed = group.counter("events_consumed");
         rejected = new EnumMap<>(RejectReason.class);
-        MetricGroup deadLetters = group.addGroup("dead_letter");
         for (RejectReason reason : RejectReason.values()) {
-            rejected.put(reason, deadLetters.counter(reason.code()));
+            // A key/value group: reporters with labels (Prometheus) show the reason as a label.
+            rejected.put(reason, group.addGroup("reason", reason.code()).counter("dead_letters"));
         }
     }
 
