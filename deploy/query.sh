@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs an analyst query of sql/queries/ against ClickHouse and prints a table (or CSV with --csv).
+# Runs an analyst query of sql/queries/ against ClickHouse: read-only (readonly=1), the password from
+# $CLICKHOUSE_PASSWORD in a Basic auth header, values bound by type, one-line errors.
 #   deploy/query.sh sql/queries/top_content_today.sql
-#   deploy/query.sh sql/queries/creator_last_7_days.sql --param creator_id="'creator-7'" --csv
-#   deploy/query.sh sql/queries/top_content_today.sql --url http://clickhouse.internal:8123
-# Parameters and their defaults are listed in each file's '-- param' header lines.
+#   deploy/query.sh sql/queries/creator_last_7_days.sql --param creator_id=creator-7 --format csv
+#   CLICKHOUSE_PASSWORD=... deploy/query.sh sql/queries/top_content_today.sql --url http://clickhouse.internal:8123 --user analyst
+#   deploy/query.sh sql/queries/creator_dashboard.sql --help      (the file's parameters, types, defaults)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 JAR=target/engagement-pipeline-0.1.0-SNAPSHOT.jar

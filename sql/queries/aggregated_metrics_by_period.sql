@@ -1,7 +1,7 @@
 -- Platform-wide metrics of a period (seed 001 getAggregatedMetrics): views, unique viewers (merged),
 -- watch time, sessions and their average duration, completion rate, engagements and engagement rate.
--- param from: toStartOfDay(now()) - 7 * 86400
--- param to: now()
+-- param from DateTime: toStartOfDay(now()) - 7 * 86400
+-- param to DateTime: now()
 SELECT
     sum(views)                                                                  AS total_views,
     (SELECT uniqMerge(viewers) FROM engagement.content_viewers_hourly

@@ -1,7 +1,7 @@
 -- Content with the highest completion rate on one day, among content with enough views to matter.
--- param day: today()
--- param min_views: 100
--- param limit: 20
+-- param day Date: today()
+-- param min_views UInt32: 100
+-- param limit UInt32: 20
 SELECT
     content_id,
     creator_id,

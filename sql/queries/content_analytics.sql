@@ -1,9 +1,9 @@
 -- One content over a date range (seed 001 getVideoAnalytics): totals from the hour windows, unique
 -- viewers merged from the hourly uniq states, and rates recomputed from the summed counters.
 -- (Output names differ from the columns: 18.16 resolves an alias in WHERE and inside other aggregates.)
--- param content_id: 'content-1'
--- param from: toStartOfDay(now()) - 7 * 86400
--- param to: now()
+-- param content_id String: 'content-1'
+-- param from DateTime: toStartOfDay(now()) - 7 * 86400
+-- param to DateTime: now()
 SELECT
     {{content_id}}                                                               AS content,
     sum(views)                                                                   AS total_views,

@@ -3,10 +3,10 @@
 -- saves, shares, clicks, engagement rates, and the top content by views. Rates are recomputed from
 -- summed counters. Uses hour windows, so any hour-aligned range works (a day, a week, 30 days).
 -- (One JOIN per SELECT, nested: ClickHouse 18.16 supports no more.)
--- param creator_id: 'creator-1'
--- param from: toStartOfDay(now()) - 30 * 86400
--- param to: now()
--- param top: 5
+-- param creator_id String: 'creator-1'
+-- param from DateTime: toStartOfDay(now()) - 30 * 86400
+-- param to DateTime: now()
+-- param top UInt32: 5
 SELECT
     creator_id,
     contents,

@@ -1,8 +1,8 @@
 -- One creator's daily totals over the 7 days ending on end_day (from the per-content day windows).
 -- Completion and engagement rates are recomputed from the summed counters, not averaged.
 -- (The subquery keeps 18.16 from resolving the output aliases inside other aggregates.)
--- param creator_id: 'creator-1'
--- param end_day: today()
+-- param creator_id String: 'creator-1'
+-- param end_day Date: today()
 SELECT
     day,
     contents,

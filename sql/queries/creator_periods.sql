@@ -2,10 +2,10 @@
 -- count, views, unique viewers (merged in the job, exact for the window), watch time (total, average
 -- per view, median per play), completion rate and the average of its contents' completion rates,
 -- saves / shares / clicks, engagement and action rates, and the top content by engagement score.
--- param creator_id: 'creator-1'
--- param grain: 'day'
--- param from: toStartOfDay(now()) - 30 * 86400
--- param to: now()
+-- param creator_id String: 'creator-1'
+-- param grain String: 'day'
+-- param from DateTime: toStartOfDay(now()) - 30 * 86400
+-- param to DateTime: now()
 SELECT
     window_start,
     contents,

@@ -3,10 +3,10 @@
 -- week window of creator_metrics next to the window before it, and the change in views. A creator
 -- active in only one of the two periods still shows (0 for the other; no change % without a
 -- previous period). For days: grain 'day', this_start today(), previous_start today() - 1.
--- param grain: 'week'
--- param this_start: toMonday(today())
--- param previous_start: toMonday(today()) - 7
--- param limit: 50
+-- param grain String: 'week'
+-- param this_start Date: toMonday(today())
+-- param previous_start Date: toMonday(today()) - 7
+-- param limit UInt32: 50
 SELECT
     creator_id,
     sumIf(views, toDate(window_start) = {{this_start}})                               AS views_this,

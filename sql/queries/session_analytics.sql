@@ -1,8 +1,8 @@
 -- Viewing sessions (seed 001 session analytics) of one day, or of one user when user_id is given:
 -- duration, contents viewed, completions, saves, shares, clicks, average watch time, engagement rate.
--- param day: today()
--- param user_id: ''
--- param limit: 100
+-- param day Date: today()
+-- param user_id String: ''
+-- param limit UInt32: 100
 SELECT
     session_id,
     user_id,

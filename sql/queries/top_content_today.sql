@@ -1,7 +1,7 @@
 -- Top content of one day (UTC) by views, with the day window's scores.
 -- Reads content_metrics FINAL so late updates (higher version) replace earlier rows.
--- param day: today()
--- param limit: 20
+-- param day Date: today()
+-- param limit UInt32: 20
 SELECT
     content_id,
     creator_id,

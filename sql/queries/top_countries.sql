@@ -2,10 +2,10 @@
 -- range of day windows of content_country_metrics, with each country's share of the content's views,
 -- watch time and completion rate. Unique viewers are per window (not additive across days), so they
 -- are left out; for one window read unique_viewers from the table directly.
--- param content_id: 'content-1'
--- param from: today() - 30
--- param to: today()
--- param limit: 10
+-- param content_id String: 'content-1'
+-- param from Date: today() - 30
+-- param to Date: today()
+-- param limit UInt32: 10
 SELECT
     country,
     sum(views)                                                                         AS country_views,

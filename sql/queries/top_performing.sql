@@ -1,9 +1,9 @@
 -- Top performing content over a date range (seed 002 getTopPerforming): ranked by quality score,
 -- averaged over the content's day windows weighted by their views, among content with enough views.
--- param from: today() - 7
--- param to: today()
--- param min_views: 100
--- param limit: 20
+-- param from Date: today() - 7
+-- param to Date: today()
+-- param min_views UInt32: 100
+-- param limit UInt32: 20
 SELECT
     content_id,
     creator_id,

@@ -1,8 +1,8 @@
 -- What is trending now (seed 002): content rising over the last 24 h with views per hour at or above
 -- the job's trending.min-views-per-hour, as of the latest closed hour, fastest first.
 -- only_trending = 0 lists every rising content (to explore below the threshold).
--- param only_trending: 1
--- param limit: 20
+-- param only_trending UInt8: 1
+-- param limit UInt32: 20
 SELECT
     content_id,
     creator_id,

@@ -1,10 +1,10 @@
 -- Unique viewers of one content, or of all of a creator's content, over any time range, merged from
 -- hourly uniq states (correct for any range, unlike summing per-window unique_viewers).
 -- Pass content_id = '' to count a creator's audience across all their content.
--- param creator_id: 'creator-1'
--- param content_id: ''
--- param from: toStartOfDay(now()) - 7 * 86400
--- param to: now()
+-- param creator_id String: 'creator-1'
+-- param content_id String: ''
+-- param from DateTime: toStartOfDay(now()) - 7 * 86400
+-- param to DateTime: now()
 SELECT
     {{creator_id}}                 AS creator,
     if({{content_id}} = '', 'all content', {{content_id}}) AS content,

@@ -1,8 +1,8 @@
 -- A user's watch history (seed 002 getUserWatchHistory) from the raw events: per content, when it was
 -- first and last watched, plays, watch time, furthest progress and whether it was watched to the end.
--- param user_id: 'user-1'
--- param since: now() - 30 * 86400
--- param limit: 50
+-- param user_id String: 'user-1'
+-- param since DateTime: now() - 30 * 86400
+-- param limit UInt32: 50
 SELECT
     content_id,
     creator_id,

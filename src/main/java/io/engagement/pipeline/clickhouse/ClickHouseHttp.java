@@ -2,12 +2,14 @@ package io.engagement.pipeline.clickhouse;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 
 /**
  * Minimal ClickHouse client over the HTTP interface, for schema changes, the demo report, analyst
@@ -43,8 +45,20 @@ public final class ClickHouseHttp {
 
     /** Runs one statement and returns the response body; throws with ClickHouse's message on error. */
     public String execute(String sql) throws IOException {
-        // Credentials in a Basic auth header: ClickHouse logs URLs, with their parameters.
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/"))
+        return execute(sql, Map.of());
+    }
+
+    /**
+     * Runs one statement with URL parameters: settings ({@code readonly=1}) and query parameters
+     * ({@code param_name=value}). Never credentials: ClickHouse logs URLs, with their parameters.
+     */
+    public String execute(String sql, Map<String, String> urlParameters) throws IOException {
+        StringBuilder query = new StringBuilder();
+        urlParameters.forEach((name, value) -> query.append(query.length() == 0 ? "?" : "&")
+                .append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
+                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        // Credentials in a Basic auth header.
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/" + query))
                 .timeout(Duration.ofSeconds(60))
                 .header("Authorization", basicAuthorization(user, password))
                 .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
@@ -61,6 +75,12 @@ public final class ClickHouseHttp {
                     + response.body().trim());
         }
         return response.body();
+    }
+
+    /** The server's version as {major, minor}, from {@code SELECT version()}. */
+    public int[] serverVersion() throws IOException {
+        String[] parts = execute("SELECT version()").trim().split("\\.");
+        return new int[] {Integer.parseInt(parts[0]), parts.length > 1 ? Integer.parseInt(parts[1]) : 0};
     }
 
     public boolean ping() {

@@ -1,44 +1,137 @@
 package io.engagement.pipeline.clickhouse;
 
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Runs one analyst query file and prints the result as a table (default) or CSV with a header.
+ * Runs one analyst query file of sql/queries/ for a person at a terminal: read-only, credentials in a
+ * header, values bound by type, one-line errors.
  *
  * <pre>
- * deploy/query.sh sql/queries/creator_last_7_days.sql --param creator_id="'creator-7'" --csv
+ * deploy/query.sh sql/queries/creator_last_7_days.sql --param creator_id=creator-7 --format csv
  * </pre>
- * Options: {@code --param name=value} (a SQL expression), {@code --csv}, {@code --url http://host:8123}.
  */
 public final class RunQuery {
 
+    /** ClickHouse answers query parameters ({name:Type} with param_name) from this release on. */
+    static final int[] FIRST_VERSION_WITH_QUERY_PARAMETERS = {20, 1};
+
+    private static final Map<String, String> FORMATS = Map.of(
+            "table", "PrettyCompactNoEscapes", "csv", "CSVWithNames", "json", "JSON");
+
     private RunQuery() {}
 
-    public static void main(String[] args) throws Exception {
-        if (args.length == 0) {
-            System.err.println("usage: RunQuery <file.sql> [--param name=value]... [--csv] [--url http://127.0.0.1:8123]");
-            System.exit(2);
-        }
-        Map<String, String> params = new LinkedHashMap<>();
+    static String usage() {
+        return """
+                usage: deploy/query.sh <file.sql> [--param name=value]... [--format table|csv|json]
+                                       [--url http://127.0.0.1:8123] [--user default] [--help]
+                  --param name=value  a value of the parameter's type (see the file's '-- param' lines, or
+                                      <file.sql> --help): creator_id=creator-7, day=2026-03-02,
+                                      from='2026-03-02 08:00:00', limit=10. Values are data, never SQL.
+                  --format            table (default), csv (with a header row) or json
+                  --url               ClickHouse HTTP interface (default http://127.0.0.1:8123)
+                  --user              ClickHouse user (default: $CLICKHOUSE_USER, else default)
+                The password is read from $CLICKHOUSE_PASSWORD (never an argument). Queries run with
+                readonly=1: a query file cannot change data or settings.""";
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    /** Exit codes: 0 done, 1 the query failed, 2 bad usage. */
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        Map<String, String> values = new LinkedHashMap<>();
         String url = "http://127.0.0.1:8123";
-        String format = "PrettyCompactNoEscapes";
-        for (int i = 1; i < args.length; i++) {
-            switch (args[i]) {
-                case "--csv" -> format = "CSVWithNames";
-                case "--url" -> url = args[++i];
-                case "--param" -> {
-                    String[] kv = args[++i].split("=", 2);
-                    if (kv.length != 2) {
-                        throw new IllegalArgumentException("--param takes name=value, got " + args[i]);
+        String format = "table";
+        String user = env.getOrDefault("CLICKHOUSE_USER", "default");
+        String file = null;
+        boolean help = false;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                switch (arg) {
+                    case "--help", "-h" -> help = true;
+                    case "--csv" -> format = "csv";
+                    case "--format" -> format = valueOf(args, ++i, arg);
+                    case "--url" -> url = valueOf(args, ++i, arg);
+                    case "--user" -> user = valueOf(args, ++i, arg);
+                    case "--param" -> {
+                        String[] kv = valueOf(args, ++i, arg).split("=", 2);
+                        if (kv.length != 2 || kv[0].isBlank()) {
+                            throw new IllegalArgumentException("--param takes name=value, got '" + args[i] + "'");
+                        }
+                        values.put(kv[0], kv[1]);
                     }
-                    params.put(kv[0], kv[1]);
+                    default -> {
+                        if (arg.startsWith("--") || file != null) {
+                            throw new IllegalArgumentException("unknown option '" + arg + "'");
+                        }
+                        file = arg;
+                    }
                 }
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+            if (!FORMATS.containsKey(format)) {
+                throw new IllegalArgumentException("--format must be table, csv or json, not '" + format + "'");
+            }
+            if (file == null) {
+                if (help) {
+                    out.println(usage());
+                    return 0;
+                }
+                throw new IllegalArgumentException("no query file given");
+            }
+            if (!Files.isRegularFile(Path.of(file))) {
+                throw new IllegalArgumentException("no query file " + file);
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("query.sh: " + e.getMessage());
+            err.println(usage());
+            return 2;
         }
-        String sql = AnalystQuery.load(Path.of(args[0])).render(params);
-        System.out.print(new ClickHouseHttp(url, "default", "").execute(sql + "\nFORMAT " + format));
+        try {
+            AnalystQuery query = AnalystQuery.load(Path.of(file));
+            if (help) {
+                out.println(usage());
+                out.println("Parameters of " + file + ":");
+                query.params().values().forEach(p -> out.printf("  %-16s %-9s default: %s%n", p.name(), p.type(), p.defaultSql()));
+                return 0;
+            }
+            ClickHouseHttp clickhouse = new ClickHouseHttp(url, user, env.getOrDefault("CLICKHOUSE_PASSWORD", ""));
+            AnalystQuery.Bound bound = query.bind(values, supportsQueryParameters(clickhouse.serverVersion()));
+            Map<String, String> urlParameters = new LinkedHashMap<>(bound.queryParameters());
+            urlParameters.put("readonly", "1");
+            out.print(clickhouse.execute(bound.sql() + "\nFORMAT " + FORMATS.get(format), urlParameters));
+            return 0;
+        } catch (Exception e) {
+            err.println("query.sh: " + firstLine(e));
+            return 1;
+        }
+    }
+
+    static boolean supportsQueryParameters(int[] version) {
+        return version[0] > FIRST_VERSION_WITH_QUERY_PARAMETERS[0]
+                || (version[0] == FIRST_VERSION_WITH_QUERY_PARAMETERS[0] && version[1] >= FIRST_VERSION_WITH_QUERY_PARAMETERS[1]);
+    }
+
+    private static String valueOf(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    /** ClickHouse's own message without its stack trace; connection problems named as such. */
+    private static String firstLine(Exception e) {
+        if (e instanceof java.net.ConnectException || e.getCause() instanceof java.net.ConnectException) {
+            return "cannot connect to ClickHouse (" + e + ")";
+        }
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        int stack = message.indexOf(", Stack trace");
+        message = stack > 0 ? message.substring(0, stack) : message;
+        return message.lines().findFirst().orElse(message).trim();
     }
 }

@@ -292,4 +292,115 @@ class AnalystQueriesTest {
         assertEquals(Map.of("day", "today()", "limit", "20"), q.defaults());
         assertThrows(IllegalArgumentException.class, () -> q.render(Map.of("dya", "today()")));
     }
+
+    // --- deploy/query.sh (RunQuery): what an analyst types ---
+
+    private record Outcome(int exitCode, String out, String err) {}
+
+    private static Outcome query(String... args) {
+        return query(Map.of(), args);
+    }
+
+    private static Outcome query(Map<String, String> env, String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = RunQuery.run(args, env, new java.io.PrintStream(out, true), new java.io.PrintStream(err, true));
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void queryToolBindsTypedValuesAndFormatsCsv() {
+        Outcome o = query("sql/queries/creator_last_7_days.sql", "--url", clickhouse.httpUrl(),
+                "--param", "creator_id=creator-1", "--param", "end_day=2026-03-02", "--format", "csv");
+        assertEquals(0, o.exitCode(), o.err());
+        List<String> lines = o.out().lines().toList();
+        assertEquals(3, lines.size(), o.out()); // header + the two days of the fixture
+        assertEquals("\"2026-03-01\",1,80,80,8,10,0,0,0,0", lines.get(1));
+    }
+
+    @Test
+    void queryToolValuesAreDataNeverSql() {
+        for (String hostile : List.of("creator-1' OR 1=1 OR '", "creator-1\\' OR 1=1 --", "' OR ''='")) {
+            Outcome o = query("sql/queries/creator_last_7_days.sql", "--url", clickhouse.httpUrl(),
+                    "--param", "creator_id=" + hostile, "--param", "end_day=2026-03-02", "--format", "csv");
+            assertEquals(0, o.exitCode(), o.err());
+            assertEquals(1, o.out().lines().count(), "only the header: no creator has that id; got " + o.out());
+        }
+        Outcome typed = query("sql/queries/top_content_today.sql", "--url", clickhouse.httpUrl(), "--param", "limit=1; DROP TABLE x");
+        assertEquals(1, typed.exitCode());
+        assertEquals("query.sh: parameter limit (UInt32) must be a whole number from 0 to 4294967295, not '1; DROP TABLE x'",
+                typed.err().trim());
+    }
+
+    @Test
+    void queryToolIsReadOnly(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path drop = dir.resolve("drop.sql");
+        java.nio.file.Files.writeString(drop, "-- param t String: 'x'\nDROP TABLE engagement.content_velocity");
+        Outcome o = query(drop.toString(), "--url", clickhouse.httpUrl());
+        assertEquals(1, o.exitCode());
+        assertEquals(1, o.err().lines().count(), "one line, no stack trace: " + o.err());
+        org.junit.jupiter.api.Assertions.assertTrue(o.err().contains("readonly"), o.err());
+        assertEquals(List.of("6"), clickhouse.rows("SELECT count() FROM engagement.content_velocity"));
+    }
+
+    @Test
+    void queryToolFormatsJsonAndExplainsItself() throws Exception {
+        Outcome json = query("sql/queries/top_content_today.sql", "--url", clickhouse.httpUrl(), "--param", "day=2026-03-02",
+                "--format", "json");
+        assertEquals(0, json.exitCode(), json.err());
+        var data = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("data");
+        assertEquals(3, data.size());
+        assertEquals("c1", data.get(0).get("content_id").asText());
+
+        Outcome help = query("sql/queries/creator_dashboard.sql", "--help");
+        assertEquals(0, help.exitCode());
+        org.junit.jupiter.api.Assertions.assertTrue(help.out().contains("creator_id       String    default: 'creator-1'"), help.out());
+
+        Outcome usage = query("sql/queries/top_content_today.sql", "--fromat", "csv");
+        assertEquals(2, usage.exitCode());
+        org.junit.jupiter.api.Assertions.assertTrue(usage.err().startsWith("query.sh: unknown option '--fromat'"), usage.err());
+
+        Outcome down = query("sql/queries/top_content_today.sql", "--url", "http://127.0.0.1:1");
+        assertEquals(1, down.exitCode());
+        org.junit.jupiter.api.Assertions.assertTrue(down.err().startsWith("query.sh: cannot connect to ClickHouse"), down.err());
+    }
+
+    @Test
+    void queryToolSendsTheUserAndPasswordFromTheEnvironmentInAHeader() {
+        Outcome o = query(Map.of("CLICKHOUSE_PASSWORD", "wrong-password"), "sql/queries/top_content_today.sql",
+                "--url", clickhouse.httpUrl(), "--user", "default");
+        assertEquals(1, o.exitCode());
+        org.junit.jupiter.api.Assertions.assertTrue(o.err().contains("Authentication failed") || o.err().contains("password"), o.err());
+        org.junit.jupiter.api.Assertions.assertFalse(o.err().contains("wrong-password"), o.err());
+    }
+
+    @Test
+    void valuesBindAsServerParametersWhereTheServerHasThem() throws Exception {
+        AnalystQuery q = AnalystQuery.load(Path.of("sql/queries/top_content_today.sql"));
+        AnalystQuery.Bound withParameters = q.bind(Map.of("day", "2026-03-02", "limit", "5"), true);
+        org.junit.jupiter.api.Assertions.assertTrue(withParameters.sql().contains("toDate(window_start) = {day:Date}"), withParameters.sql());
+        org.junit.jupiter.api.Assertions.assertTrue(withParameters.sql().contains("LIMIT 5"), withParameters.sql());
+        assertEquals(Map.of("param_day", "2026-03-02"), withParameters.queryParameters());
+        AnalystQuery.Bound literal = q.bind(Map.of("day", "2026-03-02"), false);
+        org.junit.jupiter.api.Assertions.assertTrue(literal.sql().contains("toDate(window_start) = toDate('2026-03-02')"), literal.sql());
+        assertEquals(Map.of(), literal.queryParameters());
+        assertEquals("'it\\'s a \\\\ test'", AnalystQuery.literal(AnalystQuery.Type.String, "it's a \\ test"));
+        org.junit.jupiter.api.Assertions.assertFalse(RunQuery.supportsQueryParameters(new int[] {18, 16}));
+        org.junit.jupiter.api.Assertions.assertTrue(RunQuery.supportsQueryParameters(new int[] {25, 8}));
+    }
+
+    @Test
+    void everyQueryFileDeclaresATypeForEachParameter() throws Exception {
+        try (var files = java.nio.file.Files.list(Path.of("sql/queries"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".sql")).toList()) {
+                AnalystQuery q = AnalystQuery.load(file); // throws on an untyped or unknown type
+                java.util.Set<String> placeholders = new java.util.TreeSet<>();
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\\{(\\w+)}}").matcher(java.nio.file.Files.readString(file));
+                while (m.find()) {
+                    placeholders.add(m.group(1));
+                }
+                assertEquals(placeholders, new java.util.TreeSet<>(q.params().keySet()), file.toString());
+            }
+        }
+    }
 }
