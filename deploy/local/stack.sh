@@ -4,6 +4,8 @@
 #   deploy/local/stack.sh up       start clickhouse, kafka, create topics, start flink (in that order)
 #   deploy/local/stack.sh down     stop flink, kafka, clickhouse (reverse order)
 #   deploy/local/stack.sh status   state and ports of every component (exit 0 only if all are up)
+#   deploy/local/stack.sh report   what the job produced: ClickHouse rows, topics, and the accounting
+#                                  messages = accepted + duplicates + dead letters + too late
 #
 # Every component script honours ENGAGEMENT_STACK_DIR (default <repo>/.stack) and its own port
 # variables (CLICKHOUSE_HTTP_PORT, CLICKHOUSE_TCP_PORT, KAFKA_PORT, KAFKA_CONTROLLER_PORT,
@@ -41,12 +43,22 @@ cmd_status() {
   return $rc
 }
 
+cmd_report() {
+  local jar="$REPO_ROOT/target/engagement-pipeline-0.1.0-SNAPSHOT.jar"
+  [[ -f "$jar" ]] || die "no job jar: run ./mvnw -DskipTests package (or deploy/local/demo.sh)"
+  cd "$REPO_ROOT"
+  java -Dlog4j2.configurationFile="$REPO_ROOT/flink-conf/log4j-cli.properties" -Dlog.file="$STACK_DIR/demo-tools.log" \
+    -cp "$jar:$STACK_DIR/flink/lib/*" io.engagement.pipeline.report.StackReport \
+    "http://$BIND_HOST:${CLICKHOUSE_HTTP_PORT:-8123}" "$BIND_HOST:${KAFKA_PORT:-9092}"
+}
+
 case "${1:-}" in
   up) cmd_up ;;
+  report) cmd_report ;;
   down) cmd_down ;;
   status) cmd_status ;;
   *)
-    echo "usage: $0 up|down|status" >&2
+    echo "usage: $0 up|down|status|report" >&2
     exit 2
     ;;
 esac

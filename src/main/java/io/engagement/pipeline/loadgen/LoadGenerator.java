@@ -30,6 +30,46 @@ public final class LoadGenerator {
 
     private LoadGenerator() {}
 
+    /** A progress line every few seconds: sent, rate, elapsed, ETA; so a long run is visibly alive. */
+    static final class Progress {
+        static final long EVERY_MS = 5_000;
+        private final long startMs;
+        private final long durationMs;
+        private final long maxCount;
+        private final double targetRate;
+        private long nextAtMs;
+        private long sentAtLastLine;
+        private long lastLineMs;
+
+        Progress(long startMs, long durationMs, long maxCount, double targetRate) {
+            this.startMs = startMs;
+            this.durationMs = durationMs;
+            this.maxCount = maxCount;
+            this.targetRate = targetRate;
+            this.nextAtMs = startMs + EVERY_MS;
+            this.lastLineMs = startMs;
+        }
+
+        void maybePrint(long sent, long nowMs) {
+            if (nowMs < nextAtMs) {
+                return;
+            }
+            System.out.println(line(sent, nowMs));
+            sentAtLastLine = sent;
+            lastLineMs = nowMs;
+            nextAtMs = nowMs + EVERY_MS;
+        }
+
+        String line(long sent, long nowMs) {
+            double elapsedS = (nowMs - startMs) / 1000.0;
+            double recentRate = (sent - sentAtLastLine) * 1000.0 / Math.max(1, nowMs - lastLineMs);
+            double byDurationS = Math.max(0, (durationMs - (nowMs - startMs)) / 1000.0);
+            double byCountS = maxCount == Long.MAX_VALUE ? Double.MAX_VALUE : Math.max(0, (maxCount - sent) / targetRate);
+            return String.format("loadgen: sent %,d messages, %,.0f msg/s (target %,.0f), elapsed %.0f s, ETA %.0f s",
+                    sent, recentRate, targetRate, elapsedS, Math.min(byDurationS, byCountS));
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = new HashMap<>();
         for (int i = 0; i < args.length; i += 2) {
@@ -75,8 +115,10 @@ public final class LoadGenerator {
         // the wall clock, like network latency, instead of sending what fell due meanwhile in one burst.
         long scheduleLagMs = start - scheduleStart;
         long sent = 0;
+        Progress progress = new Progress(start, durationMs, maxCount, rate);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             while (sent < maxCount && System.currentTimeMillis() - start < durationMs) {
+                progress.maybePrint(sent, System.currentTimeMillis());
                 for (EventGenerator.Message m : schedule.due(System.currentTimeMillis() - scheduleLagMs)) {
                     if (sent >= maxCount) {
                         break;

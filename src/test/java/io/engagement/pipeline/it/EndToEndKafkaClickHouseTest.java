@@ -134,6 +134,12 @@ class EndToEndKafkaClickHouseTest {
                 "engagement-events\t0\t13\t1\t0\t0\t14\t14\t0\t13",
                 "engagement-events\t1\t6\t1\t6\t0\t13\t13\t0\t12"),
                 SERVERS.clickhouse().rows(AnalystQuery.load(Path.of("sql/queries/reconciliation.sql")).render(Map.of())));
+        // The demo's report adds the same up for a person: 27 messages = 19 + 2 + 6 + 0.
+        String accounting = io.engagement.pipeline.report.StackReport.accounting(SERVERS.clickhouse().http(), 27);
+        assertTrue(accounting.matches("(?s).*messages on engagement-events +27\n.*accepted .* +19 .*"
+                + "duplicates .* +2 .*dead letters .* +6 .*too late .* +0 .*= accounted +27\n.*Every message is accounted for.*"), accounting);
+        assertTrue(io.engagement.pipeline.report.StackReport.accounting(SERVERS.clickhouse().http(), 30)
+                .contains("3 messages not accounted for yet"));
 
         // Window rows, hand-computed (see the event list above):
         // A minute 10:00: views a2,a6,a8,a13 = 4; viewers u1,u2,u4 = 3; watch 4000+6000+3000 = 13000;
