@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
 # Installs what the project needs beyond JDK 17 (the Maven wrapper fetches Maven 3.9 and every jar
-# from Maven Central): Debian's ClickHouse server and client, used by the tests and the local stack.
-# Safe to run twice: does nothing when ClickHouse is already installed.
+# from Maven Central), from Debian's packages:
+#   - ClickHouse server and client: used by the tests and the local stack;
+#   - promtool (package prometheus): checks and unit-tests the alert rules of deploy/prometheus/.
+# Safe to run twice: installs only what is missing.
 set -euo pipefail
 
 CH_BIN="${CLICKHOUSE_SERVER_BIN:-/usr/sbin/clickhouse-server}"
-if [[ -x "$CH_BIN" ]]; then
+PROMTOOL_BIN="${PROMTOOL:-/usr/bin/promtool}"
+packages=()
+[[ -x "$CH_BIN" ]] || packages+=(clickhouse-server clickhouse-client)
+[[ -x "$PROMTOOL_BIN" ]] || packages+=(prometheus)
+if [[ ${#packages[@]} -eq 0 ]]; then
   exit 0
 fi
 if [[ "$(id -u)" != 0 ]]; then
-  echo "install-deps: $CH_BIN is missing; as root run: apt-get install -y clickhouse-server clickhouse-client" >&2
+  echo "install-deps: missing ${packages[*]}; as root run: apt-get install -y --no-install-recommends ${packages[*]}" >&2
   exit 1
 fi
-echo "install-deps: installing clickhouse-server and clickhouse-client (Debian package) ..."
-# policy-rc.d, present in most containers, keeps the package from starting its own service; the
-# project always starts its own server with its own config.
+echo "install-deps: installing ${packages[*]} (Debian packages) ..."
+# policy-rc.d, present in most containers, keeps the packages from starting their own services; the
+# project always starts its own ClickHouse with its own config and runs no Prometheus server.
 apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clickhouse-server clickhouse-client >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 [[ -x "$CH_BIN" ]] || { echo "install-deps: installation did not provide $CH_BIN" >&2; exit 1; }
-echo "install-deps: $("$CH_BIN" --version 2>/dev/null | head -1 || echo clickhouse-server installed)"
+[[ -x "$PROMTOOL_BIN" ]] || { echo "install-deps: installation did not provide $PROMTOOL_BIN" >&2; exit 1; }
+echo "install-deps: $("$CH_BIN" --version 2>/dev/null | head -1 || echo clickhouse-server installed); $("$PROMTOOL_BIN" --version 2>&1 | head -1)"

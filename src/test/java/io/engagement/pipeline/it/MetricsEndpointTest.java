@@ -134,6 +134,19 @@ class MetricsEndpointTest {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
 
+        // Every metric the alert rules use exists on a running job's endpoint under that exact name.
+        Set<String> exposed = new TreeSet<>();
+        samples.forEach(x -> exposed.add(x.name()));
+        Matcher used = Pattern.compile("\\bflink_[A-Za-z0-9_]+").matcher(
+                java.nio.file.Files.readString(Path.of("deploy/prometheus/alerts.yml")));
+        Set<String> missing = new TreeSet<>();
+        while (used.find()) {
+            if (!exposed.contains(used.group())) {
+                missing.add(used.group());
+            }
+        }
+        assertEquals(Set.of(), missing, "metrics used by deploy/prometheus/alerts.yml but not exposed");
+
         String prefix = "flink_taskmanager_job_task_operator_";
         assertEquals(sent.size(), sum(samples, prefix + "engagement_events_consumed"));
         assertEquals(reference.accepted, sum(samples, prefix + "engagement_events_accepted"));
