@@ -42,7 +42,7 @@ public final class JobConfig implements Serializable {
         define("kafka.dlq-topic", "engagement-dlq", "dead-letter topic for rejected messages");
         define("kafka.feedback-topic", "engagement-feedback", "topic the recommender reads score updates from");
         define("kafka.group-id", "engagement-pipeline", "consumer group of the Kafka source");
-        define("kafka.starting-offsets", "committed", "committed (falls back to earliest), earliest or latest");
+        define("kafka.starting-offsets", "committed", "committed (falls back to earliest), earliest, latest, or timestamp:<ISO-8601 instant> (the first offset of each partition at or after that Kafka timestamp; replays and backfills, docs/operations.md)");
         define("kafka.stopping-offsets", "none", "none (run forever) or latest: stop at the offsets that were the newest when the job started, fire every window and finish (backfills, benchmarks)");
         define("kafka.delivery-guarantee", "exactly-once", "exactly-once (Kafka transactions) or at-least-once for the DLQ and feedback topics");
         define("kafka.transactional-id-prefix", "engagement-pipeline", "prefix of the Kafka transactional ids; unique per job");
@@ -112,7 +112,7 @@ public final class JobConfig implements Serializable {
         dlqTopic = p.matching("kafka.dlq-topic", TOPIC, "a Kafka topic name");
         feedbackTopic = p.matching("kafka.feedback-topic", TOPIC, "a Kafka topic name");
         groupId = p.nonEmpty("kafka.group-id");
-        startingOffsets = p.oneOf("kafka.starting-offsets", "committed", "earliest", "latest");
+        startingOffsets = p.checked("kafka.starting-offsets", JobConfig::checkStartingOffsets);
         stopAtLatestOffsets = "latest".equals(p.oneOf("kafka.stopping-offsets", "none", "latest"));
         deliveryGuarantee = "exactly-once".equals(p.oneOf("kafka.delivery-guarantee", "exactly-once", "at-least-once"))
                 ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
@@ -243,6 +243,21 @@ public final class JobConfig implements Serializable {
             values.put(key, props.getProperty(key));
         }
         return values;
+    }
+
+    private static String checkStartingOffsets(String value) {
+        if (List.of("committed", "earliest", "latest").contains(value)) {
+            return null;
+        }
+        if (value.startsWith("timestamp:")) {
+            try {
+                java.time.Instant.parse(value.substring("timestamp:".length()));
+                return null;
+            } catch (java.time.format.DateTimeParseException e) {
+                return "kafka.starting-offsets timestamp must be an ISO-8601 instant such as timestamp:2026-03-02T00:00:00Z (was '" + value + "')";
+            }
+        }
+        return "kafka.starting-offsets must be one of committed, earliest, latest, timestamp:<instant> (was '" + value + "')";
     }
 
     private static boolean isSetting(String key) {

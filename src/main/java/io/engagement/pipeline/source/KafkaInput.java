@@ -43,6 +43,9 @@ public final class KafkaInput {
 
     @SuppressWarnings("deprecation") // OffsetsInitializer still takes the kafka-clients 3.x enum
     static OffsetsInitializer startingOffsets(String mode) {
+        if (mode.startsWith("timestamp:")) {
+            return OffsetsInitializer.timestamp(java.time.Instant.parse(mode.substring("timestamp:".length())).toEpochMilli());
+        }
         return switch (mode) {
             case "earliest" -> OffsetsInitializer.earliest();
             case "latest" -> OffsetsInitializer.latest();

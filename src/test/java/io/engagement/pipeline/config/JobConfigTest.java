@@ -170,4 +170,16 @@ class JobConfigTest {
                 "--kafka.properties.config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider"},
                 Map.of()).kafkaProperties.get("config.providers"));
     }
+
+    @Test
+    void startingOffsetsMayBeATimestamp() {
+        assertEquals("timestamp:2026-03-02T00:00:00Z", JobConfig.fromSources(
+                new String[] {"--kafka.starting-offsets", "timestamp:2026-03-02T00:00:00Z"}, Map.of()).startingOffsets);
+        ConfigException e = assertThrows(ConfigException.class, () -> JobConfig.fromSources(
+                new String[] {"--kafka.starting-offsets", "timestamp:yesterday"}, Map.of()));
+        assertTrue(e.getMessage().contains("kafka.starting-offsets timestamp must be an ISO-8601 instant"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> JobConfig.fromSources(new String[] {"--kafka.starting-offsets", "oldest"}, Map.of()));
+        assertTrue(e.getMessage().contains("kafka.starting-offsets must be one of committed, earliest, latest, timestamp:<instant>"),
+                e.getMessage());
+    }
 }

@@ -173,7 +173,7 @@ class K8sManifestTest {
     void theManifestAgreesWithFlinkConfYamlOnTheJobsGuarantees() throws Exception {
         Map<String, String> manifest = asStrings(at(yaml(MANIFEST), "spec", "flinkConfiguration"));
         Map<String, String> local = flinkConfYaml();
-        for (String key : List.of("state.backend.type", "state.backend.rocksdb.timer-service.factory",
+        for (String key : List.of("pipeline.max-parallelism", "state.backend.type", "state.backend.rocksdb.timer-service.factory",
                 "execution.checkpointing.incremental", "execution.checkpointing.interval", "execution.checkpointing.mode",
                 "execution.checkpointing.timeout", "execution.checkpointing.tolerable-failed-checkpoints",
                 "restart-strategy.type", "metrics.reporters", "metrics.reporter.prom.factory.class",
