@@ -65,7 +65,7 @@ class SecuredKafkaTest {
         }
     }
 
-    private static Map<String, String> asEnvironment(Map<String, String> clientProperties) {
+    static Map<String, String> asEnvironment(Map<String, String> clientProperties) {
         Map<String, String> env = new HashMap<>();
         clientProperties.forEach((name, value) -> env.put(KafkaClientProperties.envName(name), value));
         return env;
@@ -75,21 +75,10 @@ class SecuredKafkaTest {
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void theJobReadsAndWritesWithCredentials(@TempDir Path checkpoints) throws Exception {
         PipelineScenario scenario = new PipelineScenario(kafka, clickhouse);
-        List<KafkaTestBroker.Outgoing> sent = new java.util.ArrayList<>(PipelineScenario.traffic(11));
-        sent.addAll(PipelineScenario.flushMarkers());
-        kafka.sendAll("engagement-events", sent);
-        ReferenceAggregation reference = PipelineScenario.reference(sent);
-
         JobConfig config = scenario.jobConfig(asEnvironment(kafka.clientSecurity()), "--kafka.properties.client.id", "secured-test");
         KafkaPreflight.check(config, Duration.ofSeconds(20)); // passes with the right credentials
-        JobClient job = PipelineScenario.job(PipelineScenario.flinkConf(checkpoints), 2, config, null).executeAsync("sasl-test");
-        try {
-            PipelineScenario.waitUntil(() -> scenario.complete(reference), 240);
-        } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
-        }
         // Windows, creators, feedback (read_committed), dead letters and the reconciliation, as on an open broker.
-        scenario.assertMatchesReference(reference, sent);
+        scenario.runAndAssertMatchesReference(config, checkpoints, 11);
     }
 
     @Test

@@ -146,6 +146,24 @@ public final class PipelineScenario {
         return env;
     }
 
+    /**
+     * Sends the seeded traffic (and the flush markers), runs the production job with {@code config}
+     * at parallelism 2 until every expected row is out, and compares every output with the reference.
+     */
+    public void runAndAssertMatchesReference(JobConfig config, Path checkpoints, long seed) throws Exception {
+        List<KafkaTestBroker.Outgoing> sent = new ArrayList<>(traffic(seed));
+        sent.addAll(flushMarkers());
+        kafka.sendAll("engagement-events", sent);
+        ReferenceAggregation reference = reference(sent);
+        org.apache.flink.core.execution.JobClient job = job(flinkConf(checkpoints), 2, config, null).executeAsync("scenario-" + seed);
+        try {
+            waitUntil(() -> complete(reference), 240);
+        } finally {
+            job.cancel().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertMatchesReference(reference, sent);
+    }
+
     /** True once every expected window is in ClickHouse and on the feedback topic. */
     public boolean complete(ReferenceAggregation reference) throws Exception {
         int windows = reference.windows.size();
