@@ -23,12 +23,18 @@ public final class ApplySchema {
     public static void main(String[] args) throws IOException {
         String url = args.length > 0 ? args[0] : "http://127.0.0.1:8123";
         Path dir = Path.of(args.length > 1 ? args[1] : "sql/ddl");
+        String database = System.getenv().getOrDefault("CLICKHOUSE_DATABASE", Database.DEFAULT);
         int applied = apply(new ClickHouseHttp(url, System.getenv().getOrDefault("CLICKHOUSE_USER", "default"),
-                System.getenv().getOrDefault("CLICKHOUSE_PASSWORD", "")), dir);
-        System.out.println("Applied " + applied + " DDL statements from " + dir + " to " + url);
+                System.getenv().getOrDefault("CLICKHOUSE_PASSWORD", "")), dir, database);
+        System.out.println("Applied " + applied + " DDL statements from " + dir + " to database " + database + " at " + url);
     }
 
     public static int apply(ClickHouseHttp clickhouse, Path ddlDirectory) throws IOException {
+        return apply(clickhouse, ddlDirectory, Database.DEFAULT);
+    }
+
+    /** Applies the DDL with its tables in {@code database} ({@link Database#qualify}). */
+    public static int apply(ClickHouseHttp clickhouse, Path ddlDirectory, String database) throws IOException {
         List<Path> files;
         try (Stream<Path> listing = Files.list(ddlDirectory)) {
             files = listing.filter(p -> p.toString().endsWith(".sql")).sorted().toList();
@@ -38,7 +44,7 @@ public final class ApplySchema {
         }
         int count = 0;
         for (Path file : files) {
-            for (String statement : statements(Files.readString(file, StandardCharsets.UTF_8))) {
+            for (String statement : statements(Database.qualify(Files.readString(file, StandardCharsets.UTF_8), database))) {
                 try {
                     clickhouse.execute(statement);
                 } catch (IOException e) {

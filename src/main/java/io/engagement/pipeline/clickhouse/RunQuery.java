@@ -27,13 +27,14 @@ public final class RunQuery {
     static String usage() {
         return """
                 usage: deploy/query.sh <file.sql> [--param name=value]... [--format table|csv|json]
-                                       [--url http://127.0.0.1:8123] [--user default] [--help]
+                                       [--url http://127.0.0.1:8123] [--user default] [--database engagement] [--help]
                   --param name=value  a value of the parameter's type (see the file's '-- param' lines, or
                                       <file.sql> --help): creator_id=creator-7, day=2026-03-02,
                                       from='2026-03-02 08:00:00', limit=10. Values are data, never SQL.
                   --format            table (default), csv (with a header row) or json
                   --url               ClickHouse HTTP interface (default http://127.0.0.1:8123)
                   --user              ClickHouse user (default: $CLICKHOUSE_USER, else default)
+                  --database          database of the pipeline's tables (default: $CLICKHOUSE_DATABASE, else engagement)
                 The password is read from $CLICKHOUSE_PASSWORD (never an argument). Queries run with
                 readonly=1: a query file cannot change data or settings.""";
     }
@@ -48,6 +49,7 @@ public final class RunQuery {
         String url = "http://127.0.0.1:8123";
         String format = "table";
         String user = env.getOrDefault("CLICKHOUSE_USER", "default");
+        String database = env.getOrDefault("CLICKHOUSE_DATABASE", Database.DEFAULT);
         String file = null;
         boolean help = false;
         try {
@@ -59,6 +61,7 @@ public final class RunQuery {
                     case "--format" -> format = valueOf(args, ++i, arg);
                     case "--url" -> url = valueOf(args, ++i, arg);
                     case "--user" -> user = valueOf(args, ++i, arg);
+                    case "--database" -> database = valueOf(args, ++i, arg);
                     case "--param" -> {
                         String[] kv = valueOf(args, ++i, arg).split("=", 2);
                         if (kv.length != 2 || kv[0].isBlank()) {
@@ -73,6 +76,9 @@ public final class RunQuery {
                         file = arg;
                     }
                 }
+            }
+            if (Database.problem(database) != null) {
+                throw new IllegalArgumentException("--database " + Database.problem(database));
             }
             if (!FORMATS.containsKey(format)) {
                 throw new IllegalArgumentException("--format must be table, csv or json, not '" + format + "'");
@@ -104,7 +110,7 @@ public final class RunQuery {
             AnalystQuery.Bound bound = query.bind(values, supportsQueryParameters(clickhouse.serverVersion()));
             Map<String, String> urlParameters = new LinkedHashMap<>(bound.queryParameters());
             urlParameters.put("readonly", "1");
-            out.print(clickhouse.execute(bound.sql() + "\nFORMAT " + FORMATS.get(format), urlParameters));
+            out.print(clickhouse.execute(Database.qualify(bound.sql(), database) + "\nFORMAT " + FORMATS.get(format), urlParameters));
             return 0;
         } catch (Exception e) {
             err.println("query.sh: " + firstLine(e));

@@ -47,7 +47,8 @@ public final class JobConfig implements Serializable {
         define("kafka.delivery-guarantee", "exactly-once", "exactly-once (Kafka transactions) or at-least-once for the DLQ and feedback topics");
         define("kafka.transactional-id-prefix", "engagement-pipeline", "prefix of the Kafka transactional ids; unique per job");
         define("kafka.transaction-timeout", "10 min", "Kafka producer transaction timeout; must exceed the checkpoint interval and not the broker's transaction.max.timeout.ms");
-        define("clickhouse.url", "jdbc:clickhouse://127.0.0.1:8123?compress=false", "ClickHouse JDBC URL (HTTP port); tables are in database engagement; compress=false is required for ClickHouse 18.16 (docs/clickhouse.md)");
+        define("clickhouse.url", "jdbc:clickhouse://127.0.0.1:8123?compress=false", "ClickHouse JDBC URL (HTTP port); the tables are in clickhouse.database; compress=false is required for ClickHouse 18.16 (docs/clickhouse.md)");
+        define("clickhouse.database", "engagement", "ClickHouse database of the job's tables (created by ApplySchema with CLICKHOUSE_DATABASE); several deployments can share a server with one database each");
         define("clickhouse.user", "default", "ClickHouse user");
         define("clickhouse.password", "", "ClickHouse password");
         define("clickhouse.batch-size", "5000", "rows per ClickHouse insert");
@@ -85,6 +86,7 @@ public final class JobConfig implements Serializable {
     public final String transactionalIdPrefix;
     public final Duration transactionTimeout;
     public final String clickhouseUrl;
+    public final String clickhouseDatabase;
     public final String clickhouseUser;
     public final String clickhousePassword;
     public final int clickhouseBatchSize;
@@ -119,6 +121,10 @@ public final class JobConfig implements Serializable {
         transactionalIdPrefix = p.nonEmpty("kafka.transactional-id-prefix");
         transactionTimeout = p.positiveDuration("kafka.transaction-timeout");
         clickhouseUrl = p.prefixed("clickhouse.url", "jdbc:clickhouse://");
+        clickhouseDatabase = p.checked("clickhouse.database", name -> {
+            String problem = io.engagement.pipeline.clickhouse.Database.problem(name);
+            return problem == null ? null : "clickhouse.database " + problem;
+        });
         clickhouseUser = p.nonEmpty("clickhouse.user");
         clickhousePassword = values.get("clickhouse.password");
         clickhouseBatchSize = p.positiveInt("clickhouse.batch-size");

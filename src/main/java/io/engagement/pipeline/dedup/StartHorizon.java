@@ -48,7 +48,7 @@ public final class StartHorizon {
                 ClickHouseHttp clickhouse = new ClickHouseHttp(ClickHouseHttp.httpUrlFromJdbc(config.clickhouseUrl),
                         config.clickhouseUser, config.clickhousePassword);
                 try {
-                    yield newestClosedWindowEnd(clickhouse);
+                    yield newestClosedWindowEnd(clickhouse, config.clickhouseDatabase);
                 } catch (IOException e) {
                     throw new ConfigException("lateness.start-horizon=auto: cannot read the newest window from ClickHouse ("
                             + e.getMessage() + "); start ClickHouse, or set lateness.start-horizon to an ISO-8601 instant or none");
@@ -59,8 +59,8 @@ public final class StartHorizon {
     }
 
     /** End of the newest window in content_metrics, epoch ms; {@link #NONE} when there is none. */
-    public static long newestClosedWindowEnd(ClickHouseHttp clickhouse) throws IOException {
-        String answer = clickhouse.execute("SELECT count(), toUnixTimestamp(max(window_end)) FROM engagement.content_metrics"
+    public static long newestClosedWindowEnd(ClickHouseHttp clickhouse, String database) throws IOException {
+        String answer = clickhouse.execute("SELECT count(), toUnixTimestamp(max(window_end)) FROM " + database + ".content_metrics"
                 + " FORMAT TSV").trim();
         String[] row = answer.split("\t");
         // ClickHouse 18.16 answers an aggregate over an empty table with no row at all.

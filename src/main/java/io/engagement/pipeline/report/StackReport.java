@@ -2,6 +2,7 @@ package io.engagement.pipeline.report;
 
 import io.engagement.pipeline.clickhouse.AnalystQuery;
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
+import io.engagement.pipeline.clickhouse.Database;
 import io.engagement.pipeline.config.KafkaClientProperties;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -19,10 +20,13 @@ import java.util.Properties;
  * the latest hour, and the number of messages on the dead-letter and feedback topics.
  *
  * <p>Usage: {@code StackReport [http://127.0.0.1:8123] [127.0.0.1:9092]}; ClickHouse credentials from
- * {@code CLICKHOUSE_USER}/{@code CLICKHOUSE_PASSWORD}, Kafka client properties from
+ * {@code CLICKHOUSE_USER}/{@code CLICKHOUSE_PASSWORD}, the database from {@code CLICKHOUSE_DATABASE}, Kafka client properties from
  * {@code ENGAGEMENT_KAFKA_PROPERTIES_<NAME>}.
  */
 public final class StackReport {
+
+    /** {@code CLICKHOUSE_DATABASE}, default engagement: the queries below name the default. */
+    private static String database = Database.DEFAULT;
 
     private StackReport() {}
 
@@ -32,6 +36,7 @@ public final class StackReport {
                 env.getOrDefault("CLICKHOUSE_USER", "default"), env.getOrDefault("CLICKHOUSE_PASSWORD", ""));
         String bootstrap = args.length > 1 ? args[1] : "127.0.0.1:9092";
         Map<String, String> kafkaProperties = KafkaClientProperties.forTool(Map.of(), env);
+        database = env.getOrDefault("CLICKHOUSE_DATABASE", Database.DEFAULT);
 
         section("ClickHouse: rows written by the job");
         print(ch, "SELECT 'engagement_events' AS table, count() AS rows, uniqExact(event_id) AS distinct_events, "
@@ -65,7 +70,7 @@ public final class StackReport {
         }
 
         section("Accounting: every message of engagement-events has exactly one outcome (sql/queries/reconciliation.sql)");
-        System.out.print(accounting(ch, messages.get("engagement-events")));
+        System.out.print(accounting(ch, database, messages.get("engagement-events")));
         print(ch, "SELECT reason, count() AS dead_letters FROM engagement.dead_letters FINAL GROUP BY reason ORDER BY dead_letters DESC");
     }
 
@@ -73,13 +78,13 @@ public final class StackReport {
      * Messages = accepted + duplicates + dead letters + too late, from the outcome tables, with what
      * the numbers mean and why a difference can remain for a moment.
      */
-    public static String accounting(ClickHouseHttp ch, long inputMessages) throws IOException {
+    public static String accounting(ClickHouseHttp ch, String database, long inputMessages) throws IOException {
         long accepted = 0;
         long duplicates = 0;
         long deadLetters = 0;
         long tooLate = 0;
         String sql = AnalystQuery.load(java.nio.file.Path.of("sql/queries/reconciliation.sql")).render(Map.of());
-        for (String row : ch.execute(sql + "\nFORMAT TabSeparated").split("\n")) {
+        for (String row : ch.execute(Database.qualify(sql, database) + "\nFORMAT TabSeparated").split("\n")) {
             if (row.isBlank()) {
                 continue;
             }
@@ -117,7 +122,7 @@ public final class StackReport {
     }
 
     private static void print(ClickHouseHttp ch, String sql) throws IOException {
-        System.out.print(ch.execute(sql + " FORMAT PrettyCompactNoEscapes"));
+        System.out.print(ch.execute(Database.qualify(sql, database) + " FORMAT PrettyCompactNoEscapes"));
     }
 
     /** Messages visible to a read_committed consumer (transaction markers take offsets, so records are read and counted). */

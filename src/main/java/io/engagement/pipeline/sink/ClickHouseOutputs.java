@@ -21,9 +21,10 @@ import io.engagement.pipeline.clickhouse.ClickHouseHttp;
 public final class ClickHouseOutputs {
 
     /**
-     * The database of sql/ddl/. Table names are qualified with it, so the URL needs no database.
+     * The database of sql/ddl/ as written; {@link #sink} moves a table to {@code clickhouse.database}.
+     * Table names are qualified with it, so the URL needs no database.
      */
-    public static final String DATABASE = "engagement";
+    public static final String DATABASE = io.engagement.pipeline.clickhouse.Database.DEFAULT;
 
     public static final ClickHouseTable<EngagementEvent> EVENTS = new ClickHouseTable<EngagementEvent>(DATABASE + ".engagement_events")
             .string("event_id", e -> e.eventId)
@@ -203,7 +204,7 @@ public final class ClickHouseOutputs {
     private ClickHouseOutputs() {}
 
     public static <T> ClickHouseHttpSink<T> sink(JobConfig config, ClickHouseTable<T> table) {
-        return new ClickHouseHttpSink<>(table, ClickHouseHttp.httpUrlFromJdbc(config.clickhouseUrl), config.clickhouseUser,
+        return new ClickHouseHttpSink<>(table.inDatabase(config.clickhouseDatabase), ClickHouseHttp.httpUrlFromJdbc(config.clickhouseUrl), config.clickhouseUser,
                 config.clickhousePassword, config.clickhouseBatchSize, config.clickhouseFlushInterval, config.clickhouseMaxRetries);
     }
 }

@@ -34,6 +34,18 @@ public final class ClickHouseTable<T> implements Serializable {
         return table;
     }
 
+    /** The same table and columns in another database (the name's qualifier replaced). */
+    public ClickHouseTable<T> inDatabase(String database) {
+        String name = table.substring(table.indexOf('.') + 1);
+        if (table.equals(database + "." + name)) {
+            return this;
+        }
+        ClickHouseTable<T> moved = new ClickHouseTable<>(database + "." + name);
+        moved.names.addAll(names);
+        moved.writers.addAll(writers);
+        return moved;
+    }
+
     public List<String> columns() {
         return List.copyOf(names);
     }

@@ -403,4 +403,17 @@ class AnalystQueriesTest {
             }
         }
     }
+
+    @Test
+    void queryToolReadsTheConfiguredDatabase() throws Exception {
+        ApplySchema.apply(clickhouse.http(), Path.of("sql/ddl"), "engagement_other");
+        Outcome other = query(Map.of("CLICKHOUSE_DATABASE", "engagement_other"), "sql/queries/top_content_today.sql",
+                "--url", clickhouse.httpUrl(), "--param", "day=2026-03-02", "--format", "csv");
+        assertEquals(0, other.exitCode(), other.err());
+        assertEquals(1, other.out().lines().count(), "an empty database: only the header");
+        Outcome fixture = query("sql/queries/top_content_today.sql", "--url", clickhouse.httpUrl(), "--param", "day=2026-03-02",
+                "--format", "csv", "--database", "engagement");
+        assertEquals(4, fixture.out().lines().count(), fixture.out());
+        assertEquals(2, query("sql/queries/top_content_today.sql", "--database", "x-y").exitCode());
+    }
 }

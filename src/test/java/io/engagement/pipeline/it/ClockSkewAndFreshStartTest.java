@@ -167,7 +167,7 @@ class ClockSkewAndFreshStartTest {
         // the flush event's own minute is still open), so the horizon is 11:00.
         long horizon = StartHorizon.resolve(config);
         assertEquals(t0 + 60 * MIN, horizon);
-        assertEquals(horizon, StartHorizon.newestClosedWindowEnd(SERVERS.clickhouse().http()));
+        assertEquals(horizon, StartHorizon.newestClosedWindowEnd(SERVERS.clickhouse().http(), "engagement"));
 
         // A late like is waiting when the job is submitted again without its state: it is the first
         // message the second run reads (the first run committed its offsets), before any watermark.

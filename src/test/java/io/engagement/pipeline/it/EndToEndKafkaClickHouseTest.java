@@ -135,10 +135,10 @@ class EndToEndKafkaClickHouseTest {
                 "engagement-events\t1\t6\t1\t6\t0\t13\t13\t0\t12"),
                 SERVERS.clickhouse().rows(AnalystQuery.load(Path.of("sql/queries/reconciliation.sql")).render(Map.of())));
         // The demo's report adds the same up for a person: 27 messages = 19 + 2 + 6 + 0.
-        String accounting = io.engagement.pipeline.report.StackReport.accounting(SERVERS.clickhouse().http(), 27);
+        String accounting = io.engagement.pipeline.report.StackReport.accounting(SERVERS.clickhouse().http(), "engagement", 27);
         assertTrue(accounting.matches("(?s).*messages on engagement-events +27\n.*accepted .* +19 .*"
                 + "duplicates .* +2 .*dead letters .* +6 .*too late .* +0 .*= accounted +27\n.*Every message is accounted for.*"), accounting);
-        assertTrue(io.engagement.pipeline.report.StackReport.accounting(SERVERS.clickhouse().http(), 30)
+        assertTrue(io.engagement.pipeline.report.StackReport.accounting(SERVERS.clickhouse().http(), "engagement", 30)
                 .contains("3 messages not accounted for yet"));
 
         // Window rows, hand-computed (see the event list above):

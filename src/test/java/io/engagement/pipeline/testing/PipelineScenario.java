@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.clickhouse.AnalystQuery;
+import io.engagement.pipeline.clickhouse.Database;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.dedup.StartHorizon;
 import io.engagement.pipeline.event.ValidatedRecord;
@@ -47,10 +48,26 @@ public final class PipelineScenario {
 
     private final KafkaTestBroker kafka;
     private final ClickHouseTestServer clickhouse;
+    /** The job's clickhouse.database; the SQL below names the default and is moved to this one. */
+    private final String database;
 
     public PipelineScenario(KafkaTestBroker kafka, ClickHouseTestServer clickhouse) {
+        this(kafka, clickhouse, Database.DEFAULT);
+    }
+
+    /** A scenario whose job writes into {@code database} (its schema applied by the caller). */
+    public PipelineScenario(KafkaTestBroker kafka, ClickHouseTestServer clickhouse, String database) {
         this.kafka = kafka;
         this.clickhouse = clickhouse;
+        this.database = database;
+    }
+
+    private long count(String sql) throws Exception {
+        return clickhouse.count(Database.qualify(sql, database));
+    }
+
+    private List<String> rows(String sql) throws Exception {
+        return clickhouse.rows(Database.qualify(sql, database));
     }
 
     /** The job's default topics with their partition counts. */
@@ -105,7 +122,8 @@ public final class PipelineScenario {
                 "--clickhouse.url", clickhouse.jdbcUrl(),
                 "--clickhouse.flush-interval", "200 ms",
                 "--kafka.starting-offsets", "earliest",
-                "--validation.max-event-age", "3650 d"));
+                "--validation.max-event-age", "3650 d",
+                "--clickhouse.database", database));
         args.addAll(List.of(extra));
         return JobConfig.fromSources(args.toArray(new String[0]), env);
     }
@@ -167,9 +185,9 @@ public final class PipelineScenario {
     /** True once every expected window is in ClickHouse and on the feedback topic. */
     public boolean complete(ReferenceAggregation reference) throws Exception {
         int windows = reference.windows.size();
-        return clickhouse.count("SELECT count() FROM engagement.content_metrics FINAL") >= windows
+        return count("SELECT count() FROM engagement.content_metrics FINAL") >= windows
                 && contentScores().size() >= windows
-                && clickhouse.count("SELECT count() FROM engagement.creator_metrics FINAL") >= reference.creatorWindows.size();
+                && count("SELECT count() FROM engagement.creator_metrics FINAL") >= reference.creatorWindows.size();
     }
 
     /** The content_scores messages of the feedback topic (it also carries content_velocity). */
@@ -186,20 +204,20 @@ public final class PipelineScenario {
 
     public void assertMatchesReference(ReferenceAggregation reference, List<KafkaTestBroker.Outgoing> sent) throws Exception {
         List<String> expected = reference.rows();
-        List<String> actual = new ArrayList<>(clickhouse.rows("SELECT grain, content_id, window_start, "
+        List<String> actual = new ArrayList<>(rows("SELECT grain, content_id, window_start, "
                 + ReferenceAggregation.COLUMNS + " FROM engagement.content_metrics FINAL"));
         actual.sort(null);
         assertEquals(expected.size(), actual.size(), "window rows");
         assertEquals(expected, actual);
-        assertEquals(List.of("1"), clickhouse.rows("SELECT max(version) FROM engagement.content_metrics"));
+        assertEquals(List.of("1"), rows("SELECT max(version) FROM engagement.content_metrics"));
 
         // Creator roll-ups: built from content windows that may have been replayed, still exact.
-        List<String> creators = new ArrayList<>(clickhouse.rows("SELECT grain, creator_id, window_start, "
+        List<String> creators = new ArrayList<>(rows("SELECT grain, creator_id, window_start, "
                 + ReferenceAggregation.CREATOR_COLUMNS + " FROM engagement.creator_metrics FINAL"));
         creators.sort(null);
         assertTrue(reference.creatorRows().size() > 8, "the traffic must give several creator windows");
         assertEquals(reference.creatorRows(), creators, "creator rows");
-        assertEquals(List.of("1"), clickhouse.rows("SELECT max(version) FROM engagement.creator_metrics"));
+        assertEquals(List.of("1"), rows("SELECT max(version) FROM engagement.creator_metrics"));
 
         // Feedback as a read_committed consumer sees it: exactly one message per window, same counts.
         List<String> feedback = new ArrayList<>();
@@ -221,10 +239,10 @@ public final class PipelineScenario {
 
         // Raw events: FINAL shows each accepted event once; a replayed batch may leave a physical copy
         // until a merge, and OPTIMIZE ... FINAL (the documented mechanism) removes it.
-        assertEquals(reference.accepted, clickhouse.count("SELECT count() FROM engagement.engagement_events FINAL"));
-        clickhouse.http().execute("OPTIMIZE TABLE engagement.engagement_events FINAL");
-        assertEquals(reference.accepted, clickhouse.count("SELECT count() FROM engagement.engagement_events"));
-        assertEquals(0, clickhouse.count("SELECT count() FROM engagement.late_events"));
+        assertEquals(reference.accepted, count("SELECT count() FROM engagement.engagement_events FINAL"));
+        clickhouse.http().execute(Database.qualify("OPTIMIZE TABLE engagement.engagement_events FINAL", database));
+        assertEquals(reference.accepted, count("SELECT count() FROM engagement.engagement_events"));
+        assertEquals(0, count("SELECT count() FROM engagement.late_events"));
         assertTrue(reference.duplicates > 0 && reference.invalid > 0, "the traffic must contain retries and bad messages");
 
         // Accounting: the reconciliation query over all outcome tables, against what was sent.
@@ -232,7 +250,7 @@ public final class PipelineScenario {
         long duplicates = 0;
         long deadLettered = 0;
         long tooLate = 0;
-        for (String row : clickhouse.rows(AnalystQuery.load(Path.of("sql/queries/reconciliation.sql")).render(Map.of()))) {
+        for (String row : rows(AnalystQuery.load(Path.of("sql/queries/reconciliation.sql")).render(Map.of()))) {
             String[] f = row.split("\t");
             int partition = Integer.parseInt(f[1]);
             long sentToPartition = sent.stream().filter(o -> o.partition() == partition).count();
