@@ -11,6 +11,7 @@ import io.engagement.pipeline.config.KafkaPreflight;
 import io.engagement.pipeline.testing.ClickHouseTestServer;
 import io.engagement.pipeline.testing.KafkaTestBroker;
 import io.engagement.pipeline.testing.PipelineScenario;
+import io.engagement.pipeline.testing.RealServers;
 import io.engagement.pipeline.testing.ReferenceAggregation;
 
 import org.apache.flink.core.execution.JobClient;
@@ -54,15 +55,7 @@ class SecuredKafkaTest {
 
     @AfterAll
     static void stopServers() throws Exception {
-        try {
-            if (kafka != null) {
-                kafka.close();
-            }
-        } finally {
-            if (clickhouse != null) {
-                clickhouse.close();
-            }
-        }
+        RealServers.close(kafka, clickhouse);
     }
 
     static Map<String, String> asEnvironment(Map<String, String> clientProperties) {

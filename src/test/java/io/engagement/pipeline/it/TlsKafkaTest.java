@@ -11,6 +11,7 @@ import io.engagement.pipeline.config.KafkaPreflight;
 import io.engagement.pipeline.testing.ClickHouseTestServer;
 import io.engagement.pipeline.testing.KafkaTestBroker;
 import io.engagement.pipeline.testing.PipelineScenario;
+import io.engagement.pipeline.testing.RealServers;
 
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -59,15 +60,7 @@ class TlsKafkaTest {
 
     @AfterAll
     static void stopServers() throws Exception {
-        try {
-            if (kafka != null) {
-                kafka.close();
-            }
-        } finally {
-            if (clickhouse != null) {
-                clickhouse.close();
-            }
-        }
+        RealServers.close(kafka, clickhouse);
     }
 
     @Test

@@ -94,15 +94,23 @@ public final class RealServers implements BeforeAllCallback, AfterAllCallback, B
 
     private void stop() throws Exception {
         try {
+            close(kafka, clickhouse);
+        } finally {
+            kafka = null;
+            clickhouse = null;
+        }
+    }
+
+    /** Stops both servers (either may be null), the second even if stopping the first fails. */
+    public static void close(KafkaTestBroker kafka, ClickHouseTestServer clickhouse) throws Exception {
+        try {
             if (kafka != null) {
                 kafka.close();
             }
         } finally {
-            kafka = null;
             if (clickhouse != null) {
                 clickhouse.close();
             }
-            clickhouse = null;
         }
     }
 }
