@@ -5,35 +5,51 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * Applies sql/ddl/*.sql in file-name order, one statement per HTTP request (18.16's client silently
  * drops statements in multi-statement input). The files are append-only migrations: CREATE ... IF NOT
- * EXISTS, and ALTER TABLE ... ADD COLUMN whose "already exists" answer is ignored, so applying twice, or
- * to a database made by an older release, brings it to the current schema.
+ * EXISTS, and ALTER TABLE ... ADD COLUMN whose "already exists" answer is ignored.
  *
- * <p>Usage: {@code java -cp job.jar io.engagement.pipeline.clickhouse.ApplySchema [http://127.0.0.1:8123] [sql/ddl]}
+ * <p>Each applied file is recorded in {@code <database>.schema_migrations} with the SHA-256 of its
+ * text: a recorded file is not applied again, and a recorded file whose text changed is refused (an
+ * applied migration is history; a change goes into a new file). A database made before the table
+ * existed gets every file applied once more (harmless, see above) and recorded.
+ *
+ * <p>Usage: {@code java -cp job.jar io.engagement.pipeline.clickhouse.ApplySchema [http://127.0.0.1:8123] [sql/ddl]};
+ * {@code CLICKHOUSE_USER}, {@code CLICKHOUSE_PASSWORD}, {@code CLICKHOUSE_DATABASE} from the environment.
  */
 public final class ApplySchema {
 
     private ApplySchema() {}
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         String url = args.length > 0 ? args[0] : "http://127.0.0.1:8123";
         Path dir = Path.of(args.length > 1 ? args[1] : "sql/ddl");
         String database = System.getenv().getOrDefault("CLICKHOUSE_DATABASE", Database.DEFAULT);
-        int applied = apply(new ClickHouseHttp(url, System.getenv().getOrDefault("CLICKHOUSE_USER", "default"),
-                System.getenv().getOrDefault("CLICKHOUSE_PASSWORD", "")), dir, database);
-        System.out.println("Applied " + applied + " DDL statements from " + dir + " to database " + database + " at " + url);
+        try {
+            int applied = apply(new ClickHouseHttp(url, System.getenv().getOrDefault("CLICKHOUSE_USER", "default"),
+                    System.getenv().getOrDefault("CLICKHOUSE_PASSWORD", "")), dir, database);
+            System.out.println("Applied " + applied + " DDL statements from " + dir + " to database " + database + " at " + url
+                    + (applied == 0 ? " (every migration was already applied)" : ""));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("ApplySchema: " + e.getMessage());
+            System.exit(1);
+        }
     }
 
     public static int apply(ClickHouseHttp clickhouse, Path ddlDirectory) throws IOException {
         return apply(clickhouse, ddlDirectory, Database.DEFAULT);
     }
 
-    /** Applies the DDL with its tables in {@code database} ({@link Database#qualify}). */
+    /**
+     * Applies the migrations not yet recorded, with their tables in {@code database}
+     * ({@link Database#qualify}); returns the number of statements run.
+     */
     public static int apply(ClickHouseHttp clickhouse, Path ddlDirectory, String database) throws IOException {
         List<Path> files;
         try (Stream<Path> listing = Files.list(ddlDirectory)) {
@@ -42,9 +58,23 @@ public final class ApplySchema {
         if (files.isEmpty()) {
             throw new IOException("no .sql files in " + ddlDirectory.toAbsolutePath());
         }
+        Map<String, String> recorded = recordedMigrations(clickhouse, database);
         int count = 0;
         for (Path file : files) {
-            for (String statement : statements(Database.qualify(Files.readString(file, StandardCharsets.UTF_8), database))) {
+            String name = file.getFileName().toString();
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            String checksum = sha256(text);
+            String before = recorded.get(name);
+            if (before != null) {
+                if (!before.equals(checksum)) {
+                    throw new IOException("migration " + name + " was changed after it was applied to " + database
+                            + " (recorded sha256 " + before + ", the file now " + checksum
+                            + "): an applied migration is not edited; put the change in a new file");
+                }
+                continue;
+            }
+            int statements = 0;
+            for (String statement : statements(Database.qualify(text, database))) {
                 try {
                     clickhouse.execute(statement);
                 } catch (IOException e) {
@@ -52,10 +82,38 @@ public final class ApplySchema {
                         throw e;
                     }
                 }
-                count++;
+                statements++;
             }
+            clickhouse.execute("INSERT INTO " + database + ".schema_migrations (file, checksum, statements) VALUES ('"
+                    + name.replace("\\", "\\\\").replace("'", "\\'") + "', '" + checksum + "', " + statements + ")");
+            count += statements;
         }
         return count;
+    }
+
+    /** File name to checksum of the migrations applied to {@code database}; creates the record table. */
+    static Map<String, String> recordedMigrations(ClickHouseHttp clickhouse, String database) throws IOException {
+        clickhouse.execute("CREATE DATABASE IF NOT EXISTS " + database);
+        clickhouse.execute("CREATE TABLE IF NOT EXISTS " + database + ".schema_migrations (file String, checksum String,"
+                + " statements UInt32, applied_at DateTime DEFAULT now()) ENGINE = MergeTree ORDER BY file");
+        Map<String, String> recorded = new LinkedHashMap<>();
+        for (String row : clickhouse.execute("SELECT file, checksum FROM " + database + ".schema_migrations ORDER BY applied_at"
+                + " FORMAT TabSeparated").split("\n")) {
+            String[] f = row.split("\t");
+            if (f.length == 2) {
+                recorded.put(f[0], f[1]);
+            }
+        }
+        return recorded;
+    }
+
+    static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

@@ -48,4 +48,44 @@ class ApplySchemaTest {
             assertThrows(IOException.class, () -> ApplySchema.apply(clickhouse.http(), ddl));
         }
     }
+
+    @Test
+    void appliedMigrationsAreRecordedWithChecksumsAndAnEditedOneIsRefused(@TempDir Path ddl) throws Exception {
+        try (Stream<Path> files = Files.list(Path.of("sql/ddl"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, ddl.resolve(f.getFileName()));
+            }
+        }
+        long fileCount;
+        try (Stream<Path> files = Files.list(ddl)) {
+            fileCount = files.filter(f -> f.toString().endsWith(".sql")).count();
+        }
+        try (ClickHouseTestServer clickhouse = ClickHouseTestServer.start()) {
+            int first = ApplySchema.apply(clickhouse.http(), ddl);
+            assertEquals(List.of(Long.toString(fileCount)), clickhouse.rows("SELECT count() FROM engagement.schema_migrations"));
+            // The checksum of a file is the SHA-256 of its text, as sha256sum computes it.
+            String expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(ddl.resolve("020_content_metrics.sql"))));
+            assertEquals(List.of(expected), clickhouse.rows(
+                    "SELECT checksum FROM engagement.schema_migrations WHERE file = '020_content_metrics.sql'"));
+            assertEquals(first, Long.parseLong(clickhouse.rows("SELECT sum(statements) FROM engagement.schema_migrations").get(0)));
+
+            assertEquals(0, ApplySchema.apply(clickhouse.http(), ddl), "nothing left to apply");
+
+            // A new migration is applied alone.
+            Files.writeString(ddl.resolve("900_extra.sql"), "ALTER TABLE engagement.dead_letters ADD COLUMN note String");
+            assertEquals(1, ApplySchema.apply(clickhouse.http(), ddl));
+            assertEquals(List.of("1"), clickhouse.rows("SELECT count() FROM system.columns WHERE database = 'engagement'"
+                    + " AND table = 'dead_letters' AND name = 'note'"));
+
+            // An applied migration edited afterwards: refused, naming the file; nothing after it runs.
+            Files.writeString(ddl.resolve("900_extra.sql"), "ALTER TABLE engagement.dead_letters ADD COLUMN note2 String");
+            Files.writeString(ddl.resolve("950_later.sql"), "ALTER TABLE engagement.dead_letters ADD COLUMN later String");
+            IOException e = assertThrows(IOException.class, () -> ApplySchema.apply(clickhouse.http(), ddl));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith(
+                    "migration 900_extra.sql was changed after it was applied to engagement"), e.getMessage());
+            assertEquals(List.of("0"), clickhouse.rows("SELECT count() FROM system.columns WHERE database = 'engagement'"
+                    + " AND table = 'dead_letters' AND name IN ('note2', 'later')"));
+        }
+    }
 }
