@@ -1,0 +1,161 @@
+package io.engagement.pipeline.clickhouse;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Erasure of one user (GDPR article 17): deletes the user's rows from every table that holds a user
+ * id, waits until ClickHouse has carried the deletes out, and reports the rows removed per table.
+ *
+ * <pre>
+ * CLICKHOUSE_PASSWORD=... deploy/erase-user.sh user-42 [--url http://127.0.0.1:8123] [--database engagement] [--dry-run]
+ * </pre>
+ *
+ * <p>Deletes are ClickHouse mutations ({@code ALTER TABLE ... DELETE WHERE}, 18.12 and later), which
+ * rewrite the parts holding matching rows; the tool polls {@code system.mutations} until they are done.
+ * The aggregates (content, creator, country, velocity rows) hold counts, and the unique-viewer states
+ * hold 64-bit hashes, not ids: they keep the user's contribution to a count but no id. What remains
+ * elsewhere (Kafka topics until their retention, Flink state) is in docs/clickhouse.md#erasing-a-user.
+ */
+public final class EraseUser {
+
+    /** A table holding user ids and the condition that selects one user's rows ({id} is the quoted id). */
+    record Target(String table, String condition) {}
+
+    static final List<Target> TARGETS = List.of(
+            // ifNull: ClickHouse 18.16's DELETE mutation removes rows whose condition is NULL, so a plain
+            // user_id = 'x' would also delete every anonymous (NULL user_id) row (EraseUserTest).
+            new Target("engagement_events", "ifNull(user_id, '') = {id}"),
+            new Target("late_events", "ifNull(user_id, '') = {id}"),
+            new Target("session_metrics", "ifNull(user_id, '') = {id}"),
+            // The rejected message as received: the id can only be found in its text.
+            new Target("dead_letters", "match(ifNull(payload, ''), {pattern})"));
+
+    private EraseUser() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        String url = "http://127.0.0.1:8123";
+        String database = env.getOrDefault("CLICKHOUSE_DATABASE", Database.DEFAULT);
+        boolean dryRun = false;
+        String userId = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--url" -> url = args[++i];
+                case "--database" -> database = args[++i];
+                case "--dry-run" -> dryRun = true;
+                default -> {
+                    if (args[i].startsWith("--") || userId != null) {
+                        err.println("erase-user: unknown argument '" + args[i] + "'\n"
+                                + "usage: deploy/erase-user.sh <user_id> [--url URL] [--database DB] [--dry-run]");
+                        return 2;
+                    }
+                    userId = args[i];
+                }
+            }
+        }
+        if (userId == null || userId.isBlank() || Database.problem(database) != null) {
+            err.println("erase-user: " + (userId == null || userId.isBlank() ? "no user id given" : "--database " + Database.problem(database))
+                    + "\nusage: deploy/erase-user.sh <user_id> [--url URL] [--database DB] [--dry-run]");
+            return 2;
+        }
+        ClickHouseHttp clickhouse = new ClickHouseHttp(url, env.getOrDefault("CLICKHOUSE_USER", "default"),
+                env.getOrDefault("CLICKHOUSE_PASSWORD", ""));
+        try {
+            Map<String, long[]> report = erase(clickhouse, database, userId, dryRun);
+            out.printf("%s user %s in database %s:%n", dryRun ? "Rows that erasing would remove for" : "Erased", userId, database);
+            long total = 0;
+            for (Map.Entry<String, long[]> row : report.entrySet()) {
+                out.printf("  %-20s %,8d rows %s%n", row.getKey(), row.getValue()[0],
+                        dryRun ? "" : "removed (" + row.getValue()[1] + " left)");
+                total += row.getValue()[0];
+            }
+            out.printf("  %-20s %,8d rows%n", "total", total);
+            return 0;
+        } catch (IOException e) {
+            err.println("erase-user: " + e.getMessage().lines().findFirst().orElse(""));
+            return 1;
+        }
+    }
+
+    /**
+     * Per table: rows of the user found before, and rows left after (0 unless a write raced the
+     * delete). With {@code dryRun} nothing is deleted.
+     */
+    public static Map<String, long[]> erase(ClickHouseHttp clickhouse, String database, String userId, boolean dryRun)
+            throws IOException {
+        Map<String, long[]> report = new LinkedHashMap<>();
+        List<String> mutated = new ArrayList<>();
+        for (Target target : TARGETS) {
+            String where = condition(target, userId);
+            long before = count(clickhouse, database, target.table(), where);
+            report.put(target.table(), new long[] {before, before});
+            if (!dryRun && before > 0) {
+                clickhouse.execute("ALTER TABLE " + database + "." + target.table() + " DELETE WHERE " + where);
+                mutated.add(target.table());
+            }
+        }
+        for (String table : mutated) {
+            awaitMutations(clickhouse, database, table);
+            report.get(table)[1] = count(clickhouse, database, table, condition(
+                    TARGETS.stream().filter(t -> t.table().equals(table)).findFirst().orElseThrow(), userId));
+        }
+        return report;
+    }
+
+    static String condition(Target target, String userId) {
+        return target.condition()
+                .replace("{id}", AnalystQuery.literal(AnalystQuery.Type.String, userId))
+                .replace("{pattern}", AnalystQuery.literal(AnalystQuery.Type.String,
+                        "\"user_id\"\\s*:\\s*\"" + regexQuote(jsonEscape(userId)) + "\""));
+    }
+
+    private static long count(ClickHouseHttp clickhouse, String database, String table, String where) throws IOException {
+        return Long.parseLong(clickhouse.execute("SELECT count() FROM " + database + "." + table + " WHERE " + where).trim());
+    }
+
+    private static void awaitMutations(ClickHouseHttp clickhouse, String database, String table) throws IOException {
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (true) {
+            String pending = clickhouse.execute("SELECT count() FROM system.mutations WHERE database = '" + database
+                    + "' AND table = '" + table + "' AND is_done = 0").trim();
+            if (pending.equals("0")) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IOException("the deletes on " + database + "." + table + " did not finish within 5 min; "
+                        + "see system.mutations (they go on in the background)");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the deletes on " + table, e);
+            }
+        }
+    }
+
+    /** The id as it appears inside a JSON string (clients escape quotes and backslashes). */
+    static String jsonEscape(String id) {
+        return id.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    /** RE2 syntax: ASCII punctuation escaped (RE2 takes any of it escaped as itself), the rest literal. */
+    static String regexQuote(String text) {
+        StringBuilder out = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            if (c < 128 && !Character.isLetterOrDigit(c) && c > ' ' && c != 127) {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+}
