@@ -67,6 +67,7 @@ public final class JobConfig implements Serializable {
         define("validation.max-event-age", "7 d", "events older than this are rejected");
         define("validation.max-watch-time", "12 h", "largest accepted watch_time_ms (and total_watch_time_ms) of one event");
         define("validation.max-content-duration", "24 h", "largest accepted content_duration_ms");
+        define("privacy.user-id-hmac-key", "", "when set (at least 32 characters; a secret: env or --config-file only), every user id is replaced by HMAC-SHA256(key, id) before anything is written, dead-letter payloads included; empty = user ids as sent");
         define("validation.max-message-bytes", "65536", "larger messages are dead-lettered (message_too_large) before they are parsed");
     }
 
@@ -103,6 +104,8 @@ public final class JobConfig implements Serializable {
     public final Duration sessionGap;
     public final Duration sessionMaxDuration;
     public final ValidationRules validationRules;
+    /** {@code privacy.user-id-hmac-key}; null when user ids are kept as sent. */
+    public final String userIdHmacKey;
     /** {@code kafka.properties.*} without the prefix: client properties for the source, sinks and tools. */
     public final Map<String, String> kafkaProperties;
 
@@ -153,6 +156,11 @@ public final class JobConfig implements Serializable {
                 // parse from taking a TaskManager's memory.
                 p.intBetween("validation.max-message-bytes", 1024, 16 * 1024 * 1024));
         kafkaProperties = p.kafkaProperties();
+        String hmacKey = values.get("privacy.user-id-hmac-key");
+        userIdHmacKey = hmacKey == null || hmacKey.isEmpty() ? null : hmacKey;
+        if (userIdHmacKey != null && userIdHmacKey.length() < 32) {
+            p.errors.add("privacy.user-id-hmac-key must be at least 32 characters (a random 256-bit key, e.g. openssl rand -hex 32)");
+        }
         p.throwIfInvalid();
     }
 
@@ -271,7 +279,7 @@ public final class JobConfig implements Serializable {
     }
 
     private static boolean isSecret(String key) {
-        return key.equals("clickhouse.password")
+        return key.equals("clickhouse.password") || key.equals("privacy.user-id-hmac-key")
                 || (key.startsWith(KafkaClientProperties.PREFIX)
                         && KafkaClientProperties.isSecret(key.substring(KafkaClientProperties.PREFIX.length())));
     }
@@ -289,7 +297,7 @@ public final class JobConfig implements Serializable {
     /** Typed reads that collect errors instead of stopping at the first. */
     private static final class Parser {
         private final Map<String, String> values;
-        private final List<String> errors = new ArrayList<>();
+        final List<String> errors = new ArrayList<>();
 
         Parser(Map<String, String> values) {
             this.values = values;

@@ -33,6 +33,7 @@ public final class EventValidator implements Serializable {
     static final int MAX_FIELD_NAME_LENGTH = 256;
 
     private final ValidationRules rules;
+    private final UserIdPseudonymizer pseudonymizer;
     /**
      * Fails on anything after the first JSON value (by default Jackson reads the first object of
      * "{...}\n{...}" and ignores the rest, which would silently lose every event but the first) and on
@@ -53,7 +54,13 @@ public final class EventValidator implements Serializable {
     static final int MAX_DETAIL_CHARS = 1_000;
 
     public EventValidator(ValidationRules rules) {
+        this(rules, null);
+    }
+
+    /** @param pseudonymizer replaces user ids before anything leaves the validator; null for none */
+    public EventValidator(ValidationRules rules, UserIdPseudonymizer pseudonymizer) {
         this.rules = rules;
+        this.pseudonymizer = pseudonymizer;
         this.mapper = mapper(rules);
     }
 
@@ -73,7 +80,7 @@ public final class EventValidator implements Serializable {
 
     /** Java serialization (the validator travels in the job graph) restores the transient mapper. */
     private Object readResolve() {
-        return new EventValidator(rules);
+        return new EventValidator(rules, pseudonymizer);
     }
 
     public ValidationResult validate(RawEvent raw, long nowMs) {
@@ -111,6 +118,9 @@ public final class EventValidator implements Serializable {
         }
         try {
             EngagementEvent event = toEvent(root, nowMs);
+            if (pseudonymizer != null && event.userId != null) {
+                event.userId = pseudonymizer.pseudonym(event.userId);
+            }
             event.sourceTopic = raw.topic;
             event.sourcePartition = raw.partition;
             event.sourceOffset = raw.offset;
@@ -322,7 +332,10 @@ public final class EventValidator implements Serializable {
         return node.asBoolean();
     }
 
-    private static ValidationResult reject(RawEvent raw, String text, RejectReason reason, String detail) {
+    private ValidationResult reject(RawEvent raw, String text, RejectReason reason, String detail) {
+        if (pseudonymizer != null) {
+            text = pseudonymizer.scrub(text);
+        }
         boolean truncated = text.length() > MAX_DEAD_LETTER_PAYLOAD_CHARS;
         String payload = text;
         if (truncated) {
@@ -335,8 +348,14 @@ public final class EventValidator implements Serializable {
         return reject(raw, reason, detail, payload, "utf8", truncated);
     }
 
-    private static ValidationResult reject(RawEvent raw, RejectReason reason, String detail, String payload,
-                                           String encoding, boolean truncated) {
+    private ValidationResult reject(RawEvent raw, RejectReason reason, String detail, String payload,
+                                    String encoding, boolean truncated) {
+        if (pseudonymizer != null && !"utf8".equals(encoding) && payload != null) {
+            // Bytes that are not text cannot be scrubbed of user ids: withheld, their size still recorded.
+            payload = null;
+            encoding = "none";
+            detail = detail + " (payload withheld: privacy.user-id-hmac-key is set and it is not text)";
+        }
         DeadLetter d = new DeadLetter(reason, shorten(detail), payload, encoding, raw.topic, raw.partition, raw.offset);
         d.payloadBytes = raw.payload == null ? 0 : raw.payload.length;
         d.payloadTruncated = truncated;

@@ -3,6 +3,7 @@ package io.engagement.pipeline.source;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.config.KafkaClientProperties;
 import io.engagement.pipeline.event.ValidatedRecord;
+import io.engagement.pipeline.topology.EngagementPipeline;
 
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -32,7 +33,7 @@ public final class KafkaInput {
                 .setTopics(config.inputTopic)
                 .setGroupId(config.groupId)
                 .setStartingOffsets(startingOffsets(config.startingOffsets))
-                .setDeserializer(new ValidatingDeserializer(config.validationRules))
+                .setDeserializer(new ValidatingDeserializer(config.validationRules, EngagementPipeline.pseudonymizer(config)))
                 // Offsets are committed on checkpoint for monitoring (consumer lag); Flink restores
                 // from its own checkpointed offsets, not from these.
                 .setProperty("commit.offsets.on.checkpoint", "true")

@@ -21,7 +21,11 @@ public class ValidatingDeserializer implements KafkaRecordDeserializationSchema<
     private final EventValidator validator;
 
     public ValidatingDeserializer(ValidationRules rules) {
-        this.validator = new EventValidator(rules);
+        this(rules, null);
+    }
+
+    public ValidatingDeserializer(ValidationRules rules, io.engagement.pipeline.event.UserIdPseudonymizer pseudonymizer) {
+        this.validator = new EventValidator(rules, pseudonymizer);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.engagement.pipeline.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.aggregate.CountryMetrics;
@@ -170,5 +171,42 @@ class EngagementPipelineTest {
             views.put(m.grain + " " + m.contentId + " " + Instant.ofEpochMilli(m.windowStartMs), m.views);
         }
         return views;
+    }
+
+    @Test
+    void pseudonymisedUserIdsStillGiveUniqueViewersAndSessions() throws Exception {
+        List<RawEvent> input = new ArrayList<>();
+        input.add(raw(0, json("e1", "view_start", "c1", "u1", T0)));
+        input.add(raw(1, json("e2", "view_start", "c1", "u2", T0 + 61_000)));
+        input.add(raw(2, json("e3", "view_start", "c1", "u1", T0 + 62_000)));
+        input.add(raw(3, json("e5", "teleport", "c1", "u1", T0)));
+        String key = "a-test-key-of-at-least-32-characters";
+        JobConfig config = JobConfig.fromSources(new String[] {"--validation.max-event-age", "3650 d"},
+                Map.of("ENGAGEMENT_PRIVACY_USER_ID_HMAC_KEY", key));
+        CollectingSink<EngagementEvent> events = new CollectingSink<>();
+        CollectingSink<ContentMetrics> metrics = new CollectingSink<>();
+        CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
+        CollectingSink<SessionMetrics> sessions = new CollectingSink<>();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        EngagementPipeline.configure(env);
+        new EngagementPipeline(config, new PipelineSinks(events, metrics, new CollectingSink<>(), deadLetters, new CollectingSink<>(),
+                new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(), sessions,
+                new CollectingSink<>(), new CollectingSink<>()))
+                .build(EngagementPipeline.validate(env.fromData(TypeInformation.of(RawEvent.class), input.toArray(new RawEvent[0])), config));
+        env.execute("pseudonymisation-test");
+
+        io.engagement.pipeline.event.UserIdPseudonymizer p = new io.engagement.pipeline.event.UserIdPseudonymizer(key);
+        assertEquals(List.of(p.pseudonym("u1"), p.pseudonym("u1"), p.pseudonym("u2")),
+                events.records().stream().map(e -> e.userId).sorted(java.util.Comparator.comparing((String u) -> !u.equals(p.pseudonym("u1")))).toList());
+        // 3 views by 2 viewers in the hour, as without pseudonyms; 2 sessions, each with its user's pseudonym.
+        ContentMetrics hour = metrics.records().stream().filter(m -> m.grain.equals("hour")).findFirst().orElseThrow();
+        assertEquals(3, hour.views);
+        assertEquals(2, hour.uniqueViewers);
+        assertEquals(new java.util.TreeSet<>(List.of(p.pseudonym("u1"), p.pseudonym("u2"))),
+                new java.util.TreeSet<>(sessions.records().stream().map(s -> s.userId).toList()));
+        assertEquals(1, deadLetters.records().size());
+        String payload = deadLetters.records().get(0).payload;
+        assertTrue(!payload.contains("\"u1\"") && payload.contains(p.pseudonym("u1")), payload);
     }
 }
