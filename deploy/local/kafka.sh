@@ -9,7 +9,8 @@
 #   KAFKA_CONTROLLER_PORT  KRaft controller listener on 127.0.0.1 (default 9093)
 #   KAFKA_HEAP_OPTS        broker heap (default "-Xms256m -Xmx512m")
 #   KAFKA_START_TIMEOUT    seconds to wait for the broker (default 90)
-#   KAFKA_TOPICS           topics for create-topics as "name:partitions ..." (default: the pipeline's)
+#   KAFKA_TOPICS           topics for create-topics as "name:partitions[:retention.ms] ..." (default: the
+#                          pipeline's: input 7 d, dead letters 30 d, feedback 1 d of retention)
 #
 # Jars: deploy/local/kafka/pom.xml, copied once into $STACK_DIR/kafka/lib (delete it to refresh).
 # Data: $STACK_DIR/kafka/data (formatted once; delete it for a fresh cluster).
@@ -29,7 +30,7 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
-KAFKA_TOPICS="${KAFKA_TOPICS:-engagement-events:4 engagement-dlq:2 engagement-feedback:4}"
+KAFKA_TOPICS="${KAFKA_TOPICS:-engagement-events:4:604800000 engagement-dlq:2:2592000000 engagement-feedback:4:86400000}"
 
 K_HOME="$STACK_DIR/kafka"
 K_LIB="$K_HOME/lib"
@@ -211,9 +212,9 @@ cmd_create_topics() {
   require_running
   local spec name parts described have missing=() pids=() i failed=0
   for spec in $KAFKA_TOPICS; do
-    name="${spec%%:*}"
-    parts="${spec##*:}"
-    [[ "$name" != "$spec" && "$parts" =~ ^[0-9]+$ ]] || die "bad topic spec '$spec' (want name:partitions)"
+    IFS=: read -r name parts retention <<<"$spec"
+    [[ -n "$name" && "$parts" =~ ^[0-9]+$ && ( -z "${retention:-}" || "$retention" =~ ^[0-9]+$ ) ]] \
+      || die "bad topic spec '$spec' (want name:partitions[:retention.ms])"
   done
   # Every CLI call is a JVM start (~1.5 s): describe once, create only what is missing (in
   # parallel), describe again only if something was created.
@@ -222,8 +223,10 @@ cmd_create_topics() {
     [[ "$(partitions_of "${spec%%:*}" "$described")" == 0 ]] && missing+=("$spec")
   done
   for spec in "${missing[@]}"; do
+    IFS=: read -r name parts retention <<<"$spec"
     run_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" \
-      --create --if-not-exists --topic "${spec%%:*}" --partitions "${spec##*:}" --replication-factor 1 >/dev/null &
+      --create --if-not-exists --topic "$name" --partitions "$parts" --replication-factor 1 \
+      ${retention:+--config "retention.ms=$retention"} >/dev/null &
     pids+=($!)
   done
   for i in "${!pids[@]}"; do
@@ -232,8 +235,7 @@ cmd_create_topics() {
   (( failed == 0 )) || die "topic creation failed"
   [[ ${#missing[@]} -eq 0 ]] || described="$(describe_all)"
   for spec in $KAFKA_TOPICS; do
-    name="${spec%%:*}"
-    parts="${spec##*:}"
+    IFS=: read -r name parts retention <<<"$spec"
     have="$(partitions_of "$name" "$described")"
     if [[ "$have" == "$parts" ]]; then
       log "topic $name: $have partitions$([[ " ${missing[*]} " == *" $spec "* ]] && echo " (created)" || echo " (existed)")"

@@ -77,6 +77,27 @@ public final class ClickHouseHttp {
         return response.body();
     }
 
+    /**
+     * Waits until the mutations ({@code ALTER TABLE ... DELETE}) of a table are done: they run in the
+     * background, and 18.16 has no setting to wait for them (mutations_sync came later).
+     */
+    public void awaitMutations(String database, String table) throws IOException {
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (!execute("SELECT count() FROM system.mutations WHERE database = '" + database + "' AND table = '" + table
+                + "' AND is_done = 0").trim().equals("0")) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IOException("the mutations of " + database + "." + table + " did not finish within 5 min; "
+                        + "see system.mutations (they go on in the background)");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the mutations of " + table, e);
+            }
+        }
+    }
+
     /** The server's version as {major, minor}, from {@code SELECT version()}. */
     public int[] serverVersion() throws IOException {
         String[] parts = execute("SELECT version()").trim().split("\\.");

@@ -103,7 +103,7 @@ public final class EraseUser {
             }
         }
         for (String table : mutated) {
-            awaitMutations(clickhouse, database, table);
+            clickhouse.awaitMutations(database, table);
             report.get(table)[1] = count(clickhouse, database, table, condition(
                     TARGETS.stream().filter(t -> t.table().equals(table)).findFirst().orElseThrow(), userId));
         }
@@ -119,27 +119,6 @@ public final class EraseUser {
 
     private static long count(ClickHouseHttp clickhouse, String database, String table, String where) throws IOException {
         return Long.parseLong(clickhouse.execute("SELECT count() FROM " + database + "." + table + " WHERE " + where).trim());
-    }
-
-    private static void awaitMutations(ClickHouseHttp clickhouse, String database, String table) throws IOException {
-        long deadline = System.currentTimeMillis() + 300_000;
-        while (true) {
-            String pending = clickhouse.execute("SELECT count() FROM system.mutations WHERE database = '" + database
-                    + "' AND table = '" + table + "' AND is_done = 0").trim();
-            if (pending.equals("0")) {
-                return;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new IOException("the deletes on " + database + "." + table + " did not finish within 5 min; "
-                        + "see system.mutations (they go on in the background)");
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for the deletes on " + table, e);
-            }
-        }
     }
 
     /** The id as it appears inside a JSON string (clients escape quotes and backslashes). */
