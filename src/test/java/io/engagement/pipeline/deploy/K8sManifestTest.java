@@ -36,6 +36,7 @@ class K8sManifestTest {
 
     private static final Path MANIFEST = Path.of("deploy/k8s/flink-deployment.yaml");
     private static final Path SCHEMA_JOB = Path.of("deploy/k8s/clickhouse-schema-job.yaml");
+    private static final Path RETENTION_JOB = Path.of("deploy/k8s/retention-cronjob.yaml");
     private static final Path DOCKERFILE = Path.of("deploy/k8s/Dockerfile");
     private static final Path FLINK_CONF = Path.of("flink-conf/config.yaml");
     /** Options of the S3 filesystem plugins: forwarded by the plugin, not Flink ConfigOptions. */
@@ -253,6 +254,16 @@ class K8sManifestTest {
         Matcher sql = Pattern.compile("(?m)^COPY .*\\bsql (/\\S+)$").matcher(dockerfile);
         assertTrue(sql.find(), "Dockerfile copies sql/");
         assertTrue(command.contains(sql.group(1) + "/ddl"), "the schema job applies the DDL the image carries");
+
+        Map<String, Object> retention = yaml(RETENTION_JOB);
+        List<Map<String, Object>> retentionContainers = listAt(retention, "spec", "jobTemplate", "spec", "template", "spec", "containers");
+        assertEquals(at(doc, "spec", "image"), retentionContainers.get(0).get("image"));
+        List<?> retentionCommand = (List<?>) retentionContainers.get(0).get("command");
+        assertEquals("io.engagement.pipeline.clickhouse.ApplyRetention", retentionCommand.get(3));
+        Class.forName(String.valueOf(retentionCommand.get(3))).getMethod("main", String[].class);
+        for (List<?> c : List.of(command, retentionCommand)) {
+            assertTrue(String.valueOf(c.get(2)).startsWith(jar.group(2) + ":"), "the tools run from the job jar of the image: " + c);
+        }
     }
 
     @SuppressWarnings("unchecked")
