@@ -4,8 +4,4 @@
 #   deploy/erase-user.sh user-42 --dry-run       (what would be removed)
 #   CLICKHOUSE_PASSWORD=... deploy/erase-user.sh user-42 --url http://clickhouse.internal:8123 --database engagement
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-JAR=target/engagement-pipeline-0.1.0-SNAPSHOT.jar
-[[ -f "$JAR" ]] || ./mvnw -B -q -ntp -DskipTests package
-STACK_DIR="${ENGAGEMENT_STACK_DIR:-.stack}"
-exec java -cp "$JAR:$STACK_DIR/flink/lib/*" io.engagement.pipeline.clickhouse.EraseUser "$@"
+exec "$(dirname "${BASH_SOURCE[0]}")/tool.sh" io.engagement.pipeline.clickhouse.EraseUser "$@"

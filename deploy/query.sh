@@ -6,9 +6,4 @@
 #   CLICKHOUSE_PASSWORD=... deploy/query.sh sql/queries/top_content_today.sql --url http://clickhouse.internal:8123 --user analyst
 #   deploy/query.sh sql/queries/creator_dashboard.sql --help      (the file's parameters, types, defaults)
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-JAR=target/engagement-pipeline-0.1.0-SNAPSHOT.jar
-[[ -f "$JAR" ]] || ./mvnw -B -q -ntp -DskipTests package
-STACK_DIR="${ENGAGEMENT_STACK_DIR:-.stack}"
-# slf4j/log4j come from the Flink lib the local stack downloads; without it the tool still runs, silently.
-exec java -cp "$JAR:$STACK_DIR/flink/lib/*" io.engagement.pipeline.clickhouse.RunQuery "$@"
+exec "$(dirname "${BASH_SOURCE[0]}")/tool.sh" io.engagement.pipeline.clickhouse.RunQuery "$@"

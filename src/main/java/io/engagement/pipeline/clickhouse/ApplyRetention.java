@@ -36,7 +36,7 @@ public final class ApplyRetention {
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         String url = "http://127.0.0.1:8123";
-        String database = env.getOrDefault("CLICKHOUSE_DATABASE", Database.DEFAULT);
+        String database = Database.fromEnvironment(env);
         int days = 90;
         boolean dryRun = false;
         try {
@@ -60,8 +60,7 @@ public final class ApplyRetention {
                     + "\nusage: deploy/retention.sh [--days 90] [--url URL] [--database DB] [--dry-run]");
             return 2;
         }
-        ClickHouseHttp clickhouse = new ClickHouseHttp(url, env.getOrDefault("CLICKHOUSE_USER", "default"),
-                env.getOrDefault("CLICKHOUSE_PASSWORD", ""));
+        ClickHouseHttp clickhouse = ClickHouseHttp.forTool(url, null, env);
         LocalDate cutoff = LocalDate.now(ZoneOffset.UTC).minusDays(days);
         try {
             Map<String, String> report = apply(clickhouse, database, cutoff, dryRun);

@@ -30,10 +30,9 @@ public final class ApplySchema {
     public static void main(String[] args) {
         String url = args.length > 0 ? args[0] : "http://127.0.0.1:8123";
         Path dir = Path.of(args.length > 1 ? args[1] : "sql/ddl");
-        String database = System.getenv().getOrDefault("CLICKHOUSE_DATABASE", Database.DEFAULT);
+        String database = Database.fromEnvironment(System.getenv());
         try {
-            int applied = apply(new ClickHouseHttp(url, System.getenv().getOrDefault("CLICKHOUSE_USER", "default"),
-                    System.getenv().getOrDefault("CLICKHOUSE_PASSWORD", "")), dir, database);
+            int applied = apply(ClickHouseHttp.forTool(url, null, System.getenv()), dir, database);
             System.out.println("Applied " + applied + " DDL statements from " + dir + " to database " + database + " at " + url
                     + (applied == 0 ? " (every migration was already applied)" : ""));
         } catch (IOException | RuntimeException e) {

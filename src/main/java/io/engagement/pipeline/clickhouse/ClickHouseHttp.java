@@ -30,6 +30,16 @@ public final class ClickHouseHttp {
         this.password = password;
     }
 
+    /**
+     * The client of a command-line tool: the user from {@code userOverride} (an option) or
+     * {@code CLICKHOUSE_USER} (default {@code default}), the password from {@code CLICKHOUSE_PASSWORD}
+     * only, never an argument.
+     */
+    public static ClickHouseHttp forTool(String baseUrl, String userOverride, Map<String, String> env) {
+        return new ClickHouseHttp(baseUrl, userOverride != null ? userOverride : env.getOrDefault("CLICKHOUSE_USER", "default"),
+                env.getOrDefault("CLICKHOUSE_PASSWORD", ""));
+    }
+
     /** Derives the HTTP base URL from a {@code jdbc:clickhouse://host:port[/db][?...]} URL. */
     public static String httpUrlFromJdbc(String jdbcUrl) {
         String rest = jdbcUrl.substring("jdbc:clickhouse://".length());

@@ -43,7 +43,7 @@ public final class EraseUser {
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         String url = "http://127.0.0.1:8123";
-        String database = env.getOrDefault("CLICKHOUSE_DATABASE", Database.DEFAULT);
+        String database = Database.fromEnvironment(env);
         boolean dryRun = false;
         String userId = null;
         for (int i = 0; i < args.length; i++) {
@@ -66,8 +66,7 @@ public final class EraseUser {
                     + "\nusage: deploy/erase-user.sh <user_id> [--url URL] [--database DB] [--dry-run]");
             return 2;
         }
-        ClickHouseHttp clickhouse = new ClickHouseHttp(url, env.getOrDefault("CLICKHOUSE_USER", "default"),
-                env.getOrDefault("CLICKHOUSE_PASSWORD", ""));
+        ClickHouseHttp clickhouse = ClickHouseHttp.forTool(url, null, env);
         try {
             Map<String, long[]> report = erase(clickhouse, database, userId, dryRun);
             out.printf("%s user %s in database %s:%n", dryRun ? "Rows that erasing would remove for" : "Erased", userId, database);
@@ -92,20 +91,20 @@ public final class EraseUser {
     public static Map<String, long[]> erase(ClickHouseHttp clickhouse, String database, String userId, boolean dryRun)
             throws IOException {
         Map<String, long[]> report = new LinkedHashMap<>();
-        List<String> mutated = new ArrayList<>();
+        List<Target> mutated = new ArrayList<>();
         for (Target target : TARGETS) {
             String where = condition(target, userId);
             long before = count(clickhouse, database, target.table(), where);
             report.put(target.table(), new long[] {before, before});
             if (!dryRun && before > 0) {
                 clickhouse.execute("ALTER TABLE " + database + "." + target.table() + " DELETE WHERE " + where);
-                mutated.add(target.table());
+                mutated.add(target);
             }
         }
-        for (String table : mutated) {
-            clickhouse.awaitMutations(database, table);
-            report.get(table)[1] = count(clickhouse, database, table, condition(
-                    TARGETS.stream().filter(t -> t.table().equals(table)).findFirst().orElseThrow(), userId));
+        // All deletes are issued first so that ClickHouse runs them side by side.
+        for (Target target : mutated) {
+            clickhouse.awaitMutations(database, target.table());
+            report.get(target.table())[1] = count(clickhouse, database, target.table(), condition(target, userId));
         }
         return report;
     }

@@ -48,8 +48,8 @@ public final class RunQuery {
         Map<String, String> values = new LinkedHashMap<>();
         String url = "http://127.0.0.1:8123";
         String format = "table";
-        String user = env.getOrDefault("CLICKHOUSE_USER", "default");
-        String database = env.getOrDefault("CLICKHOUSE_DATABASE", Database.DEFAULT);
+        String user = null;
+        String database = Database.fromEnvironment(env);
         String file = null;
         boolean help = false;
         try {
@@ -106,7 +106,7 @@ public final class RunQuery {
                 query.params().values().forEach(p -> out.printf("  %-16s %-9s default: %s%n", p.name(), p.type(), p.defaultSql()));
                 return 0;
             }
-            ClickHouseHttp clickhouse = new ClickHouseHttp(url, user, env.getOrDefault("CLICKHOUSE_PASSWORD", ""));
+            ClickHouseHttp clickhouse = ClickHouseHttp.forTool(url, user, env);
             AnalystQuery.Bound bound = query.bind(values, supportsQueryParameters(clickhouse.serverVersion()));
             Map<String, String> urlParameters = new LinkedHashMap<>(bound.queryParameters());
             urlParameters.put("readonly", "1");

@@ -106,6 +106,9 @@ public final class JobConfig implements Serializable {
     public final ValidationRules validationRules;
     /** {@code privacy.user-id-hmac-key}; null when user ids are kept as sent. */
     public final String userIdHmacKey;
+
+    /** {@code kafka.starting-offsets} of the form {@code timestamp:<ISO-8601 instant>}. */
+    public static final String STARTING_OFFSETS_TIMESTAMP = "timestamp:";
     /** {@code kafka.properties.*} without the prefix: client properties for the source, sinks and tools. */
     public final Map<String, String> kafkaProperties;
 
@@ -156,11 +159,7 @@ public final class JobConfig implements Serializable {
                 // parse from taking a TaskManager's memory.
                 p.intBetween("validation.max-message-bytes", 1024, 16 * 1024 * 1024));
         kafkaProperties = p.kafkaProperties();
-        String hmacKey = values.get("privacy.user-id-hmac-key");
-        userIdHmacKey = hmacKey == null || hmacKey.isEmpty() ? null : hmacKey;
-        if (userIdHmacKey != null && userIdHmacKey.length() < 32) {
-            p.errors.add("privacy.user-id-hmac-key must be at least 32 characters (a random 256-bit key, e.g. openssl rand -hex 32)");
-        }
+        userIdHmacKey = p.optionalKey("privacy.user-id-hmac-key", 32);
         p.throwIfInvalid();
     }
 
@@ -188,6 +187,11 @@ public final class JobConfig implements Serializable {
         cli.remove("config-file");
         values.putAll(cli);
         return new JobConfig(values);
+    }
+
+    /** The user-id pseudonymizer of {@code privacy.user-id-hmac-key}, or null when ids are kept as sent. */
+    public io.engagement.pipeline.event.UserIdPseudonymizer userIdPseudonymizer() {
+        return userIdHmacKey == null ? null : new io.engagement.pipeline.event.UserIdPseudonymizer(userIdHmacKey);
     }
 
     public static String envName(String key) {
@@ -263,9 +267,9 @@ public final class JobConfig implements Serializable {
         if (List.of("committed", "earliest", "latest").contains(value)) {
             return null;
         }
-        if (value.startsWith("timestamp:")) {
+        if (value.startsWith(STARTING_OFFSETS_TIMESTAMP)) {
             try {
-                java.time.Instant.parse(value.substring("timestamp:".length()));
+                java.time.Instant.parse(value.substring(STARTING_OFFSETS_TIMESTAMP.length()));
                 return null;
             } catch (java.time.format.DateTimeParseException e) {
                 return "kafka.starting-offsets timestamp must be an ISO-8601 instant such as timestamp:2026-03-02T00:00:00Z (was '" + value + "')";
@@ -297,7 +301,7 @@ public final class JobConfig implements Serializable {
     /** Typed reads that collect errors instead of stopping at the first. */
     private static final class Parser {
         private final Map<String, String> values;
-        final List<String> errors = new ArrayList<>();
+        private final List<String> errors = new ArrayList<>();
 
         Parser(Map<String, String> values) {
             this.values = values;
@@ -449,6 +453,18 @@ public final class JobConfig implements Serializable {
                 errors.add(key + " must name at least one grain (minute, hour, day, week)");
             }
             return grains;
+        }
+
+        /** A key that may be absent (null), else at least {@code minLength} characters; never trimmed. */
+        String optionalKey(String key, int minLength) {
+            String v = values.get(key);
+            if (v == null || v.isEmpty()) {
+                return null;
+            }
+            if (v.length() < minLength) {
+                errors.add(key + " must be at least " + minLength + " characters (a random 256-bit key, e.g. openssl rand -hex 32)");
+            }
+            return v;
         }
 
         Map<String, String> kafkaProperties() {

@@ -25,39 +25,35 @@ import java.util.Properties;
  */
 public final class StackReport {
 
-    /** {@code CLICKHOUSE_DATABASE}, default engagement: the queries below name the default. */
-    private static String database = Database.DEFAULT;
-
     private StackReport() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();
-        ClickHouseHttp ch = new ClickHouseHttp(args.length > 0 ? args[0] : "http://127.0.0.1:8123",
-                env.getOrDefault("CLICKHOUSE_USER", "default"), env.getOrDefault("CLICKHOUSE_PASSWORD", ""));
+        ClickHouseHttp ch = ClickHouseHttp.forTool(args.length > 0 ? args[0] : "http://127.0.0.1:8123", null, env);
+        String database = Database.fromEnvironment(env);
         String bootstrap = args.length > 1 ? args[1] : "127.0.0.1:9092";
         Map<String, String> kafkaProperties = KafkaClientProperties.forTool(Map.of(), env);
-        database = env.getOrDefault("CLICKHOUSE_DATABASE", Database.DEFAULT);
 
         section("ClickHouse: rows written by the job");
-        print(ch, "SELECT 'engagement_events' AS table, count() AS rows, uniqExact(event_id) AS distinct_events, "
+        print(ch, database, "SELECT 'engagement_events' AS table, count() AS rows, uniqExact(event_id) AS distinct_events, "
                 + "min(event_time) AS first_event, max(event_time) AS last_event FROM engagement.engagement_events");
-        print(ch, "SELECT grain, count() AS windows, uniqExact(content_id) AS contents, sum(views) AS views, "
+        print(ch, database, "SELECT grain, count() AS windows, uniqExact(content_id) AS contents, sum(views) AS views, "
                 + "max(version) AS max_version FROM engagement.content_metrics FINAL GROUP BY grain ORDER BY grain");
-        print(ch, "SELECT grain, count() AS creator_windows, uniqExact(creator_id) AS creators, sum(views) AS views, "
+        print(ch, database, "SELECT grain, count() AS creator_windows, uniqExact(creator_id) AS creators, sum(views) AS views, "
                 + "max(version) AS max_version FROM engagement.creator_metrics FINAL GROUP BY grain ORDER BY grain");
-        print(ch, "SELECT grain, count() AS country_windows, uniqExact(country) AS countries, sum(views) AS views "
+        print(ch, database, "SELECT grain, count() AS country_windows, uniqExact(country) AS countries, sum(views) AS views "
                 + "FROM engagement.content_country_metrics FINAL GROUP BY grain ORDER BY grain");
-        print(ch, "SELECT count() AS late_events FROM engagement.late_events");
+        print(ch, database, "SELECT count() AS late_events FROM engagement.late_events");
 
         section("Top content of the latest closed hour (empty until the first hour window closes)");
-        print(ch, "SELECT content_id, creator_id, window_start, views, unique_viewers, round(completion_rate, 1) AS completion_pct, "
+        print(ch, database, "SELECT content_id, creator_id, window_start, views, unique_viewers, round(completion_rate, 1) AS completion_pct, "
                 + "round(engagement_rate, 1) AS engagement_pct, round(engagement_score, 1) AS engagement_score, "
                 + "round(quality_score, 1) AS quality_score FROM engagement.content_metrics FINAL "
                 + "WHERE grain = 'hour' AND window_start = (SELECT max(window_start) FROM engagement.content_metrics WHERE grain = 'hour') "
                 + "ORDER BY views DESC LIMIT 10");
 
         section("Top content of the latest minutes (grain = minute)");
-        print(ch, "SELECT content_id, sum(views) AS views, sum(completions) AS completions, sum(likes) AS likes, "
+        print(ch, database, "SELECT content_id, sum(views) AS views, sum(completions) AS completions, sum(likes) AS likes, "
                 + "sum(shares) AS shares FROM engagement.content_metrics FINAL WHERE grain = 'minute' "
                 + "AND window_start >= (SELECT max(window_start) FROM engagement.content_metrics WHERE grain = 'minute') - 300 "
                 + "GROUP BY content_id ORDER BY views DESC LIMIT 5");
@@ -71,7 +67,7 @@ public final class StackReport {
 
         section("Accounting: every message of engagement-events has exactly one outcome (sql/queries/reconciliation.sql)");
         System.out.print(accounting(ch, database, messages.get("engagement-events")));
-        print(ch, "SELECT reason, count() AS dead_letters FROM engagement.dead_letters FINAL GROUP BY reason ORDER BY dead_letters DESC");
+        print(ch, database, "SELECT reason, count() AS dead_letters FROM engagement.dead_letters FINAL GROUP BY reason ORDER BY dead_letters DESC");
     }
 
     /**
@@ -121,7 +117,8 @@ public final class StackReport {
         System.out.println("== " + title);
     }
 
-    private static void print(ClickHouseHttp ch, String sql) throws IOException {
+    /** Runs a query that names the default database, in {@code database}. */
+    private static void print(ClickHouseHttp ch, String database, String sql) throws IOException {
         System.out.print(ch.execute(Database.qualify(sql, database) + " FORMAT PrettyCompactNoEscapes"));
     }
 

@@ -3,7 +3,6 @@ package io.engagement.pipeline.source;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.config.KafkaClientProperties;
 import io.engagement.pipeline.event.ValidatedRecord;
-import io.engagement.pipeline.topology.EngagementPipeline;
 
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -33,7 +32,7 @@ public final class KafkaInput {
                 .setTopics(config.inputTopic)
                 .setGroupId(config.groupId)
                 .setStartingOffsets(startingOffsets(config.startingOffsets))
-                .setDeserializer(new ValidatingDeserializer(config.validationRules, EngagementPipeline.pseudonymizer(config)))
+                .setDeserializer(new ValidatingDeserializer(config.validationRules, config.userIdPseudonymizer()))
                 // Offsets are committed on checkpoint for monitoring (consumer lag); Flink restores
                 // from its own checkpointed offsets, not from these.
                 .setProperty("commit.offsets.on.checkpoint", "true")
@@ -44,8 +43,9 @@ public final class KafkaInput {
 
     @SuppressWarnings("deprecation") // OffsetsInitializer still takes the kafka-clients 3.x enum
     static OffsetsInitializer startingOffsets(String mode) {
-        if (mode.startsWith("timestamp:")) {
-            return OffsetsInitializer.timestamp(java.time.Instant.parse(mode.substring("timestamp:".length())).toEpochMilli());
+        if (mode.startsWith(JobConfig.STARTING_OFFSETS_TIMESTAMP)) {
+            return OffsetsInitializer.timestamp(
+                    java.time.Instant.parse(mode.substring(JobConfig.STARTING_OFFSETS_TIMESTAMP.length())).toEpochMilli());
         }
         return switch (mode) {
             case "earliest" -> OffsetsInitializer.earliest();

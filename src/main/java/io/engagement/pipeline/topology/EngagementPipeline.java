@@ -95,11 +95,6 @@ public final class EngagementPipeline {
         env.configure(conf);
     }
 
-    /** The user-id pseudonymizer of {@code privacy.user-id-hmac-key}, or null when ids are kept as sent. */
-    public static io.engagement.pipeline.event.UserIdPseudonymizer pseudonymizer(JobConfig config) {
-        return config.userIdHmacKey == null ? null : new io.engagement.pipeline.event.UserIdPseudonymizer(config.userIdHmacKey);
-    }
-
     /**
      * Event-time watermarks for validated input: bounded out-of-orderness over valid event times, and
      * idleness so a partition without valid events does not hold windows back ({@link ValidEventWatermarks}).
@@ -118,7 +113,7 @@ public final class EngagementPipeline {
      * replays from files): the same validator and strategy, applied per subtask instead of per partition.
      */
     public static DataStream<ValidatedRecord> validate(DataStream<RawEvent> raw, JobConfig config) {
-        EventValidator validator = new EventValidator(config.validationRules, pseudonymizer(config));
+        EventValidator validator = new EventValidator(config.validationRules, config.userIdPseudonymizer());
         return raw.map(r -> {
                     long nowMs = System.currentTimeMillis();
                     return ValidatedRecord.of(validator.validate(r, nowMs), nowMs);
