@@ -68,7 +68,7 @@ public final class ApplyRetention {
             report.forEach((table, what) -> out.printf("  %-18s %s%n", table, what));
             return 0;
         } catch (IOException e) {
-            err.println("retention: " + e.getMessage().lines().findFirst().orElse(""));
+            err.println("retention: " + ClickHouseHttp.oneLine(e));
             return 1;
         }
     }

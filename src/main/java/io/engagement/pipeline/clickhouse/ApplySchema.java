@@ -36,7 +36,7 @@ public final class ApplySchema {
             System.out.println("Applied " + applied + " DDL statements from " + dir + " to database " + database + " at " + url
                     + (applied == 0 ? " (every migration was already applied)" : ""));
         } catch (IOException | RuntimeException e) {
-            System.err.println("ApplySchema: " + e.getMessage());
+            System.err.println("ApplySchema: " + ClickHouseHttp.oneLine(e));
             System.exit(1);
         }
     }

@@ -40,6 +40,20 @@ public final class ClickHouseHttp {
                 env.getOrDefault("CLICKHOUSE_PASSWORD", ""));
     }
 
+    /**
+     * A failure for a tool's one-line error: ClickHouse's own message without its stack trace, a
+     * refused connection named as such (its exception has no message).
+     */
+    public static String oneLine(Exception e) {
+        if (e instanceof java.net.ConnectException || e.getCause() instanceof java.net.ConnectException) {
+            return "cannot connect to ClickHouse (" + e + ")";
+        }
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        int stack = message.indexOf(", Stack trace");
+        message = stack > 0 ? message.substring(0, stack) : message;
+        return message.lines().findFirst().orElse(message).trim();
+    }
+
     /** Derives the HTTP base URL from a {@code jdbc:clickhouse://host:port[/db][?...]} URL. */
     public static String httpUrlFromJdbc(String jdbcUrl) {
         String rest = jdbcUrl.substring("jdbc:clickhouse://".length());

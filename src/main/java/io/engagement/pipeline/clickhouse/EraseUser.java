@@ -79,7 +79,7 @@ public final class EraseUser {
             out.printf("  %-20s %,8d rows%n", "total", total);
             return 0;
         } catch (IOException e) {
-            err.println("erase-user: " + e.getMessage().lines().findFirst().orElse(""));
+            err.println("erase-user: " + ClickHouseHttp.oneLine(e));
             return 1;
         }
     }

@@ -113,7 +113,7 @@ public final class RunQuery {
             out.print(clickhouse.execute(Database.qualify(bound.sql(), database) + "\nFORMAT " + FORMATS.get(format), urlParameters));
             return 0;
         } catch (Exception e) {
-            err.println("query.sh: " + firstLine(e));
+            err.println("query.sh: " + ClickHouseHttp.oneLine(e));
             return 1;
         }
     }
@@ -128,16 +128,5 @@ public final class RunQuery {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args[i];
-    }
-
-    /** ClickHouse's own message without its stack trace; connection problems named as such. */
-    private static String firstLine(Exception e) {
-        if (e instanceof java.net.ConnectException || e.getCause() instanceof java.net.ConnectException) {
-            return "cannot connect to ClickHouse (" + e + ")";
-        }
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        int stack = message.indexOf(", Stack trace");
-        message = stack > 0 ? message.substring(0, stack) : message;
-        return message.lines().findFirst().orElse(message).trim();
     }
 }

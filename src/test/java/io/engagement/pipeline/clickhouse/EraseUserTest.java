@@ -77,4 +77,14 @@ class EraseUserTest {
         assertEquals("u\\.1\\*", EraseUser.regexQuote("u.1*"));
         assertEquals("a\\\"b", EraseUser.jsonEscape("a\"b"));
     }
+
+    @Test
+    void anUnreachableServerIsOneLineNotAStackTrace() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = EraseUser.run(new String[] {"u1", "--url", "http://127.0.0.1:1"}, Map.of(),
+                new PrintStream(new ByteArrayOutputStream(), true), new PrintStream(err, true));
+        assertEquals(1, code);
+        assertTrue(err.toString().startsWith("erase-user: cannot connect to ClickHouse"), err.toString());
+        assertEquals(1, err.toString().lines().count(), err.toString());
+    }
 }
