@@ -83,8 +83,8 @@ public final class ApplySchema {
                 }
                 statements++;
             }
-            clickhouse.execute("INSERT INTO " + database + ".schema_migrations (file, checksum, statements) VALUES ('"
-                    + name.replace("\\", "\\\\").replace("'", "\\'") + "', '" + checksum + "', " + statements + ")");
+            clickhouse.execute("INSERT INTO " + database + ".schema_migrations (file, checksum, statements) VALUES ("
+                    + AnalystQuery.literal(AnalystQuery.Type.String, name) + ", '" + checksum + "', " + statements + ")");
             count += statements;
         }
         return count;
