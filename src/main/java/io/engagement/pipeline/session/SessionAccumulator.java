@@ -2,7 +2,7 @@ package io.engagement.pipeline.session;
 
 import io.engagement.pipeline.aggregate.UniqueViewerSketch;
 
-/** Running counters of one viewing session (a Flink POJO, merged when session windows merge). */
+/** Running counters of one viewing session (a Flink POJO, merged when two sessions merge). */
 public class SessionAccumulator {
     public String userId;
     public long firstEventMs = Long.MAX_VALUE;

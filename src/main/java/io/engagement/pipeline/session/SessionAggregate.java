@@ -2,18 +2,12 @@ package io.engagement.pipeline.session;
 
 import io.engagement.pipeline.event.EngagementEvent;
 
-import org.apache.flink.api.common.functions.AggregateFunction;
+/** How a session's events fold into its counters, and how two sessions' counters combine when they merge. */
+public final class SessionAggregate {
 
-/** Folds a session's events into its counters; session windows merge, so {@link #merge} is exercised. */
-public class SessionAggregate implements AggregateFunction<EngagementEvent, SessionAccumulator, SessionAccumulator> {
+    private SessionAggregate() {}
 
-    @Override
-    public SessionAccumulator createAccumulator() {
-        return new SessionAccumulator();
-    }
-
-    @Override
-    public SessionAccumulator add(EngagementEvent e, SessionAccumulator acc) {
+    public static void add(SessionAccumulator acc, EngagementEvent e) {
         if (acc.userId == null) {
             acc.userId = e.userId;
         }
@@ -44,16 +38,10 @@ public class SessionAggregate implements AggregateFunction<EngagementEvent, Sess
                 // other types only mark activity (first/last event, event count)
             }
         }
-        return acc;
     }
 
-    @Override
-    public SessionAccumulator getResult(SessionAccumulator acc) {
-        return acc;
-    }
-
-    @Override
-    public SessionAccumulator merge(SessionAccumulator a, SessionAccumulator b) {
+    /** Adds {@code b} into {@code a}. */
+    public static void merge(SessionAccumulator a, SessionAccumulator b) {
         if (a.userId == null) {
             a.userId = b.userId;
         }
@@ -69,6 +57,5 @@ public class SessionAggregate implements AggregateFunction<EngagementEvent, Sess
         a.clicks += b.clicks;
         a.watchTimeMs += b.watchTimeMs;
         a.contentsViewed.merge(b.contentsViewed);
-        return a;
     }
 }

@@ -25,9 +25,7 @@ import io.engagement.pipeline.event.LateEvent;
 import io.engagement.pipeline.event.RawEvent;
 import io.engagement.pipeline.event.ValidateEvents;
 import io.engagement.pipeline.event.ValidatedRecord;
-import io.engagement.pipeline.session.CappedSessionWindows;
-import io.engagement.pipeline.session.SessionAggregate;
-import io.engagement.pipeline.session.SessionResult;
+import io.engagement.pipeline.session.SessionTracker;
 import io.engagement.pipeline.velocity.ContentVelocity;
 import io.engagement.pipeline.velocity.VelocityTracker;
 import io.engagement.pipeline.event.EventValidator;
@@ -62,7 +60,7 @@ import org.apache.flink.util.OutputTag;
  *                                                                              -> creator metrics sink
  *                                 -> keyBy(content_id, country): hour windows -> country metrics sink
  *                                      their firings (deltas) -> keyBy(content_id, country): day/week windows -> country metrics sink
- *                                 -> keyBy(session_id): session windows -> session metrics sink
+ *                                 -> keyBy(session_id): sessions (gap, capped duration) -> session metrics sink
  * </pre>
  *
  * Every stateful operator has a stable uid so savepoints survive topology changes.
@@ -202,11 +200,11 @@ public final class EngagementPipeline {
                 velocity.sinkTo(sinks.velocityFeedback()).uid("velocity-feedback-sink").name("Feedback topic (velocity)");
             }
         }
+        // uid "session-tracker": the earlier "session-metrics" operator was a merging window operator
+        // with other state (docs/operations.md, upgrading).
         accepted.keyBy(event -> event.sessionId, Types.STRING)
-                .window(CappedSessionWindows.of(config.sessionGap, config.sessionMaxDuration))
-                .allowedLateness(config.allowedLateness)
-                .aggregate(new SessionAggregate(), new SessionResult())
-                .uid("session-metrics").name("Session analytics")
+                .process(new SessionTracker(config.sessionGap, config.sessionMaxDuration, config.allowedLateness))
+                .uid("session-tracker").name("Session analytics")
                 .sinkTo(sinks.sessions()).uid("session-metrics-sink").name("Session metrics table");
 
         late.sinkTo(sinks.lateEvents()).uid("late-events-sink").name("Late events table");

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
-import io.engagement.pipeline.testing.WindowHarness;
 
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 
-/** The session window as the topology builds it, in Flink's operator test harness. */
-class SessionWindowOperatorTest {
+/** The session operator ({@link SessionTracker}) as the topology builds it, in Flink's operator test harness. */
+class SessionTrackerTest {
 
     private static final long MIN = 60_000;
     private static final Duration MAX_DURATION = Duration.ofHours(4);
@@ -30,14 +30,15 @@ class SessionWindowOperatorTest {
         harness = sessionWindow(Duration.ofMinutes(5));
     }
 
-    /** The session window as the topology builds it: 30 min gap, 4 h at most. */
+    /** The session operator as the topology builds it: 30 min gap, 4 h at most. */
     private static KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, SessionMetrics> sessionWindow(
             Duration allowedLateness) throws Exception {
-        return WindowHarness.open(e -> e.sessionId, input -> input
-                .keyBy(e -> e.sessionId, Types.STRING)
-                .window(CappedSessionWindows.of(Duration.ofMinutes(30), MAX_DURATION))
-                .allowedLateness(allowedLateness)
-                .aggregate(new SessionAggregate(), new SessionResult()));
+        KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, SessionMetrics> harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new SessionTracker(Duration.ofMinutes(30), MAX_DURATION, allowedLateness)),
+                        e -> e.sessionId, Types.STRING);
+        harness.open();
+        return harness;
     }
 
     @AfterEach
@@ -188,5 +189,116 @@ class SessionWindowOperatorTest {
         } finally {
             longLateness.close();
         }
+    }
+
+    @Test
+    void eventsInReverseOrderMakeTheSameSessionAsInOrder() throws Exception {
+        // 20, 10, 0 min: each event lies before the session so far and moves its start.
+        send(event("1", EventType.VIEW_START, "c1", "u1", 20 * MIN));
+        send(event("2", EventType.VIEW_START, "c2", "u1", 10 * MIN));
+        send(event("3", EventType.LIKE, "c2", "u1", 0));
+        assertEquals(2, harness.numEventTimeTimers(), "one firing and one purge timer for the one session");
+        harness.processWatermark(60 * MIN);
+        List<SessionMetrics> out = harness.extractOutputValues();
+        assertEquals(1, out.size());
+        assertRow(out.get(0), 0, 3, false);
+        assertEquals(20 * MIN, out.get(0).durationMs);
+        assertEquals(2, out.get(0).views);
+        assertEquals(1, out.get(0).likes);
+    }
+
+    @Test
+    void mergingTwoSessionsLeavesOnlyTheMergedSessionsTimers() throws Exception {
+        send(event("1", EventType.VIEW_START, "c1", "u1", 0));
+        send(event("2", EventType.VIEW_START, "c1", "u1", 50 * MIN));
+        assertEquals(4, harness.numEventTimeTimers(), "two sessions, a firing and a purge timer each");
+        send(event("3", EventType.VIEW_START, "c1", "u1", 25 * MIN)); // within 30 min of both: one session
+        assertEquals(2, harness.numEventTimeTimers());
+        harness.processWatermark(50 * MIN + 30 * MIN - 1);  // the merged session's end
+        assertEquals(List.of(3L), harness.extractOutputValues().stream().map(m -> m.events).toList());
+        harness.processWatermark(50 * MIN + 30 * MIN + 5 * MIN);  // past the allowed lateness
+        assertEquals(0, harness.numEventTimeTimers());
+        assertEquals(0, harness.numKeyedStateEntries());
+    }
+
+    @Test
+    void anEventTooLateForAnySessionIsNotCounted() throws Exception {
+        harness.processWatermark(100 * MIN);
+        // Its session would end at 31 min and be purged at 36 min, long before the watermark.
+        send(event("1", EventType.VIEW_START, "c1", "u1", MIN));
+        harness.processWatermark(200 * MIN);
+        assertEquals(List.of(), harness.extractOutputValues());
+        assertEquals(0, harness.numKeyedStateEntries());
+    }
+
+    @Test
+    void shuffledEventsGiveTheSessionsOfTheSortedTimes() throws Exception {
+        // Reference: sort one session id's event times; a new session starts where two neighbours are
+        // more than the 30 min gap apart (no session here comes near the 4 h cap).
+        java.util.Random random = new java.util.Random(7);
+        List<EngagementEvent> events = new java.util.ArrayList<>();
+        java.util.Map<String, java.util.TreeMap<Long, Integer>> timesByUser = new java.util.TreeMap<>();
+        int id = 0;
+        for (String user : List.of("u1", "u2", "u3", "u4")) {
+            long t = random.nextInt(60) * MIN;
+            for (int n = 0; n < 40; n++) {
+                // mostly small steps, sometimes a pause longer than the gap, sometimes the same time
+                t += random.nextInt(10) == 0 ? (31 + random.nextInt(30)) * MIN : random.nextInt(4) * MIN;
+                events.add(event("e" + id++, EventType.VIEW_START, "c" + random.nextInt(3), user, t));
+                timesByUser.computeIfAbsent("session-" + user, k -> new java.util.TreeMap<>()).merge(t, 1, Integer::sum);
+            }
+        }
+        List<String> expected = new java.util.ArrayList<>();
+        for (var entry : timesByUser.entrySet()) {
+            long start = Long.MIN_VALUE;
+            long last = Long.MIN_VALUE;
+            long count = 0;
+            for (var time : entry.getValue().entrySet()) {
+                if (count > 0 && time.getKey() - last > 30 * MIN) {
+                    expected.add(entry.getKey() + " " + start + " " + last + " " + count);
+                    count = 0;
+                }
+                if (count == 0) {
+                    start = time.getKey();
+                }
+                last = time.getKey();
+                count += time.getValue();
+            }
+            expected.add(entry.getKey() + " " + start + " " + last + " " + count);
+        }
+        java.util.Collections.shuffle(events, random);
+        for (EngagementEvent e : events) {
+            send(e);
+        }
+        harness.processWatermark(Long.MAX_VALUE);
+        List<String> actual = harness.extractOutputValues().stream()
+                .peek(r -> assertEquals(false, r.superseded, "nothing had fired, so nothing is retracted"))
+                .map(r -> r.sessionId + " " + r.sessionStartMs + " " + r.sessionEndMs + " " + r.events)
+                .sorted().toList();
+        assertEquals(expected.stream().sorted().toList(), actual);
+        assertEquals(0, harness.numKeyedStateEntries());
+        assertEquals(0, harness.numEventTimeTimers());
+    }
+
+    @Test
+    void theStateIsAFlinkPojoAndSurvivesSerialization() throws Exception {
+        org.apache.flink.api.common.typeinfo.TypeInformation<OpenSession> type =
+                org.apache.flink.api.common.typeinfo.TypeInformation.of(OpenSession.class);
+        org.junit.jupiter.api.Assertions.assertInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class, type);
+        OpenSession session = new OpenSession();
+        session.start = 5;
+        session.end = 1_800_005;
+        session.written = true;
+        session.retract = new long[] {7, 9};
+        SessionAggregate.add(session.counters, event("1", EventType.VIEW_START, "c1", "u1", 5));
+        org.apache.flink.api.common.typeutils.TypeSerializer<OpenSession[]> serializer = org.apache.flink.api.common.typeinfo.Types
+                .OBJECT_ARRAY(type).createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl());
+        org.apache.flink.core.memory.DataOutputSerializer bytes = new org.apache.flink.core.memory.DataOutputSerializer(64);
+        serializer.serialize(new OpenSession[] {session}, bytes);
+        OpenSession back = serializer.deserialize(new org.apache.flink.core.memory.DataInputDeserializer(bytes.getCopyOfBuffer()))[0];
+        assertEquals(List.of(5L, 1_800_005L, 1L, 1L), List.of(back.start, back.end, back.counters.events, back.counters.views));
+        assertEquals(true, back.written);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {7, 9}, back.retract);
+        assertEquals(1, back.counters.contentsViewed.estimate());
     }
 }
