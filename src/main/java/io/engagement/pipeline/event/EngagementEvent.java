@@ -2,12 +2,17 @@ package io.engagement.pipeline.event;
 
 import io.engagement.pipeline.metrics.CompletionBucket;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.util.Objects;
 
 /**
- * A validated engagement event. A Flink POJO (public fields, no-arg constructor) so it is serialized
- * by Flink's PojoSerializer, never by Kryo. Optional fields are {@code null} when absent.
+ * A validated engagement event: public fields, a no-arg constructor, serialized by Flink with
+ * {@link EngagementEventSerializer} (never by Kryo). Optional fields are {@code null} when absent.
+ * A field added here must be added to the serializer too ({@code EngagementEventSerializerTest}
+ * fails until it is).
  */
+@TypeInfo(EngagementEventTypeInfo.Factory.class)
 public class EngagementEvent {
     public String eventId;
     public EventType eventType;

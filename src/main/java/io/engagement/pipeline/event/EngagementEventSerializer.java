@@ -1,0 +1,219 @@
+package io.engagement.pipeline.event;
+
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.StringValue;
+
+import java.io.IOException;
+
+/**
+ * Flink serializer of {@link EngagementEvent}, written by hand because every accepted event crosses
+ * four shuffles and several chained copies: Flink's PojoSerializer reads and writes each field by
+ * reflection and writes a null marker per field, which took about a tenth of the TaskManager's
+ * samples in the profile (docs/benchmarks.md). Here a bit mask says which optional fields follow.
+ *
+ * <p>The event type is written as its ordinal, so this format is for data in flight between the
+ * job's own tasks (which always run one build). No operator keeps events in state; one that starts
+ * to must give the format a version first (the snapshot below) and write the type by name.
+ */
+public final class EngagementEventSerializer extends TypeSerializerSingleton<EngagementEvent> {
+
+    public static final EngagementEventSerializer INSTANCE = new EngagementEventSerializer();
+
+    private static final int USER_ID = 1;
+    private static final int WATCH_TIME = 1 << 1;
+    private static final int CONTENT_DURATION = 1 << 2;
+    private static final int PROGRESS = 1 << 3;
+    private static final int IS_REWATCH = 1 << 4;
+    private static final int REWATCH_VALUE = 1 << 5;
+    private static final int TOTAL_WATCH_TIME = 1 << 6;
+    private static final int LOOP_COUNT = 1 << 7;
+    private static final int SOURCE = 1 << 8;
+    private static final int DEVICE = 1 << 9;
+    private static final int PLATFORM = 1 << 10;
+    private static final int COUNTRY = 1 << 11;
+    private static final int SOURCE_TOPIC = 1 << 12;
+    private static final int EVENT_ID = 1 << 13;
+    private static final int EVENT_TYPE = 1 << 14;
+    private static final int CONTENT_ID = 1 << 15;
+    private static final int CREATOR_ID = 1 << 16;
+    private static final int SESSION_ID = 1 << 17;
+
+    private static final EventType[] TYPES = EventType.values();
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public EngagementEvent createInstance() {
+        return new EngagementEvent();
+    }
+
+    @Override
+    public EngagementEvent copy(EngagementEvent from) {
+        EngagementEvent to = new EngagementEvent();
+        to.eventId = from.eventId;
+        to.eventType = from.eventType;
+        to.contentId = from.contentId;
+        to.creatorId = from.creatorId;
+        to.userId = from.userId;
+        to.sessionId = from.sessionId;
+        to.eventTimeMs = from.eventTimeMs;
+        to.watchTimeMs = from.watchTimeMs;
+        to.contentDurationMs = from.contentDurationMs;
+        to.progress = from.progress;
+        to.isRewatch = from.isRewatch;
+        to.totalWatchTimeMs = from.totalWatchTimeMs;
+        to.loopCount = from.loopCount;
+        to.source = from.source;
+        to.device = from.device;
+        to.platform = from.platform;
+        to.country = from.country;
+        to.sourceTopic = from.sourceTopic;
+        to.sourcePartition = from.sourcePartition;
+        to.sourceOffset = from.sourceOffset;
+        return to;
+    }
+
+    @Override
+    public EngagementEvent copy(EngagementEvent from, EngagementEvent reuse) {
+        return copy(from);
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(EngagementEvent e, DataOutputView out) throws IOException {
+        int present = (e.userId != null ? USER_ID : 0)
+                | (e.watchTimeMs != null ? WATCH_TIME : 0)
+                | (e.contentDurationMs != null ? CONTENT_DURATION : 0)
+                | (e.progress != null ? PROGRESS : 0)
+                | (e.isRewatch != null ? IS_REWATCH | (e.isRewatch ? REWATCH_VALUE : 0) : 0)
+                | (e.totalWatchTimeMs != null ? TOTAL_WATCH_TIME : 0)
+                | (e.loopCount != null ? LOOP_COUNT : 0)
+                | (e.source != null ? SOURCE : 0)
+                | (e.device != null ? DEVICE : 0)
+                | (e.platform != null ? PLATFORM : 0)
+                | (e.country != null ? COUNTRY : 0)
+                | (e.sourceTopic != null ? SOURCE_TOPIC : 0)
+                // Validated events always have these; the serializer still round-trips events that do not.
+                | (e.eventId != null ? EVENT_ID : 0)
+                | (e.eventType != null ? EVENT_TYPE : 0)
+                | (e.contentId != null ? CONTENT_ID : 0)
+                | (e.creatorId != null ? CREATOR_ID : 0)
+                | (e.sessionId != null ? SESSION_ID : 0);
+        out.writeInt(present);
+        writeIf(present, EVENT_ID, e.eventId, out);
+        if ((present & EVENT_TYPE) != 0) {
+            out.writeByte(e.eventType.ordinal());
+        }
+        writeIf(present, CONTENT_ID, e.contentId, out);
+        writeIf(present, CREATOR_ID, e.creatorId, out);
+        writeIf(present, USER_ID, e.userId, out);
+        writeIf(present, SESSION_ID, e.sessionId, out);
+        out.writeLong(e.eventTimeMs);
+        if ((present & WATCH_TIME) != 0) {
+            out.writeLong(e.watchTimeMs);
+        }
+        if ((present & CONTENT_DURATION) != 0) {
+            out.writeLong(e.contentDurationMs);
+        }
+        if ((present & PROGRESS) != 0) {
+            out.writeDouble(e.progress);
+        }
+        if ((present & TOTAL_WATCH_TIME) != 0) {
+            out.writeLong(e.totalWatchTimeMs);
+        }
+        if ((present & LOOP_COUNT) != 0) {
+            out.writeInt(e.loopCount);
+        }
+        writeIf(present, SOURCE, e.source, out);
+        writeIf(present, DEVICE, e.device, out);
+        writeIf(present, PLATFORM, e.platform, out);
+        writeIf(present, COUNTRY, e.country, out);
+        writeIf(present, SOURCE_TOPIC, e.sourceTopic, out);
+        out.writeInt(e.sourcePartition);
+        out.writeLong(e.sourceOffset);
+    }
+
+    @Override
+    public EngagementEvent deserialize(DataInputView in) throws IOException {
+        EngagementEvent e = new EngagementEvent();
+        int present = in.readInt();
+        e.eventId = readIf(present, EVENT_ID, in);
+        if ((present & EVENT_TYPE) != 0) {
+            e.eventType = TYPES[in.readUnsignedByte()];
+        }
+        e.contentId = readIf(present, CONTENT_ID, in);
+        e.creatorId = readIf(present, CREATOR_ID, in);
+        e.userId = readIf(present, USER_ID, in);
+        e.sessionId = readIf(present, SESSION_ID, in);
+        e.eventTimeMs = in.readLong();
+        if ((present & WATCH_TIME) != 0) {
+            e.watchTimeMs = in.readLong();
+        }
+        if ((present & CONTENT_DURATION) != 0) {
+            e.contentDurationMs = in.readLong();
+        }
+        if ((present & PROGRESS) != 0) {
+            e.progress = in.readDouble();
+        }
+        if ((present & IS_REWATCH) != 0) {
+            e.isRewatch = (present & REWATCH_VALUE) != 0;
+        }
+        if ((present & TOTAL_WATCH_TIME) != 0) {
+            e.totalWatchTimeMs = in.readLong();
+        }
+        if ((present & LOOP_COUNT) != 0) {
+            e.loopCount = in.readInt();
+        }
+        e.source = readIf(present, SOURCE, in);
+        e.device = readIf(present, DEVICE, in);
+        e.platform = readIf(present, PLATFORM, in);
+        e.country = readIf(present, COUNTRY, in);
+        e.sourceTopic = readIf(present, SOURCE_TOPIC, in);
+        e.sourcePartition = in.readInt();
+        e.sourceOffset = in.readLong();
+        return e;
+    }
+
+    @Override
+    public EngagementEvent deserialize(EngagementEvent reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public void copy(DataInputView in, DataOutputView out) throws IOException {
+        serialize(deserialize(in), out);
+    }
+
+    private static void writeIf(int present, int bit, String value, DataOutputView out) throws IOException {
+        if ((present & bit) != 0) {
+            StringValue.writeString(value, out);
+        }
+    }
+
+    private static String readIf(int present, int bit, DataInputView in) throws IOException {
+        return (present & bit) != 0 ? StringValue.readString(in) : null;
+    }
+
+    @Override
+    public TypeSerializerSnapshot<EngagementEvent> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** Serializer snapshot; version 1 is the format above. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<EngagementEvent> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+}
