@@ -6,6 +6,7 @@
 #
 #   deploy/bench-stack.sh [messages (default 3000000)]
 #   BENCH_PHASES="limit job sql kafka-engine p1 latency p4"   phases to run after the preload (default: all)
+#   BENCH_JOB_RUNS=3   runs of the p=2 job; the median run's figures are reported, every run's rate beside them
 #
 # It uses its own state dir (.stack-bench) and the default ports (Kafka 9092, ClickHouse 8123/9000,
 # Flink 8081), so stop a running demo stack first (deploy/local/stack.sh down). It stops what it
@@ -48,8 +49,14 @@ if has limit; then
   bench limit --threads 2
 fi
 if has job; then
-  echo "== the job, parallelism 2, every output on"
-  bench job --parallelism 2 --label p2
+  RUNS="${BENCH_JOB_RUNS:-3}"
+  labels=()
+  for ((run = 1; run <= RUNS; run++)); do
+    echo "== the job, parallelism 2, every output on (run $run of $RUNS)"
+    bench job --parallelism 2 --label "p2-run$run"
+    labels+=("p2-run$run")
+  done
+  bench median --of "$(IFS=,; echo "${labels[*]}")" --as p2
 fi
 if has sql; then
   echo "== Flink SQL peer, parallelism 2"

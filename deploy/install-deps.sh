@@ -2,7 +2,9 @@
 # Installs what the project needs beyond JDK 17 (the Maven wrapper fetches Maven 3.9 and every jar
 # from Maven Central), from Debian's packages:
 #   - ClickHouse server and client: used by the tests and the local stack;
-#   - promtool (package prometheus): checks and unit-tests the alert rules of deploy/prometheus/.
+#   - promtool (package prometheus): checks and unit-tests the alert rules of deploy/prometheus/;
+#   - ZooKeeper (package zookeeper, the jars only; never started as a service): the coordination
+#     service of the two-server ClickHouse cluster in ClickHouseClusterTest.
 # Safe to run twice: installs only what is missing.
 set -euo pipefail
 
@@ -11,6 +13,8 @@ PROMTOOL_BIN="${PROMTOOL:-/usr/bin/promtool}"
 packages=()
 [[ -x "$CH_BIN" ]] || packages+=(clickhouse-server clickhouse-client)
 [[ -x "$PROMTOOL_BIN" ]] || packages+=(prometheus)
+ZK_JAR=/usr/share/java/zookeeper.jar
+[[ -r "$ZK_JAR" ]] || packages+=(zookeeper)
 if [[ ${#packages[@]} -eq 0 ]]; then
   exit 0
 fi
@@ -25,4 +29,5 @@ apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 [[ -x "$CH_BIN" ]] || { echo "install-deps: installation did not provide $CH_BIN" >&2; exit 1; }
 [[ -x "$PROMTOOL_BIN" ]] || { echo "install-deps: installation did not provide $PROMTOOL_BIN" >&2; exit 1; }
+[[ -r "$ZK_JAR" ]] || { echo "install-deps: installation did not provide $ZK_JAR" >&2; exit 1; }
 echo "install-deps: $("$CH_BIN" --version 2>/dev/null | head -1 || echo clickhouse-server installed); $("$PROMTOOL_BIN" --version 2>&1 | head -1)"

@@ -20,8 +20,14 @@ import java.util.stream.Stream;
  * applied migration is history; a change goes into a new file). A database made before the table
  * existed gets every file applied once more (harmless, see above) and recorded.
  *
+ * <p>On a cluster ({@code CLICKHOUSE_CLUSTER} names a {@code <remote_servers>} entry) every statement
+ * runs in its clustered form ({@link ClusterLayout}: replicated local tables, Distributed tables under
+ * the single-node names, {@code ON CLUSTER}), and {@code schema_migrations} is such a pair too, so
+ * one run from any server migrates every server and records it once.
+ *
  * <p>Usage: {@code java -cp job.jar io.engagement.pipeline.clickhouse.ApplySchema [http://127.0.0.1:8123] [sql/ddl]};
- * {@code CLICKHOUSE_USER}, {@code CLICKHOUSE_PASSWORD}, {@code CLICKHOUSE_DATABASE} from the environment.
+ * {@code CLICKHOUSE_USER}, {@code CLICKHOUSE_PASSWORD}, {@code CLICKHOUSE_DATABASE}, {@code CLICKHOUSE_CLUSTER}
+ * from the environment.
  */
 public final class ApplySchema {
 
@@ -31,9 +37,11 @@ public final class ApplySchema {
         String url = args.length > 0 ? args[0] : "http://127.0.0.1:8123";
         Path dir = Path.of(args.length > 1 ? args[1] : "sql/ddl");
         String database = Database.fromEnvironment(System.getenv());
+        String cluster = System.getenv().getOrDefault("CLICKHOUSE_CLUSTER", "").strip();
         try {
-            int applied = apply(ClickHouseHttp.forTool(url, null, System.getenv()), dir, database);
+            int applied = apply(ClickHouseHttp.forTool(url, null, System.getenv()), dir, database, cluster.isEmpty() ? null : cluster);
             System.out.println("Applied " + applied + " DDL statements from " + dir + " to database " + database + " at " + url
+                    + (cluster.isEmpty() ? "" : " on cluster " + cluster)
                     + (applied == 0 ? " (every migration was already applied)" : ""));
         } catch (IOException | RuntimeException e) {
             System.err.println("ApplySchema: " + ClickHouseHttp.oneLine(e));
@@ -50,6 +58,17 @@ public final class ApplySchema {
      * ({@link Database#qualify}); returns the number of statements run.
      */
     public static int apply(ClickHouseHttp clickhouse, Path ddlDirectory, String database) throws IOException {
+        return apply(clickhouse, ddlDirectory, database, null);
+    }
+
+    /**
+     * The same on the cluster {@code cluster} ({@link ClusterLayout}), or on the one server
+     * {@code clickhouse} talks to when {@code cluster} is {@code null}.
+     */
+    public static int apply(ClickHouseHttp clickhouse, Path ddlDirectory, String database, String cluster) throws IOException {
+        if (cluster != null && !cluster.matches("\\w+")) {
+            throw new IllegalArgumentException("CLICKHOUSE_CLUSTER must be a cluster name of letters, digits and _: " + cluster);
+        }
         List<Path> files;
         try (Stream<Path> listing = Files.list(ddlDirectory)) {
             files = listing.filter(p -> p.toString().endsWith(".sql")).sorted().toList();
@@ -57,7 +76,15 @@ public final class ApplySchema {
         if (files.isEmpty()) {
             throw new IOException("no .sql files in " + ddlDirectory.toAbsolutePath());
         }
-        Map<String, String> recorded = recordedMigrations(clickhouse, database);
+        Map<String, String> recorded = recordedMigrations(clickhouse, database, cluster);
+        ClusterLayout layout = null;
+        if (cluster != null) {
+            List<String> schema = new ArrayList<>();
+            for (Path file : files) {
+                schema.addAll(statements(Database.qualify(Files.readString(file, StandardCharsets.UTF_8), database)));
+            }
+            layout = new ClusterLayout(cluster, schema);
+        }
         int count = 0;
         for (Path file : files) {
             String name = file.getFileName().toString();
@@ -74,17 +101,21 @@ public final class ApplySchema {
             }
             int statements = 0;
             for (String statement : statements(Database.qualify(text, database))) {
-                try {
-                    clickhouse.execute(statement);
-                } catch (IOException e) {
-                    if (!isColumnAlreadyAdded(statement, e)) {
-                        throw e;
+                for (String run : layout == null ? List.of(statement) : layout.onCluster(statement)) {
+                    try {
+                        clickhouse.execute(run);
+                    } catch (IOException e) {
+                        if (!isColumnAlreadyAdded(run, e)) {
+                            throw e;
+                        }
                     }
                 }
                 statements++;
             }
+            // Synchronous through a Distributed table, so the record is readable as soon as this returns.
             clickhouse.execute("INSERT INTO " + database + ".schema_migrations (file, checksum, statements) VALUES ("
-                    + AnalystQuery.literal(AnalystQuery.Type.String, name) + ", '" + checksum + "', " + statements + ")");
+                    + AnalystQuery.literal(AnalystQuery.Type.String, name) + ", '" + checksum + "', " + statements + ")",
+                    cluster == null ? Map.of() : Map.of("insert_distributed_sync", "1"));
             count += statements;
         }
         return count;
@@ -92,9 +123,18 @@ public final class ApplySchema {
 
     /** File name to checksum of the migrations applied to {@code database}; creates the record table. */
     static Map<String, String> recordedMigrations(ClickHouseHttp clickhouse, String database) throws IOException {
-        clickhouse.execute("CREATE DATABASE IF NOT EXISTS " + database);
-        clickhouse.execute("CREATE TABLE IF NOT EXISTS " + database + ".schema_migrations (file String, checksum String,"
-                + " statements UInt32, applied_at DateTime DEFAULT now()) ENGINE = MergeTree ORDER BY file");
+        return recordedMigrations(clickhouse, database, null);
+    }
+
+    static Map<String, String> recordedMigrations(ClickHouseHttp clickhouse, String database, String cluster) throws IOException {
+        List<String> setup = List.of("CREATE DATABASE IF NOT EXISTS " + database,
+                "CREATE TABLE IF NOT EXISTS " + database + ".schema_migrations (file String, checksum String,"
+                        + " statements UInt32, applied_at DateTime DEFAULT now()) ENGINE = MergeTree() ORDER BY file");
+        for (String statement : setup) {
+            for (String run : cluster == null ? List.of(statement) : ClusterLayout.onCluster(statement, cluster)) {
+                clickhouse.execute(run);
+            }
+        }
         Map<String, String> recorded = new LinkedHashMap<>();
         for (String row : clickhouse.execute("SELECT file, checksum FROM " + database + ".schema_migrations ORDER BY applied_at"
                 + " FORMAT TabSeparated").split("\n")) {

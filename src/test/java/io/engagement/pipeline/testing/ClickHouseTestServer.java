@@ -23,12 +23,14 @@ public final class ClickHouseTestServer implements AutoCloseable {
     private final Path dir;
     private Process process;
     private final int httpPort;
+    private final int tcpPort;
     private final ClickHouseHttp http;
 
-    private ClickHouseTestServer(Path dir, Process process, int httpPort) {
+    private ClickHouseTestServer(Path dir, Process process, int httpPort, int tcpPort) {
         this.dir = dir;
         this.process = process;
         this.httpPort = httpPort;
+        this.tcpPort = tcpPort;
         this.http = new ClickHouseHttp("http://127.0.0.1:" + httpPort, "default", "");
     }
 
@@ -39,19 +41,26 @@ public final class ClickHouseTestServer implements AutoCloseable {
     }
 
     public static ClickHouseTestServer start() throws Exception {
+        return start(freePort(), freePort(), "", "");
+    }
+
+    /**
+     * A server on the given ports with {@code extraConfig} added to its config.xml and
+     * {@code profileSettings} to its default profile (a cluster node: {@link ClickHouseTestCluster}).
+     */
+    static ClickHouseTestServer start(int httpPort, int tcpPort, String extraConfig, String profileSettings) throws Exception {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " not found: install ClickHouse with deploy/install-deps.sh "
                     + "(the README test command does this)");
         }
         Path dir = Files.createTempDirectory("clickhouse-test");
-        int httpPort = freePort();
-        int tcpPort = freePort();
-        Files.writeString(dir.resolve("users.xml"), USERS);
+        Files.writeString(dir.resolve("users.xml"), USERS.replace("@PROFILE@", profileSettings));
         Files.writeString(dir.resolve("config.xml"), CONFIG
                 .replace("@DIR@", dir.toString())
                 .replace("@HTTP_PORT@", Integer.toString(httpPort))
-                .replace("@TCP_PORT@", Integer.toString(tcpPort)));
-        ClickHouseTestServer server = new ClickHouseTestServer(dir, launch(dir), httpPort);
+                .replace("@TCP_PORT@", Integer.toString(tcpPort))
+                .replace("@EXTRA@", extraConfig));
+        ClickHouseTestServer server = new ClickHouseTestServer(dir, launch(dir), httpPort, tcpPort);
         try {
             server.awaitReady();
         } catch (IllegalStateException e) {
@@ -90,7 +99,12 @@ public final class ClickHouseTestServer implements AutoCloseable {
         }
     }
 
-    /** Starts the server again on the same ports and data after {@link #shutDown()}. */
+    /** Kills the server (SIGKILL: no shutdown, as in a crash), keeping its data and ports. */
+    public void kill() throws Exception {
+        process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+    }
+
+    /** Starts the server again on the same ports and data after {@link #shutDown()} or {@link #kill()}. */
     public void startAgain() throws Exception {
         process = launch(dir);
         awaitReady();
@@ -98,6 +112,11 @@ public final class ClickHouseTestServer implements AutoCloseable {
 
     public ClickHouseHttp http() {
         return http;
+    }
+
+    /** The native protocol port (cluster definitions, {@code remote()}). */
+    public int tcpPort() {
+        return tcpPort;
     }
 
     public String httpUrl() {
@@ -173,13 +192,14 @@ public final class ClickHouseTestServer implements AutoCloseable {
                 <timezone>UTC</timezone>
                 <mark_cache_size>268435456</mark_cache_size>
                 <max_concurrent_queries>50</max_concurrent_queries>
+            @EXTRA@
             </yandex>
             """;
 
     private static final String USERS = """
             <?xml version="1.0"?>
             <yandex>
-                <profiles><default><max_memory_usage>4000000000</max_memory_usage></default></profiles>
+                <profiles><default><max_memory_usage>4000000000</max_memory_usage>@PROFILE@</default></profiles>
                 <users>
                     <default>
                         <password></password>

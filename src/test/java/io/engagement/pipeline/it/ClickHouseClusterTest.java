@@ -1,0 +1,140 @@
+package io.engagement.pipeline.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engagement.pipeline.clickhouse.ApplySchema;
+import io.engagement.pipeline.testing.ClickHouseTestCluster;
+import io.engagement.pipeline.testing.ClickHouseTestServer;
+import io.engagement.pipeline.testing.KafkaTestBroker;
+import io.engagement.pipeline.testing.PipelineScenario;
+
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The clustered schema (ApplySchema with a cluster: {@code ClusterLayout}) on a real two-server
+ * ClickHouse 18.16 cluster with ZooKeeper, the production job writing through the Distributed
+ * tables: its outputs, read with FINAL, equal the reference on a replicated cluster whose second
+ * replica is killed mid-run (it catches up), and on a sharded cluster (both shards hold rows); a
+ * replayed block is dropped by insert deduplication and copies of rows collapse under FINAL.
+ */
+class ClickHouseClusterTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final String DB = "engagement";
+    private static final List<String> TABLES = List.of("engagement_events", "content_metrics", "creator_metrics",
+            "content_country_metrics", "session_metrics", "content_velocity", "dead_letters", "duplicate_events",
+            "late_events", "content_viewers_hourly");
+
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void aReplicaKilledMidRunCatchesUpAndTheResultsEqualTheReference(@TempDir Path checkpoints) throws Exception {
+        KafkaTestBroker kafka = KafkaTestBroker.start();
+        try (ClickHouseTestCluster cluster = ClickHouseTestCluster.start(ClickHouseTestCluster.Topology.ONE_SHARD_TWO_REPLICAS)) {
+            ClickHouseTestServer first = cluster.node(0);
+            ClickHouseTestServer second = cluster.node(1);
+            assertTrue(ApplySchema.apply(first.http(), Path.of("sql/ddl"), DB, ClickHouseTestCluster.NAME) > 0);
+            // ON CLUSTER made every table on the other server too, and a second run applies nothing.
+            for (ClickHouseTestServer node : List.of(first, second)) {
+                assertEquals(List.of("Distributed", "ReplicatedReplacingMergeTree"), node.rows(
+                        "SELECT engine FROM system.tables WHERE database = 'engagement' AND name IN ('content_metrics', 'content_metrics_local') ORDER BY engine"));
+            }
+            assertEquals(0, ApplySchema.apply(second.http(), Path.of("sql/ddl"), DB, ClickHouseTestCluster.NAME));
+
+            // No job restart in this run, so no batch is replayed and no copy of a row needs merging
+            // before the physical count is checked. (OPTIMIZE ... FINAL on the replicated table after the
+            // replica's restart once hung past the 60 s HTTP timeout on 18.16, as SYSTEM SYNC REPLICA
+            // did; not diagnosed. The sharded test below merges and checks copies.)
+            PipelineScenario scenario = new PipelineScenario(kafka, first).optimizingRawEventsWith(() -> { });
+            scenario.createTopics();
+            // The second replica dies (SIGKILL) once the job has written rows, and comes back 5 s later.
+            AtomicReference<Throwable> killerFailed = new AtomicReference<>();
+            java.util.concurrent.atomic.AtomicLong rowsAtKill = new java.util.concurrent.atomic.AtomicLong(-1);
+            Thread killer = new Thread(() -> {
+                try {
+                    PipelineScenario.waitUntil(() -> first.count("SELECT count() FROM engagement.engagement_events_local") > 0, 120);
+                    second.kill();
+                    rowsAtKill.set(first.count("SELECT count() FROM engagement.engagement_events_local"));
+                    Thread.sleep(5_000);
+                    second.startAgain();
+                } catch (Throwable e) {
+                    killerFailed.set(e);
+                }
+            }, "kill-replica");
+            killer.start();
+            scenario.runAndAssertMatchesReference(scenario.jobConfig(), checkpoints, 21);
+            killer.join(60_000);
+            assertEquals(null, killerFailed.get(), "the replica was killed and restarted");
+            long rawRows = first.count("SELECT count() FROM engagement.engagement_events_local");
+            assertTrue(rowsAtKill.get() >= 0 && rowsAtKill.get() < rawRows,
+                    "rows were written while the replica was down: " + rowsAtKill.get() + " at the kill, " + rawRows + " in the end");
+
+            // The restarted replica fetches what it missed. (18.16's SYSTEM SYNC REPLICA hung here with an
+            // empty replication queue, so the test waits for equal contents instead.)
+            for (String table : TABLES) {
+                String sql = "SELECT count(), cityHash64(groupArray(toString(tuple(*)))) FROM (SELECT * FROM engagement." + table
+                        + "_local ORDER BY tuple(*))";
+                PipelineScenario.waitUntil(() -> first.rows(sql).equals(second.rows(sql)), 60);
+            }
+            assertTrue(second.count("SELECT count() FROM engagement.content_metrics_local") > 0);
+        } finally {
+            kafka.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void twoShardsGiveTheReferenceAndAReplayedBlockIsDropped(@TempDir Path checkpoints) throws Exception {
+        KafkaTestBroker kafka = KafkaTestBroker.start();
+        try (ClickHouseTestCluster cluster = ClickHouseTestCluster.start(ClickHouseTestCluster.Topology.TWO_SHARDS)) {
+            ClickHouseTestServer first = cluster.node(0);
+            ClickHouseTestServer second = cluster.node(1);
+            ApplySchema.apply(first.http(), Path.of("sql/ddl"), DB, ClickHouseTestCluster.NAME);
+            PipelineScenario scenario = new PipelineScenario(kafka, first).optimizingRawEventsWith(() -> {
+                first.http().execute("OPTIMIZE TABLE engagement.engagement_events_local FINAL");
+                second.http().execute("OPTIMIZE TABLE engagement.engagement_events_local FINAL");
+            });
+            scenario.createTopics();
+            scenario.runAndAssertMatchesReference(scenario.jobConfig(), checkpoints, 22);
+
+            // Rows are spread by content over both shards, and all of one content's rows are on one shard.
+            long onFirst = first.count("SELECT count() FROM engagement.engagement_events_local");
+            long onSecond = second.count("SELECT count() FROM engagement.engagement_events_local");
+            assertTrue(onFirst > 0 && onSecond > 0, "both shards hold events: " + onFirst + ", " + onSecond);
+            assertEquals(0, first.count("SELECT count() FROM engagement.engagement_events_local WHERE content_id IN"
+                    + " (SELECT content_id FROM remote('127.0.0.1:" + second.tcpPort() + "', engagement.engagement_events_local))"));
+            long total = onFirst + onSecond;
+
+            // A replayed batch: the same block of rows inserted again through the Distributed table.
+            String block = first.http().execute("SELECT * FROM engagement.engagement_events ORDER BY event_id LIMIT 200 FORMAT TabSeparated");
+            String insert = "INSERT INTO engagement.engagement_events FORMAT TabSeparated\n" + block;
+            first.http().execute(insert);
+            long afterFirstReplay = count(first, second, "engagement_events_local");
+            assertEquals(total + 200, afterFirstReplay, "a block the job never sent is inserted: its rows are copies");
+            assertEquals(total, first.count("SELECT count() FROM engagement.engagement_events FINAL"),
+                    "copies of a row collapse under FINAL (ReplacingMergeTree)");
+            first.http().execute(insert);
+            assertEquals(afterFirstReplay, count(first, second, "engagement_events_local"),
+                    "the same block again is dropped by the shards' insert deduplication");
+        } finally {
+            kafka.close();
+        }
+    }
+
+    private static long count(ClickHouseTestServer first, ClickHouseTestServer second, String table) throws Exception {
+        return first.count("SELECT count() FROM engagement." + table) + second.count("SELECT count() FROM engagement." + table);
+    }
+}
