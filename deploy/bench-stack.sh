@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The stack benchmark: the job against its ceiling and its peers on the real local stack (Kafka broker,
 # Flink standalone cluster with flink-conf/config.yaml, ClickHouse 18.16), all on one pre-loaded topic.
-# Prints figures; asserts nothing. docs/benchmarks.md explains every line. About 15 min for 1 M messages,
-# about 40 min for the 3 M default.
+# Prints figures; asserts nothing. docs/benchmarks.md explains every line. About 20 min for 1 M messages,
+# about 60 min for the 3 M default (the p=2 job runs 3 times).
 #
 #   deploy/bench-stack.sh [messages (default 3000000)]
 #   BENCH_PHASES="limit job sql kafka-engine p1 latency p4"   phases to run after the preload (default: all)
