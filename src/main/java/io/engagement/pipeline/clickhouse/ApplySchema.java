@@ -77,18 +77,22 @@ public final class ApplySchema {
             throw new IOException("no .sql files in " + ddlDirectory.toAbsolutePath());
         }
         Map<String, String> recorded = recordedMigrations(clickhouse, database, cluster);
+        Map<Path, String> texts = new LinkedHashMap<>();
+        for (Path file : files) {
+            texts.put(file, Files.readString(file, StandardCharsets.UTF_8));
+        }
         ClusterLayout layout = null;
         if (cluster != null) {
             List<String> schema = new ArrayList<>();
-            for (Path file : files) {
-                schema.addAll(statements(Database.qualify(Files.readString(file, StandardCharsets.UTF_8), database)));
+            for (String text : texts.values()) {
+                schema.addAll(statements(Database.qualify(text, database)));
             }
             layout = new ClusterLayout(cluster, schema);
         }
         int count = 0;
         for (Path file : files) {
             String name = file.getFileName().toString();
-            String text = Files.readString(file, StandardCharsets.UTF_8);
+            String text = texts.get(file);
             String checksum = sha256(text);
             String before = recorded.get(name);
             if (before != null) {
@@ -121,11 +125,10 @@ public final class ApplySchema {
         return count;
     }
 
-    /** File name to checksum of the migrations applied to {@code database}; creates the record table. */
-    static Map<String, String> recordedMigrations(ClickHouseHttp clickhouse, String database) throws IOException {
-        return recordedMigrations(clickhouse, database, null);
-    }
-
+    /**
+     * File name to checksum of the migrations applied to {@code database}; creates the record table
+     * (on {@code cluster}, if not {@code null}).
+     */
     static Map<String, String> recordedMigrations(ClickHouseHttp clickhouse, String database, String cluster) throws IOException {
         List<String> setup = List.of("CREATE DATABASE IF NOT EXISTS " + database,
                 "CREATE TABLE IF NOT EXISTS " + database + ".schema_migrations (file String, checksum String,"

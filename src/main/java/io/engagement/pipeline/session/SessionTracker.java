@@ -175,7 +175,7 @@ public class SessionTracker extends KeyedProcessFunction<String, EngagementEvent
             } else {
                 window = sessions[next++];
             }
-            if (group != null && window.start <= coverEnd && window.end >= coverStart
+            if (group != null && window.intersects(coverStart, coverEnd)
                     && Math.max(coverEnd, window.end) - Math.min(coverStart, window.start) <= maxWindowMs) {
                 group.add(window);
                 coverStart = Math.min(coverStart, window.start);

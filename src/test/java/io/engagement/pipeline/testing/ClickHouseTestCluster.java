@@ -51,14 +51,8 @@ public final class ClickHouseTestCluster implements AutoCloseable {
                 "tickTime=500", "initLimit=10", "syncLimit=5", "dataDir=" + zkDir.resolve("data"),
                 "clientPort=" + zkPort, "clientPortAddress=127.0.0.1", "admin.enableServer=false",
                 "4lw.commands.whitelist=ruok,srvr,stat,mntr", ""));
-        String classpath = Stream.of("zookeeper.jar", "zookeeper-jute.jar", "slf4j-api.jar", "slf4j-simple.jar",
-                        "netty-handler.jar", "netty-transport.jar", "netty-common.jar", "netty-buffer.jar",
-                        "netty-codec.jar", "netty-resolver.jar", "netty-transport-native-unix-common.jar",
-                        "commons-cli.jar", "commons-io.jar", "jline.jar", "metrics-core.jar", "snappy-java.jar")
-                .map(jar -> Path.of("/usr/share/java", jar))
-                .filter(Files::isReadable)
-                .map(Path::toString)
-                .reduce((a, b) -> a + ":" + b).orElseThrow();
+        // Debian's zookeeper.jar names its dependencies in its manifest; a logger binding is all it lacks.
+        String classpath = ZOOKEEPER_JAR + ":/usr/share/java/slf4j-simple.jar";
         Process zookeeper = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-cp", classpath, "org.apache.zookeeper.server.ZooKeeperServerMain", zkDir.resolve("zoo.cfg").toString())
                 .redirectErrorStream(true)
