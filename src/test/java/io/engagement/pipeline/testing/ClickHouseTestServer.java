@@ -81,8 +81,11 @@ public final class ClickHouseTestServer implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!http.ping()) {
             if (!process.isAlive()) {
+                Path errors = dir.resolve("error.log");
+                String errorLog = Files.exists(errors) ? Files.readString(errors) : "";
                 throw new IllegalStateException("clickhouse-server exited with " + process.exitValue() + ":\n"
-                        + Files.readString(dir.resolve("stdout.log")));
+                        + Files.readString(dir.resolve("stdout.log"))
+                        + errorLog.substring(Math.max(0, errorLog.length() - 3000)));
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("clickhouse-server did not answer /ping within 60 s");
