@@ -110,7 +110,15 @@ public final class ClickHouseTestCluster implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("ZooKeeper exited:\n" + Files.readString(dir.resolve("zookeeper.log")));
             }
-            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            try (Socket socket = new Socket()) {
+                // A blocking read without a timeout is not interruptible, so JUnit's @Timeout could not stop
+                // it: a probe that met a silent peer (a TCP self-connect while ZooKeeper is not yet
+                // listening: the kernel can give the probe the very port it dials) would hang the suite.
+                socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+                socket.setSoTimeout(2000);
+                if (socket.getLocalPort() == port) {
+                    throw new IOException("connected to itself");
+                }
                 OutputStream out = socket.getOutputStream();
                 out.write("srvr".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
@@ -119,7 +127,7 @@ public final class ClickHouseTestCluster implements AutoCloseable {
                     return;
                 }
             } catch (IOException notYet) {
-                // not listening yet
+                // not listening yet, or no answer within 2 s
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("ZooKeeper did not serve within 60 s");
