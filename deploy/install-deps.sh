@@ -4,7 +4,9 @@
 #   - ClickHouse server and client: used by the tests and the local stack;
 #   - promtool (package prometheus): checks and unit-tests the alert rules of deploy/prometheus/;
 #   - ZooKeeper (package zookeeper, the jars only; never started as a service): the coordination
-#     service of the two-server ClickHouse cluster in ClickHouseClusterTest.
+#     service of the two-server ClickHouse cluster in ClickHouseClusterTest;
+#   - chDB, the current ClickHouse engine as a library (deploy/install-chdb.sh, cached): the
+#     engine-level check of the schema and queries on a current release.
 # Safe to run twice: installs only what is missing.
 set -euo pipefail
 
@@ -16,7 +18,7 @@ packages=()
 ZK_JAR=/usr/share/java/zookeeper.jar
 [[ -r "$ZK_JAR" ]] || packages+=(zookeeper)
 if [[ ${#packages[@]} -eq 0 ]]; then
-  exit 0
+  exec "$(dirname "${BASH_SOURCE[0]}")/install-chdb.sh"
 fi
 if [[ "$(id -u)" != 0 ]]; then
   echo "install-deps: missing ${packages[*]}; as root run: apt-get install -y --no-install-recommends ${packages[*]}" >&2
@@ -31,3 +33,4 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$
 [[ -x "$PROMTOOL_BIN" ]] || { echo "install-deps: installation did not provide $PROMTOOL_BIN" >&2; exit 1; }
 [[ -r "$ZK_JAR" ]] || { echo "install-deps: installation did not provide $ZK_JAR" >&2; exit 1; }
 echo "install-deps: $("$CH_BIN" --version 2>/dev/null | head -1 || echo clickhouse-server installed); $("$PROMTOOL_BIN" --version 2>&1 | head -1)"
+exec "$(dirname "${BASH_SOURCE[0]}")/install-chdb.sh"

@@ -2,7 +2,8 @@
 -- views, unique viewers (merged from hourly uniq states, not summed), watch time, completion rate,
 -- saves, shares, clicks, engagement rates, and the top content by views. Rates are recomputed from
 -- summed counters. Uses hour windows, so any hour-aligned range works (a day, a week, 30 days).
--- (One JOIN per SELECT, nested: ClickHouse 18.16 supports no more.)
+-- (One JOIN per SELECT, nested: ClickHouse 18.16 supports no more; every joined subquery has an
+-- alias: current releases require one.)
 -- param creator_id String: 'creator-1'
 -- param from DateTime: toStartOfDay(now()) - 30 * 86400
 -- param to DateTime: now()
@@ -39,15 +40,15 @@ FROM
         FROM engagement.content_metrics FINAL
         WHERE grain = 'hour' AND creator_id = {{creator_id}} AND window_start >= {{from}} AND window_start < {{to}}
         GROUP BY creator_id
-    )
+    ) AS totals
     ANY LEFT JOIN
     (
         SELECT creator_id, uniqMerge(viewers) AS unique_viewers
         FROM engagement.content_viewers_hourly
         WHERE creator_id = {{creator_id}} AND hour >= {{from}} AND hour < {{to}}
         GROUP BY creator_id
-    ) USING (creator_id)
-)
+    ) AS viewers USING (creator_id)
+) AS with_viewers
 ANY LEFT JOIN
 (
     SELECT creator_id, groupArray({{top}})(concat(content_id, ':', toString(content_views))) AS top_content
@@ -60,4 +61,4 @@ ANY LEFT JOIN
         ORDER BY content_views DESC, content_id
     )
     GROUP BY creator_id
-) USING (creator_id)
+) AS top USING (creator_id)

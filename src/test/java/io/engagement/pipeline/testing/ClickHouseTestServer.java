@@ -8,7 +8,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -16,7 +15,7 @@ import java.util.stream.Stream;
  * A real ClickHouse server (Debian's clickhouse-server package) started by the test on free loopback
  * ports in a temporary directory, with the project's schema applied, and stopped on close.
  */
-public final class ClickHouseTestServer implements AutoCloseable {
+public final class ClickHouseTestServer implements ClickHouseEndpoint {
 
     private static final Path BINARY = Path.of(System.getenv().getOrDefault("CLICKHOUSE_SERVER_BIN", "/usr/sbin/clickhouse-server"));
 
@@ -113,6 +112,7 @@ public final class ClickHouseTestServer implements AutoCloseable {
         awaitReady();
     }
 
+    @Override
     public ClickHouseHttp http() {
         return http;
     }
@@ -122,22 +122,13 @@ public final class ClickHouseTestServer implements AutoCloseable {
         return tcpPort;
     }
 
+    @Override
     public String httpUrl() {
         return "http://127.0.0.1:" + httpPort;
     }
 
     public String jdbcUrl() {
         return "jdbc:clickhouse://127.0.0.1:" + httpPort + "?compress=false";
-    }
-
-    /** Runs a query and returns its TSV rows (no header), trimmed of the trailing newline. */
-    public List<String> rows(String sql) throws IOException {
-        String body = http.execute(sql + " FORMAT TSV");
-        return body.isEmpty() ? List.of() : List.of(body.strip().split("\n"));
-    }
-
-    public long count(String sql) throws IOException {
-        return Long.parseLong(http.execute(sql).trim());
     }
 
     public void pause() throws Exception {
