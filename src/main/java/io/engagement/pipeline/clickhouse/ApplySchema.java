@@ -25,13 +25,45 @@ import java.util.stream.Stream;
  * the single-node names, {@code ON CLUSTER}), and {@code schema_migrations} is such a pair too, so
  * one run from any server migrates every server and records it once.
  *
+ * <p>The server's version is read once ({@link ServerFeatures}): on a release with
+ * {@code LowCardinality} new tables get it for their low-cardinality text columns, and on a release
+ * with table TTL the event-level tables get {@code TTL <time> + INTERVAL <retention days> DAY}, set
+ * again only when the period changed (a TTL change rewrites parts). 18.16 gets the files as written;
+ * its retention is {@link ApplyRetention}.
+ *
  * <p>Usage: {@code java -cp job.jar io.engagement.pipeline.clickhouse.ApplySchema [http://127.0.0.1:8123] [sql/ddl]};
- * {@code CLICKHOUSE_USER}, {@code CLICKHOUSE_PASSWORD}, {@code CLICKHOUSE_DATABASE}, {@code CLICKHOUSE_CLUSTER}
- * from the environment.
+ * {@code CLICKHOUSE_USER}, {@code CLICKHOUSE_PASSWORD}, {@code CLICKHOUSE_DATABASE}, {@code CLICKHOUSE_CLUSTER},
+ * {@code CLICKHOUSE_RETENTION_DAYS} (default 90) from the environment.
  */
 public final class ApplySchema {
 
+    /** The seeds' retention of raw events (seed 004). */
+    public static final int DEFAULT_RETENTION_DAYS = 90;
+
     private ApplySchema() {}
+
+    /**
+     * The longest retention: ten years. A TTL far beyond that passes DateTime's end (2106) and wraps
+     * to a past time, which would expire every row at once.
+     */
+    public static final int MAX_RETENTION_DAYS = 3650;
+
+    /** {@code CLICKHOUSE_RETENTION_DAYS}, a whole number of days from 1 to 3650; 90 when unset. */
+    static int retentionDays(Map<String, String> env) {
+        String value = env.getOrDefault("CLICKHOUSE_RETENTION_DAYS", "").strip();
+        if (value.isEmpty()) {
+            return DEFAULT_RETENTION_DAYS;
+        }
+        try {
+            int days = Integer.parseInt(value);
+            if (days >= 1 && days <= MAX_RETENTION_DAYS) {
+                return days;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("CLICKHOUSE_RETENTION_DAYS must be a whole number of days from 1 to " + MAX_RETENTION_DAYS + ", not '" + value + "'");
+    }
 
     public static void main(String[] args) {
         String url = args.length > 0 ? args[0] : "http://127.0.0.1:8123";
@@ -39,7 +71,8 @@ public final class ApplySchema {
         String database = Database.fromEnvironment(System.getenv());
         String cluster = System.getenv().getOrDefault("CLICKHOUSE_CLUSTER", "").strip();
         try {
-            int applied = apply(ClickHouseHttp.forTool(url, null, System.getenv()), dir, database, cluster.isEmpty() ? null : cluster);
+            int applied = apply(ClickHouseHttp.forTool(url, null, System.getenv()), dir, database, cluster.isEmpty() ? null : cluster,
+                    retentionDays(System.getenv()));
             System.out.println("Applied " + applied + " DDL statements from " + dir + " to database " + database + " at " + url
                     + (cluster.isEmpty() ? "" : " on cluster " + cluster)
                     + (applied == 0 ? " (every migration was already applied)" : ""));
@@ -66,6 +99,18 @@ public final class ApplySchema {
      * {@code clickhouse} talks to when {@code cluster} is {@code null}.
      */
     public static int apply(ClickHouseHttp clickhouse, Path ddlDirectory, String database, String cluster) throws IOException {
+        return apply(clickhouse, ddlDirectory, database, cluster, DEFAULT_RETENTION_DAYS);
+    }
+
+    /**
+     * The same, with the event-level tables expiring after {@code retentionDays} on servers with
+     * table TTL; returns the number of statements run (migrations and TTL changes).
+     */
+    public static int apply(ClickHouseHttp clickhouse, Path ddlDirectory, String database, String cluster, int retentionDays)
+            throws IOException {
+        if (retentionDays < 1 || retentionDays > MAX_RETENTION_DAYS) {
+            throw new IllegalArgumentException("the retention must be from 1 to " + MAX_RETENTION_DAYS + " days, not " + retentionDays);
+        }
         if (cluster != null && !cluster.matches("\\w+")) {
             throw new IllegalArgumentException("CLICKHOUSE_CLUSTER must be a cluster name of letters, digits and _: " + cluster);
         }
@@ -76,6 +121,7 @@ public final class ApplySchema {
         if (files.isEmpty()) {
             throw new IOException("no .sql files in " + ddlDirectory.toAbsolutePath());
         }
+        ServerFeatures features = ServerFeatures.detect(clickhouse);
         Map<String, String> recorded = recordedMigrations(clickhouse, database, cluster);
         Map<Path, String> texts = new LinkedHashMap<>();
         for (Path file : files) {
@@ -85,7 +131,7 @@ public final class ApplySchema {
         if (cluster != null) {
             List<String> schema = new ArrayList<>();
             for (String text : texts.values()) {
-                schema.addAll(statements(Database.qualify(text, database)));
+                statements(Database.qualify(text, database)).forEach(st -> schema.add(features.adapt(st)));
             }
             layout = new ClusterLayout(cluster, schema);
         }
@@ -104,7 +150,8 @@ public final class ApplySchema {
                 continue;
             }
             int statements = 0;
-            for (String statement : statements(Database.qualify(text, database))) {
+            for (String written : statements(Database.qualify(text, database))) {
+                String statement = features.adapt(written);
                 for (String run : layout == null ? List.of(statement) : layout.onCluster(statement)) {
                     try {
                         clickhouse.execute(run);
@@ -122,7 +169,35 @@ public final class ApplySchema {
                     cluster == null ? Map.of() : Map.of("insert_distributed_sync", "1"));
             count += statements;
         }
+        if (features.tableTtl()) {
+            count += applyRetentionTtl(clickhouse, database, cluster, retentionDays);
+        }
         return count;
+    }
+
+    /**
+     * Sets {@code TTL <time column> + INTERVAL days DAY} on each table of {@link ServerFeatures#RETENTION}
+     * whose TTL is not already that (read from {@code system.tables}); returns the number changed.
+     * On a cluster the local tables carry the TTL; replication carries the change to every replica.
+     */
+    static int applyRetentionTtl(ClickHouseHttp clickhouse, String database, String cluster, int days) throws IOException {
+        int changed = 0;
+        for (String[] retention : ServerFeatures.RETENTION) {
+            String table = retention[0] + (cluster == null ? "" : ClusterLayout.LOCAL_SUFFIX);
+            String ttl = ServerFeatures.retentionTtl(retention[1], days);
+            String engine = clickhouse.execute("SELECT engine_full FROM system.tables WHERE database = '" + database
+                    + "' AND name = '" + table + "' FORMAT TabSeparatedRaw").strip();
+            if (engine.isEmpty()) {
+                throw new IOException(database + "." + table + " does not exist after the migrations");
+            }
+            if (engine.contains(ttl + " ") || engine.endsWith(ttl)) {
+                continue;
+            }
+            clickhouse.execute("ALTER TABLE " + database + "." + table + (cluster == null ? "" : " ON CLUSTER " + cluster)
+                    + " MODIFY TTL " + retention[1] + " + INTERVAL " + days + " DAY");
+            changed++;
+        }
+        return changed;
     }
 
     /**

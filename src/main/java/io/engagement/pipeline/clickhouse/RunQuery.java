@@ -16,9 +16,6 @@ import java.util.Map;
  */
 public final class RunQuery {
 
-    /** ClickHouse answers query parameters ({name:Type} with param_name) from this release on. */
-    static final int[] FIRST_VERSION_WITH_QUERY_PARAMETERS = {20, 1};
-
     private static final Map<String, String> FORMATS = Map.of(
             "table", "PrettyCompactNoEscapes", "csv", "CSVWithNames", "json", "JSON");
 
@@ -119,8 +116,7 @@ public final class RunQuery {
     }
 
     static boolean supportsQueryParameters(int[] version) {
-        return version[0] > FIRST_VERSION_WITH_QUERY_PARAMETERS[0]
-                || (version[0] == FIRST_VERSION_WITH_QUERY_PARAMETERS[0] && version[1] >= FIRST_VERSION_WITH_QUERY_PARAMETERS[1]);
+        return ServerFeatures.of(version).queryParameters();
     }
 
     private static String valueOf(String[] args, int i, String option) {

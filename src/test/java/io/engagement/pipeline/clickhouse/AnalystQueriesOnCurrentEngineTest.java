@@ -20,7 +20,9 @@ class AnalystQueriesOnCurrentEngineTest extends AnalystQueriesContract {
 
     @Override
     ClickHouseEndpoint startWithSchema() throws Exception {
-        return ChdbTestServer.startWithSchema();
+        // The fixture's events are from March to May 2026: a 90-day TTL would let a merge remove them;
+        // ten years keeps them.
+        return ChdbTestServer.startWithSchema(3650);
     }
 
     @Test
@@ -37,6 +39,6 @@ class AnalystQueriesOnCurrentEngineTest extends AnalystQueriesContract {
             files = listing.filter(f -> f.toString().endsWith(".sql")).count();
         }
         assertEquals(files, clickhouse.count("SELECT count() FROM engagement.schema_migrations"));
-        assertEquals(0, ApplySchema.apply(clickhouse.http(), Path.of("sql/ddl")));
+        assertEquals(0, ApplySchema.apply(clickhouse.http(), Path.of("sql/ddl"), "engagement", null, 3650));
     }
 }

@@ -37,6 +37,12 @@ class ApplySchemaTest {
             ApplySchema.apply(clickhouse.http(), Path.of("sql/ddl")); // again: nothing to do, no error
             assertEquals(List.of("16"), clickhouse.rows(columns)); // the 16 breakdown columns
             assertEquals(List.of("5\t0"), clickhouse.rows("SELECT views, views_organic FROM engagement.content_metrics"));
+            // 18.16 gets the files as written: no TTL (it has none; deploy/retention.sh does retention),
+            // plain String where a current server gets LowCardinality (SchemaOnCurrentEngineTest).
+            assertEquals(List.of("0"), clickhouse.rows("SELECT count() FROM system.tables WHERE database = 'engagement'"
+                    + " AND engine_full LIKE '%TTL%'"));
+            assertEquals(List.of("String"), clickhouse.rows("SELECT type FROM system.columns WHERE database = 'engagement'"
+                    + " AND table = 'engagement_events' AND name = 'event_type'"));
         }
     }
 

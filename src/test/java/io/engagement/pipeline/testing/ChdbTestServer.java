@@ -35,9 +35,18 @@ public final class ChdbTestServer implements ClickHouseEndpoint {
         this.http = new ClickHouseHttp(httpUrl(), "default", "");
     }
 
-    public static ChdbTestServer startWithSchema() throws Exception {
+    /**
+     * With the project's schema in database {@code engagement}, its event-level tables expiring after
+     * {@code retentionDays} (table TTL: fixtures with fixed dates need a period that keeps them).
+     */
+    public static ChdbTestServer startWithSchema(int retentionDays) throws Exception {
         ChdbTestServer server = start();
-        ApplySchema.apply(server.http, Path.of("sql/ddl"));
+        try {
+            ApplySchema.apply(server.http, Path.of("sql/ddl"), "engagement", null, retentionDays);
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
         return server;
     }
 
