@@ -19,8 +19,13 @@ import java.util.Map;
  * the table is not partitioned by time). A month is dropped once its last day is past the cutoff, so a
  * row lives at least the period and at most a month longer.
  *
+ * <p>On servers with table TTL (19.6 and later) {@link ApplySchema} declares the same retention as
+ * TTL and this command is optional. On a cluster ({@code --cluster} or {@code CLICKHOUSE_CLUSTER}, the
+ * layout of {@link ClusterLayout}) it reads the parts of every shard ({@code cluster(...)}) and drops
+ * and deletes on the local tables {@code ON CLUSTER}.
+ *
  * <pre>
- * deploy/retention.sh [--days 90] [--url http://127.0.0.1:8123] [--database engagement] [--dry-run]
+ * deploy/retention.sh [--days 90] [--url http://127.0.0.1:8123] [--database engagement] [--cluster c] [--dry-run]
  * </pre>
  */
 public final class ApplyRetention {
@@ -39,6 +44,7 @@ public final class ApplyRetention {
         String database = Database.fromEnvironment(env);
         int days = 90;
         boolean dryRun = false;
+        String cluster = env.getOrDefault("CLICKHOUSE_CLUSTER", "").strip();
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -46,6 +52,7 @@ public final class ApplyRetention {
                     case "--database" -> database = args[++i];
                     case "--days" -> days = Integer.parseInt(args[++i]);
                     case "--dry-run" -> dryRun = true;
+                    case "--cluster" -> cluster = args[++i];
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
                 }
             }
@@ -55,16 +62,20 @@ public final class ApplyRetention {
             if (Database.problem(database) != null) {
                 throw new IllegalArgumentException("--database " + Database.problem(database));
             }
+            if (!cluster.isEmpty() && !cluster.matches("\\w+")) {
+                throw new IllegalArgumentException("--cluster must be a cluster name of letters, digits and _, not '" + cluster + "'");
+            }
         } catch (RuntimeException e) {
             err.println("retention: " + e.getMessage()
-                    + "\nusage: deploy/retention.sh [--days 90] [--url URL] [--database DB] [--dry-run]");
+                    + "\nusage: deploy/retention.sh [--days 90] [--url URL] [--database DB] [--cluster C] [--dry-run]");
             return 2;
         }
         ClickHouseHttp clickhouse = ClickHouseHttp.forTool(url, null, env);
         LocalDate cutoff = LocalDate.now(ZoneOffset.UTC).minusDays(days);
         try {
-            Map<String, String> report = apply(clickhouse, database, cutoff, dryRun);
-            out.printf("%s older than %s (%d days) in database %s:%n", dryRun ? "Would remove" : "Removed", cutoff, days, database);
+            Map<String, String> report = apply(clickhouse, database, cutoff, dryRun, cluster.isEmpty() ? null : cluster);
+            out.printf("%s older than %s (%d days) in database %s%s:%n", dryRun ? "Would remove" : "Removed", cutoff, days, database,
+                    cluster.isEmpty() ? "" : " on cluster " + cluster);
             report.forEach((table, what) -> out.printf("  %-18s %s%n", table, what));
             return 0;
         } catch (IOException e) {
@@ -76,11 +87,20 @@ public final class ApplyRetention {
     /** Removes (or with {@code dryRun} lists) what is older than {@code cutoff} (a UTC date); a line per table. */
     public static Map<String, String> apply(ClickHouseHttp clickhouse, String database, LocalDate cutoff, boolean dryRun)
             throws IOException {
+        return apply(clickhouse, database, cutoff, dryRun, null);
+    }
+
+    /** The same on every shard of {@code cluster}, or on the one server when {@code cluster} is {@code null}. */
+    public static Map<String, String> apply(ClickHouseHttp clickhouse, String database, LocalDate cutoff, boolean dryRun,
+            String cluster) throws IOException {
         Map<String, String> report = new LinkedHashMap<>();
-        for (String table : MONTHLY_TABLES) {
+        String parts = cluster == null ? "system.parts" : "cluster('" + cluster + "', system, parts)";
+        String on = cluster == null ? "" : " ON CLUSTER " + cluster;
+        for (String name : MONTHLY_TABLES) {
+            String table = cluster == null ? name : name + ClusterLayout.LOCAL_SUFFIX;
             List<String> dropped = new ArrayList<>();
             long rows = 0;
-            String partitions = clickhouse.execute("SELECT partition, sum(rows) FROM system.parts WHERE active AND database = '"
+            String partitions = clickhouse.execute("SELECT partition, sum(rows) FROM " + parts + " WHERE active AND database = '"
                     + database + "' AND table = '" + table + "' GROUP BY partition ORDER BY partition FORMAT TabSeparated");
             for (String line : partitions.split("\n")) {
                 if (line.isBlank()) {
@@ -94,20 +114,21 @@ public final class ApplyRetention {
                 YearMonth month = YearMonth.of(Integer.parseInt(partition.substring(0, 4)), Integer.parseInt(partition.substring(4)));
                 if (month.atEndOfMonth().isBefore(cutoff)) {
                     if (!dryRun) {
-                        clickhouse.execute("ALTER TABLE " + database + "." + table + " DROP PARTITION " + partition);
+                        clickhouse.execute("ALTER TABLE " + database + "." + table + on + " DROP PARTITION " + partition);
                     }
                     dropped.add(partition);
                     rows += Long.parseLong(f[1]);
                 }
             }
-            report.put(table, dropped.isEmpty() ? "nothing to remove"
+            report.put(name, dropped.isEmpty() ? "nothing to remove"
                     : String.format("%,d rows in partitions %s", rows, String.join(", ", dropped)));
         }
         String where = "received_at < toDateTime('" + cutoff + " 00:00:00')";
         long old = Long.parseLong(clickhouse.execute("SELECT count() FROM " + database + ".dead_letters WHERE " + where).trim());
         if (old > 0 && !dryRun) {
-            clickhouse.execute("ALTER TABLE " + database + ".dead_letters DELETE WHERE " + where);
-            clickhouse.awaitMutations(database, "dead_letters");
+            String table = "dead_letters" + (cluster == null ? "" : ClusterLayout.LOCAL_SUFFIX);
+            clickhouse.execute("ALTER TABLE " + database + "." + table + on + " DELETE WHERE " + where);
+            clickhouse.awaitMutations(database, table, cluster);
         }
         report.put("dead_letters", old == 0 ? "nothing to remove" : String.format("%,d rows received before the cutoff", old));
         return report;

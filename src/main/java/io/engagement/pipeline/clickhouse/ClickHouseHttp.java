@@ -106,8 +106,18 @@ public final class ClickHouseHttp {
      * background, and 18.16 has no setting to wait for them (mutations_sync came later).
      */
     public void awaitMutations(String database, String table) throws IOException {
+        awaitMutations(database, table, null);
+    }
+
+    /**
+     * The same on every shard of {@code cluster} ({@code cluster(...)} reads one replica of each
+     * shard; the other replicas apply the mutation by replication), or on this server when
+     * {@code cluster} is {@code null}.
+     */
+    public void awaitMutations(String database, String table, String cluster) throws IOException {
+        String mutations = cluster == null ? "system.mutations" : "cluster('" + cluster + "', system, mutations)";
         long deadline = System.currentTimeMillis() + 300_000;
-        while (!execute("SELECT count() FROM system.mutations WHERE database = '" + database + "' AND table = '" + table
+        while (!execute("SELECT count() FROM " + mutations + " WHERE database = '" + database + "' AND table = '" + table
                 + "' AND is_done = 0").trim().equals("0")) {
             if (System.currentTimeMillis() > deadline) {
                 throw new IOException("the mutations of " + database + "." + table + " did not finish within 5 min; "

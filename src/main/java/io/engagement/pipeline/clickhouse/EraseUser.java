@@ -20,6 +20,10 @@ import java.util.Map;
  * The aggregates (content, creator, country, velocity rows) hold counts, and the unique-viewer states
  * hold 64-bit hashes, not ids: they keep the user's contribution to a count but no id. What remains
  * elsewhere (Kafka topics until their retention, Flink state) is in docs/clickhouse.md#erasing-a-user.
+ *
+ * <p>On a cluster ({@code --cluster} or {@code CLICKHOUSE_CLUSTER}, the layout of {@link ClusterLayout})
+ * rows are counted through the Distributed tables and deleted from the local tables {@code ON CLUSTER};
+ * the tool waits for the mutations of every shard.
  */
 public final class EraseUser {
 
@@ -46,30 +50,37 @@ public final class EraseUser {
         String database = Database.fromEnvironment(env);
         boolean dryRun = false;
         String userId = null;
+        String cluster = env.getOrDefault("CLICKHOUSE_CLUSTER", "").strip();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--url" -> url = args[++i];
                 case "--database" -> database = args[++i];
                 case "--dry-run" -> dryRun = true;
+                case "--cluster" -> cluster = args[++i];
                 default -> {
                     if (args[i].startsWith("--") || userId != null) {
                         err.println("erase-user: unknown argument '" + args[i] + "'\n"
-                                + "usage: deploy/erase-user.sh <user_id> [--url URL] [--database DB] [--dry-run]");
+                                + "usage: deploy/erase-user.sh <user_id> [--url URL] [--database DB] [--cluster C] [--dry-run]");
                         return 2;
                     }
                     userId = args[i];
                 }
             }
         }
-        if (userId == null || userId.isBlank() || Database.problem(database) != null) {
-            err.println("erase-user: " + (userId == null || userId.isBlank() ? "no user id given" : "--database " + Database.problem(database))
-                    + "\nusage: deploy/erase-user.sh <user_id> [--url URL] [--database DB] [--dry-run]");
+        String problem = userId == null || userId.isBlank() ? "no user id given"
+                : Database.problem(database) != null ? "--database " + Database.problem(database)
+                : !cluster.isEmpty() && !cluster.matches("\\w+") ? "--cluster must be a cluster name of letters, digits and _, not '" + cluster + "'"
+                : null;
+        if (problem != null) {
+            err.println("erase-user: " + problem
+                    + "\nusage: deploy/erase-user.sh <user_id> [--url URL] [--database DB] [--cluster C] [--dry-run]");
             return 2;
         }
         ClickHouseHttp clickhouse = ClickHouseHttp.forTool(url, null, env);
         try {
-            Map<String, long[]> report = erase(clickhouse, database, userId, dryRun);
-            out.printf("%s user %s in database %s:%n", dryRun ? "Rows that erasing would remove for" : "Erased", userId, database);
+            Map<String, long[]> report = erase(clickhouse, database, userId, dryRun, cluster.isEmpty() ? null : cluster);
+            out.printf("%s user %s in database %s%s:%n", dryRun ? "Rows that erasing would remove for" : "Erased", userId, database,
+                    cluster.isEmpty() ? "" : " on cluster " + cluster);
             long total = 0;
             for (Map.Entry<String, long[]> row : report.entrySet()) {
                 out.printf("  %-20s %,8d rows %s%n", row.getKey(), row.getValue()[0],
@@ -90,6 +101,14 @@ public final class EraseUser {
      */
     public static Map<String, long[]> erase(ClickHouseHttp clickhouse, String database, String userId, boolean dryRun)
             throws IOException {
+        return erase(clickhouse, database, userId, dryRun, null);
+    }
+
+    /** The same on every shard of {@code cluster}, or on the one server when {@code cluster} is {@code null}. */
+    public static Map<String, long[]> erase(ClickHouseHttp clickhouse, String database, String userId, boolean dryRun,
+            String cluster) throws IOException {
+        String suffix = cluster == null ? "" : ClusterLayout.LOCAL_SUFFIX;
+        String on = cluster == null ? "" : " ON CLUSTER " + cluster;
         Map<String, long[]> report = new LinkedHashMap<>();
         List<Target> mutated = new ArrayList<>();
         for (Target target : TARGETS) {
@@ -97,13 +116,13 @@ public final class EraseUser {
             long before = count(clickhouse, database, target.table(), where);
             report.put(target.table(), new long[] {before, before});
             if (!dryRun && before > 0) {
-                clickhouse.execute("ALTER TABLE " + database + "." + target.table() + " DELETE WHERE " + where);
+                clickhouse.execute("ALTER TABLE " + database + "." + target.table() + suffix + on + " DELETE WHERE " + where);
                 mutated.add(target);
             }
         }
         // All deletes are issued first so that ClickHouse runs them side by side.
         for (Target target : mutated) {
-            clickhouse.awaitMutations(database, target.table());
+            clickhouse.awaitMutations(database, target.table() + suffix, cluster);
             report.get(target.table())[1] = count(clickhouse, database, target.table(), condition(target, userId));
         }
         return report;

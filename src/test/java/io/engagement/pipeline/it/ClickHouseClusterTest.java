@@ -3,7 +3,9 @@ package io.engagement.pipeline.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.engagement.pipeline.clickhouse.ApplyRetention;
 import io.engagement.pipeline.clickhouse.ApplySchema;
+import io.engagement.pipeline.clickhouse.EraseUser;
 import io.engagement.pipeline.testing.ClickHouseTestCluster;
 import io.engagement.pipeline.testing.ClickHouseTestServer;
 import io.engagement.pipeline.testing.KafkaTestBroker;
@@ -68,11 +70,23 @@ class ClickHouseClusterTest {
                     PipelineScenario.waitUntil(() -> first.count("SELECT count() FROM engagement.engagement_events_local") > 0, 120);
                     second.kill();
                     rowsAtKill.set(first.count("SELECT count() FROM engagement.engagement_events_local"));
-                    // Restarted 5 s after the kill, the server once exited at start-up (code 70; its error log
-                    // was not kept then, ClickHouseTestServer keeps it in the message now). The likely cause is
-                    // the killed process's ZooKeeper session (4 s, ClickHouseTestCluster) still alive: wait longer.
+                    // 10 s: past the killed process's ZooKeeper session (4 s, ClickHouseTestCluster).
                     Thread.sleep(10_000);
-                    second.startAgain();
+                    try {
+                        second.startAgain();
+                    } catch (IllegalStateException refused) {
+                        // Killed mid-insert, the replica may hold parts ZooKeeper never recorded; 18.16 then
+                        // refuses to start ("doesn't look like the set of parts in ZooKeeper"). A CI run
+                        // exited 70 with a stack in StorageReplicatedMergeTree's constructor, where that check
+                        // runs (the message itself was cut from the log then). The operator's recovery is
+                        // force_restore_data (docs/clickhouse.md); any other start-up failure fails the test.
+                        if (!String.valueOf(refused.getMessage()).contains("look like the set of parts")) {
+                            throw refused;
+                        }
+                        System.err.println("kill-replica: the replica refused its parts, restarting with force_restore_data: "
+                                + refused.getMessage());
+                        second.startAgainRestoringReplicas();
+                    }
                 } catch (Throwable e) {
                     killerFailed.set(e);
                 }
@@ -134,6 +148,64 @@ class ClickHouseClusterTest {
                     "the same block again is dropped by the shards' insert deduplication");
         } finally {
             kafka.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void retentionAndErasureReachEveryShard() throws Exception {
+        try (ClickHouseTestCluster cluster = ClickHouseTestCluster.start(ClickHouseTestCluster.Topology.TWO_SHARDS)) {
+            ClickHouseTestServer first = cluster.node(0);
+            ClickHouseTestServer second = cluster.node(1);
+            String db = "ops";
+            ApplySchema.apply(first.http(), Path.of("sql/ddl"), db, ClickHouseTestCluster.NAME);
+            // Through the Distributed tables: 12 contents (spread over both shards by content id), each
+            // with a May event of u1, and June events of u1, u2 and an anonymous viewer.
+            StringBuilder events = new StringBuilder();
+            for (int c = 1; c <= 12; c++) {
+                String content = "'c" + c + "'";
+                events.append(events.length() == 0 ? "" : ",")
+                        .append("('m").append(c).append("', 'like', ").append(content).append(", 'k', 'u1', 's1', '2026-05-10 10:00:00', 0, 't', 0, ").append(c).append("),")
+                        .append("('a").append(c).append("', 'like', ").append(content).append(", 'k', 'u1', 's1', '2026-06-10 10:00:00', 0, 't', 0, ").append(100 + c).append("),")
+                        .append("('b").append(c).append("', 'like', ").append(content).append(", 'k', 'u2', 's2', '2026-06-10 10:00:00', 0, 't', 0, ").append(200 + c).append("),")
+                        .append("('n").append(c).append("', 'like', ").append(content).append(", 'k', NULL, 's3', '2026-06-10 10:00:00', 0, 't', 0, ").append(300 + c).append(")");
+            }
+            java.util.Map<String, String> sync = java.util.Map.of("insert_distributed_sync", "1");
+            first.http().execute("INSERT INTO ops.engagement_events (event_id, event_type, content_id, creator_id, user_id, session_id,"
+                    + " event_time, event_time_ms, source_topic, source_partition, source_offset) VALUES " + events, sync);
+            first.http().execute("INSERT INTO ops.session_metrics (session_id, user_id, session_start, session_end, duration_ms, version)"
+                    + " VALUES ('s1', 'u1', '2026-06-10 10:00:00', '2026-06-10 10:05:00', 300000, 1),"
+                    + " ('s2', 'u2', '2026-06-10 10:00:00', '2026-06-10 10:05:00', 300000, 1)", sync);
+            first.http().execute("INSERT INTO ops.dead_letters (reason, detail, payload, payload_encoding, source_topic, source_partition,"
+                    + " source_offset, received_at) VALUES ('unknown_event_type', 'x', '{\"user_id\": \"u1\", \"event_type\": \"zap\"}', 'utf8', 't', 0, 1, now()),"
+                    + " ('malformed_json', 'x', '{', 'utf8', 't', 0, 2, '2026-01-01 00:00:00'),"
+                    + " ('malformed_json', 'x', '{\"user_id\": \"u2\"', 'utf8', 't', 1, 3, now())", sync);
+            String u1 = "SELECT count() FROM ops.engagement_events_local WHERE user_id = 'u1'";
+            assertTrue(first.count(u1) > 0 && second.count(u1) > 0, "u1's events are on both shards");
+
+            // Retention, cutoff June 1: May goes from both shards (12 rows), June stays; the old dead letter goes.
+            var retention = ApplyRetention.apply(first.http(), db, java.time.LocalDate.of(2026, 6, 1), false, ClickHouseTestCluster.NAME);
+            assertEquals("12 rows in partitions 202605", retention.get("engagement_events"));
+            assertEquals("1 rows received before the cutoff", retention.get("dead_letters"));
+            for (ClickHouseTestServer node : List.of(first, second)) {
+                assertEquals(0, node.count("SELECT count() FROM ops.engagement_events_local WHERE toYYYYMM(event_time) = 202605"));
+            }
+            assertEquals(36, first.count("SELECT count() FROM ops.engagement_events"));
+            assertEquals(2, first.count("SELECT count() FROM ops.dead_letters"));
+
+            // Erasure of u1: its 12 June events, its session and its dead letter, from every shard;
+            // u2's and the anonymous rows stay.
+            var erased = EraseUser.erase(first.http(), db, "u1", false, ClickHouseTestCluster.NAME);
+            assertEquals(List.of(12L, 0L), java.util.Arrays.stream(erased.get("engagement_events")).boxed().toList());
+            assertEquals(List.of(1L, 0L), java.util.Arrays.stream(erased.get("session_metrics")).boxed().toList());
+            assertEquals(List.of(1L, 0L), java.util.Arrays.stream(erased.get("dead_letters")).boxed().toList());
+            for (ClickHouseTestServer node : List.of(first, second)) {
+                assertEquals(0, node.count(u1));
+                assertEquals(0, node.count("SELECT count() FROM ops.session_metrics_local WHERE user_id = 'u1'"));
+            }
+            assertEquals(List.of("u2\t12", "\\N\t12"), first.rows("SELECT user_id, count() FROM ops.engagement_events"
+                    + " GROUP BY user_id ORDER BY user_id")); // NULL sorts last
+            assertEquals(1, first.count("SELECT count() FROM ops.dead_letters"));
         }
     }
 

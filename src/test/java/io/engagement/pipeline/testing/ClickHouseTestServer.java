@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -81,10 +82,13 @@ public final class ClickHouseTestServer implements ClickHouseEndpoint {
         while (!http.ping()) {
             if (!process.isAlive()) {
                 Path errors = dir.resolve("error.log");
-                String errorLog = Files.exists(errors) ? Files.readString(errors) : "";
+                List<String> errorLines = Files.exists(errors) ? Files.readAllLines(errors) : List.of();
+                // The first error lines name the cause; the stack traces after them do not.
+                String causes = errorLines.stream().filter(l -> l.contains("<Error>")).limit(5)
+                        .map(l -> l.length() > 600 ? l.substring(0, 600) + "..." : l)
+                        .collect(java.util.stream.Collectors.joining("\n"));
                 throw new IllegalStateException("clickhouse-server exited with " + process.exitValue() + ":\n"
-                        + Files.readString(dir.resolve("stdout.log"))
-                        + errorLog.substring(Math.max(0, errorLog.length() - 3000)));
+                        + Files.readString(dir.resolve("stdout.log")) + causes);
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("clickhouse-server did not answer /ping within 60 s");
@@ -110,6 +114,18 @@ public final class ClickHouseTestServer implements ClickHouseEndpoint {
     public void startAgain() throws Exception {
         process = launch(dir);
         awaitReady();
+    }
+
+    /**
+     * Starts the server again with the {@code force_restore_data} flag: ClickHouse's documented
+     * recovery for a replica that refuses to start because its local parts do not match ZooKeeper
+     * (after a crash mid-insert); it detaches the unexpected parts and fetches from the other replicas.
+     */
+    public void startAgainRestoringReplicas() throws Exception {
+        Path flags = dir.resolve("data").resolve("flags");
+        Files.createDirectories(flags);
+        Files.writeString(flags.resolve("force_restore_data"), "");
+        startAgain();
     }
 
     @Override
