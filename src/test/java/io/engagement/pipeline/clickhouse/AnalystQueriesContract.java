@@ -275,6 +275,100 @@ abstract class AnalystQueriesContract {
                         "from", "toDateTime('2026-05-04 00:00:00')", "to", "toDateTime('2026-05-06 00:00:00')")));
     }
 
+    /** July 2026 fixtures of creator kj, apart from every other test's dates. */
+    void loadJulyFixture() throws Exception {
+        String days = "grain, window_start, window_end, content_id, creator_id, version, views, watch_time_ms, completions,"
+                + " likes, comments, shares, engagement_score, quality_score";
+        clickhouse.http().execute("INSERT INTO engagement.content_metrics (" + days + ") VALUES "
+                + "('day', '2026-07-01 00:00:00', '2026-07-02 00:00:00', 'j1', 'kj', 1, 100, 50000, 20, 5, 1, 4, 30, 40),"
+                + "('day', '2026-07-01 00:00:00', '2026-07-02 00:00:00', 'j1', 'kj', 2, 120, 60000, 30, 6, 2, 4, 32, 44),"
+                + "('day', '2026-07-02 00:00:00', '2026-07-03 00:00:00', 'j1', 'kj', 1, 80, 40000, 8, 0, 0, 0, 12, 20),"
+                + "('day', '2026-07-03 00:00:00', '2026-07-04 00:00:00', 'j2', 'kj', 1, 50, 10000, 25, 10, 0, 0, 50, 60),"
+                + "('day', '2026-07-01 00:00:00', '2026-07-02 00:00:00', 'j3', 'kj', 1, 300, 0, 0, 0, 0, 0, 5, 10),"
+                + "('day', '2026-08-10 00:00:00', '2026-08-11 00:00:00', 'j4', 'kj', 1, 999, 0, 0, 0, 0, 0, 99, 99)");
+        String hours = "grain, window_start, window_end, content_id, creator_id, version, views, completions, ended_over_75,"
+                + " ended_over_50, ended_over_25, ended_under_25, views_mobile, views_tablet, views_desktop, views_tv, views_other_device";
+        clickhouse.http().execute("INSERT INTO engagement.content_metrics (" + hours + ") VALUES "
+                + "('hour', '2026-07-01 10:00:00', '2026-07-01 11:00:00', 'j1', 'kj', 1, 10, 2, 1, 1, 1, 5, 6, 0, 4, 0, 0),"
+                + "('hour', '2026-07-01 10:00:00', '2026-07-01 11:00:00', 'j1', 'kj', 2, 12, 3, 2, 1, 1, 5, 7, 1, 4, 0, 0),"
+                + "('hour', '2026-07-01 11:00:00', '2026-07-01 12:00:00', 'j2', 'kj', 1, 8, 4, 0, 2, 1, 1, 2, 0, 0, 5, 1),"
+                + "('hour', '2026-07-02 11:00:00', '2026-07-02 12:00:00', 'j2', 'kj', 1, 50, 50, 0, 0, 0, 0, 50, 0, 0, 0, 0)");
+        String countries = "grain, window_start, window_end, content_id, creator_id, country, version, views, watch_time_ms";
+        clickhouse.http().execute("INSERT INTO engagement.content_country_metrics (" + countries + ") VALUES "
+                + "('day', '2026-07-01 00:00:00', '2026-07-02 00:00:00', 'j1', 'kj', 'US', 1, 10, 5000),"
+                + "('day', '2026-07-01 00:00:00', '2026-07-02 00:00:00', 'j1', 'kj', 'US', 2, 60, 30000),"
+                + "('day', '2026-07-01 00:00:00', '2026-07-02 00:00:00', 'j1', 'kj', 'DE', 1, 20, 10000),"
+                + "('day', '2026-07-03 00:00:00', '2026-07-04 00:00:00', 'j2', 'kj', 'US', 1, 20, 4000),"
+                + "('day', '2026-08-10 00:00:00', '2026-08-11 00:00:00', 'j2', 'kj', 'FR', 1, 99, 0)");
+    }
+
+    @Test
+    void creatorContentListSortsAndPages() throws Exception {
+        loadJulyFixture();
+        // j1: days 07-01 (v2: 120 views) + 07-02 (80) = 200 views, 100 s, 38 completions (19 %),
+        //     (6 + 2 + 4) / 200 = 6 % engagement, scores (32*120 + 12*80) / 200 = 24 and
+        //     (44*120 + 20*80) / 200 = 34.4; j2: 50 views on 07-03; j3: 300 views on 07-01; j4 is in August.
+        Map<String, String> july = Map.of("creator_id", "'kj'", "from", "toDate('2026-07-01')", "to", "toDate('2026-07-31')");
+        java.util.function.Function<String, List<String>> sorted = sort -> {
+            java.util.Map<String, String> p = new java.util.HashMap<>(july);
+            p.put("sort", "'" + sort + "'");
+            try {
+                return run("creator_content.sql", p).stream().map(r -> r.split("\t")[0]).toList();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        assertEquals(List.of("j2", "j1", "j3"), sorted.apply("recent"));
+        assertEquals(List.of("j3", "j1", "j2"), sorted.apply("views"));
+        assertEquals(List.of("j2", "j1", "j3"), sorted.apply("engagement"));
+        assertEquals(List.of("j2", "j1", "j3"), sorted.apply("quality"));
+        java.util.Map<String, String> page = new java.util.HashMap<>(july);
+        page.putAll(Map.of("sort", "'views'", "offset", "1", "limit", "1"));
+        assertEquals(List.of("j1\t2026-07-02 00:00:00\t200\t100\t19\t6\t24\t34.4"), run("creator_content.sql", page));
+    }
+
+    @Test
+    void creatorCountriesAndBreakdowns() throws Exception {
+        loadJulyFixture();
+        // Countries in July: US 60 (v2) + 20 = 80 of 100 views, 34 s; DE 20, 10 s; FR is in August.
+        assertEquals(List.of("US\t80\t80\t34", "DE\t20\t20\t10"),
+                run("creator_countries.sql", Map.of("creator_id", "'kj'", "from", "toDate('2026-07-01')", "to", "toDate('2026-07-31')")));
+        // July 1 hours: j1 10:00 (v2) + j2 11:00: 12 + 8 views, 3 + 4 completed, 2 + 0 past 75 %, 1 + 2 past 50 %,
+        // 1 + 1 past 25 %, 5 + 1 under 25 %; mobile 7 + 2, tablet 1, desktop 4, tv 5, other 1. July 2 is outside.
+        assertEquals(List.of("20\t7\t2\t3\t2\t6\t9\t1\t4\t5\t1"),
+                run("creator_breakdowns.sql", Map.of("creator_id", "'kj'", "from", "toDateTime('2026-07-01 00:00:00')",
+                        "to", "toDateTime('2026-07-02 00:00:00')")));
+    }
+
+    @Test
+    void platformHealthRatesOverARange() throws Exception {
+        String events = "event_id, event_type, content_id, creator_id, user_id, session_id, event_time, event_time_ms,"
+                + " source_topic, source_partition, source_offset";
+        String inRange = "'2026-07-20 10:00:00', 0, 'h', 7, ";
+        clickhouse.http().execute("INSERT INTO engagement.engagement_events (" + events + ") VALUES "
+                + "('x1', 'like', 'q', 'k', 'u', 's', " + inRange + "1), ('x2', 'like', 'q', 'k', 'u', 's', " + inRange + "2),"
+                + "('x3', 'like', 'q', 'k', 'u', 's', " + inRange + "3), ('x4', 'like', 'q', 'k', 'u', 's', " + inRange + "4),"
+                + "('x5', 'like', 'q', 'k', 'u', 's', '2026-07-25 10:00:00', 0, 'h', 7, 5)");
+        clickhouse.http().execute("INSERT INTO engagement.engagement_events (" + events + ") VALUES "
+                + "('x1', 'like', 'q', 'k', 'u', 's', " + inRange + "1)"); // a replayed copy: counted once under FINAL
+        String late = "event_id, event_type, content_id, creator_id, session_id, event_time, event_time_ms, watermark_ms, reason,"
+                + " source_topic, source_partition, source_offset";
+        clickhouse.http().execute("INSERT INTO engagement.late_events (" + late + ") VALUES "
+                + "('l1', 'like', 'q', 'k', 's', '2026-07-20 11:00:00', 0, 0, 'older than watermark minus allowed lateness', 'h', 7, 11),"
+                + "('l2', 'like', 'q', 'k', 's', '2026-07-20 11:00:00', 0, 0, 'older than watermark minus allowed lateness', 'h', 7, 12),"
+                + "('x2', 'like', 'q', 'k', 's', '2026-07-20 10:00:00', 0, 0, 'window closed: hour', 'h', 7, 2)");
+        clickhouse.http().execute("INSERT INTO engagement.duplicate_events (event_id, event_type, content_id, event_time, source_topic,"
+                + " source_partition, source_offset) VALUES ('x3', 'like', 'q', '2026-07-20 10:00:00', 'h', 7, 21)");
+        clickhouse.http().execute("INSERT INTO engagement.dead_letters (reason, detail, payload_encoding, source_topic, source_partition,"
+                + " source_offset, received_at) VALUES ('malformed_json', 'x', 'utf8', 'h', 7, 31, '2026-07-20 12:00:00'),"
+                + " ('malformed_json', 'x', 'utf8', 'h', 7, 32, '2026-07-20 12:00:00'), ('malformed_json', 'x', 'utf8', 'h', 7, 33, '2026-07-20 13:00:00'),"
+                + " ('malformed_json', 'x', 'utf8', 'h', 7, 34, '2026-07-25 12:00:00')");
+        // July 20: 4 accepted, 2 too late (the 'window closed' row is an accepted event), 1 duplicate,
+        // 3 dead letters: 10 in all, 30 % dead letters, 20 % late.
+        assertEquals(List.of("4\t2\t1\t3\t30\t20"), run("platform_health.sql",
+                Map.of("from", "toDateTime('2026-07-20 00:00:00')", "to", "toDateTime('2026-07-21 00:00:00')")));
+    }
+
     @Test
     void topCountriesOfAContentOverDays() throws Exception {
         String columns = "grain, window_start, window_end, content_id, creator_id, country, version, views, watch_time_ms, completions";
