@@ -138,7 +138,7 @@ public final class AnalystQuery {
     }
 
     /** A literal of the type; the string escapes are those of ClickHouse's quoted strings. */
-    static String literal(Type type, String checkedValue) {
+    public static String literal(Type type, String checkedValue) {
         return switch (type) {
             case String -> "'" + checkedValue.replace("\\", "\\\\").replace("'", "\\'") + "'";
             case Date -> "toDate('" + checkedValue + "')";

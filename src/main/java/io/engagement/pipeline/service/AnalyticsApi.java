@@ -1,0 +1,115 @@
+package io.engagement.pipeline.service;
+
+import io.engagement.pipeline.clickhouse.AnalystQuery;
+import io.engagement.pipeline.clickhouse.ClickHouseHttp;
+import io.engagement.pipeline.clickhouse.Database;
+import io.engagement.pipeline.clickhouse.ServerFeatures;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the analyst queries of sql/queries (packed into the jar) for the analytics endpoints: the same
+ * files analysts run with deploy/query.sh, so the API, the dashboard and SQL users see the same
+ * numbers. Values are typed and bound by {@link AnalystQuery} (server-side parameters where the
+ * server has them, escaped literals on 18.16), every query runs with {@code readonly=1} and reads
+ * the replacing tables with {@code FINAL}. Rows come back as ordered maps, for JSON or CSV.
+ */
+public final class AnalyticsApi {
+
+    /** The query files the endpoints use (without .sql). */
+    static final List<String> QUERIES = List.of("content_analytics", "top_countries", "creator_dashboard", "creator_periods",
+            "creator_content", "creator_countries", "creator_breakdowns", "trending_now", "top_performing", "user_watch_history",
+            "session_analytics", "aggregated_metrics_by_period", "platform_health");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ClickHouseHttp clickhouse;
+    private final String database;
+    private final Map<String, AnalystQuery> queries = new LinkedHashMap<>();
+    private volatile Boolean serverParameters;
+
+    public AnalyticsApi(ClickHouseHttp clickhouse, String database) {
+        this.clickhouse = clickhouse;
+        this.database = database;
+        for (String name : QUERIES) {
+            String resource = "/sql/queries/" + name + ".sql";
+            try (InputStream in = AnalyticsApi.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException(resource + " is not on the classpath (the build packs sql/queries into the jar)");
+                }
+                queries.put(name, new AnalystQuery(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read " + resource, e);
+            }
+        }
+    }
+
+    /** The content's creator id, or {@code null} when the content has no rows. */
+    public String creatorOf(String contentId) throws IOException {
+        String answer = clickhouse.execute("SELECT any(creator_id) FROM " + database + ".content_metrics WHERE content_id = "
+                + AnalystQuery.literal(AnalystQuery.Type.String, contentId) + " FORMAT TabSeparatedRaw", Map.of("readonly", "1")).strip();
+        return answer.isEmpty() ? null : answer;
+    }
+
+    /**
+     * Runs query {@code name} with {@code values} (names and texts as an analyst gives them; the rest
+     * take the file's defaults); throws {@link IllegalArgumentException} naming a bad value.
+     */
+    public List<Map<String, Object>> rows(String name, Map<String, String> values) throws IOException {
+        AnalystQuery query = queries.get(name);
+        if (query == null) {
+            throw new IllegalStateException("no query " + name);
+        }
+        AnalystQuery.Bound bound = query.bind(values, serverParameters());
+        Map<String, String> url = new LinkedHashMap<>(bound.queryParameters());
+        url.put("readonly", "1");
+        // Numbers as JSON numbers, not strings (the default for 64-bit integers).
+        url.put("output_format_json_quote_64bit_integers", "0");
+        String body = clickhouse.execute(Database.qualify(bound.sql(), database) + "\nFORMAT JSON", url);
+        JsonNode data = JSON.readTree(body).get("data");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (JsonNode row : data) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            row.fields().forEachRemaining(f -> out.put(f.getKey(), JSON.convertValue(f.getValue(), Object.class)));
+            rows.add(out);
+        }
+        return rows;
+    }
+
+    private boolean serverParameters() throws IOException {
+        Boolean known = serverParameters;
+        if (known == null) {
+            known = ServerFeatures.detect(clickhouse).queryParameters();
+            serverParameters = known;
+        }
+        return known;
+    }
+
+    /** RFC 4180 CSV with a header line: the export of any endpoint. */
+    public static String csv(List<Map<String, Object>> rows) {
+        StringBuilder out = new StringBuilder();
+        if (rows.isEmpty()) {
+            return "";
+        }
+        out.append(String.join(",", rows.get(0).keySet().stream().map(AnalyticsApi::csvField).toList())).append("\r\n");
+        for (Map<String, Object> row : rows) {
+            out.append(String.join(",", row.values().stream().map(v -> csvField(v == null ? "" : String.valueOf(v))).toList()))
+                    .append("\r\n");
+        }
+        return out.toString();
+    }
+
+    private static String csvField(String value) {
+        boolean quote = value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r");
+        return quote ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
+    }
+}

@@ -1,0 +1,429 @@
+package io.engagement.pipeline.service;
+
+import io.engagement.pipeline.clickhouse.ClickHouseHttp;
+import io.engagement.pipeline.config.ConfigException;
+import io.engagement.pipeline.event.EventValidator;
+import io.engagement.pipeline.event.ValidationRules;
+
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.staticfiles.Location;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The pipeline's HTTP service: the tracking endpoints (apps send events), the analytics endpoints
+ * (read ClickHouse through the analyst queries), the OpenAPI description and the dashboard. Every
+ * route is declared once in {@link #ROUTES} (method, path, who may call it), from which the server is
+ * built and against which docs/api.md and the OpenAPI file are tested.
+ *
+ * <pre>deploy/service.sh [--service.port 8090] ...   (settings: ServiceConfig, docs/api.md)</pre>
+ */
+public final class EngagementService implements AutoCloseable {
+
+    /** Who may call a route. */
+    enum Access { PUBLIC, TRACKING, READER, CREATOR_OF_PATH, OWNER_OF_CONTENT, ADMIN }
+
+    /** One route of the service. */
+    record Route(HandlerType method, String path, Access access, String summary) {}
+
+    static final List<Route> ROUTES = List.of(
+            new Route(HandlerType.GET, "/health", Access.PUBLIC, "liveness"),
+            new Route(HandlerType.GET, "/openapi.json", Access.PUBLIC, "this API's OpenAPI description"),
+            new Route(HandlerType.POST, "/v1/events", Access.TRACKING, "track one event"),
+            new Route(HandlerType.POST, "/v1/events/batch", Access.TRACKING, "track up to 100 events (offline sync)"),
+            new Route(HandlerType.GET, "/v1/me", Access.READER, "the caller's role and creator id"),
+            new Route(HandlerType.GET, "/v1/content/{contentId}/metrics", Access.OWNER_OF_CONTENT, "a content's metrics over a range"),
+            new Route(HandlerType.GET, "/v1/content/{contentId}/countries", Access.OWNER_OF_CONTENT, "a content's views by country"),
+            new Route(HandlerType.GET, "/v1/creators/{creatorId}/analytics", Access.CREATOR_OF_PATH, "creator totals, rates, unique viewers, top content"),
+            new Route(HandlerType.GET, "/v1/creators/{creatorId}/comparison", Access.CREATOR_OF_PATH, "this period against the one before"),
+            new Route(HandlerType.GET, "/v1/creators/{creatorId}/timeline", Access.CREATOR_OF_PATH, "views and watch time per hour, day or week"),
+            new Route(HandlerType.GET, "/v1/creators/{creatorId}/content", Access.CREATOR_OF_PATH, "the creator's content, sorted and paged"),
+            new Route(HandlerType.GET, "/v1/creators/{creatorId}/countries", Access.CREATOR_OF_PATH, "the creator's views by country"),
+            new Route(HandlerType.GET, "/v1/creators/{creatorId}/breakdowns", Access.CREATOR_OF_PATH, "completion buckets and devices"),
+            new Route(HandlerType.GET, "/v1/trending", Access.READER, "trending content now"),
+            new Route(HandlerType.GET, "/v1/top-performing", Access.READER, "top content by quality score"),
+            new Route(HandlerType.GET, "/v1/users/{userId}/watch-history", Access.ADMIN, "a user's watch history"),
+            new Route(HandlerType.GET, "/v1/sessions", Access.ADMIN, "session analytics of a day"),
+            new Route(HandlerType.GET, "/v1/admin/stats", Access.ADMIN, "platform totals and pipeline health"));
+
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final Set<String> SORTS = Set.of("recent", "views", "engagement", "quality");
+    private static final Set<String> GRAINS = Set.of("hour", "day", "week");
+
+    private final ServiceConfig config;
+    private final TrackingApi tracking;
+    private final AnalyticsApi analytics;
+    private final EventPublisher publisher;
+    private final RateLimiter events;
+    private final RateLimiter batches;
+    private final RateLimiter reads;
+    private final byte[] openApi;
+    private Javalin app;
+
+    /** The service over the given publisher and ClickHouse (tests hand in their own). */
+    public EngagementService(ServiceConfig config, EventPublisher publisher, ClickHouseHttp clickhouse) {
+        this.config = config;
+        this.publisher = publisher;
+        this.tracking = new TrackingApi(new EventValidator(ValidationRules.defaults()), publisher, System::currentTimeMillis);
+        this.analytics = new AnalyticsApi(clickhouse, config.clickhouseDatabase);
+        this.events = new RateLimiter(config.eventsPerMinute, System::nanoTime);
+        this.batches = new RateLimiter(config.batchesPerMinute, System::nanoTime);
+        this.reads = new RateLimiter(config.analyticsPerMinute, System::nanoTime);
+        try (InputStream in = EngagementService.class.getResourceAsStream("/service/openapi.json")) {
+            this.openApi = in.readAllBytes();
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("service/openapi.json is not on the classpath", e);
+        }
+    }
+
+    public static void main(String[] args) {
+        ServiceConfig config;
+        try {
+            config = ServiceConfig.from(args, System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("engagement-service: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        EngagementService service = new EngagementService(config, EventPublisher.forConfig(config),
+                new ClickHouseHttp(config.clickhouseUrl, config.clickhouseUser, config.clickhousePassword));
+        service.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(service::close, "service-shutdown"));
+        System.out.println("engagement-service: dashboard at http://" + config.host + ":" + service.port() + "/dashboard/");
+    }
+
+    public EngagementService start() {
+        app = Javalin.create(this::configure).start(config.host, config.port);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private void configure(JavalinConfig c) {
+        c.staticFiles.enableWebjars();
+        c.staticFiles.add(s -> {
+            s.hostedPath = "/dashboard";
+            s.directory = "/dashboard";
+            s.location = Location.CLASSPATH;
+        });
+        c.http.maxRequestSize = 1_000_000L;
+        for (Route route : ROUTES) {
+            Handler handler = guarded(route, handlerOf(route));
+            if (route.method() == HandlerType.GET) {
+                c.routes.get(route.path(), handler);
+            } else {
+                c.routes.post(route.path(), handler);
+            }
+        }
+        c.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+        c.routes.exception(IOException.class, (e, ctx) -> error(ctx, 502, "ClickHouse: " + ClickHouseHttp.oneLine(e)));
+    }
+
+    private Handler handlerOf(Route route) {
+        return switch (route.path()) {
+            case "/health" -> ctx -> ctx.result("ok");
+            case "/openapi.json" -> ctx -> ctx.contentType("application/json").result(openApi);
+            case "/v1/events" -> this::trackOne;
+            case "/v1/events/batch" -> this::trackBatch;
+            case "/v1/me" -> ctx -> {
+                Caller caller = ctx.attribute("caller");
+                Map<String, Object> me = new LinkedHashMap<>();
+                me.put("key", caller.keyName());
+                me.put("role", caller.role().name().toLowerCase(Locale.ROOT));
+                me.put("creator_id", caller.creatorId());
+                ctx.json(me);
+            };
+            case "/v1/content/{contentId}/metrics" -> ctx -> answer(ctx, analytics.rows("content_analytics",
+                    values(ctx, Map.of("content_id", ctx.pathParam("contentId")), "from", "to")));
+            case "/v1/content/{contentId}/countries" -> ctx -> answer(ctx, analytics.rows("top_countries",
+                    values(ctx, Map.of("content_id", ctx.pathParam("contentId")), "from", "to", "limit")));
+            case "/v1/creators/{creatorId}/analytics" -> ctx -> answer(ctx, analytics.rows("creator_dashboard",
+                    values(ctx, creator(ctx), "from", "to", "top")));
+            case "/v1/creators/{creatorId}/comparison" -> this::comparison;
+            case "/v1/creators/{creatorId}/timeline" -> ctx -> {
+                String grain = ctx.queryParam("grain");
+                if (grain != null && !GRAINS.contains(grain)) {
+                    throw new IllegalArgumentException("grain must be one of hour, day, week, not '" + grain + "'");
+                }
+                answer(ctx, analytics.rows("creator_periods", values(ctx, creator(ctx), "grain", "from", "to")));
+            };
+            case "/v1/creators/{creatorId}/content" -> this::creatorContent;
+            case "/v1/creators/{creatorId}/countries" -> ctx -> answer(ctx, analytics.rows("creator_countries",
+                    values(ctx, creator(ctx), "from", "to", "limit")));
+            case "/v1/creators/{creatorId}/breakdowns" -> ctx -> answer(ctx, analytics.rows("creator_breakdowns",
+                    values(ctx, creator(ctx), "from", "to")));
+            case "/v1/trending" -> ctx -> answer(ctx, analytics.rows("trending_now", values(ctx, Map.of(), "limit", "only_trending")));
+            case "/v1/top-performing" -> ctx -> answer(ctx, analytics.rows("top_performing",
+                    values(ctx, Map.of(), "from", "to", "min_views", "limit")));
+            case "/v1/users/{userId}/watch-history" -> ctx -> answer(ctx, analytics.rows("user_watch_history",
+                    values(ctx, Map.of("user_id", ctx.pathParam("userId")), "since", "limit")));
+            case "/v1/sessions" -> ctx -> answer(ctx, analytics.rows("session_analytics", values(ctx, Map.of(), "day", "user_id", "limit")));
+            case "/v1/admin/stats" -> ctx -> {
+                Map<String, String> range = values(ctx, Map.of(), "from", "to");
+                Map<String, Object> merged = new LinkedHashMap<>();
+                analytics.rows("aggregated_metrics_by_period", range).forEach(merged::putAll);
+                analytics.rows("platform_health", range).forEach(merged::putAll);
+                answer(ctx, List.of(merged));
+            };
+            default -> throw new IllegalStateException("no handler for " + route.path());
+        };
+    }
+
+    // --- access ---
+
+    private Handler guarded(Route route, Handler handler) {
+        return ctx -> {
+            if (route.access() == Access.PUBLIC) {
+                handler.handle(ctx);
+                return;
+            }
+            Caller caller = authenticate(ctx);
+            if (caller == null) {
+                ctx.header("WWW-Authenticate", "Bearer");
+                error(ctx, 401, "an API key is required: Authorization: Bearer <key>");
+                return;
+            }
+            ctx.attribute("caller", caller);
+            String refusal = refusal(route.access(), caller, ctx);
+            if (refusal != null) {
+                error(ctx, refusal.startsWith("no content") ? 404 : 403, refusal);
+                return;
+            }
+            RateLimiter limiter = route.path().equals("/v1/events") ? events : route.path().equals("/v1/events/batch") ? batches : reads;
+            // Tracking keys are shared by every install of an app: their limit is per client (the
+            // app's X-Client-Id, else the address); a reading key is one client.
+            String client = caller.role() == Role.TRACKING
+                    ? caller.keyName() + "|" + (ctx.header("X-Client-Id") != null ? ctx.header("X-Client-Id") : ctx.ip())
+                    : caller.keyName();
+            long wait = limiter.acquire(client);
+            if (wait > 0) {
+                ctx.header("Retry-After", Long.toString(wait));
+                error(ctx, 429, "rate limit of this route exceeded; retry in " + wait + " s");
+                return;
+            }
+            handler.handle(ctx);
+        };
+    }
+
+    private Caller authenticate(Context ctx) {
+        String header = ctx.header("Authorization");
+        String key = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : ctx.header("X-Api-Key");
+        return config.apiKeys.find(key).orElse(null);
+    }
+
+    private String refusal(Access access, Caller caller, Context ctx) throws IOException {
+        return switch (access) {
+            case PUBLIC -> null;
+            case TRACKING -> caller.role() == Role.TRACKING ? null : "only a tracking key may send events";
+            case READER -> caller.role() == Role.TRACKING ? "a tracking key may only send events" : null;
+            case ADMIN -> caller.role() == Role.ADMIN ? null : "this route is for admin keys";
+            case CREATOR_OF_PATH -> caller.mayRead(ctx.pathParam("creatorId")) ? null
+                    : caller.role() == Role.TRACKING ? "a tracking key may only send events" : "a creator key reads only its own creator id";
+            case OWNER_OF_CONTENT -> {
+                if (caller.role() == Role.ADMIN) {
+                    yield null;
+                }
+                if (caller.role() == Role.TRACKING) {
+                    yield "a tracking key may only send events";
+                }
+                String contentId = ctx.pathParam("contentId");
+                yield caller.creatorId().equals(analytics.creatorOf(contentId)) ? null
+                        : "no content " + contentId + " of creator " + caller.creatorId();
+            }
+        };
+    }
+
+    // --- handlers ---
+
+    private void trackOne(Context ctx) throws Exception {
+        try {
+            TrackingApi.Outcome outcome = tracking.trackOne(ctx.bodyAsBytes());
+            ctx.status(outcome.accepted() ? 202 : 400).json(outcomeJson(outcome));
+        } catch (EventPublisher.Unavailable e) {
+            unavailable(ctx, e);
+        }
+    }
+
+    private void trackBatch(Context ctx) throws Exception {
+        try {
+            List<TrackingApi.Outcome> outcomes = tracking.trackBatch(ctx.bodyAsBytes());
+            long accepted = outcomes.stream().filter(TrackingApi.Outcome::accepted).count();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("accepted", accepted);
+            body.put("rejected", outcomes.size() - accepted);
+            body.put("results", outcomes.stream().map(EngagementService::outcomeJson).toList());
+            ctx.status(200).json(body);
+        } catch (TrackingApi.BadRequest e) {
+            error(ctx, 400, e.getMessage());
+        } catch (EventPublisher.Unavailable e) {
+            unavailable(ctx, e);
+        }
+    }
+
+    private static Map<String, Object> outcomeJson(TrackingApi.Outcome o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("index", o.index());
+        m.put("accepted", o.accepted());
+        if (o.accepted()) {
+            m.put("event_id", o.eventId());
+        } else {
+            m.put("reason", o.reason());
+            m.put("detail", o.detail());
+        }
+        return m;
+    }
+
+    private static void unavailable(Context ctx, EventPublisher.Unavailable e) {
+        // Nothing was acknowledged: the client keeps the events and sends them again (same event ids).
+        ctx.header("Retry-After", "5");
+        error(ctx, 503, "events not accepted, send them again: " + e.getMessage());
+    }
+
+    private void creatorContent(Context ctx) throws IOException {
+        String sort = ctx.queryParam("sort") == null ? "recent" : ctx.queryParam("sort");
+        if (!SORTS.contains(sort)) {
+            throw new IllegalArgumentException("sort must be one of recent, views, engagement, quality, not '" + sort + "'");
+        }
+        int page = positive(ctx, "page", 1, 1_000_000);
+        int pageSize = positive(ctx, "page_size", 20, 100);
+        Map<String, String> fixed = new LinkedHashMap<>(creator(ctx));
+        fixed.put("sort", sort);
+        fixed.put("offset", Long.toString((long) (page - 1) * pageSize));
+        fixed.put("limit", Integer.toString(pageSize));
+        answer(ctx, analytics.rows("creator_content", values(ctx, fixed, Set.of("sort", "page", "page_size"), "from", "to")));
+    }
+
+    /** The creator's totals over [from, to) and over the period of the same length just before. */
+    private void comparison(Context ctx) throws IOException {
+        values(ctx, Map.of(), "from", "to"); // refuses unknown parameters
+        LocalDateTime from = dateTime(ctx, "from");
+        LocalDateTime to = dateTime(ctx, "to");
+        if (!to.isAfter(from)) {
+            throw new IllegalArgumentException("to must be after from");
+        }
+        LocalDateTime previousFrom = from.minus(java.time.Duration.between(from, to));
+        Map<String, Object> current = single(analytics.rows("creator_dashboard", Map.of("creator_id", ctx.pathParam("creatorId"),
+                "from", from.format(DATE_TIME), "to", to.format(DATE_TIME))));
+        Map<String, Object> previous = single(analytics.rows("creator_dashboard", Map.of("creator_id", ctx.pathParam("creatorId"),
+                "from", previousFrom.format(DATE_TIME), "to", from.format(DATE_TIME))));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String metric : List.of("views", "unique_viewers", "watch_s", "completion_pct", "saves", "shares", "clicks",
+                "engagement_pct", "action_pct")) {
+            double now = number(current.get(metric));
+            double before = number(previous.get(metric));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("metric", metric);
+            row.put("current", now);
+            row.put("previous", before);
+            row.put("change_pct", before == 0 ? null : Math.round(1000 * (now - before) / before) / 10.0);
+            rows.add(row);
+        }
+        answer(ctx, rows);
+    }
+
+    private static Map<String, Object> single(List<Map<String, Object>> rows) {
+        return rows.isEmpty() ? Map.of() : rows.get(0);
+    }
+
+    private static double number(Object value) {
+        return value instanceof Number n ? n.doubleValue() : value == null ? 0 : Double.parseDouble(value.toString());
+    }
+
+    // --- request values and answers ---
+
+    private static Map<String, String> creator(Context ctx) {
+        return Map.of("creator_id", ctx.pathParam("creatorId"));
+    }
+
+    /** The fixed values plus those of the allowed query parameters present; any other parameter is refused. */
+    private static Map<String, String> values(Context ctx, Map<String, String> fixed, String... allowed) {
+        return values(ctx, fixed, Set.of(), allowed);
+    }
+
+    private static Map<String, String> values(Context ctx, Map<String, String> fixed, Set<String> readByTheHandler, String... allowed) {
+        Map<String, String> values = new LinkedHashMap<>(fixed);
+        List<String> names = List.of(allowed);
+        for (Map.Entry<String, List<String>> p : ctx.queryParamMap().entrySet()) {
+            if (p.getKey().equals("format") || readByTheHandler.contains(p.getKey())) {
+                continue;
+            }
+            if (!names.contains(p.getKey())) {
+                throw new IllegalArgumentException("unknown parameter '" + p.getKey() + "'" + (names.isEmpty() ? "" : " (this route takes "
+                        + String.join(", ", names) + ")"));
+            }
+            values.put(p.getKey(), p.getValue().get(0));
+        }
+        return values;
+    }
+
+    private static int positive(Context ctx, String name, int fallback, int max) {
+        String text = ctx.queryParam(name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= 1 && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a whole number from 1 to " + max + ", not '" + text + "'");
+    }
+
+    private static LocalDateTime dateTime(Context ctx, String name) {
+        String text = ctx.queryParam(name);
+        if (text == null) {
+            throw new IllegalArgumentException(name + " is required (YYYY-MM-DD or YYYY-MM-DD HH:MM:SS, UTC)");
+        }
+        try {
+            return text.length() == 10 ? LocalDate.parse(text).atStartOfDay() : LocalDateTime.parse(text.replace('T', ' '), DATE_TIME);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(name + " must be YYYY-MM-DD or YYYY-MM-DD HH:MM:SS, not '" + text + "'");
+        }
+    }
+
+    private static void answer(Context ctx, List<Map<String, Object>> rows) {
+        String format = ctx.queryParam("format") == null ? "json" : ctx.queryParam("format");
+        switch (format) {
+            case "json" -> ctx.json(Map.of("data", rows, "rows", rows.size()));
+            case "csv" -> {
+                String name = ctx.endpoint().path.replaceAll("[{}]", "").replaceAll("[^\\w]+", "-").replaceAll("^-|-$", "");
+                ctx.contentType("text/csv; charset=utf-8")
+                        .header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"")
+                        .result(AnalyticsApi.csv(rows).getBytes(StandardCharsets.UTF_8));
+            }
+            default -> throw new IllegalArgumentException("format must be json or csv, not '" + format + "'");
+        }
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        ctx.status(status).json(Map.of("error", message == null ? "error" : message));
+    }
+
+    @Override
+    public void close() {
+        if (app != null) {
+            app.stop();
+        }
+        publisher.close();
+    }
+}

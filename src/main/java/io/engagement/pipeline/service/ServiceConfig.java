@@ -1,0 +1,162 @@
+package io.engagement.pipeline.service;
+
+import io.engagement.pipeline.clickhouse.Database;
+import io.engagement.pipeline.config.ConfigException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The HTTP service's one typed configuration: built-in defaults (the local stack), environment
+ * variables ({@code ENGAGEMENT_} + the key upper-cased, dots and dashes as underscores, e.g.
+ * {@code ENGAGEMENT_SERVICE_PORT}) and CLI arguments ({@code --service.port 8090}), validated once;
+ * every problem is reported together, each naming its setting. The API keys are a secret: from the
+ * environment only.
+ */
+public final class ServiceConfig {
+
+    /** Every setting with its default and meaning (docs/api.md lists them). */
+    public static final Map<String, String[]> SETTINGS = new LinkedHashMap<>();
+
+    static {
+        define("service.host", "127.0.0.1", "address to listen on (0.0.0.0 in a container)");
+        define("service.port", "8090", "HTTP port (0: any free port, printed at start)");
+        define("service.api-keys", "", "API keys, name:key:role[:creator_id] separated by commas; role tracking, creator or admin (a secret: environment only, ENGAGEMENT_SERVICE_API_KEYS)");
+        define("service.kafka-bootstrap-servers", "127.0.0.1:9092", "Kafka brokers the tracking endpoints produce to");
+        define("service.input-topic", "engagement-events", "topic of the client events (the job's kafka.input-topic)");
+        define("service.max-pending-events", "10000", "events accepted but not yet acknowledged by Kafka; beyond it requests get 503 with Retry-After");
+        define("service.produce-timeout", "10 s", "how long a tracking request waits for Kafka's acknowledgement before answering 503");
+        define("service.clickhouse-url", "http://127.0.0.1:8123", "ClickHouse HTTP interface the analytics endpoints read");
+        define("service.clickhouse-database", "engagement", "database of the job's tables (the job's clickhouse.database)");
+        define("service.clickhouse-user", "default", "ClickHouse user (read-only is enough)");
+        define("service.clickhouse-password", "", "ClickHouse password (a secret: environment only)");
+        define("service.rate-limit.events-per-minute", "100", "single-event tracking requests per client per minute (seed 002)");
+        define("service.rate-limit.batches-per-minute", "10", "batch tracking requests per client per minute (seed 002)");
+        define("service.rate-limit.analytics-per-minute", "60", "analytics requests per API key per minute (seed 002)");
+    }
+
+    private static final List<String> SECRETS = List.of("service.api-keys", "service.clickhouse-password");
+
+    public final String host;
+    public final int port;
+    public final ApiKeys apiKeys;
+    public final String kafkaBootstrapServers;
+    public final String inputTopic;
+    public final int maxPendingEvents;
+    public final Duration produceTimeout;
+    public final String clickhouseUrl;
+    public final String clickhouseDatabase;
+    public final String clickhouseUser;
+    public final String clickhousePassword;
+    public final int eventsPerMinute;
+    public final int batchesPerMinute;
+    public final int analyticsPerMinute;
+
+    private static void define(String key, String defaultValue, String description) {
+        SETTINGS.put(key, new String[] {defaultValue, description});
+    }
+
+    /** The environment variable of a setting: {@code service.rate-limit.events-per-minute} -> ENGAGEMENT_SERVICE_RATE_LIMIT_EVENTS_PER_MINUTE. */
+    static String envName(String key) {
+        return "ENGAGEMENT_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public static ServiceConfig from(String[] args, Map<String, String> env) {
+        Map<String, String> values = new LinkedHashMap<>();
+        SETTINGS.forEach((key, meta) -> values.put(key, meta[0]));
+        List<String> problems = new ArrayList<>();
+        SETTINGS.keySet().forEach(key -> {
+            String fromEnv = env.get(envName(key));
+            if (fromEnv != null) {
+                values.put(key, fromEnv);
+            }
+        });
+        for (int i = 0; i < args.length; i++) {
+            String key = args[i].startsWith("--") ? args[i].substring(2) : null;
+            if (key == null || !SETTINGS.containsKey(key)) {
+                problems.add("unknown argument '" + args[i] + "' (settings: " + String.join(", ", SETTINGS.keySet()) + ")");
+                continue;
+            }
+            if (SECRETS.contains(key)) {
+                problems.add(key + " is a secret: set it in the environment (" + envName(key) + "), not as an argument");
+                i++;
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                problems.add(key + " needs a value");
+                continue;
+            }
+            values.put(key, args[++i]);
+        }
+        ServiceConfig config = new ServiceConfig(values, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException("invalid service configuration:\n  " + String.join("\n  ", problems));
+        }
+        return config;
+    }
+
+    private ServiceConfig(Map<String, String> v, List<String> problems) {
+        host = v.get("service.host");
+        port = intIn(v, "service.port", 0, 65535, problems);
+        ApiKeys keys = null;
+        try {
+            keys = ApiKeys.parse(v.get("service.api-keys"));
+        } catch (IllegalArgumentException e) {
+            problems.add("service.api-keys: " + e.getMessage());
+        }
+        apiKeys = keys;
+        kafkaBootstrapServers = v.get("service.kafka-bootstrap-servers");
+        if (!kafkaBootstrapServers.matches("[^,:\\s]+:\\d{1,5}(,[^,:\\s]+:\\d{1,5})*")) {
+            problems.add("service.kafka-bootstrap-servers must be host:port[,host:port], not '" + kafkaBootstrapServers + "'");
+        }
+        inputTopic = v.get("service.input-topic");
+        if (!inputTopic.matches("[a-zA-Z0-9._-]{1,249}")) {
+            problems.add("service.input-topic is not a Kafka topic name: '" + inputTopic + "'");
+        }
+        maxPendingEvents = intIn(v, "service.max-pending-events", 100, 10_000_000, problems);
+        produceTimeout = duration(v, "service.produce-timeout", problems);
+        clickhouseUrl = v.get("service.clickhouse-url");
+        if (!clickhouseUrl.matches("https?://[^\\s/]+(:\\d+)?/?")) {
+            problems.add("service.clickhouse-url must be http(s)://host:port, not '" + clickhouseUrl + "'");
+        }
+        clickhouseDatabase = v.get("service.clickhouse-database");
+        if (Database.problem(clickhouseDatabase) != null) {
+            problems.add("service.clickhouse-database " + Database.problem(clickhouseDatabase));
+        }
+        clickhouseUser = v.get("service.clickhouse-user");
+        clickhousePassword = v.get("service.clickhouse-password");
+        eventsPerMinute = intIn(v, "service.rate-limit.events-per-minute", 1, 1_000_000, problems);
+        batchesPerMinute = intIn(v, "service.rate-limit.batches-per-minute", 1, 1_000_000, problems);
+        analyticsPerMinute = intIn(v, "service.rate-limit.analytics-per-minute", 1, 1_000_000, problems);
+    }
+
+    private static int intIn(Map<String, String> v, String key, int min, int max, List<String> problems) {
+        try {
+            int value = Integer.parseInt(v.get(key).strip());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(key + " must be a whole number from " + min + " to " + max + ", not '" + v.get(key) + "'");
+        return min;
+    }
+
+    private static Duration duration(Map<String, String> v, String key, List<String> problems) {
+        try {
+            Duration d = org.apache.flink.util.TimeUtils.parseDuration(v.get(key));
+            if (!d.isNegative() && !d.isZero()) {
+                return d;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        problems.add(key + " must be a positive duration such as '10 s', not '" + v.get(key) + "'");
+        return Duration.ofSeconds(1);
+    }
+}

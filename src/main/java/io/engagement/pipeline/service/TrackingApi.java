@@ -1,0 +1,117 @@
+package io.engagement.pipeline.service;
+
+import io.engagement.pipeline.event.EngagementEvent;
+import io.engagement.pipeline.event.EventValidator;
+import io.engagement.pipeline.event.RawEvent;
+import io.engagement.pipeline.event.ValidationResult;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * The tracking endpoints: each event is validated by the job's own {@link EventValidator} (the same
+ * rules, the same reasons as the dead-letter topic), and the accepted ones are produced to the input
+ * topic with the server's receive time added as {@code server_time} beside the client's
+ * {@code event_time} (also the Kafka record timestamp). A rejected event is answered with its reason
+ * and not produced: the client hears about it at once instead of it landing in the dead-letter topic.
+ */
+public final class TrackingApi {
+
+    public static final int MAX_BATCH = 100;
+
+    /** The answer for one event: accepted with its id, or rejected with the reason code and detail. */
+    public record Outcome(int index, boolean accepted, String eventId, String reason, String detail) {}
+
+    /** A request body the endpoint cannot take at all (not JSON, not an array, too many events). */
+    public static final class BadRequest extends Exception {
+        public BadRequest(String message) {
+            super(message);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final EventValidator validator;
+    private final EventPublisher publisher;
+    private final LongSupplier clock;
+
+    public TrackingApi(EventValidator validator, EventPublisher publisher, LongSupplier clock) {
+        this.validator = validator;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    /** {@code POST /v1/events}: one JSON object. */
+    public Outcome trackOne(byte[] body) throws EventPublisher.Unavailable, InterruptedException {
+        long now = clock.getAsLong();
+        Prepared p = prepare(0, body, now);
+        if (p.outgoing != null) {
+            publisher.publish(List.of(p.outgoing));
+        }
+        return p.outcome;
+    }
+
+    /** {@code POST /v1/events/batch}: a JSON array of at most {@value #MAX_BATCH} objects, each answered. */
+    public List<Outcome> trackBatch(byte[] body) throws BadRequest, EventPublisher.Unavailable, InterruptedException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new BadRequest("the body is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new BadRequest("the body is not JSON: " + e.getMessage());
+        }
+        if (root == null || !root.isArray()) {
+            throw new BadRequest("the body must be a JSON array of events");
+        }
+        if (root.size() > MAX_BATCH) {
+            throw new BadRequest("a batch holds at most " + MAX_BATCH + " events, this one " + root.size());
+        }
+        long now = clock.getAsLong();
+        List<Outcome> outcomes = new ArrayList<>(root.size());
+        List<EventPublisher.Outgoing> accepted = new ArrayList<>();
+        ArrayNode events = (ArrayNode) root;
+        for (int i = 0; i < events.size(); i++) {
+            byte[] one;
+            try {
+                one = JSON.writeValueAsBytes(events.get(i));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            Prepared p = prepare(i, one, now);
+            outcomes.add(p.outcome);
+            if (p.outgoing != null) {
+                accepted.add(p.outgoing);
+            }
+        }
+        publisher.publish(accepted);
+        return outcomes;
+    }
+
+    private record Prepared(Outcome outcome, EventPublisher.Outgoing outgoing) {}
+
+    private Prepared prepare(int index, byte[] body, long now) {
+        ValidationResult result = validator.validate(new RawEvent(body, "http", 0, 0), now);
+        if (!result.isAccepted()) {
+            return new Prepared(new Outcome(index, false, null, result.deadLetter().reason.code(), result.deadLetter().detail), null);
+        }
+        EngagementEvent event = result.event();
+        try {
+            ObjectNode message = (ObjectNode) JSON.readTree(new String(body, StandardCharsets.UTF_8));
+            message.put("server_time", Instant.ofEpochMilli(now).toString());
+            return new Prepared(new Outcome(index, true, event.eventId, null, null),
+                    new EventPublisher.Outgoing(event.contentId, JSON.writeValueAsBytes(message), now));
+        } catch (IOException e) {
+            throw new IllegalStateException("an accepted event did not parse again", e);
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package io.engagement.pipeline.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engagement.pipeline.testing.ClickHouseTestServer;
+import io.engagement.pipeline.testing.KafkaTestBroker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HTTP service as a client uses it, against a real Kafka broker (its own process, stopped and
+ * restarted for the outage) and a real ClickHouse 18.16.1 server with a hand-made fixture.
+ */
+class EngagementServiceTest {
+
+    static final String TRACKING_KEY = "tracking-key-0123456789";
+    static final String ADMIN_KEY = "admin-key-0123456789abc";
+    static final String CREATOR_KEY = "creator-k1-key-0123456789";
+    static final String OTHER_CREATOR_KEY = "creator-k2-key-0123456789";
+    static final String KEYS = "app:" + TRACKING_KEY + ":tracking,ops:" + ADMIN_KEY + ":admin,"
+            + "k1:" + CREATOR_KEY + ":creator:k1,k2:" + OTHER_CREATOR_KEY + ":creator:k2";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path kafkaDir;
+
+    private static KafkaTestBroker kafka;
+    private static ClickHouseTestServer clickhouse;
+    private static EngagementService service;
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = KafkaTestBroker.startProcess(kafkaDir);
+        kafka.createTopic("service-events", 2);
+        clickhouse = ClickHouseTestServer.startWithSchema();
+        String metrics = "grain, window_start, window_end, content_id, creator_id, version, views, watch_time_ms, completions,"
+                + " likes, comments, shares, saves, clicks";
+        clickhouse.http().execute("INSERT INTO engagement.content_metrics (" + metrics + ") VALUES "
+                // k1: a1 at 10:00 (v1, then v2 with 30 views wins) and a2 at 11:00; k2: b1
+                + "('hour', '2026-06-01 10:00:00', '2026-06-01 11:00:00', 'a1', 'k1', 1, 10, 10000, 1, 0, 0, 0, 0, 0),"
+                + "('hour', '2026-06-01 10:00:00', '2026-06-01 11:00:00', 'a1', 'k1', 2, 30, 60000, 6, 3, 0, 0, 1, 0),"
+                + "('hour', '2026-06-01 11:00:00', '2026-06-01 12:00:00', 'a2', 'k1', 1, 10, 20000, 4, 0, 1, 2, 0, 1),"
+                + "('hour', '2026-06-01 10:00:00', '2026-06-01 11:00:00', 'b1', 'k2', 1, 500, 0, 0, 0, 0, 0, 0, 0)");
+        service = new EngagementService(config(Map.of()), EventPublisher.forConfig(config(Map.of())),
+                clickhouse.http()).start();
+    }
+
+    static ServiceConfig config(Map<String, String> moreEnv) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("ENGAGEMENT_SERVICE_API_KEYS", KEYS));
+        env.putAll(moreEnv);
+        return ServiceConfig.from(new String[] {"--service.port", "0", "--service.kafka-bootstrap-servers", kafka.bootstrapServers(),
+                "--service.input-topic", "service-events", "--service.clickhouse-url", clickhouse.httpUrl(),
+                "--service.produce-timeout", "3 s", "--service.rate-limit.analytics-per-minute", "1000"}, env);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (service != null) {
+            service.close();
+        }
+        if (clickhouse != null) {
+            clickhouse.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    record Answer(int status, String body, HttpResponse<String> response) {
+        JsonNode json() throws Exception {
+            return JSON.readTree(body);
+        }
+    }
+
+    static Answer call(String method, String path, String key, String body) throws Exception {
+        return call(method, service.port(), path, key, body);
+    }
+
+    static Answer call(String method, int port, String path, String key, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Answer(r.statusCode(), r.body(), r);
+    }
+
+    static String event(String id, String type, String content) {
+        return "{\"event_id\":\"" + id + "\",\"event_type\":\"" + type + "\",\"content_id\":\"" + content + "\",\"creator_id\":\"k1\","
+                + "\"user_id\":\"u1\",\"session_id\":\"s1\",\"event_time\":\"" + Instant.now().minusSeconds(5) + "\"}";
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> produced(String eventId) {
+        return kafka.readCommitted("service-events").stream()
+                .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"" + eventId + "\"")).toList();
+    }
+
+    @Test
+    void oneEventIsValidatedAndProducedKeyedByContentWithTheServerTime() throws Exception {
+        long before = System.currentTimeMillis();
+        Answer ok = call("POST", "/v1/events", TRACKING_KEY, event("e-one", "like", "a1"));
+        assertEquals(202, ok.status(), ok.body());
+        assertEquals("e-one", ok.json().get("event_id").asText());
+        List<ConsumerRecord<byte[], byte[]>> records = produced("e-one");
+        assertEquals(1, records.size());
+        assertEquals("a1", new String(records.get(0).key(), StandardCharsets.UTF_8));
+        JsonNode message = JSON.readTree(records.get(0).value());
+        long serverTime = Instant.parse(message.get("server_time").asText()).toEpochMilli();
+        assertTrue(serverTime >= before && serverTime <= System.currentTimeMillis(), "server time " + serverTime);
+        assertEquals(serverTime, records.get(0).timestamp());
+        assertEquals("like", message.get("event_type").asText(), "the client's fields are kept");
+
+        Answer unknown = call("POST", "/v1/events", TRACKING_KEY, event("e-bad", "zap", "a1"));
+        assertEquals(400, unknown.status());
+        assertEquals("unknown_event_type", unknown.json().get("reason").asText());
+        Answer broken = call("POST", "/v1/events", TRACKING_KEY, "{\"event_id\": ");
+        assertEquals(400, broken.status());
+        assertEquals("malformed_json", broken.json().get("reason").asText());
+        assertEquals(List.of(), produced("e-bad"), "a rejected event is not produced");
+    }
+
+    @Test
+    void aBatchIsAnsweredPerEvent() throws Exception {
+        String batch = "[" + event("e-b1", "view_start", "a1") + "," + event("e-b2", "zap", "a1") + ","
+                + "{\"event_type\":\"like\"}," + event("e-b3", "share", "a2") + "]";
+        Answer a = call("POST", "/v1/events/batch", TRACKING_KEY, batch);
+        assertEquals(200, a.status(), a.body());
+        JsonNode body = a.json();
+        assertEquals(2, body.get("accepted").asInt());
+        assertEquals(2, body.get("rejected").asInt());
+        assertEquals(List.of(true, false, false, true), java.util.stream.StreamSupport.stream(body.get("results").spliterator(), false)
+                .map(r -> r.get("accepted").asBoolean()).toList());
+        assertEquals("missing_field", body.get("results").get(2).get("reason").asText());
+        assertEquals(1, produced("e-b1").size());
+        assertEquals(1, produced("e-b3").size());
+
+        StringBuilder tooMany = new StringBuilder("[");
+        for (int i = 0; i <= TrackingApi.MAX_BATCH; i++) {
+            tooMany.append(i == 0 ? "" : ",").append(event("e-many-" + i, "like", "a1"));
+        }
+        Answer refused = call("POST", "/v1/events/batch", TRACKING_KEY, tooMany.append("]").toString());
+        assertEquals(400, refused.status());
+        assertTrue(refused.json().get("error").asText().contains("at most 100"), refused.body());
+        assertEquals(List.of(), produced("e-many-0"));
+    }
+
+    @Test
+    void whenKafkaIsDownNothingIsAcceptedAndTheRetryLandsOnceItIsBack() throws Exception {
+        kafka.stopProcess();
+        try {
+            Answer down = call("POST", "/v1/events", TRACKING_KEY, event("e-outage", "like", "a1"));
+            assertEquals(503, down.status(), down.body());
+            assertEquals("5", down.response().headers().firstValue("Retry-After").orElse(null));
+        } finally {
+            kafka.restartProcess();
+        }
+        // The client sends the same event again; the first attempt may also have landed (the job drops
+        // the copy by its event id), but the event is in the topic.
+        long deadline = System.currentTimeMillis() + 60_000;
+        Answer again;
+        do {
+            again = call("POST", "/v1/events", TRACKING_KEY, event("e-outage", "like", "a1"));
+        } while (again.status() == 503 && System.currentTimeMillis() < deadline);
+        assertEquals(202, again.status(), again.body());
+        int copies = produced("e-outage").size();
+        assertTrue(copies >= 1 && copies <= 2, copies + " copies");
+    }
+
+    @Test
+    void keysAndRoles() throws Exception {
+        String mine = "/v1/creators/k1/analytics?from=2026-06-01%2000:00:00&to=2026-06-02%2000:00:00";
+        assertEquals(401, call("GET", mine, null, null).status());
+        assertEquals(401, call("GET", mine, "not-a-key-of-ours-at-all", null).status());
+        assertEquals(403, call("GET", mine, TRACKING_KEY, null).status(), "a tracking key only writes");
+        assertEquals(403, call("GET", mine, OTHER_CREATOR_KEY, null).status(), "k2 may not read k1");
+        assertEquals(403, call("POST", "/v1/events", CREATOR_KEY, event("e-c", "like", "a1")).status());
+        assertEquals(403, call("GET", "/v1/admin/stats", CREATOR_KEY, null).status());
+        assertEquals(403, call("GET", "/v1/users/u1/watch-history", CREATOR_KEY, null).status());
+        // A content of another creator is answered as unknown, so its existence does not leak.
+        assertEquals(404, call("GET", "/v1/content/b1/metrics", CREATOR_KEY, null).status());
+        assertEquals(200, call("GET", "/v1/content/a1/metrics", CREATOR_KEY, null).status());
+        assertEquals(200, call("GET", "/v1/content/b1/metrics", ADMIN_KEY, null).status());
+        assertEquals(200, call("GET", mine, ADMIN_KEY, null).status());
+        assertEquals("creator", call("GET", "/v1/me", CREATOR_KEY, null).json().get("role").asText());
+
+        // k1 on June 1: a1 (v2) 30 views + a2 10 = 40, 80 s watched, 10 completions (25 %), engagement
+        // (3 likes + 1 comment + 2 shares) / 40 = 15 %, top a1:30, a2:10.
+        JsonNode row = call("GET", mine, CREATOR_KEY, null).json().get("data").get(0);
+        assertEquals(40, row.get("views").asInt());
+        assertEquals(2, row.get("contents").asInt());
+        assertEquals(80.0, row.get("watch_s").asDouble());
+        assertEquals(25.0, row.get("completion_pct").asDouble());
+        assertEquals(15.0, row.get("engagement_pct").asDouble());
+        assertEquals("[\"a1:30\",\"a2:10\"]", row.get("top_content").toString());
+    }
+
+    @Test
+    void everyAnswerExportsAsCsvWithTheSameNumbers() throws Exception {
+        String path = "/v1/creators/k1/analytics?from=2026-06-01%2000:00:00&to=2026-06-02%2000:00:00";
+        Answer csv = call("GET", path + "&format=csv", CREATOR_KEY, null);
+        assertEquals(200, csv.status());
+        assertTrue(csv.response().headers().firstValue("Content-Disposition").orElse("").contains("attachment"));
+        List<String> lines = csv.body().lines().toList();
+        assertEquals("creator_id,contents,views,unique_viewers,watch_s,completion_pct,saves,shares,clicks,engagement_pct,action_pct,top_content",
+                lines.get(0));
+        assertEquals("k1,2,40,0,80,25,1,2,1,15,10,\"[a1:30, a2:10]\"", lines.get(1));
+        assertEquals(400, call("GET", path + "&format=xml", CREATOR_KEY, null).status());
+        Answer typo = call("GET", path + "&form=2026-06-01", CREATOR_KEY, null);
+        assertEquals(400, typo.status());
+        assertTrue(typo.json().get("error").asText().startsWith("unknown parameter 'form'"), typo.body());
+        Answer badDate = call("GET", "/v1/creators/k1/analytics?from=yesterday", CREATOR_KEY, null);
+        assertEquals(400, badDate.status(), badDate.body());
+    }
+
+    @Test
+    void comparisonOfTwoPeriods() throws Exception {
+        // June 1 11:00-12:00 (a2: 10 views) against 10:00-11:00 (a1 v2: 30 views): -66.7 %.
+        JsonNode rows = call("GET", "/v1/creators/k1/comparison?from=2026-06-01%2011:00:00&to=2026-06-01%2012:00:00",
+                CREATOR_KEY, null).json().get("data");
+        JsonNode views = rows.get(0);
+        assertEquals("views", views.get("metric").asText());
+        assertEquals(10.0, views.get("current").asDouble());
+        assertEquals(30.0, views.get("previous").asDouble());
+        assertEquals(-66.7, views.get("change_pct").asDouble());
+    }
+
+    @Test
+    void rateLimitsPerClientAnswer429WithRetryAfter() throws Exception {
+        try (EngagementService limited = new EngagementService(config(Map.of("ENGAGEMENT_SERVICE_RATE_LIMIT_EVENTS_PER_MINUTE", "3")),
+                EventPublisher.forConfig(config(Map.of())), clickhouse.http()).start()) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(202, call("POST", limited.port(), "/v1/events", TRACKING_KEY, event("e-rl-" + i, "like", "a1")).status());
+            }
+            Answer fourth = call("POST", limited.port(), "/v1/events", TRACKING_KEY, event("e-rl-3", "like", "a1"));
+            assertEquals(429, fourth.status());
+            assertEquals("20", fourth.response().headers().firstValue("Retry-After").orElse(null), "3 a minute: one every 20 s");
+        }
+    }
+}
