@@ -5,6 +5,8 @@
 #   - promtool (package prometheus): checks and unit-tests the alert rules of deploy/prometheus/;
 #   - ZooKeeper (package zookeeper, the jars only; never started as a service): the coordination
 #     service of the two-server ClickHouse cluster in ClickHouseClusterTest;
+#   - Chromium and its WebDriver (packages chromium, chromium-driver): the dashboard's browser tests
+#     (DashboardBrowserTest, Selenium, headless);
 #   - chDB, the current ClickHouse engine as a library (deploy/install-chdb.sh, cached): the
 #     engine-level check of the schema and queries on a current release.
 # Safe to run twice: installs only what is missing.
@@ -17,6 +19,9 @@ packages=()
 [[ -x "$PROMTOOL_BIN" ]] || packages+=(prometheus)
 ZK_JAR=/usr/share/java/zookeeper.jar
 [[ -r "$ZK_JAR" ]] || packages+=(zookeeper)
+CHROMIUM_BIN="${CHROMIUM_BIN:-/usr/bin/chromium}"
+CHROMEDRIVER_BIN="${CHROMEDRIVER_BIN:-/usr/bin/chromedriver}"
+[[ -x "$CHROMIUM_BIN" && -x "$CHROMEDRIVER_BIN" ]] || packages+=(chromium chromium-driver)
 if [[ ${#packages[@]} -eq 0 ]]; then
   exec "$(dirname "${BASH_SOURCE[0]}")/install-chdb.sh"
 fi
@@ -32,5 +37,6 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$
 [[ -x "$CH_BIN" ]] || { echo "install-deps: installation did not provide $CH_BIN" >&2; exit 1; }
 [[ -x "$PROMTOOL_BIN" ]] || { echo "install-deps: installation did not provide $PROMTOOL_BIN" >&2; exit 1; }
 [[ -r "$ZK_JAR" ]] || { echo "install-deps: installation did not provide $ZK_JAR" >&2; exit 1; }
+[[ -x "$CHROMEDRIVER_BIN" ]] || { echo "install-deps: installation did not provide $CHROMEDRIVER_BIN" >&2; exit 1; }
 echo "install-deps: $("$CH_BIN" --version 2>/dev/null | head -1 || echo clickhouse-server installed); $("$PROMTOOL_BIN" --version 2>&1 | head -1)"
 exec "$(dirname "${BASH_SOURCE[0]}")/install-chdb.sh"

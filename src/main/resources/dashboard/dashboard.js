@@ -1,0 +1,229 @@
+// The dashboard: one page, two views (creator, admin) over the service's own analytics API. The API
+// key stays in this tab's sessionStorage and goes in an Authorization header, never in a URL.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+const state = { key: sessionStorage.getItem('engagement-key'), me: null, charts: {} };
+
+async function api(path, params = {}, format = 'json') {
+  const query = new URLSearchParams({ ...params, ...(format === 'json' ? {} : { format }) });
+  const response = await fetch(path + '?' + query, { headers: { Authorization: 'Bearer ' + state.key } });
+  if (!response.ok) {
+    let message = response.status + ' ' + response.statusText;
+    try { message = (await response.json()).error || message; } catch (e) { /* not JSON */ }
+    throw new Error(message);
+  }
+  return format === 'json' ? (await response.json()).data : await response.blob();
+}
+
+function pad(n) { return String(n).padStart(2, '0'); }
+function isoDate(d) { return d.getUTCFullYear() + '-' + pad(d.getUTCMonth() + 1) + '-' + pad(d.getUTCDate()); }
+
+/** The selected period as whole UTC days: from (inclusive), last day (inclusive), and the day after. */
+function period() {
+  let first;
+  let last;
+  if ($('period').value === 'custom') {
+    first = new Date($('from').value + 'T00:00:00Z');
+    last = new Date($('to').value + 'T00:00:00Z');
+    if (isNaN(first) || isNaN(last) || last < first) {
+      throw new Error('from and to must be dates YYYY-MM-DD, to not before from');
+    }
+  } else {
+    last = new Date(isoDate(new Date()) + 'T00:00:00Z');
+    first = new Date(last.getTime() - (Number($('period').value) - 1) * 86400000);
+  }
+  const after = new Date(last.getTime() + 86400000);
+  return { from: isoDate(first), last: isoDate(last), until: isoDate(after) };
+}
+
+function show(id, value) { $(id).textContent = value === undefined || value === null ? '-' : value; }
+
+function fillTable(id, rows, columns) {
+  const body = $(id).querySelector('tbody');
+  body.replaceChildren(...rows.map((row) => {
+    const tr = document.createElement('tr');
+    columns.forEach((c) => {
+      const td = document.createElement('td');
+      td.textContent = row[c] === null || row[c] === undefined ? '' : row[c];
+      tr.appendChild(td);
+    });
+    return tr;
+  }));
+}
+
+function chart(id, option) {
+  if (!state.charts[id]) {
+    state.charts[id] = echarts.init($(id));
+  }
+  state.charts[id].setOption(option, true);
+}
+
+async function download(path, params, format, filename) {
+  const blob = format === 'json'
+    ? new Blob([JSON.stringify(await api(path, params), null, 2)], { type: 'application/json' })
+    : await api(path, params, format);
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+}
+
+function creatorId() {
+  return state.me.role === 'creator' ? state.me.creator_id : $('creator').value.trim();
+}
+
+async function loadCreator() {
+  const creator = encodeURIComponent(creatorId());
+  const p = period();
+  const range = { from: p.from, to: p.until };
+  const days = { from: p.from, to: p.last };
+  const content = $('content').value;
+  const base = '/v1/creators/' + creator;
+  const [totals, list] = await Promise.all([api(base + '/analytics', range), api(base + '/content', { ...days, sort: 'views', page_size: 100 })]);
+  const selected = $('content').value;
+  $('content').replaceChildren(new Option('all content', ''), ...list.map((c) => new Option(c.content_id, c.content_id)));
+  $('content').value = list.some((c) => c.content_id === selected) ? selected : '';
+  const t = totals[0] || {};
+  if (content) {
+    const c = (await api('/v1/content/' + encodeURIComponent(content) + '/metrics', range))[0] || {};
+    const listed = list.find((x) => x.content_id === content) || {};
+    show('card-views', c.total_views);
+    show('card-unique-viewers', c.unique_viewers);
+    show('card-watch', c.total_watch_s);
+    show('card-completion', c.completion_pct);
+    show('card-engagement', listed.engagement_pct);
+    show('card-contents', 1);
+  } else {
+    show('card-views', t.views ?? 0);
+    show('card-unique-viewers', t.unique_viewers ?? 0);
+    show('card-watch', t.watch_s ?? 0);
+    show('card-completion', t.completion_pct ?? 0);
+    show('card-engagement', t.engagement_pct ?? 0);
+    show('card-contents', t.contents ?? 0);
+  }
+  const comparison = await api(base + '/comparison', range);
+  fillTable('comparison', comparison, ['metric', 'current', 'previous', 'change_pct']);
+  const viewsChange = comparison.find((r) => r.metric === 'views');
+  show('card-views-change', content ? '' : viewsChange && viewsChange.change_pct !== null ? viewsChange.change_pct + ' % against the period before' : '');
+  fillTable('top-content', list.slice(0, 10), ['content_id', 'total_views', 'watch_s', 'completion_pct', 'engagement_pct', 'avg_quality_score']);
+
+  const [timeline, breakdowns, countries] = await Promise.all([
+    api(base + '/timeline', { grain: 'day', ...range }), api(base + '/breakdowns', range), api(base + '/countries', days)]);
+  chart('chart-timeline', {
+    title: { text: 'Views and watch time per day', textStyle: { fontSize: 13 } }, tooltip: { trigger: 'axis' },
+    legend: { top: 22, data: ['views', 'watch (s)'] }, grid: { top: 60 },
+    xAxis: { type: 'category', data: timeline.map((r) => r.window_start.substring(0, 10)) },
+    yAxis: [{ type: 'value', name: 'views' }, { type: 'value', name: 'seconds' }],
+    series: [{ name: 'views', type: 'bar', data: timeline.map((r) => r.views) },
+      { name: 'watch (s)', type: 'line', yAxisIndex: 1, data: timeline.map((r) => r.watch_s) }]
+  });
+  const b = breakdowns[0] || {};
+  chart('chart-completion', {
+    title: { text: 'Where plays ended', textStyle: { fontSize: 13 } }, tooltip: {},
+    xAxis: { type: 'category', data: ['completed', '> 75 %', '> 50 %', '> 25 %', '< 25 %'] }, yAxis: { type: 'value' },
+    series: [{ type: 'bar', data: [b.completed, b.over_75, b.over_50, b.over_25, b.under_25].map((v) => v || 0) }]
+  });
+  chart('chart-devices', {
+    title: { text: 'Views by device', textStyle: { fontSize: 13 } }, tooltip: {},
+    series: [{ type: 'pie', radius: '60%', data: ['mobile', 'tablet', 'desktop', 'tv', 'other_device']
+      .map((d) => ({ name: d.replace('_device', ''), value: b[d] || 0 })) }]
+  });
+  chart('chart-countries', {
+    title: { text: 'Views by country', textStyle: { fontSize: 13 } }, tooltip: {},
+    xAxis: { type: 'category', data: countries.map((c) => c.country) }, yAxis: { type: 'value' },
+    series: [{ type: 'bar', data: countries.map((c) => c.country_views) }]
+  });
+}
+
+async function loadAdmin() {
+  const p = period();
+  const range = { from: p.from, to: p.until };
+  const stats = (await api('/v1/admin/stats', range))[0] || {};
+  show('admin-views', stats.total_views ?? 0);
+  show('admin-unique-viewers', stats.unique_viewers ?? 0);
+  show('admin-sessions', stats.total_sessions ?? 0);
+  show('admin-accepted', stats.accepted ?? 0);
+  show('admin-dead-letter-pct', stats.dead_letter_pct ?? 0);
+  show('admin-late-pct', stats.late_pct ?? 0);
+  chart('chart-pipeline', {
+    title: { text: 'Pipeline input in the period', textStyle: { fontSize: 13 } }, tooltip: {},
+    xAxis: { type: 'category', data: ['accepted', 'too late', 'duplicates', 'dead letters'] }, yAxis: { type: 'value' },
+    series: [{ type: 'bar', data: [stats.accepted, stats.too_late, stats.duplicates, stats.dead_lettered].map((v) => v || 0) }]
+  });
+  const trending = await api('/v1/trending', { limit: 20 });
+  fillTable('trending', trending, ['content_id', 'creator_id', 'views_per_hour', 'views_last_24h', 'trend']);
+  if ($('creator').value.trim()) {
+    $('creator-view').hidden = false;
+    await loadCreator();
+  } else {
+    $('creator-view').hidden = true;
+  }
+}
+
+async function refresh() {
+  $('status').textContent = 'loading...';
+  $('status').className = '';
+  try {
+    if (state.me.role === 'admin') {
+      await loadAdmin();
+    } else {
+      await loadCreator();
+    }
+    $('status').textContent = 'updated ' + new Date().toISOString().substring(11, 19) + ' UTC';
+    $('status').dataset.loaded = String(Date.now());
+  } catch (e) {
+    $('status').textContent = e.message;
+    $('status').className = 'error';
+  }
+}
+
+async function signIn() {
+  try {
+    const response = await fetch('/v1/me', { headers: { Authorization: 'Bearer ' + state.key } });
+    if (!response.ok) {
+      throw new Error(response.status === 403 ? 'a tracking key cannot read analytics' : 'unknown API key');
+    }
+    state.me = await response.json();
+  } catch (e) {
+    sessionStorage.removeItem('engagement-key');
+    $('sign-in-error').textContent = e.message;
+    return;
+  }
+  sessionStorage.setItem('engagement-key', state.key);
+  $('sign-in-panel').hidden = true;
+  $('sign-out').hidden = false;
+  $('filters').hidden = false;
+  $('who').textContent = state.me.role + (state.me.creator_id ? ' ' + state.me.creator_id : '');
+  $('creator-pick').hidden = state.me.role !== 'admin';
+  $('admin-view').hidden = state.me.role !== 'admin';
+  $('creator-view').hidden = state.me.role !== 'creator';
+  await refresh();
+}
+
+function exportFile(path, params, format) {
+  download(path, params, format, path.split('/').filter(Boolean).slice(1).join('-') + '.' + format)
+    .catch((e) => { $('status').textContent = e.message; $('status').className = 'error'; });
+}
+
+window.addEventListener('DOMContentLoaded', () => {
+  $('sign-in').addEventListener('click', () => { state.key = $('api-key').value.trim(); signIn(); });
+  $('sign-out').addEventListener('click', () => { sessionStorage.removeItem('engagement-key'); location.reload(); });
+  $('apply').addEventListener('click', refresh);
+  const creatorBase = () => '/v1/creators/' + encodeURIComponent(creatorId());
+  const range = () => { const p = period(); return { from: p.from, to: p.until }; };
+  $('export-analytics-csv').addEventListener('click', () => exportFile(creatorBase() + '/analytics', range(), 'csv'));
+  $('export-analytics-json').addEventListener('click', () => exportFile(creatorBase() + '/analytics', range(), 'json'));
+  $('export-content-csv').addEventListener('click', () => {
+    const p = period();
+    exportFile(creatorBase() + '/content', { from: p.from, to: p.last, sort: 'views', page_size: 100 }, 'csv');
+  });
+  $('export-stats-csv').addEventListener('click', () => exportFile('/v1/admin/stats', range(), 'csv'));
+  $('export-trending-csv').addEventListener('click', () => exportFile('/v1/trending', { limit: 20 }, 'csv'));
+  window.addEventListener('resize', () => Object.values(state.charts).forEach((c) => c.resize()));
+  if (state.key) {
+    signIn();
+  }
+});

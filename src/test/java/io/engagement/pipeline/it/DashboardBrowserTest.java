@@ -1,0 +1,246 @@
+package io.engagement.pipeline.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.service.EngagementService;
+import io.engagement.pipeline.service.EventPublisher;
+import io.engagement.pipeline.service.ServiceConfig;
+import io.engagement.pipeline.testing.RealServers;
+
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The dashboard as a person uses it: headless Chromium (Debian's chromium and chromium-driver) driven
+ * by Selenium, against the real service over real ClickHouse 18.16 data written by the production job
+ * from a hand-made set of events. The expected numbers are worked out by hand from that set; the
+ * page's screenshots are kept in target/screenshots.
+ */
+class DashboardBrowserTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @RegisterExtension
+    static final RealServers SERVERS = RealServers.perClass().topic("engagement-events", 2).topic("engagement-dlq", 1)
+            .topic("engagement-feedback", 2);
+
+    static final String CREATOR_KEY = "kd-creator-key-0123456789";
+    static final String ADMIN_KEY = "dash-admin-key-0123456789";
+    static final Path SCREENSHOTS = Path.of("target/screenshots");
+    private static final long T0 = Instant.parse("2026-03-10T10:00:00Z").toEpochMilli();
+
+    @TempDir
+    static Path downloads;
+
+    private static EngagementService service;
+    private static WebDriver browser;
+
+    private static String event(String id, String type, String content, String user, long offsetMs, String extra) {
+        return "{\"event_id\":\"" + id + "\",\"event_type\":\"" + type + "\",\"content_id\":\"" + content
+                + "\",\"creator_id\":\"kd\",\"user_id\":\"" + user + "\",\"session_id\":\"s-" + user + "\",\"event_time\":"
+                + (T0 + offsetMs) + ",\"device\":\"mobile\",\"country\":\"de\"" + extra + "}";
+    }
+
+    @BeforeAll
+    static void writeDataWithTheJobAndStartTheService(@TempDir Path checkpoints) throws Exception {
+        // Creator kd on 2026-03-10. d1: u1 views, completes and likes; u2 views, swipes away at 20 %
+        // and comments; u3 and u4 view. d2 (11:00): u1 views, completes and shares. A client retry of
+        // the like. Views 5, viewers u1..u4 = 4, completions 2 (40 %), likes + comments + shares 3 (60 %).
+        List<String> d1 = List.of(
+                event("e1", "view_start", "d1", "u1", 0, ""),
+                event("e2", "view_complete", "d1", "u1", 20_000, ",\"watch_time_ms\":20000,\"progress\":1.0"),
+                event("e3", "like", "d1", "u1", 21_000, ""),
+                event("e4", "view_start", "d1", "u2", 60_000, ""),
+                event("e5", "swipe_away", "d1", "u2", 65_000, ",\"watch_time_ms\":5000,\"progress\":0.2"),
+                event("e6", "comment", "d1", "u2", 66_000, ""),
+                event("e7", "view_start", "d1", "u3", 120_000, ""),
+                event("e8", "view_start", "d1", "u4", 180_000, ""),
+                event("e3", "like", "d1", "u1", 21_000, ""));
+        List<String> d2 = List.of(
+                event("f1", "view_start", "d2", "u1", 3_600_000, ""),
+                event("f2", "view_complete", "d2", "u1", 3_630_000, ",\"watch_time_ms\":30000,\"progress\":1.0"),
+                event("f3", "share", "d2", "u1", 3_631_000, ""));
+        for (String e : d1) {
+            SERVERS.kafka().send("engagement-events", 0, "d1", e);
+        }
+        for (String e : d2) {
+            SERVERS.kafka().send("engagement-events", 1, "d2", e);
+        }
+        JobConfig job = JobConfig.fromSources(new String[] {
+                "--kafka.bootstrap-servers", SERVERS.kafka().bootstrapServers(),
+                "--clickhouse.url", SERVERS.clickhouse().jdbcUrl(),
+                "--kafka.starting-offsets", "earliest",
+                "--validation.max-event-age", "3650 d"}, Map.of());
+        EndToEndKafkaClickHouseTest.runJobToEndOfInput(job, checkpoints);
+
+        ServiceConfig config = ServiceConfig.from(new String[] {"--service.port", "0",
+                "--service.kafka-bootstrap-servers", SERVERS.kafka().bootstrapServers(),
+                "--service.clickhouse-url", SERVERS.clickhouse().httpUrl(), "--service.rate-limit.analytics-per-minute", "10000"},
+                Map.of("ENGAGEMENT_SERVICE_API_KEYS", "kd:" + CREATOR_KEY + ":creator:kd,ops:" + ADMIN_KEY + ":admin"));
+        service = new EngagementService(config, EventPublisher.forConfig(config), SERVERS.clickhouse().http()).start();
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(System.getenv().getOrDefault("CHROMIUM_BIN", "/usr/bin/chromium"));
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1800");
+        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
+                "download.prompt_for_download", false));
+        ChromeDriverService driver = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(System.getenv().getOrDefault("CHROMEDRIVER_BIN", "/usr/bin/chromedriver")))
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(driver, options);
+        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    private static String url() {
+        return "http://127.0.0.1:" + service.port() + "/dashboard/index.html";
+    }
+
+    private static String text(String id) {
+        return browser.findElement(By.id(id)).getText();
+    }
+
+    /** Clicks {@code button} and waits until the page says it loaded again (or shows an error). */
+    private static void clickAndWait(String button) throws Exception {
+        String before = String.valueOf(browser.findElement(By.id("status")).getAttribute("data-loaded"));
+        browser.findElement(By.id(button)).click();
+        waitFor(() -> !String.valueOf(browser.findElement(By.id("status")).getAttribute("data-loaded")).equals(before)
+                || browser.findElement(By.id("status")).getAttribute("class").contains("error"));
+        assertTrue(!browser.findElement(By.id("status")).getAttribute("class").contains("error"), text("status"));
+    }
+
+    private static void waitFor(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the page did not get there within 30 s; status: " + text("status"));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void signIn(String key) throws Exception {
+        browser.get(url());
+        browser.findElement(By.id("api-key")).sendKeys(key);
+        browser.findElement(By.id("sign-in")).click();
+        waitFor(() -> browser.findElement(By.id("status")).getAttribute("data-loaded") != null
+                || !text("sign-in-error").isEmpty());
+    }
+
+    private static void period(String from, String to) {
+        new Select(browser.findElement(By.id("period"))).selectByValue("custom");
+        browser.findElement(By.id("from")).clear();
+        browser.findElement(By.id("from")).sendKeys(from);
+        browser.findElement(By.id("to")).clear();
+        browser.findElement(By.id("to")).sendKeys(to);
+    }
+
+    private static void screenshot(String name) throws Exception {
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aCreatorSeesItsNumbersFiltersThemAndExportsThem() throws Exception {
+        signIn(CREATOR_KEY);
+        assertEquals("creator kd", text("who"));
+        period("2026-03-10", "2026-03-10");
+        clickAndWait("apply");
+        assertEquals(List.of("5", "4", "40", "60", "2"), List.of(text("card-views"), text("card-unique-viewers"),
+                text("card-completion"), text("card-engagement"), text("card-contents")));
+        assertEquals(2, browser.findElements(By.cssSelector("#top-content tbody tr")).size());
+        assertTrue(text("top-content").startsWith("content views"), text("top-content"));
+        assertTrue(browser.findElements(By.cssSelector("#chart-timeline canvas")).size() > 0, "the chart is drawn");
+        screenshot("creator-kd-2026-03-10");
+
+        // The content filter: d2 alone had 1 view by u1, completed.
+        new Select(browser.findElement(By.id("content"))).selectByValue("d2");
+        clickAndWait("apply");
+        assertEquals(List.of("1", "1", "100"), List.of(text("card-views"), text("card-unique-viewers"), text("card-completion")));
+        screenshot("creator-kd-content-d2");
+
+        // The period filter: nothing on March 11.
+        new Select(browser.findElement(By.id("content"))).selectByValue("");
+        period("2026-03-11", "2026-03-11");
+        clickAndWait("apply");
+        assertEquals("0", text("card-views"));
+
+        // Export: the downloaded CSV has the numbers the page showed.
+        period("2026-03-10", "2026-03-10");
+        clickAndWait("apply");
+        browser.findElement(By.id("export-analytics-csv")).click();
+        Path csv = downloads.resolve("creators-kd-analytics.csv");
+        waitFor(() -> Files.exists(csv) && Files.size(csv) > 0);
+        List<String> lines = Files.readAllLines(csv);
+        List<String> header = List.of(lines.get(0).split(","));
+        String[] row = lines.get(1).split(",");
+        assertEquals("5", row[header.indexOf("views")]);
+        assertEquals("4", row[header.indexOf("unique_viewers")]);
+        assertEquals("40", row[header.indexOf("completion_pct")]);
+        Files.copy(csv, SCREENSHOTS.resolve("creators-kd-analytics.csv"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void anAdminSeesThePlatformAndAnyCreator() throws Exception {
+        signIn(ADMIN_KEY);
+        assertEquals("admin", text("who"));
+        period("2026-03-10", "2026-03-10");
+        browser.findElement(By.id("creator")).sendKeys("kd");
+        clickAndWait("apply");
+        // 11 distinct accepted events (the retried like once), 5 views, 4 viewers, no dead letters that day.
+        assertEquals(List.of("5", "4", "11", "0"), List.of(text("admin-views"), text("admin-unique-viewers"),
+                text("admin-accepted"), text("admin-dead-letter-pct")));
+        assertEquals("5", text("card-views"), "the admin opens creator kd's dashboard too");
+        screenshot("admin-2026-03-10");
+        List<String> problems = new ArrayList<>();
+        browser.manage().logs().get("browser").forEach(e -> problems.add(e.getMessage()));
+        assertEquals(List.of(), problems.stream().filter(m -> m.contains("SEVERE") || m.contains("Uncaught")).toList());
+    }
+
+    @Test
+    void aTrackingKeyCannotOpenTheDashboard() throws Exception {
+        // The tracking key is not among this service's keys; an unknown key is refused the same way.
+        signIn("not-a-key-of-this-service");
+        assertEquals("unknown API key", text("sign-in-error"));
+    }
+}
