@@ -8,6 +8,8 @@
 #   5. generates DEMO_SECONDS (default 180) of traffic at DEMO_RATE (default 300) messages/s
 #   6. prints what landed in ClickHouse and on the DLQ and feedback topics, with the accounting
 #      messages = accepted + duplicates + dead letters + too late, and what the numbers mean
+#   7. starts the HTTP service (tracking and analytics API, dashboard) and prints the dashboard URL
+#      and its API keys
 # The stack stays up for you to explore: Flink UI http://127.0.0.1:8081, ClickHouse http://127.0.0.1:8123.
 # Stop everything with: deploy/local/stack.sh down
 set -euo pipefail
@@ -67,7 +69,12 @@ How to read these numbers:
     newest minute is not in content_metrics yet; the feedback topic advances at each checkpoint (10 s).
 MSG
 
+"$LOCAL_DIR/service.sh" start
 cat <<MSG
+
+Dashboard         http://127.0.0.1:${SERVICE_PORT:-8090}/dashboard/  (sign in with one of these keys)
+$("$LOCAL_DIR/service.sh" keys)
+  API             http://127.0.0.1:${SERVICE_PORT:-8090}/openapi.json, docs/api.md
 
 The stack is still running:
   Flink UI        http://127.0.0.1:${FLINK_REST_PORT:-8081}

@@ -2,7 +2,7 @@
 # The whole local stack: ClickHouse, Kafka (+ topics), Flink session cluster. 127.0.0.1 only.
 #
 #   deploy/local/stack.sh up       start clickhouse, kafka, create topics, start flink (in that order)
-#   deploy/local/stack.sh down     stop flink, kafka, clickhouse (reverse order)
+#   deploy/local/stack.sh down     stop the HTTP service (if demo.sh started it), flink, kafka, clickhouse
 #   deploy/local/stack.sh status   state and ports of every component (exit 0 only if all are up)
 #   deploy/local/stack.sh report   what the job produced: ClickHouse rows, topics, and the accounting
 #                                  messages = accepted + duplicates + dead letters + too late
@@ -29,6 +29,7 @@ cmd_up() {
 cmd_down() {
   # Try every component even if one fails to stop; report failure at the end.
   local rc=0
+  "$LOCAL_DIR/service.sh" stop || rc=1
   "$LOCAL_DIR/flink.sh" stop || rc=1
   "$LOCAL_DIR/kafka.sh" stop || rc=1
   "$LOCAL_DIR/clickhouse.sh" stop || rc=1
