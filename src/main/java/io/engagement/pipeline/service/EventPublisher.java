@@ -53,7 +53,7 @@ public final class EventPublisher implements AutoCloseable {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(config.kafkaLinger.toMillis()));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         // send() must not block a request thread for long while the brokers are unreachable.
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");

@@ -29,6 +29,7 @@ public final class ServiceConfig {
         define("service.kafka-bootstrap-servers", "127.0.0.1:9092", "Kafka brokers the tracking endpoints produce to");
         define("service.input-topic", "engagement-events", "topic of the client events (the job's kafka.input-topic)");
         define("service.max-pending-events", "10000", "events accepted but not yet acknowledged by Kafka; beyond it requests get 503 with Retry-After");
+        define("service.kafka-linger", "5 ms", "how long the producer gathers events into one Kafka request (linger.ms): throughput against single-event latency (docs/benchmarks.md)");
         define("service.produce-timeout", "10 s", "how long a tracking request waits for Kafka's acknowledgement before answering 503");
         define("service.clickhouse-url", "http://127.0.0.1:8123", "ClickHouse HTTP interface the analytics endpoints read");
         define("service.clickhouse-database", "engagement", "database of the job's tables (the job's clickhouse.database)");
@@ -48,6 +49,7 @@ public final class ServiceConfig {
     public final String inputTopic;
     public final int maxPendingEvents;
     public final Duration produceTimeout;
+    public final Duration kafkaLinger;
     public final String clickhouseUrl;
     public final String clickhouseDatabase;
     public final String clickhouseUser;
@@ -119,6 +121,7 @@ public final class ServiceConfig {
         }
         maxPendingEvents = intIn(v, "service.max-pending-events", 100, 10_000_000, problems);
         produceTimeout = duration(v, "service.produce-timeout", problems);
+        kafkaLinger = nonNegativeDuration(v, "service.kafka-linger", problems);
         clickhouseUrl = v.get("service.clickhouse-url");
         if (!clickhouseUrl.matches("https?://[^\\s/]+(:\\d+)?/?")) {
             problems.add("service.clickhouse-url must be http(s)://host:port, not '" + clickhouseUrl + "'");
@@ -145,6 +148,19 @@ public final class ServiceConfig {
         }
         problems.add(key + " must be a whole number from " + min + " to " + max + ", not '" + v.get(key) + "'");
         return min;
+    }
+
+    private static Duration nonNegativeDuration(Map<String, String> v, String key, List<String> problems) {
+        try {
+            Duration d = org.apache.flink.util.TimeUtils.parseDuration(v.get(key));
+            if (!d.isNegative() && d.toMillis() <= 1000) {
+                return d;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        problems.add(key + " must be a duration from 0 ms to 1 s, not '" + v.get(key) + "'");
+        return Duration.ZERO;
     }
 
     private static Duration duration(Map<String, String> v, String key, List<String> problems) {

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +52,7 @@ public final class TrackingApi {
     /** {@code POST /v1/events}: one JSON object. */
     public Outcome trackOne(byte[] body) throws EventPublisher.Unavailable, InterruptedException {
         long now = clock.getAsLong();
-        Prepared p = prepare(0, body, now);
+        Prepared p = prepare(0, body, null, now);
         if (p.outgoing != null) {
             publisher.publish(List.of(p.outgoing));
         }
@@ -87,7 +86,7 @@ public final class TrackingApi {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            Prepared p = prepare(i, one, now);
+            Prepared p = prepare(i, one, events.get(i), now);
             outcomes.add(p.outcome);
             if (p.outgoing != null) {
                 accepted.add(p.outgoing);
@@ -99,14 +98,16 @@ public final class TrackingApi {
 
     private record Prepared(Outcome outcome, EventPublisher.Outgoing outgoing) {}
 
-    private Prepared prepare(int index, byte[] body, long now) {
+    /** {@code parsed}: the event's JSON when the caller has it already (a batch element), else null. */
+    private Prepared prepare(int index, byte[] body, JsonNode parsed, long now) {
         ValidationResult result = validator.validate(new RawEvent(body, "http", 0, 0), now);
         if (!result.isAccepted()) {
             return new Prepared(new Outcome(index, false, null, result.deadLetter().reason.code(), result.deadLetter().detail), null);
         }
         EngagementEvent event = result.event();
         try {
-            ObjectNode message = (ObjectNode) JSON.readTree(new String(body, StandardCharsets.UTF_8));
+            // An accepted event is a JSON object; a batch element is reused rather than parsed again.
+            ObjectNode message = parsed instanceof ObjectNode o ? o : (ObjectNode) JSON.readTree(body);
             message.put("server_time", Instant.ofEpochMilli(now).toString());
             return new Prepared(new Outcome(index, true, event.eventId, null, null),
                     new EventPublisher.Outgoing(event.contentId, JSON.writeValueAsBytes(message), now));
