@@ -18,7 +18,7 @@ SERVICE_PORT="${SERVICE_PORT:-8090}"
 SERVICE_HOME="$STACK_DIR/service"
 SERVICE_OUT="$SERVICE_HOME/service.out"
 KEYS_FILE="$SERVICE_HOME/api-keys"
-JAR="$REPO_ROOT/target/engagement-pipeline-0.1.0-SNAPSHOT.jar"
+JAR="$REPO_ROOT/target/engagement-pipeline-0.1.0-SNAPSHOT-service.jar"
 
 make_keys() {
   [[ -s "$KEYS_FILE" ]] && return 0
@@ -40,7 +40,7 @@ cmd_start() {
     log "already running (pid $pid) on http://$BIND_HOST:$SERVICE_PORT"
     return 0
   fi
-  [[ -f "$JAR" ]] || die "no job jar: run ./mvnw -DskipTests package (or deploy/local/demo.sh)"
+  [[ -f "$JAR" ]] || die "no service jar ($JAR): run ./mvnw -DskipTests package (or deploy/local/demo.sh)"
   if port_listening "$SERVICE_PORT"; then
     die "port $SERVICE_PORT is taken by $(port_owner "$SERVICE_PORT"); set SERVICE_PORT"
   fi
@@ -49,8 +49,7 @@ cmd_start() {
   # The -D names the state dir on the command line: how the stack scripts recognise their processes.
   ENGAGEMENT_SERVICE_API_KEYS="$(cat "$KEYS_FILE")" launch service "$SERVICE_OUT" \
     java -Dengagement.stack="$STACK_DIR" -Dlog4j2.configurationFile="$REPO_ROOT/flink-conf/log4j-cli.properties" \
-    -Dlog.file="$SERVICE_HOME/service.log" -cp "$JAR:$STACK_DIR/flink/lib/*" \
-    io.engagement.pipeline.service.EngagementService \
+    -Dlog.file="$SERVICE_HOME/service.log" -jar "$JAR" \
     --service.host "$BIND_HOST" --service.port "$SERVICE_PORT" \
     --service.kafka-bootstrap-servers "$BIND_HOST:${KAFKA_PORT:-9092}" \
     --service.clickhouse-url "http://$BIND_HOST:${CLICKHOUSE_HTTP_PORT:-8123}"

@@ -1,6 +1,7 @@
 -- Creator dashboard (seed 001 creator analytics) over any period of whole hours: content count,
 -- views, unique viewers (merged from hourly uniq states, not summed), watch time, completion rate,
--- saves, shares, clicks, engagement rates, and the top content by views. Rates are recomputed from
+-- saves, shares, clicks, engagement rates, averages (views per content, watch time per view; seed 002
+-- creator analytics) and the top content by views. Rates are recomputed from
 -- summed counters. Uses hour windows, so any hour-aligned range works (a day, a week, 30 days).
 -- (One JOIN per SELECT, nested: ClickHouse 18.16 supports no more; every joined subquery has an
 -- alias: current releases require one.)
@@ -20,6 +21,8 @@ SELECT
     clicks,
     round(if(views = 0, 0, 100 * (likes + comments + shares) / views), 1)          AS engagement_pct,
     round(if(views = 0, 0, 100 * (saves + shares + clicks) / views), 1)            AS action_pct,
+    round(if(contents = 0, 0, views / contents), 1)                                AS avg_views_per_content,
+    round(if(views = 0, 0, watch_time_ms / views / 1000), 1)                       AS avg_watch_s_per_view,
     top_content
 FROM
 (

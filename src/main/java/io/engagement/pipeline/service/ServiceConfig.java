@@ -150,9 +150,29 @@ public final class ServiceConfig {
         return min;
     }
 
+    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("\\s*(\\d{1,9})\\s*(ms|s|min|h)\\s*");
+
+    /**
+     * {@code 250 ms}, {@code 10 s}, {@code 2 min}, {@code 1 h}: the job's duration notation, parsed here
+     * so that the service jar needs no Flink classes.
+     */
+    static Duration parseDuration(String text) {
+        java.util.regex.Matcher m = DURATION.matcher(text == null ? "" : text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a duration: " + text);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "min" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+
     private static Duration nonNegativeDuration(Map<String, String> v, String key, List<String> problems) {
         try {
-            Duration d = org.apache.flink.util.TimeUtils.parseDuration(v.get(key));
+            Duration d = parseDuration(v.get(key));
             if (!d.isNegative() && d.toMillis() <= 1000) {
                 return d;
             }
@@ -165,7 +185,7 @@ public final class ServiceConfig {
 
     private static Duration duration(Map<String, String> v, String key, List<String> problems) {
         try {
-            Duration d = org.apache.flink.util.TimeUtils.parseDuration(v.get(key));
+            Duration d = parseDuration(v.get(key));
             if (!d.isNegative() && !d.isZero()) {
                 return d;
             }

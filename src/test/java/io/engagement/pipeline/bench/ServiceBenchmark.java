@@ -41,7 +41,7 @@ public final class ServiceBenchmark {
     private static final String KEY = "bench-tracking-key-0123456789";
     private static final String ADMIN = "bench-admin-key-0123456789";
     /** service.kafka-linger for the run: -Dbench.linger=0 ms to compare. */
-    private static final Duration LINGER = org.apache.flink.util.TimeUtils.parseDuration(System.getProperty("bench.linger", "5 ms"));
+    private static final Duration LINGER = Duration.ofMillis(Long.parseLong(System.getProperty("bench.linger", "5ms").replace("ms", "").strip()));
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;

@@ -183,8 +183,9 @@ abstract class AnalystQueriesContract {
                 + "('w2', 'view_start', 'd1', 'k7', 'u2', 's2', '2026-03-05 11:01:00', 0, 't', 1, 2),"
                 + "('w3', 'view_start', 'd2', 'k7', 'u2', 's2', '2026-03-05 10:02:00', 0, 't', 1, 3)");
         // 35 views, 70 s, 10 completions (28.6 %), engagement (1 like + 0 + 2 shares) / 35 = 8.6 %,
-        // action (1 save + 2 shares + 1 click) / 35 = 11.4 %; top: d1 30 views, d2 5.
-        assertEquals(List.of("k7\t2\t35\t2\t70\t28.6\t1\t2\t1\t8.6\t11.4\t['d1:30','d2:5']"),
+        // action (1 save + 2 shares + 1 click) / 35 = 11.4 %; 35 / 2 contents = 17.5 views per content,
+        // 70 s / 35 views = 2 s per view; top: d1 30 views, d2 5.
+        assertEquals(List.of("k7\t2\t35\t2\t70\t28.6\t1\t2\t1\t8.6\t11.4\t17.5\t2\t['d1:30','d2:5']"),
                 run("creator_dashboard.sql", Map.of("creator_id", "'k7'", "from", "toDateTime('2026-03-05 00:00:00')",
                         "to", "toDateTime('2026-03-06 00:00:00')")));
     }
@@ -367,6 +368,33 @@ abstract class AnalystQueriesContract {
         // 3 dead letters: 10 in all, 30 % dead letters, 20 % late.
         assertEquals(List.of("4\t2\t1\t3\t30\t20"), run("platform_health.sql",
                 Map.of("from", "toDateTime('2026-07-20 00:00:00')", "to", "toDateTime('2026-07-21 00:00:00')")));
+    }
+
+    @Test
+    void reconciliationAccountsForEveryOffsetOnce() throws Exception {
+        // Topic rt, partition 0: offsets 0-2 accepted (offset 1 written twice by a replay), 3 a
+        // duplicate, 4 a dead letter, 5 too late; the 'window closed' row of offset 2 is an accepted
+        // event seen late by a window, not a second outcome.
+        String events = "event_id, event_type, content_id, creator_id, session_id, event_time, event_time_ms, source_topic,"
+                + " source_partition, source_offset";
+        clickhouse.http().execute("INSERT INTO engagement.engagement_events (" + events + ") VALUES "
+                + "('r0', 'like', 'rc', 'k', 's', '2026-08-01 10:00:00', 0, 'rt', 0, 0),"
+                + "('r1', 'like', 'rc', 'k', 's', '2026-08-01 10:00:01', 0, 'rt', 0, 1),"
+                + "('r2', 'like', 'rc', 'k', 's', '2026-08-01 10:00:02', 0, 'rt', 0, 2)");
+        clickhouse.http().execute("INSERT INTO engagement.engagement_events (" + events + ") VALUES "
+                + "('r1', 'like', 'rc', 'k', 's', '2026-08-01 10:00:01', 0, 'rt', 0, 1)");
+        clickhouse.http().execute("INSERT INTO engagement.duplicate_events (event_id, event_type, content_id, event_time, source_topic,"
+                + " source_partition, source_offset) VALUES ('r0', 'like', 'rc', '2026-08-01 10:00:00', 'rt', 0, 3)");
+        clickhouse.http().execute("INSERT INTO engagement.dead_letters (reason, detail, payload_encoding, source_topic, source_partition,"
+                + " source_offset) VALUES ('malformed_json', 'x', 'utf8', 'rt', 0, 4)");
+        String late = "event_id, event_type, content_id, creator_id, session_id, event_time, event_time_ms, watermark_ms, reason,"
+                + " source_topic, source_partition, source_offset";
+        clickhouse.http().execute("INSERT INTO engagement.late_events (" + late + ") VALUES "
+                + "('r5', 'like', 'rc', 'k', 's', '2026-07-01 10:00:00', 0, 0, 'older than watermark minus allowed lateness', 'rt', 0, 5),"
+                + "('r2', 'like', 'rc', 'k', 's', '2026-08-01 10:00:02', 0, 0, 'window closed: hour', 'rt', 0, 2)");
+        // topic, partition, accepted, duplicates, dead letters, too late, accounted, distinct offsets, first, last
+        assertEquals(List.of("rt\t0\t3\t1\t1\t1\t6\t6\t0\t5"), run("reconciliation.sql", Map.of()).stream()
+                .filter(r -> r.startsWith("rt\t")).toList());
     }
 
     @Test

@@ -221,9 +221,10 @@ class EngagementServiceTest {
         assertEquals(200, csv.status());
         assertTrue(csv.response().headers().firstValue("Content-Disposition").orElse("").contains("attachment"));
         List<String> lines = csv.body().lines().toList();
-        assertEquals("creator_id,contents,views,unique_viewers,watch_s,completion_pct,saves,shares,clicks,engagement_pct,action_pct,top_content",
-                lines.get(0));
-        assertEquals("k1,2,40,0,80,25,1,2,1,15,10,\"[a1:30, a2:10]\"", lines.get(1));
+        assertEquals("creator_id,contents,views,unique_viewers,watch_s,completion_pct,saves,shares,clicks,engagement_pct,action_pct,"
+                + "avg_views_per_content,avg_watch_s_per_view,top_content", lines.get(0));
+        // 40 views / 2 contents = 20 per content, 80 s / 40 views = 2 s per view
+        assertEquals("k1,2,40,0,80,25,1,2,1,15,10,20,2,\"[a1:30, a2:10]\"", lines.get(1));
         assertEquals(400, call("GET", path + "&format=xml", CREATOR_KEY, null).status());
         Answer typo = call("GET", path + "&form=2026-06-01", CREATOR_KEY, null);
         assertEquals(400, typo.status());
