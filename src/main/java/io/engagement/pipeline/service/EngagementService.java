@@ -44,6 +44,7 @@ public final class EngagementService implements AutoCloseable {
     static final List<Route> ROUTES = List.of(
             new Route(HandlerType.GET, "/health", Access.PUBLIC, "liveness"),
             new Route(HandlerType.GET, "/openapi.json", Access.PUBLIC, "this API's OpenAPI description"),
+            new Route(HandlerType.GET, "/metrics", Access.ADMIN, "the service's counters, Prometheus text format"),
             new Route(HandlerType.POST, "/v1/events", Access.TRACKING, "track one event"),
             new Route(HandlerType.POST, "/v1/events/batch", Access.TRACKING, "track up to 100 events (offline sync)"),
             new Route(HandlerType.GET, "/v1/me", Access.READER, "the caller's role and creator id"),
@@ -73,6 +74,7 @@ public final class EngagementService implements AutoCloseable {
     private final RateLimiter batches;
     private final RateLimiter reads;
     private final byte[] openApi;
+    private final ServiceMetrics metrics;
     private Javalin app;
 
     /** The service over the given publisher and ClickHouse (tests hand in their own). */
@@ -84,6 +86,7 @@ public final class EngagementService implements AutoCloseable {
         this.events = new RateLimiter(config.eventsPerMinute, System::nanoTime);
         this.batches = new RateLimiter(config.batchesPerMinute, System::nanoTime);
         this.reads = new RateLimiter(config.analyticsPerMinute, System::nanoTime);
+        this.metrics = new ServiceMetrics(publisher::pendingEvents);
         try (InputStream in = EngagementService.class.getResourceAsStream("/service/openapi.json")) {
             this.openApi = in.readAllBytes();
         } catch (IOException | NullPointerException e) {
@@ -132,6 +135,7 @@ public final class EngagementService implements AutoCloseable {
                 c.routes.post(route.path(), handler);
             }
         }
+        c.routes.after(this::recordRequest);
         c.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         c.routes.exception(IOException.class, (e, ctx) -> error(ctx, 502, "ClickHouse: " + ClickHouseHttp.oneLine(e)));
     }
@@ -140,6 +144,7 @@ public final class EngagementService implements AutoCloseable {
         return switch (route.path()) {
             case "/health" -> ctx -> ctx.result("ok");
             case "/openapi.json" -> ctx -> ctx.contentType("application/json").result(openApi);
+            case "/metrics" -> ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.prometheusText());
             case "/v1/events" -> this::trackOne;
             case "/v1/events/batch" -> this::trackBatch;
             case "/v1/me" -> ctx -> {
@@ -188,7 +193,25 @@ public final class EngagementService implements AutoCloseable {
 
     // --- access ---
 
+    /** Marks the request for {@link #recordRequest} (an after-handler: it sees the status exception handlers set). */
     private Handler guarded(Route route, Handler handler) {
+        Handler checked = checked(route, handler);
+        return ctx -> {
+            ctx.attribute("metrics.route", route.method().name() + " " + route.path());
+            ctx.attribute("metrics.start", System.nanoTime());
+            checked.handle(ctx);
+        };
+    }
+
+    private void recordRequest(Context ctx) {
+        String route = ctx.attribute("metrics.route");
+        Long start = ctx.attribute("metrics.start");
+        if (route != null && start != null) {
+            metrics.request(route, ctx.status().getCode(), System.nanoTime() - start);
+        }
+    }
+
+    private Handler checked(Route route, Handler handler) {
         return ctx -> {
             if (route.access() == Access.PUBLIC) {
                 handler.handle(ctx);
@@ -255,6 +278,7 @@ public final class EngagementService implements AutoCloseable {
     private void trackOne(Context ctx) throws Exception {
         try {
             TrackingApi.Outcome outcome = tracking.trackOne(ctx.bodyAsBytes());
+            count(List.of(outcome));
             ctx.status(outcome.accepted() ? 202 : 400).json(outcomeJson(outcome));
         } catch (EventPublisher.Unavailable e) {
             unavailable(ctx, e);
@@ -264,6 +288,7 @@ public final class EngagementService implements AutoCloseable {
     private void trackBatch(Context ctx) throws Exception {
         try {
             List<TrackingApi.Outcome> outcomes = tracking.trackBatch(ctx.bodyAsBytes());
+            count(outcomes);
             long accepted = outcomes.stream().filter(TrackingApi.Outcome::accepted).count();
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("accepted", accepted);
@@ -290,7 +315,20 @@ public final class EngagementService implements AutoCloseable {
         return m;
     }
 
-    private static void unavailable(Context ctx, EventPublisher.Unavailable e) {
+    private void count(List<TrackingApi.Outcome> outcomes) {
+        long accepted = 0;
+        for (TrackingApi.Outcome o : outcomes) {
+            if (o.accepted()) {
+                accepted++;
+            } else {
+                metrics.rejected(o.reason());
+            }
+        }
+        metrics.accepted(accepted);
+    }
+
+    private void unavailable(Context ctx, EventPublisher.Unavailable e) {
+        metrics.unavailable();
         // Nothing was acknowledged: the client keeps the events and sends them again (same event ids).
         ctx.header("Retry-After", "5");
         error(ctx, 503, "events not accepted, send them again: " + e.getMessage());

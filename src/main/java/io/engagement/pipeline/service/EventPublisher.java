@@ -39,12 +39,14 @@ public final class EventPublisher implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final String topic;
     private final Semaphore pending;
+    private final int maxPending;
     private final Duration timeout;
 
     public EventPublisher(Producer<String, byte[]> producer, String topic, int maxPending, Duration timeout) {
         this.producer = producer;
         this.topic = topic;
         this.pending = new Semaphore(maxPending);
+        this.maxPending = maxPending;
         this.timeout = timeout;
     }
 
@@ -91,6 +93,11 @@ public final class EventPublisher implements AutoCloseable {
         } finally {
             pending.release(events.size());
         }
+    }
+
+    /** Events sent and not yet acknowledged (or timed out). */
+    public long pendingEvents() {
+        return maxPending - pending.availablePermits();
     }
 
     @Override

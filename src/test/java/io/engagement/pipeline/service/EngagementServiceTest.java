@@ -245,6 +245,33 @@ class EngagementServiceTest {
         assertEquals(-66.7, views.get("change_pct").asDouble());
     }
 
+    private static long metric(String series) throws Exception {
+        String text = call("GET", "/metrics", ADMIN_KEY, null).body();
+        return text.lines().filter(l -> l.startsWith(series + " ")).mapToLong(l -> (long) Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst().orElse(0);
+    }
+
+    @Test
+    void metricsCountAcceptedAndRejectedEventsAndStatuses() throws Exception {
+        assertEquals(403, call("GET", "/metrics", CREATOR_KEY, null).status(), "metrics are for admin keys");
+        String rejected = "engagement_service_events_rejected_total{reason=\"unknown_event_type\"}";
+        String forbidden = "engagement_service_requests_total{route=\"GET /v1/admin/stats\",status=\"403\"}";
+        String badRequest = "engagement_service_requests_total{route=\"GET /v1/creators/{creatorId}/analytics\",status=\"400\"}";
+        long acceptedBefore = metric("engagement_service_events_accepted_total");
+        long rejectedBefore = metric(rejected);
+        long forbiddenBefore = metric(forbidden);
+        long badBefore = metric(badRequest);
+        call("POST", "/v1/events/batch", TRACKING_KEY, "[" + event("e-m1", "like", "a1") + "," + event("e-m2", "zap", "a1") + ","
+                + event("e-m3", "save", "a2") + "]");
+        call("GET", "/v1/admin/stats", CREATOR_KEY, null);
+        call("GET", "/v1/creators/k1/analytics?from=yesterday", CREATOR_KEY, null);
+        assertEquals(acceptedBefore + 2, metric("engagement_service_events_accepted_total"));
+        assertEquals(rejectedBefore + 1, metric(rejected));
+        assertEquals(forbiddenBefore + 1, metric(forbidden));
+        assertEquals(badBefore + 1, metric(badRequest), "a status set by the exception handler is counted as such");
+        assertEquals(0, metric("engagement_service_pending_events"));
+    }
+
     @Test
     void rateLimitsPerClientAnswer429WithRetryAfter() throws Exception {
         try (EngagementService limited = new EngagementService(config(Map.of("ENGAGEMENT_SERVICE_RATE_LIMIT_EVENTS_PER_MINUTE", "3")),
