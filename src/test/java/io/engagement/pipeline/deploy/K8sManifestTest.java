@@ -38,6 +38,7 @@ class K8sManifestTest {
     private static final Path SCHEMA_JOB = Path.of("deploy/k8s/clickhouse-schema-job.yaml");
     private static final Path RETENTION_JOB = Path.of("deploy/k8s/retention-cronjob.yaml");
     private static final Path DOCKERFILE = Path.of("deploy/k8s/Dockerfile");
+    private static final Path SERVICE = Path.of("deploy/k8s/service-deployment.yaml");
     private static final Path FLINK_CONF = Path.of("flink-conf/config.yaml");
     /** Options of the S3 filesystem plugins: forwarded by the plugin, not Flink ConfigOptions. */
     private static final Set<String> S3_PLUGIN_KEYS = Set.of("s3.endpoint", "s3.path.style.access");
@@ -264,6 +265,43 @@ class K8sManifestTest {
         for (List<?> c : List.of(command, retentionCommand)) {
             assertTrue(String.valueOf(c.get(2)).startsWith(jar.group(2) + ":"), "the tools run from the job jar of the image: " + c);
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theServiceDeploymentRunsTheServiceJarWithSettingsTheServiceAccepts() throws Exception {
+        List<Object> docs = new ArrayList<>();
+        new Load(LoadSettings.builder().build()).loadAllFromString(Files.readString(SERVICE)).forEach(docs::add);
+        Map<String, Object> deployment = (Map<String, Object>) docs.get(0);
+        assertEquals("Deployment", deployment.get("kind"));
+        Map<String, Object> container = this.<Map<String, Object>>listAt(deployment, "spec", "template", "spec", "containers").get(0);
+        assertEquals(at(yaml(MANIFEST), "spec", "image"), container.get("image"), "the job's image, which carries the service jar");
+        List<String> command = ((List<Object>) container.get("command")).stream().map(String::valueOf).toList();
+        int jar = command.indexOf("-jar");
+        Matcher copied = Pattern.compile("(?m)^COPY .*target/(\\S+-service\\.jar) (\\S+)$").matcher(Files.readString(DOCKERFILE));
+        assertTrue(copied.find(), "the Dockerfile copies the service jar");
+        assertEquals(copied.group(2), command.get(jar + 1));
+        assertEquals("engagement-pipeline-" + pomVersion() + "-service.jar", copied.group(1));
+        // The arguments and variables, with stand-ins for the secrets, are a configuration the service accepts.
+        String[] args = command.subList(jar + 2, command.size()).toArray(new String[0]);
+        Map<String, String> env = new LinkedHashMap<>();
+        for (Map<String, Object> var : (List<Map<String, Object>>) container.get("env")) {
+            String name = String.valueOf(var.get("name"));
+            assertTrue(io.engagement.pipeline.service.ServiceConfig.SETTINGS.keySet().stream()
+                    .anyMatch(k -> ("ENGAGEMENT_" + k.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_')).equals(name)),
+                    name + " is the variable of a service setting");
+            env.put(name, var.containsKey("value") ? String.valueOf(var.get("value"))
+                    : name.endsWith("API_KEYS") ? "app:0123456789abcdef:tracking" : "secret");
+            if (name.endsWith("PASSWORD") || name.endsWith("API_KEYS")) {
+                assertTrue(var.containsKey("valueFrom"), name + " comes from a Secret");
+            }
+        }
+        io.engagement.pipeline.service.ServiceConfig config = io.engagement.pipeline.service.ServiceConfig.from(args, env);
+        assertEquals("0.0.0.0", config.host);
+        assertEquals(8090, config.port);
+        assertEquals("/health", at(container, "readinessProbe", "httpGet", "path"));
+        Map<String, Object> service = (Map<String, Object>) docs.get(1);
+        assertEquals("Service", service.get("kind"));
     }
 
     @SuppressWarnings("unchecked")
