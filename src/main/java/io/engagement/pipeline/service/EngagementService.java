@@ -95,6 +95,10 @@ public final class EngagementService implements AutoCloseable {
     }
 
     public static void main(String[] args) {
+        // The service jar's own logging configuration (console, INFO), unless one is given.
+        if (System.getProperty("log4j2.configurationFile") == null && System.getProperty("log4j.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "classpath:service/log4j2.properties");
+        }
         ServiceConfig config;
         try {
             config = ServiceConfig.from(args, System.getenv());
