@@ -6,9 +6,7 @@ import io.engagement.pipeline.clickhouse.ClickHouseHttp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The current ClickHouse engine (chDB, installed by deploy/install-chdb.sh) behind the HTTP front of
@@ -109,12 +107,9 @@ public final class ChdbTestServer implements ClickHouseEndpoint {
 
     @Override
     public void close() throws Exception {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        ServerProcesses.stop(process);
+        try {
+            ServerProcesses.deleteTree(dir);
         } catch (IOException e) {
             // a leftover temporary directory is not a test failure
         }

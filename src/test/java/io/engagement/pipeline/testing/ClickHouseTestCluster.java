@@ -9,10 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real two-server ClickHouse cluster on loopback: Debian's ZooKeeper and two clickhouse-server
@@ -158,12 +156,7 @@ public final class ClickHouseTestCluster implements AutoCloseable {
         for (ClickHouseTestServer node : nodes) {
             node.close();
         }
-        zookeeper.destroy();
-        if (!zookeeper.waitFor(20, TimeUnit.SECONDS)) {
-            zookeeper.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        try (Stream<Path> files = Files.walk(zkDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        ServerProcesses.stop(zookeeper);
+        ServerProcesses.deleteTree(zkDir);
     }
 }

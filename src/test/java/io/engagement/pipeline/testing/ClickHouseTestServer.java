@@ -7,10 +7,8 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real ClickHouse server (Debian's clickhouse-server package) started by the test on free loopback
@@ -99,10 +97,7 @@ public final class ClickHouseTestServer implements ClickHouseEndpoint {
 
     /** Stops the server (SIGTERM), keeping its data and ports, as in an outage or a restart. */
     public void shutDown() throws Exception {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        ServerProcesses.stop(process);
     }
 
     /** Kills the server (SIGKILL: no shutdown, as in a crash), keeping its data and ports. */
@@ -161,17 +156,8 @@ public final class ClickHouseTestServer implements ClickHouseEndpoint {
 
     @Override
     public void close() throws Exception {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        deleteDir();
-    }
-
-    private void deleteDir() throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        ServerProcesses.stop(process);
+        ServerProcesses.deleteTree(dir);
     }
 
     static int freePort() throws IOException {
