@@ -62,7 +62,7 @@ public final class ApplyRetention {
             if (Database.problem(database) != null) {
                 throw new IllegalArgumentException("--database " + Database.problem(database));
             }
-            if (!cluster.isEmpty() && !cluster.matches("\\w+")) {
+            if (!cluster.isEmpty() && !ClusterLayout.isClusterName(cluster)) {
                 throw new IllegalArgumentException("--cluster must be a cluster name of letters, digits and _, not '" + cluster + "'");
             }
         } catch (RuntimeException e) {
@@ -94,10 +94,10 @@ public final class ApplyRetention {
     public static Map<String, String> apply(ClickHouseHttp clickhouse, String database, LocalDate cutoff, boolean dryRun,
             String cluster) throws IOException {
         Map<String, String> report = new LinkedHashMap<>();
-        String parts = cluster == null ? "system.parts" : "cluster('" + cluster + "', system, parts)";
-        String on = cluster == null ? "" : " ON CLUSTER " + cluster;
+        String parts = ClusterLayout.systemTable("parts", cluster);
+        String on = ClusterLayout.onClusterClause(cluster);
         for (String name : MONTHLY_TABLES) {
-            String table = cluster == null ? name : name + ClusterLayout.LOCAL_SUFFIX;
+            String table = ClusterLayout.rowsTable(name, cluster);
             List<String> dropped = new ArrayList<>();
             long rows = 0;
             String partitions = clickhouse.execute("SELECT partition, sum(rows) FROM " + parts + " WHERE active AND database = '"
@@ -126,7 +126,7 @@ public final class ApplyRetention {
         String where = "received_at < toDateTime('" + cutoff + " 00:00:00')";
         long old = Long.parseLong(clickhouse.execute("SELECT count() FROM " + database + ".dead_letters WHERE " + where).trim());
         if (old > 0 && !dryRun) {
-            String table = "dead_letters" + (cluster == null ? "" : ClusterLayout.LOCAL_SUFFIX);
+            String table = ClusterLayout.rowsTable("dead_letters", cluster);
             clickhouse.execute("ALTER TABLE " + database + "." + table + on + " DELETE WHERE " + where);
             clickhouse.awaitMutations(database, table, cluster);
         }

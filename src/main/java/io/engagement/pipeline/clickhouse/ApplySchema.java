@@ -111,7 +111,7 @@ public final class ApplySchema {
         if (retentionDays < 1 || retentionDays > MAX_RETENTION_DAYS) {
             throw new IllegalArgumentException("the retention must be from 1 to " + MAX_RETENTION_DAYS + " days, not " + retentionDays);
         }
-        if (cluster != null && !cluster.matches("\\w+")) {
+        if (cluster != null && !ClusterLayout.isClusterName(cluster)) {
             throw new IllegalArgumentException("CLICKHOUSE_CLUSTER must be a cluster name of letters, digits and _: " + cluster);
         }
         List<Path> files;
@@ -182,9 +182,9 @@ public final class ApplySchema {
      */
     static int applyRetentionTtl(ClickHouseHttp clickhouse, String database, String cluster, int days) throws IOException {
         int changed = 0;
-        for (String[] retention : ServerFeatures.RETENTION) {
-            String table = retention[0] + (cluster == null ? "" : ClusterLayout.LOCAL_SUFFIX);
-            String ttl = ServerFeatures.retentionTtl(retention[1], days);
+        for (ServerFeatures.Retention retention : ServerFeatures.RETENTION) {
+            String table = ClusterLayout.rowsTable(retention.table(), cluster);
+            String ttl = ServerFeatures.retentionTtl(retention.timeColumn(), days);
             String engine = clickhouse.execute("SELECT engine_full FROM system.tables WHERE database = '" + database
                     + "' AND name = '" + table + "' FORMAT TabSeparatedRaw").strip();
             if (engine.isEmpty()) {
@@ -193,8 +193,8 @@ public final class ApplySchema {
             if (engine.contains(ttl + " ") || engine.endsWith(ttl)) {
                 continue;
             }
-            clickhouse.execute("ALTER TABLE " + database + "." + table + (cluster == null ? "" : " ON CLUSTER " + cluster)
-                    + " MODIFY TTL " + retention[1] + " + INTERVAL " + days + " DAY");
+            clickhouse.execute("ALTER TABLE " + database + "." + table + ClusterLayout.onClusterClause(cluster)
+                    + " MODIFY TTL " + retention.timeColumn() + " + INTERVAL " + days + " DAY");
             changed++;
         }
         return changed;

@@ -115,7 +115,7 @@ public final class ClickHouseHttp {
      * {@code cluster} is {@code null}.
      */
     public void awaitMutations(String database, String table, String cluster) throws IOException {
-        String mutations = cluster == null ? "system.mutations" : "cluster('" + cluster + "', system, mutations)";
+        String mutations = ClusterLayout.systemTable("mutations", cluster);
         long deadline = System.currentTimeMillis() + 300_000;
         while (!execute("SELECT count() FROM " + mutations + " WHERE database = '" + database + "' AND table = '" + table
                 + "' AND is_done = 0").trim().equals("0")) {

@@ -63,6 +63,30 @@ public final class ClusterLayout {
         }
     }
 
+    // Where the maintenance tools (retention, erasure, TTL) act: the table that holds the rows, the
+    // clause that runs a change on every server, and the system table of every shard. A null
+    // cluster is the single-server layout.
+
+    /** The table holding {@code table}'s rows: the local table on a cluster, the table itself on one server. */
+    static String rowsTable(String table, String cluster) {
+        return cluster == null ? table : table + LOCAL_SUFFIX;
+    }
+
+    /** {@code " ON CLUSTER c"}, or nothing on one server. */
+    static String onClusterClause(String cluster) {
+        return cluster == null ? "" : " ON CLUSTER " + cluster;
+    }
+
+    /** {@code system.<name>} of this server, or of one replica of every shard ({@code cluster(...)}). */
+    static String systemTable(String name, String cluster) {
+        return cluster == null ? "system." + name : "cluster('" + cluster + "', system, " + name + ")";
+    }
+
+    /** True when {@code cluster} can name a {@code <remote_servers>} entry in SQL (letters, digits, _). */
+    static boolean isClusterName(String cluster) {
+        return cluster.matches("\\w+");
+    }
+
     /** The statements that give the cluster what {@code statement} gives one server. */
     public static List<String> onCluster(String statement, String cluster) {
         return new ClusterLayout(cluster, List.of(statement)).onCluster(statement);

@@ -69,7 +69,7 @@ public final class EraseUser {
         }
         String problem = userId == null || userId.isBlank() ? "no user id given"
                 : Database.problem(database) != null ? "--database " + Database.problem(database)
-                : !cluster.isEmpty() && !cluster.matches("\\w+") ? "--cluster must be a cluster name of letters, digits and _, not '" + cluster + "'"
+                : !cluster.isEmpty() && !ClusterLayout.isClusterName(cluster) ? "--cluster must be a cluster name of letters, digits and _, not '" + cluster + "'"
                 : null;
         if (problem != null) {
             err.println("erase-user: " + problem
@@ -107,8 +107,7 @@ public final class EraseUser {
     /** The same on every shard of {@code cluster}, or on the one server when {@code cluster} is {@code null}. */
     public static Map<String, long[]> erase(ClickHouseHttp clickhouse, String database, String userId, boolean dryRun,
             String cluster) throws IOException {
-        String suffix = cluster == null ? "" : ClusterLayout.LOCAL_SUFFIX;
-        String on = cluster == null ? "" : " ON CLUSTER " + cluster;
+        String on = ClusterLayout.onClusterClause(cluster);
         Map<String, long[]> report = new LinkedHashMap<>();
         List<Target> mutated = new ArrayList<>();
         for (Target target : TARGETS) {
@@ -116,13 +115,13 @@ public final class EraseUser {
             long before = count(clickhouse, database, target.table(), where);
             report.put(target.table(), new long[] {before, before});
             if (!dryRun && before > 0) {
-                clickhouse.execute("ALTER TABLE " + database + "." + target.table() + suffix + on + " DELETE WHERE " + where);
+                clickhouse.execute("ALTER TABLE " + database + "." + ClusterLayout.rowsTable(target.table(), cluster) + on + " DELETE WHERE " + where);
                 mutated.add(target);
             }
         }
         // All deletes are issued first so that ClickHouse runs them side by side.
         for (Target target : mutated) {
-            clickhouse.awaitMutations(database, target.table() + suffix, cluster);
+            clickhouse.awaitMutations(database, ClusterLayout.rowsTable(target.table(), cluster), cluster);
             report.get(target.table())[1] = count(clickhouse, database, target.table(), condition(target, userId));
         }
         return report;

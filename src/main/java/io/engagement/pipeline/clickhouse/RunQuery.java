@@ -104,7 +104,7 @@ public final class RunQuery {
                 return 0;
             }
             ClickHouseHttp clickhouse = ClickHouseHttp.forTool(url, user, env);
-            AnalystQuery.Bound bound = query.bind(values, supportsQueryParameters(clickhouse.serverVersion()));
+            AnalystQuery.Bound bound = query.bind(values, ServerFeatures.detect(clickhouse).queryParameters());
             Map<String, String> urlParameters = new LinkedHashMap<>(bound.queryParameters());
             urlParameters.put("readonly", "1");
             out.print(clickhouse.execute(Database.qualify(bound.sql(), database) + "\nFORMAT " + FORMATS.get(format), urlParameters));
@@ -115,9 +115,6 @@ public final class RunQuery {
         }
     }
 
-    static boolean supportsQueryParameters(int[] version) {
-        return ServerFeatures.of(version).queryParameters();
-    }
 
     private static String valueOf(String[] args, int i, String option) {
         if (i >= args.length) {

@@ -34,12 +34,15 @@ public record ServerFeatures(int major, int minor) {
     static final Set<String> LOW_CARDINALITY_COLUMNS = Set.of("event_type", "source", "device", "platform", "country",
             "grain", "trend", "reason", "payload_encoding", "source_topic");
 
-    /** Table to the time column its retention counts from (the tables {@link ApplyRetention} also serves). */
-    static final List<String[]> RETENTION = List.of(
-            new String[] {"engagement_events", "event_time"},
-            new String[] {"late_events", "event_time"},
-            new String[] {"duplicate_events", "event_time"},
-            new String[] {"dead_letters", "received_at"});
+    /** An event-level table and the time column its retention counts from. */
+    record Retention(String table, String timeColumn) {}
+
+    /** The tables {@link ApplyRetention} also serves. */
+    static final List<Retention> RETENTION = List.of(
+            new Retention("engagement_events", "event_time"),
+            new Retention("late_events", "event_time"),
+            new Retention("duplicate_events", "event_time"),
+            new Retention("dead_letters", "received_at"));
 
     private static final Pattern TEXT_COLUMN = Pattern.compile("(?m)^(\\s*(?:ADD\\s+COLUMN\\s+)?)(\\w+)(\\s+)(Nullable\\(String\\)|String)(?![\\w(])");
 

@@ -228,9 +228,9 @@ public final class EngagementService implements AutoCloseable {
                 return;
             }
             ctx.attribute("caller", caller);
-            String refusal = refusal(route.access(), caller, ctx);
+            Refusal refusal = refusal(route.access(), caller, ctx);
             if (refusal != null) {
-                error(ctx, refusal.startsWith("no content") ? 404 : 403, refusal);
+                error(ctx, refusal.status(), refusal.message());
                 return;
             }
             RateLimiter limiter = route.path().equals("/v1/events") ? events : route.path().equals("/v1/events/batch") ? batches : reads;
@@ -255,24 +255,34 @@ public final class EngagementService implements AutoCloseable {
         return config.apiKeys.find(key).orElse(null);
     }
 
-    private String refusal(Access access, Caller caller, Context ctx) throws IOException {
+    /** Why a caller may not call a route, with the status that says so. */
+    private record Refusal(int status, String message) {
+        static Refusal forbidden(String message) {
+            return new Refusal(403, message);
+        }
+    }
+
+    private static final Refusal TRACKING_ONLY_WRITES = Refusal.forbidden("a tracking key may only send events");
+
+    private Refusal refusal(Access access, Caller caller, Context ctx) throws IOException {
         return switch (access) {
             case PUBLIC -> null;
-            case TRACKING -> caller.role() == Role.TRACKING ? null : "only a tracking key may send events";
-            case READER -> caller.role() == Role.TRACKING ? "a tracking key may only send events" : null;
-            case ADMIN -> caller.role() == Role.ADMIN ? null : "this route is for admin keys";
+            case TRACKING -> caller.role() == Role.TRACKING ? null : Refusal.forbidden("only a tracking key may send events");
+            case READER -> caller.role() == Role.TRACKING ? TRACKING_ONLY_WRITES : null;
+            case ADMIN -> caller.role() == Role.ADMIN ? null : Refusal.forbidden("this route is for admin keys");
             case CREATOR_OF_PATH -> caller.mayRead(ctx.pathParam("creatorId")) ? null
-                    : caller.role() == Role.TRACKING ? "a tracking key may only send events" : "a creator key reads only its own creator id";
+                    : caller.role() == Role.TRACKING ? TRACKING_ONLY_WRITES : Refusal.forbidden("a creator key reads only its own creator id");
             case OWNER_OF_CONTENT -> {
                 if (caller.role() == Role.ADMIN) {
                     yield null;
                 }
                 if (caller.role() == Role.TRACKING) {
-                    yield "a tracking key may only send events";
+                    yield TRACKING_ONLY_WRITES;
                 }
+                // Another creator's content is answered as unknown, so its existence does not leak.
                 String contentId = ctx.pathParam("contentId");
                 yield caller.creatorId().equals(analytics.creatorOf(contentId)) ? null
-                        : "no content " + contentId + " of creator " + caller.creatorId();
+                        : new Refusal(404, "no content " + contentId + " of creator " + caller.creatorId());
             }
         };
     }

@@ -63,7 +63,7 @@ public final class ServiceConfig {
     }
 
     /** The environment variable of a setting: {@code service.rate-limit.events-per-minute} -> ENGAGEMENT_SERVICE_RATE_LIMIT_EVENTS_PER_MINUTE. */
-    static String envName(String key) {
+    public static String envName(String key) {
         return "ENGAGEMENT_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 

@@ -29,7 +29,7 @@ class AnalystQueriesOnCurrentEngineTest extends AnalystQueriesContract {
     void theEngineIsACurrentReleaseAndTheQueryToolUsesItsQueryParameters() throws Exception {
         int[] version = clickhouse.http().serverVersion();
         assertTrue(version[0] >= 24, "a current ClickHouse, got " + version[0] + "." + version[1]);
-        assertTrue(RunQuery.supportsQueryParameters(version));
+        assertTrue(ServerFeatures.of(version).queryParameters());
     }
 
     @Test

@@ -62,8 +62,8 @@ class AnalystQueriesTest extends AnalystQueriesContract {
         org.junit.jupiter.api.Assertions.assertTrue(literal.sql().contains("toDate(window_start) = toDate('2026-03-02')"), literal.sql());
         assertEquals(Map.of(), literal.queryParameters());
         assertEquals("'it\\'s a \\\\ test'", AnalystQuery.literal(AnalystQuery.Type.String, "it's a \\ test"));
-        org.junit.jupiter.api.Assertions.assertFalse(RunQuery.supportsQueryParameters(new int[] {18, 16}));
-        org.junit.jupiter.api.Assertions.assertTrue(RunQuery.supportsQueryParameters(new int[] {25, 8}));
+        org.junit.jupiter.api.Assertions.assertFalse(ServerFeatures.of(new int[] {18, 16}).queryParameters());
+        org.junit.jupiter.api.Assertions.assertTrue(ServerFeatures.of(new int[] {25, 8}).queryParameters());
     }
 
     @Test

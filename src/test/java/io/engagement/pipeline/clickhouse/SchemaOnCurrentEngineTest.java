@@ -80,8 +80,9 @@ class SchemaOnCurrentEngineTest {
     @Test
     void eventLevelTablesExpireAfterTheRetentionPeriodByTtl() throws Exception {
         ApplySchema.apply(chdb.http(), Path.of("sql/ddl"), "ttl");
-        for (String[] retention : ServerFeatures.RETENTION) {
-            assertTrue(engine("ttl", retention[0]).contains("TTL " + retention[1] + " + toIntervalDay(90)"), engine("ttl", retention[0]));
+        for (ServerFeatures.Retention retention : ServerFeatures.RETENTION) {
+            assertTrue(engine("ttl", retention.table()).contains("TTL " + retention.timeColumn() + " + toIntervalDay(90)"),
+                    engine("ttl", retention.table()));
         }
         assertEquals(0, ApplySchema.apply(chdb.http(), Path.of("sql/ddl"), "ttl"), "the TTL is set once, not on every run");
 

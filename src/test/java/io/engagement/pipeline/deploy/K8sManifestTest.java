@@ -288,7 +288,7 @@ class K8sManifestTest {
         for (Map<String, Object> var : (List<Map<String, Object>>) container.get("env")) {
             String name = String.valueOf(var.get("name"));
             assertTrue(io.engagement.pipeline.service.ServiceConfig.SETTINGS.keySet().stream()
-                    .anyMatch(k -> ("ENGAGEMENT_" + k.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_')).equals(name)),
+                    .anyMatch(k -> io.engagement.pipeline.service.ServiceConfig.envName(k).equals(name)),
                     name + " is the variable of a service setting");
             env.put(name, var.containsKey("value") ? String.valueOf(var.get("value"))
                     : name.endsWith("API_KEYS") ? "app:0123456789abcdef:tracking" : "secret");
