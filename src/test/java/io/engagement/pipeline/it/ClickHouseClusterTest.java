@@ -124,8 +124,8 @@ class ClickHouseClusterTest {
             ClickHouseTestServer second = cluster.node(1);
             ApplySchema.apply(first.http(), Path.of("sql/ddl"), DB, ClickHouseTestCluster.NAME);
             PipelineScenario scenario = new PipelineScenario(kafka, first).optimizingRawEventsWith(() -> {
-                first.http().execute("OPTIMIZE TABLE engagement.engagement_events_local FINAL");
-                second.http().execute("OPTIMIZE TABLE engagement.engagement_events_local FINAL");
+                optimizeFinal(first, "engagement.engagement_events_local");
+                optimizeFinal(second, "engagement.engagement_events_local");
             });
             scenario.createTopics();
             scenario.runAndAssertMatchesReference(scenario.jobConfig(), checkpoints, 22);
@@ -209,6 +209,22 @@ class ClickHouseClusterTest {
             assertEquals(List.of("u2\t12", "\\N\t12"), first.rows("SELECT user_id, count() FROM ops.engagement_events"
                     + " GROUP BY user_id ORDER BY user_id")); // NULL sorts last
             assertEquals(1, first.count("SELECT count() FROM ops.dead_letters"));
+        }
+    }
+
+    /**
+     * {@code OPTIMIZE TABLE ... FINAL} on a replicated table. 18.x answers "Unknown log entry type: 0"
+     * when it finds nothing to merge (ClickHouse issue #3611, fixed in 19.x; seen here in a CI run
+     * of the sharded test): that shard is merged already. The scenario's physical row count after
+     * the merge still fails if a copy was left.
+     */
+    private static void optimizeFinal(ClickHouseTestServer node, String table) throws Exception {
+        try {
+            node.http().execute("OPTIMIZE TABLE " + table + " FINAL");
+        } catch (java.io.IOException e) {
+            if (!String.valueOf(e.getMessage()).contains("Unknown log entry type: 0")) {
+                throw e;
+            }
         }
     }
 
