@@ -59,6 +59,7 @@ public final class JobConfig implements Serializable {
         define("window.allowed-lateness", "5 min", "late events within this bound update their windows; later ones go to late_events");
         define("lateness.start-horizon", "auto", "for a job started without checkpoint or savepoint: events older than this are too late; auto = end of the newest window in ClickHouse content_metrics, none, or an ISO-8601 instant");
         define("window.grains", "minute,hour,day,week", "tumbling window sizes to compute");
+        define("window.pre-aggregation.max-entries", "20000", "partials (key and window) a subtask folds on the heap before the shuffle to each window stage (flushed before the watermark that closes their window, before every checkpoint barrier, and when full); 0 sends every record alone");
         define("session.gap", "30 min", "a viewing session ends after this much event-time inactivity (session windows keyed by session_id)");
         define("session.max-duration", "4 h", "a session ends when it has lasted this long, even without a gap (a session id reused forever must not keep a window open forever)");
         define("trending.min-views-per-hour", "100", "views per hour (over the last 24 h) from which rising content counts as trending (seed 002)");
@@ -99,6 +100,8 @@ public final class JobConfig implements Serializable {
     /** {@code auto}, {@code none} or an ISO-8601 instant; resolved by {@link io.engagement.pipeline.dedup.StartHorizon}. */
     public final String startHorizon;
     public final Set<Grain> grains;
+    /** {@code window.pre-aggregation.max-entries}: 0 = every record crosses the shuffle alone. */
+    public final int preAggregationEntries;
     public final Duration dedupHorizon;
     public final double trendingMinViewsPerHour;
     public final Duration sessionGap;
@@ -141,6 +144,7 @@ public final class JobConfig implements Serializable {
         allowedLateness = p.nonNegativeDuration("window.allowed-lateness");
         startHorizon = p.checked("lateness.start-horizon", io.engagement.pipeline.dedup.StartHorizon::validate);
         grains = p.grains("window.grains");
+        preAggregationEntries = p.nonNegativeInt("window.pre-aggregation.max-entries");
         dedupHorizon = p.positiveDuration("dedup.horizon");
         trendingMinViewsPerHour = p.positiveDouble("trending.min-views-per-hour");
         sessionGap = p.positiveDuration("session.gap");

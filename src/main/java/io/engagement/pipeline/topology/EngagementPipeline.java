@@ -1,10 +1,13 @@
 package io.engagement.pipeline.topology;
 
 import io.engagement.pipeline.aggregate.ContentMetrics;
-import io.engagement.pipeline.aggregate.ContentWindowAggregate;
+import io.engagement.pipeline.aggregate.ContentPartials;
+import io.engagement.pipeline.aggregate.ContentWindowAccumulator;
 import io.engagement.pipeline.aggregate.ContentWindowResult;
 import io.engagement.pipeline.aggregate.ContentWindowSnapshot;
 import io.engagement.pipeline.aggregate.CountryMetrics;
+import io.engagement.pipeline.aggregate.CountryPartials;
+import io.engagement.pipeline.aggregate.CountryWindowAccumulator;
 import io.engagement.pipeline.aggregate.CountryWindowAggregate;
 import io.engagement.pipeline.aggregate.CountryWindowDelta;
 import io.engagement.pipeline.aggregate.MergeFinerCountryWindows;
@@ -21,7 +24,6 @@ import io.engagement.pipeline.dedup.DeduplicateOperator;
 import io.engagement.pipeline.dedup.StartHorizon;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.EngagementEvent;
-import io.engagement.pipeline.event.LateEvent;
 import io.engagement.pipeline.event.RawEvent;
 import io.engagement.pipeline.event.ValidateEvents;
 import io.engagement.pipeline.event.ValidatedRecord;
@@ -42,32 +44,39 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.util.OutputTag;
 
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
 /**
  * The job's data flow, independent of where data comes from and goes to:
  *
  * <pre>
  * Kafka source (validates, per-partition event-time watermarks)
- *              -> route -(rejected)-> dead letters
- *              -> keyBy(event_id): drop duplicates -(too late)-> late events
- *              -> accepted events -> raw events sink
- *                                 -> keyBy(content_id): tumbling windows of the finest grain -> content metrics sink
- *                                                                                            -> feedback sink
- *                                      their firings (deltas) -> keyBy(content_id): windows of every larger grain
- *                                                                 -> content metrics sink, feedback sink
- *                                                     hour results -> keyBy(content_id): velocity and trend
- *                                                                     -> velocity table, feedback sink
- *                                                     hour/day/week results -> keyBy(creator_id): creator windows
- *                                                                              -> creator metrics sink
- *                                 -> keyBy(content_id, country): hour windows -> country metrics sink
- *                                      their firings (deltas) -> keyBy(content_id, country): day/week windows -> country metrics sink
- *                                 -> keyBy(session_id): sessions (gap, capped duration) -> session metrics sink
+ *   -> route dead letters -(rejected)-> dead-letter topic and table
+ *   -> keyBy(event_id): drop duplicates -(too late)-> late events; -(retries)-> duplicates table
+ *   -> accepted events -> raw events table
+ *       -> partials per (content, minute) -keyBy(content_id)-> minute windows -> content metrics, feedback
+ *            their deltas -> partials per (content, hour | day | week) -keyBy(content_id)-> windows of that grain
+ *                                -> content metrics, feedback; creator updates -keyBy(creator_id)-> creator windows
+ *                            hour rows -keyBy(content_id)-> velocity and trend -> velocity table, feedback
+ *       -> partials per (content, country, hour) -keyBy(content_id, country)-> hour windows -> country metrics
+ *            their deltas -> partials per (content, country, day | week) -> windows of that grain -> country metrics
+ *       -> keyBy(session_id): sessions (gap, capped duration) -> session metrics table
  * </pre>
+ *
+ * The partials ({@link io.engagement.pipeline.aggregate.WindowPreAggregator}) are folded on the heap
+ * before each shuffle to a window and flushed before the watermark that closes their window and before
+ * every checkpoint barrier (the two-phase aggregation of Flink SQL's planner), so the keyed windows
+ * merge a few partials per key and window instead of every event ({@link WindowCascade}).
  *
  * Every stateful operator has a stable uid so savepoints survive topology changes.
  */
 public final class EngagementPipeline {
 
-    private static final OutputTag<EngagementEvent> WINDOW_CLOSED = new OutputTag<>("window-closed") {};
+    private static final OutputTag<ContentWindowSnapshot> CONTENT_WINDOW_CLOSED = new OutputTag<>("content-window-closed") {};
+    private static final OutputTag<CountryWindowDelta> COUNTRY_WINDOW_CLOSED = new OutputTag<>("country-window-closed") {};
 
     private final JobConfig config;
     private final PipelineSinks sinks;
@@ -120,102 +129,146 @@ public final class EngagementPipeline {
                 .assignTimestampsAndWatermarks(watermarks(config));
     }
 
-    /** Builds the job on input that already carries event-time timestamps and watermarks. */
+    /**
+     * Builds the job on input that already carries event-time timestamps and watermarks: a few named
+     * steps, each a line of data flow.
+     */
     public void build(DataStream<ValidatedRecord> input) {
+        SingleOutputStreamOperator<EngagementEvent> valid = routeDeadLetters(input);
+        SingleOutputStreamOperator<EngagementEvent> accepted = deduplicate(valid);
+        Map<Grain, SingleOutputStreamOperator<ContentMetrics>> contents = contentWindows(accepted);
+        Map<Grain, SingleOutputStreamOperator<CountryMetrics>> countries = countryWindows(accepted);
+        DataStream<CreatorMetrics> creators = creatorWindows(contents);
+        if (contents.containsKey(Grain.HOUR)) {
+            velocity(contents.get(Grain.HOUR));
+        }
+        sessions(accepted);
+
+        accepted.getSideOutput(DeduplicateAndRouteLate.TOO_LATE)
+                .sinkTo(sinks.lateEvents()).uid("late-events-sink").name("Late events table");
+        unionOf(contents.values()).ifPresent(metrics -> {
+            metrics.sinkTo(sinks.contentMetrics()).uid("content-metrics-sink").name("Content metrics table");
+            metrics.sinkTo(sinks.feedback()).uid("feedback-sink").name("Feedback topic");
+        });
+        if (creators != null) {
+            creators.sinkTo(sinks.creatorMetrics()).uid("creator-metrics-sink").name("Creator metrics table");
+        }
+        unionOf(countries.values()).ifPresent(metrics ->
+                metrics.sinkTo(sinks.countryMetrics()).uid("country-metrics-sink").name("Content country metrics table"));
+    }
+
+    /** Rejected records go to the dead-letter topic and table, with their reason. */
+    private SingleOutputStreamOperator<EngagementEvent> routeDeadLetters(DataStream<ValidatedRecord> input) {
         SingleOutputStreamOperator<EngagementEvent> valid = input
                 .process(new ValidateEvents())
                 .uid("validate-events").name("Route dead letters");
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(ValidateEvents.DEAD_LETTERS);
         deadLetters.sinkTo(sinks.deadLetters()).uid("dead-letter-sink").name("Dead-letter topic");
         deadLetters.sinkTo(sinks.deadLetterTable()).uid("dead-letter-table-sink").name("Dead letters table");
+        return valid;
+    }
 
+    /** Client retries are dropped, too-late events routed aside; every accepted event is written raw. */
+    private SingleOutputStreamOperator<EngagementEvent> deduplicate(DataStream<EngagementEvent> valid) {
         SingleOutputStreamOperator<EngagementEvent> accepted = valid
                 .keyBy(event -> event.eventId, Types.STRING)
                 .transform("Drop duplicates, route too-late events", TypeInformation.of(EngagementEvent.class),
                         new DeduplicateOperator(new DeduplicateAndRouteLate(config.dedupHorizon, config.allowedLateness), startHorizonMs))
                 .uid("deduplicate");
-
         accepted.sinkTo(sinks.events()).uid("events-sink").name("Raw events table");
         accepted.getSideOutput(DeduplicateAndRouteLate.DUPLICATES)
                 .sinkTo(sinks.duplicates()).uid("duplicates-sink").name("Duplicate events table");
+        return accepted;
+    }
 
-        DataStream<LateEvent> late = accepted.getSideOutput(DeduplicateAndRouteLate.TOO_LATE);
-        DataStream<ContentMetrics> metrics = null;
-        DataStream<CreatorMetrics> creatorMetrics = null;
-        DataStream<CountryMetrics> countryMetrics = null;
-        // The finest grain counts the events; every larger grain adds up the finest windows' firings
-        // (deltas, so late updates carry through), so an event updates one content window, not four.
-        DataStream<ContentWindowSnapshot> finestWindows = null;
-        // Likewise for countries: the finest breakdown grain counts the events, the larger ones add up its deltas.
-        DataStream<CountryWindowDelta> finestCountryWindows = null;
-        long breakdownGrains = config.grains.stream().filter(g -> g != Grain.MINUTE).count();
-        for (Grain grain : config.grains) {
-            // Creator and country breakdowns are for reports over hours and longer, not minutes.
-            boolean breakdowns = grain != Grain.MINUTE;
-            SingleOutputStreamOperator<ContentMetrics> perGrain;
-            if (finestWindows == null) {
-                perGrain = accepted
-                        .keyBy(event -> event.contentId, Types.STRING)
-                        .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))
-                        .allowedLateness(config.allowedLateness)
-                        .sideOutputLateData(WINDOW_CLOSED)
-                        .aggregate(new ContentWindowAggregate(), new ContentWindowResult(grain, breakdowns, config.grains.size() > 1))
-                        .uid("content-metrics-" + grain.code()).name("Content metrics per " + grain.code());
-                finestWindows = perGrain.getSideOutput(ContentWindowResult.DELTAS);
-                // Lateness is decided upstream, so this is empty unless a watermark overtook an event
-                // (possible after an idle input resumes); such events are kept, not dropped.
-                late = late.union(perGrain.getSideOutput(WINDOW_CLOSED)
-                        .map(event -> new LateEvent(event, Long.MIN_VALUE, "window closed: " + grain.code()))
-                        .returns(LateEvent.class)
-                        .uid("window-closed-" + grain.code()).name("Window closed (" + grain.code() + ")"));
-            } else {
-                perGrain = finestWindows
-                        .keyBy(finer -> finer.contentId, Types.STRING)
-                        .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))
-                        // A finer window's update arrives no later than the finer window's own lateness,
-                        // which ends before this window's.
-                        .allowedLateness(config.allowedLateness)
-                        .aggregate(new MergeFinerWindows(), new ContentWindowResult(grain, breakdowns, false))
-                        .uid("content-metrics-" + grain.code()).name("Content metrics per " + grain.code());
-            }
-            metrics = metrics == null ? perGrain : metrics.union(perGrain);
-            if (breakdowns) {
-                DataStream<CreatorMetrics> perCreator = creatorRollup(grain, perGrain.getSideOutput(ContentWindowResult.CREATOR_UPDATES));
-                creatorMetrics = creatorMetrics == null ? perCreator : creatorMetrics.union(perCreator);
-                SingleOutputStreamOperator<CountryMetrics> perCountry;
-                if (finestCountryWindows == null) {
-                    perCountry = countryBreakdown(grain, accepted, breakdownGrains > 1);
-                    finestCountryWindows = perCountry.getSideOutput(CountryWindowResult.DELTAS);
-                } else {
-                    perCountry = countryRollup(grain, finestCountryWindows);
-                }
-                countryMetrics = countryMetrics == null ? perCountry : countryMetrics.union(perCountry);
-            }
-            if (grain == Grain.HOUR) {
-                DataStream<ContentVelocity> velocity = perGrain
-                        .keyBy(m -> m.contentId, Types.STRING)
-                        .process(new VelocityTracker(config.trendingMinViewsPerHour))
-                        .uid("content-velocity").name("Content velocity and trend");
-                velocity.sinkTo(sinks.velocity()).uid("content-velocity-sink").name("Content velocity table");
-                velocity.sinkTo(sinks.velocityFeedback()).uid("velocity-feedback-sink").name("Feedback topic (velocity)");
-            }
+    /**
+     * Per-content windows of every configured grain: the finest counts the events, the larger ones
+     * add up its deltas. Creator and country breakdowns are for reports over hours and longer, so
+     * only grains above the minute send creator updates.
+     */
+    private Map<Grain, SingleOutputStreamOperator<ContentMetrics>> contentWindows(DataStream<EngagementEvent> accepted) {
+        WindowCascade<EngagementEvent, String, ContentWindowAccumulator, ContentWindowSnapshot, ContentMetrics> cascade =
+                new WindowCascade<>("Content metrics", grain -> "content-metrics-" + grain.code(),
+                        ContentPartials.ofEvents(), ContentPartials.ofFinerWindows(),
+                        snapshot -> snapshot.contentId, Types.STRING, TypeInformation.of(ContentWindowSnapshot.class),
+                        new MergeFinerWindows(),
+                        (grain, emitDeltas) -> new ContentWindowResult(grain, grain != Grain.MINUTE, emitDeltas),
+                        ContentWindowResult.DELTAS, CONTENT_WINDOW_CLOSED);
+        Map<Grain, SingleOutputStreamOperator<ContentMetrics>> windows = cascade.build(accepted, List.copyOf(config.grains),
+                config.allowedLateness, config.preAggregationEntries);
+        unionOf(windows.values().stream().map(w -> w.getSideOutput(CONTENT_WINDOW_CLOSED)).toList())
+                .ifPresent(closed -> closed.sinkTo(new ClosedWindowLog<>("content windows"))
+                        .uid("content-window-closed").name("Content partials after their window closed"));
+        return windows;
+    }
+
+    /**
+     * Views by country, keyed by (content, country), at the grains above the minute: the finest of
+     * them counts the events, the larger ones add up its deltas. Events too late for these windows
+     * are already recorded in late_events before the windows, on the same watermark.
+     * (uids "country-metrics-&lt;finest&gt;", "country-rollup-&lt;larger&gt;", as before the pre-aggregation.)
+     */
+    private Map<Grain, SingleOutputStreamOperator<CountryMetrics>> countryWindows(DataStream<EngagementEvent> accepted) {
+        List<Grain> grains = config.grains.stream().filter(g -> g != Grain.MINUTE).toList();
+        if (grains.isEmpty()) {
+            return Map.of();
         }
-        // uid "session-tracker": the earlier "session-metrics" operator was a merging window operator
-        // with other state (docs/operations.md, upgrading).
+        Grain finest = grains.get(0);
+        WindowCascade<EngagementEvent, Tuple2<String, String>, CountryWindowAccumulator, CountryWindowDelta, CountryMetrics> cascade =
+                new WindowCascade<>("Content country metrics",
+                        grain -> (grain == finest ? "country-metrics-" : "country-rollup-") + grain.code(),
+                        CountryPartials.ofEvents(), CountryPartials.ofFinerWindows(),
+                        delta -> Tuple2.of(delta.contentId, delta.country), Types.TUPLE(Types.STRING, Types.STRING),
+                        TypeInformation.of(CountryWindowDelta.class),
+                        new MergeFinerCountryWindows(),
+                        CountryWindowResult::new,
+                        CountryWindowResult.DELTAS, COUNTRY_WINDOW_CLOSED);
+        DataStream<EngagementEvent> countryEvents = accepted
+                .filter(CountryWindowAggregate::counts)
+                .uid("country-events-" + finest.code()).name("Country events (" + finest.code() + ")");
+        Map<Grain, SingleOutputStreamOperator<CountryMetrics>> windows = cascade.build(countryEvents, grains,
+                config.allowedLateness, config.preAggregationEntries);
+        unionOf(windows.values().stream().map(w -> w.getSideOutput(COUNTRY_WINDOW_CLOSED)).toList())
+                .ifPresent(closed -> closed.sinkTo(new ClosedWindowLog<>("country windows"))
+                        .uid("country-window-closed").name("Country partials after their window closed"));
+        return windows;
+    }
+
+    /** Creator roll-ups of every content grain above the minute, from the content windows' updates. */
+    private DataStream<CreatorMetrics> creatorWindows(Map<Grain, SingleOutputStreamOperator<ContentMetrics>> contents) {
+        return unionOf(contents.entrySet().stream()
+                .filter(e -> e.getKey() != Grain.MINUTE)
+                .map(e -> creatorRollup(e.getKey(), e.getValue().getSideOutput(ContentWindowResult.CREATOR_UPDATES)))
+                .toList()).orElse(null);
+    }
+
+    /** Hourly velocity and trend per content, from the hour windows' rows. */
+    private void velocity(DataStream<ContentMetrics> hours) {
+        DataStream<ContentVelocity> velocity = hours
+                .keyBy(m -> m.contentId, Types.STRING)
+                .process(new VelocityTracker(config.trendingMinViewsPerHour))
+                .uid("content-velocity").name("Content velocity and trend");
+        velocity.sinkTo(sinks.velocity()).uid("content-velocity-sink").name("Content velocity table");
+        velocity.sinkTo(sinks.velocityFeedback()).uid("velocity-feedback-sink").name("Feedback topic (velocity)");
+    }
+
+    /**
+     * Viewing sessions (gap, capped duration). uid "session-tracker": the earlier "session-metrics"
+     * operator was a merging window operator with other state (docs/operations.md, upgrading).
+     */
+    private void sessions(DataStream<EngagementEvent> accepted) {
         accepted.keyBy(event -> event.sessionId, Types.STRING)
                 .process(new SessionTracker(config.sessionGap, config.sessionMaxDuration, config.allowedLateness))
                 .uid("session-tracker").name("Session analytics")
                 .sinkTo(sinks.sessions()).uid("session-metrics-sink").name("Session metrics table");
+    }
 
-        late.sinkTo(sinks.lateEvents()).uid("late-events-sink").name("Late events table");
-        if (metrics != null) {
-            metrics.sinkTo(sinks.contentMetrics()).uid("content-metrics-sink").name("Content metrics table");
-            metrics.sinkTo(sinks.feedback()).uid("feedback-sink").name("Feedback topic");
+    private static <T> Optional<DataStream<T>> unionOf(Collection<? extends DataStream<T>> streams) {
+        DataStream<T> union = null;
+        for (DataStream<T> stream : streams) {
+            union = union == null ? stream : union.union(stream);
         }
-        if (creatorMetrics != null) {
-            creatorMetrics.sinkTo(sinks.creatorMetrics()).uid("creator-metrics-sink").name("Creator metrics table");
-            countryMetrics.sinkTo(sinks.countryMetrics()).uid("country-metrics-sink").name("Content country metrics table");
-        }
+        return Optional.ofNullable(union);
     }
 
     /**
@@ -234,39 +287,5 @@ public final class EngagementPipeline {
                 .allowedLateness(config.allowedLateness)
                 .aggregate(new CreatorRollup(), new CreatorWindowResult(grain))
                 .uid("creator-rollup-" + grain.code()).name("Creator metrics per " + grain.code());
-    }
-
-    /**
-     * Views by country, keyed by (content, country), counted from the events at the finest breakdown
-     * grain. Events too late for these windows are already recorded in late_events by the content
-     * windows, which see the same watermark.
-     */
-    private SingleOutputStreamOperator<CountryMetrics> countryBreakdown(Grain grain, DataStream<EngagementEvent> accepted,
-                                                                        boolean emitDeltas) {
-        return accepted
-                .filter(CountryWindowAggregate::counts)
-                .uid("country-events-" + grain.code()).name("Country events (" + grain.code() + ")")
-                .keyBy(event -> Tuple2.of(event.contentId, CountryWindowAggregate.countryOf(event)),
-                        Types.TUPLE(Types.STRING, Types.STRING))
-                .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))
-                .allowedLateness(config.allowedLateness)
-                .aggregate(new CountryWindowAggregate(), new CountryWindowResult(grain, emitDeltas))
-                .uid("country-metrics-" + grain.code()).name("Content country metrics per " + grain.code());
-    }
-
-    /**
-     * A larger country grain from the finest one's firings (each stamped with its window's end, so it
-     * falls into the larger window of the same end): one record per finer firing instead of every event.
-     * (uid "country-rollup-*": the earlier "country-metrics-*" operators of these grains counted events.)
-     */
-    private SingleOutputStreamOperator<CountryMetrics> countryRollup(Grain grain, DataStream<CountryWindowDelta> finer) {
-        return finer
-                .keyBy(delta -> Tuple2.of(delta.contentId, delta.country), Types.TUPLE(Types.STRING, Types.STRING))
-                .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))
-                // A finer window's update arrives no later than the finer window's own lateness,
-                // which ends before this window's.
-                .allowedLateness(config.allowedLateness)
-                .aggregate(new MergeFinerCountryWindows(), new CountryWindowResult(grain))
-                .uid("country-rollup-" + grain.code()).name("Content country metrics per " + grain.code());
     }
 }

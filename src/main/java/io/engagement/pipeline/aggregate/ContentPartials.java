@@ -1,0 +1,60 @@
+package io.engagement.pipeline.aggregate;
+
+import io.engagement.pipeline.event.EngagementEvent;
+
+/**
+ * Partials of content windows ({@link WindowPreAggregator}): from events for the finest window
+ * (folded by {@link ContentWindowAggregate#add}), and from the finest window's deltas for the larger
+ * ones (merged by {@link ContentWindowAggregate#merge}). Both are {@link ContentWindowSnapshot}s, which
+ * the keyed windows merge with {@link MergeFinerWindows}.
+ */
+public final class ContentPartials {
+
+    private ContentPartials() {}
+
+    public static PreAggregation<EngagementEvent, String, ContentWindowAccumulator, ContentWindowSnapshot> ofEvents() {
+        return new OfEvents();
+    }
+
+    public static PreAggregation<ContentWindowSnapshot, String, ContentWindowAccumulator, ContentWindowSnapshot> ofFinerWindows() {
+        return new OfFinerWindows();
+    }
+
+    private abstract static class ToSnapshot<IN> implements PreAggregation<IN, String, ContentWindowAccumulator, ContentWindowSnapshot> {
+        final ContentWindowAggregate counters = new ContentWindowAggregate();
+
+        @Override
+        public ContentWindowAccumulator createAccumulator() {
+            return counters.createAccumulator();
+        }
+
+        @Override
+        public ContentWindowSnapshot partial(String contentId, long windowStartMs, long windowEndMs, ContentWindowAccumulator acc) {
+            return new ContentWindowSnapshot(contentId, windowStartMs, windowEndMs, 0, acc);
+        }
+    }
+
+    private static final class OfEvents extends ToSnapshot<EngagementEvent> {
+        @Override
+        public String key(EngagementEvent event) {
+            return event.contentId;
+        }
+
+        @Override
+        public void add(ContentWindowAccumulator acc, EngagementEvent event) {
+            counters.add(event, acc);
+        }
+    }
+
+    private static final class OfFinerWindows extends ToSnapshot<ContentWindowSnapshot> {
+        @Override
+        public String key(ContentWindowSnapshot finer) {
+            return finer.contentId;
+        }
+
+        @Override
+        public void add(ContentWindowAccumulator acc, ContentWindowSnapshot finer) {
+            counters.merge(acc, finer.counters);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.engagement.pipeline.aggregate;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The local half of a two-phase window aggregation (the technique Flink SQL's planner applies to
+ * window aggregates): chained before the shuffle to a keyed tumbling window, it folds records into a
+ * partial per (key, window) on the heap and sends one partial instead of every record; the window
+ * downstream merges partials. Partials are stamped with their window's last millisecond, so the
+ * downstream window assigner puts each into the window it was folded for.
+ *
+ * <p>What the window downstream sees is what it would have seen record by record, in the same
+ * order relative to this channel's watermarks:
+ * <ul>
+ *   <li>before forwarding a watermark that passes a buffered window's last millisecond, everything
+ *       is flushed, so no partial arrives after the watermark that fires its window;</li>
+ *   <li>a record for a window already behind the watermark (a late update: the window has fired)
+ *       is sent at once, alone, never buffered: each late record still causes exactly one late
+ *       firing, and a replay after a restore reproduces the same row versions;</li>
+ *   <li>{@link #prepareSnapshotPreBarrier} flushes before every checkpoint and savepoint barrier, so
+ *       the buffer is never part of a checkpoint (it holds no state), and {@link #finish} at the end
+ *       of input;</li>
+ *   <li>a full buffer ({@code maxEntries}) is flushed whole, bounding heap use; with
+ *       {@code maxEntries} 0 every record is sent alone (the record-by-record data flow, for A/B
+ *       measurements and the differential test).</li>
+ * </ul>
+ * The watermark is this operator's own, not checkpointed: after a restore the windows downstream also
+ * start at no watermark and merge what arrives before the first one, as they would record by record.
+ */
+public final class WindowPreAggregator<IN, K, ACC, OUT> extends AbstractStreamOperator<OUT>
+        implements OneInputStreamOperator<IN, OUT> {
+
+    private final PreAggregation<IN, K, ACC, OUT> aggregation;
+    private final long sizeMs;
+    private final long offsetMs;
+    private final int maxEntries;
+
+    private transient Map<Slot<K>, ACC> buffer;
+    /** The smallest last millisecond of a buffered window; Long.MAX_VALUE when the buffer is empty. */
+    private transient long earliestBufferedWindowMaxTs;
+    private transient long currentWatermark;
+    private transient Counter recordsIn;
+    private transient Counter partialsOut;
+
+    /** (key, window start): one buffered partial. */
+    private record Slot<K>(K key, long windowStartMs) {}
+
+    public WindowPreAggregator(PreAggregation<IN, K, ACC, OUT> aggregation, Duration size, Duration offset, int maxEntries) {
+        if (maxEntries < 0) {
+            throw new IllegalArgumentException("maxEntries must not be negative: " + maxEntries);
+        }
+        this.aggregation = aggregation;
+        this.sizeMs = size.toMillis();
+        this.offsetMs = offset.toMillis();
+        this.maxEntries = maxEntries;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        buffer = new HashMap<>();
+        earliestBufferedWindowMaxTs = Long.MAX_VALUE;
+        currentWatermark = Long.MIN_VALUE;
+        recordsIn = getMetricGroup().addGroup("engagement").counter("pre_aggregation_records_in");
+        partialsOut = getMetricGroup().addGroup("engagement").counter("pre_aggregation_partials_out");
+    }
+
+    @Override
+    public void processElement(StreamRecord<IN> element) throws Exception {
+        recordsIn.inc();
+        IN in = element.getValue();
+        long windowStart = TimeWindow.getWindowStartWithOffset(element.getTimestamp(), offsetMs, sizeMs);
+        long windowMaxTs = windowStart + sizeMs - 1;
+        K key = aggregation.key(in);
+        if (windowMaxTs <= currentWatermark || maxEntries == 0) {
+            ACC alone = aggregation.createAccumulator();
+            aggregation.add(alone, in);
+            emit(key, windowStart, alone);
+            return;
+        }
+        Slot<K> slot = new Slot<>(key, windowStart);
+        ACC acc = buffer.get(slot);
+        if (acc == null) {
+            if (buffer.size() >= maxEntries) {
+                flush();
+            }
+            acc = aggregation.createAccumulator();
+            buffer.put(slot, acc);
+            earliestBufferedWindowMaxTs = Math.min(earliestBufferedWindowMaxTs, windowMaxTs);
+        }
+        aggregation.add(acc, in);
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        if (mark.getTimestamp() >= earliestBufferedWindowMaxTs) {
+            flush();
+        }
+        currentWatermark = Math.max(currentWatermark, mark.getTimestamp());
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush();
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush();
+        super.finish();
+    }
+
+    /** Number of buffered partials (tests). */
+    int buffered() {
+        return buffer.size();
+    }
+
+    private void flush() {
+        for (Map.Entry<Slot<K>, ACC> entry : buffer.entrySet()) {
+            emit(entry.getKey().key(), entry.getKey().windowStartMs(), entry.getValue());
+        }
+        buffer.clear();
+        earliestBufferedWindowMaxTs = Long.MAX_VALUE;
+    }
+
+    private void emit(K key, long windowStart, ACC acc) {
+        partialsOut.inc();
+        OUT partial = aggregation.partial(key, windowStart, windowStart + sizeMs, acc);
+        output.collect(new StreamRecord<>(partial, windowStart + sizeMs - 1));
+    }
+}
