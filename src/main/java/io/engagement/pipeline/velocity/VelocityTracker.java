@@ -22,7 +22,8 @@ import java.util.Locale;
  * and, each time an hour closes, emits the velocity over the last 24 h against the previous 24 h
  * (seed 002). An hour without events has no window result, so an event-time timer at the end of the
  * next hour emits it as a zero hour: declining content is updated too. After 48 hours without views
- * the content's state is cleared. A late update of an hour replaces that hour and re-emits.
+ * the content's state is cleared. A late update of an hour replaces that hour and re-emits. When
+ * the input ends, hours that no real watermark closed are not emitted.
  */
 public class VelocityTracker extends KeyedProcessFunction<String, ContentMetrics, ContentVelocity> {
 
@@ -54,6 +55,13 @@ public class VelocityTracker extends KeyedProcessFunction<String, ContentMetrics
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ContentVelocity> out) throws Exception {
+        if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
+            // The input ended (a bounded run, a drained stop) before this hour did: a timer that
+            // fires only now was not passed by any real watermark, so its hour never closed. Emitting
+            // it, and the zero hours after it up to two days on, would write rows for hours that did
+            // not happen (and, at the end of a backfill, one per content and hour at once).
+            return;
+        }
         ContentVelocity previous = last.value();
         long hourEnd = timestamp + 1;
         if (previous == null || previous.asOfMs >= hourEnd) {

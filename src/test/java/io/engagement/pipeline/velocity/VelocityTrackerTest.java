@@ -110,6 +110,22 @@ class VelocityTrackerTest {
     }
 
     @Test
+    void theEndOfInputEmitsNoHourThatNoRealWatermarkClosed() throws Exception {
+        hour(T0, 24, 0, 0, 0);
+        // Real event time reaches T0+3h: hours 1 and 2 close without events (two zero-hour rows).
+        harness.processWatermark(T0 + 3 * H - 1);
+        assertEquals(List.of(T0 + H, T0 + 2 * H, T0 + 3 * H), out().stream().map(v -> v.asOfMs).toList());
+        // Then the input ends (the watermark jumps to the end of time): hour 3 and the 45 after it
+        // have not happened, so nothing more is emitted.
+        harness.processWatermark(Long.MAX_VALUE);
+        assertEquals(3, out().size());
+        // A window result that the end of input fires is real data and is still emitted.
+        hour(T0 + 3 * H, 6, 0, 0, 0);
+        assertEquals(4, out().size());
+        assertEquals(30, out().get(3).viewsLast24h);
+    }
+
+    @Test
     void aLateUpdateOfAnHourReplacesItsCounts() throws Exception {
         hour(T0, 24, 0, 0, 0);
         hour(T0 + H, 24, 0, 0, 0);
