@@ -1,13 +1,24 @@
 package io.engagement.pipeline.event;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -84,6 +95,21 @@ public final class EventValidator implements Serializable {
     }
 
     public ValidationResult validate(RawEvent raw, long nowMs) {
+        ValidationResult tooLargeOrEmpty = checkSize(raw);
+        if (tooLargeOrEmpty != null) {
+            return tooLargeOrEmpty;
+        }
+        if (isAscii(raw.payload)) {
+            ValidationResult streamed = validateStreaming(raw, nowMs);
+            if (streamed != null) {
+                return streamed;
+            }
+        }
+        return parseAsTree(raw, nowMs);
+    }
+
+    /** Checked on the bytes, before anything is parsed. */
+    private ValidationResult checkSize(RawEvent raw) {
         if (raw.payload == null || raw.payload.length == 0) {
             return reject(raw, RejectReason.MALFORMED_JSON, "empty message", null, "none", false);
         }
@@ -95,6 +121,19 @@ public final class EventValidator implements Serializable {
                     + " bytes, more than validation.max-message-bytes = " + rules.maxMessageBytes(),
                     Base64.getEncoder().encodeToString(kept), "base64", truncated);
         }
+        return null;
+    }
+
+    /**
+     * The whole message as text and a tree: the reference path, and the one that words every
+     * rejection of a message that is not a well-formed JSON object.
+     */
+    ValidationResult validateAsTree(RawEvent raw, long nowMs) {
+        ValidationResult tooLargeOrEmpty = checkSize(raw);
+        return tooLargeOrEmpty != null ? tooLargeOrEmpty : parseAsTree(raw, nowMs);
+    }
+
+    private ValidationResult parseAsTree(RawEvent raw, long nowMs) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -117,20 +156,117 @@ public final class EventValidator implements Serializable {
             return reject(raw, text, RejectReason.MALFORMED_JSON, "message is not a JSON object");
         }
         try {
-            EngagementEvent event = toEvent(root, nowMs);
-            if (pseudonymizer != null && event.userId != null) {
-                event.userId = pseudonymizer.pseudonym(event.userId);
-            }
-            event.sourceTopic = raw.topic;
-            event.sourcePartition = raw.partition;
-            event.sourceOffset = raw.offset;
-            return ValidationResult.accepted(event);
+            return accepted(raw, toEvent(root::get, nowMs));
         } catch (Rejection r) {
             return reject(raw, text, r.reason, r.getMessage());
         }
     }
 
-    private EngagementEvent toEvent(JsonNode root, long nowMs) throws Rejection {
+    /**
+     * The hot path for messages that are all ASCII (ids, numbers and names of the event contract
+     * are): Jackson's streaming parser over the bytes, with the same factory (limits, duplicate
+     * detection), keeping only the fields of the contract and skipping the rest, then the same rules
+     * in the same order as the tree path. No charset decoding, no tree. Returns null when the message
+     * is not exactly one well-formed JSON object: the tree path then words the rejection, so reasons
+     * and details are the same on both paths.
+     */
+    private ValidationResult validateStreaming(RawEvent raw, long nowMs) {
+        JsonNode[] known = new JsonNode[KNOWN_FIELDS.length];
+        try (JsonParser parser = mapper.getFactory().createParser(raw.payload)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                int field = knownField(parser.currentName());
+                JsonToken value = parser.nextToken();
+                if (field < 0) {
+                    parser.skipChildren();
+                } else {
+                    known[field] = scalar(parser, value);
+                }
+            }
+            if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                return null;
+            }
+        } catch (IOException malformed) {
+            return null;
+        }
+        try {
+            return accepted(raw, toEvent(name -> known[knownField(name)], nowMs));
+        } catch (Rejection r) {
+            // Only valid ASCII reaches here, so the message is its own text.
+            return reject(raw, new String(raw.payload, StandardCharsets.ISO_8859_1), r.reason, r.getMessage());
+        }
+    }
+
+    /** The fields of the event contract, the only ones the rules read. */
+    private static final String[] KNOWN_FIELDS = {"event_id", "event_type", "content_id", "creator_id", "session_id",
+            "user_id", "event_time", "watch_time_ms", "total_watch_time_ms", "loop_count", "content_duration_ms",
+            "progress", "is_rewatch", "source", "device", "platform", "country"};
+
+    private static int knownField(String name) {
+        for (int i = 0; i < KNOWN_FIELDS.length; i++) {
+            if (KNOWN_FIELDS[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The node the tree path would hold for this value, as far as the rules look at it: the same
+     * node types for numbers (int, long, big integer, double), text, booleans and null. An object or
+     * array is skipped and stands as an empty one (the rules only ask what type it is).
+     */
+    private static JsonNode scalar(JsonParser parser, JsonToken value) throws IOException {
+        return switch (value) {
+            case VALUE_STRING -> TextNode.valueOf(parser.getText());
+            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
+                case INT -> IntNode.valueOf(parser.getIntValue());
+                case LONG -> LongNode.valueOf(parser.getLongValue());
+                default -> BigIntegerNode.valueOf(parser.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> DoubleNode.valueOf(parser.getDoubleValue());
+            case VALUE_TRUE -> BooleanNode.TRUE;
+            case VALUE_FALSE -> BooleanNode.FALSE;
+            case VALUE_NULL -> NullNode.instance;
+            case START_ARRAY -> {
+                parser.skipChildren();
+                yield JsonNodeFactory.instance.arrayNode();
+            }
+            default -> {
+                parser.skipChildren();
+                yield JsonNodeFactory.instance.objectNode();
+            }
+        };
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private ValidationResult accepted(RawEvent raw, EngagementEvent event) {
+        if (pseudonymizer != null && event.userId != null) {
+            event.userId = pseudonymizer.pseudonym(event.userId);
+        }
+        event.sourceTopic = raw.topic;
+        event.sourcePartition = raw.partition;
+        event.sourceOffset = raw.offset;
+        return ValidationResult.accepted(event);
+    }
+
+    /** A message's fields by name; null for a field it does not have. */
+    private interface Fields {
+        JsonNode get(String name);
+    }
+
+    private EngagementEvent toEvent(Fields root, long nowMs) throws Rejection {
         EngagementEvent e = new EngagementEvent();
         e.eventId = required(root, "event_id");
         String typeName = required(root, "event_type");
@@ -169,7 +305,7 @@ public final class EventValidator implements Serializable {
         return e;
     }
 
-    private long eventTime(JsonNode root, long nowMs) throws Rejection {
+    private long eventTime(Fields root, long nowMs) throws Rejection {
         JsonNode node = root.get("event_time");
         if (node == null || node.isNull()) {
             throw new Rejection(RejectReason.MISSING_FIELD, "missing required field 'event_time'");
@@ -219,7 +355,7 @@ public final class EventValidator implements Serializable {
                 "event_time " + eventTime + " is beyond the range of epoch milliseconds");
     }
 
-    private String required(JsonNode root, String field) throws Rejection {
+    private String required(Fields root, String field) throws Rejection {
         String value = optionalId(root, field);
         if (value == null) {
             throw new Rejection(RejectReason.MISSING_FIELD, "missing required field '" + field + "'");
@@ -228,7 +364,7 @@ public final class EventValidator implements Serializable {
     }
 
     /** Ids may arrive as strings or integers (seed 001 uses numeric ids); both become strings. */
-    private String optionalId(JsonNode root, String field) throws Rejection {
+    private String optionalId(Fields root, String field) throws Rejection {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
             return null;
@@ -276,7 +412,7 @@ public final class EventValidator implements Serializable {
         return null;
     }
 
-    private static Long optionalNonNegativeLong(JsonNode root, String field) throws Rejection {
+    private static Long optionalNonNegativeLong(Fields root, String field) throws Rejection {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
             return null;
@@ -293,7 +429,7 @@ public final class EventValidator implements Serializable {
         return value;
     }
 
-    private static Integer optionalLoopCount(JsonNode root) throws Rejection {
+    private static Integer optionalLoopCount(Fields root) throws Rejection {
         JsonNode node = root.get("loop_count");
         if (node == null || node.isNull()) {
             return null;
@@ -310,7 +446,7 @@ public final class EventValidator implements Serializable {
                 && (!node.isFloatingPointNumber() || node.asDouble() == Math.rint(node.asDouble()));
     }
 
-    private static Double optionalProgress(JsonNode root) throws Rejection {
+    private static Double optionalProgress(Fields root) throws Rejection {
         JsonNode node = root.get("progress");
         if (node == null || node.isNull()) {
             return null;
@@ -321,7 +457,7 @@ public final class EventValidator implements Serializable {
         return node.asDouble();
     }
 
-    private static Boolean optionalBoolean(JsonNode root, String field) throws Rejection {
+    private static Boolean optionalBoolean(Fields root, String field) throws Rejection {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
             return null;
