@@ -42,20 +42,43 @@ public class WatchTimeSketch {
 
     public void merge(WatchTimeSketch other) {
         zeroCount += other.zeroCount;
-        for (int i = 0; i < other.bucketIndexes.length; i++) {
-            addToBucket(other.bucketIndexes[i], other.bucketCounts[i]);
-        }
+        addBuckets(other, 1);
     }
 
     /** Removes the samples of {@code earlier}, which must be contained in this sketch (an earlier state of it). */
     public void subtract(WatchTimeSketch earlier) {
         zeroCount -= earlier.zeroCount;
-        for (int i = 0; i < earlier.bucketIndexes.length; i++) {
-            addToBucket(earlier.bucketIndexes[i], -earlier.bucketCounts[i]);
-        }
+        addBuckets(earlier, -1);
         if (zeroCount < 0 || Arrays.stream(bucketCounts).anyMatch(c -> c < 0)) {
             throw new IllegalArgumentException("subtracted samples that were not in this sketch");
         }
+    }
+
+    /** Adds {@code sign} times the other's bucket counts: one merge of the two sorted bucket lists. */
+    private void addBuckets(WatchTimeSketch other, long sign) {
+        int[] theirs = other.bucketIndexes;
+        if (theirs.length == 0) {
+            return;
+        }
+        int[] indexes = new int[bucketIndexes.length + theirs.length];
+        long[] counts = new long[indexes.length];
+        int i = 0;
+        int j = 0;
+        int n = 0;
+        while (i < bucketIndexes.length || j < theirs.length) {
+            if (j == theirs.length || (i < bucketIndexes.length && bucketIndexes[i] < theirs[j])) {
+                indexes[n] = bucketIndexes[i];
+                counts[n++] = bucketCounts[i++];
+            } else if (i == bucketIndexes.length || theirs[j] < bucketIndexes[i]) {
+                indexes[n] = theirs[j];
+                counts[n++] = sign * other.bucketCounts[j++];
+            } else {
+                indexes[n] = bucketIndexes[i];
+                counts[n++] = bucketCounts[i++] + sign * other.bucketCounts[j++];
+            }
+        }
+        bucketIndexes = n == indexes.length ? indexes : Arrays.copyOf(indexes, n);
+        bucketCounts = n == counts.length ? counts : Arrays.copyOf(counts, n);
     }
 
     public long count() {
