@@ -18,13 +18,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Writes rows to one ClickHouse table over its HTTP interface, a batch per request as
  * {@code INSERT ... FORMAT TabSeparated} ({@link ClickHouseTable} renders the rows). At least once: a
- * batch is sent when it is full, when its oldest row has waited the flush interval, and always
- * before a checkpoint completes ({@link #flush}), so every row before a checkpoint is in ClickHouse
- * when the checkpoint counts; a restore replays the rest, and the tables' ReplacingMergeTree keys make
+ * batch is sent when it is full and when its oldest row has waited the flush interval, with one
+ * request in flight while the next batch fills; before a checkpoint completes ({@link #flush}) the
+ * rest is sent and every request awaited, so every row before a checkpoint is in ClickHouse when the
+ * checkpoint counts; a restore replays the rest, and the tables' ReplacingMergeTree keys make
  * the replay idempotent (docs/guarantees.md).
  *
  * <p>Why not the JDBC sink: the jdbc-v2 driver re-parsed the statement and encoded every bound value
@@ -86,6 +89,11 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
         private final StringBuilder buffer = new StringBuilder(1 << 16);
         private int rows;
         private boolean timerPending;
+        /** The batch sent and not yet answered (at most one), its body for a retry, its size and start. */
+        private CompletableFuture<HttpResponse<String>> inFlight;
+        private byte[] inFlightBody;
+        private int inFlightRows;
+        private long inFlightStart;
         private IOException timerFailure;
 
         Writer(ClickHouseHttpSink<T> sink, WriterInitContext context) {
@@ -125,12 +133,17 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
         public void flush(boolean endOfInput) throws IOException {
             rethrowTimerFailure();
             send();
+            awaitInFlight();
         }
 
         @Override
         public void close() {
-            if (rows > 0) {
-                LOG.info("closing the ClickHouse writer of {} with {} unflushed rows: a restore replays them", sink.table.table(), rows);
+            if (rows > 0 || inFlight != null) {
+                LOG.info("closing the ClickHouse writer of {} with {} unflushed rows{}: a restore replays them", sink.table.table(),
+                        rows, inFlight == null ? "" : " and a batch of " + inFlightRows + " in flight");
+            }
+            if (inFlight != null) {
+                inFlight.cancel(true);
             }
         }
 
@@ -142,36 +155,56 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
             }
         }
 
+        /**
+         * Starts sending the buffered rows, after the batch sent before has been answered: one request
+         * in flight while the next batch fills, so the task thread does not wait for ClickHouse unless
+         * a batch fills faster than ClickHouse takes the one before.
+         */
         private void send() throws IOException {
             if (rows == 0) {
                 return;
             }
-            byte[] body = buffer.toString().getBytes(StandardCharsets.UTF_8);
-            long start = System.nanoTime();
+            awaitInFlight();
+            inFlightBody = buffer.toString().getBytes(StandardCharsets.UTF_8);
+            inFlightRows = rows;
+            inFlightStart = System.nanoTime();
+            inFlight = client.sendAsync(request(inFlightBody), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            rows = 0;
+            buffer.setLength(0); // keeps its capacity for the next batch
+        }
+
+        /**
+         * Waits for the batch in flight; a failed attempt is retried here, in the task thread, with
+         * back-off ({@code clickhouse.max-retries}), before anything else is sent. {@link #flush}
+         * calls it before every checkpoint, so a checkpoint counts only rows ClickHouse has answered.
+         */
+        private void awaitInFlight() throws IOException {
+            if (inFlight == null) {
+                return;
+            }
+            CompletableFuture<HttpResponse<String>> answer = inFlight;
+            inFlight = null;
             for (int attempt = 0; ; attempt++) {
                 try {
-                    HttpResponse<String> response = client.send(HttpRequest.newBuilder(insertUri)
-                                    .timeout(Duration.ofSeconds(60))
-                                    .header("Authorization", authorization)
-                                    .header("Content-Type", "text/tab-separated-values; charset=UTF-8")
-                                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                    HttpResponse<String> response = attempt == 0 ? answer.get()
+                            : client.send(request(inFlightBody), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                     if (response.statusCode() == 200) {
                         break;
                     }
-                    throw new IOException("ClickHouse answered " + response.statusCode() + " to an insert of " + rows
+                    throw new IOException("ClickHouse answered " + response.statusCode() + " to an insert of " + inFlightRows
                             + " rows into " + sink.table.table() + ": " + response.body().trim());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted while writing to ClickHouse table " + sink.table.table(), e);
-                } catch (IOException e) {
+                } catch (IOException | ExecutionException e) {
+                    String problem = e instanceof ExecutionException ? String.valueOf(e.getCause()) : e.getMessage();
                     if (attempt >= sink.maxRetries) {
-                        throw new IOException("writing " + rows + " rows to ClickHouse table " + sink.table.table()
-                                + " failed after " + (attempt + 1) + " attempts: " + e.getMessage(), e);
+                        throw new IOException("writing " + inFlightRows + " rows to ClickHouse table " + sink.table.table()
+                                + " failed after " + (attempt + 1) + " attempts: " + problem, e);
                     }
                     retries.inc();
                     LOG.warn("insert into {} failed (attempt {} of {}), retrying: {}", sink.table.table(), attempt + 1,
-                            sink.maxRetries + 1, e.getMessage());
+                            sink.maxRetries + 1, problem);
                     try {
                         Thread.sleep(Math.min(10_000L, 200L << Math.min(attempt, 6)));
                     } catch (InterruptedException interrupted) {
@@ -180,12 +213,19 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
                     }
                 }
             }
-            lastBatchMillis = (System.nanoTime() - start) / 1_000_000;
-            lastBatchRows = rows;
-            rowsWritten.inc(rows);
+            lastBatchMillis = (System.nanoTime() - inFlightStart) / 1_000_000;
+            lastBatchRows = inFlightRows;
+            rowsWritten.inc(inFlightRows);
             batchesWritten.inc();
-            rows = 0;
-            buffer.setLength(0); // keeps its capacity for the next batch
+            inFlightBody = null;
+        }
+
+        private HttpRequest request(byte[] body) {
+            return HttpRequest.newBuilder(insertUri)
+                    .timeout(Duration.ofSeconds(60))
+                    .header("Authorization", authorization)
+                    .header("Content-Type", "text/tab-separated-values; charset=UTF-8")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         }
     }
 }
