@@ -62,6 +62,7 @@ public final class JobConfig implements Serializable {
         define("window.pre-aggregation.max-entries", "20000", "partials (key and window) a subtask folds on the heap before the shuffle to each window stage (flushed before the watermark that closes their window, before every checkpoint barrier, and when full); 0 sends every record alone");
         define("session.gap", "30 min", "a viewing session ends after this much event-time inactivity (session windows keyed by session_id)");
         define("session.max-duration", "4 h", "a session ends when it has lasted this long, even without a gap (a session id reused forever must not keep a window open forever)");
+        define("session.bundle.max-events", "10000", "events a subtask of the session stage keeps on the heap before applying them, each session's with one state read and write (applied before every watermark and checkpoint barrier, and when full)");
         define("trending.min-views-per-hour", "100", "views per hour (over the last 24 h) from which rising content counts as trending (seed 002)");
         define("dedup.horizon", "6 h", "an event id seen again within this time is a duplicate");
         define("validation.max-future-skew", "5 min", "events further than this in the future are rejected");
@@ -106,6 +107,8 @@ public final class JobConfig implements Serializable {
     public final double trendingMinViewsPerHour;
     public final Duration sessionGap;
     public final Duration sessionMaxDuration;
+    /** {@code session.bundle.max-events}. */
+    public final int sessionBundleEvents;
     public final ValidationRules validationRules;
     /** {@code privacy.user-id-hmac-key}; null when user ids are kept as sent. */
     public final String userIdHmacKey;
@@ -149,6 +152,7 @@ public final class JobConfig implements Serializable {
         trendingMinViewsPerHour = p.positiveDouble("trending.min-views-per-hour");
         sessionGap = p.positiveDuration("session.gap");
         sessionMaxDuration = p.atMost("session.max-duration", p.positiveDuration("session.max-duration"), Duration.ofDays(7));
+        sessionBundleEvents = p.positiveInt("session.bundle.max-events");
         validationRules = new ValidationRules(
                 // A larger skew lets one client with a fast clock push the watermark ahead, making every
                 // honest event on its partition late.

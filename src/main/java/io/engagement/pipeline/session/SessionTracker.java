@@ -64,6 +64,13 @@ public class SessionTracker extends KeyedProcessFunction<String, EngagementEvent
 
     private transient ValueState<OpenSession[]> openSessions;
     private transient Counter tooLate;
+    /**
+     * While {@link SessionBundleOperator} applies a bundle of one key's events: that key's sessions,
+     * read once before the first event and written once after the last ({@link #beginKey}, {@link #endKey}).
+     */
+    private transient boolean inBundle;
+    private transient OpenSession[] bundled;
+    private transient boolean bundleChanged;
 
     public SessionTracker(Duration gap, Duration maxDuration, Duration allowedLateness) {
         if (gap.isNegative() || gap.isZero() || maxDuration.isNegative() || allowedLateness.isNegative()) {
@@ -86,7 +93,7 @@ public class SessionTracker extends KeyedProcessFunction<String, EngagementEvent
     public void processElement(EngagementEvent event, Context ctx, Collector<SessionMetrics> out) throws Exception {
         TimerService timers = ctx.timerService();
         long watermark = timers.currentWatermark();
-        OpenSession[] sessions = orNone(openSessions.value());
+        OpenSession[] sessions = orNone(current());
 
         OpenSession incoming = new OpenSession();
         incoming.start = event.eventTimeMs;
@@ -123,7 +130,36 @@ public class SessionTracker extends KeyedProcessFunction<String, EngagementEvent
             timers.registerEventTimeTimer(cleanupTime(target));
         }
         deleteUnusedTimers(replaced, after, timers);
-        openSessions.update(after.toArray(NONE));
+        store(after.toArray(NONE));
+    }
+
+    /** Starts a bundle of the current key's events: its sessions are read now, once. */
+    void beginKey() throws Exception {
+        bundled = openSessions.value();
+        bundleChanged = false;
+        inBundle = true;
+    }
+
+    /** Ends the current key's bundle: its sessions are written now, once, if an event changed them. */
+    void endKey() throws Exception {
+        inBundle = false;
+        if (bundleChanged) {
+            openSessions.update(bundled);
+        }
+        bundled = null;
+    }
+
+    private OpenSession[] current() throws Exception {
+        return inBundle ? bundled : openSessions.value();
+    }
+
+    private void store(OpenSession[] sessions) throws Exception {
+        if (inBundle) {
+            bundled = sessions;
+            bundleChanged = true;
+        } else {
+            openSessions.update(sessions);
+        }
     }
 
     @Override

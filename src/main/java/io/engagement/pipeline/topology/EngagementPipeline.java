@@ -27,6 +27,8 @@ import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.RawEvent;
 import io.engagement.pipeline.event.ValidateEvents;
 import io.engagement.pipeline.event.ValidatedRecord;
+import io.engagement.pipeline.session.SessionBundleOperator;
+import io.engagement.pipeline.session.SessionMetrics;
 import io.engagement.pipeline.session.SessionTracker;
 import io.engagement.pipeline.velocity.ContentVelocity;
 import io.engagement.pipeline.velocity.VelocityTracker;
@@ -253,13 +255,16 @@ public final class EngagementPipeline {
     }
 
     /**
-     * Viewing sessions (gap, capped duration). uid "session-tracker": the earlier "session-metrics"
+     * Viewing sessions (gap, capped duration), applied in bundles (one state read and write per
+     * session and bundle, {@link SessionBundleOperator}). uid "session-tracker": the earlier "session-metrics"
      * operator was a merging window operator with other state (docs/operations.md, upgrading).
      */
     private void sessions(DataStream<EngagementEvent> accepted) {
         accepted.keyBy(event -> event.sessionId, Types.STRING)
-                .process(new SessionTracker(config.sessionGap, config.sessionMaxDuration, config.allowedLateness))
-                .uid("session-tracker").name("Session analytics")
+                .transform("Session analytics", TypeInformation.of(SessionMetrics.class), new SessionBundleOperator(
+                        new SessionTracker(config.sessionGap, config.sessionMaxDuration, config.allowedLateness),
+                        config.sessionBundleEvents))
+                .uid("session-tracker")
                 .sinkTo(sinks.sessions()).uid("session-metrics-sink").name("Session metrics table");
     }
 
