@@ -72,8 +72,10 @@ class UniqueViewerSketchTest {
      */
     /**
      * A merge adds the other sketch's hashes in bulk (sorted-array union, one HLL serialisation);
-     * the result must be what adding them one by one gives: the same exact hashes, or the same HLL
-     * bytes, on both sides of the exact limit.
+     * the result must be what adding them one by one gives: the same exact hashes below the exact
+     * limit; above it an HLL within three standard errors of the true count, as one-by-one adds are.
+     * (Not the same estimate to the unit: DataSketches' HIP estimator depends on the order of the
+     * adds, which a merge of sorted hashes changes, as parallelism and pre-aggregation already do.)
      */
     @Test
     void aBulkMergeEqualsAddingTheHashesOneByOne() {
@@ -82,13 +84,17 @@ class UniqueViewerSketchTest {
             UniqueViewerSketch target = new UniqueViewerSketch();
             UniqueViewerSketch other = new UniqueViewerSketch();
             UniqueViewerSketch oneByOne = new UniqueViewerSketch();
+            java.util.Set<String> distinct = new java.util.HashSet<>();
             for (int i = 0; i < sizes[0]; i++) {
                 String viewer = "u" + random.nextInt(4_000);
                 target.add(viewer);
                 oneByOne.add(viewer);
+                distinct.add(viewer);
             }
             for (int i = 0; i < sizes[1]; i++) {
-                other.add("u" + random.nextInt(4_000));
+                String viewer = "u" + random.nextInt(4_000);
+                other.add(viewer);
+                distinct.add(viewer);
             }
             if (other.exactHashes == null) {
                 continue; // an HLL merges as a union of sketches on both paths
@@ -98,9 +104,15 @@ class UniqueViewerSketchTest {
             }
             target.merge(other);
             String what = sizes[0] + " + " + sizes[1];
-            assertTrue(java.util.Arrays.equals(oneByOne.exactHashes, target.exactHashes), what);
-            assertTrue(java.util.Arrays.equals(oneByOne.hll, target.hll), what);
-            assertEquals(oneByOne.estimate(), target.estimate(), what);
+            assertEquals(oneByOne.isExact(), target.isExact(), what);
+            if (target.isExact()) {
+                assertTrue(java.util.Arrays.equals(oneByOne.exactHashes, target.exactHashes), what);
+                assertEquals(distinct.size(), target.estimate(), what);
+            } else {
+                double threeStandardErrors = 3 * 0.0163 * distinct.size();
+                assertEquals(distinct.size(), target.estimate(), threeStandardErrors, what);
+                assertEquals(distinct.size(), oneByOne.estimate(), threeStandardErrors, what);
+            }
         }
     }
 
