@@ -5,6 +5,8 @@
 # about 60 min for the 3 M default (the p=2 job runs 3 times).
 #
 #   deploy/bench-stack.sh [messages (default 3000000)]
+#   deploy/bench-stack.sh quick      the inner loop: 1 M messages, one p=2 job run, limit + SQL peer + latency
+#                                    (about 15 min; a figure from it is one run, not a median)
 #   BENCH_PHASES="limit job sql kafka-engine p1 latency p4"   phases to run after the preload (default: all)
 #   BENCH_JOB_RUNS=3   runs of the p=2 job; the median run's figures are reported, every run's rate beside them
 #
@@ -15,6 +17,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 MESSAGES="${1:-3000000}"
 PHASES="${BENCH_PHASES:-limit job sql kafka-engine p1 latency p4}"
+if [[ "$MESSAGES" == quick ]]; then
+  MESSAGES=1000000
+  PHASES="${BENCH_PHASES:-limit job sql latency}"
+  export BENCH_JOB_RUNS="${BENCH_JOB_RUNS:-1}"
+fi
 export ENGAGEMENT_STACK_DIR="$PWD/.stack-bench"
 RESULTS="target/stack-bench/results.properties"
 JAR="target/engagement-pipeline-0.1.0-SNAPSHOT.jar"
