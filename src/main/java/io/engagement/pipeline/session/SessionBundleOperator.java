@@ -2,6 +2,9 @@ package io.engagement.pipeline.session;
 
 import io.engagement.pipeline.event.EngagementEvent;
 
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.SimpleTimerService;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -14,7 +17,8 @@ import java.util.Map;
 /**
  * Runs {@link SessionTracker} on bundles: events are kept on the heap per session id, and a bundle
  * applies each key's events in arrival order between one read and one write of the key's sessions,
- * instead of a state read and write per event. A bundle is applied before any watermark is processed
+ * instead of a state read and write per event, and the key's timers set once at the end of its
+ * bundle ({@link SessionTracker#endKey}) instead of moved by every event that extends a session. A bundle is applied before any watermark is processed
  * (so every event meets the watermark it would have met alone, and timers fire after the events that
  * arrived before them), before every checkpoint barrier (nothing is buffered in a checkpoint), at the
  * end of input, and when {@code maxEvents} are buffered.
@@ -27,6 +31,7 @@ public final class SessionBundleOperator extends KeyedProcessOperator<String, En
     private final int maxEvents;
     private transient Map<String, List<StreamRecord<EngagementEvent>>> bundle;
     private transient int buffered;
+    private transient TimerService timers;
 
     public SessionBundleOperator(SessionTracker tracker, int maxEvents) {
         super(tracker);
@@ -39,6 +44,8 @@ public final class SessionBundleOperator extends KeyedProcessOperator<String, En
     @Override
     public void open() throws Exception {
         super.open();
+        // The timer service KeyedProcessOperator registered under this name (the same instance).
+        timers = new SimpleTimerService(getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this));
         bundle = new LinkedHashMap<>();
         buffered = 0;
     }
@@ -69,6 +76,20 @@ public final class SessionBundleOperator extends KeyedProcessOperator<String, En
         super.finish();
     }
 
+    /** The sessions' spans as they were (events of the bundle change the objects in place). */
+    private static OpenSession[] copyOf(OpenSession[] sessions) {
+        if (sessions == null) {
+            return null;
+        }
+        OpenSession[] copy = new OpenSession[sessions.length];
+        for (int i = 0; i < sessions.length; i++) {
+            copy[i] = new OpenSession();
+            copy[i].start = sessions[i].start;
+            copy[i].end = sessions[i].end;
+        }
+        return copy;
+    }
+
     private void applyBundle() throws Exception {
         if (buffered == 0) {
             return;
@@ -77,10 +98,11 @@ public final class SessionBundleOperator extends KeyedProcessOperator<String, En
         for (Map.Entry<String, List<StreamRecord<EngagementEvent>>> key : bundle.entrySet()) {
             setCurrentKey(key.getKey());
             tracker.beginKey();
+            OpenSession[] before = copyOf(tracker.sessionsAtStartOfBundle());
             for (StreamRecord<EngagementEvent> event : key.getValue()) {
                 super.processElement(event);
             }
-            tracker.endKey();
+            tracker.endKey(before, timers);
         }
         bundle.clear();
         buffered = 0;

@@ -20,7 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Viewing sessions per session id (seed 001 session analytics), with event-time semantics of Flink's
@@ -91,8 +93,9 @@ public class SessionTracker extends KeyedProcessFunction<String, EngagementEvent
 
     @Override
     public void processElement(EngagementEvent event, Context ctx, Collector<SessionMetrics> out) throws Exception {
-        TimerService timers = ctx.timerService();
-        long watermark = timers.currentWatermark();
+        long watermark = ctx.timerService().currentWatermark();
+        // In a bundle the key's timers are set once at its end, from its sessions ({@link #endKey}).
+        TimerService timers = inBundle ? TIMERS_SET_AT_END_OF_BUNDLE : ctx.timerService();
         OpenSession[] sessions = orNone(current());
 
         OpenSession incoming = new OpenSession();
@@ -140,14 +143,84 @@ public class SessionTracker extends KeyedProcessFunction<String, EngagementEvent
         inBundle = true;
     }
 
-    /** Ends the current key's bundle: its sessions are written now, once, if an event changed them. */
-    void endKey() throws Exception {
+    /**
+     * Ends the current key's bundle: its sessions are written now, once, if an event changed them, and
+     * its timers moved from what the sessions at the start needed to what they need now. Event by
+     * event, {@link #processElement} keeps exactly these timers registered (every session's last
+     * millisecond while the watermark is before it, and its cleanup time), and no timer fires inside a
+     * bundle (the watermark does not move), so setting them once at the end leaves the same timers.
+     */
+    void endKey(OpenSession[] before, TimerService timers) throws Exception {
         inBundle = false;
         if (bundleChanged) {
             openSessions.update(bundled);
+            long watermark = timers.currentWatermark();
+            Set<Long> needed = timersOf(bundled, watermark);
+            Set<Long> registered = timersOf(before, watermark);
+            for (long t : registered) {
+                if (!needed.contains(t)) {
+                    timers.deleteEventTimeTimer(t);
+                }
+            }
+            for (long t : needed) {
+                if (!registered.contains(t)) {
+                    timers.registerEventTimeTimer(t);
+                }
+            }
         }
         bundled = null;
     }
+
+    /** The sessions as they were at the start of the current bundle (for {@link #endKey}). */
+    OpenSession[] sessionsAtStartOfBundle() {
+        return bundled;
+    }
+
+    private Set<Long> timersOf(OpenSession[] sessions, long watermark) {
+        Set<Long> timers = new HashSet<>(4);
+        for (OpenSession s : orNone(sessions)) {
+            if (s.maxTimestamp() > watermark) {
+                timers.add(s.maxTimestamp());
+            }
+            if (cleanupTime(s) != Long.MAX_VALUE) {
+                timers.add(cleanupTime(s));
+            }
+        }
+        return timers;
+    }
+
+    /** Timer changes of events applied in a bundle: dropped, since {@link #endKey} sets the key's timers. */
+    private static final TimerService TIMERS_SET_AT_END_OF_BUNDLE = new TimerService() {
+        @Override
+        public long currentProcessingTime() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public long currentWatermark() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void registerProcessingTimeTimer(long time) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void registerEventTimeTimer(long time) {
+            // set at the end of the bundle
+        }
+
+        @Override
+        public void deleteProcessingTimeTimer(long time) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void deleteEventTimeTimer(long time) {
+            // set at the end of the bundle
+        }
+    };
 
     private OpenSession[] current() throws Exception {
         return inBundle ? bundled : openSessions.value();

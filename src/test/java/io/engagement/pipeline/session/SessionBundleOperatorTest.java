@@ -28,8 +28,9 @@ import java.util.Random;
 /**
  * Bundled sessions ({@link SessionBundleOperator}) against the session function applied event by
  * event (the operator the topology used before): on random traffic with gaps, merges, late events,
- * too-late events and watermarks, both write the same rows at each watermark, and end with the same
- * state and timers (none, once every session is purged). A bundle smaller than the traffic between
+ * too-late events and watermarks, both write the same rows and hold the same number of timers and state
+ * entries at each watermark (the bundle sets a key's timers once, from its sessions), and end with
+ * none, once every session is purged. A bundle smaller than the traffic between
  * two watermarks makes it also apply bundles when full; a checkpoint mid-way must lose nothing.
  */
 class SessionBundleOperatorTest {
@@ -90,6 +91,8 @@ class SessionBundleOperatorTest {
                 List<String> expected = drain(single);
                 rows += expected.size();
                 assertEquals(expected, drain(bundled), "rows at watermark " + watermark);
+                assertEquals(single.numEventTimeTimers(), bundled.numEventTimeTimers(), "timers at watermark " + watermark);
+                assertEquals(single.numKeyedStateEntries(), bundled.numKeyedStateEntries(), "state at watermark " + watermark);
             }
         }
         single.processWatermark(Long.MAX_VALUE);
