@@ -51,9 +51,23 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
     private final int batchSize;
     private final long flushIntervalMs;
     private final int maxRetries;
+    private final boolean sendOnWatermark;
+    static final long WATERMARK_SEND_SPACING_MS = 250;
 
     public ClickHouseHttpSink(ClickHouseTable<T> table, String httpUrl, String user, String password,
                               int batchSize, Duration flushInterval, int maxRetries) {
+        this(table, httpUrl, user, password, batchSize, flushInterval, maxRetries, false);
+    }
+
+    /**
+     * @param sendOnWatermark for tables of window rows: the rows a watermark fired arrive just before
+     *     that watermark reaches the writer, so the watermark sends them at once instead of after the
+     *     flush interval (at most one such send per {@link #WATERMARK_SEND_SPACING_MS}, so a backfill,
+     *     whose watermarks fire windows several times a second, still sends few, large inserts)
+     */
+    public ClickHouseHttpSink(ClickHouseTable<T> table, String httpUrl, String user, String password,
+                              int batchSize, Duration flushInterval, int maxRetries, boolean sendOnWatermark) {
+        this.sendOnWatermark = sendOnWatermark;
         this.table = table;
         this.httpUrl = httpUrl.endsWith("/") ? httpUrl.substring(0, httpUrl.length() - 1) : httpUrl;
         this.user = user;
@@ -94,6 +108,7 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
         private byte[] inFlightBody;
         private int inFlightRows;
         private long inFlightStart;
+        private long lastSendStartNanos = System.nanoTime() - WATERMARK_SEND_SPACING_MS * 1_000_000;
         private IOException timerFailure;
 
         Writer(ClickHouseHttpSink<T> sink, WriterInitContext context) {
@@ -126,6 +141,15 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
                         timerFailure = e; // reported by the next write or checkpoint flush
                     }
                 });
+            }
+        }
+
+        @Override
+        public void writeWatermark(org.apache.flink.api.common.eventtime.Watermark watermark) throws IOException {
+            if (sink.sendOnWatermark && rows > 0
+                    && System.nanoTime() - lastSendStartNanos >= WATERMARK_SEND_SPACING_MS * 1_000_000) {
+                rethrowTimerFailure();
+                send();
             }
         }
 
@@ -168,6 +192,7 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
             inFlightBody = buffer.toString().getBytes(StandardCharsets.UTF_8);
             inFlightRows = rows;
             inFlightStart = System.nanoTime();
+            lastSendStartNanos = inFlightStart;
             inFlight = client.sendAsync(request(inFlightBody), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             rows = 0;
             buffer.setLength(0); // keeps its capacity for the next batch

@@ -203,8 +203,22 @@ public final class ClickHouseOutputs {
 
     private ClickHouseOutputs() {}
 
+    /** A writer of rows that arrive one by one (events): sent when a batch is full or has waited the flush interval. */
     public static <T> ClickHouseHttpSink<T> sink(JobConfig config, ClickHouseTable<T> table) {
+        return sink(config, table, false);
+    }
+
+    /**
+     * A writer of window rows: also sent when the watermark that fired them arrives, so a window's row
+     * is in ClickHouse right after the window closes, not a flush interval later.
+     */
+    public static <T> ClickHouseHttpSink<T> windowSink(JobConfig config, ClickHouseTable<T> table) {
+        return sink(config, table, true);
+    }
+
+    private static <T> ClickHouseHttpSink<T> sink(JobConfig config, ClickHouseTable<T> table, boolean sendOnWatermark) {
         return new ClickHouseHttpSink<>(table.inDatabase(config.clickhouseDatabase), ClickHouseHttp.httpUrlFromJdbc(config.clickhouseUrl), config.clickhouseUser,
-                config.clickhousePassword, config.clickhouseBatchSize, config.clickhouseFlushInterval, config.clickhouseMaxRetries);
+                config.clickhousePassword, config.clickhouseBatchSize, config.clickhouseFlushInterval, config.clickhouseMaxRetries,
+                sendOnWatermark);
     }
 }

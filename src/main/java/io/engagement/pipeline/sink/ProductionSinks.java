@@ -11,16 +11,16 @@ public final class ProductionSinks {
     public static PipelineSinks create(JobConfig config) {
         return new PipelineSinks(
                 ClickHouseOutputs.sink(config, ClickHouseOutputs.EVENTS),
-                ClickHouseOutputs.sink(config, ClickHouseOutputs.CONTENT_METRICS),
+                ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CONTENT_METRICS),
                 KafkaOutputs.feedback(config),
                 KafkaOutputs.deadLetters(config),
                 ClickHouseOutputs.sink(config, ClickHouseOutputs.DEAD_LETTERS),
                 ClickHouseOutputs.sink(config, ClickHouseOutputs.DUPLICATES),
                 ClickHouseOutputs.sink(config, ClickHouseOutputs.LATE_EVENTS),
-                ClickHouseOutputs.sink(config, ClickHouseOutputs.CONTENT_VELOCITY),
+                ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CONTENT_VELOCITY),
                 KafkaOutputs.velocityFeedback(config),
-                ClickHouseOutputs.sink(config, ClickHouseOutputs.SESSION_METRICS),
-                ClickHouseOutputs.sink(config, ClickHouseOutputs.CREATOR_METRICS),
-                ClickHouseOutputs.sink(config, ClickHouseOutputs.CONTENT_COUNTRY_METRICS));
+                ClickHouseOutputs.windowSink(config, ClickHouseOutputs.SESSION_METRICS),
+                ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CREATOR_METRICS),
+                ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CONTENT_COUNTRY_METRICS));
     }
 }

@@ -61,8 +61,33 @@ class ClickHouseHttpSinkTest {
     }
 
     private static SinkWriter<Long> writer(int batchSize, int maxRetries) {
-        return new ClickHouseHttpSink<>(TABLE, clickhouse.httpUrl(), "default", "", batchSize, Duration.ofHours(1), maxRetries)
-                .createWriter(new Context());
+        return writer(batchSize, maxRetries, false);
+    }
+
+    private static SinkWriter<Long> writer(int batchSize, int maxRetries, boolean sendOnWatermark) {
+        return new ClickHouseHttpSink<>(TABLE, clickhouse.httpUrl(), "default", "", batchSize, Duration.ofHours(1), maxRetries,
+                sendOnWatermark).createWriter(new Context());
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aWindowRowWriterSendsWhenTheWatermarkArrivesAnEventWriterWaitsForItsBatch() throws Exception {
+        SinkWriter<Long> events = writer(1000, 0, false);
+        SinkWriter<Long> windows = writer(1000, 0, true);
+        events.write(1L, null);
+        events.writeWatermark(new org.apache.flink.api.common.eventtime.Watermark(1));
+        Thread.sleep(1_000);
+        assertEquals(0, rows(), "an event writer sends on a full batch or after the flush interval (1 h here)");
+        windows.write(2L, null);
+        windows.write(3L, null);
+        windows.writeWatermark(new org.apache.flink.api.common.eventtime.Watermark(2));
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (rows() < 2 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(5, clickhouse.count("SELECT sum(id) FROM default.sink_test"), "the window rows, sent by the watermark");
+        events.close();
+        windows.close();
     }
 
     private static long rows() throws Exception {
