@@ -101,6 +101,11 @@ public class UniqueViewerSketch {
         if (intoLegacyRegisters && registers == null) {
             registers = LegacyHyperLogLog.empty();
         }
+        addAllToSketch(hashes, intoLegacyRegisters);
+    }
+
+    /** Adds hashes to a sketch out of exact mode: to the earlier releases' registers, or to the HLL, serialised once. */
+    private void addAllToSketch(long[] hashes, boolean intoLegacyRegisters) {
         if (intoLegacyRegisters) {
             for (long hash : hashes) {
                 LegacyHyperLogLog.add(registers, hash);
@@ -156,17 +161,7 @@ public class UniqueViewerSketch {
             }
             return;
         }
-        if (hll == null && registers != null) {
-            for (long hash : hashes) {
-                LegacyHyperLogLog.add(registers, hash);
-            }
-            return;
-        }
-        HllSketch sketch = heap();
-        for (long hash : hashes) {
-            sketch.update(hash);
-        }
-        store(sketch);
+        addAllToSketch(hashes, hll == null && registers != null);
     }
 
     /** The sorted distinct union of two sorted distinct arrays. */
