@@ -76,20 +76,6 @@ public final class SessionBundleOperator extends KeyedProcessOperator<String, En
         super.finish();
     }
 
-    /** The sessions' spans as they were (events of the bundle change the objects in place). */
-    private static OpenSession[] copyOf(OpenSession[] sessions) {
-        if (sessions == null) {
-            return null;
-        }
-        OpenSession[] copy = new OpenSession[sessions.length];
-        for (int i = 0; i < sessions.length; i++) {
-            copy[i] = new OpenSession();
-            copy[i].start = sessions[i].start;
-            copy[i].end = sessions[i].end;
-        }
-        return copy;
-    }
-
     private void applyBundle() throws Exception {
         if (buffered == 0) {
             return;
@@ -97,12 +83,11 @@ public final class SessionBundleOperator extends KeyedProcessOperator<String, En
         SessionTracker tracker = (SessionTracker) userFunction;
         for (Map.Entry<String, List<StreamRecord<EngagementEvent>>> key : bundle.entrySet()) {
             setCurrentKey(key.getKey());
-            tracker.beginKey();
-            OpenSession[] before = copyOf(tracker.sessionsAtStartOfBundle());
+            tracker.beginKey(timers);
             for (StreamRecord<EngagementEvent> event : key.getValue()) {
                 super.processElement(event);
             }
-            tracker.endKey(before, timers);
+            tracker.endKey(timers);
         }
         bundle.clear();
         buffered = 0;

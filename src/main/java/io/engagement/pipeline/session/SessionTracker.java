@@ -73,6 +73,7 @@ public class SessionTracker extends KeyedProcessFunction<String, EngagementEvent
     private transient boolean inBundle;
     private transient OpenSession[] bundled;
     private transient boolean bundleChanged;
+    private transient Set<Long> timersAtStartOfBundle;
 
     public SessionTracker(Duration gap, Duration maxDuration, Duration allowedLateness) {
         if (gap.isNegative() || gap.isZero() || maxDuration.isNegative() || allowedLateness.isNegative()) {
@@ -136,9 +137,13 @@ public class SessionTracker extends KeyedProcessFunction<String, EngagementEvent
         store(after.toArray(NONE));
     }
 
-    /** Starts a bundle of the current key's events: its sessions are read now, once. */
-    void beginKey() throws Exception {
+    /**
+     * Starts a bundle of the current key's events: its sessions are read now, once, and the timers they
+     * have registered are noted for {@link #endKey}.
+     */
+    void beginKey(TimerService timers) throws Exception {
         bundled = openSessions.value();
+        timersAtStartOfBundle = timersOf(bundled, timers.currentWatermark());
         bundleChanged = false;
         inBundle = true;
     }
@@ -150,13 +155,12 @@ public class SessionTracker extends KeyedProcessFunction<String, EngagementEvent
      * millisecond while the watermark is before it, and its cleanup time), and no timer fires inside a
      * bundle (the watermark does not move), so setting them once at the end leaves the same timers.
      */
-    void endKey(OpenSession[] before, TimerService timers) throws Exception {
+    void endKey(TimerService timers) throws Exception {
         inBundle = false;
         if (bundleChanged) {
             openSessions.update(bundled);
-            long watermark = timers.currentWatermark();
-            Set<Long> needed = timersOf(bundled, watermark);
-            Set<Long> registered = timersOf(before, watermark);
+            Set<Long> needed = timersOf(bundled, timers.currentWatermark());
+            Set<Long> registered = timersAtStartOfBundle;
             for (long t : registered) {
                 if (!needed.contains(t)) {
                     timers.deleteEventTimeTimer(t);
@@ -169,11 +173,7 @@ public class SessionTracker extends KeyedProcessFunction<String, EngagementEvent
             }
         }
         bundled = null;
-    }
-
-    /** The sessions as they were at the start of the current bundle (for {@link #endKey}). */
-    OpenSession[] sessionsAtStartOfBundle() {
-        return bundled;
+        timersAtStartOfBundle = null;
     }
 
     private Set<Long> timersOf(OpenSession[] sessions, long watermark) {
