@@ -6,14 +6,17 @@ engine in-process. This front lets the project's own HTTP client (ClickHouseHttp
 ApplySchema) run unchanged against that engine, from a separate process, so the schema, every
 migration and every analyst query are checked by the engine itself. What the front does itself,
 and is therefore NOT an engine check: parsing the URL (query, database, default_format, param_*),
-refusing writes when readonly=1 (a keyword check), and authentication (none: loopback only).
+refusing writes when readonly=1 (a keyword check), authentication (none: loopback only), and reading the binary body of an
+INSERT ... FORMAT RowBinary from a temporary file (FROM INFILE), since a query text cannot carry it.
 
 Usage: chdb_http.py --lib /path/libchdb.so --data DIR --port N
 """
 import argparse
 import ctypes
+import os
 import re
 import sys
+import tempfile
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 READ_ONLY_STATEMENT = re.compile(r"^(SELECT|WITH|SHOW|DESCRIBE|DESC|EXISTS|EXPLAIN)\b", re.IGNORECASE)
 LEADING_COMMENTS = re.compile(r"^(\s*(--[^\n]*(\n|$)|/\*.*?\*/))*\s*", re.DOTALL)
 PARAMETER_NAME = re.compile(r"^\w+$")
+ROW_BINARY_INSERT = re.compile(r"^\s*(INSERT\s+INTO\s+[\w.]+\s*\([\w\s,]+\))\s+FORMAT\s+RowBinary\s*$", re.IGNORECASE)
 
 
 class Engine:
@@ -105,6 +109,19 @@ def make_handler(engine):
             params = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
             if params.get("compress") == "1" or params.get("decompress") == "1":
                 self.answer(400, b"Code: 1001. this test front does not compress\n")
+                return
+            binary_insert = ROW_BINARY_INSERT.match(params.get("query", ""))
+            if binary_insert and body:
+                # A server streams the binary body into the insert; the engine's query text cannot
+                # carry it (NUL bytes), so it reads the same bytes from a file.
+                with tempfile.NamedTemporaryFile(suffix=".rowbinary", delete=False) as data:
+                    data.write(body)
+                try:
+                    with engine.lock:
+                        ok, out = engine.query(binary_insert.group(1) + " FROM INFILE " + quoted(data.name) + " FORMAT RowBinary")
+                finally:
+                    os.unlink(data.name)
+                self.answer(200 if ok else 500, out)
                 return
             parts = [params.get("query", ""), body.decode("utf-8")]
             sql = "\n".join(p for p in parts if p).strip()

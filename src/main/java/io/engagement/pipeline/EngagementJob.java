@@ -6,6 +6,7 @@ import io.engagement.pipeline.config.KafkaClientProperties;
 import io.engagement.pipeline.config.KafkaPreflight;
 import io.engagement.pipeline.dedup.StartHorizon;
 import io.engagement.pipeline.event.ValidatedRecord;
+import io.engagement.pipeline.sink.ClickHouseOutputs;
 import io.engagement.pipeline.sink.ProductionSinks;
 import io.engagement.pipeline.source.KafkaInput;
 import io.engagement.pipeline.topology.EngagementPipeline;
@@ -44,6 +45,7 @@ public final class EngagementJob {
             config = JobConfig.fromSources(args, System.getenv());
             checkRuntimeSettings(env.getCheckpointConfig(), config);
             KafkaPreflight.check(config, KAFKA_CHECK_TIMEOUT);
+            checkClickHouseTables(config);
             startHorizonMs = StartHorizon.resolve(config);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
@@ -59,6 +61,15 @@ public final class EngagementJob {
         }
         build(env, config, startHorizonMs);
         env.execute(config.jobName);
+    }
+
+    /** The ClickHouse tables' columns against what the writers encode, before the job is submitted. */
+    private static void checkClickHouseTables(JobConfig config) {
+        try {
+            ClickHouseOutputs.checkColumns(config);
+        } catch (java.io.IOException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     /** Adds the production topology to {@code env}; also used by the integration tests. */

@@ -192,6 +192,11 @@ public enum ContentCounter {
         return (long) rowField.get(row);
     }
 
+    /** A count net of another ({@code likes} net of unlikes) can go below zero: a signed column. */
+    public boolean canBeNegative() {
+        return netOf != null;
+    }
+
     public boolean isColumn() {
         return inRow;
     }

@@ -51,8 +51,9 @@ public final class JobConfig implements Serializable {
         define("clickhouse.database", "engagement", "ClickHouse database of the job's tables (created by ApplySchema with CLICKHOUSE_DATABASE); several deployments can share a server with one database each");
         define("clickhouse.user", "default", "ClickHouse user");
         define("clickhouse.password", "", "ClickHouse password");
-        define("clickhouse.batch-size", "5000", "rows per ClickHouse insert");
-        define("clickhouse.flush-interval", "1 s", "longest time a row waits in the batch");
+        define("clickhouse.batch-size", "100000", "most rows per ClickHouse insert");
+        define("clickhouse.batch-mb", "16", "most megabytes of encoded rows per ClickHouse insert");
+        define("clickhouse.flush-interval", "5 s", "longest time a row waits in the batch (window rows go sooner while the job is live: docs/clickhouse.md)");
         define("clickhouse.max-retries", "5", "retries of a failed batch before the job fails and restarts from its checkpoint");
         define("watermark.out-of-orderness", "30 s", "how far event times may go backwards before events count as late");
         define("watermark.idleness", "1 min", "a source split without events for this long stops holding back the watermark");
@@ -93,6 +94,7 @@ public final class JobConfig implements Serializable {
     public final String clickhouseUser;
     public final String clickhousePassword;
     public final int clickhouseBatchSize;
+    public final int clickhouseBatchMb;
     public final Duration clickhouseFlushInterval;
     public final int clickhouseMaxRetries;
     public final Duration outOfOrderness;
@@ -140,6 +142,7 @@ public final class JobConfig implements Serializable {
         clickhouseUser = p.nonEmpty("clickhouse.user");
         clickhousePassword = values.get("clickhouse.password");
         clickhouseBatchSize = p.positiveInt("clickhouse.batch-size");
+        clickhouseBatchMb = p.intBetween("clickhouse.batch-mb", 1, 1024);
         clickhouseFlushInterval = p.positiveDuration("clickhouse.flush-interval");
         clickhouseMaxRetries = p.nonNegativeInt("clickhouse.max-retries");
         outOfOrderness = p.nonNegativeDuration("watermark.out-of-orderness");

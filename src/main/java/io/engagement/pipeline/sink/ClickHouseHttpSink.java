@@ -10,6 +10,8 @@ import org.apache.flink.metrics.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.clickhouse.client.api.data_formats.RowBinaryFormatSerializer;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -18,22 +20,24 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
  * Writes rows to one ClickHouse table over its HTTP interface, a batch per request as
- * {@code INSERT ... FORMAT TabSeparated} ({@link ClickHouseTable} renders the rows). At least once: a
- * batch is sent when it is full and when its oldest row has waited the flush interval, with one
+ * {@code INSERT ... FORMAT RowBinary} ({@link ClickHouseTable} encodes the rows). At least once: a
+ * batch is sent when it is full (rows or bytes) and when its oldest row has waited the flush interval, with one
  * request in flight while the next batch fills; before a checkpoint completes ({@link #flush}) the
  * rest is sent and every request awaited, so every row before a checkpoint is in ClickHouse when the
  * checkpoint counts; a restore replays the rest, and the tables' ReplacingMergeTree keys make
  * the replay idempotent (docs/guarantees.md).
  *
  * <p>Why not the JDBC sink: the jdbc-v2 driver re-parsed the statement and encoded every bound value
- * per row; on the stack benchmark that was 14 % of the TaskManager's CPU (docs/benchmarks.md). Text
- * rows built straight from the fields are what the driver sent anyway. Credentials go in a Basic auth
- * header, never in the URL (which ClickHouse logs).
+ * per row; on the stack benchmark that was 14 % of the TaskManager's CPU (docs/benchmarks.md). Rows
+ * encoded straight from the fields by the driver's own RowBinary serializer, in batches as large as
+ * the flush interval allows, cost neither (docs/clickhouse.md, "How the job writes"). Credentials go
+ * in a Basic auth header, never in the URL (which ClickHouse logs).
  *
  * <p>A failed request is retried with back-off ({@code clickhouse.max-retries}); then the write or the
  * checkpoint fails and Flink restarts from the last checkpoint. {@link Writer#close()} never throws:
@@ -44,37 +48,45 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * When a batch is sent: at {@code maxRows} rows or {@code maxBytes} of encoded rows, or when its
+     * oldest row has waited {@code flushInterval}; a failed insert is retried {@code maxRetries} times.
+     */
+    public record Batching(int maxRows, long maxBytes, Duration flushInterval, int maxRetries) implements java.io.Serializable {
+        public Batching {
+            if (maxRows <= 0 || maxBytes <= 0 || flushInterval.isNegative() || flushInterval.isZero() || maxRetries < 0) {
+                throw new IllegalArgumentException("invalid ClickHouse batching " + maxRows + " rows, " + maxBytes + " bytes, "
+                        + flushInterval + ", " + maxRetries + " retries");
+            }
+        }
+    }
+
+    /** For {@code liveWatermarkLag}: a writer whose rows never go on the watermark. */
+    public static final Duration NEVER_ON_WATERMARK = Duration.ZERO;
+    static final long WATERMARK_SEND_SPACING_MS = 250;
+
     private final ClickHouseTable<T> table;
     private final String httpUrl;
     private final String user;
     private final String password;
-    private final int batchSize;
-    private final long flushIntervalMs;
-    private final int maxRetries;
-    private final boolean sendOnWatermark;
-    static final long WATERMARK_SEND_SPACING_MS = 250;
-
-    public ClickHouseHttpSink(ClickHouseTable<T> table, String httpUrl, String user, String password,
-                              int batchSize, Duration flushInterval, int maxRetries) {
-        this(table, httpUrl, user, password, batchSize, flushInterval, maxRetries, false);
-    }
+    private final Batching batching;
+    private final long liveWatermarkLagMs;
 
     /**
-     * @param sendOnWatermark for tables of window rows: the rows a watermark fired arrive just before
-     *     that watermark reaches the writer, so the watermark sends them at once instead of after the
-     *     flush interval (at most one such send per {@link #WATERMARK_SEND_SPACING_MS}, so a backfill,
-     *     whose watermarks fire windows several times a second, still sends few, large inserts)
+     * @param liveWatermarkLag for tables of window rows: while the watermark is at most this far behind
+     *     the wall clock (the job is live), the rows a watermark fired, which arrive just before it,
+     *     are sent when it arrives instead of after the flush interval (at most one such send per
+     *     {@link #WATERMARK_SEND_SPACING_MS}). Further behind, the job is catching up and they wait
+     *     for a full batch or the flush interval like any row. {@link #NEVER_ON_WATERMARK} for other tables.
      */
     public ClickHouseHttpSink(ClickHouseTable<T> table, String httpUrl, String user, String password,
-                              int batchSize, Duration flushInterval, int maxRetries, boolean sendOnWatermark) {
-        this.sendOnWatermark = sendOnWatermark;
+                              Batching batching, Duration liveWatermarkLag) {
         this.table = table;
         this.httpUrl = httpUrl.endsWith("/") ? httpUrl.substring(0, httpUrl.length() - 1) : httpUrl;
         this.user = user;
         this.password = password;
-        this.batchSize = batchSize;
-        this.flushIntervalMs = flushInterval.toMillis();
-        this.maxRetries = maxRetries;
+        this.batching = batching;
+        this.liveWatermarkLagMs = liveWatermarkLag.toMillis();
     }
 
     public String table() {
@@ -82,11 +94,34 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
     }
 
     @Override
-    public Writer<T> createWriter(WriterInitContext context) {
+    public Writer<T> createWriter(WriterInitContext context) throws IOException {
         return new Writer<>(this, context);
     }
 
-    /** Buffers rows as text and sends them in batches. Runs in the task thread (timers too). */
+    /**
+     * Fails, naming the table and every column, when the table's columns are not what the writer
+     * encodes: RowBinary carries no types, so a wrong width would corrupt rows instead of failing.
+     * Run by every writer when it starts (a restore into a changed schema) and by the job before it
+     * is submitted ({@link ClickHouseOutputs#checkColumns}).
+     */
+    void checkColumns() throws IOException {
+        ClickHouseHttp http = new ClickHouseHttp(httpUrl, user, password);
+        String describe;
+        try {
+            describe = http.execute("DESCRIBE TABLE " + table.table() + " FORMAT TabSeparated");
+        } catch (IOException e) {
+            throw new IOException("cannot read the columns of ClickHouse table " + table.table() + " at " + httpUrl
+                    + " (clickhouse.url, clickhouse.database; the tables come from sql/ddl/ through ApplySchema): "
+                    + ClickHouseHttp.oneLine(e), e);
+        }
+        List<String> problems = table.mismatches(describe);
+        if (!problems.isEmpty()) {
+            throw new IOException("ClickHouse table " + table.table() + " does not have the columns the job writes"
+                    + " (apply sql/ddl/ with ApplySchema): " + String.join("; ", problems));
+        }
+    }
+
+    /** Buffers rows in RowBinary and sends them in batches. Runs in the task thread (timers too). */
     public static final class Writer<T> implements SinkWriter<T> {
         private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
 
@@ -100,7 +135,8 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
         private final Counter retries;
         private volatile long lastBatchRows;
         private volatile long lastBatchMillis;
-        private final StringBuilder buffer = new StringBuilder(1 << 16);
+        private final RowBuffer buffer = new RowBuffer();
+        private final RowBinaryFormatSerializer rowBinary = new RowBinaryFormatSerializer(buffer);
         private int rows;
         private boolean timerPending;
         /** The batch sent and not yet answered (at most one), its body for a retry, its size and start. */
@@ -111,7 +147,7 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
         private long lastSendStartNanos = System.nanoTime() - WATERMARK_SEND_SPACING_MS * 1_000_000;
         private IOException timerFailure;
 
-        Writer(ClickHouseHttpSink<T> sink, WriterInitContext context) {
+        Writer(ClickHouseHttpSink<T> sink, WriterInitContext context) throws IOException {
             this.sink = sink;
             this.time = context.getProcessingTimeService();
             this.insertUri = URI.create(sink.httpUrl + "/?query=" + URLEncoder.encode(sink.table.insertSql(), StandardCharsets.UTF_8));
@@ -122,18 +158,19 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
             this.retries = metrics.counter("batchRetries");
             metrics.gauge("lastBatchRows", () -> lastBatchRows);
             metrics.gauge("lastBatchMillis", () -> lastBatchMillis);
+            sink.checkColumns();
         }
 
         @Override
         public void write(T row, Context context) throws IOException {
             rethrowTimerFailure();
-            sink.table.writeRow(buffer, row);
+            sink.table.writeRow(rowBinary, row);
             rows++;
-            if (rows >= sink.batchSize) {
+            if (rows >= sink.batching.maxRows() || buffer.size() >= sink.batching.maxBytes()) {
                 send();
             } else if (!timerPending) {
                 timerPending = true;
-                time.registerTimer(time.getCurrentProcessingTime() + sink.flushIntervalMs, ignored -> {
+                time.registerTimer(time.getCurrentProcessingTime() + sink.batching.flushInterval().toMillis(), ignored -> {
                     timerPending = false;
                     try {
                         send();
@@ -146,7 +183,8 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
 
         @Override
         public void writeWatermark(org.apache.flink.api.common.eventtime.Watermark watermark) throws IOException {
-            if (sink.sendOnWatermark && rows > 0
+            if (rows > 0 && sink.liveWatermarkLagMs > 0
+                    && watermark.getTimestamp() >= System.currentTimeMillis() - sink.liveWatermarkLagMs
                     && System.nanoTime() - lastSendStartNanos >= WATERMARK_SEND_SPACING_MS * 1_000_000) {
                 rethrowTimerFailure();
                 send();
@@ -189,13 +227,13 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
                 return;
             }
             awaitInFlight();
-            inFlightBody = buffer.toString().getBytes(StandardCharsets.UTF_8);
+            inFlightBody = buffer.toByteArray();
             inFlightRows = rows;
             inFlightStart = System.nanoTime();
             lastSendStartNanos = inFlightStart;
             inFlight = client.sendAsync(request(inFlightBody), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             rows = 0;
-            buffer.setLength(0); // keeps its capacity for the next batch
+            buffer.reset(); // keeps its capacity for the next batch
         }
 
         /**
@@ -223,13 +261,13 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
                     throw new IOException("interrupted while writing to ClickHouse table " + sink.table.table(), e);
                 } catch (IOException | ExecutionException e) {
                     String problem = e instanceof ExecutionException ? String.valueOf(e.getCause()) : e.getMessage();
-                    if (attempt >= sink.maxRetries) {
+                    if (attempt >= sink.batching.maxRetries()) {
                         throw new IOException("writing " + inFlightRows + " rows to ClickHouse table " + sink.table.table()
                                 + " failed after " + (attempt + 1) + " attempts: " + problem, e);
                     }
                     retries.inc();
                     LOG.warn("insert into {} failed (attempt {} of {}), retrying: {}", sink.table.table(), attempt + 1,
-                            sink.maxRetries + 1, problem);
+                            sink.batching.maxRetries() + 1, problem);
                     try {
                         Thread.sleep(Math.min(10_000L, 200L << Math.min(attempt, 6)));
                     } catch (InterruptedException interrupted) {
@@ -249,7 +287,7 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
             return HttpRequest.newBuilder(insertUri)
                     .timeout(Duration.ofSeconds(60))
                     .header("Authorization", authorization)
-                    .header("Content-Type", "text/tab-separated-values; charset=UTF-8")
+                    .header("Content-Type", "application/octet-stream")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         }
     }

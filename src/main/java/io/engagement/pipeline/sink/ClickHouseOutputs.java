@@ -44,7 +44,7 @@ public final class ClickHouseOutputs {
             .nullableString("platform", e -> e.platform)
             .nullableString("country", e -> e.country)
             .string("source_topic", e -> e.sourceTopic)
-            .int64("source_partition", e -> (long) e.sourcePartition)
+            .int32("source_partition", e -> e.sourcePartition)
             .int64("source_offset", e -> e.sourceOffset)
             .nullableInt64("total_watch_time_ms", e -> e.totalWatchTimeMs)
             .nullableInt64("loop_count", e -> e.loopCount == null ? null : e.loopCount.longValue());
@@ -59,18 +59,22 @@ public final class ClickHouseOutputs {
                 .dateTime("window_end", m -> m.windowEndMs)
                 .string("content_id", m -> m.contentId)
                 .string("creator_id", m -> m.creatorId)
-                .int64("version", m -> m.version);
+                .uint64("version", m -> m.version);
         for (ContentCounter counter : ContentCounter.inRow()) {
-            table.int64(counter.column(), m -> counter.get(m));
+            if (counter.canBeNegative()) {
+                table.int64(counter.column(), m -> counter.get(m));
+            } else {
+                table.uint64(counter.column(), m -> counter.get(m));
+            }
         }
         return table
-                .int64("unique_viewers", m -> m.uniqueViewers)
+                .uint64("unique_viewers", m -> m.uniqueViewers)
                 .bool("unique_viewers_exact", m -> m.uniqueViewersExact)
                 .float64("avg_watch_time_ms", m -> m.avgWatchTimeMs)
                 .float64("median_watch_time_ms", m -> m.medianWatchTimeMs)
                 .float64("completion_rate", m -> m.completionRate)
                 .float64("rewatch_rate", m -> m.rewatchRate)
-                .int64("feed_views", m -> m.feedViews)
+                .uint64("feed_views", m -> m.feedViews)
                 .float64("engagement_rate", m -> m.engagementRate)
                 .float64("action_rate", m -> m.actionRate)
                 .float64("engagement_score", m -> m.engagementScore)
@@ -94,7 +98,7 @@ public final class ClickHouseOutputs {
             .int64("watermark_ms", l -> l.watermarkMs)
             .string("reason", l -> l.reason)
             .string("source_topic", l -> l.event.sourceTopic)
-            .int64("source_partition", l -> (long) l.event.sourcePartition)
+            .int32("source_partition", l -> l.event.sourcePartition)
             .int64("source_offset", l -> l.event.sourceOffset);
 
     public static final ClickHouseTable<DeadLetter> DEAD_LETTERS = new ClickHouseTable<DeadLetter>(DATABASE + ".dead_letters")
@@ -103,7 +107,7 @@ public final class ClickHouseOutputs {
             .nullableString("payload", d -> d.payload)
             .string("payload_encoding", d -> d.payloadEncoding)
             .string("source_topic", d -> d.sourceTopic)
-            .int64("source_partition", d -> (long) d.sourcePartition)
+            .int32("source_partition", d -> d.sourcePartition)
             .int64("source_offset", d -> d.sourceOffset)
             .int64("payload_bytes", d -> (long) d.payloadBytes)
             .bool("payload_truncated", d -> d.payloadTruncated);
@@ -114,18 +118,18 @@ public final class ClickHouseOutputs {
             .string("content_id", e -> e.contentId)
             .dateTime("event_time", e -> e.eventTimeMs)
             .string("source_topic", e -> e.sourceTopic)
-            .int64("source_partition", e -> (long) e.sourcePartition)
+            .int32("source_partition", e -> e.sourcePartition)
             .int64("source_offset", e -> e.sourceOffset);
 
     public static final ClickHouseTable<ContentVelocity> CONTENT_VELOCITY = new ClickHouseTable<ContentVelocity>(DATABASE + ".content_velocity")
             .string("content_id", v -> v.contentId)
             .string("creator_id", v -> v.creatorId)
             .dateTime("as_of", v -> v.asOfMs)
-            .int64("version", v -> v.version)
-            .int64("views_last_24h", v -> v.viewsLast24h)
-            .int64("views_previous_24h", v -> v.viewsPrevious24h)
-            .int64("engagements_last_24h", v -> v.engagementsLast24h)
-            .int64("shares_last_24h", v -> v.sharesLast24h)
+            .uint64("version", v -> v.version)
+            .uint64("views_last_24h", v -> v.viewsLast24h)
+            .uint64("views_previous_24h", v -> v.viewsPrevious24h)
+            .uint64("engagements_last_24h", v -> v.engagementsLast24h)
+            .uint64("shares_last_24h", v -> v.sharesLast24h)
             .float64("views_per_hour", v -> v.viewsPerHour)
             .float64("engagement_per_hour", v -> v.engagementPerHour)
             .float64("shares_per_hour", v -> v.sharesPerHour)
@@ -140,17 +144,17 @@ public final class ClickHouseOutputs {
             .dateTime("session_start", m -> m.sessionStartMs)
             .dateTime("session_end", m -> m.sessionEndMs)
             .int64("duration_ms", m -> m.durationMs)
-            .int64("version", m -> m.version)
-            .int64("events", m -> m.events)
-            .int64("views", m -> m.views)
-            .int64("contents_viewed", m -> m.contentsViewed)
-            .int64("completions", m -> m.completions)
+            .uint64("version", m -> m.version)
+            .uint64("events", m -> m.events)
+            .uint64("views", m -> m.views)
+            .uint64("contents_viewed", m -> m.contentsViewed)
+            .uint64("completions", m -> m.completions)
             .int64("likes", m -> m.likes)
-            .int64("comments", m -> m.comments)
-            .int64("shares", m -> m.shares)
+            .uint64("comments", m -> m.comments)
+            .uint64("shares", m -> m.shares)
             .int64("saves", m -> m.saves)
-            .int64("clicks", m -> m.clicks)
-            .int64("watch_time_ms", m -> m.watchTimeMs)
+            .uint64("clicks", m -> m.clicks)
+            .uint64("watch_time_ms", m -> m.watchTimeMs)
             .float64("avg_watch_time_ms", m -> m.avgWatchTimeMs)
             .float64("completion_rate", m -> m.completionRate)
             .float64("engagement_rate", m -> m.engagementRate)
@@ -161,30 +165,30 @@ public final class ClickHouseOutputs {
             .dateTime("window_start", m -> m.windowStartMs)
             .dateTime("window_end", m -> m.windowEndMs)
             .string("creator_id", m -> m.creatorId)
-            .int64("version", m -> m.version)
-            .int64("contents", m -> m.contents)
-            .int64("impressions", m -> m.impressions)
-            .int64("views", m -> m.views)
-            .int64("unique_viewers", m -> m.uniqueViewers)
+            .uint64("version", m -> m.version)
+            .uint64("contents", m -> m.contents)
+            .uint64("impressions", m -> m.impressions)
+            .uint64("views", m -> m.views)
+            .uint64("unique_viewers", m -> m.uniqueViewers)
             .bool("unique_viewers_exact", m -> m.uniqueViewersExact)
-            .int64("watch_time_ms", m -> m.watchTimeMs)
+            .uint64("watch_time_ms", m -> m.watchTimeMs)
             .float64("avg_watch_time_ms", m -> m.avgWatchTimeMs)
             .float64("median_watch_time_ms", m -> m.medianWatchTimeMs)
-            .int64("completions", m -> m.completions)
+            .uint64("completions", m -> m.completions)
             .float64("completion_rate", m -> m.completionRate)
             .float64("avg_completion_rate", m -> m.avgCompletionRate)
             .int64("likes", m -> m.likes)
-            .int64("comments", m -> m.comments)
-            .int64("shares", m -> m.shares)
+            .uint64("comments", m -> m.comments)
+            .uint64("shares", m -> m.shares)
             .int64("saves", m -> m.saves)
-            .int64("clicks", m -> m.clicks)
-            .int64("follows", m -> m.follows)
-            .int64("skips", m -> m.skips)
+            .uint64("clicks", m -> m.clicks)
+            .uint64("follows", m -> m.follows)
+            .uint64("skips", m -> m.skips)
             .float64("engagement_rate", m -> m.engagementRate)
             .float64("action_rate", m -> m.actionRate)
             .float64("engagement_score", m -> m.engagementScore)
             .string("top_content_id", m -> m.topContentId == null ? "" : m.topContentId)
-            .int64("top_content_views", m -> m.topContentViews)
+            .uint64("top_content_views", m -> m.topContentViews)
             .float64("top_content_engagement_score", m -> m.topContentEngagementScore);
 
     public static final ClickHouseTable<CountryMetrics> CONTENT_COUNTRY_METRICS = new ClickHouseTable<CountryMetrics>(DATABASE + ".content_country_metrics")
@@ -194,31 +198,63 @@ public final class ClickHouseOutputs {
             .string("content_id", m -> m.contentId)
             .string("creator_id", m -> m.creatorId)
             .string("country", m -> m.country)
-            .int64("version", m -> m.version)
-            .int64("views", m -> m.views)
-            .int64("unique_viewers", m -> m.uniqueViewers)
-            .int64("watch_time_ms", m -> m.watchTimeMs)
-            .int64("completions", m -> m.completions)
+            .uint64("version", m -> m.version)
+            .uint64("views", m -> m.views)
+            .uint64("unique_viewers", m -> m.uniqueViewers)
+            .uint64("watch_time_ms", m -> m.watchTimeMs)
+            .uint64("completions", m -> m.completions)
             .float64("completion_rate", m -> m.completionRate);
+
+    /** Every table the job writes. */
+    public static final java.util.List<ClickHouseTable<?>> ALL = java.util.List.of(EVENTS, CONTENT_METRICS, LATE_EVENTS, DEAD_LETTERS,
+            DUPLICATES, CONTENT_VELOCITY, SESSION_METRICS, CREATOR_METRICS, CONTENT_COUNTRY_METRICS);
 
     private ClickHouseOutputs() {}
 
-    /** A writer of rows that arrive one by one (events): sent when a batch is full or has waited the flush interval. */
+    /**
+     * The start-up check before the job is submitted: every table exists in {@code clickhouse.database}
+     * with the columns and types the writers encode (each writer checks again when it starts).
+     *
+     * @throws java.io.IOException naming the table and column, or the server that cannot be read
+     */
+    public static void checkColumns(JobConfig config) throws java.io.IOException {
+        for (ClickHouseTable<?> table : ALL) {
+            sink(config, table).checkColumns();
+        }
+    }
+
+    /** A writer of rows that arrive one by one (events): sent when a batch is full (rows or bytes) or has waited the flush interval. */
     public static <T> ClickHouseHttpSink<T> sink(JobConfig config, ClickHouseTable<T> table) {
         return sink(config, table, false);
     }
 
     /**
-     * A writer of window rows: also sent when the watermark that fired them arrives, so a window's row
-     * is in ClickHouse right after the window closes, not a flush interval later.
+     * A writer of window rows: while the job is live, also sent when the watermark that fired them
+     * arrives, so a window's row is in ClickHouse right after the window closes, not a flush interval later.
      */
     public static <T> ClickHouseHttpSink<T> windowSink(JobConfig config, ClickHouseTable<T> table) {
         return sink(config, table, true);
     }
 
     private static <T> ClickHouseHttpSink<T> sink(JobConfig config, ClickHouseTable<T> table, boolean sendOnWatermark) {
-        return new ClickHouseHttpSink<>(table.inDatabase(config.clickhouseDatabase), ClickHouseHttp.httpUrlFromJdbc(config.clickhouseUrl), config.clickhouseUser,
-                config.clickhousePassword, config.clickhouseBatchSize, config.clickhouseFlushInterval, config.clickhouseMaxRetries,
-                sendOnWatermark);
+        return new ClickHouseHttpSink<>(table.inDatabase(config.clickhouseDatabase), ClickHouseHttp.httpUrlFromJdbc(config.clickhouseUrl),
+                config.clickhouseUser, config.clickhousePassword, batching(config),
+                sendOnWatermark ? liveWatermarkLag(config) : ClickHouseHttpSink.NEVER_ON_WATERMARK);
+    }
+
+    static ClickHouseHttpSink.Batching batching(JobConfig config) {
+        return new ClickHouseHttpSink.Batching(config.clickhouseBatchSize, config.clickhouseBatchMb * 1024L * 1024L,
+                config.clickhouseFlushInterval, config.clickhouseMaxRetries);
+    }
+
+    /**
+     * How far behind the wall clock the watermark of a live job may be: the out-of-orderness it waits
+     * by design plus a minute for the sources' and the shuffles' delays. Further behind, the job is
+     * catching up (a backfill, a restart after an outage) and its window rows go in the large batches
+     * of every other table: in a catch-up the watermark closes windows several times a second, and
+     * every insert costs ClickHouse ~30 ms of CPU whatever its size (docs/benchmarks.md).
+     */
+    static java.time.Duration liveWatermarkLag(JobConfig config) {
+        return config.outOfOrderness.plus(java.time.Duration.ofMinutes(1));
     }
 }

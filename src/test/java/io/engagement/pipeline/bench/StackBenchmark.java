@@ -252,7 +252,11 @@ public final class StackBenchmark {
         resetTmPeakMemory();
         String jobId = submit("io.engagement.pipeline.EngagementJob", args, parallelism);
         System.out.printf("job %s (%s, parallelism %d) submitted%n", jobId, label, parallelism);
+        StackCpu cpu = StackCpu.start();
+        long insertsAtStart = clickhouseInserts();
         RunSamples run = follow(jobId, messages, true);
+        String coresUsed = cpu.coresSinceStart();
+        double insertsPerSecond = (clickhouseInserts() - insertsAtStart) / run.seconds();
         long reconciled = reconciliationCount();
         double rate = messages / run.seconds();
         double rateToRows = run.reconciledAtMs > 0 ? messages / ((run.reconciledAtMs - run.firstRecordMs) / 1000.0) : 0;
@@ -262,6 +266,9 @@ public final class StackBenchmark {
                 run.reconciledAtMs > 0 ? String.format("%.1f s: %,.0f events/s", (run.reconciledAtMs - run.firstRecordMs) / 1000.0, rateToRows) : "not reached");
         System.out.printf("job %s: reconciliation in ClickHouse: accepted + duplicates + dead letters + too late = %,d (messages %,d)%s%n",
                 label, reconciled, messages, reconciled == messages ? "" : "  <-- INCOMPLETE RUN, figures not valid");
+        System.out.printf("job %s: cores used over the run: %s; ClickHouse inserts %.1f/s%n", label, coresUsed, insertsPerSecond);
+        results.setProperty("job." + label + ".cores", coresUsed);
+        results.setProperty("job." + label + ".clickhouse-inserts-per-s", String.format("%.1f", insertsPerSecond));
         run.printVertices();
         checkpointsAndState(jobId, label, run);
         long peakRss = tmPeakRssKb();
@@ -277,6 +284,12 @@ public final class StackBenchmark {
     private void resetEngagementDatabase() throws IOException {
         clickhouse.execute("DROP DATABASE IF EXISTS engagement");
         ApplySchema.apply(clickhouse, Path.of("sql/ddl"));
+    }
+
+    /** INSERT statements the ClickHouse server has run since it started (its own counter). */
+    private long clickhouseInserts() throws IOException {
+        String value = clickhouse.execute("SELECT sum(value) FROM system.events WHERE event = 'InsertQuery'").trim();
+        return value.isEmpty() ? 0 : Long.parseLong(value);
     }
 
     /** Rows that account for every message (docs/guarantees.md, "reconciliation"). */
@@ -363,12 +376,16 @@ public final class StackBenchmark {
                 "--group-id", "bench-sql-" + System.currentTimeMillis(),
                 "--clickhouse-url", jdbcUrl()),
                 parallelism);
+        StackCpu cpu = StackCpu.start();
         RunSamples run = follow(jobId, messages, false);
+        String coresUsed = cpu.coresSinceStart();
         double rate = messages / run.seconds();
         String rows = clickhouse.execute("SELECT grain, count(), sum(views) FROM " + FlinkSqlPeer.TABLE + " GROUP BY grain ORDER BY grain FORMAT TSV").trim();
         System.out.printf("Flink SQL peer, parallelism %d: %,d messages, first record to job finished: %.1f s: %,.0f events/s%n",
                 parallelism, messages, run.seconds(), rate);
         System.out.printf("Flink SQL peer: rows written (grain, windows, views): %s%n", rows.replace('\n', ';').replace('\t', ' '));
+        System.out.printf("Flink SQL peer: cores used over the run: %s%n", coresUsed);
+        results.setProperty("sql.p" + parallelism + ".cores", coresUsed);
         run.printVertices();
         results.setProperty("sql.p" + parallelism, Double.toString(rate));
         results.setProperty("sql.p" + parallelism + ".bottleneck", run.bottleneck());
@@ -744,6 +761,9 @@ public final class StackBenchmark {
         System.out.printf("scaling: p=2 / p=1 = %.2f; p=4 on 2 cores / p=2 = %.2f%n", ratio(job, number("job.p1")), ratio(number("job.p4"), job));
         System.out.printf("bottleneck (job p=2, busiest operator chain): %s%n", results.getProperty("job.p2.bottleneck", "?"));
         System.out.printf("bottleneck (Flink SQL peer): %s%n", results.getProperty("sql.p2.bottleneck", "?"));
+        System.out.printf("cores used (job p=2): %s; ClickHouse inserts %s/s;  (Flink SQL peer): %s%n",
+                results.getProperty("job.p2.cores", "?"), results.getProperty("job.p2.clickhouse-inserts-per-s", "?"),
+                results.getProperty("sql.p2.cores", "?"));
         System.out.printf("latency at %,.0f msg/s: window can close -> ClickHouse p50 %s / p99 %s ms (target p99 <= 2000);"
                         + " -> feedback topic p50 %s / p99 %s ms (target <= checkpoint interval %s + 1000)%n",
                 number("latency.rate"), results.getProperty("latency.clickhouse.p50", "?"), results.getProperty("latency.clickhouse.p99", "?"),

@@ -5,15 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
+import io.engagement.pipeline.sink.ClickHouseHttpSink;
 import io.engagement.pipeline.sink.ClickHouseOutputs;
+import io.engagement.pipeline.sink.ClickHouseTable;
 import io.engagement.pipeline.testing.ChdbTestServer;
 import io.engagement.pipeline.testing.Events;
+import io.engagement.pipeline.testing.TestWriterContext;
+
+import org.apache.flink.api.connector.sink2.SinkWriter;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -64,17 +70,31 @@ class SchemaOnCurrentEngineTest {
         assertEquals(List.of("grain\tLowCardinality(String)"), chdb.rows("SELECT name, type FROM system.columns"
                 + " WHERE database = 'lc' AND table = 'content_metrics' AND name = 'grain'"));
 
-        // The job's sink writes TabSeparated text; a LowCardinality column takes it as a String column does.
+        // The job's sink writes RowBinary (after comparing the columns with DESCRIBE when it starts);
+        // a LowCardinality column takes it as a String column does.
         long now = Instant.now().toEpochMilli();
         EngagementEvent event = Events.event("e-1", EventType.VIEW_START, "c-1", "u-1", now);
         event.country = "DE";
         event.device = null;
         event.sourceTopic = "engagement-events";
-        StringBuilder rows = new StringBuilder();
-        ClickHouseOutputs.EVENTS.inDatabase("lc").writeRow(rows, event);
-        chdb.http().execute(ClickHouseOutputs.EVENTS.inDatabase("lc").insertSql() + "\n" + rows);
+        SinkWriter<EngagementEvent> writer = new ClickHouseHttpSink<>(ClickHouseOutputs.EVENTS.inDatabase("lc"), chdb.httpUrl(),
+                "default", "", new ClickHouseHttpSink.Batching(1000, 1 << 20, Duration.ofHours(1), 0),
+                ClickHouseHttpSink.NEVER_ON_WATERMARK).createWriter(new TestWriterContext());
+        writer.write(event, null);
+        writer.flush(false);
+        writer.close();
         assertEquals(List.of("e-1\tview_start\tu-1\tDE"),
                 chdb.rows("SELECT event_id, event_type, user_id, country FROM lc.engagement_events"));
+    }
+
+    @Test
+    void everyTableTheJobWritesHasTheColumnsItsWriterEncodes() throws Exception {
+        ApplySchema.apply(chdb.http(), Path.of("sql/ddl"), "cols");
+        for (ClickHouseTable<?> table : ClickHouseOutputs.ALL) {
+            ClickHouseTable<?> moved = table.inDatabase("cols");
+            assertEquals(List.of(), moved.mismatches(chdb.http().execute("DESCRIBE TABLE " + moved.table() + " FORMAT TabSeparated")),
+                    moved.table());
+        }
     }
 
     @Test
