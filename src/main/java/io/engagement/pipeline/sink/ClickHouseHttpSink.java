@@ -103,21 +103,39 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
      * encodes: RowBinary carries no types, so a wrong width would corrupt rows instead of failing.
      * Run by every writer when it starts (a restore into a changed schema) and by the job before it
      * is submitted ({@link ClickHouseOutputs#checkColumns}).
+     *
+     * @param retries of a DESCRIBE that fails (server unreachable), with the inserts' back-off
      */
-    void checkColumns() throws IOException {
+    void checkColumns(int retries) throws IOException {
         ClickHouseHttp http = new ClickHouseHttp(httpUrl, user, password);
         String describe;
-        try {
-            describe = http.execute("DESCRIBE TABLE " + table.table() + " FORMAT TabSeparated");
-        } catch (IOException e) {
-            throw new IOException("cannot read the columns of ClickHouse table " + table.table() + " at " + httpUrl
-                    + " (clickhouse.url, clickhouse.database; the tables come from sql/ddl/ through ApplySchema): "
-                    + ClickHouseHttp.oneLine(e), e);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                describe = http.execute("DESCRIBE TABLE " + table.table() + " FORMAT TabSeparated");
+                break;
+            } catch (IOException e) {
+                if (attempt >= retries) {
+                    throw new IOException("cannot read the columns of ClickHouse table " + table.table() + " at " + httpUrl
+                            + " (clickhouse.url, clickhouse.database; the tables come from sql/ddl/ through ApplySchema): "
+                            + ClickHouseHttp.oneLine(e), e);
+                }
+                backOff(attempt, table.table());
+            }
         }
         List<String> problems = table.mismatches(describe);
         if (!problems.isEmpty()) {
             throw new IOException("ClickHouse table " + table.table() + " does not have the columns the job writes"
                     + " (apply sql/ddl/ with ApplySchema): " + String.join("; ", problems));
+        }
+    }
+
+    /** The wait before retry {@code attempt + 1}: 200 ms doubling, at most 10 s. */
+    private static void backOff(int attempt, String table) throws IOException {
+        try {
+            Thread.sleep(Math.min(10_000L, 200L << Math.min(attempt, 6)));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while retrying a request to ClickHouse table " + table, interrupted);
         }
     }
 
@@ -158,7 +176,8 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
             this.retries = metrics.counter("batchRetries");
             metrics.gauge("lastBatchRows", () -> lastBatchRows);
             metrics.gauge("lastBatchMillis", () -> lastBatchMillis);
-            sink.checkColumns();
+            // Retried like an insert: a writer restarting while ClickHouse is briefly away waits for it.
+            sink.checkColumns(sink.batching.maxRetries());
         }
 
         @Override
@@ -268,12 +287,7 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
                     retries.inc();
                     LOG.warn("insert into {} failed (attempt {} of {}), retrying: {}", sink.table.table(), attempt + 1,
                             sink.batching.maxRetries() + 1, problem);
-                    try {
-                        Thread.sleep(Math.min(10_000L, 200L << Math.min(attempt, 6)));
-                    } catch (InterruptedException interrupted) {
-                        Thread.currentThread().interrupt();
-                        throw new IOException("interrupted while retrying an insert into " + sink.table.table(), interrupted);
-                    }
+                    backOff(attempt, sink.table.table());
                 }
             }
             lastBatchMillis = (System.nanoTime() - inFlightStart) / 1_000_000;

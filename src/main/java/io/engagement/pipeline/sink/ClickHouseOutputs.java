@@ -219,7 +219,7 @@ public final class ClickHouseOutputs {
      */
     public static void checkColumns(JobConfig config) throws java.io.IOException {
         for (ClickHouseTable<?> table : ALL) {
-            sink(config, table).checkColumns();
+            sink(config, table).checkColumns(0);
         }
     }
 
