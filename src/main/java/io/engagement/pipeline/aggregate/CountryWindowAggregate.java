@@ -1,9 +1,9 @@
 package io.engagement.pipeline.aggregate;
 
+import io.engagement.pipeline.event.Dimensions;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
 
-import java.util.Locale;
 
 import org.apache.flink.api.common.functions.AggregateFunction;
 
@@ -15,11 +15,16 @@ import org.apache.flink.api.common.functions.AggregateFunction;
 public class CountryWindowAggregate
         implements AggregateFunction<EngagementEvent, CountryWindowAccumulator, CountryWindowAccumulator> {
 
-    /** The country key of an event: the upper-cased code, or {@value #UNKNOWN} when the client sent none. */
-    public static final String UNKNOWN = "unknown";
+    /**
+     * The country key of an event: its ISO 3166-1 alpha-2 code, or {@value #UNKNOWN} when the client
+     * sent none or something else ({@link Dimensions}: validation already bounded it; applied again so
+     * an event from anywhere else cannot open a key either).
+     */
+    public static final String UNKNOWN = Dimensions.UNKNOWN_COUNTRY;
 
     public static String countryOf(EngagementEvent e) {
-        return e.country == null ? UNKNOWN : e.country.toUpperCase(Locale.ROOT);
+        String country = Dimensions.country(e.country);
+        return country == null ? UNKNOWN : country;
     }
 
     /** Only these events change a country row; the others need not reach the country windows. */

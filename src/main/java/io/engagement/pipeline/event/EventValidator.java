@@ -298,10 +298,11 @@ public final class EventValidator implements Serializable {
         }
         e.progress = optionalProgress(root);
         e.isRewatch = optionalBoolean(root, "is_rewatch");
-        e.source = optionalId(root, "source");
-        e.device = optionalId(root, "device");
-        e.platform = optionalId(root, "platform");
-        e.country = optionalId(root, "country");
+        // Bounded here, once, so no later stage can see a value outside its vocabulary (Dimensions).
+        e.source = Dimensions.source(optionalId(root, "source"));
+        e.device = Dimensions.device(optionalId(root, "device"));
+        e.platform = Dimensions.platform(optionalId(root, "platform"));
+        e.country = Dimensions.country(optionalId(root, "country"));
         return e;
     }
 

@@ -22,6 +22,10 @@ public class ValidateEvents extends ProcessFunction<ValidatedRecord, EngagementE
 
     private transient Counter consumed;
     private transient Map<RejectReason, Counter> rejected;
+    private transient Counter countryOutside;
+    private transient Counter deviceOutside;
+    private transient Counter platformOutside;
+    private transient Counter sourceOutside;
 
     @Override
     public void open(OpenContext openContext) {
@@ -32,12 +36,33 @@ public class ValidateEvents extends ProcessFunction<ValidatedRecord, EngagementE
             // A key/value group: reporters with labels (Prometheus) show the reason as a label.
             rejected.put(reason, group.addGroup("reason", reason.code()).counter("dead_letters"));
         }
+        countryOutside = group.addGroup("dimension", "country").counter("outside_vocabulary");
+        deviceOutside = group.addGroup("dimension", "device").counter("outside_vocabulary");
+        platformOutside = group.addGroup("dimension", "platform").counter("outside_vocabulary");
+        sourceOutside = group.addGroup("dimension", "source").counter("outside_vocabulary");
+    }
+
+    /** Accepted events whose country is "unknown" or whose device, platform or source is "other" ({@link Dimensions}). */
+    private void countOutsideVocabulary(EngagementEvent e) {
+        if (Dimensions.isOutside(e.country)) {
+            countryOutside.inc();
+        }
+        if (Dimensions.isOutside(e.device)) {
+            deviceOutside.inc();
+        }
+        if (Dimensions.isOutside(e.platform)) {
+            platformOutside.inc();
+        }
+        if (Dimensions.isOutside(e.source)) {
+            sourceOutside.inc();
+        }
     }
 
     @Override
     public void processElement(ValidatedRecord record, Context ctx, Collector<EngagementEvent> out) {
         consumed.inc();
         if (record.event != null) {
+            countOutsideVocabulary(record.event);
             out.collect(record.event);
         } else {
             rejected.get(record.deadLetter.reason).inc();

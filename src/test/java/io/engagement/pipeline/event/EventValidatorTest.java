@@ -57,6 +57,23 @@ class EventValidatorTest {
     }
 
     @Test
+    void dimensionsAreBoundedToTheirVocabulariesOnBothParsePaths() {
+        // ASCII goes through the streaming parser, a non-ASCII value elsewhere in the message through the tree.
+        for (String extra : new String[] {"", ",\"user_id\":\"ü\""}) {
+            EngagementEvent odd = validate(event(",\"country\":\"uk\",\"device\":\"Fridge\",\"platform\":\"symbian\",\"source\":\"billboard\"" + extra)).event();
+            assertEquals("unknown", odd.country);
+            assertEquals("other", odd.device);
+            assertEquals("other", odd.platform);
+            assertEquals("other", odd.source);
+            EngagementEvent known = validate(event(",\"country\":\"de\",\"device\":\"TV\",\"platform\":\"Android\",\"source\":\"Following\"" + extra)).event();
+            assertEquals("DE", known.country);
+            assertEquals("tv", known.device);
+            assertEquals("android", known.platform);
+            assertEquals("following", known.source);
+        }
+    }
+
+    @Test
     void anonymousViewerIsIdentifiedBySession() {
         EngagementEvent e = validate(event("")).event();
         assertNull(e.userId);

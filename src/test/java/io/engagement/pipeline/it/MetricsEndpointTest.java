@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -115,11 +116,24 @@ class MetricsEndpointTest {
                 .mapToDouble(Sample::value).sum());
     }
 
+    /** Valid events with values outside the vocabularies (docs/events.md, bounded dimensions): 2 countries, 1 each of the rest. */
+    private static final List<KafkaTestBroker.Outgoing> ODD_DIMENSIONS = List.of(
+            oddEvent("odd-1", ",\"country\":\"Atlantis\",\"device\":\"fridge\""),
+            oddEvent("odd-2", ",\"country\":\"gb\",\"platform\":\"symbian\",\"device\":\"TV\""),
+            oddEvent("odd-3", ",\"country\":\"XX\",\"source\":\"billboard\",\"platform\":\"iOS\""));
+
+    private static KafkaTestBroker.Outgoing oddEvent(String id, String dimensions) {
+        return new KafkaTestBroker.Outgoing(0, "odd-content", "{\"event_id\":\"" + id + "\",\"event_type\":\"view_start\","
+                + "\"content_id\":\"odd-content\",\"creator_id\":\"odd-creator\",\"session_id\":\"odd-session\",\"event_time\":"
+                + (PipelineScenario.T0 + 1_000) + dimensions + "}");
+    }
+
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void theScrapeEndpointShowsTheJobsMetricsWithTheReferenceValues(@TempDir Path checkpoints) throws Exception {
         PipelineScenario scenario = new PipelineScenario(SERVERS.kafka(), SERVERS.clickhouse());
-        List<KafkaTestBroker.Outgoing> sent = new ArrayList<>(PipelineScenario.traffic(23));
+        List<KafkaTestBroker.Outgoing> sent = new ArrayList<>(ODD_DIMENSIONS); // first: none can be late
+        sent.addAll(PipelineScenario.traffic(23)); // its countries, devices, platforms and sources are all in the vocabularies
         sent.addAll(PipelineScenario.flushMarkers());
         SERVERS.kafka().sendAll("engagement-events", sent);
         ReferenceAggregation reference = PipelineScenario.reference(sent);
@@ -174,6 +188,12 @@ class MetricsEndpointTest {
         assertEquals(expectedReasons, reasons);
         assertEquals(reference.invalid, sum(samples, prefix + "engagement_reason_dead_letters"));
         assertTrue(reference.invalid > 0 && reference.duplicates > 0, "the traffic must contain bad messages and retries");
+
+        // Values outside the vocabularies, per dimension (a label): counted, never a new key.
+        Map<String, Long> outside = new TreeMap<>();
+        named(samples, prefix + "engagement_dimension_outside_vocabulary")
+                .forEach(x -> outside.merge(x.labels().get("dimension"), Math.round(x.value()), Long::sum));
+        assertEquals(Map.of("country", 2L, "device", 1L, "platform", 1L, "source", 1L), outside);
 
         // Sinks, per table (a label): every accepted event written once; batches and retries counted.
         long eventRows = Math.round(named(samples, prefix + "clickhouse_table_rowsWritten").stream()
