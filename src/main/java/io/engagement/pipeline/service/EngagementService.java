@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -68,6 +69,7 @@ public final class EngagementService implements AutoCloseable {
 
     private final ServiceConfig config;
     private final TrackingApi tracking;
+    private final UserTokens userTokens;
     private final AnalyticsApi analytics;
     private final EventPublisher publisher;
     private final RateLimiter events;
@@ -81,7 +83,9 @@ public final class EngagementService implements AutoCloseable {
     public EngagementService(ServiceConfig config, EventPublisher publisher, ClickHouseHttp clickhouse) {
         this.config = config;
         this.publisher = publisher;
-        this.tracking = new TrackingApi(new EventValidator(ValidationRules.defaults()), publisher, System::currentTimeMillis);
+        this.tracking = new TrackingApi(new EventValidator(ValidationRules.defaults()), publisher, System::currentTimeMillis,
+                config.userTokenKey != null);
+        this.userTokens = config.userTokenKey == null ? null : new UserTokens(config.userTokenKey, java.time.Clock.systemUTC());
         this.analytics = new AnalyticsApi(clickhouse, config.clickhouseDatabase);
         this.events = new RateLimiter(config.eventsPerMinute, System::nanoTime);
         this.batches = new RateLimiter(config.batchesPerMinute, System::nanoTime);
@@ -289,9 +293,31 @@ public final class EngagementService implements AutoCloseable {
 
     // --- handlers ---
 
-    private void trackOne(Context ctx) throws Exception {
+    /**
+     * The user id the request's {@value UserTokens#HEADER} proves, the empty string without one (or
+     * when tokens are not used); empty Optional when the token does not verify: answered 401 here,
+     * and the request goes no further.
+     */
+    private Optional<String> verifiedUser(Context ctx) {
+        String token = ctx.header(UserTokens.HEADER);
+        if (userTokens == null || token == null || token.isBlank()) {
+            return Optional.of("");
+        }
         try {
-            TrackingApi.Outcome outcome = tracking.trackOne(ctx.bodyAsBytes());
+            return Optional.of(userTokens.userId(token));
+        } catch (UserTokens.Invalid e) {
+            error(ctx, 401, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void trackOne(Context ctx) throws Exception {
+        Optional<String> user = verifiedUser(ctx);
+        if (user.isEmpty()) {
+            return;
+        }
+        try {
+            TrackingApi.Outcome outcome = tracking.trackOne(ctx.bodyAsBytes(), user.get().isEmpty() ? null : user.get());
             count(List.of(outcome));
             ctx.status(outcome.accepted() ? 202 : 400).json(outcomeJson(outcome));
         } catch (EventPublisher.Unavailable e) {
@@ -300,8 +326,12 @@ public final class EngagementService implements AutoCloseable {
     }
 
     private void trackBatch(Context ctx) throws Exception {
+        Optional<String> user = verifiedUser(ctx);
+        if (user.isEmpty()) {
+            return;
+        }
         try {
-            List<TrackingApi.Outcome> outcomes = tracking.trackBatch(ctx.bodyAsBytes());
+            List<TrackingApi.Outcome> outcomes = tracking.trackBatch(ctx.bodyAsBytes(), user.get().isEmpty() ? null : user.get());
             count(outcomes);
             long accepted = outcomes.stream().filter(TrackingApi.Outcome::accepted).count();
             Map<String, Object> body = new LinkedHashMap<>();

@@ -37,10 +37,11 @@ public final class ServiceConfig {
         define("service.clickhouse-password", "", "ClickHouse password (a secret: environment only)");
         define("service.rate-limit.events-per-minute", "100", "single-event tracking requests per client per minute (seed 002)");
         define("service.rate-limit.batches-per-minute", "10", "batch tracking requests per client per minute (seed 002)");
+        define("service.user-token-key", "", "HS256 key of the platform's signed user tokens (JWT in the X-User-Token header); when set, an event's user_id must be its token's user, and events without a token are taken only anonymous (a secret: environment only; docs/api.md)");
         define("service.rate-limit.analytics-per-minute", "60", "analytics requests per API key per minute (seed 002)");
     }
 
-    private static final List<String> SECRETS = List.of("service.api-keys", "service.clickhouse-password");
+    private static final List<String> SECRETS = List.of("service.api-keys", "service.clickhouse-password", "service.user-token-key");
 
     public final String host;
     public final int port;
@@ -54,6 +55,8 @@ public final class ServiceConfig {
     public final String clickhouseDatabase;
     public final String clickhouseUser;
     public final String clickhousePassword;
+    /** null when user tokens are not used. */
+    public final String userTokenKey;
     public final int eventsPerMinute;
     public final int batchesPerMinute;
     public final int analyticsPerMinute;
@@ -132,6 +135,12 @@ public final class ServiceConfig {
         }
         clickhouseUser = v.get("service.clickhouse-user");
         clickhousePassword = v.get("service.clickhouse-password");
+        String tokenKey = v.get("service.user-token-key");
+        userTokenKey = tokenKey == null || tokenKey.isEmpty() ? null : tokenKey;
+        if (userTokenKey != null && userTokenKey.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+            // RFC 7518 3.2: an HS256 key must have at least as many bits as the hash (256)
+            problems.add("service.user-token-key must be at least 32 bytes (256 bits) for HS256");
+        }
         eventsPerMinute = intIn(v, "service.rate-limit.events-per-minute", 1, 1_000_000, problems);
         batchesPerMinute = intIn(v, "service.rate-limit.batches-per-minute", 1, 1_000_000, problems);
         analyticsPerMinute = intIn(v, "service.rate-limit.analytics-per-minute", 1, 1_000_000, problems);

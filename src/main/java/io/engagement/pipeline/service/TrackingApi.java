@@ -26,6 +26,9 @@ import java.util.function.LongSupplier;
 public final class TrackingApi {
 
     public static final int MAX_BATCH = 100;
+    /** Reasons of the tracking API's own (not the job's) for refusing an event, with verified users. */
+    public static final String USER_NOT_VERIFIED = "user_not_verified";
+    public static final String USER_MISMATCH = "user_mismatch";
 
     /** The answer for one event: accepted with its id, or rejected with the reason code and detail. */
     public record Outcome(int index, boolean accepted, String eventId, String reason, String detail) {}
@@ -42,17 +45,28 @@ public final class TrackingApi {
     private final EventValidator validator;
     private final EventPublisher publisher;
     private final LongSupplier clock;
+    private final boolean usersVerified;
 
-    public TrackingApi(EventValidator validator, EventPublisher publisher, LongSupplier clock) {
+    /**
+     * @param usersVerified {@code service.user-token-key} is set: an event may carry a {@code user_id}
+     *     only if it is the user of the request's verified token ({@link UserTokens}); without a token
+     *     only anonymous events (a session, no user) are taken
+     */
+    public TrackingApi(EventValidator validator, EventPublisher publisher, LongSupplier clock, boolean usersVerified) {
         this.validator = validator;
         this.publisher = publisher;
         this.clock = clock;
+        this.usersVerified = usersVerified;
     }
 
-    /** {@code POST /v1/events}: one JSON object. */
-    public Outcome trackOne(byte[] body) throws EventPublisher.Unavailable, InterruptedException {
+    /**
+     * {@code POST /v1/events}: one JSON object.
+     *
+     * @param verifiedUser the user id the request's token proves, or null (no token, or tokens not used)
+     */
+    public Outcome trackOne(byte[] body, String verifiedUser) throws EventPublisher.Unavailable, InterruptedException {
         long now = clock.getAsLong();
-        Prepared p = prepare(0, body, null, now);
+        Prepared p = prepare(0, body, null, now, verifiedUser);
         if (p.outgoing != null) {
             publisher.publish(List.of(p.outgoing));
         }
@@ -60,7 +74,7 @@ public final class TrackingApi {
     }
 
     /** {@code POST /v1/events/batch}: a JSON array of at most {@value #MAX_BATCH} objects, each answered. */
-    public List<Outcome> trackBatch(byte[] body) throws BadRequest, EventPublisher.Unavailable, InterruptedException {
+    public List<Outcome> trackBatch(byte[] body, String verifiedUser) throws BadRequest, EventPublisher.Unavailable, InterruptedException {
         JsonNode root;
         try {
             root = JSON.readTree(body);
@@ -86,7 +100,7 @@ public final class TrackingApi {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            Prepared p = prepare(i, one, events.get(i), now);
+            Prepared p = prepare(i, one, events.get(i), now, verifiedUser);
             outcomes.add(p.outcome);
             if (p.outgoing != null) {
                 accepted.add(p.outgoing);
@@ -99,16 +113,26 @@ public final class TrackingApi {
     private record Prepared(Outcome outcome, EventPublisher.Outgoing outgoing) {}
 
     /** {@code parsed}: the event's JSON when the caller has it already (a batch element), else null. */
-    private Prepared prepare(int index, byte[] body, JsonNode parsed, long now) {
+    private Prepared prepare(int index, byte[] body, JsonNode parsed, long now, String verifiedUser) {
         ValidationResult result = validator.validate(new RawEvent(body, "http", 0, 0), now);
         if (!result.isAccepted()) {
             return new Prepared(new Outcome(index, false, null, result.deadLetter().reason.code(), result.deadLetter().detail), null);
         }
         EngagementEvent event = result.event();
+        if (usersVerified && event.userId != null && !event.userId.equals(verifiedUser)) {
+            return new Prepared(verifiedUser == null
+                    ? new Outcome(index, false, null, USER_NOT_VERIFIED, "an event with a user_id needs that user's token in the "
+                            + UserTokens.HEADER + " header; without one, send events with a session_id and no user_id")
+                    : new Outcome(index, false, null, USER_MISMATCH, "user_id '" + event.userId + "' is not the user of the "
+                            + UserTokens.HEADER + " token"), null);
+        }
         try {
             // An accepted event is a JSON object; a batch element is reused rather than parsed again.
             ObjectNode message = parsed instanceof ObjectNode o ? o : (ObjectNode) JSON.readTree(body);
             message.put("server_time", Instant.ofEpochMilli(now).toString());
+            if (usersVerified && event.userId == null && verifiedUser != null) {
+                message.put("user_id", verifiedUser); // the token says who sent it
+            }
             return new Prepared(new Outcome(index, true, event.eventId, null, null),
                     new EventPublisher.Outgoing(event.contentId, JSON.writeValueAsBytes(message), now));
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.engagement.pipeline.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.engagement.pipeline.config.ConfigException;
 import io.engagement.pipeline.testing.ClickHouseTestServer;
 import io.engagement.pipeline.testing.KafkaTestBroker;
 
@@ -137,6 +138,85 @@ class EngagementServiceTest {
         assertEquals(400, broken.status());
         assertEquals("malformed_json", broken.json().get("reason").asText());
         assertEquals(List.of(), produced("e-bad"), "a rejected event is not produced");
+    }
+
+    static final String TOKEN_KEY = "user-token-key-of-the-platform-login-0123456789";
+
+    /** An HS256 JWT laid out by hand (RFC 7519), independent of the library that verifies it. */
+    static String token(String key, String algorithm, String subject, Instant expires) throws Exception {
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String header = b64.encodeToString(("{\"alg\":\"" + algorithm + "\",\"typ\":\"JWT\"}").getBytes(StandardCharsets.UTF_8));
+        String claims = b64.encodeToString(("{\"sub\":\"" + subject + "\",\"exp\":" + expires.getEpochSecond() + "}")
+                .getBytes(StandardCharsets.UTF_8));
+        if (algorithm.equals("none")) {
+            return header + "." + claims + ".";
+        }
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return header + "." + claims + "." + b64.encodeToString(mac.doFinal((header + "." + claims).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static Answer track(int port, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TRACKING_KEY);
+        if (token != null) {
+            b.header("X-User-Token", token);
+        }
+        HttpResponse<String> r = http.send(b.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Answer(r.statusCode(), r.body(), r);
+    }
+
+    static String eventOf(String id, String userField) {
+        return "{\"event_id\":\"" + id + "\",\"event_type\":\"like\",\"content_id\":\"a1\",\"creator_id\":\"k1\"" + userField
+                + ",\"session_id\":\"s1\",\"event_time\":\"" + Instant.now().minusSeconds(5) + "\"}";
+    }
+
+    @Test
+    void withUserTokensAnEventsUserIsTheVerifiedOneAndNoOneElse() throws Exception {
+        try (EngagementService verifying = new EngagementService(config(Map.of("ENGAGEMENT_SERVICE_USER_TOKEN_KEY", TOKEN_KEY)),
+                EventPublisher.forConfig(config(Map.of())), clickhouse.http()).start()) {
+            int port = verifying.port();
+            Instant inAnHour = Instant.now().plusSeconds(3600);
+            String u7 = token(TOKEN_KEY, "HS256", "u7", inAnHour);
+
+            // A valid token: the body's user_id may agree, or be absent (the token's user is added).
+            assertEquals(202, track(port, u7, eventOf("t-agrees", ",\"user_id\":\"u7\"")).status());
+            assertEquals(202, track(port, u7, eventOf("t-added", "")).status());
+            assertEquals("u7", JSON.readTree(produced("t-added").get(0).value()).get("user_id").asText());
+            Answer other = track(port, u7, eventOf("t-other", ",\"user_id\":\"u8\""));
+            assertEquals(400, other.status(), other.body());
+            assertEquals("user_mismatch", other.json().get("reason").asText());
+
+            // No token: anonymous events only.
+            assertEquals(202, track(port, null, eventOf("t-anonymous", "")).status());
+            Answer claimed = track(port, null, eventOf("t-claimed", ",\"user_id\":\"u7\""));
+            assertEquals(400, claimed.status(), claimed.body());
+            assertEquals("user_not_verified", claimed.json().get("reason").asText());
+
+            // Expired, forged (another key), unsigned (alg none) and garbled tokens: 401, nothing produced.
+            Answer expired = track(port, token(TOKEN_KEY, "HS256", "u7", Instant.now().minusSeconds(60)), eventOf("t-expired", ""));
+            assertEquals(401, expired.status(), expired.body());
+            assertTrue(expired.json().get("error").asText().contains("expired"), expired.body());
+            Answer forged = track(port, token("another-key-that-is-also-long-enough-0123", "HS256", "u7", inAnHour),
+                    eventOf("t-forged", ",\"user_id\":\"u7\""));
+            assertEquals(401, forged.status(), forged.body());
+            assertEquals(401, track(port, token(TOKEN_KEY, "none", "u7", inAnHour), eventOf("t-none", ",\"user_id\":\"u7\"")).status());
+            assertEquals(401, track(port, "not.a.token", eventOf("t-garbled", "")).status());
+
+            for (String refused : List.of("t-other", "t-claimed", "t-expired", "t-forged", "t-none", "t-garbled")) {
+                assertEquals(List.of(), produced(refused), refused + " must not be produced");
+            }
+            assertEquals(1, produced("t-agrees").size());
+            assertEquals(1, produced("t-anonymous").size());
+        }
+    }
+
+    @Test
+    void aShortUserTokenKeyIsRefusedAtStart() {
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> config(Map.of("ENGAGEMENT_SERVICE_USER_TOKEN_KEY", "short")));
+        assertTrue(e.getMessage().contains("service.user-token-key must be at least 32 bytes"), e.getMessage());
     }
 
     @Test
