@@ -31,8 +31,10 @@ public class ValidatingDeserializer implements KafkaRecordDeserializationSchema<
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ValidatedRecord> out) {
         RawEvent raw = new RawEvent(record.value(), record.topic(), record.partition(), record.offset());
-        long nowMs = System.currentTimeMillis();
-        out.collect(ValidatedRecord.of(validator.validate(raw, nowMs), ingestTime(record.timestamp(), nowMs)));
+        long ingestMs = ingestTime(record.timestamp(), System.currentTimeMillis());
+        // Age and future skew are judged against when the event reached Kafka, not when the job reads
+        // it: a backlog replayed after an outage longer than validation.max-event-age is still counted.
+        out.collect(ValidatedRecord.of(validator.validate(raw, ingestMs), ingestMs));
     }
 
     /**
