@@ -94,22 +94,36 @@ public final class AnalyticsApi {
         return known;
     }
 
-    /** RFC 4180 CSV with a header line: the export of any endpoint. */
+    /**
+     * RFC 4180 CSV with a header line: the export of any endpoint. Text that a spreadsheet would run as
+     * a formula (a cell starting with {@code = + - @}, tab or carriage return: OWASP's CSV injection
+     * rule) gets a leading {@code '}, so a content id like {@code =HYPERLINK(...)} reaches a creator's
+     * spreadsheet as text; numbers, negative ones included, are written as they are.
+     */
     public static String csv(List<Map<String, Object>> rows) {
         StringBuilder out = new StringBuilder();
         if (rows.isEmpty()) {
             return "";
         }
-        out.append(String.join(",", rows.get(0).keySet().stream().map(AnalyticsApi::csvField).toList())).append("\r\n");
+        out.append(String.join(",", rows.get(0).keySet().stream().map(AnalyticsApi::csvCell).toList())).append("\r\n");
         for (Map<String, Object> row : rows) {
-            out.append(String.join(",", row.values().stream().map(v -> csvField(v == null ? "" : String.valueOf(v))).toList()))
-                    .append("\r\n");
+            out.append(String.join(",", row.values().stream().map(AnalyticsApi::csvCell).toList())).append("\r\n");
         }
         return out.toString();
     }
 
-    private static String csvField(String value) {
-        boolean quote = value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r");
-        return quote ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
+    private static String csvCell(Object value) {
+        if (value == null) {
+            return "";
+        }
+        if (value instanceof Number) {
+            return String.valueOf(value);
+        }
+        String text = String.valueOf(value);
+        if (!text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0) {
+            text = "'" + text;
+        }
+        boolean quote = text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r");
+        return quote ? "\"" + text.replace("\"", "\"\"") + "\"" : text;
     }
 }
