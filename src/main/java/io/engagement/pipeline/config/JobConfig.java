@@ -179,6 +179,31 @@ public final class JobConfig implements Serializable {
         return fromSources(new String[0], Map.of());
     }
 
+    /**
+     * The job's {@code validation.*} rules from the environment alone ({@code ENGAGEMENT_VALIDATION_*},
+     * and {@code ENGAGEMENT_CONFIG_FILE}), every other setting at its default: how the tracking
+     * service validates with exactly the job's rules when both read one environment (docs/api.md).
+     *
+     * @throws ConfigException naming a bad validation setting
+     */
+    public static ValidationRules validationRulesFrom(Map<String, String> env) {
+        Map<String, String> validationOnly = new LinkedHashMap<>();
+        env.forEach((name, value) -> {
+            if (name.startsWith("ENGAGEMENT_VALIDATION_")) {
+                validationOnly.put(name, value);
+            }
+        });
+        String file = env.get("ENGAGEMENT_CONFIG_FILE");
+        if (file != null) {
+            readFile(Path.of(file)).forEach((key, value) -> {
+                if (key.startsWith("validation.")) {
+                    validationOnly.put(envName(key), value);
+                }
+            });
+        }
+        return fromSources(new String[0], validationOnly).validationRules;
+    }
+
     /** Builds and validates the configuration; throws {@link ConfigException} naming every bad setting. */
     public static JobConfig fromSources(String[] args, Map<String, String> env) {
         Map<String, String> values = new LinkedHashMap<>();

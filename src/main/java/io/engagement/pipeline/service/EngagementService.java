@@ -3,7 +3,6 @@ package io.engagement.pipeline.service;
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
 import io.engagement.pipeline.config.ConfigException;
 import io.engagement.pipeline.event.EventValidator;
-import io.engagement.pipeline.event.ValidationRules;
 
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -83,7 +82,7 @@ public final class EngagementService implements AutoCloseable {
     public EngagementService(ServiceConfig config, EventPublisher publisher, ClickHouseHttp clickhouse) {
         this.config = config;
         this.publisher = publisher;
-        this.tracking = new TrackingApi(new EventValidator(ValidationRules.defaults()), publisher, System::currentTimeMillis,
+        this.tracking = new TrackingApi(new EventValidator(config.validationRules), publisher, System::currentTimeMillis,
                 config.userTokenKey != null);
         this.userTokens = config.userTokenKey == null ? null : new UserTokens(config.userTokenKey, java.time.Clock.systemUTC());
         this.analytics = new AnalyticsApi(clickhouse, config.clickhouseDatabase);

@@ -55,6 +55,8 @@ public final class ServiceConfig {
     public final String clickhouseDatabase;
     public final String clickhouseUser;
     public final String clickhousePassword;
+    /** The job's validation rules (its {@code ENGAGEMENT_VALIDATION_*} settings from the same environment). */
+    public final io.engagement.pipeline.event.ValidationRules validationRules;
     /** null when user tokens are not used. */
     public final String userTokenKey;
     public final int eventsPerMinute;
@@ -71,6 +73,16 @@ public final class ServiceConfig {
     }
 
     public static ServiceConfig from(String[] args, Map<String, String> env) {
+        io.engagement.pipeline.event.ValidationRules rules;
+        try {
+            rules = io.engagement.pipeline.config.JobConfig.validationRulesFrom(env);
+        } catch (ConfigException e) {
+            throw new ConfigException("invalid service configuration (the job's validation settings):\n  " + e.getMessage());
+        }
+        return from(args, env, rules);
+    }
+
+    private static ServiceConfig from(String[] args, Map<String, String> env, io.engagement.pipeline.event.ValidationRules rules) {
         Map<String, String> values = new LinkedHashMap<>();
         SETTINGS.forEach((key, meta) -> values.put(key, meta[0]));
         List<String> problems = new ArrayList<>();
@@ -97,14 +109,15 @@ public final class ServiceConfig {
             }
             values.put(key, args[++i]);
         }
-        ServiceConfig config = new ServiceConfig(values, problems);
+        ServiceConfig config = new ServiceConfig(values, rules, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException("invalid service configuration:\n  " + String.join("\n  ", problems));
         }
         return config;
     }
 
-    private ServiceConfig(Map<String, String> v, List<String> problems) {
+    private ServiceConfig(Map<String, String> v, io.engagement.pipeline.event.ValidationRules rules, List<String> problems) {
+        validationRules = rules;
         host = v.get("service.host");
         port = intIn(v, "service.port", 0, 65535, problems);
         ApiKeys keys = null;

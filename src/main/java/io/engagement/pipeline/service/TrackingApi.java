@@ -17,10 +17,11 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * The tracking endpoints: each event is validated by the job's own {@link EventValidator} (the same
- * rules, the same reasons as the dead-letter topic), and the accepted ones are produced to the input
- * topic with the server's receive time added as {@code server_time} beside the client's
- * {@code event_time} (also the Kafka record timestamp). A rejected event is answered with its reason
+ * The tracking endpoints: each event is validated by the job's own {@link EventValidator} with the
+ * job's rules (the same reasons as the dead-letter topic), and the accepted ones are produced to the
+ * input topic with the server's receive time added as {@code server_time} beside the client's
+ * {@code event_time} (also the Kafka record timestamp); the message as produced is validated again,
+ * so what this service accepts the job counts. A rejected event is answered with its reason
  * and not produced: the client hears about it at once instead of it landing in the dead-letter topic.
  */
 public final class TrackingApi {
@@ -126,6 +127,7 @@ public final class TrackingApi {
                     : new Outcome(index, false, null, USER_MISMATCH, "user_id '" + event.userId + "' is not the user of the "
                             + UserTokens.HEADER + " token"), null);
         }
+        byte[] produced;
         try {
             // An accepted event is a JSON object; a batch element is reused rather than parsed again.
             ObjectNode message = parsed instanceof ObjectNode o ? o : (ObjectNode) JSON.readTree(body);
@@ -133,10 +135,18 @@ public final class TrackingApi {
             if (usersVerified && event.userId == null && verifiedUser != null) {
                 message.put("user_id", verifiedUser); // the token says who sent it
             }
-            return new Prepared(new Outcome(index, true, event.eventId, null, null),
-                    new EventPublisher.Outgoing(event.contentId, JSON.writeValueAsBytes(message), now));
+            produced = JSON.writeValueAsBytes(message);
         } catch (IOException e) {
             throw new IllegalStateException("an accepted event did not parse again", e);
         }
+        // What the job will read is the message with the fields added here: validated as it is, so a
+        // 202 is never dead-lettered later (at the byte cap, the added server_time can tip it over).
+        ValidationResult asProduced = validator.validate(new RawEvent(produced, "http", 0, 0), now);
+        if (!asProduced.isAccepted()) {
+            return new Prepared(new Outcome(index, false, null, asProduced.deadLetter().reason.code(),
+                    asProduced.deadLetter().detail + " (with the server_time this service adds)"), null);
+        }
+        return new Prepared(new Outcome(index, true, event.eventId, null, null),
+                new EventPublisher.Outgoing(event.contentId, produced, now));
     }
 }

@@ -212,6 +212,37 @@ class EngagementServiceTest {
         }
     }
 
+    /** A valid event padded (with an unknown field, which the job ignores) to exactly {@code bytes}. */
+    static String eventOfSize(String id, int bytes) {
+        String start = "{\"event_id\":\"" + id + "\",\"event_type\":\"like\",\"content_id\":\"a1\",\"creator_id\":\"k1\","
+                + "\"session_id\":\"s1\",\"event_time\":\"" + Instant.now().minusSeconds(5) + "\",\"pad\":\"";
+        String end = "\"}";
+        return start + "x".repeat(bytes - start.length() - end.length()) + end;
+    }
+
+    @Test
+    void theServiceValidatesWithTheJobsSettingsTheMessageItProduces() throws Exception {
+        Map<String, String> jobSettings = Map.of("ENGAGEMENT_VALIDATION_MAX_MESSAGE_BYTES", "1024",
+                "ENGAGEMENT_VALIDATION_MAX_WATCH_TIME", "1 h");
+        try (EngagementService strict = new EngagementService(config(jobSettings), EventPublisher.forConfig(config(Map.of())),
+                clickhouse.http()).start()) {
+            int port = strict.port();
+            // 1 024 bytes is within the job's cap, but not with the server_time the service adds.
+            assertEquals(1024, eventOfSize("v-at-cap", 1024).getBytes(StandardCharsets.UTF_8).length);
+            Answer atCap = track(port, null, eventOfSize("v-at-cap", 1024));
+            assertEquals(400, atCap.status(), atCap.body());
+            assertEquals("message_too_large", atCap.json().get("reason").asText());
+            assertEquals(List.of(), produced("v-at-cap"));
+            // 900 bytes + server_time fits: accepted, and what was produced is within the cap.
+            assertEquals(202, track(port, null, eventOfSize("v-fits", 900)).status());
+            assertTrue(produced("v-fits").get(0).value().length <= 1024);
+            // The job's max-watch-time of 1 h, not the default 12 h.
+            Answer twoHours = track(port, null, eventOf("v-watch", ",\"watch_time_ms\":7200000"));
+            assertEquals(400, twoHours.status(), twoHours.body());
+            assertEquals("invalid_watch_time", twoHours.json().get("reason").asText());
+        }
+    }
+
     @Test
     void aShortUserTokenKeyIsRefusedAtStart() {
         ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
