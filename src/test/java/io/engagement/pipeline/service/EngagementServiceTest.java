@@ -244,6 +244,29 @@ class EngagementServiceTest {
     }
 
     @Test
+    void everyAnswerCarriesTheSecurityHeadersAndNoneTellsTheServersInternals() throws Exception {
+        for (Answer answer : List.of(call("GET", "/health", null, null), call("GET", "/v1/me", null, null),
+                call("GET", "/v1/creators/k2/analytics", CREATOR_KEY, null), call("POST", "/v1/events", TRACKING_KEY, "{"))) {
+            var headers = answer.response().headers();
+            assertEquals("nosniff", headers.firstValue("X-Content-Type-Options").orElse(null), answer.body());
+            assertEquals("DENY", headers.firstValue("X-Frame-Options").orElse(null));
+            assertEquals("no-referrer", headers.firstValue("Referrer-Policy").orElse(null));
+            assertTrue(headers.firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"));
+        }
+        // A query ClickHouse refuses (its database does not exist): 502 with a reference, not the server's words.
+        try (EngagementService misconfigured = new EngagementService(config(Map.of("ENGAGEMENT_SERVICE_CLICKHOUSE_DATABASE", "nodb")),
+                EventPublisher.forConfig(config(Map.of())), clickhouse.http()).start()) {
+            Answer failed = call("GET", misconfigured.port(), "/v1/creators/k1/analytics", CREATOR_KEY, null);
+            assertEquals(502, failed.status(), failed.body());
+            String error = failed.json().get("error").asText();
+            assertTrue(error.contains("reference"), error);
+            for (String internal : List.of("Exception", "Code:", "nodb", "SELECT", "18.16")) {
+                assertTrue(!error.contains(internal), internal + " in " + error);
+            }
+        }
+    }
+
+    @Test
     void aShortUserTokenKeyIsRefusedAtStart() {
         ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
                 () -> config(Map.of("ENGAGEMENT_SERVICE_USER_TOKEN_KEY", "short")));
