@@ -76,6 +76,10 @@ public final class EngagementService implements AutoCloseable {
     private final RateLimiter events;
     private final RateLimiter batches;
     private final RateLimiter reads;
+    /** All tracking requests of one tracking key, whatever address they come from. */
+    private final RateLimiter trackingKeys;
+    /** Requests without a valid key, per address. */
+    private final RateLimiter authFailures;
     private final byte[] openApi;
     private final ServiceMetrics metrics;
     private Javalin app;
@@ -88,9 +92,11 @@ public final class EngagementService implements AutoCloseable {
                 config.userTokenKey != null);
         this.userTokens = config.userTokenKey == null ? null : new UserTokens(config.userTokenKey, java.time.Clock.systemUTC());
         this.analytics = new AnalyticsApi(clickhouse, config.clickhouseDatabase);
-        this.events = new RateLimiter(config.eventsPerMinute, System::nanoTime);
-        this.batches = new RateLimiter(config.batchesPerMinute, System::nanoTime);
-        this.reads = new RateLimiter(config.analyticsPerMinute, System::nanoTime);
+        this.events = new RateLimiter(config.eventsPerMinute, config.rateLimitClients, System::nanoTime);
+        this.batches = new RateLimiter(config.batchesPerMinute, config.rateLimitClients, System::nanoTime);
+        this.reads = new RateLimiter(config.analyticsPerMinute, config.rateLimitClients, System::nanoTime);
+        this.trackingKeys = new RateLimiter(config.trackingKeyRequestsPerMinute, config.rateLimitClients, System::nanoTime);
+        this.authFailures = new RateLimiter(config.authFailuresPerMinute, config.rateLimitClients, System::nanoTime);
         this.metrics = new ServiceMetrics(publisher::pendingEvents);
         try (InputStream in = EngagementService.class.getResourceAsStream("/service/openapi.json")) {
             this.openApi = in.readAllBytes();
@@ -241,38 +247,78 @@ public final class EngagementService implements AutoCloseable {
         }
     }
 
+    /**
+     * Authentication, then the rate limits, then the route's access rule (which may look up who owns a
+     * content in ClickHouse): a client over its limit costs no lookup. Limits are keyed by what the
+     * service knows, never by what a client chooses: the key, and for tracking keys (shared by every
+     * install of an app) the key with the client's address; requests without a valid key are limited
+     * per address.
+     */
     private Handler checked(Route route, Handler handler) {
         return ctx -> {
             if (route.access() == Access.PUBLIC) {
                 handler.handle(ctx);
                 return;
             }
+            String address = clientAddress(ctx);
             Caller caller = authenticate(ctx);
             if (caller == null) {
+                if (limited(ctx, authFailures, address)) {
+                    return;
+                }
                 ctx.header("WWW-Authenticate", "Bearer");
                 error(ctx, 401, "an API key is required: Authorization: Bearer <key>");
                 return;
             }
             ctx.attribute("caller", caller);
+            RateLimiter limiter = route.path().equals("/v1/events") ? events : route.path().equals("/v1/events/batch") ? batches : reads;
+            String client = caller.role() == Role.TRACKING ? caller.keyName() + "|" + address : caller.keyName();
+            if (limited(ctx, limiter, client)
+                    || (caller.role() == Role.TRACKING && limited(ctx, trackingKeys, caller.keyName()))) {
+                return;
+            }
             Refusal refusal = refusal(route.access(), caller, ctx);
             if (refusal != null) {
                 error(ctx, refusal.status(), refusal.message());
                 return;
             }
-            RateLimiter limiter = route.path().equals("/v1/events") ? events : route.path().equals("/v1/events/batch") ? batches : reads;
-            // Tracking keys are shared by every install of an app: their limit is per client (the
-            // app's X-Client-Id, else the address); a reading key is one client.
-            String client = caller.role() == Role.TRACKING
-                    ? caller.keyName() + "|" + (ctx.header("X-Client-Id") != null ? ctx.header("X-Client-Id") : ctx.ip())
-                    : caller.keyName();
-            long wait = limiter.acquire(client);
-            if (wait > 0) {
-                ctx.header("Retry-After", Long.toString(wait));
-                error(ctx, 429, "rate limit of this route exceeded; retry in " + wait + " s");
-                return;
-            }
             handler.handle(ctx);
         };
+    }
+
+    /** Takes a token of {@code client}'s bucket, or answers 429 with Retry-After and returns true. */
+    private static boolean limited(Context ctx, RateLimiter limiter, String client) {
+        long wait = limiter.acquire(client);
+        if (wait > 0) {
+            ctx.header("Retry-After", Long.toString(wait));
+            error(ctx, 429, "rate limit of this route exceeded; retry in " + wait + " s");
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The client's address: the peer, or, when the peer is one of {@code service.trusted-proxies}, the
+     * nearest address in {@code X-Forwarded-For} that is not a trusted proxy (the entries before it are
+     * the client's to write, so they are not believed).
+     */
+    String clientAddress(Context ctx) {
+        String peer = ctx.req().getRemoteAddr();
+        if (!config.trustedProxies.contains(peer)) {
+            return peer;
+        }
+        String forwarded = ctx.header("X-Forwarded-For");
+        if (forwarded == null) {
+            return peer;
+        }
+        String[] hops = forwarded.split(",");
+        for (int i = hops.length - 1; i >= 0; i--) {
+            String hop = hops[i].strip();
+            if (!hop.isEmpty() && !config.trustedProxies.contains(hop)) {
+                return hop;
+            }
+        }
+        return peer;
     }
 
     private Caller authenticate(Context ctx) {

@@ -39,6 +39,10 @@ public final class ServiceConfig {
         define("service.rate-limit.batches-per-minute", "10", "batch tracking requests per client per minute (seed 002)");
         define("service.user-token-key", "", "HS256 key of the platform's signed user tokens (JWT in the X-User-Token header); when set, an event's user_id must be its token's user, and events without a token are taken only anonymous (a secret: environment only; docs/api.md)");
         define("service.rate-limit.analytics-per-minute", "60", "analytics requests per API key per minute (seed 002)");
+        define("service.rate-limit.tracking-key-per-minute", "600000", "tracking requests (single and batch) per tracking key per minute, from all addresses together");
+        define("service.rate-limit.auth-failures-per-minute", "20", "requests without a valid API key per client address per minute");
+        define("service.rate-limit.max-clients", "100000", "rate-limit buckets kept per limit (clients idle for a minute are dropped first); bounds the limiter's memory");
+        define("service.trusted-proxies", "", "addresses of the proxies in front of the service, separated by commas: only from them is X-Forwarded-For believed for the client address");
     }
 
     private static final List<String> SECRETS = List.of("service.api-keys", "service.clickhouse-password", "service.user-token-key");
@@ -62,6 +66,10 @@ public final class ServiceConfig {
     public final int eventsPerMinute;
     public final int batchesPerMinute;
     public final int analyticsPerMinute;
+    public final int trackingKeyRequestsPerMinute;
+    public final int authFailuresPerMinute;
+    public final int rateLimitClients;
+    public final java.util.Set<String> trustedProxies;
 
     private static void define(String key, String defaultValue, String description) {
         SETTINGS.put(key, new String[] {defaultValue, description});
@@ -157,6 +165,16 @@ public final class ServiceConfig {
         eventsPerMinute = intIn(v, "service.rate-limit.events-per-minute", 1, 1_000_000, problems);
         batchesPerMinute = intIn(v, "service.rate-limit.batches-per-minute", 1, 1_000_000, problems);
         analyticsPerMinute = intIn(v, "service.rate-limit.analytics-per-minute", 1, 1_000_000, problems);
+        trackingKeyRequestsPerMinute = intIn(v, "service.rate-limit.tracking-key-per-minute", 1, 100_000_000, problems);
+        authFailuresPerMinute = intIn(v, "service.rate-limit.auth-failures-per-minute", 1, 1_000_000, problems);
+        rateLimitClients = intIn(v, "service.rate-limit.max-clients", 100, 10_000_000, problems);
+        java.util.Set<String> proxies = new java.util.LinkedHashSet<>();
+        for (String proxy : v.get("service.trusted-proxies").split(",")) {
+            if (!proxy.isBlank()) {
+                proxies.add(proxy.strip());
+            }
+        }
+        trustedProxies = java.util.Set.copyOf(proxies);
     }
 
     private static int intIn(Map<String, String> v, String key, int min, int max, List<String> problems) {

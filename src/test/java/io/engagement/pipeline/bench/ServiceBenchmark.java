@@ -51,7 +51,7 @@ public final class ServiceBenchmark {
             ServiceConfig config = ServiceConfig.from(new String[] {"--service.port", "0",
                     "--service.kafka-bootstrap-servers", kafka.bootstrapServers(), "--service.clickhouse-url", clickhouse.httpUrl(),
                     "--service.rate-limit.events-per-minute", "1000000", "--service.rate-limit.batches-per-minute", "1000000",
-                    "--service.rate-limit.analytics-per-minute", "1000000", "--service.kafka-linger", LINGER.toMillis() + " ms"},
+                    "--service.rate-limit.analytics-per-minute", "1000000", "--service.rate-limit.tracking-key-per-minute", "100000000", "--service.kafka-linger", LINGER.toMillis() + " ms"},
                     Map.of("ENGAGEMENT_SERVICE_API_KEYS", "app:" + KEY + ":tracking,ops:" + ADMIN + ":admin"));
             try (EngagementService service = new EngagementService(config, EventPublisher.forConfig(config), clickhouse.http()).start()) {
                 String base = "http://127.0.0.1:" + service.port();

@@ -406,6 +406,48 @@ class EngagementServiceTest {
         assertEquals(0, metric("engagement_service_pending_events"));
     }
 
+    static Answer trackFrom(int port, Map<String, String> headers, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TRACKING_KEY);
+        headers.forEach(b::header);
+        HttpResponse<String> r = http.send(b.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Answer(r.statusCode(), r.body(), r);
+    }
+
+    @Test
+    void aClientChosenIdDoesNotOpenNewBucketsAndFailedKeysAreLimitedPerAddress() throws Exception {
+        try (EngagementService limited = new EngagementService(config(Map.of("ENGAGEMENT_SERVICE_RATE_LIMIT_EVENTS_PER_MINUTE", "3",
+                "ENGAGEMENT_SERVICE_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE", "2")), EventPublisher.forConfig(config(Map.of())),
+                clickhouse.http()).start()) {
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                statuses.add(trackFrom(limited.port(), Map.of("X-Client-Id", "install-" + i), event("e-cid-" + i, "like", "a1")).status());
+            }
+            assertEquals(List.of(202, 202, 202, 429, 429), statuses, "one address, five made-up client ids: one bucket");
+
+            List<Integer> wrongKeys = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                wrongKeys.add(call("GET", limited.port(), "/v1/me", "guess-" + i + "-0123456789abcdef", null).status());
+            }
+            assertEquals(List.of(401, 401, 429, 429), wrongKeys, "2 failed keys a minute per address");
+        }
+    }
+
+    @Test
+    void behindATrustedProxyTheForwardedAddressIsTheClientAndWhatTheClientWroteBeforeItIsNot() throws Exception {
+        try (EngagementService proxied = new EngagementService(config(Map.of("ENGAGEMENT_SERVICE_RATE_LIMIT_EVENTS_PER_MINUTE", "1",
+                "ENGAGEMENT_SERVICE_TRUSTED_PROXIES", "127.0.0.1")), EventPublisher.forConfig(config(Map.of())),
+                clickhouse.http()).start()) {
+            int port = proxied.port();
+            assertEquals(202, trackFrom(port, Map.of("X-Forwarded-For", "203.0.113.4"), event("e-px-1", "like", "a1")).status());
+            assertEquals(429, trackFrom(port, Map.of("X-Forwarded-For", "203.0.113.4"), event("e-px-2", "like", "a1")).status());
+            assertEquals(202, trackFrom(port, Map.of("X-Forwarded-For", "198.51.100.9"), event("e-px-3", "like", "a1")).status());
+            // The client prepends an address of its choice; the proxy appends the one it saw: the latter counts.
+            assertEquals(429, trackFrom(port, Map.of("X-Forwarded-For", "192.0.2.77, 203.0.113.4"), event("e-px-4", "like", "a1")).status());
+        }
+    }
+
     @Test
     void rateLimitsPerClientAnswer429WithRetryAfter() throws Exception {
         try (EngagementService limited = new EngagementService(config(Map.of("ENGAGEMENT_SERVICE_RATE_LIMIT_EVENTS_PER_MINUTE", "3")),

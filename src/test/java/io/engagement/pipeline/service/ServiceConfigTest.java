@@ -50,7 +50,7 @@ class ServiceConfigTest {
     @Test
     void tokenBucketAllowsABurstThenOneRequestPerPeriod() {
         long[] now = {0};
-        RateLimiter limiter = new RateLimiter(6, () -> now[0]); // 6 a minute: one every 10 s
+        RateLimiter limiter = new RateLimiter(6, 1000, () -> now[0]); // 6 a minute: one every 10 s
         for (int i = 0; i < 6; i++) {
             assertEquals(0, limiter.acquire("c"));
         }
@@ -59,5 +59,17 @@ class ServiceConfigTest {
         now[0] += 10_000_000_000L;
         assertEquals(0, limiter.acquire("c"));
         assertEquals(10, limiter.acquire("c"));
+    }
+
+    @Test
+    void theLimitersMemoryIsBoundedWhateverTheNumberOfClients() {
+        long[] now = {0};
+        RateLimiter limiter = new RateLimiter(6, 1_000, () -> now[0]);
+        for (int i = 0; i < 100_000; i++) {
+            limiter.acquire("client-" + i);
+        }
+        assertTrue(limiter.clients() <= 1_000, limiter.clients() + " buckets for a bound of 1 000");
+        now[0] += java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+        assertEquals(0, limiter.clients(), "buckets idle for a full refill are dropped");
     }
 }
