@@ -38,7 +38,7 @@ public final class EngagementService implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EngagementService.class);
 
     /** Who may call a route. */
-    enum Access { PUBLIC, TRACKING, READER, CREATOR_OF_PATH, OWNER_OF_CONTENT, ADMIN }
+    enum Access { PUBLIC, TRACKING, READER, CREATOR_OF_PATH, OWNER_OF_CONTENT, ADMIN, METRICS }
 
     /** One route of the service. */
     record Route(HandlerType method, String path, Access access, String summary) {}
@@ -46,7 +46,7 @@ public final class EngagementService implements AutoCloseable {
     static final List<Route> ROUTES = List.of(
             new Route(HandlerType.GET, "/health", Access.PUBLIC, "liveness"),
             new Route(HandlerType.GET, "/openapi.json", Access.PUBLIC, "this API's OpenAPI description"),
-            new Route(HandlerType.GET, "/metrics", Access.ADMIN, "the service's counters, Prometheus text format"),
+            new Route(HandlerType.GET, "/metrics", Access.METRICS, "the service's counters, Prometheus text format"),
             new Route(HandlerType.POST, "/v1/events", Access.TRACKING, "track one event"),
             new Route(HandlerType.POST, "/v1/events/batch", Access.TRACKING, "track up to 100 events (offline sync)"),
             new Route(HandlerType.GET, "/v1/me", Access.READER, "the caller's role and creator id"),
@@ -336,9 +336,16 @@ public final class EngagementService implements AutoCloseable {
 
     private static final Refusal TRACKING_ONLY_WRITES = Refusal.forbidden("a tracking key may only send events");
 
+    private static final Refusal METRICS_ONLY = Refusal.forbidden("a metrics key may only read /metrics");
+
     private Refusal refusal(Access access, Caller caller, Context ctx) throws IOException {
+        if (caller.role() == Role.METRICS && access != Access.METRICS) {
+            return METRICS_ONLY;
+        }
         return switch (access) {
             case PUBLIC -> null;
+            case METRICS -> caller.role() == Role.METRICS || caller.role() == Role.ADMIN ? null
+                    : Refusal.forbidden("this route is for metrics and admin keys");
             case TRACKING -> caller.role() == Role.TRACKING ? null : Refusal.forbidden("only a tracking key may send events");
             case READER -> caller.role() == Role.TRACKING ? TRACKING_ONLY_WRITES : null;
             case ADMIN -> caller.role() == Role.ADMIN ? null : Refusal.forbidden("this route is for admin keys");

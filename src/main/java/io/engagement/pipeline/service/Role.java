@@ -7,5 +7,7 @@ public enum Role {
     /** A creator: may read its own creator id's analytics and content, nothing platform-wide about users. */
     CREATOR,
     /** The platform team: may read everything, write nothing. */
-    ADMIN
+    ADMIN,
+    /** Monitoring (a Prometheus scrape): may read the service's counters ({@code /metrics}), nothing else. */
+    METRICS
 }

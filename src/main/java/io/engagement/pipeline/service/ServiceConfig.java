@@ -25,7 +25,7 @@ public final class ServiceConfig {
     static {
         define("service.host", "127.0.0.1", "address to listen on (0.0.0.0 in a container)");
         define("service.port", "8090", "HTTP port (0: any free port, printed at start)");
-        define("service.api-keys", "", "API keys, name:key:role[:creator_id] separated by commas; role tracking, creator or admin (a secret: environment only, ENGAGEMENT_SERVICE_API_KEYS)");
+        define("service.api-keys", "", "API keys, name:key:role[:creator_id] separated by commas; role tracking, creator, admin or metrics (a secret: environment only, ENGAGEMENT_SERVICE_API_KEYS)");
         define("service.kafka-bootstrap-servers", "127.0.0.1:9092", "Kafka brokers the tracking endpoints produce to");
         define("service.input-topic", "engagement-events", "topic of the client events (the job's kafka.input-topic)");
         define("service.max-pending-events", "10000", "events accepted but not yet acknowledged by Kafka; beyond it requests get 503 with Retry-After");

@@ -36,8 +36,9 @@ class EngagementServiceTest {
     static final String ADMIN_KEY = "admin-key-0123456789abc";
     static final String CREATOR_KEY = "creator-k1-key-0123456789";
     static final String OTHER_CREATOR_KEY = "creator-k2-key-0123456789";
+    static final String METRICS_KEY = "metrics-key-0123456789ab";
     static final String KEYS = "app:" + TRACKING_KEY + ":tracking,ops:" + ADMIN_KEY + ":admin,"
-            + "k1:" + CREATOR_KEY + ":creator:k1,k2:" + OTHER_CREATOR_KEY + ":creator:k2";
+            + "k1:" + CREATOR_KEY + ":creator:k1,k2:" + OTHER_CREATOR_KEY + ":creator:k2,prom:" + METRICS_KEY + ":metrics";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -336,6 +337,15 @@ class EngagementServiceTest {
         assertEquals(200, call("GET", "/v1/content/b1/metrics", ADMIN_KEY, null).status());
         assertEquals(200, call("GET", mine, ADMIN_KEY, null).status());
         assertEquals("creator", call("GET", "/v1/me", CREATOR_KEY, null).json().get("role").asText());
+        // A metrics key reads the counters and nothing else; a creator key does not read the counters.
+        assertEquals(200, call("GET", "/metrics", METRICS_KEY, null).status());
+        assertEquals(200, call("GET", "/metrics", ADMIN_KEY, null).status());
+        assertEquals(403, call("GET", "/metrics", CREATOR_KEY, null).status());
+        for (String[] other : new String[][] {{"GET", "/v1/me"}, {"GET", "/v1/content/a1/metrics"}, {"GET", mine},
+                {"GET", "/v1/users/u1/watch-history"}, {"GET", "/v1/admin/stats"}, {"GET", "/v1/trending"}}) {
+            assertEquals(403, call(other[0], other[1], METRICS_KEY, null).status(), other[1]);
+        }
+        assertEquals(403, call("POST", "/v1/events", METRICS_KEY, event("e-m", "like", "a1")).status());
 
         // k1 on June 1: a1 (v2) 30 views + a2 10 = 40, 80 s watched, 10 completions (25 %), engagement
         // (3 likes + 1 comment + 2 shares) / 40 = 15 %, top a1:30, a2:10.
