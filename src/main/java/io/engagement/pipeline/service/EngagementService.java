@@ -245,6 +245,25 @@ public final class EngagementService implements AutoCloseable {
         if (route != null && start != null) {
             metrics.request(route, ctx.status().getCode(), System.nanoTime() - start);
         }
+        Caller caller = ctx.attribute("caller");
+        if (route != null && caller != null && caller.role() != Role.TRACKING && !route.endsWith(" /metrics")) {
+            ACCESS_LOG.info(accessLine(caller, route, ctx.pathParamMap().get("creatorId"), ctx.status().getCode(), ctx.attribute("access.rows")));
+        }
+    }
+
+    /** The access log of analytics reads (logger {@code engagement.access}): who read which route of which creator, and how much. */
+    private static final org.slf4j.Logger ACCESS_LOG = org.slf4j.LoggerFactory.getLogger("engagement.access");
+
+    /**
+     * One access-log line: the key's name and role, the route as declared (its template, so a user id
+     * in a path such as a watch history never reaches the log), the creator read, the status and the
+     * rows answered. No user ids, no addresses, no query values.
+     */
+    static String accessLine(Caller caller, String route, String creatorInPath, int status, Integer rows) {
+        String creator = creatorInPath != null ? creatorInPath : caller.creatorId();
+        return "analytics read key=" + caller.keyName() + " role=" + caller.role().name().toLowerCase(Locale.ROOT)
+                + " route=\"" + route + "\" creator=" + (creator == null ? "-" : creator) + " status=" + status
+                + " rows=" + (rows == null ? "-" : rows);
     }
 
     /**
@@ -559,6 +578,7 @@ public final class EngagementService implements AutoCloseable {
     }
 
     private static void answer(Context ctx, List<Map<String, Object>> rows) {
+        ctx.attribute("access.rows", rows.size());
         String format = ctx.queryParam("format") == null ? "json" : ctx.queryParam("format");
         switch (format) {
             case "json" -> ctx.json(Map.of("data", rows, "rows", rows.size()));
