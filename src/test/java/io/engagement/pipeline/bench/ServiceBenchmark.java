@@ -24,7 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The HTTP service's two benchmark lines (docs/benchmarks.md), on a real in-JVM Kafka broker and a
+ * The HTTP service's benchmark lines (docs/benchmarks.md), on a real in-JVM Kafka broker and a
  * real ClickHouse 18.16 server started here:
  * <ol>
  *   <li>tracking: clients posting batches of 100 and single events for a fixed time; events/s
@@ -32,9 +32,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       baseline of the same messages produced straight to Kafka by one idempotent producer;</li>
  *   <li>the dashboard's heaviest query (the creator totals with merged unique viewers, and the content
  *       list) on a content_metrics table of a million rows, through the API and as plain SQL over
- *       ClickHouse's HTTP interface, median of repeated runs.</li>
+ *       ClickHouse's HTTP interface, median of repeated runs;</li>
+ *   <li>the rate limits under 100 000 requests with made-up identities, and the heap they leave.</li>
  * </ol>
- * Prints figures; asserts nothing. {@code deploy/bench-service.sh [seconds] [clients]}.
+ * Prints figures; asserts nothing. {@code deploy/bench-service.sh [seconds] [clients]};
+ * {@code deploy/bench-service.sh limits} runs the last line alone.
  */
 public final class ServiceBenchmark {
 
@@ -44,7 +46,8 @@ public final class ServiceBenchmark {
     private static final Duration LINGER = Duration.ofMillis(Long.parseLong(System.getProperty("bench.linger", "5ms").replace("ms", "").strip()));
 
     public static void main(String[] args) throws Exception {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        boolean limitsOnly = args.length > 0 && args[0].equals("limits");
+        int seconds = args.length > 0 && !limitsOnly ? Integer.parseInt(args[0]) : 20;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         try (KafkaTestBroker kafka = KafkaTestBroker.start(); ClickHouseTestServer clickhouse = ClickHouseTestServer.startWithSchema()) {
             kafka.createTopic("engagement-events", 4);
@@ -53,6 +56,10 @@ public final class ServiceBenchmark {
                     "--service.rate-limit.events-per-minute", "1000000", "--service.rate-limit.batches-per-minute", "1000000",
                     "--service.rate-limit.analytics-per-minute", "1000000", "--service.rate-limit.tracking-key-per-minute", "100000000", "--service.kafka-linger", LINGER.toMillis() + " ms"},
                     Map.of("ENGAGEMENT_SERVICE_API_KEYS", "app:" + KEY + ":tracking,ops:" + ADMIN + ":admin"));
+            if (limitsOnly) {
+                limits(kafka, clickhouse, 100_000, clients);
+                return;
+            }
             try (EngagementService service = new EngagementService(config, EventPublisher.forConfig(config), clickhouse.http()).start()) {
                 String base = "http://127.0.0.1:" + service.port();
                 System.out.printf("ServiceBenchmark: %d s per tracking run, %d clients, %d cores, producer linger %d ms%n", seconds,
@@ -62,7 +69,80 @@ public final class ServiceBenchmark {
                 tracking(base, "/v1/events", 1, clients, seconds);
                 heaviestQueries(base, clickhouse);
             }
+            limits(kafka, clickhouse, 100_000, clients);
         }
+    }
+
+    /**
+     * The rate limits under made-up identities, on a service with the default limits behind a trusted
+     * proxy (this process): {@code requests} with a fresh {@code X-Client-Id} each from one address (one
+     * bucket: the limit holds), then as many with a fresh forwarded address each (a bucket per address,
+     * up to service.rate-limit.max-clients = 10 000 here), with the heap retained after a full GC before
+     * and after.
+     */
+    private static void limits(KafkaTestBroker kafka, ClickHouseTestServer clickhouse, int requests, int clients) throws Exception {
+        ServiceConfig config = ServiceConfig.from(new String[] {"--service.port", "0", "--service.kafka-bootstrap-servers",
+                kafka.bootstrapServers(), "--service.clickhouse-url", clickhouse.httpUrl(), "--service.rate-limit.max-clients", "10000",
+                "--service.trusted-proxies", "127.0.0.1"}, Map.of("ENGAGEMENT_SERVICE_API_KEYS", "app:" + KEY + ":tracking"));
+        try (EngagementService service = new EngagementService(config, EventPublisher.forConfig(config), clickhouse.http()).start()) {
+            String url = "http://127.0.0.1:" + service.port() + "/v1/events";
+            long heapBefore = retainedHeap();
+            long[] idOnly = flood(url, requests, clients, false);
+            long heapAfterIds = retainedHeap();
+            long[] addresses = flood(url, requests, clients, true);
+            long heapAfterAddresses = retainedHeap();
+            System.out.printf("limits     %,d requests, each a new X-Client-Id from one address: %,d accepted, %,d answered 429,"
+                    + " %,d other (limit 100 a minute)%n", requests, idOnly[0], idOnly[1], idOnly[2]);
+            System.out.printf("limits     %,d requests, each a new forwarded address: %,d accepted, %,d answered 429, %,d other%n",
+                    requests, addresses[0], addresses[1], addresses[2]);
+            System.out.printf("limits     heap retained after a full GC: %,d KB before, %,d KB after the client ids, %,d KB after the addresses"
+                    + " (max-clients 10 000)%n", heapBefore / 1024, heapAfterIds / 1024, heapAfterAddresses / 1024);
+        }
+    }
+
+    /** {accepted, 429, any other status} of {@code requests} single-event posts, each with a fresh client id or forwarded address. */
+    private static long[] flood(String url, int requests, int clients, boolean newAddressEach) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        AtomicLong next = new AtomicLong();
+        AtomicLong accepted = new AtomicLong();
+        AtomicLong limited = new AtomicLong();
+        AtomicLong other = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<?>> running = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            running.add(pool.submit(() -> {
+                for (long n = next.getAndIncrement(); n < requests; n = next.getAndIncrement()) {
+                    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                            .header("Authorization", "Bearer " + KEY).header("X-Client-Id", java.util.UUID.randomUUID().toString());
+                    if (newAddressEach) {
+                        request.header("X-Forwarded-For", "10." + (n >> 16 & 255) + "." + (n >> 8 & 255) + "." + (n & 255));
+                    }
+                    int status = http.send(request.POST(HttpRequest.BodyPublishers.ofString(event(7_000_000_000L + n + (newAddressEach ? requests : 0))))
+                            .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                    if (status == 202) {
+                        accepted.incrementAndGet();
+                    } else if (status == 429) {
+                        limited.incrementAndGet();
+                    } else {
+                        other.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : running) {
+            f.get();
+        }
+        pool.shutdown();
+        return new long[] {accepted.get(), limited.get(), other.get()};
+    }
+
+    private static long retainedHeap() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
     }
 
     private static String event(long n) {
