@@ -37,9 +37,24 @@ public final class AnalyticsApi {
     private final Map<String, AnalystQuery> queries = new LinkedHashMap<>();
     private volatile Boolean serverParameters;
 
+    /** The most rows a {@code limit} or {@code top} may ask for. */
+    public static final long MAX_LIMIT = 1_000;
+    /** The longest period a {@code from} .. {@code to} range may span. */
+    public static final java.time.Duration MAX_RANGE = java.time.Duration.ofDays(400);
+    static final long MAX_EXECUTION_SECONDS = 10;
+    static final long MAX_MEMORY_BYTES = 1L << 30;
+
+    private final long maxResultRows;
+
     public AnalyticsApi(ClickHouseHttp clickhouse, String database) {
+        this(clickhouse, database, 10_000);
+    }
+
+    /** @param maxResultRows the most rows ClickHouse may answer one query with (more: refused, not cut) */
+    public AnalyticsApi(ClickHouseHttp clickhouse, String database, long maxResultRows) {
         this.clickhouse = clickhouse;
         this.database = database;
+        this.maxResultRows = maxResultRows;
         for (String name : QUERIES) {
             String resource = "/sql/queries/" + name + ".sql";
             try (InputStream in = AnalyticsApi.class.getResourceAsStream(resource)) {
@@ -69,8 +84,15 @@ public final class AnalyticsApi {
         if (query == null) {
             throw new IllegalStateException("no query " + name);
         }
+        checkBounds(values);
         AnalystQuery.Bound bound = query.bind(values, serverParameters());
         Map<String, String> url = new LinkedHashMap<>(bound.queryParameters());
+        // ClickHouse's own limits for this query, before readonly=1 (which forbids changing settings):
+        // a query that runs too long is stopped by the server, an answer too large is refused, not cut.
+        url.put("max_execution_time", Long.toString(MAX_EXECUTION_SECONDS));
+        url.put("max_result_rows", Long.toString(maxResultRows));
+        url.put("result_overflow_mode", "throw");
+        url.put("max_memory_usage", Long.toString(MAX_MEMORY_BYTES));
         url.put("readonly", "1");
         // Numbers as JSON numbers, not strings (the default for 64-bit integers).
         url.put("output_format_json_quote_64bit_integers", "0");
@@ -83,6 +105,39 @@ public final class AnalyticsApi {
             rows.add(out);
         }
         return rows;
+    }
+
+    /**
+     * Refuses a request for more than {@link #MAX_LIMIT} rows or a range longer than {@link #MAX_RANGE}
+     * (a missing {@code to} counts as now), naming the parameter.
+     */
+    static void checkBounds(Map<String, String> values) {
+        for (String name : List.of("limit", "top")) {
+            String value = values.get(name);
+            if (value != null && value.matches("\\d{1,18}") && Long.parseLong(value) > MAX_LIMIT) {
+                throw new IllegalArgumentException(name + " may be at most " + MAX_LIMIT + ", not " + value);
+            }
+        }
+        String from = values.get("from");
+        if (from != null) {
+            java.time.Instant start = instant("from", from);
+            java.time.Instant end = values.get("to") == null ? java.time.Instant.now() : instant("to", values.get("to"));
+            if (java.time.Duration.between(start, end).compareTo(MAX_RANGE) > 0) {
+                throw new IllegalArgumentException("from .. to may span at most " + MAX_RANGE.toDays() + " days; ask for shorter periods");
+            }
+        }
+    }
+
+    /** A Date or DateTime value as the queries take it (UTC); a malformed one is left to the query's own check. */
+    private static java.time.Instant instant(String name, String value) {
+        try {
+            String text = value.strip();
+            return text.length() == 10 ? java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                    : java.time.LocalDateTime.parse(text.replace(' ', 'T')).toInstant(java.time.ZoneOffset.UTC);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("parameter " + name + " must be a date such as 2026-03-02 or a time such as"
+                    + " 2026-03-02 08:00:00 (UTC), not '" + value + "'");
+        }
     }
 
     private boolean serverParameters() throws IOException {

@@ -91,7 +91,7 @@ public final class EngagementService implements AutoCloseable {
         this.tracking = new TrackingApi(new EventValidator(config.validationRules), publisher, System::currentTimeMillis,
                 config.userTokenKey != null);
         this.userTokens = config.userTokenKey == null ? null : new UserTokens(config.userTokenKey, java.time.Clock.systemUTC());
-        this.analytics = new AnalyticsApi(clickhouse, config.clickhouseDatabase);
+        this.analytics = new AnalyticsApi(clickhouse, config.clickhouseDatabase, config.analyticsMaxResultRows);
         this.events = new RateLimiter(config.eventsPerMinute, config.rateLimitClients, System::nanoTime);
         this.batches = new RateLimiter(config.batchesPerMinute, config.rateLimitClients, System::nanoTime);
         this.reads = new RateLimiter(config.analyticsPerMinute, config.rateLimitClients, System::nanoTime);
@@ -154,11 +154,34 @@ public final class EngagementService implements AutoCloseable {
         c.routes.after(this::recordRequest);
         c.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         c.routes.exception(IOException.class, (e, ctx) -> {
+            String tooLarge = tooLarge(e);
+            if (tooLarge != null) {
+                error(ctx, 400, tooLarge);
+                return;
+            }
             // The server's message names SQL, tables and its version: logged here, never answered.
             String reference = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffffffL);
             LOG.warn("analytics request {} {} failed (reference {}): {}", ctx.method(), ctx.path(), reference, ClickHouseHttp.oneLine(e));
             error(ctx, 502, "the analytics store did not answer; retry later (reference " + reference + " in the service log)");
         });
+    }
+
+    /**
+     * What to tell a caller whose query ClickHouse stopped at one of the limits the service sets
+     * ({@link AnalyticsApi}): the request was too large, not the service broken. Null for other failures.
+     */
+    static String tooLarge(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("Code: 396") || message.contains("Code: 158")) {
+            return "the answer has more rows than this service returns; ask for fewer (limit) or a shorter period";
+        }
+        if (message.contains("Code: 159")) {
+            return "the query took longer than " + AnalyticsApi.MAX_EXECUTION_SECONDS + " s and was stopped; ask for a shorter period";
+        }
+        if (message.contains("Code: 241")) {
+            return "the query needed more memory than a request may use; ask for a shorter period";
+        }
+        return null;
     }
 
     /**

@@ -39,6 +39,7 @@ public final class ServiceConfig {
         define("service.rate-limit.batches-per-minute", "10", "batch tracking requests per client per minute (seed 002)");
         define("service.user-token-key", "", "HS256 key of the platform's signed user tokens (JWT in the X-User-Token header); when set, an event's user_id must be its token's user, and events without a token are taken only anonymous (a secret: environment only; docs/api.md)");
         define("service.rate-limit.analytics-per-minute", "60", "analytics requests per API key per minute (seed 002)");
+        define("service.analytics.max-result-rows", "10000", "the most rows ClickHouse may answer one analytics query with; a larger answer is refused with 400 (limit and top are capped at 1 000, ranges at 400 days: docs/api.md)");
         define("service.rate-limit.tracking-key-per-minute", "600000", "tracking requests (single and batch) per tracking key per minute, from all addresses together");
         define("service.rate-limit.auth-failures-per-minute", "20", "requests without a valid API key per client address per minute");
         define("service.rate-limit.max-clients", "100000", "rate-limit buckets kept per limit (clients idle for a minute are dropped first); bounds the limiter's memory");
@@ -67,6 +68,7 @@ public final class ServiceConfig {
     public final int batchesPerMinute;
     public final int analyticsPerMinute;
     public final int trackingKeyRequestsPerMinute;
+    public final int analyticsMaxResultRows;
     public final int authFailuresPerMinute;
     public final int rateLimitClients;
     public final java.util.Set<String> trustedProxies;
@@ -165,6 +167,7 @@ public final class ServiceConfig {
         eventsPerMinute = intIn(v, "service.rate-limit.events-per-minute", 1, 1_000_000, problems);
         batchesPerMinute = intIn(v, "service.rate-limit.batches-per-minute", 1, 1_000_000, problems);
         analyticsPerMinute = intIn(v, "service.rate-limit.analytics-per-minute", 1, 1_000_000, problems);
+        analyticsMaxResultRows = intIn(v, "service.analytics.max-result-rows", 1, 10_000_000, problems);
         trackingKeyRequestsPerMinute = intIn(v, "service.rate-limit.tracking-key-per-minute", 1, 100_000_000, problems);
         authFailuresPerMinute = intIn(v, "service.rate-limit.auth-failures-per-minute", 1, 1_000_000, problems);
         rateLimitClients = intIn(v, "service.rate-limit.max-clients", 100, 10_000_000, problems);

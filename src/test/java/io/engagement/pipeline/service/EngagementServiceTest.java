@@ -268,6 +268,33 @@ class EngagementServiceTest {
     }
 
     @Test
+    void analyticsRequestsAreBoundedAndAnOversizedAnswerIsRefusedNotCut() throws Exception {
+        Answer bigLimit = call("GET", "/v1/trending?limit=1001", ADMIN_KEY, null);
+        assertEquals(400, bigLimit.status(), bigLimit.body());
+        assertEquals("limit may be at most 1000, not 1001", bigLimit.json().get("error").asText());
+        Answer bigTop = call("GET", "/v1/creators/k1/analytics?top=5000", CREATOR_KEY, null);
+        assertEquals(400, bigTop.status(), bigTop.body());
+        Answer longRange = call("GET", "/v1/creators/k1/analytics?from=2025-01-01&to=2026-06-02", CREATOR_KEY, null);
+        assertEquals(400, longRange.status(), longRange.body());
+        assertTrue(longRange.json().get("error").asText().contains("at most 400 days"), longRange.body());
+        assertEquals(200, call("GET", "/v1/creators/k1/analytics?from=2026-06-01%2000:00:00&to=2026-06-02%2000:00:00&top=1000",
+                CREATOR_KEY, null).status());
+
+        // Two day rows far from the other tests' dates; a service whose queries may answer 1 row refuses the list.
+        clickhouse.http().execute("INSERT INTO engagement.content_metrics (grain, window_start, window_end, content_id, creator_id,"
+                + " version, views) VALUES ('day', '2025-01-15 00:00:00', '2025-01-16 00:00:00', 'd1', 'k9', 1, 500),"
+                + " ('day', '2025-01-15 00:00:00', '2025-01-16 00:00:00', 'd2', 'k9', 1, 600)");
+        String list = "/v1/top-performing?from=2025-01-15&to=2025-01-15&min_views=1";
+        assertEquals(2, call("GET", list, ADMIN_KEY, null).json().get("rows").asInt());
+        try (EngagementService small = new EngagementService(config(Map.of("ENGAGEMENT_SERVICE_ANALYTICS_MAX_RESULT_ROWS", "1")),
+                EventPublisher.forConfig(config(Map.of())), clickhouse.http()).start()) {
+            Answer refused = call("GET", small.port(), list, ADMIN_KEY, null);
+            assertEquals(400, refused.status(), refused.body());
+            assertTrue(refused.json().get("error").asText().contains("more rows than this service returns"), refused.body());
+        }
+    }
+
+    @Test
     void aShortUserTokenKeyIsRefusedAtStart() {
         ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
                 () -> config(Map.of("ENGAGEMENT_SERVICE_USER_TOKEN_KEY", "short")));
