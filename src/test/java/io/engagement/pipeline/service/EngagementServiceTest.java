@@ -158,14 +158,7 @@ class EngagementServiceTest {
     }
 
     static Answer track(int port, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TRACKING_KEY);
-        if (token != null) {
-            b.header("X-User-Token", token);
-        }
-        HttpResponse<String> r = http.send(b.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        return new Answer(r.statusCode(), r.body(), r);
+        return trackFrom(port, token == null ? Map.of() : Map.of("X-User-Token", token), body);
     }
 
     static String eventOf(String id, String userField) {
