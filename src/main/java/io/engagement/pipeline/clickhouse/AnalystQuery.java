@@ -112,6 +112,19 @@ public final class AnalystQuery {
         return new Bound(bound, queryParameters);
     }
 
+    /**
+     * The instant a Date or DateTime value names (UTC), in the forms {@link #checked} accepts; null for
+     * a value it would refuse (the binding then names the problem).
+     */
+    public static java.time.Instant instantOf(String value) {
+        Matcher m = DATE_TIME.matcher(value);
+        if (!m.matches()) {
+            return null;
+        }
+        return java.time.LocalDateTime.parse(m.group(1) + "T" + (m.group(2) == null ? "00:00:00" : m.group(2)))
+                .toInstant(java.time.ZoneOffset.UTC);
+    }
+
     /** The value in the form ClickHouse parses for its type; throws naming the parameter otherwise. */
     static String checked(Param p, String value) {
         switch (p.type()) {

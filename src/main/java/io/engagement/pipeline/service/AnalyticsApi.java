@@ -118,25 +118,11 @@ public final class AnalyticsApi {
                 throw new IllegalArgumentException(name + " may be at most " + MAX_LIMIT + ", not " + value);
             }
         }
-        String from = values.get("from");
-        if (from != null) {
-            java.time.Instant start = instant("from", from);
-            java.time.Instant end = values.get("to") == null ? java.time.Instant.now() : instant("to", values.get("to"));
-            if (java.time.Duration.between(start, end).compareTo(MAX_RANGE) > 0) {
-                throw new IllegalArgumentException("from .. to may span at most " + MAX_RANGE.toDays() + " days; ask for shorter periods");
-            }
-        }
-    }
-
-    /** A Date or DateTime value as the queries take it (UTC); a malformed one is left to the query's own check. */
-    private static java.time.Instant instant(String name, String value) {
-        try {
-            String text = value.strip();
-            return text.length() == 10 ? java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
-                    : java.time.LocalDateTime.parse(text.replace(' ', 'T')).toInstant(java.time.ZoneOffset.UTC);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("parameter " + name + " must be a date such as 2026-03-02 or a time such as"
-                    + " 2026-03-02 08:00:00 (UTC), not '" + value + "'");
+        java.time.Instant start = values.get("from") == null ? null : AnalystQuery.instantOf(values.get("from"));
+        java.time.Instant end = values.get("to") == null ? java.time.Instant.now() : AnalystQuery.instantOf(values.get("to"));
+        // A malformed value is left to the query's own check, which names it.
+        if (start != null && end != null && java.time.Duration.between(start, end).compareTo(MAX_RANGE) > 0) {
+            throw new IllegalArgumentException("from .. to may span at most " + MAX_RANGE.toDays() + " days; ask for shorter periods");
         }
     }
 

@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -153,6 +152,7 @@ public final class EngagementService implements AutoCloseable {
         c.routes.before(EngagementService::securityHeaders);
         c.routes.after(this::recordRequest);
         c.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+        c.routes.exception(UserTokens.Invalid.class, (e, ctx) -> error(ctx, 401, e.getMessage()));
         c.routes.exception(IOException.class, (e, ctx) -> {
             String tooLarge = tooLarge(e);
             if (tooLarge != null) {
@@ -411,30 +411,18 @@ public final class EngagementService implements AutoCloseable {
     // --- handlers ---
 
     /**
-     * The user id the request's {@value UserTokens#HEADER} proves, the empty string without one (or
-     * when tokens are not used); empty Optional when the token does not verify: answered 401 here,
-     * and the request goes no further.
+     * The user id the request's {@value UserTokens#HEADER} proves, null without one (or when tokens are
+     * not used); a token that does not verify throws, answered 401 by the exception handler.
      */
-    private Optional<String> verifiedUser(Context ctx) {
+    private String verifiedUser(Context ctx) throws UserTokens.Invalid {
         String token = ctx.header(UserTokens.HEADER);
-        if (userTokens == null || token == null || token.isBlank()) {
-            return Optional.of("");
-        }
-        try {
-            return Optional.of(userTokens.userId(token));
-        } catch (UserTokens.Invalid e) {
-            error(ctx, 401, e.getMessage());
-            return Optional.empty();
-        }
+        return userTokens == null || token == null || token.isBlank() ? null : userTokens.userId(token);
     }
 
     private void trackOne(Context ctx) throws Exception {
-        Optional<String> user = verifiedUser(ctx);
-        if (user.isEmpty()) {
-            return;
-        }
+        String user = verifiedUser(ctx);
         try {
-            TrackingApi.Outcome outcome = tracking.trackOne(ctx.bodyAsBytes(), user.get().isEmpty() ? null : user.get());
+            TrackingApi.Outcome outcome = tracking.trackOne(ctx.bodyAsBytes(), user);
             count(List.of(outcome));
             ctx.status(outcome.accepted() ? 202 : 400).json(outcomeJson(outcome));
         } catch (EventPublisher.Unavailable e) {
@@ -443,12 +431,9 @@ public final class EngagementService implements AutoCloseable {
     }
 
     private void trackBatch(Context ctx) throws Exception {
-        Optional<String> user = verifiedUser(ctx);
-        if (user.isEmpty()) {
-            return;
-        }
+        String user = verifiedUser(ctx);
         try {
-            List<TrackingApi.Outcome> outcomes = tracking.trackBatch(ctx.bodyAsBytes(), user.get().isEmpty() ? null : user.get());
+            List<TrackingApi.Outcome> outcomes = tracking.trackBatch(ctx.bodyAsBytes(), user);
             count(outcomes);
             long accepted = outcomes.stream().filter(TrackingApi.Outcome::accepted).count();
             Map<String, Object> body = new LinkedHashMap<>();

@@ -53,7 +53,8 @@ final class StackCpu {
                 Path stat = Path.of("/proc", pid, "stat");
                 if (!pid.isEmpty() && Files.isReadable(stat)) {
                     // fields after the command's closing parenthesis: state is field 3, utime 14, stime 15
-                    String after = Files.readString(stat).substring(Files.readString(stat).lastIndexOf(')') + 2);
+                    String line = Files.readString(stat);
+                    String after = line.substring(line.lastIndexOf(')') + 2);
                     String[] fields = after.split(" ");
                     ticks.put(pidFile.getFileName().toString().replace(".pid", ""),
                             Long.parseLong(fields[11]) + Long.parseLong(fields[12]));

@@ -272,6 +272,11 @@ class EngagementServiceTest {
         assertTrue(longRange.json().get("error").asText().contains("at most 400 days"), longRange.body());
         assertEquals(200, call("GET", "/v1/creators/k1/analytics?from=2026-06-01%2000:00:00&to=2026-06-02%2000:00:00&top=1000",
                 CREATOR_KEY, null).status());
+        // Every time form the queries take counts for the range, the ISO one with T and Z included.
+        assertEquals(200, call("GET", "/v1/creators/k1/analytics?from=2026-06-01T00:00:00Z&to=2026-06-02T00:00:00Z",
+                CREATOR_KEY, null).status());
+        assertEquals(400, call("GET", "/v1/creators/k1/analytics?from=2025-01-01T00:00:00Z&to=2026-06-02T00:00:00Z",
+                CREATOR_KEY, null).status());
 
         // Two day rows far from the other tests' dates; a service whose queries may answer 1 row refuses the list.
         clickhouse.http().execute("INSERT INTO engagement.content_metrics (grain, window_start, window_end, content_id, creator_id,"
