@@ -10,6 +10,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /**
  * The local half of a two-phase window aggregation (the technique Flink SQL's planner applies to
@@ -21,8 +23,10 @@ import java.util.Map;
  * <p>What the window downstream sees is what it would have seen record by record, in the same
  * order relative to this channel's watermarks:
  * <ul>
- *   <li>before forwarding a watermark that passes a buffered window's last millisecond, everything
- *       is flushed, so no partial arrives after the watermark that fires its window;</li>
+ *   <li>before forwarding a watermark, the buffered windows whose last millisecond it passes are
+ *       flushed, so no partial arrives after the watermark that fires its window; later windows keep
+ *       folding (a backfill's watermark passes a minute every fraction of a second, and flushing
+ *       everything each time split every content-minute into two or three partials);</li>
  *   <li>a record for a window already behind the watermark (a late update: the window has fired)
  *       is sent at once, alone, never buffered: each late record still causes exactly one late
  *       firing, and a replay after a restore reproduces the same row versions;</li>
@@ -44,15 +48,18 @@ public final class WindowPreAggregator<IN, K, ACC, OUT> extends AbstractStreamOp
     private final long offsetMs;
     private final int maxEntries;
 
-    private transient Map<Slot<K>, ACC> buffer;
-    /** The smallest last millisecond of a buffered window; Long.MAX_VALUE when the buffer is empty. */
-    private transient long earliestBufferedWindowMaxTs;
+    /**
+     * Buffered partials by window start, then key: windows are flushed in order as the watermark
+     * passes them, and a record finds its slot without allocating a composite key.
+     */
+    private transient NavigableMap<Long, Map<K, ACC>> buffer;
+    private transient int entries;
+    /** The window the last record went to, and its partials: most records fall into the same one. */
+    private transient long lastWindowStart;
+    private transient Map<K, ACC> lastWindow;
     private transient long currentWatermark;
     private transient Counter recordsIn;
     private transient Counter partialsOut;
-
-    /** (key, window start): one buffered partial. */
-    private record Slot<K>(K key, long windowStartMs) {}
 
     public WindowPreAggregator(PreAggregation<IN, K, ACC, OUT> aggregation, Duration size, Duration offset, int maxEntries) {
         if (maxEntries < 0) {
@@ -67,8 +74,9 @@ public final class WindowPreAggregator<IN, K, ACC, OUT> extends AbstractStreamOp
     @Override
     public void open() throws Exception {
         super.open();
-        buffer = new HashMap<>();
-        earliestBufferedWindowMaxTs = Long.MAX_VALUE;
+        buffer = new TreeMap<>();
+        entries = 0;
+        lastWindow = null;
         currentWatermark = Long.MIN_VALUE;
         recordsIn = getMetricGroup().addGroup("engagement").counter("pre_aggregation_records_in");
         partialsOut = getMetricGroup().addGroup("engagement").counter("pre_aggregation_partials_out");
@@ -87,23 +95,31 @@ public final class WindowPreAggregator<IN, K, ACC, OUT> extends AbstractStreamOp
             emit(key, windowStart, alone);
             return;
         }
-        Slot<K> slot = new Slot<>(key, windowStart);
-        ACC acc = buffer.get(slot);
+        Map<K, ACC> window = windowStart == lastWindowStart && lastWindow != null ? lastWindow : bufferedWindow(windowStart);
+        ACC acc = window.get(key);
         if (acc == null) {
-            if (buffer.size() >= maxEntries) {
-                flush();
+            if (entries >= maxEntries) {
+                flushAll();
+                window = bufferedWindow(windowStart);
             }
             acc = aggregation.createAccumulator();
-            buffer.put(slot, acc);
-            earliestBufferedWindowMaxTs = Math.min(earliestBufferedWindowMaxTs, windowMaxTs);
+            window.put(key, acc);
+            entries++;
         }
         aggregation.add(acc, in);
     }
 
+    private Map<K, ACC> bufferedWindow(long windowStart) {
+        lastWindowStart = windowStart;
+        lastWindow = buffer.computeIfAbsent(windowStart, start -> new HashMap<>());
+        return lastWindow;
+    }
+
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        if (mark.getTimestamp() >= earliestBufferedWindowMaxTs) {
-            flush();
+        // Only the windows this watermark closes: later ones keep folding until theirs passes.
+        while (!buffer.isEmpty() && buffer.firstKey() + sizeMs - 1 <= mark.getTimestamp()) {
+            flushWindow(buffer.pollFirstEntry());
         }
         currentWatermark = Math.max(currentWatermark, mark.getTimestamp());
         super.processWatermark(mark);
@@ -111,27 +127,36 @@ public final class WindowPreAggregator<IN, K, ACC, OUT> extends AbstractStreamOp
 
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush();
+        flushAll();
         super.prepareSnapshotPreBarrier(checkpointId);
     }
 
     @Override
     public void finish() throws Exception {
-        flush();
+        flushAll();
         super.finish();
     }
 
     /** Number of buffered partials (tests). */
     int buffered() {
-        return buffer.size();
+        return entries;
     }
 
-    private void flush() {
-        for (Map.Entry<Slot<K>, ACC> entry : buffer.entrySet()) {
-            emit(entry.getKey().key(), entry.getKey().windowStartMs(), entry.getValue());
+    private void flushAll() {
+        while (!buffer.isEmpty()) {
+            flushWindow(buffer.pollFirstEntry());
         }
-        buffer.clear();
-        earliestBufferedWindowMaxTs = Long.MAX_VALUE;
+    }
+
+    private void flushWindow(Map.Entry<Long, Map<K, ACC>> window) {
+        long windowStart = window.getKey();
+        for (Map.Entry<K, ACC> partial : window.getValue().entrySet()) {
+            emit(partial.getKey(), windowStart, partial.getValue());
+        }
+        entries -= window.getValue().size();
+        if (window.getValue() == lastWindow) {
+            lastWindow = null;
+        }
     }
 
     private void emit(K key, long windowStart, ACC acc) {
