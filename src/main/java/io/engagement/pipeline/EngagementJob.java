@@ -8,6 +8,7 @@ import io.engagement.pipeline.dedup.StartHorizon;
 import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.sink.ClickHouseOutputs;
 import io.engagement.pipeline.sink.ProductionSinks;
+import io.engagement.pipeline.catalog.CatalogRecord;
 import io.engagement.pipeline.source.KafkaInput;
 import io.engagement.pipeline.topology.EngagementPipeline;
 
@@ -78,7 +79,10 @@ public final class EngagementJob {
         DataStream<ValidatedRecord> input = env
                 .fromSource(KafkaInput.source(config), EngagementPipeline.watermarks(config), "Kafka: " + config.inputTopic)
                 .uid("kafka-source");
-        new EngagementPipeline(config, ProductionSinks.create(config), startHorizonMs).build(input);
+        DataStream<CatalogRecord> catalogue = config.catalogTopic == null ? null : env
+                .fromSource(KafkaInput.catalogSource(config), KafkaInput.catalogWatermarks(), "Kafka: " + config.catalogTopic)
+                .uid("kafka-catalog-source");
+        new EngagementPipeline(config, ProductionSinks.create(config), startHorizonMs).build(input, catalogue);
     }
 
     /**

@@ -96,7 +96,20 @@ public enum ContentCounter {
     VIEWS_IOS(viewFrom(ViewBreakdown::platform, "ios")),
     VIEWS_ANDROID(viewFrom(ViewBreakdown::platform, "android")),
     VIEWS_WEB(viewFrom(ViewBreakdown::platform, "web")),
-    VIEWS_OTHER_PLATFORM(viewFrom(ViewBreakdown::platform, ViewBreakdown.OTHER));
+    VIEWS_OTHER_PLATFORM(viewFrom(ViewBreakdown::platform, ViewBreakdown.OTHER)),
+
+    /** Every event folded into the window: what a partial's ownership claim is counted in. */
+    EVENTS(sum(EnumSet.allOf(EventType.class), e -> 1L), false),
+    /**
+     * Events whose {@code creator_id} contradicted the content catalogue: counted under the
+     * catalogue's creator, and here (set by {@link io.engagement.pipeline.catalog.CatalogAttribution}, no event adds to it).
+     */
+    CREATOR_MISMATCHES(new Rule(EnumSet.noneOf(EventType.class), e -> 0)),
+    /**
+     * Events counted while the content was not (yet) in the catalogue: attributed to no creator
+     * (set by {@link io.engagement.pipeline.catalog.CatalogAttribution}).
+     */
+    UNCATALOGUED_EVENTS(new Rule(EnumSet.noneOf(EventType.class), e -> 0));
 
     /**
      * Event types that only report playback (watch time, via {@link #WATCH_TIME_MS}) and count in no

@@ -77,6 +77,11 @@ public class ContentMetrics {
     public long viewsWeb;
     public long viewsOtherPlatform;
 
+    /** Events whose creator_id contradicted the content catalogue (counted under the catalogue's creator). */
+    public long creatorMismatches;
+    /** Events counted while the content was not in the catalogue ({@code creatorId} is then empty). */
+    public long uncataloguedEvents;
+
     public double engagementRate;
     public double actionRate;
     public double engagementScore;
@@ -99,7 +104,8 @@ public class ContentMetrics {
         m.windowStartMs = windowStartMs;
         m.windowEndMs = windowEndMs;
         m.contentId = contentId;
-        m.creatorId = acc.creatorId;
+        // Empty when the content was not in the catalogue: counted, attributed to no creator.
+        m.creatorId = acc.creatorId == null ? "" : acc.creatorId;
         m.version = version;
 
         for (ContentCounter counter : ContentCounter.inRow()) {

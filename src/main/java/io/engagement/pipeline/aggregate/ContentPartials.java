@@ -40,6 +40,12 @@ public final class ContentPartials {
             return event.contentId;
         }
 
+        /** One ownership claim per partial ({@code acc.creatorId} is the claim of its first event). */
+        @Override
+        public boolean folds(ContentWindowAccumulator acc, EngagementEvent event) {
+            return acc.creatorId == null || acc.creatorId.equals(event.creatorId);
+        }
+
         @Override
         public void add(ContentWindowAccumulator acc, EngagementEvent event) {
             counters.add(event, acc);

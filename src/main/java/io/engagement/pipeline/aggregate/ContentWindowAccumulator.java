@@ -58,6 +58,11 @@ public class ContentWindowAccumulator {
     public long viewsWeb;
     public long viewsOtherPlatform;
 
+    /** Events folded (ContentCounter.EVENTS); with the two below, added after release v1 (0 in older state). */
+    public long events;
+    public long creatorMismatches;
+    public long uncataloguedEvents;
+
     public UniqueViewerSketch viewers = new UniqueViewerSketch();
     /** Watch time of each play that ended in the window, for the median. */
     public WatchTimeSketch playWatchTimes = new WatchTimeSketch();

@@ -63,7 +63,8 @@ public class ContentWindowResult
         if (emitDeltas) {
             context.output(DELTAS, new ContentWindowSnapshot(contentId, window.getStart(), window.getEnd(), version, delta));
         }
-        if (emitCreatorUpdates) {
+        // Content not in the catalogue is attributed to no creator: no creator roll-up counts it.
+        if (emitCreatorUpdates && !row.creatorId.isEmpty()) {
             context.output(CREATOR_UPDATES, ContentWindowUpdate.of(row, delta, previous));
         }
     }

@@ -19,6 +19,15 @@ public interface PreAggregation<IN, K, ACC, OUT> extends Serializable {
 
     ACC createAccumulator();
 
+    /**
+     * Whether {@code in} may join the partial {@code acc}; when not, the partial is sent as it is and
+     * {@code in} starts a new one. Content partials hold the events of one ownership claim, so the
+     * catalogue join can count the events whose claim it contradicts exactly.
+     */
+    default boolean folds(ACC acc, IN in) {
+        return true;
+    }
+
     /** Folds {@code in} into {@code acc}; must not keep a reference to {@code in} (object reuse). */
     void add(ACC acc, IN in);
 

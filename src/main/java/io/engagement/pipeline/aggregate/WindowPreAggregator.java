@@ -97,6 +97,12 @@ public final class WindowPreAggregator<IN, K, ACC, OUT> extends AbstractStreamOp
         }
         Map<K, ACC> window = windowStart == lastWindowStart && lastWindow != null ? lastWindow : bufferedWindow(windowStart);
         ACC acc = window.get(key);
+        if (acc != null && !aggregation.folds(acc, in)) {
+            emit(key, windowStart, acc);
+            window.remove(key);
+            entries--;
+            acc = null;
+        }
         if (acc == null) {
             if (entries >= maxEntries) {
                 flushAll();

@@ -40,6 +40,7 @@ public final class JobConfig implements Serializable {
         define("kafka.bootstrap-servers", "127.0.0.1:9092", "Kafka brokers, host:port[,host:port]");
         define("kafka.input-topic", "engagement-events", "topic the client events are read from");
         define("kafka.dlq-topic", "engagement-dlq", "dead-letter topic for rejected messages");
+        define("kafka.catalog-topic", "", "compacted topic of the content catalogue (content id -> creator, duration, ...), the source of ownership; empty = no catalogue: each content window takes the creator_id of its first event");
         define("kafka.feedback-topic", "engagement-feedback", "topic the recommender reads score updates from");
         define("kafka.group-id", "engagement-pipeline", "consumer group of the Kafka source");
         define("kafka.starting-offsets", "committed", "committed (falls back to earliest), earliest, latest, or timestamp:<ISO-8601 instant> (the first offset of each partition at or after that Kafka timestamp; replays and backfills, docs/operations.md)");
@@ -80,6 +81,8 @@ public final class JobConfig implements Serializable {
     public final String jobName;
     public final String bootstrapServers;
     public final String inputTopic;
+    /** {@code kafka.catalog-topic}; null when the job runs without a content catalogue. */
+    public final String catalogTopic;
     public final String dlqTopic;
     public final String feedbackTopic;
     public final String groupId;
@@ -126,6 +129,7 @@ public final class JobConfig implements Serializable {
         bootstrapServers = p.matching("kafka.bootstrap-servers", HOST_PORT, "host:port[,host:port]");
         inputTopic = p.matching("kafka.input-topic", TOPIC, "a Kafka topic name");
         dlqTopic = p.matching("kafka.dlq-topic", TOPIC, "a Kafka topic name");
+        catalogTopic = p.optionalMatching("kafka.catalog-topic", TOPIC, "a Kafka topic name, or empty for no catalogue");
         feedbackTopic = p.matching("kafka.feedback-topic", TOPIC, "a Kafka topic name");
         groupId = p.nonEmpty("kafka.group-id");
         startingOffsets = p.checked("kafka.starting-offsets", JobConfig::checkStartingOffsets);
@@ -492,6 +496,17 @@ public final class JobConfig implements Serializable {
         }
 
         /** A key that may be absent (null), else at least {@code minLength} characters; never trimmed. */
+        String optionalMatching(String key, Pattern pattern, String expected) {
+            String v = values.get(key);
+            if (v == null || v.isEmpty()) {
+                return null;
+            }
+            if (!pattern.matcher(v).matches()) {
+                errors.add(key + " must be " + expected + " (was '" + v + "')");
+            }
+            return v;
+        }
+
         String optionalKey(String key, int minLength) {
             String v = values.get(key);
             if (v == null || v.isEmpty()) {

@@ -33,6 +33,9 @@ public final class KafkaPreflight {
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(timeout.toMillis(), 10_000)));
         props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, config.jobName + "-preflight");
         Set<String> topics = new LinkedHashSet<>(List.of(config.inputTopic, config.dlqTopic, config.feedbackTopic));
+        if (config.catalogTopic != null) {
+            topics.add(config.catalogTopic);
+        }
         String protocol = config.kafkaProperties.getOrDefault("security.protocol", "PLAINTEXT");
         try (Admin admin = Admin.create(props)) {
             for (String topic : topics) {
@@ -86,6 +89,9 @@ public final class KafkaPreflight {
     private static String settingOf(JobConfig config, String topic) {
         if (topic.equals(config.inputTopic)) {
             return "kafka.input-topic";
+        }
+        if (topic.equals(config.catalogTopic)) {
+            return "kafka.catalog-topic";
         }
         return topic.equals(config.dlqTopic) ? "kafka.dlq-topic" : "kafka.feedback-topic";
     }

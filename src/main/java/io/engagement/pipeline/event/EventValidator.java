@@ -398,7 +398,7 @@ public final class EventValidator implements Serializable {
      * one content's rows would replace another's; and trimming would silently turn "c\u0001" into "c".
      * So they are rejected, not cleaned. Returns what is wrong, or null.
      */
-    static String characterProblem(String value) {
+    public static String characterProblem(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (Character.isISOControl(c)) {

@@ -12,7 +12,9 @@ public enum RejectReason {
     INVALID_FIELD,
     INVALID_WATCH_TIME,
     FUTURE_EVENT_TIME,
-    STALE_EVENT_TIME;
+    STALE_EVENT_TIME,
+    /** A content catalogue entry the job cannot use (docs/topics.md, content catalogue). */
+    INVALID_CATALOG_ENTRY;
 
     /** Name used in the DLQ JSON and as the metric name suffix, e.g. {@code malformed_json}. */
     public String code() {

@@ -1,5 +1,7 @@
 package io.engagement.pipeline.sink;
 
+import io.engagement.pipeline.catalog.CatalogEntry;
+
 import io.engagement.pipeline.aggregate.ContentCounter;
 import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.aggregate.CountryMetrics;
@@ -205,9 +207,21 @@ public final class ClickHouseOutputs {
             .uint64("completions", m -> m.completions)
             .float64("completion_rate", m -> m.completionRate);
 
+    /** The content catalogue as the job read it: one row per entry, the newest by version (its Kafka offset) wins. */
+    public static final ClickHouseTable<CatalogEntry> CONTENT_CATALOG = new ClickHouseTable<CatalogEntry>(DATABASE + ".content_catalog")
+            .string("content_id", e -> e.contentId)
+            .string("creator_id", e -> e.creatorId == null ? "" : e.creatorId)
+            .nullableInt64("duration_ms", e -> e.durationMs)
+            .nullableInt64("published_at_ms", e -> e.publishedAtMs)
+            .string("category", e -> e.category == null ? "" : e.category)
+            .string("hashtags", e -> e.hashtags == null ? "" : String.join(" ", e.hashtags))
+            .string("sound_id", e -> e.soundId == null ? "" : e.soundId)
+            .bool("deleted", e -> e.deleted)
+            .uint64("version", e -> e.version);
+
     /** Every table the job writes. */
     public static final java.util.List<ClickHouseTable<?>> ALL = java.util.List.of(EVENTS, CONTENT_METRICS, LATE_EVENTS, DEAD_LETTERS,
-            DUPLICATES, CONTENT_VELOCITY, SESSION_METRICS, CREATOR_METRICS, CONTENT_COUNTRY_METRICS);
+            DUPLICATES, CONTENT_VELOCITY, SESSION_METRICS, CREATOR_METRICS, CONTENT_COUNTRY_METRICS, CONTENT_CATALOG);
 
     private ClickHouseOutputs() {}
 

@@ -21,6 +21,7 @@ public final class ProductionSinks {
                 KafkaOutputs.velocityFeedback(config),
                 ClickHouseOutputs.windowSink(config, ClickHouseOutputs.SESSION_METRICS),
                 ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CREATOR_METRICS),
-                ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CONTENT_COUNTRY_METRICS));
+                ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CONTENT_COUNTRY_METRICS),
+                ClickHouseOutputs.sink(config, ClickHouseOutputs.CONTENT_CATALOG));
     }
 }

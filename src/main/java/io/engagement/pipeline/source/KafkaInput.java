@@ -1,9 +1,15 @@
 package io.engagement.pipeline.source;
 
+import io.engagement.pipeline.catalog.CatalogDeserializer;
+import io.engagement.pipeline.catalog.CatalogRecord;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.config.KafkaClientProperties;
 import io.engagement.pipeline.event.ValidatedRecord;
 
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -39,6 +45,43 @@ public final class KafkaInput {
                 // Only read what producers committed, for producers that write transactionally.
                 .setProperty("isolation.level", "read_committed")
                 .setProperty("partition.discovery.interval.ms", "60000");
+    }
+
+    /**
+     * The content catalogue topic, read from its beginning by every start without state (a compacted
+     * topic holds every content's newest entry), then followed. Bounded like the input in bounded runs.
+     */
+    public static KafkaSource<CatalogRecord> catalogSource(JobConfig config) {
+        KafkaSourceBuilder<CatalogRecord> builder = KafkaSource.<CatalogRecord>builder()
+                .setProperties(KafkaClientProperties.toProperties(config.kafkaProperties))
+                .setBootstrapServers(config.bootstrapServers)
+                .setTopics(config.catalogTopic)
+                .setGroupId(config.groupId + "-catalog")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new CatalogDeserializer(config.validationRules))
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("partition.discovery.interval.ms", "60000");
+        if (config.stopAtLatestOffsets) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    /**
+     * The catalogue never holds event time back: its entries are not events in time, and a quiet
+     * catalogue must not stop the windows (the join's watermark is the smaller of its two inputs').
+     */
+    public static <T> WatermarkStrategy<T> catalogWatermarks() {
+        return WatermarkStrategy.<T>forGenerator(context -> new WatermarkGenerator<>() {
+            @Override
+            public void onEvent(T entry, long timestamp, WatermarkOutput output) {
+            }
+
+            @Override
+            public void onPeriodicEmit(WatermarkOutput output) {
+                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+            }
+        });
     }
 
     @SuppressWarnings("deprecation") // OffsetsInitializer still takes the kafka-clients 3.x enum

@@ -14,6 +14,10 @@ import io.engagement.pipeline.aggregate.MergeFinerCountryWindows;
 import io.engagement.pipeline.aggregate.CountryWindowResult;
 import io.engagement.pipeline.aggregate.Grain;
 import io.engagement.pipeline.aggregate.MergeFinerWindows;
+import io.engagement.pipeline.catalog.CatalogAttribution;
+import io.engagement.pipeline.catalog.CatalogEntry;
+import io.engagement.pipeline.catalog.CatalogRecord;
+import io.engagement.pipeline.catalog.RouteCatalogDeadLetters;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.creator.ContentWindowUpdate;
 import io.engagement.pipeline.creator.CreatorMetrics;
@@ -41,6 +45,7 @@ import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
@@ -83,6 +88,8 @@ public final class EngagementPipeline {
     private final JobConfig config;
     private final PipelineSinks sinks;
     private final long startHorizonMs;
+    /** The catalogue's entries while {@link #build} runs; null without a catalogue. */
+    private DataStream<CatalogEntry> catalog;
 
     /** A pipeline that accepts every valid event when it starts without state (tests). */
     public EngagementPipeline(JobConfig config, PipelineSinks sinks) {
@@ -136,7 +143,24 @@ public final class EngagementPipeline {
      * steps, each a line of data flow.
      */
     public void build(DataStream<ValidatedRecord> input) {
-        SingleOutputStreamOperator<EngagementEvent> valid = routeDeadLetters(input);
+        build(input, null);
+    }
+
+    /**
+     * The same, with ownership from the content catalogue: {@code catalogue} is the catalogue topic as
+     * read ({@link io.engagement.pipeline.catalog.CatalogDeserializer}); {@code null} keeps the events'
+     * own {@code creator_id} (a deployment without a content service).
+     */
+    public void build(DataStream<ValidatedRecord> input, DataStream<CatalogRecord> catalogue) {
+        DataStream<DeadLetter> catalogueDeadLetters = null;
+        if (catalogue != null) {
+            SingleOutputStreamOperator<CatalogEntry> entries = catalogue
+                    .process(new RouteCatalogDeadLetters())
+                    .uid("catalog-entries").name("Catalogue entries");
+            catalog = entries;
+            catalogueDeadLetters = entries.getSideOutput(RouteCatalogDeadLetters.DEAD_LETTERS);
+        }
+        SingleOutputStreamOperator<EngagementEvent> valid = routeDeadLetters(input, catalogueDeadLetters);
         SingleOutputStreamOperator<EngagementEvent> accepted = deduplicate(valid);
         Map<Grain, SingleOutputStreamOperator<ContentMetrics>> contents = contentWindows(accepted);
         Map<Grain, SingleOutputStreamOperator<CountryMetrics>> countries = countryWindows(accepted);
@@ -160,11 +184,15 @@ public final class EngagementPipeline {
     }
 
     /** Rejected records go to the dead-letter topic and table, with their reason. */
-    private SingleOutputStreamOperator<EngagementEvent> routeDeadLetters(DataStream<ValidatedRecord> input) {
+    private SingleOutputStreamOperator<EngagementEvent> routeDeadLetters(DataStream<ValidatedRecord> input,
+                                                                       DataStream<DeadLetter> catalogueDeadLetters) {
         SingleOutputStreamOperator<EngagementEvent> valid = input
                 .process(new ValidateEvents())
                 .uid("validate-events").name("Route dead letters");
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(ValidateEvents.DEAD_LETTERS);
+        if (catalogueDeadLetters != null) {
+            deadLetters = deadLetters.union(catalogueDeadLetters);
+        }
         deadLetters.sinkTo(sinks.deadLetters()).uid("dead-letter-sink").name("Dead-letter topic");
         deadLetters.sinkTo(sinks.deadLetterTable()).uid("dead-letter-table-sink").name("Dead letters table");
         return valid;
@@ -195,7 +223,10 @@ public final class EngagementPipeline {
                         snapshot -> snapshot.contentId, Types.STRING, TypeInformation.of(ContentWindowSnapshot.class),
                         new MergeFinerWindows(),
                         (grain, emitDeltas) -> new ContentWindowResult(grain, grain != Grain.MINUTE, emitDeltas),
-                        ContentWindowResult.DELTAS, CONTENT_WINDOW_CLOSED);
+                        ContentWindowResult.DELTAS, CONTENT_WINDOW_CLOSED, null);
+        if (catalog != null) {
+            cascade = cascade.joiningFinest(this::attributeToCatalog);
+        }
         Map<Grain, SingleOutputStreamOperator<ContentMetrics>> windows = cascade.build(accepted, List.copyOf(config.grains),
                 config.allowedLateness, config.preAggregationEntries);
         unionOf(windows.values().stream().map(w -> w.getSideOutput(CONTENT_WINDOW_CLOSED)).toList())
@@ -224,7 +255,7 @@ public final class EngagementPipeline {
                         TypeInformation.of(CountryWindowDelta.class),
                         new MergeFinerCountryWindows(),
                         CountryWindowResult::new,
-                        CountryWindowResult.DELTAS, COUNTRY_WINDOW_CLOSED);
+                        CountryWindowResult.DELTAS, COUNTRY_WINDOW_CLOSED, null);
         DataStream<EngagementEvent> countryEvents = accepted
                 .filter(CountryWindowAggregate::counts)
                 .uid("country-events-" + finest.code()).name("Country events (" + finest.code() + ")");
@@ -234,6 +265,20 @@ public final class EngagementPipeline {
                 .ifPresent(closed -> closed.sinkTo(new ClosedWindowLog<>("country windows"))
                         .uid("country-window-closed").name("Country partials after their window closed"));
         return windows;
+    }
+
+    /**
+     * Ownership from the content catalogue, joined where partials are already keyed by content
+     * ({@link CatalogAttribution}); the catalogue's entries also go to the content_catalog table.
+     */
+    private DataStream<ContentWindowSnapshot> attributeToCatalog(KeyedStream<ContentWindowSnapshot, String> partials) {
+        SingleOutputStreamOperator<ContentWindowSnapshot> attributed = partials
+                .connect(catalog.keyBy(entry -> entry.contentId, Types.STRING))
+                .process(new CatalogAttribution())
+                .uid("content-catalog-attribution").name("Content ownership from the catalogue");
+        attributed.getSideOutput(CatalogAttribution.CATALOG_ROWS)
+                .sinkTo(sinks.contentCatalog()).uid("content-catalog-sink").name("Content catalogue table");
+        return attributed;
     }
 
     /** Creator roll-ups of every content grain above the minute, from the content windows' updates. */

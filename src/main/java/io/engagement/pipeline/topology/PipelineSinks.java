@@ -9,7 +9,10 @@ import io.engagement.pipeline.event.LateEvent;
 import io.engagement.pipeline.session.SessionMetrics;
 import io.engagement.pipeline.velocity.ContentVelocity;
 
+import io.engagement.pipeline.catalog.CatalogEntry;
+
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
  * Where the topology writes. Production passes the ClickHouse and Kafka sinks
@@ -29,5 +32,15 @@ public record PipelineSinks(
         Sink<ContentVelocity> velocityFeedback,
         Sink<SessionMetrics> sessions,
         Sink<CreatorMetrics> creatorMetrics,
-        Sink<CountryMetrics> countryMetrics) {
+        Sink<CountryMetrics> countryMetrics,
+        Sink<CatalogEntry> contentCatalog) {
+
+    /** Sinks for a topology without a content catalogue (its catalogue table sink is never used). */
+    public PipelineSinks(Sink<EngagementEvent> events, Sink<ContentMetrics> contentMetrics, Sink<ContentMetrics> feedback,
+                         Sink<DeadLetter> deadLetters, Sink<DeadLetter> deadLetterTable, Sink<EngagementEvent> duplicates,
+                         Sink<LateEvent> lateEvents, Sink<ContentVelocity> velocity, Sink<ContentVelocity> velocityFeedback,
+                         Sink<SessionMetrics> sessions, Sink<CreatorMetrics> creatorMetrics, Sink<CountryMetrics> countryMetrics) {
+        this(events, contentMetrics, feedback, deadLetters, deadLetterTable, duplicates, lateEvents, velocity, velocityFeedback,
+                sessions, creatorMetrics, countryMetrics, new DiscardingSink<>());
+    }
 }

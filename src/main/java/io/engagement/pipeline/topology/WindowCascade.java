@@ -8,6 +8,8 @@ import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
@@ -48,7 +50,18 @@ record WindowCascade<IN, K, ACC, P, ROW>(
         AggregateFunction<P, ACC, ACC> merge,
         BiFunction<Grain, Boolean, ProcessWindowFunction<ACC, ROW, K, TimeWindow>> result,
         OutputTag<P> deltas,
-        OutputTag<P> windowClosed) {
+        OutputTag<P> windowClosed,
+        Function<KeyedStream<P, K>, DataStream<P>> finestJoin) {
+
+    /**
+     * The cascade with a step between the finest partials' shuffle and their windows (the content
+     * catalogue join): it runs keyed by the same key and its output is taken as still keyed, so the
+     * join costs no second shuffle.
+     */
+    WindowCascade<IN, K, ACC, P, ROW> joiningFinest(Function<KeyedStream<P, K>, DataStream<P>> join) {
+        return new WindowCascade<>(name, uid, ofInput, ofFinerWindows, key, keyType, partialType, merge, result, deltas,
+                windowClosed, join);
+    }
 
     /** The per-grain operators, finest first: each emits rows, and side outputs the result function declares. */
     Map<Grain, SingleOutputStreamOperator<ROW>> build(DataStream<IN> input, List<Grain> grains, Duration allowedLateness,
@@ -60,8 +73,11 @@ record WindowCascade<IN, K, ACC, P, ROW>(
                     ? preAggregate(input, ofInput, grain, preAggregationEntries)
                     : preAggregate(finerDeltas, ofFinerWindows, grain, preAggregationEntries);
             boolean finest = finerDeltas == null;
-            SingleOutputStreamOperator<ROW> perGrain = partials
-                    .keyBy(key, keyType)
+            KeyedStream<P, K> keyed = partials.keyBy(key, keyType);
+            if (finest && finestJoin != null) {
+                keyed = DataStreamUtils.reinterpretAsKeyedStream(finestJoin.apply(keyed), key, keyType);
+            }
+            SingleOutputStreamOperator<ROW> perGrain = keyed
                     .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))
                     // Same lateness at every grain: a finer window's late update arrives no later
                     // than the finer window's own lateness, which ends before this window's.
