@@ -68,11 +68,15 @@ public final class AnalyticsApi {
         }
     }
 
-    /** The content's creator id, or {@code null} when the content has no rows. */
+    /** The content's owner by the content catalogue, or {@code null} when it is not (or no longer) in it. */
     public String creatorOf(String contentId) throws IOException {
-        String answer = clickhouse.execute("SELECT any(creator_id) FROM " + database + ".content_metrics WHERE content_id = "
-                + AnalystQuery.literal(AnalystQuery.Type.String, contentId) + " FORMAT TabSeparatedRaw", Map.of("readonly", "1")).strip();
-        return answer.isEmpty() ? null : answer;
+        // The content catalogue decides, never the creator_id of event or metric rows (a client's
+        // claim): the newest entry by version, none when the newest is a deletion.
+        String answer = clickhouse.execute("SELECT argMax(creator_id, version), argMax(deleted, version) FROM " + database
+                + ".content_catalog WHERE content_id = " + AnalystQuery.literal(AnalystQuery.Type.String, contentId)
+                + " FORMAT TabSeparatedRaw", Map.of("readonly", "1")).strip();
+        String[] owner = answer.split("\t", -1);
+        return owner.length < 2 || owner[0].isEmpty() || !owner[1].equals("0") ? null : owner[0];
     }
 
     /**

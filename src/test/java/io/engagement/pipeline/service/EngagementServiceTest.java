@@ -62,6 +62,11 @@ class EngagementServiceTest {
                 + "('hour', '2026-06-01 10:00:00', '2026-06-01 11:00:00', 'a1', 'k1', 2, 30, 60000, 6, 3, 0, 0, 1, 0),"
                 + "('hour', '2026-06-01 11:00:00', '2026-06-01 12:00:00', 'a2', 'k1', 1, 10, 20000, 4, 0, 1, 2, 0, 1),"
                 + "('hour', '2026-06-01 10:00:00', '2026-06-01 11:00:00', 'b1', 'k2', 1, 500, 0, 0, 0, 0, 0, 0, 0)");
+        // The content catalogue, the only source of ownership: a1, a2 are k1's; b1 was k1's, then moved to
+        // k2 (the newer version wins);
+        // g1 was k1's and is deleted; a3 is k1's and has no metric rows yet.
+        clickhouse.http().execute("INSERT INTO engagement.content_catalog (content_id, creator_id, deleted, version) VALUES "
+                + "('a1', 'k1', 0, 1), ('a2', 'k1', 0, 2), ('a3', 'k1', 0, 6), ('b1', 'k1', 0, 3), ('b1', 'k2', 0, 9), ('g1', 'k1', 0, 4), ('g1', '', 1, 5)");
         service = new EngagementService(config(Map.of()), EventPublisher.forConfig(config(Map.of())),
                 clickhouse.http()).start();
     }
@@ -358,6 +363,10 @@ class EngagementServiceTest {
         assertEquals(403, call("GET", "/v1/users/u1/watch-history", CREATOR_KEY, null).status());
         // A content of another creator is answered as unknown, so its existence does not leak.
         assertEquals(404, call("GET", "/v1/content/b1/metrics", CREATOR_KEY, null).status());
+        assertEquals(200, call("GET", "/v1/content/b1/metrics", OTHER_CREATOR_KEY, null).status(), "the catalogue's newest owner");
+        assertEquals(404, call("GET", "/v1/content/g1/metrics", CREATOR_KEY, null).status(), "deleted from the catalogue");
+        assertEquals(404, call("GET", "/v1/content/zz/metrics", CREATOR_KEY, null).status(), "not in the catalogue");
+        assertEquals(200, call("GET", "/v1/content/a3/metrics", CREATOR_KEY, null).status(), "in the catalogue, no rows yet");
         assertEquals(200, call("GET", "/v1/content/a1/metrics", CREATOR_KEY, null).status());
         assertEquals(200, call("GET", "/v1/content/b1/metrics", ADMIN_KEY, null).status());
         assertEquals(200, call("GET", mine, ADMIN_KEY, null).status());

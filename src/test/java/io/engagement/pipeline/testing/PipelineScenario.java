@@ -1,5 +1,7 @@
 package io.engagement.pipeline.testing;
 
+import io.engagement.pipeline.catalog.CatalogRecord;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -160,7 +162,9 @@ public final class PipelineScenario {
         if (tap != null) {
             input = input.map(tap).returns(ValidatedRecord.class).uid("test-tap");
         }
-        new EngagementPipeline(config, ProductionSinks.create(config), startHorizonMs).build(input);
+        DataStream<CatalogRecord> catalogue = config.catalogTopic == null ? null : env
+                .fromSource(KafkaInput.catalogSource(config), KafkaInput.catalogWatermarks(), "kafka-catalog").uid("kafka-catalog-source");
+        new EngagementPipeline(config, ProductionSinks.create(config), startHorizonMs).build(input, catalogue);
         return env;
     }
 
