@@ -44,7 +44,8 @@ public class CatalogDeserializer implements KafkaRecordDeserializationSchema<Cat
         out.collect(read(record.key(), record.value(), record.topic(), record.partition(), record.offset()));
     }
 
-    CatalogRecord read(byte[] key, byte[] value, String topic, int partition, long offset) {
+    /** One message of the catalogue topic (or an entry the HTTP service is asked to publish) as the job reads it. */
+    public CatalogRecord read(byte[] key, byte[] value, String topic, int partition, long offset) {
         String keyText = key == null ? null : new String(key, StandardCharsets.UTF_8);
         if (value == null || value.length == 0) {
             if (keyText == null || keyText.isBlank()) {

@@ -47,7 +47,7 @@ public final class ApiKeys {
             try {
                 role = Role.valueOf(f[2].toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("the role of '" + name + "' must be tracking, creator, admin or metrics, not '" + f[2] + "'");
+                throw new IllegalArgumentException("the role of '" + name + "' must be tracking, creator, admin, catalog or metrics, not '" + f[2] + "'");
             }
             String creator = f.length == 4 ? f[3] : null;
             if ((role == Role.CREATOR) != (creator != null && !creator.isBlank())) {

@@ -1,5 +1,8 @@
 package io.engagement.pipeline.service;
 
+import io.engagement.pipeline.catalog.CatalogDeserializer;
+import io.engagement.pipeline.catalog.CatalogRecord;
+
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
 import io.engagement.pipeline.config.ConfigException;
 import io.engagement.pipeline.event.EventValidator;
@@ -37,7 +40,7 @@ public final class EngagementService implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EngagementService.class);
 
     /** Who may call a route. */
-    enum Access { PUBLIC, TRACKING, READER, CREATOR_OF_PATH, OWNER_OF_CONTENT, ADMIN, METRICS }
+    enum Access { PUBLIC, TRACKING, READER, CREATOR_OF_PATH, OWNER_OF_CONTENT, ADMIN, METRICS, CATALOG }
 
     /** One route of the service. */
     record Route(HandlerType method, String path, Access access, String summary) {}
@@ -61,7 +64,9 @@ public final class EngagementService implements AutoCloseable {
             new Route(HandlerType.GET, "/v1/top-performing", Access.READER, "top content by quality score"),
             new Route(HandlerType.GET, "/v1/users/{userId}/watch-history", Access.ADMIN, "a user's watch history"),
             new Route(HandlerType.GET, "/v1/sessions", Access.ADMIN, "session analytics of a day"),
-            new Route(HandlerType.GET, "/v1/admin/stats", Access.ADMIN, "platform totals and pipeline health"));
+            new Route(HandlerType.GET, "/v1/admin/stats", Access.ADMIN, "platform totals and pipeline health"),
+            new Route(HandlerType.PUT, "/v1/catalog/{contentId}", Access.CATALOG, "publish a content's catalogue entry (owner, duration, labels)"),
+            new Route(HandlerType.DELETE, "/v1/catalog/{contentId}", Access.CATALOG, "delete a content from the catalogue"));
 
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final Set<String> SORTS = Set.of("recent", "views", "engagement", "quality");
@@ -80,6 +85,7 @@ public final class EngagementService implements AutoCloseable {
     /** Requests without a valid key, per address. */
     private final RateLimiter authFailures;
     private final byte[] openApi;
+    private final CatalogDeserializer catalogueReader;
     private final ServiceMetrics metrics;
     private Javalin app;
 
@@ -97,6 +103,7 @@ public final class EngagementService implements AutoCloseable {
         this.trackingKeys = new RateLimiter(config.trackingKeyRequestsPerMinute, config.rateLimitClients, System::nanoTime);
         this.authFailures = new RateLimiter(config.authFailuresPerMinute, config.rateLimitClients, System::nanoTime);
         this.metrics = new ServiceMetrics(publisher::pendingEvents);
+        this.catalogueReader = new CatalogDeserializer(config.validationRules);
         try (InputStream in = EngagementService.class.getResourceAsStream("/service/openapi.json")) {
             this.openApi = in.readAllBytes();
         } catch (IOException | NullPointerException e) {
@@ -145,6 +152,10 @@ public final class EngagementService implements AutoCloseable {
             Handler handler = guarded(route, handlerOf(route));
             if (route.method() == HandlerType.GET) {
                 c.routes.get(route.path(), handler);
+            } else if (route.method() == HandlerType.PUT) {
+                c.routes.put(route.path(), handler);
+            } else if (route.method() == HandlerType.DELETE) {
+                c.routes.delete(route.path(), handler);
             } else {
                 c.routes.post(route.path(), handler);
             }
@@ -200,6 +211,9 @@ public final class EngagementService implements AutoCloseable {
             + " img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
     private Handler handlerOf(Route route) {
+        if (route.access() == Access.CATALOG) {
+            return route.method() == HandlerType.PUT ? this::putCatalogueEntry : this::deleteCatalogueEntry;
+        }
         return switch (route.path()) {
             case "/health" -> ctx -> ctx.result("ok");
             case "/openapi.json" -> ctx -> ctx.contentType("application/json").result(openApi);
@@ -248,6 +262,42 @@ public final class EngagementService implements AutoCloseable {
             };
             default -> throw new IllegalStateException("no handler for " + route.path());
         };
+    }
+
+    // --- the content catalogue ---
+
+    /**
+     * Checks the entry as the job will read it ({@link CatalogDeserializer}: the same rules, the same
+     * wording) and publishes it to the catalogue topic keyed by the content id, so the job never sees
+     * an entry the service accepted and then refuses it.
+     */
+    private void putCatalogueEntry(Context ctx) throws Exception {
+        String contentId = ctx.pathParam("contentId");
+        byte[] body = ctx.bodyAsBytes();
+        CatalogRecord checked = catalogueReader.read(contentId.getBytes(StandardCharsets.UTF_8), body, "request", 0, 0);
+        if (checked.rejected != null || body.length == 0) {
+            error(ctx, 400, checked.rejected != null ? checked.rejected.detail : "the body is the catalogue entry (JSON)");
+            return;
+        }
+        publishCatalogue(ctx, contentId, body);
+    }
+
+    private void deleteCatalogueEntry(Context ctx) throws Exception {
+        publishCatalogue(ctx, ctx.pathParam("contentId"), null);
+    }
+
+    private void publishCatalogue(Context ctx, String contentId, byte[] entry) throws Exception {
+        if (config.catalogTopic == null) {
+            error(ctx, 503, "this service does not write the content catalogue: service.catalog-topic is empty");
+            return;
+        }
+        try {
+            publisher.publishCatalogueEntry(config.catalogTopic, contentId, entry, System.currentTimeMillis());
+        } catch (EventPublisher.Unavailable e) {
+            error(ctx, 503, e.getMessage());
+            return;
+        }
+        ctx.json(Map.of("content_id", contentId, "status", entry == null ? "deleted" : "published"));
     }
 
     // --- access ---
@@ -380,11 +430,17 @@ public final class EngagementService implements AutoCloseable {
 
     private static final Refusal METRICS_ONLY = Refusal.forbidden("a metrics key may only read /metrics");
 
+    private static final Refusal CATALOG_ONLY = Refusal.forbidden("a catalog key may only write the content catalogue");
+
     private Refusal refusal(Access access, Caller caller, Context ctx) throws IOException {
         if (caller.role() == Role.METRICS && access != Access.METRICS) {
             return METRICS_ONLY;
         }
+        if (caller.role() == Role.CATALOG && access != Access.CATALOG) {
+            return CATALOG_ONLY;
+        }
         return switch (access) {
+            case CATALOG -> caller.role() == Role.CATALOG ? null : Refusal.forbidden("only a catalog key writes the content catalogue");
             case PUBLIC -> null;
             case METRICS -> caller.role() == Role.METRICS || caller.role() == Role.ADMIN ? null
                     : Refusal.forbidden("this route is for metrics and admin keys");

@@ -70,6 +70,19 @@ public final class EventPublisher implements AutoCloseable {
 
     /** Produces every event and returns once Kafka acknowledged all of them. */
     public void publish(List<Outgoing> events) throws Unavailable, InterruptedException {
+        publish(topic, events);
+    }
+
+    /**
+     * Produces one content catalogue entry keyed by its content id ({@code entry} null: a deletion, a
+     * tombstone on the compacted topic) and returns once Kafka acknowledged it.
+     */
+    public void publishCatalogueEntry(String catalogueTopic, String contentId, byte[] entry, long serverTimeMs)
+            throws Unavailable, InterruptedException {
+        publish(catalogueTopic, List.of(new Outgoing(contentId, entry, serverTimeMs)));
+    }
+
+    private void publish(String topic, List<Outgoing> events) throws Unavailable, InterruptedException {
         if (events.isEmpty()) {
             return;
         }

@@ -8,6 +8,8 @@ public enum Role {
     CREATOR,
     /** The platform team: may read everything, write nothing. */
     ADMIN,
+    /** The platform's content service: may write the content catalogue (who owns what), nothing else. */
+    CATALOG,
     /** Monitoring (a Prometheus scrape): may read the service's counters ({@code /metrics}), nothing else. */
     METRICS
 }

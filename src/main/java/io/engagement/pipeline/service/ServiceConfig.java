@@ -28,6 +28,7 @@ public final class ServiceConfig {
         define("service.api-keys", "", "API keys, name:key:role[:creator_id] separated by commas; role tracking, creator, admin or metrics (a secret: environment only, ENGAGEMENT_SERVICE_API_KEYS)");
         define("service.kafka-bootstrap-servers", "127.0.0.1:9092", "Kafka brokers the tracking endpoints produce to");
         define("service.input-topic", "engagement-events", "topic of the client events (the job's kafka.input-topic)");
+        define("service.catalog-topic", "", "compacted topic of the content catalogue that PUT/DELETE /v1/catalog/{contentId} write (the job's kafka.catalog-topic); empty = those routes answer 503");
         define("service.max-pending-events", "10000", "events accepted but not yet acknowledged by Kafka; beyond it requests get 503 with Retry-After");
         define("service.kafka-linger", "5 ms", "how long the producer gathers events into one Kafka request (linger.ms): throughput against single-event latency (docs/benchmarks.md)");
         define("service.produce-timeout", "10 s", "how long a tracking request waits for Kafka's acknowledgement before answering 503");
@@ -53,6 +54,8 @@ public final class ServiceConfig {
     public final ApiKeys apiKeys;
     public final String kafkaBootstrapServers;
     public final String inputTopic;
+    /** {@code service.catalog-topic}; null when the service does not write the catalogue. */
+    public final String catalogTopic;
     public final int maxPendingEvents;
     public final Duration produceTimeout;
     public final Duration kafkaLinger;
@@ -140,6 +143,11 @@ public final class ServiceConfig {
         kafkaBootstrapServers = v.get("service.kafka-bootstrap-servers");
         if (!kafkaBootstrapServers.matches("[^,:\\s]+:\\d{1,5}(,[^,:\\s]+:\\d{1,5})*")) {
             problems.add("service.kafka-bootstrap-servers must be host:port[,host:port], not '" + kafkaBootstrapServers + "'");
+        }
+        String catalogue = v.get("service.catalog-topic");
+        catalogTopic = catalogue == null || catalogue.isBlank() ? null : catalogue.strip();
+        if (catalogTopic != null && !catalogTopic.matches("[a-zA-Z0-9._-]{1,249}")) {
+            problems.add("service.catalog-topic is not a Kafka topic name: '" + catalogTopic + "'");
         }
         inputTopic = v.get("service.input-topic");
         if (!inputTopic.matches("[a-zA-Z0-9._-]{1,249}")) {

@@ -33,12 +33,14 @@ import java.util.Map;
 class EngagementServiceTest {
 
     static final String TRACKING_KEY = "tracking-key-0123456789";
+    static final String CATALOG_KEY = "catalog-key-0123456789abc";
     static final String ADMIN_KEY = "admin-key-0123456789abc";
     static final String CREATOR_KEY = "creator-k1-key-0123456789";
     static final String OTHER_CREATOR_KEY = "creator-k2-key-0123456789";
     static final String METRICS_KEY = "metrics-key-0123456789ab";
     static final String KEYS = "app:" + TRACKING_KEY + ":tracking,ops:" + ADMIN_KEY + ":admin,"
-            + "k1:" + CREATOR_KEY + ":creator:k1,k2:" + OTHER_CREATOR_KEY + ":creator:k2,prom:" + METRICS_KEY + ":metrics";
+            + "k1:" + CREATOR_KEY + ":creator:k1,k2:" + OTHER_CREATOR_KEY + ":creator:k2,prom:" + METRICS_KEY + ":metrics,"
+            + "content-service:" + CATALOG_KEY + ":catalog";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -53,6 +55,7 @@ class EngagementServiceTest {
     static void start() throws Exception {
         kafka = KafkaTestBroker.startProcess(kafkaDir);
         kafka.createTopic("service-events", 2);
+        kafka.createTopic("service-catalog", 1);
         clickhouse = ClickHouseTestServer.startWithSchema();
         String metrics = "grain, window_start, window_end, content_id, creator_id, version, views, watch_time_ms, completions,"
                 + " likes, comments, shares, saves, clicks";
@@ -295,6 +298,42 @@ class EngagementServiceTest {
             assertEquals(400, refused.status(), refused.body());
             assertTrue(refused.json().get("error").asText().contains("more rows than this service returns"), refused.body());
         }
+    }
+
+    /** The content service's key writes the catalogue topic, checked by the job's own reader; nothing else. */
+    @Test
+    void theCatalogueRoutesPublishCheckedEntriesKeyedByContent() throws Exception {
+        try (EngagementService catalogue = new EngagementService(config(Map.of("ENGAGEMENT_SERVICE_CATALOG_TOPIC", "service-catalog")),
+                EventPublisher.forConfig(config(Map.of())), clickhouse.http()).start()) {
+            int port = catalogue.port();
+            String entry = "{\"content_id\":\"c-7\",\"creator_id\":\"k2\",\"duration_ms\":21000,\"hashtags\":[\"fyp\"]}";
+            Answer put = call("PUT", port, "/v1/catalog/c-7", CATALOG_KEY, entry);
+            assertEquals(200, put.status(), put.body());
+            assertEquals("published", put.json().get("status").asText());
+            Answer bad = call("PUT", port, "/v1/catalog/c-8", CATALOG_KEY, "{\"content_id\":\"c-8\"}");
+            assertEquals(400, bad.status());
+            assertEquals("missing required field 'creator_id'", bad.json().get("error").asText());
+            Answer otherKey = call("PUT", port, "/v1/catalog/c-8", CATALOG_KEY, entry);
+            assertEquals(400, otherKey.status());
+            assertTrue(otherKey.json().get("error").asText().contains("differs from the message key 'c-8'"), otherKey.body());
+            assertEquals(200, call("DELETE", port, "/v1/catalog/c-7", CATALOG_KEY, null).status());
+            // Only the catalogue key writes it, and it reads nothing.
+            assertEquals(403, call("PUT", port, "/v1/catalog/c-7", CREATOR_KEY, entry).status());
+            assertEquals(403, call("DELETE", port, "/v1/catalog/c-7", ADMIN_KEY, null).status());
+            assertEquals(403, call("GET", port, "/v1/trending", CATALOG_KEY, null).status());
+            assertEquals(403, call("POST", port, "/v1/events", CATALOG_KEY, event("e-cat", "like", "a1")).status());
+
+            List<ConsumerRecord<byte[], byte[]>> records = kafka.readCommitted("service-catalog");
+            assertEquals(2, records.size(), "the entry and its deletion; nothing for the refused ones");
+            assertEquals("c-7", new String(records.get(0).key(), StandardCharsets.UTF_8));
+            assertEquals(entry, new String(records.get(0).value(), StandardCharsets.UTF_8));
+            assertEquals("c-7", new String(records.get(1).key(), StandardCharsets.UTF_8));
+            assertEquals(null, records.get(1).value(), "a deletion is a tombstone");
+        }
+        // A service without a catalogue topic says so.
+        Answer off = call("PUT", "/v1/catalog/c-7", CATALOG_KEY, "{\"content_id\":\"c-7\",\"creator_id\":\"k2\"}");
+        assertEquals(503, off.status());
+        assertTrue(off.json().get("error").asText().contains("service.catalog-topic"), off.body());
     }
 
     @Test
