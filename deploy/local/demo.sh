@@ -42,12 +42,13 @@ if [[ -f "$SAVEPOINT_FILE" ]]; then
 fi
 "$LOCAL_DIR/flink.sh" submit "$JAR" \
   --kafka.bootstrap-servers "$KAFKA" \
+  --kafka.catalog-topic engagement-catalog \
   --clickhouse.url "jdbc:clickhouse://127.0.0.1:${CLICKHOUSE_HTTP_PORT:-8123}?compress=false"
 
 log "generating ${DEMO_SECONDS}s of traffic at ${DEMO_RATE} msg/s ..."
 java -Dlog4j2.configurationFile="$REPO_ROOT/flink-conf/log4j-cli.properties" -Dlog.file="$STACK_DIR/demo-tools.log" -cp "$TOOLS_CP" \
   io.engagement.pipeline.loadgen.LoadGenerator \
-  --bootstrap-servers "$KAFKA" --topic engagement-events \
+  --bootstrap-servers "$KAFKA" --topic engagement-events --catalog-topic engagement-catalog \
   --rate "$DEMO_RATE" --duration-seconds "$DEMO_SECONDS"
 
 # A window fires when event time (the newest event minus 30 s out-of-orderness) passes its end, so

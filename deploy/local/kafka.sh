@@ -9,8 +9,9 @@
 #   KAFKA_CONTROLLER_PORT  KRaft controller listener on 127.0.0.1 (default 9093)
 #   KAFKA_HEAP_OPTS        broker heap (default "-Xms256m -Xmx512m")
 #   KAFKA_START_TIMEOUT    seconds to wait for the broker (default 90)
-#   KAFKA_TOPICS           topics for create-topics as "name:partitions[:retention.ms] ..." (default: the
-#                          pipeline's: input 7 d, dead letters 30 d, feedback 1 d of retention)
+#   KAFKA_TOPICS           topics for create-topics as "name:partitions[:retention.ms|compact] ..." (default:
+#                          the pipeline's: input 7 d, dead letters 30 d, feedback 1 d of retention, the
+#                          content catalogue compacted)
 #
 # Jars: deploy/local/kafka/pom.xml, copied once into $STACK_DIR/kafka/lib (delete it to refresh).
 # Data: $STACK_DIR/kafka/data (formatted once; delete it for a fresh cluster).
@@ -30,7 +31,7 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
-KAFKA_TOPICS="${KAFKA_TOPICS:-engagement-events:4:604800000 engagement-dlq:2:2592000000 engagement-feedback:4:86400000}"
+KAFKA_TOPICS="${KAFKA_TOPICS:-engagement-events:4:604800000 engagement-dlq:2:2592000000 engagement-feedback:4:86400000 engagement-catalog:2:compact}"
 
 K_HOME="$STACK_DIR/kafka"
 K_LIB="$K_HOME/lib"
@@ -213,8 +214,8 @@ cmd_create_topics() {
   local spec name parts described have missing=() pids=() i failed=0
   for spec in $KAFKA_TOPICS; do
     IFS=: read -r name parts retention <<<"$spec"
-    [[ -n "$name" && "$parts" =~ ^[0-9]+$ && ( -z "${retention:-}" || "$retention" =~ ^[0-9]+$ ) ]] \
-      || die "bad topic spec '$spec' (want name:partitions[:retention.ms])"
+    [[ -n "$name" && "$parts" =~ ^[0-9]+$ && ( -z "${retention:-}" || "$retention" =~ ^([0-9]+|compact)$ ) ]] \
+      || die "bad topic spec '$spec' (want name:partitions[:retention.ms|compact])"
   done
   # Every CLI call is a JVM start (~1.5 s): describe once, create only what is missing (in
   # parallel), describe again only if something was created.
@@ -226,7 +227,8 @@ cmd_create_topics() {
     IFS=: read -r name parts retention <<<"$spec"
     run_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" \
       --create --if-not-exists --topic "$name" --partitions "$parts" --replication-factor 1 \
-      ${retention:+--config "retention.ms=$retention"} >/dev/null &
+      $( [[ "${retention:-}" == compact ]] && echo "--config cleanup.policy=compact" \
+         || echo ${retention:+--config retention.ms=$retention} ) >/dev/null &
     pids+=($!)
   done
   for i in "${!pids[@]}"; do

@@ -62,8 +62,8 @@ public final class EventGenerator {
         for (int p = 0; p < plays; p++) {
             int content = zipfContent();
             String contentId = "content-" + content;
-            String creatorId = "creator-" + (content % settings.creators());
-            long durationMs = 5_000 + (content * 7_919L % 55_000);
+            String creatorId = creatorOf(content);
+            long durationMs = durationMsOf(content);
             String source = pick(SOURCES);
             Base base = new Base(contentId, creatorId, anonymous ? null : user, session, source, device, platform, country);
 
@@ -127,9 +127,36 @@ public final class EventGenerator {
     }
 
     /** An event from {@code ageMs} ago, as a client flushing an offline buffer would send. */
+    /**
+     * The content catalogue of the generated contents (what a platform's content service publishes
+     * before anyone views them): owner and duration as the events claim them, keyed by content id.
+     */
+    public List<Message> catalogue() {
+        List<Message> entries = new ArrayList<>(settings.contents());
+        for (int content = 0; content < settings.contents(); content++) {
+            ObjectNode e = JSON.createObjectNode();
+            e.put("content_id", "content-" + content);
+            e.put("creator_id", creatorOf(content));
+            e.put("duration_ms", durationMsOf(content));
+            e.put("category", CATEGORIES[content % CATEGORIES.length]);
+            entries.add(new Message("content-" + content, e.toString()));
+        }
+        return entries;
+    }
+
+    private static final String[] CATEGORIES = {"music", "comedy", "sports", "education", "gaming", "food"};
+
+    private String creatorOf(int content) {
+        return "creator-" + (content % settings.creators());
+    }
+
+    private static long durationMsOf(int content) {
+        return 5_000 + (content * 7_919L % 55_000);
+    }
+
     public Message lateEvent(long nowMs, long ageMs) {
         int content = zipfContent();
-        Base base = new Base("content-" + content, "creator-" + (content % settings.creators()),
+        Base base = new Base("content-" + content, creatorOf(content),
                 "user-" + random.nextInt(settings.users()), "sess-late-" + (sessionSequence++), "for_you", "mobile", "ios", "US");
         ObjectNode e = base.event("view_start", nowMs - ageMs);
         return new Message(base.contentId, e.toString());

@@ -9,6 +9,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -21,7 +22,7 @@ import java.util.Properties;
  * java -cp job.jar:flink-lib/* io.engagement.pipeline.loadgen.LoadGenerator \
  *     --bootstrap-servers 127.0.0.1:9092 --topic engagement-events --rate 500 --duration-seconds 120
  * </pre>
- * Options: --rate (messages/s, default 500), --duration-seconds (default 60), --count (stop after so
+ * Options: --catalog-topic (publish the generated contents' catalogue there first), --rate (messages/s, default 500), --duration-seconds (default 60), --count (stop after so
  * many messages), --contents, --creators, --users, --seed, --late-fraction, --duplicate-fraction,
  * --malformed-fraction, and Kafka client properties as {@code --kafka.properties.<name> value} or
  * {@code ENGAGEMENT_KAFKA_PROPERTIES_<NAME>} (secrets only from the environment).
@@ -78,7 +79,7 @@ public final class LoadGenerator {
             }
             opts.put(args[i].substring(2), args[i + 1]);
         }
-        java.util.Set<String> known = java.util.Set.of("bootstrap-servers", "topic", "rate", "duration-seconds", "count",
+        java.util.Set<String> known = java.util.Set.of("bootstrap-servers", "topic", "catalog-topic", "rate", "duration-seconds", "count",
                 "contents", "creators", "users", "seed", "late-fraction", "duplicate-fraction", "malformed-fraction");
         for (String key : opts.keySet()) {
             if (!known.contains(key) && !key.startsWith(KafkaClientProperties.PREFIX)) {
@@ -117,6 +118,17 @@ public final class LoadGenerator {
         long sent = 0;
         Progress progress = new Progress(start, durationMs, maxCount, rate);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            String catalogTopic = opts.get("catalog-topic");
+            if (catalogTopic != null) {
+                // The content service's part: every content is in the catalogue before anyone views it.
+                List<EventGenerator.Message> catalogue = generator.catalogue();
+                for (EventGenerator.Message entry : catalogue) {
+                    producer.send(new ProducerRecord<>(catalogTopic, entry.key().getBytes(StandardCharsets.UTF_8),
+                            entry.value().getBytes(StandardCharsets.UTF_8)));
+                }
+                producer.flush();
+                System.out.printf("loadgen: published the catalogue of %,d contents to %s%n", catalogue.size(), catalogTopic);
+            }
             while (sent < maxCount && System.currentTimeMillis() - start < durationMs) {
                 progress.maybePrint(sent, System.currentTimeMillis());
                 for (EventGenerator.Message m : schedule.due(System.currentTimeMillis() - scheduleLagMs)) {
