@@ -13,15 +13,25 @@ public final class ContentPartials {
     private ContentPartials() {}
 
     public static PreAggregation<EngagementEvent, String, ContentWindowAccumulator, ContentWindowSnapshot> ofEvents() {
-        return new OfEvents();
+        return ofEvents(false);
+    }
+
+    /** @param durationFromCatalogue plays wait for the catalogue's duration ({@link ContentWindowAggregate}) */
+    public static PreAggregation<EngagementEvent, String, ContentWindowAccumulator, ContentWindowSnapshot> ofEvents(
+            boolean durationFromCatalogue) {
+        return new OfEvents(durationFromCatalogue);
     }
 
     public static PreAggregation<ContentWindowSnapshot, String, ContentWindowAccumulator, ContentWindowSnapshot> ofFinerWindows() {
-        return new OfFinerWindows();
+        return new OfFinerWindows(false);
     }
 
     private abstract static class ToSnapshot<IN> implements PreAggregation<IN, String, ContentWindowAccumulator, ContentWindowSnapshot> {
-        final ContentWindowAggregate counters = new ContentWindowAggregate();
+        final ContentWindowAggregate counters;
+
+        ToSnapshot(boolean durationFromCatalogue) {
+            counters = new ContentWindowAggregate(durationFromCatalogue);
+        }
 
         @Override
         public ContentWindowAccumulator createAccumulator() {
@@ -35,6 +45,10 @@ public final class ContentPartials {
     }
 
     private static final class OfEvents extends ToSnapshot<EngagementEvent> {
+        OfEvents(boolean durationFromCatalogue) {
+            super(durationFromCatalogue);
+        }
+
         @Override
         public String key(EngagementEvent event) {
             return event.contentId;
@@ -53,6 +67,10 @@ public final class ContentPartials {
     }
 
     private static final class OfFinerWindows extends ToSnapshot<ContentWindowSnapshot> {
+        OfFinerWindows(boolean durationFromCatalogue) {
+            super(durationFromCatalogue);
+        }
+
         @Override
         public String key(ContentWindowSnapshot finer) {
             return finer.contentId;

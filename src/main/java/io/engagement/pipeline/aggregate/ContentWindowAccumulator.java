@@ -63,6 +63,12 @@ public class ContentWindowAccumulator {
     public long creatorMismatches;
     public long uncataloguedEvents;
 
+    /**
+     * How far each play that ended got, for plays without a reported total watch time, while a
+     * partial waits for the catalogue's duration (null otherwise, and always in window state).
+     */
+    public double[] pendingPlayProgress;
+
     public UniqueViewerSketch viewers = new UniqueViewerSketch();
     /** Watch time of each play that ended in the window, for the median. */
     public WatchTimeSketch playWatchTimes = new WatchTimeSketch();

@@ -14,6 +14,21 @@ import org.apache.flink.api.common.functions.AggregateFunction;
 public class ContentWindowAggregate
         implements AggregateFunction<EngagementEvent, ContentWindowAccumulator, ContentWindowAccumulator> {
 
+    /**
+     * With a content catalogue the event's {@code content_duration_ms} is a claim: a play without a
+     * reported total watch time keeps how far it got ({@code pendingPlayProgress}) until the catalogue
+     * join turns it into watch time with the catalogue's duration ({@link #resolvePlayProgress}).
+     */
+    private final boolean durationFromCatalogue;
+
+    public ContentWindowAggregate() {
+        this(false);
+    }
+
+    public ContentWindowAggregate(boolean durationFromCatalogue) {
+        this.durationFromCatalogue = durationFromCatalogue;
+    }
+
     @Override
     public ContentWindowAccumulator createAccumulator() {
         return new ContentWindowAccumulator();
@@ -35,6 +50,11 @@ public class ContentWindowAggregate
         switch (e.eventType) {
             case VIEW_START -> acc.viewers.add(e.viewerKey());
             case VIEW_COMPLETE, SWIPE_AWAY -> {
+                if (durationFromCatalogue && e.totalWatchTimeMs == null) {
+                    double reached = e.eventType == EventType.VIEW_COMPLETE ? 1.0 : e.progress == null ? 0.0 : e.progress;
+                    acc.pendingPlayProgress = append(acc.pendingPlayProgress, reached);
+                    return acc;
+                }
                 Long playWatchTimeMs = EngagementFormulas.playWatchTimeMs(e.totalWatchTimeMs, e.progress,
                         e.contentDurationMs, e.eventType == EventType.VIEW_COMPLETE);
                 if (playWatchTimeMs != null) {
@@ -46,6 +66,29 @@ public class ContentWindowAggregate
             }
         }
         return acc;
+    }
+
+    private static double[] append(double[] values, double value) {
+        double[] grown = values == null ? new double[1] : java.util.Arrays.copyOf(values, values.length + 1);
+        grown[grown.length - 1] = value;
+        return grown;
+    }
+
+    /**
+     * Turns the plays kept as progress into watch-time samples with the catalogue's duration of the
+     * content, as {@link EngagementFormulas#playWatchTimeMs} does with an event's; without a duration
+     * (content not in the catalogue, or an entry without one) they give no sample.
+     */
+    public static void resolvePlayProgress(ContentWindowAccumulator acc, Long catalogueDurationMs) {
+        if (acc.pendingPlayProgress == null) {
+            return;
+        }
+        if (catalogueDurationMs != null) {
+            for (double reached : acc.pendingPlayProgress) {
+                playWatchTimes(acc).add(Math.round(reached * catalogueDurationMs));
+            }
+        }
+        acc.pendingPlayProgress = null;
     }
 
     /** State written before the sketch existed restores with {@code null} here. */
@@ -70,6 +113,11 @@ public class ContentWindowAggregate
         a.viewers.merge(b.viewers);
         if (b.playWatchTimes != null) {
             playWatchTimes(a).merge(b.playWatchTimes);
+        }
+        if (b.pendingPlayProgress != null) {
+            for (double reached : b.pendingPlayProgress) {
+                a.pendingPlayProgress = append(a.pendingPlayProgress, reached);
+            }
         }
         return a;
     }

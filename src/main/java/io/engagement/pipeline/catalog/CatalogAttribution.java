@@ -1,6 +1,7 @@
 package io.engagement.pipeline.catalog;
 
 import io.engagement.pipeline.aggregate.ContentWindowAccumulator;
+import io.engagement.pipeline.aggregate.ContentWindowAggregate;
 import io.engagement.pipeline.aggregate.ContentWindowSnapshot;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -48,6 +49,7 @@ public class CatalogAttribution extends KeyedCoProcessFunction<String, ContentWi
     public void processElement1(ContentWindowSnapshot partial, Context ctx, Collector<ContentWindowSnapshot> out) throws Exception {
         ContentWindowAccumulator acc = partial.counters;
         ContentOwnership owner = ownership.value();
+        ContentWindowAggregate.resolvePlayProgress(acc, owner == null ? null : owner.durationMs);
         if (owner == null) {
             acc.uncataloguedEvents += acc.events;
             uncataloguedEvents.inc(acc.events);

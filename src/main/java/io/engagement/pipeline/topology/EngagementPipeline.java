@@ -219,7 +219,7 @@ public final class EngagementPipeline {
     private Map<Grain, SingleOutputStreamOperator<ContentMetrics>> contentWindows(DataStream<EngagementEvent> accepted) {
         WindowCascade<EngagementEvent, String, ContentWindowAccumulator, ContentWindowSnapshot, ContentMetrics> cascade =
                 new WindowCascade<>("Content metrics", grain -> "content-metrics-" + grain.code(),
-                        ContentPartials.ofEvents(), ContentPartials.ofFinerWindows(),
+                        ContentPartials.ofEvents(catalog != null), ContentPartials.ofFinerWindows(),
                         snapshot -> snapshot.contentId, Types.STRING, TypeInformation.of(ContentWindowSnapshot.class),
                         new MergeFinerWindows(),
                         (grain, emitDeltas) -> new ContentWindowResult(grain, grain != Grain.MINUTE, emitDeltas),

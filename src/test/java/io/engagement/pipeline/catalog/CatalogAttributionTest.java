@@ -103,6 +103,36 @@ class CatalogAttributionTest {
         }
     }
 
+    /** Plays without a reported total watch time get their watch time from the catalogue's duration, not the event's. */
+    @Test
+    void playWatchTimeUsesTheCataloguesDuration() throws Exception {
+        PreAggregation<EngagementEvent, String, ContentWindowAccumulator, ContentWindowSnapshot> waiting = ContentPartials.ofEvents(true);
+        ContentWindowAccumulator acc = waiting.createAccumulator();
+        EngagementEvent complete = event("e1", EventType.VIEW_COMPLETE, "c4", "u1", 1_000);
+        complete.contentDurationMs = 1_000L; // the client claims 1 s; the catalogue says 15 s
+        EngagementEvent half = event("e2", EventType.SWIPE_AWAY, "c4", "u2", 2_000);
+        half.contentDurationMs = 1_000L;
+        half.progress = 0.5;
+        EngagementEvent reported = event("e3", EventType.SWIPE_AWAY, "c4", "u3", 3_000);
+        reported.progress = 0.2;
+        reported.totalWatchTimeMs = 4_000L; // a reported total needs no duration
+        waiting.add(acc, complete);
+        waiting.add(acc, half);
+        waiting.add(acc, reported);
+        assertEquals(2, acc.pendingPlayProgress.length);
+        try (var h = harness()) {
+            h.processElement2(new StreamRecord<>(entry("c4", "owner", 1), 0)); // duration 15 000 ms
+            h.processElement1(new StreamRecord<>(waiting.partial("c4", 0, 60_000, acc), 59_999));
+            ContentWindowAccumulator out = partialsOut(h).get(0).counters;
+            assertNull(out.pendingPlayProgress);
+            assertEquals(3, out.playWatchTimes.count());
+            // Samples 4 000 (reported), 7 500 (0.5 x 15 000) and 15 000 (1 x 15 000), within the sketch's 1 %.
+            assertEquals(4_000, out.playWatchTimes.quantile(0.0), 40);
+            assertEquals(7_500, out.playWatchTimes.median(), 75);
+            assertEquals(15_000, out.playWatchTimes.quantile(1.0), 150);
+        }
+    }
+
     @Test
     void aDeletionRemovesTheOwnershipState() throws Exception {
         try (var h = harness()) {

@@ -132,6 +132,9 @@ class ContentCatalogueTest {
         // The hour: 10 views of v1, 1 completion: a completion rate of 10 (%), whatever duration the event claimed.
         assertEquals(List.of("10\t1\t10\t5"), rows("SELECT views, completions, completion_rate, creator_mismatches"
                 + " FROM engagement.content_metrics FINAL WHERE grain = 'hour' AND content_id = 'v1'"));
+        // Its watch time is the catalogue's 20 s (within the sketch's 1 %), not the 1 s the event claimed.
+        assertEquals(List.of("1"), rows("SELECT abs(median_watch_time_ms - 20000) <= 200"
+                + " FROM engagement.content_metrics FINAL WHERE grain = 'hour' AND content_id = 'v1'"));
         // The victim's creator hour counts v1 only (u9 is not in the catalogue); the forger gained nothing.
         assertEquals(List.of("10\t1"), rows("SELECT views, contents FROM engagement.creator_metrics FINAL"
                 + " WHERE grain = 'hour' AND creator_id = 'victim'"));
