@@ -100,6 +100,10 @@ class DashboardBrowserTest {
                 "--kafka.starting-offsets", "earliest",
                 "--validation.max-event-age", "3650 d"}, Map.of());
         EndToEndKafkaClickHouseTest.runJobToEndOfInput(job, checkpoints);
+        // Who owns d1 and d2 is the content catalogue's answer (as the job writes it from the catalogue
+        // topic; ContentCatalogueTest covers that path): the service reads ownership nowhere else.
+        SERVERS.clickhouse().http().execute("INSERT INTO engagement.content_catalog (content_id, creator_id, deleted, version)"
+                + " VALUES ('d1', 'kd', 0, 1), ('d2', 'kd', 0, 2)");
 
         ServiceConfig config = ServiceConfig.from(new String[] {"--service.port", "0",
                 "--service.kafka-bootstrap-servers", SERVERS.kafka().bootstrapServers(),
