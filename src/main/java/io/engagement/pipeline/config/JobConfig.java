@@ -55,7 +55,7 @@ public final class JobConfig implements Serializable {
         define("clickhouse.batch-size", "100000", "most rows per ClickHouse insert");
         define("clickhouse.batch-mb", "16", "most megabytes of encoded rows per ClickHouse insert");
         define("clickhouse.flush-interval", "5 s", "longest time a row waits in the batch (window rows go sooner while the job is live: docs/clickhouse.md)");
-        define("clickhouse.max-retries", "5", "retries of a failed batch before the job fails and restarts from its checkpoint");
+        define("clickhouse.max-retries", "5", "retries of a failed insert logged as warnings; after them the writer keeps holding and retrying (back-off up to 30 s), logs each failure as an error and sets the table's heldInserts gauge; it never fails the job");
         define("watermark.out-of-orderness", "30 s", "how far event times may go backwards before events count as late");
         define("watermark.idleness", "1 min", "a source split without events for this long stops holding back the watermark");
         define("window.allowed-lateness", "5 min", "late events within this bound update their windows; later ones go to late_events");

@@ -14,7 +14,9 @@ public enum RejectReason {
     FUTURE_EVENT_TIME,
     STALE_EVENT_TIME,
     /** A content catalogue entry the job cannot use (docs/topics.md, content catalogue). */
-    INVALID_CATALOG_ENTRY;
+    INVALID_CATALOG_ENTRY,
+    /** A row ClickHouse refused for its data (the job's own output; docs/clickhouse.md, "When an insert fails"). */
+    SINK_REJECTED;
 
     /** Name used in the DLQ JSON and as the metric name suffix, e.g. {@code malformed_json}. */
     public String code() {

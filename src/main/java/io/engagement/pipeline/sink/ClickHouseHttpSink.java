@@ -1,5 +1,8 @@
 package io.engagement.pipeline.sink;
 
+import io.engagement.pipeline.event.DeadLetter;
+import io.engagement.pipeline.event.RejectReason;
+
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
 
 import org.apache.flink.api.common.operators.ProcessingTimeService;
@@ -39,8 +42,14 @@ import java.util.concurrent.ExecutionException;
  * the flush interval allows, cost neither (docs/clickhouse.md, "How the job writes"). Credentials go
  * in a Basic auth header, never in the URL (which ClickHouse logs).
  *
- * <p>A failed request is retried with back-off ({@code clickhouse.max-retries}); then the write or the
- * checkpoint fails and Flink restarts from the last checkpoint. {@link Writer#close()} never throws:
+ * <p>A failed insert is classified ({@link #refusesRows}). Refused for its data (a row ClickHouse
+ * cannot take): the batch is split in halves until the refused rows are alone; each goes to the
+ * dead letters ({@code sink_rejected}, the server's message, the row's RowBinary bytes) and every
+ * other row is written. Anything else (the server away, a network error, too many parts, a full disk,
+ * a read-only replica, a schema changed under the job): the writer holds, retrying with back-off
+ * (200 ms doubling, at most 30 s) for as long as it takes, and the job back-pressures instead of
+ * failing over into a restart loop; {@code clickhouse.max-retries} attempts on, each failure is
+ * logged as an error and the table's {@code heldInserts} gauge is 1. {@link Writer#close()} never throws:
  * a failure while Flink is already tearing the task down would otherwise be fatal to the whole
  * TaskManager, and nothing unflushed counts as written anyway.
  */
@@ -71,6 +80,8 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
     private final String password;
     private final Batching batching;
     private final long liveWatermarkLagMs;
+    /** Where rows ClickHouse refuses go (the dead_letters table); null for that table's own writer. */
+    private final ClickHouseTable<DeadLetter> rejects;
 
     /**
      * @param liveWatermarkLag for tables of window rows: while the watermark is at most this far behind
@@ -81,6 +92,13 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
      */
     public ClickHouseHttpSink(ClickHouseTable<T> table, String httpUrl, String user, String password,
                               Batching batching, Duration liveWatermarkLag) {
+        this(table, httpUrl, user, password, batching, liveWatermarkLag, null);
+    }
+
+    /** @param rejects the dead-letter table refused rows go to; null: refused rows are logged and counted only */
+    public ClickHouseHttpSink(ClickHouseTable<T> table, String httpUrl, String user, String password,
+                              Batching batching, Duration liveWatermarkLag, ClickHouseTable<DeadLetter> rejects) {
+        this.rejects = rejects;
         this.table = table;
         this.httpUrl = httpUrl.endsWith("/") ? httpUrl.substring(0, httpUrl.length() - 1) : httpUrl;
         this.user = user;
@@ -129,14 +147,57 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
         }
     }
 
-    /** The wait before retry {@code attempt + 1}: 200 ms doubling, at most 10 s. */
+    /**
+     * ClickHouse error codes of an insert refused for the data it carries, not for the server's state:
+     * the rows that cause them are refused whenever they are sent. CANNOT_PARSE_TEXT (6),
+     * CANNOT_PARSE_INPUT_ASSERTION_FAILED (27), ATTEMPT_TO_READ_AFTER_EOF (32), CANNOT_READ_ALL_DATA (33),
+     * CANNOT_PARSE_DATE (38), CANNOT_PARSE_DATETIME (41), TYPE_MISMATCH (53), ARGUMENT_OUT_OF_BOUND (69),
+     * CANNOT_CONVERT_TYPE (70), CANNOT_PARSE_NUMBER (72), INCORRECT_DATA (117), TOO_LARGE_STRING_SIZE
+     * (131), VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE (321), CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN (349),
+     * FUNCTION_THROW_IF_VALUE_IS_NON_ZERO (395, a materialized view's check), VIOLATED_CONSTRAINT (469).
+     */
+    static final java.util.Set<Integer> DATA_ERROR_CODES = java.util.Set.of(6, 27, 32, 33, 38, 41, 53, 69, 70, 72, 117, 131,
+            321, 349, 395, 469);
+
+    private static final java.util.regex.Pattern ERROR_CODE = java.util.regex.Pattern.compile("Code: (\\d+)");
+
+    /**
+     * Whether ClickHouse's answer refuses the batch for rows in it (then the rows are found and set
+     * aside); every other failure is the server's state, and the writer holds until it passes.
+     */
+    static boolean refusesRows(int status, String body) {
+        if (status == 200 || body == null) {
+            return false;
+        }
+        java.util.regex.Matcher code = ERROR_CODE.matcher(body);
+        return code.find() && DATA_ERROR_CODES.contains(Integer.parseInt(code.group(1)));
+    }
+
+    /** The wait before retry {@code attempt + 1}: 200 ms doubling, at most 30 s. */
     private static void backOff(int attempt, String table) throws IOException {
         try {
-            Thread.sleep(Math.min(10_000L, 200L << Math.min(attempt, 6)));
+            Thread.sleep(Math.min(30_000L, 200L << Math.min(attempt, 8)));
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while retrying a request to ClickHouse table " + table, interrupted);
         }
+    }
+
+    /**
+     * The dead letter of a row ClickHouse refused: reason {@code sink_rejected}, the server's message,
+     * the row's RowBinary bytes (base64, re-insertable with {@code FORMAT RowBinary}), and as its
+     * identity the table and a hash of the row, so a replay of the same refusal replaces the row.
+     */
+    static DeadLetter rejectedRow(String table, byte[] row, String message) {
+        boolean truncated = row.length > 48 * 1024;
+        byte[] kept = truncated ? java.util.Arrays.copyOf(row, 48 * 1024) : row;
+        String detail = "ClickHouse refused this row of " + table + ": " + message;
+        DeadLetter d = new DeadLetter(RejectReason.SINK_REJECTED, detail.length() > 1_000 ? detail.substring(0, 1_000) : detail,
+                java.util.Base64.getEncoder().encodeToString(kept), "base64", "clickhouse:" + table, 0,
+                java.util.Arrays.hashCode(row) & 0xffffffffL | ((long) row.length << 32) & Long.MAX_VALUE);
+        d.payloadBytes = row.length;
+        d.payloadTruncated = truncated;
+        return d;
     }
 
     /** Buffers rows in RowBinary and sends them in batches. Runs in the task thread (timers too). */
@@ -151,15 +212,20 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
         private final Counter rowsWritten;
         private final Counter batchesWritten;
         private final Counter retries;
+        private final Counter rowsRejected;
+        private volatile int held;
         private volatile long lastBatchRows;
         private volatile long lastBatchMillis;
         private final RowBuffer buffer = new RowBuffer();
         private final RowBinaryFormatSerializer rowBinary = new RowBinaryFormatSerializer(buffer);
         private int rows;
+        /** Where each buffered row ends in the buffer: to split a refused batch into rows. */
+        private int[] rowEnds = new int[1024];
         private boolean timerPending;
         /** The batch sent and not yet answered (at most one), its body for a retry, its size and start. */
         private CompletableFuture<HttpResponse<String>> inFlight;
         private byte[] inFlightBody;
+        private int[] inFlightRowEnds;
         private int inFlightRows;
         private long inFlightStart;
         private long lastSendStartNanos = System.nanoTime() - WATERMARK_SEND_SPACING_MS * 1_000_000;
@@ -174,6 +240,8 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
             this.rowsWritten = metrics.counter("rowsWritten");
             this.batchesWritten = metrics.counter("batchesWritten");
             this.retries = metrics.counter("batchRetries");
+            this.rowsRejected = metrics.counter("rowsRejected");
+            metrics.gauge("heldInserts", () -> held);
             metrics.gauge("lastBatchRows", () -> lastBatchRows);
             metrics.gauge("lastBatchMillis", () -> lastBatchMillis);
             // Retried like an insert: a writer restarting while ClickHouse is briefly away waits for it.
@@ -184,6 +252,10 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
         public void write(T row, Context context) throws IOException {
             rethrowTimerFailure();
             sink.table.writeRow(rowBinary, row);
+            if (rows == rowEnds.length) {
+                rowEnds = java.util.Arrays.copyOf(rowEnds, rows * 2);
+            }
+            rowEnds[rows] = buffer.size();
             rows++;
             if (rows >= sink.batching.maxRows() || buffer.size() >= sink.batching.maxBytes()) {
                 send();
@@ -247,6 +319,7 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
             }
             awaitInFlight();
             inFlightBody = buffer.toByteArray();
+            inFlightRowEnds = java.util.Arrays.copyOf(rowEnds, rows);
             inFlightRows = rows;
             inFlightStart = System.nanoTime();
             lastSendStartNanos = inFlightStart;
@@ -256,9 +329,9 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
         }
 
         /**
-         * Waits for the batch in flight; a failed attempt is retried here, in the task thread, with
-         * back-off ({@code clickhouse.max-retries}), before anything else is sent. {@link #flush}
-         * calls it before every checkpoint, so a checkpoint counts only rows ClickHouse has answered.
+         * Waits for the batch in flight and sees it written ({@link #insert}), in the task thread,
+         * before anything else is sent. {@link #flush} calls it before every checkpoint, so a
+         * checkpoint counts only rows ClickHouse has taken (or set aside as refused).
          */
         private void awaitInFlight() throws IOException {
             if (inFlight == null) {
@@ -266,39 +339,104 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
             }
             CompletableFuture<HttpResponse<String>> answer = inFlight;
             inFlight = null;
-            for (int attempt = 0; ; attempt++) {
-                try {
-                    HttpResponse<String> response = attempt == 0 ? answer.get()
-                            : client.send(request(inFlightBody), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-                    if (response.statusCode() == 200) {
-                        break;
-                    }
-                    throw new IOException("ClickHouse answered " + response.statusCode() + " to an insert of " + inFlightRows
-                            + " rows into " + sink.table.table() + ": " + response.body().trim());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while writing to ClickHouse table " + sink.table.table(), e);
-                } catch (IOException | ExecutionException e) {
-                    String problem = e instanceof ExecutionException ? String.valueOf(e.getCause()) : e.getMessage();
-                    if (attempt >= sink.batching.maxRetries()) {
-                        throw new IOException("writing " + inFlightRows + " rows to ClickHouse table " + sink.table.table()
-                                + " failed after " + (attempt + 1) + " attempts: " + problem, e);
-                    }
-                    retries.inc();
-                    LOG.warn("insert into {} failed (attempt {} of {}), retrying: {}", sink.table.table(), attempt + 1,
-                            sink.batching.maxRetries() + 1, problem);
-                    backOff(attempt, sink.table.table());
-                }
-            }
+            insert(insertUri, sink.table.table(), inFlightBody, inFlightRowEnds, answer, true);
             lastBatchMillis = (System.nanoTime() - inFlightStart) / 1_000_000;
             lastBatchRows = inFlightRows;
-            rowsWritten.inc(inFlightRows);
             batchesWritten.inc();
             inFlightBody = null;
+            inFlightRowEnds = null;
+        }
+
+        /**
+         * Sees {@code body} (rows ending at {@code rowEnds}) into {@code table}: {@code first} is the
+         * answer to a request already sent (or null). A refusal for the data splits the rows in halves
+         * until each refused row is alone ({@code splitRefused}), then sets it aside; any other failure
+         * holds: retried with back-off until it succeeds or the task is cancelled.
+         */
+        private void insert(URI uri, String table, byte[] body, int[] rowEnds, CompletableFuture<HttpResponse<String>> first,
+                            boolean splitRefused) throws IOException {
+            for (int attempt = 0; ; attempt++) {
+                String problem;
+                try {
+                    HttpResponse<String> response = attempt == 0 && first != null ? first.get()
+                            : client.send(request(uri, body), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                    if (response.statusCode() == 200) {
+                        if (uri == insertUri) {
+                            rowsWritten.inc(rowEnds.length);
+                        }
+                        held = 0;
+                        return;
+                    }
+                    problem = "ClickHouse answered " + response.statusCode() + " to an insert of " + rowEnds.length
+                            + " rows into " + table + ": " + response.body().trim();
+                    if (refusesRows(response.statusCode(), response.body())) {
+                        held = 0;
+                        if (splitRefused) {
+                            setAsideRefused(body, rowEnds, response.body().trim());
+                        } else {
+                            // A dead letter refused itself: it has nowhere else to go but the log.
+                            LOG.error("ClickHouse refused a row of {}; logged here, not stored: {} (row, base64: {})", table,
+                                    problem, java.util.Base64.getEncoder().encodeToString(body));
+                        }
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while writing to ClickHouse table " + table, e);
+                } catch (IOException | ExecutionException e) {
+                    problem = e instanceof ExecutionException ? String.valueOf(e.getCause()) : e.getMessage();
+                }
+                retries.inc();
+                if (attempt < sink.batching.maxRetries()) {
+                    LOG.warn("insert into {} failed (attempt {}), retrying: {}", table, attempt + 1, problem);
+                } else {
+                    held = 1;
+                    LOG.error("insert into {} failed {} times; holding the pipeline and retrying until ClickHouse takes it"
+                            + " (nothing is dropped, the job does not restart): {}", table, attempt + 1, problem);
+                }
+                backOff(attempt, table);
+            }
+        }
+
+        /** A batch refused for its data: its halves are inserted, down to single refused rows, which go to the dead letters. */
+        private void setAsideRefused(byte[] body, int[] rowEnds, String message) throws IOException {
+            if (rowEnds.length == 1) {
+                reject(body, message);
+                return;
+            }
+            int half = rowEnds.length / 2;
+            int split = rowEnds[half - 1];
+            int[] left = java.util.Arrays.copyOf(rowEnds, half);
+            int[] right = new int[rowEnds.length - half];
+            for (int i = 0; i < right.length; i++) {
+                right[i] = rowEnds[half + i] - split;
+            }
+            insert(insertUri, sink.table.table(), java.util.Arrays.copyOfRange(body, 0, split), left, null, true);
+            insert(insertUri, sink.table.table(), java.util.Arrays.copyOfRange(body, split, body.length), right, null, true);
+        }
+
+        /** One row ClickHouse refuses: a dead letter with the server's message and the row's bytes, and the job goes on. */
+        private void reject(byte[] row, String message) throws IOException {
+            rowsRejected.inc();
+            LOG.warn("ClickHouse refused a row of {} ({} bytes); it goes to the dead letters: {}", sink.table.table(), row.length,
+                    ClickHouseHttp.oneLine(new IOException(message)));
+            if (sink.rejects == null) {
+                return;
+            }
+            DeadLetter deadLetter = rejectedRow(sink.table.table(), row, message);
+            RowBuffer encoded = new RowBuffer();
+            sink.rejects.writeRow(new RowBinaryFormatSerializer(encoded), deadLetter);
+            byte[] bytes = encoded.toByteArray();
+            URI uri = URI.create(sink.httpUrl + "/?query=" + URLEncoder.encode(sink.rejects.insertSql(), StandardCharsets.UTF_8));
+            insert(uri, sink.rejects.table(), bytes, new int[] {bytes.length}, null, false);
         }
 
         private HttpRequest request(byte[] body) {
-            return HttpRequest.newBuilder(insertUri)
+            return request(insertUri, body);
+        }
+
+        private HttpRequest request(URI uri, byte[] body) {
+            return HttpRequest.newBuilder(uri)
                     .timeout(Duration.ofSeconds(60))
                     .header("Authorization", authorization)
                     .header("Content-Type", "application/octet-stream")

@@ -251,9 +251,11 @@ public final class ClickHouseOutputs {
     }
 
     private static <T> ClickHouseHttpSink<T> sink(JobConfig config, ClickHouseTable<T> table, boolean sendOnWatermark) {
+        // Rows ClickHouse refuses go to the dead letters; the dead-letter table's own writer only logs them.
+        ClickHouseTable<DeadLetter> rejects = table == DEAD_LETTERS ? null : DEAD_LETTERS.inDatabase(config.clickhouseDatabase);
         return new ClickHouseHttpSink<>(table.inDatabase(config.clickhouseDatabase), ClickHouseHttp.httpUrlFromJdbc(config.clickhouseUrl),
                 config.clickhouseUser, config.clickhousePassword, batching(config),
-                sendOnWatermark ? liveWatermarkLag(config) : ClickHouseHttpSink.NEVER_ON_WATERMARK);
+                sendOnWatermark ? liveWatermarkLag(config) : ClickHouseHttpSink.NEVER_ON_WATERMARK, rejects);
     }
 
     static ClickHouseHttpSink.Batching batching(JobConfig config) {
