@@ -7,7 +7,8 @@
 #   ENGAGEMENT_STACK_DIR   state dir (default <repo>/.stack); this script uses $STACK_DIR/service
 #   SERVICE_PORT           HTTP port on 127.0.0.1 (default 8090)
 #   KAFKA_PORT, CLICKHOUSE_HTTP_PORT   the stack's ports (defaults 9092, 8123)
-# The first start makes three random API keys (tracking, admin, and creator for creator-1) in
+# The first start makes four random API keys (tracking, admin, creator for creator-1, and catalog for
+# the content service's catalogue writes) in
 # $STACK_DIR/service/api-keys (mode 600); `keys` prints them.
 set -euo pipefail
 COMPONENT=service
@@ -23,11 +24,13 @@ JAR="$REPO_ROOT/target/engagement-pipeline-0.1.0-SNAPSHOT-service.jar"
 make_keys() {
   [[ -s "$KEYS_FILE" ]] && return 0
   mkdir -p "$SERVICE_HOME"
-  local k1 k2 k3
+  local k1 k2 k3 k4
   k1="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
   k2="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
   k3="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
-  (umask 077 && printf 'app:%s:tracking,ops:%s:admin,creator-1:%s:creator:creator-1\n' "$k1" "$k2" "$k3" >"$KEYS_FILE")
+  k4="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
+  (umask 077 && printf 'app:%s:tracking,ops:%s:admin,creator-1:%s:creator:creator-1,content-service:%s:catalog\n' \
+    "$k1" "$k2" "$k3" "$k4" >"$KEYS_FILE")
 }
 
 cmd_keys() {
@@ -52,6 +55,7 @@ cmd_start() {
     -Dlog.file="$SERVICE_HOME/service.log" -jar "$JAR" \
     --service.host "$BIND_HOST" --service.port "$SERVICE_PORT" \
     --service.kafka-bootstrap-servers "$BIND_HOST:${KAFKA_PORT:-9092}" \
+    --service.catalog-topic engagement-catalog \
     --service.clickhouse-url "http://$BIND_HOST:${CLICKHOUSE_HTTP_PORT:-8123}"
   wait_for_http "http://$BIND_HOST:$SERVICE_PORT/health" '^ok' 60 "$(read_pid service)" "$SERVICE_OUT"
   log "up: dashboard http://$BIND_HOST:$SERVICE_PORT/dashboard/ (keys: deploy/local/service.sh keys)"
