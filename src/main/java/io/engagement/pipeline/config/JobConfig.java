@@ -4,7 +4,6 @@ import io.engagement.pipeline.aggregate.Grain;
 import io.engagement.pipeline.event.ValidationRules;
 
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.util.TimeUtils;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -160,19 +159,8 @@ public final class JobConfig implements Serializable {
         sessionGap = p.positiveDuration("session.gap");
         sessionMaxDuration = p.atMost("session.max-duration", p.positiveDuration("session.max-duration"), Duration.ofDays(7));
         sessionBundleEvents = p.positiveInt("session.bundle.max-events");
-        validationRules = new ValidationRules(
-                // A larger skew lets one client with a fast clock push the watermark ahead, making every
-                // honest event on its partition late.
-                p.atMost("validation.max-future-skew", p.nonNegativeDuration("validation.max-future-skew"), Duration.ofDays(1)),
-                // ClickHouse DateTime starts in 1970; no client buffers events for a decade.
-                p.atMost("validation.max-event-age", p.positiveDuration("validation.max-event-age"), Duration.ofDays(3650)),
-                // Watch time of one report; bounded so that window sums cannot overflow.
-                p.atMost("validation.max-watch-time", p.positiveDuration("validation.max-watch-time"), Duration.ofDays(7)),
-                p.atMost("validation.max-content-duration", p.positiveDuration("validation.max-content-duration"), Duration.ofDays(7)),
-                128,
-                // The dead-letter payload keeps 64 Ki characters; a bound of 16 MiB keeps one message's
-                // parse from taking a TaskManager's memory.
-                p.intBetween("validation.max-message-bytes", 1024, 16 * 1024 * 1024));
+        validationRules = validationRules(p);
+
         kafkaProperties = p.kafkaProperties();
         userIdHmacKey = p.optionalKey("privacy.user-id-hmac-key", 32);
         p.throwIfInvalid();
@@ -205,7 +193,35 @@ public final class JobConfig implements Serializable {
                 }
             });
         }
-        return fromSources(new String[0], validationOnly).validationRules;
+        Map<String, String> values = new LinkedHashMap<>();
+        SETTINGS.forEach((key, meta) -> values.put(key, meta[0]));
+        for (String key : SETTINGS.keySet()) {
+            String fromEnv = validationOnly.get(envName(key));
+            if (fromEnv != null) {
+                values.put(key, fromEnv);
+            }
+        }
+        Parser p = new Parser(values);
+        ValidationRules rules = validationRules(p);
+        p.throwIfInvalid();
+        return rules;
+    }
+
+    /** The validation.* settings alone (the HTTP service's path: it must not touch the job's Flink classes). */
+    private static ValidationRules validationRules(Parser p) {
+        return new ValidationRules(
+                // A larger skew lets one client with a fast clock push the watermark ahead, making every
+                // honest event on its partition late.
+                p.atMost("validation.max-future-skew", p.nonNegativeDuration("validation.max-future-skew"), Duration.ofDays(1)),
+                // ClickHouse DateTime starts in 1970; no client buffers events for a decade.
+                p.atMost("validation.max-event-age", p.positiveDuration("validation.max-event-age"), Duration.ofDays(3650)),
+                // Watch time of one report; bounded so that window sums cannot overflow.
+                p.atMost("validation.max-watch-time", p.positiveDuration("validation.max-watch-time"), Duration.ofDays(7)),
+                p.atMost("validation.max-content-duration", p.positiveDuration("validation.max-content-duration"), Duration.ofDays(7)),
+                128,
+                // The dead-letter payload keeps 64 Ki characters; a bound of 16 MiB keeps one message's
+                // parse from taking a TaskManager's memory.
+                p.intBetween("validation.max-message-bytes", 1024, 16 * 1024 * 1024));
     }
 
     /** Builds and validates the configuration; throws {@link ConfigException} naming every bad setting. */
@@ -469,7 +485,7 @@ public final class JobConfig implements Serializable {
                 return null;
             }
             try {
-                return TimeUtils.parseDuration(v);
+                return Durations.parse(v);
             } catch (IllegalArgumentException e) {
                 errors.add(key + " must be a duration such as '30 s', '5 min', '6 h' or '7 d' (was '" + v + "')");
                 return null;

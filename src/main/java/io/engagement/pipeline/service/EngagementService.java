@@ -1,6 +1,6 @@
 package io.engagement.pipeline.service;
 
-import io.engagement.pipeline.catalog.CatalogDeserializer;
+import io.engagement.pipeline.catalog.CatalogEntryReader;
 import io.engagement.pipeline.catalog.CatalogRecord;
 
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
@@ -85,7 +85,7 @@ public final class EngagementService implements AutoCloseable {
     /** Requests without a valid key, per address. */
     private final RateLimiter authFailures;
     private final byte[] openApi;
-    private final CatalogDeserializer catalogueReader;
+    private final CatalogEntryReader catalogueReader;
     private final ServiceMetrics metrics;
     private Javalin app;
 
@@ -103,7 +103,7 @@ public final class EngagementService implements AutoCloseable {
         this.trackingKeys = new RateLimiter(config.trackingKeyRequestsPerMinute, config.rateLimitClients, System::nanoTime);
         this.authFailures = new RateLimiter(config.authFailuresPerMinute, config.rateLimitClients, System::nanoTime);
         this.metrics = new ServiceMetrics(publisher::pendingEvents);
-        this.catalogueReader = new CatalogDeserializer(config.validationRules);
+        this.catalogueReader = new CatalogEntryReader(config.validationRules);
         try (InputStream in = EngagementService.class.getResourceAsStream("/service/openapi.json")) {
             this.openApi = in.readAllBytes();
         } catch (IOException | NullPointerException e) {
@@ -267,7 +267,7 @@ public final class EngagementService implements AutoCloseable {
     // --- the content catalogue ---
 
     /**
-     * Checks the entry as the job will read it ({@link CatalogDeserializer}: the same rules, the same
+     * Checks the entry as the job will read it ({@link CatalogEntryReader}: the same rules, the same
      * wording) and publishes it to the catalogue topic keyed by the content id, so the job never sees
      * an entry the service accepted and then refuses it.
      */

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 
-class CatalogDeserializerTest {
+class CatalogEntryReaderTest {
 
-    private final CatalogDeserializer reader = new CatalogDeserializer(JobConfig.defaults().validationRules);
+    private final CatalogEntryReader reader = new CatalogEntryReader(JobConfig.defaults().validationRules);
 
     private CatalogRecord read(String key, String value) {
         return reader.read(key == null ? null : key.getBytes(StandardCharsets.UTF_8),
