@@ -50,12 +50,16 @@ cmd_start() {
   make_keys
   mkdir -p "$SERVICE_HOME"
   # The -D names the state dir on the command line: how the stack scripts recognise their processes.
-  ENGAGEMENT_SERVICE_API_KEYS="$(cat "$KEYS_FILE")" launch service "$SERVICE_OUT" \
+  # The analytics reads go as the read-only, bounded engagement_reader of deploy/clickhouse/users.xml.
+  ENGAGEMENT_SERVICE_API_KEYS="$(cat "$KEYS_FILE")" \
+  ENGAGEMENT_SERVICE_CLICKHOUSE_PASSWORD="${ENGAGEMENT_SERVICE_CLICKHOUSE_PASSWORD:-engagement-reader-local}" \
+  launch service "$SERVICE_OUT" \
     java -Dengagement.stack="$STACK_DIR" -Dlog4j2.configurationFile="$REPO_ROOT/flink-conf/log4j-cli.properties" \
     -Dlog.file="$SERVICE_HOME/service.log" -jar "$JAR" \
     --service.host "$BIND_HOST" --service.port "$SERVICE_PORT" \
     --service.kafka-bootstrap-servers "$BIND_HOST:${KAFKA_PORT:-9092}" \
     --service.catalog-topic engagement-catalog \
+    --service.clickhouse-user engagement_reader \
     --service.clickhouse-url "http://$BIND_HOST:${CLICKHOUSE_HTTP_PORT:-8123}"
   wait_for_http "http://$BIND_HOST:$SERVICE_PORT/health" '^ok' 60 "$(read_pid service)" "$SERVICE_OUT"
   log "up: dashboard http://$BIND_HOST:$SERVICE_PORT/dashboard/ (keys: deploy/local/service.sh keys)"

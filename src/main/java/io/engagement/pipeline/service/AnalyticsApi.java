@@ -68,13 +68,32 @@ public final class AnalyticsApi {
         }
     }
 
+    /** Whether the ClickHouse user is read-only by its profile; null until asked. */
+    private volatile Boolean userReadOnly;
+
+    /**
+     * {@code readonly=1} on every query, unless the user's profile already makes it read-only (the
+     * shipped {@code engagement_reader}): a read-only user may not set {@code readonly} at all on
+     * 18.16, and needs no such guard. Asked once ({@code system.settings}).
+     */
+    private Map<String, String> readOnly(Map<String, String> url) throws IOException {
+        if (userReadOnly == null) {
+            String level = clickhouse.execute("SELECT value FROM system.settings WHERE name = 'readonly' FORMAT TabSeparatedRaw").strip();
+            userReadOnly = !level.isEmpty() && !level.equals("0");
+        }
+        if (!userReadOnly) {
+            url.put("readonly", "1");
+        }
+        return url;
+    }
+
     /** The content's owner by the content catalogue, or {@code null} when it is not (or no longer) in it. */
     public String creatorOf(String contentId) throws IOException {
         // The content catalogue decides, never the creator_id of event or metric rows (a client's
         // claim): the newest entry by version, none when the newest is a deletion.
         String answer = clickhouse.execute("SELECT argMax(creator_id, version), argMax(deleted, version) FROM " + database
                 + ".content_catalog WHERE content_id = " + AnalystQuery.literal(AnalystQuery.Type.String, contentId)
-                + " FORMAT TabSeparatedRaw", Map.of("readonly", "1")).strip();
+                + " FORMAT TabSeparatedRaw", readOnly(new LinkedHashMap<>())).strip();
         String[] owner = answer.split("\t", -1);
         return owner.length < 2 || owner[0].isEmpty() || !owner[1].equals("0") ? null : owner[0];
     }
@@ -97,7 +116,7 @@ public final class AnalyticsApi {
         url.put("max_result_rows", Long.toString(maxResultRows));
         url.put("result_overflow_mode", "throw");
         url.put("max_memory_usage", Long.toString(MAX_MEMORY_BYTES));
-        url.put("readonly", "1");
+        readOnly(url);
         // Numbers as JSON numbers, not strings (the default for 64-bit integers).
         url.put("output_format_json_quote_64bit_integers", "0");
         String body = clickhouse.execute(Database.qualify(bound.sql(), database) + "\nFORMAT JSON", url);
