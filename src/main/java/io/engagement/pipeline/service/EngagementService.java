@@ -86,6 +86,8 @@ public final class EngagementService implements AutoCloseable {
     private final RateLimiter authFailures;
     private final byte[] openApi;
     private final CatalogEntryReader catalogueReader;
+    /** Analytics requests in progress: bounded, so reads waiting on ClickHouse cannot hold every request thread. */
+    private final java.util.concurrent.Semaphore analyticsInFlight;
     private final ServiceMetrics metrics;
     private Javalin app;
 
@@ -104,6 +106,7 @@ public final class EngagementService implements AutoCloseable {
         this.authFailures = new RateLimiter(config.authFailuresPerMinute, config.rateLimitClients, System::nanoTime);
         this.metrics = new ServiceMetrics(publisher::pendingEvents);
         this.catalogueReader = new CatalogEntryReader(config.validationRules);
+        this.analyticsInFlight = new java.util.concurrent.Semaphore(config.analyticsMaxConcurrent);
         try (InputStream in = EngagementService.class.getResourceAsStream("/service/openapi.json")) {
             this.openApi = in.readAllBytes();
         } catch (IOException | NullPointerException e) {
@@ -369,12 +372,28 @@ public final class EngagementService implements AutoCloseable {
                     || (caller.role() == Role.TRACKING && limited(ctx, trackingKeys, caller.keyName()))) {
                 return;
             }
-            Refusal refusal = refusal(route.access(), caller, ctx);
-            if (refusal != null) {
-                error(ctx, refusal.status(), refusal.message());
+            // Analytics reads (and the ownership lookup some of them need) take a permit; tracking,
+            // the catalogue and /metrics never wait behind them.
+            boolean analytics = route.access() != Access.TRACKING && route.access() != Access.METRICS
+                    && route.access() != Access.CATALOG;
+            if (analytics && !analyticsInFlight.tryAcquire()) {
+                ctx.header("Retry-After", "1");
+                error(ctx, 503, "too many analytics requests in progress (service.analytics.max-concurrent = "
+                        + config.analyticsMaxConcurrent + "); retry in a second");
                 return;
             }
-            handler.handle(ctx);
+            try {
+                Refusal refusal = refusal(route.access(), caller, ctx);
+                if (refusal != null) {
+                    error(ctx, refusal.status(), refusal.message());
+                    return;
+                }
+                handler.handle(ctx);
+            } finally {
+                if (analytics) {
+                    analyticsInFlight.release();
+                }
+            }
         };
     }
 

@@ -51,7 +51,8 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     public static EventPublisher forConfig(ServiceConfig config) {
-        Properties p = new Properties();
+        // The client properties first (security, client id, ...), so the service's own settings below win.
+        Properties p = io.engagement.pipeline.config.KafkaClientProperties.toProperties(config.kafkaProperties);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -63,7 +64,7 @@ public final class EventPublisher implements AutoCloseable {
         long deliveryMs = Math.max(config.produceTimeout.toMillis() * 3, 30_000);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(deliveryMs));
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(deliveryMs - 5, 15_000)));
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "engagement-service");
+        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "engagement-service");
         return new EventPublisher(new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer()), config.inputTopic,
                 config.maxPendingEvents, config.produceTimeout);
     }

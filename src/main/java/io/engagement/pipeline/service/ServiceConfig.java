@@ -2,6 +2,7 @@ package io.engagement.pipeline.service;
 
 import io.engagement.pipeline.clickhouse.Database;
 import io.engagement.pipeline.config.ConfigException;
+import io.engagement.pipeline.config.KafkaClientProperties;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ public final class ServiceConfig {
     static {
         define("service.host", "127.0.0.1", "address to listen on (0.0.0.0 in a container)");
         define("service.port", "8090", "HTTP port (0: any free port, printed at start)");
-        define("service.api-keys", "", "API keys, name:key:role[:creator_id] separated by commas; role tracking, creator, admin or metrics (a secret: environment only, ENGAGEMENT_SERVICE_API_KEYS)");
+        define("service.api-keys", "", "API keys, name:key:role[:creator_id] separated by commas; role tracking, creator, admin, catalog or metrics (a secret: environment only, ENGAGEMENT_SERVICE_API_KEYS)");
         define("service.kafka-bootstrap-servers", "127.0.0.1:9092", "Kafka brokers the tracking endpoints produce to");
         define("service.input-topic", "engagement-events", "topic of the client events (the job's kafka.input-topic)");
         define("service.catalog-topic", "", "compacted topic of the content catalogue that PUT/DELETE /v1/catalog/{contentId} write (the job's kafka.catalog-topic); empty = those routes answer 503");
@@ -40,6 +41,7 @@ public final class ServiceConfig {
         define("service.rate-limit.batches-per-minute", "10", "batch tracking requests per client per minute (seed 002)");
         define("service.user-token-key", "", "HS256 key of the platform's signed user tokens (JWT in the X-User-Token header); when set, an event's user_id must be its token's user, and events without a token are taken only anonymous (a secret: environment only; docs/api.md)");
         define("service.rate-limit.analytics-per-minute", "60", "analytics requests per API key per minute (seed 002)");
+        define("service.analytics.max-concurrent", "16", "analytics requests answered at once (each holds a request thread while ClickHouse works); more are answered 503 at once, so a flood of reads never takes the threads tracking needs");
         define("service.analytics.max-result-rows", "10000", "the most rows ClickHouse may answer one analytics query with; a larger answer is refused with 400 (limit and top are capped at 1 000, ranges at 400 days: docs/api.md)");
         define("service.rate-limit.tracking-key-per-minute", "600000", "tracking requests (single and batch) per tracking key per minute, from all addresses together");
         define("service.rate-limit.auth-failures-per-minute", "20", "requests without a valid API key per client address per minute");
@@ -54,6 +56,12 @@ public final class ServiceConfig {
     public final ApiKeys apiKeys;
     public final String kafkaBootstrapServers;
     public final String inputTopic;
+    /**
+     * Kafka client properties ({@code --kafka.properties.<name>}, secrets such as
+     * {@code sasl.jaas.config} from {@code ENGAGEMENT_KAFKA_PROPERTIES_<NAME>}): the job's names and
+     * checks, so the service reaches a secured Kafka as the job does.
+     */
+    public final Map<String, String> kafkaProperties;
     /** {@code service.catalog-topic}; null when the service does not write the catalogue. */
     public final String catalogTopic;
     public final int maxPendingEvents;
@@ -62,6 +70,8 @@ public final class ServiceConfig {
     public final String clickhouseUrl;
     public final String clickhouseDatabase;
     public final String clickhouseUser;
+    /** {@code service.analytics.max-concurrent}. */
+    public final int analyticsMaxConcurrent;
     public final String clickhousePassword;
     /** The job's validation rules (its {@code ENGAGEMENT_VALIDATION_*} settings from the same environment). */
     public final io.engagement.pipeline.event.ValidationRules validationRules;
@@ -99,6 +109,7 @@ public final class ServiceConfig {
         Map<String, String> values = new LinkedHashMap<>();
         SETTINGS.forEach((key, meta) -> values.put(key, meta[0]));
         List<String> problems = new ArrayList<>();
+        Map<String, String> kafkaOptions = new LinkedHashMap<>();
         SETTINGS.keySet().forEach(key -> {
             String fromEnv = env.get(envName(key));
             if (fromEnv != null) {
@@ -107,6 +118,10 @@ public final class ServiceConfig {
         });
         for (int i = 0; i < args.length; i++) {
             String key = args[i].startsWith("--") ? args[i].substring(2) : null;
+            if (key != null && key.startsWith(KafkaClientProperties.PREFIX) && i + 1 < args.length) {
+                kafkaOptions.put(key, args[++i]); // checked below, as the job checks them
+                continue;
+            }
             if (key == null || !SETTINGS.containsKey(key)) {
                 problems.add("unknown argument '" + args[i] + "' (settings: " + String.join(", ", SETTINGS.keySet()) + ")");
                 continue;
@@ -122,14 +137,22 @@ public final class ServiceConfig {
             }
             values.put(key, args[++i]);
         }
-        ServiceConfig config = new ServiceConfig(values, rules, problems);
+        Map<String, String> kafkaProperties = Map.of();
+        try {
+            kafkaProperties = KafkaClientProperties.forTool(kafkaOptions, env);
+        } catch (ConfigException e) {
+            problems.add(e.getMessage());
+        }
+        ServiceConfig config = new ServiceConfig(values, rules, kafkaProperties, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException("invalid service configuration:\n  " + String.join("\n  ", problems));
         }
         return config;
     }
 
-    private ServiceConfig(Map<String, String> v, io.engagement.pipeline.event.ValidationRules rules, List<String> problems) {
+    private ServiceConfig(Map<String, String> v, io.engagement.pipeline.event.ValidationRules rules, Map<String, String> kafkaProperties,
+                          List<String> problems) {
+        this.kafkaProperties = kafkaProperties;
         validationRules = rules;
         host = v.get("service.host");
         port = intIn(v, "service.port", 0, 65535, problems);
@@ -175,6 +198,7 @@ public final class ServiceConfig {
         eventsPerMinute = intIn(v, "service.rate-limit.events-per-minute", 1, 1_000_000, problems);
         batchesPerMinute = intIn(v, "service.rate-limit.batches-per-minute", 1, 1_000_000, problems);
         analyticsPerMinute = intIn(v, "service.rate-limit.analytics-per-minute", 1, 1_000_000, problems);
+        analyticsMaxConcurrent = intIn(v, "service.analytics.max-concurrent", 1, 10_000, problems);
         analyticsMaxResultRows = intIn(v, "service.analytics.max-result-rows", 1, 10_000_000, problems);
         trackingKeyRequestsPerMinute = intIn(v, "service.rate-limit.tracking-key-per-minute", 1, 100_000_000, problems);
         authFailuresPerMinute = intIn(v, "service.rate-limit.auth-failures-per-minute", 1, 1_000_000, problems);

@@ -1,5 +1,6 @@
 package io.engagement.pipeline.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -98,5 +99,47 @@ class SecuredKafkaTest {
                 "--kafka.feedback-topic", "no-such-topic"}, asEnvironment(kafka.clientSecurity()));
         ConfigException e = assertThrows(ConfigException.class, () -> KafkaPreflight.check(config, Duration.ofSeconds(20)));
         assertTrue(e.getMessage().startsWith("kafka.feedback-topic: topic 'no-such-topic' does not exist"), e.getMessage());
+    }
+
+    /** The HTTP service takes the same Kafka client properties as the job: with them it publishes, without them it says so. */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void theServicePublishesWithTheSameCredentials() throws Exception {
+        kafka.createTopic("secured-service-events", 1); // its own: the job tests read engagement-events
+        Map<String, String> env = new HashMap<>(asEnvironment(kafka.clientSecurity()));
+        env.put("ENGAGEMENT_SERVICE_API_KEYS", "app:secured-tracking-key-0123:tracking");
+        String[] args = {"--service.port", "0", "--service.host", "127.0.0.1", "--service.kafka-bootstrap-servers", kafka.bootstrapServers(),
+                "--service.input-topic", "secured-service-events", "--service.clickhouse-url", clickhouse.httpUrl(),
+                "--service.produce-timeout", "3 s", "--kafka.properties.client.id", "secured-service"};
+        String event = "{\"event_id\":\"secured-service-1\",\"event_type\":\"like\",\"content_id\":\"c1\",\"creator_id\":\"k1\","
+                + "\"session_id\":\"s1\",\"event_time\":\"" + java.time.Instant.now().minusSeconds(5) + "\"}";
+        io.engagement.pipeline.service.ServiceConfig config = io.engagement.pipeline.service.ServiceConfig.from(args, env);
+        try (var service = new io.engagement.pipeline.service.EngagementService(config,
+                io.engagement.pipeline.service.EventPublisher.forConfig(config), clickhouse.http()).start()) {
+            assertEquals(202, post(service.port(), event));
+        }
+        assertTrue(kafka.readCommitted("secured-service-events").stream()
+                .anyMatch(r -> new String(r.value(), java.nio.charset.StandardCharsets.UTF_8).contains("secured-service-1")));
+        // A secret as an argument is refused at start, naming the environment variable to use.
+        String[] withSecret = java.util.Arrays.copyOf(args, args.length + 2);
+        withSecret[args.length] = "--kafka.properties.sasl.jaas.config";
+        withSecret[args.length + 1] = "x";
+        ConfigException refused = assertThrows(ConfigException.class, () -> io.engagement.pipeline.service.ServiceConfig.from(withSecret, env));
+        assertTrue(refused.getMessage().contains("ENGAGEMENT_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"), refused.getMessage());
+        // Without the credentials the broker refuses the service: 503, nothing accepted.
+        Map<String, String> noCredentials = Map.of("ENGAGEMENT_SERVICE_API_KEYS", "app:secured-tracking-key-0123:tracking");
+        io.engagement.pipeline.service.ServiceConfig open = io.engagement.pipeline.service.ServiceConfig.from(args, noCredentials);
+        try (var service = new io.engagement.pipeline.service.EngagementService(open,
+                io.engagement.pipeline.service.EventPublisher.forConfig(open), clickhouse.http()).start()) {
+            assertEquals(503, post(service.port(), event.replace("secured-service-1", "secured-service-2")));
+        }
+    }
+
+    private static int post(int port, String body) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/v1/events"))
+                .header("Authorization", "Bearer secured-tracking-key-0123").timeout(Duration.ofSeconds(30))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 }

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP service as a client uses it, against a real Kafka broker (its own process, stopped and
@@ -297,6 +299,43 @@ class EngagementServiceTest {
             Answer refused = call("GET", small.port(), list, ADMIN_KEY, null);
             assertEquals(400, refused.status(), refused.body());
             assertTrue(refused.json().get("error").asText().contains("more rows than this service returns"), refused.body());
+        }
+    }
+
+    /**
+     * A read waiting on ClickHouse holds a request thread; with reads bounded in number, a flood of
+     * them (here: ClickHouse frozen) is answered 503 at once while tracking goes on.
+     */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void analyticsReadsWaitingOnClickHouseCannotStarveTracking() throws Exception {
+        try (EngagementService bounded = new EngagementService(config(Map.of("ENGAGEMENT_SERVICE_ANALYTICS_MAX_CONCURRENT", "1")),
+                EventPublisher.forConfig(config(Map.of())), clickhouse.http()).start()) {
+            int port = bounded.port();
+            String read = "/v1/creators/k1/analytics?from=2026-06-01&to=2026-06-02";
+            clickhouse.pause();
+            java.util.concurrent.CompletableFuture<Answer> waiting;
+            try {
+                waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return call("GET", port, read, ADMIN_KEY, null);
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                Thread.sleep(1_500); // the first read is waiting on the frozen server
+                Answer second = call("GET", port, read, ADMIN_KEY, null);
+                assertEquals(503, second.status(), second.body());
+                assertTrue(second.json().get("error").asText().contains("service.analytics.max-concurrent"), second.body());
+                long start = System.nanoTime();
+                Answer tracked = call("POST", port, "/v1/events", TRACKING_KEY, event("e-starve", "like", "a1"));
+                assertEquals(202, tracked.status(), tracked.body());
+                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "tracking did not wait behind the reads");
+            } finally {
+                clickhouse.resume();
+            }
+            assertEquals(200, waiting.get(60, TimeUnit.SECONDS).status(), "the waiting read is answered once ClickHouse is back");
+            assertEquals(200, call("GET", port, read, ADMIN_KEY, null).status(), "its permit was returned");
         }
     }
 
