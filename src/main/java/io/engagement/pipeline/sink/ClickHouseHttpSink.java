@@ -357,6 +357,7 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
                             boolean splitRefused) throws IOException {
             for (int attempt = 0; ; attempt++) {
                 String problem;
+                String refusal = null;
                 try {
                     HttpResponse<String> response = attempt == 0 && first != null ? first.get()
                             : client.send(request(uri, body), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -370,21 +371,24 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
                     problem = "ClickHouse answered " + response.statusCode() + " to an insert of " + rowEnds.length
                             + " rows into " + table + ": " + response.body().trim();
                     if (refusesRows(response.statusCode(), response.body())) {
-                        held = 0;
-                        if (splitRefused) {
-                            setAsideRefused(body, rowEnds, response.body().trim());
-                        } else {
-                            // A dead letter refused itself: it has nowhere else to go but the log.
-                            LOG.error("ClickHouse refused a row of {}; logged here, not stored: {} (row, base64: {})", table,
-                                    problem, java.util.Base64.getEncoder().encodeToString(body));
-                        }
-                        return;
+                        refusal = response.body().trim();
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted while writing to ClickHouse table " + table, e);
                 } catch (IOException | ExecutionException e) {
                     problem = e instanceof ExecutionException ? String.valueOf(e.getCause()) : e.getMessage();
+                }
+                if (refusal != null) {
+                    held = 0;
+                    if (splitRefused) {
+                        setAsideRefused(body, rowEnds, refusal);
+                    } else {
+                        // A dead letter refused itself: it has nowhere else to go but the log.
+                        LOG.error("ClickHouse refused a row of {}; logged here, not stored: {} (row, base64: {})", table,
+                                problem, java.util.Base64.getEncoder().encodeToString(body));
+                    }
+                    return;
                 }
                 retries.inc();
                 if (attempt < sink.batching.maxRetries()) {
