@@ -107,6 +107,18 @@ class StateSchemaCompatibilityTest {
         return a;
     }
 
+    /**
+     * The accumulator written into the v5 fixture (the content catalogue's counters added: events
+     * folded, creator mismatches, uncatalogued events): the v3 values plus distinct values in them.
+     */
+    static ContentWindowAccumulator v5Sample() {
+        ContentWindowAccumulator a = v3Sample();
+        a.events = 41;
+        a.creatorMismatches = 5;
+        a.uncataloguedEvents = 2;
+        return a;
+    }
+
     @Test
     void windowStateUsesFlinksPojoSerializerNotKryo() {
         assertInstanceOf(PojoSerializer.class, currentSerializer());
@@ -156,11 +168,23 @@ class StateSchemaCompatibilityTest {
         assertEquals(V3_VIEWERS + 500, creator.estimate(), (V3_VIEWERS + 500) * 0.05); // the larger part (docs/metrics.md)
     }
 
+    /** v5: the catalogue's counters, written by the release that introduced them. */
+    @Test
+    void stateWrittenByV5IsReadByThisBuild() throws Exception {
+        ContentWindowAccumulator read = restore("v5");
+        assertArrayEquals(counters(v3Sample()), counters(read));
+        assertArrayEquals(new long[] {41, 5, 2}, new long[] {read.events, read.creatorMismatches, read.uncataloguedEvents});
+        assertNull(read.pendingPlayProgress);
+        assertEquals(V3_VIEWERS, read.viewers.estimate(), V3_VIEWERS * 0.05);
+    }
+
     /** v4: the DataSketches sketch, written by the release that introduced it. */
     @Test
     void stateWrittenByV4IsReadByThisBuild() throws Exception {
         ContentWindowAccumulator read = restore("v4");
         assertArrayEquals(counters(v3Sample()), counters(read));
+        // Counters added after v4 (the catalogue's) restore as 0.
+        assertArrayEquals(new long[] {0, 0, 0}, new long[] {read.events, read.creatorMismatches, read.uncataloguedEvents});
         assertNull(read.viewers.registers);
         assertEquals(V3_VIEWERS, read.viewers.estimate(), V3_VIEWERS * 0.05);
         read.viewers.add("u:one-more");
@@ -211,7 +235,7 @@ class StateSchemaCompatibilityTest {
         TypeSerializerSnapshot.writeVersionedSnapshot(snapshot, serializer.snapshotConfiguration());
         Files.write(dir.resolve("content-window-accumulator.snapshot"), snapshot.getCopyOfBuffer());
         DataOutputSerializer data = new DataOutputSerializer(1024);
-        serializer.serialize(v3Sample(), data);
+        serializer.serialize(v5Sample(), data);
         Files.write(dir.resolve("content-window-accumulator.data"), data.getCopyOfBuffer());
     }
 
