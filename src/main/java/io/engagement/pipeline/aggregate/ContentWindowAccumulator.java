@@ -68,6 +68,8 @@ public class ContentWindowAccumulator {
      * partial waits for the catalogue's duration (null otherwise, and always in window state).
      */
     public double[] pendingPlayProgress;
+    /** How many of {@code pendingPlayProgress} are plays (the array grows by doubling, so a fold is amortised O(1)). */
+    public int pendingPlays;
 
     public UniqueViewerSketch viewers = new UniqueViewerSketch();
     /** Watch time of each play that ended in the window, for the median. */

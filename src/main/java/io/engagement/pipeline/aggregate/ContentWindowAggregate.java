@@ -52,7 +52,8 @@ public class ContentWindowAggregate
             case VIEW_COMPLETE, SWIPE_AWAY -> {
                 if (durationFromCatalogue && e.totalWatchTimeMs == null) {
                     double reached = e.eventType == EventType.VIEW_COMPLETE ? 1.0 : e.progress == null ? 0.0 : e.progress;
-                    acc.pendingPlayProgress = append(acc.pendingPlayProgress, reached);
+                    pendingCapacity(acc, acc.pendingPlays + 1);
+                    acc.pendingPlayProgress[acc.pendingPlays++] = reached;
                     return acc;
                 }
                 Long playWatchTimeMs = EngagementFormulas.playWatchTimeMs(e.totalWatchTimeMs, e.progress,
@@ -68,10 +69,13 @@ public class ContentWindowAggregate
         return acc;
     }
 
-    private static double[] append(double[] values, double value) {
-        double[] grown = values == null ? new double[1] : java.util.Arrays.copyOf(values, values.length + 1);
-        grown[grown.length - 1] = value;
-        return grown;
+    /** Room for {@code needed} pending plays in {@code acc}, growing by doubling (a fold stays amortised O(1)). */
+    private static void pendingCapacity(ContentWindowAccumulator acc, int needed) {
+        if (acc.pendingPlayProgress == null || acc.pendingPlayProgress.length < needed) {
+            int capacity = Math.max(needed, acc.pendingPlayProgress == null ? 4 : acc.pendingPlayProgress.length * 2);
+            acc.pendingPlayProgress = acc.pendingPlayProgress == null ? new double[capacity]
+                    : java.util.Arrays.copyOf(acc.pendingPlayProgress, capacity);
+        }
     }
 
     /**
@@ -84,11 +88,12 @@ public class ContentWindowAggregate
             return;
         }
         if (catalogueDurationMs != null) {
-            for (double reached : acc.pendingPlayProgress) {
-                playWatchTimes(acc).add(Math.round(reached * catalogueDurationMs));
+            for (int i = 0; i < acc.pendingPlays; i++) {
+                playWatchTimes(acc).add(Math.round(acc.pendingPlayProgress[i] * catalogueDurationMs));
             }
         }
         acc.pendingPlayProgress = null;
+        acc.pendingPlays = 0;
     }
 
     /** State written before the sketch existed restores with {@code null} here. */
@@ -114,10 +119,10 @@ public class ContentWindowAggregate
         if (b.playWatchTimes != null) {
             playWatchTimes(a).merge(b.playWatchTimes);
         }
-        if (b.pendingPlayProgress != null) {
-            for (double reached : b.pendingPlayProgress) {
-                a.pendingPlayProgress = append(a.pendingPlayProgress, reached);
-            }
+        if (b.pendingPlays > 0) {
+            pendingCapacity(a, a.pendingPlays + b.pendingPlays);
+            System.arraycopy(b.pendingPlayProgress, 0, a.pendingPlayProgress, a.pendingPlays, b.pendingPlays);
+            a.pendingPlays += b.pendingPlays;
         }
         return a;
     }

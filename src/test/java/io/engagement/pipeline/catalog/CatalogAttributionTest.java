@@ -119,7 +119,7 @@ class CatalogAttributionTest {
         waiting.add(acc, complete);
         waiting.add(acc, half);
         waiting.add(acc, reported);
-        assertEquals(2, acc.pendingPlayProgress.length);
+        assertEquals(2, acc.pendingPlays);
         try (var h = harness()) {
             h.processElement2(new StreamRecord<>(entry("c4", "owner", 1), 0)); // duration 15 000 ms
             h.processElement1(new StreamRecord<>(waiting.partial("c4", 0, 60_000, acc), 59_999));
