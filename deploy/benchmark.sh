@@ -2,7 +2,7 @@
 # Throughput of the production topology against a validate + de-duplicate baseline, measured in the
 # same run on a local Flink MiniCluster (RocksDB, exactly-once checkpoints), then per-call latency
 # percentiles of the hot functions. Prints figures; asserts nothing. Takes a few minutes.
-#   deploy/benchmark.sh [messages (default 300000)] [parallelism (default 2)] [quick: baseline + production topology only]
+#   deploy/benchmark.sh [messages (default 300000)] [parallelism (default 2)] [quick: baseline + production topology only | functions: per-call figures of the hot functions only, no cluster]
 #   BENCH_JAVA_OPTS="-Dbench.flink=key=value;key=value" deploy/benchmark.sh ...   (A/B of Flink runtime settings)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -24,8 +24,6 @@ import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
 import io.engagement.pipeline.metrics.CompletionBucket;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -138,8 +136,6 @@ public enum ContentCounter {
     /** Subtracted from this counter in the row ({@code likes} net of unlikes); null for none. */
     private final ContentCounter netOf;
     private final String field;
-    private final VarHandle accumulatorField;
-    private final VarHandle rowField;
 
     /** A column of its own. */
     ContentCounter(Rule rule) {
@@ -161,8 +157,13 @@ public enum ContentCounter {
         this.inRow = inRow;
         this.netOf = netOf;
         this.field = camelCase(name());
-        this.accumulatorField = longField(ContentWindowAccumulator.class, field);
-        this.rowField = inRow ? longField(ContentMetrics.class, field) : null;
+    }
+
+    private static final ContentCounter[] ALL = values();
+
+    /** Every counter, without the copy {@code values()} makes per call (merges run over it). */
+    static ContentCounter[] all() {
+        return ALL;
     }
 
     /** The counters an event of {@code type} can add to. */
@@ -181,11 +182,11 @@ public enum ContentCounter {
     }
 
     public long get(ContentWindowAccumulator acc) {
-        return (long) accumulatorField.get(acc);
+        return acc.counter(this);
     }
 
     public void set(ContentWindowAccumulator acc, long value) {
-        accumulatorField.set(acc, value);
+        acc.setCounter(this, value);
     }
 
     void add(ContentWindowAccumulator acc, long amount) {
@@ -198,11 +199,11 @@ public enum ContentCounter {
     }
 
     void copyToRow(ContentWindowAccumulator acc, ContentMetrics row) {
-        rowField.set(row, rowValue(acc));
+        row.setCounter(this, rowValue(acc));
     }
 
     public long get(ContentMetrics row) {
-        return (long) rowField.get(row);
+        return row.counter(this);
     }
 
     /** A count net of another ({@code likes} net of unlikes) can go below zero: a signed column. */
@@ -277,14 +278,5 @@ public enum ContentCounter {
             }
         }
         return sb.toString();
-    }
-
-    private static VarHandle longField(Class<?> owner, String name) {
-        try {
-            return MethodHandles.publicLookup().findVarHandle(owner, name, long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError("counter field " + owner.getSimpleName() + "." + name
-                    + " (public long) is missing: " + e);
-        }
     }
 }

@@ -139,4 +139,100 @@ public class ContentMetrics {
         return "ContentMetrics{" + grain + ' ' + contentId + " @" + windowStartMs + " v" + version
                 + " views=" + views + " uniques=" + uniqueViewers + '}';
     }
+
+    /**
+     * The column of {@code counter} (a switch the compiler checks for every counter, as
+     * {@link ContentWindowAccumulator}'s; {@code ContentCounterTest} checks each case).
+     */
+    long counter(ContentCounter counter) {
+        return switch (counter) {
+            case IMPRESSIONS -> impressions;
+            case VIEWS -> views;
+            case REWATCHES -> rewatches;
+            case WATCH_TIME_MS -> watchTimeMs;
+            case COMPLETIONS -> completions;
+            case ENDED_OVER_75 -> endedOver75;
+            case ENDED_OVER_50 -> endedOver50;
+            case ENDED_OVER_25 -> endedOver25;
+            case ENDED_UNDER_25 -> endedUnder25;
+            case SKIPS -> skips;
+            case SWIPED_AWAY -> swipedAway;
+            case LOOP_PLAYS -> loopPlays;
+            case LIKES -> likes;
+            case COMMENTS -> comments;
+            case SHARES -> shares;
+            case SAVES -> saves;
+            case CLICKS -> clicks;
+            case FOLLOWS -> follows;
+            case UNFOLLOWS -> unfollows;
+            case NOT_INTERESTED -> notInterested;
+            case REPORTS -> reports;
+            case HIDES -> hides;
+            case VIEWS_ORGANIC -> viewsOrganic;
+            case VIEWS_FOLLOWING -> viewsFollowing;
+            case VIEWS_PROFILE -> viewsProfile;
+            case VIEWS_HASHTAG -> viewsHashtag;
+            case VIEWS_SEARCH -> viewsSearch;
+            case VIEWS_DIRECT -> viewsDirect;
+            case VIEWS_OTHER_SOURCE -> viewsOtherSource;
+            case VIEWS_MOBILE -> viewsMobile;
+            case VIEWS_TABLET -> viewsTablet;
+            case VIEWS_DESKTOP -> viewsDesktop;
+            case VIEWS_TV -> viewsTv;
+            case VIEWS_OTHER_DEVICE -> viewsOtherDevice;
+            case VIEWS_IOS -> viewsIos;
+            case VIEWS_ANDROID -> viewsAndroid;
+            case VIEWS_WEB -> viewsWeb;
+            case VIEWS_OTHER_PLATFORM -> viewsOtherPlatform;
+            case CREATOR_MISMATCHES -> creatorMismatches;
+            case UNCATALOGUED_EVENTS -> uncataloguedEvents;
+            case UNLIKES, UNSAVES, EVENTS -> throw new IllegalArgumentException(counter + " is not a column");
+        };
+    }
+
+    void setCounter(ContentCounter counter, long value) {
+        long unused = switch (counter) {
+            case IMPRESSIONS -> impressions = value;
+            case VIEWS -> views = value;
+            case REWATCHES -> rewatches = value;
+            case WATCH_TIME_MS -> watchTimeMs = value;
+            case COMPLETIONS -> completions = value;
+            case ENDED_OVER_75 -> endedOver75 = value;
+            case ENDED_OVER_50 -> endedOver50 = value;
+            case ENDED_OVER_25 -> endedOver25 = value;
+            case ENDED_UNDER_25 -> endedUnder25 = value;
+            case SKIPS -> skips = value;
+            case SWIPED_AWAY -> swipedAway = value;
+            case LOOP_PLAYS -> loopPlays = value;
+            case LIKES -> likes = value;
+            case COMMENTS -> comments = value;
+            case SHARES -> shares = value;
+            case SAVES -> saves = value;
+            case CLICKS -> clicks = value;
+            case FOLLOWS -> follows = value;
+            case UNFOLLOWS -> unfollows = value;
+            case NOT_INTERESTED -> notInterested = value;
+            case REPORTS -> reports = value;
+            case HIDES -> hides = value;
+            case VIEWS_ORGANIC -> viewsOrganic = value;
+            case VIEWS_FOLLOWING -> viewsFollowing = value;
+            case VIEWS_PROFILE -> viewsProfile = value;
+            case VIEWS_HASHTAG -> viewsHashtag = value;
+            case VIEWS_SEARCH -> viewsSearch = value;
+            case VIEWS_DIRECT -> viewsDirect = value;
+            case VIEWS_OTHER_SOURCE -> viewsOtherSource = value;
+            case VIEWS_MOBILE -> viewsMobile = value;
+            case VIEWS_TABLET -> viewsTablet = value;
+            case VIEWS_DESKTOP -> viewsDesktop = value;
+            case VIEWS_TV -> viewsTv = value;
+            case VIEWS_OTHER_DEVICE -> viewsOtherDevice = value;
+            case VIEWS_IOS -> viewsIos = value;
+            case VIEWS_ANDROID -> viewsAndroid = value;
+            case VIEWS_WEB -> viewsWeb = value;
+            case VIEWS_OTHER_PLATFORM -> viewsOtherPlatform = value;
+            case CREATOR_MISMATCHES -> creatorMismatches = value;
+            case UNCATALOGUED_EVENTS -> uncataloguedEvents = value;
+            case UNLIKES, UNSAVES, EVENTS -> throw new IllegalArgumentException(counter + " is not a column");
+        };
+    }
 }

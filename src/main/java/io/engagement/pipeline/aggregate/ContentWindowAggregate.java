@@ -150,7 +150,7 @@ public class ContentWindowAggregate
     }
 
     private static void addCounters(ContentWindowAccumulator a, ContentWindowAccumulator b, long sign) {
-        for (ContentCounter counter : ContentCounter.values()) {
+        for (ContentCounter counter : ContentCounter.all()) {
             counter.add(a, sign * counter.get(b));
         }
     }

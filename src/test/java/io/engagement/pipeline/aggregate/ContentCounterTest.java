@@ -80,6 +80,40 @@ class ContentCounterTest {
     }
 
     @Test
+    void eachCounterReadsAndWritesTheFieldItNames() throws Exception {
+        // The accessors are hand-written switches; reflection by the constant's field name is the
+        // independent reference. One counter at a time, so a case naming a neighbour's field shows.
+        for (ContentCounter c : ContentCounter.values()) {
+            Field accField = ContentWindowAccumulator.class.getField(c.field());
+            ContentWindowAccumulator acc = new ContentWindowAccumulator();
+            accField.setLong(acc, 41);
+            assertEquals(41, c.get(acc), c + " reads " + c.field());
+            ContentWindowAccumulator written = new ContentWindowAccumulator();
+            c.set(written, 43);
+            for (ContentCounter other : ContentCounter.values()) {
+                long expected = other == c ? 43 : 0;
+                assertEquals(expected, ContentWindowAccumulator.class.getField(other.field()).getLong(written),
+                        c + " set, " + other.field() + " read");
+            }
+            if (!c.isColumn()) {
+                continue;
+            }
+            Field rowField = ContentMetrics.class.getField(c.field());
+            ContentMetrics row = new ContentMetrics();
+            rowField.setLong(row, 47);
+            assertEquals(47, c.get(row), c + " reads the row's " + c.field());
+            ContentMetrics writtenRow = new ContentMetrics();
+            writtenRow.setCounter(c, 53);
+            assertEquals(53, rowField.getLong(writtenRow), c + " writes the row's " + c.field());
+            for (ContentCounter other : ContentCounter.inRow()) {
+                if (other != c) {
+                    assertEquals(0, ContentMetrics.class.getField(other.field()).getLong(writtenRow), c + " set, " + other + " read");
+                }
+            }
+        }
+    }
+
+    @Test
     void everyEventTypeIsCountedSomewhereOrDeliberatelyPlaybackOnly() {
         List<String> problems = new ArrayList<>();
         for (EventType type : EventType.values()) {

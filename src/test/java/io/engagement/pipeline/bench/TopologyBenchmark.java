@@ -5,6 +5,7 @@ import io.engagement.pipeline.aggregate.ContentWindowAggregate;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.dedup.DeduplicateAndRouteLate;
 import io.engagement.pipeline.event.EngagementEvent;
+import io.engagement.pipeline.event.EngagementEventSerializer;
 import io.engagement.pipeline.event.EventValidator;
 import io.engagement.pipeline.event.RawEvent;
 import io.engagement.pipeline.event.ValidateEvents;
@@ -17,10 +18,14 @@ import io.engagement.pipeline.topology.PipelineSinks;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,6 +60,15 @@ public final class TopologyBenchmark {
         System.out.printf("%,d messages (about 8 hours of event time), parallelism %d, RocksDB, exactly-once checkpoints every 5 s%n",
                 payloads.length, parallelism);
 
+        if (args.length > 2 && args[2].equals("functions")) {
+            // Per-call figures of the hot functions alone: no MiniCluster, so far less noise for an
+            // A/B of a change inside one of them. Two rounds to warm the JIT up, the third printed.
+            for (int round = 0; round < 2; round++) {
+                latencies(config, false);
+            }
+            latencies(config, true);
+            return;
+        }
         if (args.length > 2 && args[2].equals("quick")) {
             // The inner loop for one design change: the production topology against the baseline, best of 2 each.
             run("warm-up (not reported)", parallelism, env -> baseline(env, config));
@@ -72,7 +87,7 @@ public final class TopologyBenchmark {
                 minute / baseline, full / baseline);
         System.out.printf("production topology / minute-only topology: %.2f%n", full / minute);
 
-        latencies(config);
+        latencies(config, true);
     }
 
     interface Topology {
@@ -152,7 +167,7 @@ public final class TopologyBenchmark {
     }
 
     /** Per-call latency of the functions every event goes through, measured after a warm-up pass. */
-    private static void latencies(JobConfig config) {
+    private static void latencies(JobConfig config, boolean print) {
         EventValidator validator = new EventValidator(config.validationRules);
         long now = System.currentTimeMillis();
         int n = Math.min(payloads.length, 200_000);
@@ -178,16 +193,61 @@ public final class TopologyBenchmark {
             aggregate.add(valid.get(i), acc);
             add[i] = System.nanoTime() - t;
         }
-        System.out.printf("%nper-call latency (µs)                          p50      p90      p99    p99.9%n");
+        // What crosses a shuffle: each event through its network serializer and back.
+        long[] roundTrip = new long[valid.size()];
+        DataOutputSerializer out = new DataOutputSerializer(512);
+        DataInputDeserializer in = new DataInputDeserializer();
+        for (int i = 0; i < valid.size(); i++) {
+            long t = System.nanoTime();
+            out.clear();
+            try {
+                EngagementEventSerializer.INSTANCE.serialize(valid.get(i), out);
+                in.setBuffer(out.getSharedBuffer(), 0, out.length());
+                EngagementEventSerializer.INSTANCE.deserialize(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            roundTrip[i] = System.nanoTime() - t;
+        }
+        // Partials as the pre-aggregation makes them (one per content and minute of this input),
+        // merged as a window merges them, and the delta a firing computes.
+        Map<String, ContentWindowAccumulator> partials = new HashMap<>();
+        for (EngagementEvent e : valid) {
+            aggregate.add(e, partials.computeIfAbsent(e.contentId + "/" + e.eventTimeMs / 60_000, k -> aggregate.createAccumulator()));
+        }
+        List<ContentWindowAccumulator> list = new ArrayList<>(partials.values());
+        long[] merge = new long[list.size()];
+        long[] delta = new long[list.size()];
+        List<ContentWindowAccumulator> targets = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            targets.add(ContentWindowAggregate.copy(list.get((i + 1) % list.size())));
+        }
+        for (int i = 0; i < list.size(); i++) {
+            long t = System.nanoTime();
+            aggregate.merge(targets.get(i), list.get(i));
+            merge[i] = System.nanoTime() - t;
+            // A late firing: the window now holds this partial and the next one; before, this one.
+            ContentWindowAccumulator current = aggregate.merge(ContentWindowAggregate.copy(list.get(i)), list.get((i + 1) % list.size()));
+            t = System.nanoTime();
+            ContentWindowAggregate.delta(current, list.get(i));
+            delta[i] = System.nanoTime() - t;
+        }
+        if (!print) {
+            return;
+        }
+        System.out.printf("%nper-call latency (µs)                          p50      p90      p99    p99.9    mean%n");
         print("EventValidator.validate (parse + rules)", validate);
         print("ContentWindowAggregate.add (one window)", add);
+        print("event serialize + deserialize", roundTrip);
+        print("ContentWindowAggregate.merge (a partial)", merge);
+        print("ContentWindowAggregate.delta (late firing)", delta);
     }
 
     private static void print(String name, long[] nanos) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
-        System.out.printf("%-42s %8.2f %8.2f %8.2f %8.2f%n", name, pct(sorted, 0.5), pct(sorted, 0.9),
-                pct(sorted, 0.99), pct(sorted, 0.999));
+        System.out.printf("%-42s %8.2f %8.2f %8.2f %8.2f %8.2f%n", name, pct(sorted, 0.5), pct(sorted, 0.9),
+                pct(sorted, 0.99), pct(sorted, 0.999), Arrays.stream(nanos).average().orElse(0) / 1000.0);
     }
 
     private static double pct(long[] sorted, double q) {

@@ -52,7 +52,14 @@ class EngagementEventSerializerTest extends SerializerTestBase<EngagementEvent> 
         notRewatch.isRewatch = false;
         notRewatch.eventType = EventType.CLICK;
         notRewatch.userId = "ü-\u4e16\ud83d\ude00"; // non-ASCII survives
-        return new EngagementEvent[] {minimal, full, notRewatch, new EngagementEvent()};
+        // Lengths that take one, two and three bytes of the varint, an empty string, and a
+        // non-ASCII string whose UTF-8 length differs from its length in chars.
+        EngagementEvent longStrings = everyFieldSet();
+        longStrings.eventId = "x".repeat(127);
+        longStrings.contentId = "y".repeat(128);
+        longStrings.userId = "\u00e9".repeat(9_000);
+        longStrings.country = "";
+        return new EngagementEvent[] {minimal, full, notRewatch, longStrings, new EngagementEvent()};
     }
 
     /** Every field of the class set to a value that is not its default, by reflection. */
