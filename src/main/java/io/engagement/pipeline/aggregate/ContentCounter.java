@@ -107,7 +107,18 @@ public enum ContentCounter {
      * Events counted while the content was not (yet) in the catalogue: attributed to no creator
      * (set by {@link io.engagement.pipeline.catalog.CatalogAttribution}).
      */
-    UNCATALOGUED_EVENTS(new Rule(EnumSet.noneOf(EventType.class), e -> 0));
+    UNCATALOGUED_EVENTS(new Rule(EnumSet.noneOf(EventType.class), e -> 0)),
+
+    /**
+     * Validated views: view starts that passed the view gates ({@link io.engagement.pipeline.views.ViewGate}:
+     * no actor above a human rate, not a repeat, docs/metrics.md). No event adds to these three; the
+     * gates' partials set them ({@link io.engagement.pipeline.views.ValidatedViewPartials}).
+     */
+    VALIDATED_VIEWS(new Rule(EnumSet.noneOf(EventType.class), e -> 0)),
+    /** Full plays among the play ends that passed the gates. */
+    VALIDATED_COMPLETIONS(new Rule(EnumSet.noneOf(EventType.class), e -> 0)),
+    /** Watch time of the plays whose end passed the gates (each play's own, as the median takes it). */
+    VALIDATED_WATCH_TIME_MS(new Rule(EnumSet.noneOf(EventType.class), e -> 0));
 
     /**
      * Event types that only report playback (watch time, via {@link #WATCH_TIME_MS}) and count in no

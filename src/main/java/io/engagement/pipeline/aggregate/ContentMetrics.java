@@ -81,6 +81,10 @@ public class ContentMetrics {
     public long creatorMismatches;
     /** Events counted while the content was not in the catalogue ({@code creatorId} is then empty). */
     public long uncataloguedEvents;
+    /** Validated views, and the completions and watch time of validated plays (ContentCounter.VALIDATED_*); 0 in older state. */
+    public long validatedViews;
+    public long validatedCompletions;
+    public long validatedWatchTimeMs;
 
     public double engagementRate;
     public double actionRate;
@@ -186,6 +190,9 @@ public class ContentMetrics {
             case VIEWS_OTHER_PLATFORM -> viewsOtherPlatform;
             case CREATOR_MISMATCHES -> creatorMismatches;
             case UNCATALOGUED_EVENTS -> uncataloguedEvents;
+            case VALIDATED_VIEWS -> validatedViews;
+            case VALIDATED_COMPLETIONS -> validatedCompletions;
+            case VALIDATED_WATCH_TIME_MS -> validatedWatchTimeMs;
             case UNLIKES, UNSAVES, EVENTS -> throw new IllegalArgumentException(counter + " is not a column");
         };
     }
@@ -232,6 +239,9 @@ public class ContentMetrics {
             case VIEWS_OTHER_PLATFORM -> viewsOtherPlatform = value;
             case CREATOR_MISMATCHES -> creatorMismatches = value;
             case UNCATALOGUED_EVENTS -> uncataloguedEvents = value;
+            case VALIDATED_VIEWS -> validatedViews = value;
+            case VALIDATED_COMPLETIONS -> validatedCompletions = value;
+            case VALIDATED_WATCH_TIME_MS -> validatedWatchTimeMs = value;
             case UNLIKES, UNSAVES, EVENTS -> throw new IllegalArgumentException(counter + " is not a column");
         };
     }

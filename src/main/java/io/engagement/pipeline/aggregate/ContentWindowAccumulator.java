@@ -62,6 +62,10 @@ public class ContentWindowAccumulator {
     public long events;
     public long creatorMismatches;
     public long uncataloguedEvents;
+    /** Validated views, and the completions and watch time of validated plays (ContentCounter.VALIDATED_*); 0 in older state. */
+    public long validatedViews;
+    public long validatedCompletions;
+    public long validatedWatchTimeMs;
 
     /**
      * How far each play that ended got, for plays without a reported total watch time, while a
@@ -128,6 +132,9 @@ public class ContentWindowAccumulator {
             case EVENTS -> events;
             case CREATOR_MISMATCHES -> creatorMismatches;
             case UNCATALOGUED_EVENTS -> uncataloguedEvents;
+            case VALIDATED_VIEWS -> validatedViews;
+            case VALIDATED_COMPLETIONS -> validatedCompletions;
+            case VALIDATED_WATCH_TIME_MS -> validatedWatchTimeMs;
         };
     }
 
@@ -177,6 +184,9 @@ public class ContentWindowAccumulator {
             case EVENTS -> events = value;
             case CREATOR_MISMATCHES -> creatorMismatches = value;
             case UNCATALOGUED_EVENTS -> uncataloguedEvents = value;
+            case VALIDATED_VIEWS -> validatedViews = value;
+            case VALIDATED_COMPLETIONS -> validatedCompletions = value;
+            case VALIDATED_WATCH_TIME_MS -> validatedWatchTimeMs = value;
         };
     }
 }

@@ -64,6 +64,10 @@ public final class JobConfig implements Serializable {
         define("session.gap", "30 min", "a viewing session ends after this much event-time inactivity (session windows keyed by session_id)");
         define("session.max-duration", "4 h", "a session ends when it has lasted this long, even without a gap (a session id reused forever must not keep a window open forever)");
         define("session.bundle.max-events", "10000", "events a subtask of the session stage keeps on the heap before applying them, each session's with one state read and write (applied before every watermark and checkpoint barrier, and when full)");
+        define("views.validation", "on", "on: view claims pass the session, device and user gates and content windows count validated views, completions and watch time beside the raw ones (docs/metrics.md, validated views); off: the validated columns stay 0 and no suspect_actors rows are written");
+        define("views.max-starts-per-minute", "40", "view starts one session, device or user may make in an event-time minute; above it the actor is flagged for the minute (suspect_actors) and none of its views, completions or watch time of the minute count as validated");
+        define("views.repeat-span", "30 s", "a viewer's view starts of one content closer together than this count once as validated views");
+        define("views.playback-slack", "5 s", "how much a play's reported watch time may exceed the time since its view start before the play counts as impossible (not validated)");
         define("trending.min-views-per-hour", "100", "views per hour (over the last 24 h) from which rising content counts as trending (seed 002)");
         define("dedup.horizon", "6 h", "an event id seen again within this time is a duplicate");
         define("validation.max-future-skew", "5 min", "events further than this in the future are rejected");
@@ -113,6 +117,8 @@ public final class JobConfig implements Serializable {
     public final Duration sessionMaxDuration;
     /** {@code session.bundle.max-events}. */
     public final int sessionBundleEvents;
+    /** {@code views.*}; null with {@code views.validation: off}. */
+    public final io.engagement.pipeline.views.ViewRules viewRules;
     public final ValidationRules validationRules;
     /** {@code privacy.user-id-hmac-key}; null when user ids are kept as sent. */
     public final String userIdHmacKey;
@@ -159,6 +165,12 @@ public final class JobConfig implements Serializable {
         sessionGap = p.positiveDuration("session.gap");
         sessionMaxDuration = p.atMost("session.max-duration", p.positiveDuration("session.max-duration"), Duration.ofDays(7));
         sessionBundleEvents = p.positiveInt("session.bundle.max-events");
+        boolean validateViews = "on".equals(p.oneOf("views.validation", "on", "off"));
+        int maxStarts = p.positiveInt("views.max-starts-per-minute");
+        Duration repeatSpan = p.nonNegativeDuration("views.repeat-span");
+        Duration playbackSlack = p.nonNegativeDuration("views.playback-slack");
+        viewRules = validateViews && repeatSpan != null && playbackSlack != null
+                ? new io.engagement.pipeline.views.ViewRules(maxStarts, repeatSpan.toMillis(), playbackSlack.toMillis()) : null;
         validationRules = validationRules(p);
 
         kafkaProperties = p.kafkaProperties();

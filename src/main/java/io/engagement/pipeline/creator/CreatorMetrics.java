@@ -28,6 +28,10 @@ public class CreatorMetrics {
     public long contents;
     public long impressions;
     public long views;
+    /** Sums of the content rows' validated counters (docs/metrics.md, validated views). */
+    public long validatedViews;
+    public long validatedCompletions;
+    public long validatedWatchTimeMs;
     public long uniqueViewers;
     public boolean uniqueViewersExact;
     public long watchTimeMs;
@@ -69,6 +73,9 @@ public class CreatorMetrics {
         m.contents = acc.contents;
         m.impressions = t.impressions;
         m.views = t.views;
+        m.validatedViews = t.validatedViews;
+        m.validatedCompletions = t.validatedCompletions;
+        m.validatedWatchTimeMs = t.validatedWatchTimeMs;
         m.watchTimeMs = t.watchTimeMs;
         m.completions = t.completions;
         // Net of unlikes and unsaves, like the content rows (whose sum this is).

@@ -41,6 +41,11 @@ public class EngagementEvent {
     public String device;
     public String platform;
     public String country;
+    /**
+     * The client's install or hardware id, when the app sends one: one of the actors whose rate of
+     * view starts is checked (docs/metrics.md, validated views). Optional, id rules.
+     */
+    public String deviceId;
 
     /** Where the event was read (topic, partition, offset): its identity for accounting (docs/guarantees.md). */
     public String sourceTopic;

@@ -43,6 +43,7 @@ public final class EngagementEventSerializer extends TypeSerializerSingleton<Eng
     private static final int CONTENT_ID = 1 << 15;
     private static final int CREATOR_ID = 1 << 16;
     private static final int SESSION_ID = 1 << 17;
+    private static final int DEVICE_ID = 1 << 18;
 
     private static final EventType[] TYPES = EventType.values();
 
@@ -76,6 +77,7 @@ public final class EngagementEventSerializer extends TypeSerializerSingleton<Eng
         to.device = from.device;
         to.platform = from.platform;
         to.country = from.country;
+        to.deviceId = from.deviceId;
         to.sourceTopic = from.sourceTopic;
         to.sourcePartition = from.sourcePartition;
         to.sourceOffset = from.sourceOffset;
@@ -111,7 +113,8 @@ public final class EngagementEventSerializer extends TypeSerializerSingleton<Eng
                 | (e.eventType != null ? EVENT_TYPE : 0)
                 | (e.contentId != null ? CONTENT_ID : 0)
                 | (e.creatorId != null ? CREATOR_ID : 0)
-                | (e.sessionId != null ? SESSION_ID : 0);
+                | (e.sessionId != null ? SESSION_ID : 0)
+                | (e.deviceId != null ? DEVICE_ID : 0);
         out.writeInt(present);
         writeIf(present, EVENT_ID, e.eventId, out);
         if ((present & EVENT_TYPE) != 0) {
@@ -142,6 +145,7 @@ public final class EngagementEventSerializer extends TypeSerializerSingleton<Eng
         writeIf(present, PLATFORM, e.platform, out);
         writeIf(present, COUNTRY, e.country, out);
         writeIf(present, SOURCE_TOPIC, e.sourceTopic, out);
+        writeIf(present, DEVICE_ID, e.deviceId, out);
         out.writeInt(e.sourcePartition);
         out.writeLong(e.sourceOffset);
     }
@@ -182,6 +186,7 @@ public final class EngagementEventSerializer extends TypeSerializerSingleton<Eng
         e.platform = readIf(present, PLATFORM, in);
         e.country = readIf(present, COUNTRY, in);
         e.sourceTopic = readIf(present, SOURCE_TOPIC, in);
+        e.deviceId = readIf(present, DEVICE_ID, in);
         e.sourcePartition = in.readInt();
         e.sourceOffset = in.readLong();
         return e;

@@ -203,7 +203,7 @@ public final class EventValidator implements Serializable {
     /** The fields of the event contract, the only ones the rules read. */
     private static final String[] KNOWN_FIELDS = {"event_id", "event_type", "content_id", "creator_id", "session_id",
             "user_id", "event_time", "watch_time_ms", "total_watch_time_ms", "loop_count", "content_duration_ms",
-            "progress", "is_rewatch", "source", "device", "platform", "country"};
+            "progress", "is_rewatch", "source", "device", "platform", "country", "device_id"};
 
     private static int knownField(String name) {
         for (int i = 0; i < KNOWN_FIELDS.length; i++) {
@@ -303,6 +303,7 @@ public final class EventValidator implements Serializable {
         e.device = Dimensions.device(optionalId(root, "device"));
         e.platform = Dimensions.platform(optionalId(root, "platform"));
         e.country = Dimensions.country(optionalId(root, "country"));
+        e.deviceId = optionalId(root, "device_id");
         return e;
     }
 

@@ -12,6 +12,7 @@ import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.LateEvent;
 import io.engagement.pipeline.session.SessionMetrics;
 import io.engagement.pipeline.velocity.ContentVelocity;
+import io.engagement.pipeline.views.SuspectActor;
 
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
 
@@ -49,7 +50,8 @@ public final class ClickHouseOutputs {
             .int32("source_partition", e -> e.sourcePartition)
             .int64("source_offset", e -> e.sourceOffset)
             .nullableInt64("total_watch_time_ms", e -> e.totalWatchTimeMs)
-            .nullableInt64("loop_count", e -> e.loopCount == null ? null : e.loopCount.longValue());
+            .nullableInt64("loop_count", e -> e.loopCount == null ? null : e.loopCount.longValue())
+            .nullableString("device_id", e -> e.deviceId);
 
     public static final ClickHouseTable<ContentMetrics> CONTENT_METRICS = contentMetrics();
 
@@ -191,7 +193,10 @@ public final class ClickHouseOutputs {
             .float64("engagement_score", m -> m.engagementScore)
             .string("top_content_id", m -> m.topContentId == null ? "" : m.topContentId)
             .uint64("top_content_views", m -> m.topContentViews)
-            .float64("top_content_engagement_score", m -> m.topContentEngagementScore);
+            .float64("top_content_engagement_score", m -> m.topContentEngagementScore)
+            .uint64("validated_views", m -> m.validatedViews)
+            .uint64("validated_completions", m -> m.validatedCompletions)
+            .uint64("validated_watch_time_ms", m -> m.validatedWatchTimeMs);
 
     public static final ClickHouseTable<CountryMetrics> CONTENT_COUNTRY_METRICS = new ClickHouseTable<CountryMetrics>(DATABASE + ".content_country_metrics")
             .string("grain", m -> m.grain)
@@ -219,9 +224,21 @@ public final class ClickHouseOutputs {
             .bool("deleted", e -> e.deleted)
             .uint64("version", e -> e.version);
 
+    /** Actors a view gate flagged, one row per actor, kind and minute (docs/metrics.md, validated views). */
+    public static final ClickHouseTable<SuspectActor> SUSPECT_ACTORS = new ClickHouseTable<SuspectActor>(DATABASE + ".suspect_actors")
+            .string("actor_kind", a -> a.actorKind)
+            .string("actor_id", a -> a.actorId)
+            .dateTime("window_start", a -> a.windowStartMs)
+            .dateTime("window_end", a -> a.windowEndMs)
+            .string("reason", a -> a.reason)
+            .uint64("view_starts", a -> a.viewStarts)
+            .uint64("play_ends", a -> a.playEnds)
+            .bool("late", a -> a.late);
+
     /** Every table the job writes. */
     public static final java.util.List<ClickHouseTable<?>> ALL = java.util.List.of(EVENTS, CONTENT_METRICS, LATE_EVENTS, DEAD_LETTERS,
-            DUPLICATES, CONTENT_VELOCITY, SESSION_METRICS, CREATOR_METRICS, CONTENT_COUNTRY_METRICS, CONTENT_CATALOG);
+            DUPLICATES, CONTENT_VELOCITY, SESSION_METRICS, CREATOR_METRICS, CONTENT_COUNTRY_METRICS, CONTENT_CATALOG,
+            SUSPECT_ACTORS);
 
     private ClickHouseOutputs() {}
 

@@ -36,6 +36,12 @@ import io.engagement.pipeline.session.SessionMetrics;
 import io.engagement.pipeline.session.SessionTracker;
 import io.engagement.pipeline.velocity.ContentVelocity;
 import io.engagement.pipeline.velocity.VelocityTracker;
+import io.engagement.pipeline.aggregate.WindowPreAggregator;
+import io.engagement.pipeline.views.ActorKind;
+import io.engagement.pipeline.views.SuspectActor;
+import io.engagement.pipeline.views.ValidatedViewPartials;
+import io.engagement.pipeline.views.ViewClaim;
+import io.engagement.pipeline.views.ViewGate;
 import io.engagement.pipeline.event.EventValidator;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -49,6 +55,7 @@ import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.util.Collection;
@@ -71,6 +78,9 @@ import java.util.Optional;
  *       -> partials per (content, country, hour) -keyBy(content_id, country)-> hour windows -> country metrics
  *            their deltas -> partials per (content, country, day | week) -> windows of that grain -> country metrics
  *       -> keyBy(session_id): sessions (gap, capped duration) -> session metrics table
+ *       -> view starts and play ends as claims -keyBy(session)-> gate -keyBy(device)-> gate -keyBy(user)-> gate
+ *            -(flagged actors)-> suspect actors table
+ *            -> partials of the validated counters per (content, minute) -> merged into the minute windows
  * </pre>
  *
  * The partials ({@link io.engagement.pipeline.aggregate.WindowPreAggregator}) are folded on the heap
@@ -162,7 +172,8 @@ public final class EngagementPipeline {
         }
         SingleOutputStreamOperator<EngagementEvent> valid = routeDeadLetters(input, catalogueDeadLetters);
         SingleOutputStreamOperator<EngagementEvent> accepted = deduplicate(valid);
-        Map<Grain, SingleOutputStreamOperator<ContentMetrics>> contents = contentWindows(accepted);
+        DataStream<ContentWindowSnapshot> validatedViews = config.viewRules == null ? null : validateViews(accepted);
+        Map<Grain, SingleOutputStreamOperator<ContentMetrics>> contents = contentWindows(accepted, validatedViews);
         Map<Grain, SingleOutputStreamOperator<CountryMetrics>> countries = countryWindows(accepted);
         DataStream<CreatorMetrics> creators = creatorWindows(contents);
         if (contents.containsKey(Grain.HOUR)) {
@@ -216,14 +227,18 @@ public final class EngagementPipeline {
      * add up its deltas. Creator and country breakdowns are for reports over hours and longer, so
      * only grains above the minute send creator updates.
      */
-    private Map<Grain, SingleOutputStreamOperator<ContentMetrics>> contentWindows(DataStream<EngagementEvent> accepted) {
+    private Map<Grain, SingleOutputStreamOperator<ContentMetrics>> contentWindows(DataStream<EngagementEvent> accepted,
+                                                                               DataStream<ContentWindowSnapshot> validatedViews) {
         WindowCascade<EngagementEvent, String, ContentWindowAccumulator, ContentWindowSnapshot, ContentMetrics> cascade =
                 new WindowCascade<>("Content metrics", grain -> "content-metrics-" + grain.code(),
                         ContentPartials.ofEvents(catalog != null), ContentPartials.ofFinerWindows(),
                         snapshot -> snapshot.contentId, Types.STRING, TypeInformation.of(ContentWindowSnapshot.class),
                         new MergeFinerWindows(),
                         (grain, emitDeltas) -> new ContentWindowResult(grain, grain != Grain.MINUTE, emitDeltas),
-                        ContentWindowResult.DELTAS, CONTENT_WINDOW_CLOSED, null);
+                        ContentWindowResult.DELTAS, CONTENT_WINDOW_CLOSED, null, null);
+        if (validatedViews != null) {
+            cascade = cascade.mergingIntoFinest(validatedViews);
+        }
         if (catalog != null) {
             cascade = cascade.joiningFinest(this::attributeToCatalog);
         }
@@ -233,6 +248,42 @@ public final class EngagementPipeline {
                 .ifPresent(closed -> closed.sinkTo(new ClosedWindowLog<>("content windows"))
                         .uid("content-window-closed").name("Content partials after their window closed"));
         return windows;
+    }
+
+    /**
+     * Validated views: each view start and play end, as a slim claim, through the session, device and
+     * user gates in turn ({@link ViewGate}, each keyed by its actor); what passes all three becomes
+     * partials of the validated counters for the finest content windows. Flagged actors go to the
+     * suspect_actors table.
+     */
+    private DataStream<ContentWindowSnapshot> validateViews(DataStream<EngagementEvent> accepted) {
+        DataStream<ViewClaim> claims = accepted
+                .flatMap((EngagementEvent event, Collector<ViewClaim> out) -> {
+                    ViewClaim claim = ViewClaim.of(event);
+                    if (claim != null) {
+                        out.collect(claim);
+                    }
+                })
+                .returns(ViewClaim.class)
+                .uid("view-claims").name("View claims");
+        DataStream<SuspectActor> suspects = null;
+        for (ActorKind kind : ActorKind.values()) {
+            SingleOutputStreamOperator<ViewClaim> gated = claims
+                    .keyBy(kind::keyOf, Types.STRING)
+                    .process(new ViewGate(kind, config.viewRules, config.allowedLateness))
+                    .uid("view-gate-" + kind.code()).name("View gate per " + kind.code());
+            DataStream<SuspectActor> flagged = gated.getSideOutput(ViewGate.SUSPECTS);
+            suspects = suspects == null ? flagged : suspects.union(flagged);
+            claims = gated;
+        }
+        suspects.sinkTo(sinks.suspectActors()).uid("suspect-actors-sink").name("Suspect actors table");
+        Grain finest = config.grains.iterator().next();
+        return claims
+                .filter(claim -> claim.excludedBy == null)
+                .uid("validated-claims").name("Validated claims")
+                .transform("Validated view partials per " + finest.code(), TypeInformation.of(ContentWindowSnapshot.class),
+                        new WindowPreAggregator<>(new ValidatedViewPartials(), finest.size(), finest.offset(), config.preAggregationEntries))
+                .uid("validated-view-partials");
     }
 
     /**
@@ -255,7 +306,7 @@ public final class EngagementPipeline {
                         TypeInformation.of(CountryWindowDelta.class),
                         new MergeFinerCountryWindows(),
                         CountryWindowResult::new,
-                        CountryWindowResult.DELTAS, COUNTRY_WINDOW_CLOSED, null);
+                        CountryWindowResult.DELTAS, COUNTRY_WINDOW_CLOSED, null, null);
         DataStream<EngagementEvent> countryEvents = accepted
                 .filter(CountryWindowAggregate::counts)
                 .uid("country-events-" + finest.code()).name("Country events (" + finest.code() + ")");

@@ -51,7 +51,8 @@ record WindowCascade<IN, K, ACC, P, ROW>(
         BiFunction<Grain, Boolean, ProcessWindowFunction<ACC, ROW, K, TimeWindow>> result,
         OutputTag<P> deltas,
         OutputTag<P> windowClosed,
-        Function<KeyedStream<P, K>, DataStream<P>> finestJoin) {
+        Function<KeyedStream<P, K>, DataStream<P>> finestJoin,
+        DataStream<P> finestAlso) {
 
     /**
      * The cascade with a step between the finest partials' shuffle and their windows (the content
@@ -60,7 +61,16 @@ record WindowCascade<IN, K, ACC, P, ROW>(
      */
     WindowCascade<IN, K, ACC, P, ROW> joiningFinest(Function<KeyedStream<P, K>, DataStream<P>> join) {
         return new WindowCascade<>(name, uid, ofInput, ofFinerWindows, key, keyType, partialType, merge, result, deltas,
-                windowClosed, join);
+                windowClosed, join, finestAlso);
+    }
+
+    /**
+     * The cascade with more partials for the finest windows, from elsewhere in the job (the view
+     * gates' validated counters): shuffled and merged with the input's own partials.
+     */
+    WindowCascade<IN, K, ACC, P, ROW> mergingIntoFinest(DataStream<P> partials) {
+        return new WindowCascade<>(name, uid, ofInput, ofFinerWindows, key, keyType, partialType, merge, result, deltas,
+                windowClosed, finestJoin, partials);
     }
 
     /** The per-grain operators, finest first: each emits rows, and side outputs the result function declares. */
@@ -73,6 +83,9 @@ record WindowCascade<IN, K, ACC, P, ROW>(
                     ? preAggregate(input, ofInput, grain, preAggregationEntries)
                     : preAggregate(finerDeltas, ofFinerWindows, grain, preAggregationEntries);
             boolean finest = finerDeltas == null;
+            if (finest && finestAlso != null) {
+                partials = partials.union(finestAlso);
+            }
             KeyedStream<P, K> keyed = partials.keyBy(key, keyType);
             if (finest && finestJoin != null) {
                 keyed = DataStreamUtils.reinterpretAsKeyedStream(finestJoin.apply(keyed), key, keyType);

@@ -1,0 +1,59 @@
+package io.engagement.pipeline.views;
+
+import io.engagement.pipeline.event.EngagementEvent;
+import io.engagement.pipeline.event.EventType;
+import io.engagement.pipeline.metrics.EngagementFormulas;
+
+/**
+ * What the view gates need of an event that counts in the validated numbers: a view start, or the
+ * event that ends a play (its completion and the play's watch time). A Flink POJO of a few ids and
+ * numbers, so the three gate shuffles carry a fraction of the event.
+ */
+public class ViewClaim {
+    public String contentId;
+    public String sessionId;
+    /** Null for anonymous events. */
+    public String userId;
+    /** Null when the app sends no {@code device_id}. */
+    public String deviceId;
+    public long eventTimeMs;
+    /** A view start; otherwise the end of a play (view_complete or swipe_away). */
+    public boolean viewStart;
+    /** A play end that is a full play. */
+    public boolean completes;
+    /** A play end's watch time (as the median's samples take it: {@link EngagementFormulas#playWatchTimeMs}); 0 if unknown. */
+    public long playWatchTimeMs;
+    /** Why a gate excluded the claim from the validated numbers (docs/metrics.md); null while it counts. */
+    public String excludedBy;
+
+    public ViewClaim() {}
+
+    /** The claim of {@code event}, or null when it is neither a view start nor a play end. */
+    public static ViewClaim of(EngagementEvent event) {
+        boolean viewStart = event.eventType == EventType.VIEW_START;
+        boolean playEnd = event.eventType == EventType.VIEW_COMPLETE || event.eventType == EventType.SWIPE_AWAY;
+        if (!viewStart && !playEnd) {
+            return null;
+        }
+        ViewClaim claim = new ViewClaim();
+        claim.contentId = event.contentId;
+        claim.sessionId = event.sessionId;
+        claim.userId = event.userId;
+        claim.deviceId = event.deviceId;
+        claim.eventTimeMs = event.eventTimeMs;
+        claim.viewStart = viewStart;
+        if (playEnd) {
+            claim.completes = event.completesPlay();
+            Long watched = EngagementFormulas.playWatchTimeMs(event.totalWatchTimeMs, event.progress,
+                    event.contentDurationMs, event.eventType == EventType.VIEW_COMPLETE);
+            claim.playWatchTimeMs = watched == null ? 0 : watched;
+        }
+        return claim;
+    }
+
+    @Override
+    public String toString() {
+        return (viewStart ? "view_start " : "play_end ") + contentId + " s=" + sessionId + " u=" + userId + " d=" + deviceId
+                + " t=" + eventTimeMs + (excludedBy == null ? "" : " excluded by " + excludedBy);
+    }
+}

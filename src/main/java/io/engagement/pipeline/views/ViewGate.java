@@ -1,0 +1,230 @@
+package io.engagement.pipeline.views;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One of the three view gates (session, device, user: {@link ActorKind}), keyed by its actor. It
+ * holds an actor's claims of an event-time minute until the watermark passes the minute, then
+ * decides them together, in event-time order, and forwards every claim (the next gate counts the
+ * excluded ones too: a bot's activity is activity), marking the ones that must not count:
+ * <ul>
+ *   <li>{@code <kind>_view_rate}: the actor made more than {@link ViewRules#maxStartsPerMinute} view
+ *       starts in the minute; it is flagged ({@link #SUSPECTS}) and none of its claims of the minute count;</li>
+ *   <li>{@code repeat_view} (the viewer's gate only, {@link ActorKind#viewerOf}): a view start of a
+ *       content the viewer's last counted view start of is less than {@link ViewRules#repeatSpanMs} ago;</li>
+ *   <li>{@code impossible_playback} (the session gate): a play end reporting more watch time than has
+ *       passed since the session's view start of that content (plus {@link ViewRules#playbackSlackMs}).</li>
+ * </ul>
+ * Claims are decided when a timer at the minute's last millisecond fires, which Flink does before it
+ * forwards the watermark, so the decided claims reach the content windows ahead of the watermark that
+ * fires them: validation delays no window. A claim arriving after its minute was decided (a late
+ * event) is decided alone against what was decided; if it takes the actor over the limit the flag is
+ * raised then ({@link SuspectActor#late}), and the claims that already counted are not taken back.
+ */
+public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim> {
+
+    public static final OutputTag<SuspectActor> SUSPECTS = new OutputTag<>("suspect-actors") {};
+
+    static final long MINUTE_MS = 60_000;
+    /** A view start older than this is forgotten by the playback rule (a longer play is not checked). */
+    static final long PLAY_START_HORIZON_MS = Duration.ofHours(1).toMillis();
+
+    private final ActorKind kind;
+    private final ViewRules rules;
+    /**
+     * Allowed lateness rounded up to whole minutes: the timers of a minute fall on distinct
+     * milliseconds of a minute (decision :59.999, forgetting the verdict :00.000, pruning the
+     * per-content times :00.001), so {@link #onTimer} tells them apart by the timestamp alone.
+     */
+    private final long latenessMs;
+    /** How long after a minute's lateness its per-content times can still matter, whole minutes. */
+    private final long memoryMs;
+
+    private transient MapState<Long, List<ViewClaim>> pending;
+    private transient MapState<Long, MinuteVerdict> decided;
+    private transient MapState<String, Long> lastCountedStart;
+    private transient MapState<String, Long> playStarts;
+    private transient Counter flaggedMinutes;
+    private transient Counter excludedClaims;
+
+    public ViewGate(ActorKind kind, ViewRules rules, Duration allowedLateness) {
+        this.kind = kind;
+        this.rules = rules;
+        this.latenessMs = roundUpToMinutes(allowedLateness.toMillis());
+        this.memoryMs = roundUpToMinutes(kind == ActorKind.SESSION ? Math.max(rules.repeatSpanMs(), PLAY_START_HORIZON_MS)
+                : rules.repeatSpanMs());
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-claims", Types.LONG,
+                Types.LIST(TypeInformation.of(ViewClaim.class))));
+        decided = getRuntimeContext().getMapState(new MapStateDescriptor<>("decided-minutes", Types.LONG,
+                TypeInformation.of(MinuteVerdict.class)));
+        lastCountedStart = getRuntimeContext().getMapState(new MapStateDescriptor<>("last-counted-view-start", Types.STRING, Types.LONG));
+        playStarts = getRuntimeContext().getMapState(new MapStateDescriptor<>("play-starts", Types.STRING, Types.LONG));
+        var group = getRuntimeContext().getMetricGroup().addGroup("engagement").addGroup("views");
+        flaggedMinutes = group.counter("actors_flagged");
+        excludedClaims = group.counter("claims_excluded");
+    }
+
+    @Override
+    public void processElement(ViewClaim claim, Context ctx, Collector<ViewClaim> out) throws Exception {
+        if (kind.actorOf(claim) == null) {
+            out.collect(claim); // nothing to check it against here
+            return;
+        }
+        long minute = Math.floorDiv(claim.eventTimeMs, MINUTE_MS) * MINUTE_MS;
+        MinuteVerdict verdict = decided.get(minute);
+        if (verdict == null && ctx.timerService().currentWatermark() >= minute + MINUTE_MS - 1) {
+            verdict = new MinuteVerdict(); // late, and the first of its minute here
+            registerCleanup(minute, ctx);
+        }
+        if (verdict != null) {
+            decideLate(ctx.getCurrentKey(), minute, verdict, claim, ctx, out);
+            return;
+        }
+        List<ViewClaim> claims = pending.get(minute);
+        if (claims == null) {
+            claims = new ArrayList<>();
+            ctx.timerService().registerEventTimeTimer(minute + MINUTE_MS - 1);
+        }
+        claims.add(claim);
+        pending.put(minute, claims);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ViewClaim> out) throws Exception {
+        long residue = Math.floorMod(timestamp, MINUTE_MS);
+        if (residue == MINUTE_MS - 1) {
+            decide(ctx.getCurrentKey(), timestamp - (MINUTE_MS - 1), ctx, out);
+        } else if (residue == 0) {
+            decided.remove(timestamp - MINUTE_MS - latenessMs);
+        } else {
+            // No claim still to come (dedup lets none older than watermark - lateness through) can be
+            // judged by a time older than these.
+            long oldestPossibleClaim = timestamp - latenessMs;
+            removeOlderThan(lastCountedStart, oldestPossibleClaim - rules.repeatSpanMs());
+            if (kind == ActorKind.SESSION) {
+                removeOlderThan(playStarts, oldestPossibleClaim - PLAY_START_HORIZON_MS);
+            }
+        }
+    }
+
+    private void decide(String actor, long minute, Context ctx, Collector<ViewClaim> out) throws Exception {
+        List<ViewClaim> claims = pending.get(minute);
+        pending.remove(minute);
+        if (claims == null) {
+            return;
+        }
+        claims.sort(Comparator.comparingLong(c -> c.eventTimeMs));
+        int starts = 0;
+        for (ViewClaim claim : claims) {
+            starts += claim.viewStart ? 1 : 0;
+        }
+        boolean flagged = starts > rules.maxStartsPerMinute();
+        if (flagged) {
+            flag(actor, minute, starts, claims.size() - starts, false, ctx);
+        }
+        for (ViewClaim claim : claims) {
+            if (flagged) {
+                exclude(claim, kind.code() + "_view_rate");
+            }
+            judge(claim);
+            out.collect(claim);
+        }
+        decided.put(minute, new MinuteVerdict(starts, claims.size() - starts, flagged));
+        registerCleanup(minute, ctx);
+    }
+
+    private void decideLate(String actor, long minute, MinuteVerdict verdict, ViewClaim claim, Context ctx,
+                            Collector<ViewClaim> out) throws Exception {
+        if (claim.viewStart) {
+            verdict.viewStarts++;
+        } else {
+            verdict.playEnds++;
+        }
+        if (!verdict.flagged && verdict.viewStarts > rules.maxStartsPerMinute()) {
+            verdict.flagged = true;
+            flag(actor, minute, verdict.viewStarts, verdict.playEnds, true, ctx);
+        }
+        if (verdict.flagged) {
+            exclude(claim, kind.code() + "_view_rate");
+        }
+        judge(claim);
+        decided.put(minute, verdict);
+        out.collect(claim);
+    }
+
+    private void flag(String actor, long minute, long starts, long ends, boolean late, Context ctx) {
+        flaggedMinutes.inc();
+        ctx.output(SUSPECTS, SuspectActor.of(kind, actor, minute, "view_rate", starts, ends, late));
+    }
+
+    private void exclude(ViewClaim claim, String reason) {
+        if (claim.excludedBy == null) {
+            claim.excludedBy = reason;
+            excludedClaims.inc();
+        }
+    }
+
+    /** The rules of one claim, applied in event-time order within the actor's minute. */
+    private void judge(ViewClaim claim) throws Exception {
+        if (kind == ActorKind.SESSION) {
+            if (claim.viewStart) {
+                playStarts.put(claim.contentId, claim.eventTimeMs);
+            } else if (claim.excludedBy == null) {
+                Long start = playStarts.get(claim.contentId);
+                if (start != null && claim.eventTimeMs >= start
+                        && claim.playWatchTimeMs > claim.eventTimeMs - start + rules.playbackSlackMs()) {
+                    exclude(claim, "impossible_playback");
+                }
+            }
+        }
+        if (claim.viewStart && claim.excludedBy == null && kind == ActorKind.viewerOf(claim)) {
+            Long last = lastCountedStart.get(claim.contentId);
+            if (last != null && Math.abs(claim.eventTimeMs - last) < rules.repeatSpanMs()) {
+                exclude(claim, "repeat_view");
+            } else {
+                lastCountedStart.put(claim.contentId, claim.eventTimeMs);
+            }
+        }
+    }
+
+    /** Forget the minute's verdict when its lateness is over, and its per-content times when they can no longer matter. */
+    private void registerCleanup(long minute, Context ctx) {
+        ctx.timerService().registerEventTimeTimer(minute + MINUTE_MS + latenessMs);
+        ctx.timerService().registerEventTimeTimer(minute + MINUTE_MS + latenessMs + memoryMs + 1);
+    }
+
+    private static long roundUpToMinutes(long ms) {
+        return -Math.floorDiv(-ms, MINUTE_MS) * MINUTE_MS;
+    }
+
+    private static void removeOlderThan(MapState<String, Long> times, long limit) throws Exception {
+        Iterator<Map.Entry<String, Long>> it = times.iterator();
+        while (it.hasNext()) {
+            if (it.next().getValue() < limit) {
+                it.remove();
+            }
+        }
+        if (times.isEmpty()) {
+            times.clear(); // an iterator's removals leave the key's empty map behind on the heap backend
+        }
+    }
+}

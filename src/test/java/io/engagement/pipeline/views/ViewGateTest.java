@@ -1,0 +1,224 @@
+package io.engagement.pipeline.views;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The view gate alone, in Flink's operator harness: which claims it excludes and why, that it
+ * decides a minute before the watermark passes on, and that it leaves no state or timer behind.
+ */
+class ViewGateTest {
+
+    /** 3 view starts a minute at most, repeats within 30 s count once, 2 s of playback slack. */
+    private static final ViewRules RULES = new ViewRules(3, 30_000, 2_000);
+    private static final Duration LATENESS = Duration.ofMinutes(2);
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ViewClaim, ViewClaim> harness(ActorKind kind) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ViewGate(kind, RULES, LATENESS)),
+                kind::keyOf, Types.STRING);
+        h.open();
+        return h;
+    }
+
+    private static ViewClaim start(String content, String session, String user, long t) {
+        ViewClaim c = new ViewClaim();
+        c.contentId = content;
+        c.sessionId = session;
+        c.userId = user;
+        c.eventTimeMs = t;
+        c.viewStart = true;
+        return c;
+    }
+
+    private static ViewClaim end(String content, String session, String user, long t, long watchedMs) {
+        ViewClaim c = start(content, session, user, t);
+        c.viewStart = false;
+        c.completes = true;
+        c.playWatchTimeMs = watchedMs;
+        return c;
+    }
+
+    private static void send(KeyedOneInputStreamOperatorTestHarness<String, ViewClaim, ViewClaim> h, ViewClaim c) throws Exception {
+        h.processElement(new StreamRecord<>(c, c.eventTimeMs));
+    }
+
+    /** Claims out, in order, as "content:excludedBy" (null when counted). */
+    private static List<String> verdicts(KeyedOneInputStreamOperatorTestHarness<String, ViewClaim, ViewClaim> h) {
+        List<String> out = h.extractOutputValues().stream().map(c -> c.contentId + ":" + c.excludedBy).toList();
+        h.getOutput().clear();
+        return out;
+    }
+
+    private static void assertNothingLeft(KeyedOneInputStreamOperatorTestHarness<String, ViewClaim, ViewClaim> h) {
+        assertEquals(0, h.numKeyedStateEntries(), "state entries left");
+        assertEquals(0, h.numEventTimeTimers(), "timers left");
+    }
+
+    @Test
+    void aViewFarmIsFlaggedForTheMinuteAndNoneOfItsClaimsCount() throws Exception {
+        try (var h = harness(ActorKind.USER)) {
+            for (int i = 0; i < 5; i++) { // 5 view starts of different contents in one minute: above 3
+                send(h, start("c" + i, "s" + i, "farm", 1_000 + i * 1_000));
+            }
+            send(h, end("c0", "s0", "farm", 20_000, 5_000));
+            send(h, start("c9", "s9", "human", 2_000)); // another actor, same minute
+            assertEquals(List.of(), verdicts(h), "nothing leaves before the watermark passes the minute");
+
+            h.processWatermark(new Watermark(59_999));
+            Map<String, Long> byVerdict = h.extractOutputValues().stream()
+                    .collect(Collectors.groupingBy(c -> c.userId + ":" + c.excludedBy, TreeMap::new, Collectors.counting()));
+            assertEquals(Map.of("farm:user_view_rate", 6L, "human:null", 1L), byVerdict);
+            // The claims come before the watermark that closes their minute, so downstream windows are on time.
+            Object last = h.getOutput().toArray()[h.getOutput().size() - 1];
+            assertEquals(new Watermark(59_999), last);
+
+            List<SuspectActor> suspects = h.getSideOutput(ViewGate.SUSPECTS).stream().map(StreamRecord::getValue).toList();
+            assertEquals(1, suspects.size());
+            SuspectActor s = suspects.get(0);
+            assertEquals("user", s.actorKind);
+            assertEquals("farm", s.actorId);
+            assertEquals(0, s.windowStartMs);
+            assertEquals(60_000, s.windowEndMs);
+            assertEquals("view_rate", s.reason);
+            assertEquals(5, s.viewStarts);
+            assertEquals(1, s.playEnds);
+            assertEquals(false, s.late);
+
+            h.processWatermark(new Watermark(Duration.ofHours(3).toMillis()));
+            assertNothingLeft(h);
+        }
+    }
+
+    @Test
+    void aHeavyButHumanViewerAtTheLimitIsNotFlagged() throws Exception {
+        try (var h = harness(ActorKind.USER)) {
+            for (int i = 0; i < 3; i++) { // exactly the limit, in each of two minutes
+                send(h, start("c" + i, "s", "heavy", 1_000 + i * 15_000));
+                send(h, start("d" + i, "s", "heavy", 61_000 + i * 15_000));
+            }
+            h.processWatermark(new Watermark(119_999));
+            assertEquals(List.of("c0:null", "c1:null", "c2:null", "d0:null", "d1:null", "d2:null"), verdicts(h));
+            assertTrue(h.getSideOutput(ViewGate.SUSPECTS) == null || h.getSideOutput(ViewGate.SUSPECTS).isEmpty());
+        }
+    }
+
+    @Test
+    void repeatedViewStartsOfOneContentWithinTheSpanCountOnce() throws Exception {
+        try (var h = harness(ActorKind.USER)) {
+            // Sent out of order: the gate judges a minute in event-time order.
+            send(h, start("c", "s", "u", 10_000 + 25_000)); // 25 s after the first: a repeat
+            send(h, start("c", "s", "u", 10_000));
+            send(h, start("c", "s", "u", 10_000 + 31_000)); // 31 s after the last counted: counts
+            send(h, start("c", "s", "u", 60_000 + 20_000)); // next minute, 39 s after: counts
+            send(h, start("c", "s", "u", 60_000 + 45_000)); // 25 s after: a repeat across no boundary
+            h.processWatermark(new Watermark(119_999));
+            assertEquals(List.of("c:null", "c:repeat_view", "c:null", "c:null", "c:repeat_view"), verdicts(h));
+            h.processWatermark(new Watermark(Duration.ofHours(3).toMillis()));
+            assertNothingLeft(h);
+        }
+    }
+
+    @Test
+    void repeatsAreJudgedOnlyByTheViewersOwnGate() throws Exception {
+        // A signed-in viewer's repeats are the user gate's to judge; its session gate lets them pass.
+        try (var h = harness(ActorKind.SESSION)) {
+            send(h, start("c", "s", "u", 1_000));
+            send(h, start("c", "s", "u", 2_000));
+            h.processWatermark(new Watermark(59_999));
+            assertEquals(List.of("c:null", "c:null"), verdicts(h));
+        }
+        // An anonymous viewer's session is its viewer.
+        try (var h = harness(ActorKind.SESSION)) {
+            send(h, start("c", "s", null, 1_000));
+            send(h, start("c", "s", null, 2_000));
+            h.processWatermark(new Watermark(59_999));
+            assertEquals(List.of("c:null", "c:repeat_view"), verdicts(h));
+        }
+    }
+
+    @Test
+    void aPlayReportingMoreWatchTimeThanHasPassedIsImpossible() throws Exception {
+        try (var h = harness(ActorKind.SESSION)) {
+            send(h, start("a", "s", null, 0));
+            send(h, end("a", "s", null, 10_000, 11_500)); // 10 s passed, 11.5 s reported: inside the 2 s slack
+            send(h, start("b", "s", null, 20_000));
+            send(h, end("b", "s", null, 25_000, 60_000)); // 5 s passed, 60 s reported
+            send(h, start("c", "s", null, 50_000));
+            h.processWatermark(new Watermark(59_999));
+            send(h, end("c", "s", null, 70_000, 45_000)); // next minute: 20 s passed, 45 s reported
+            h.processWatermark(new Watermark(119_999));
+            assertEquals(List.of("a:null", "a:null", "b:null", "b:impossible_playback", "c:null", "c:impossible_playback"), verdicts(h));
+            h.processWatermark(new Watermark(Duration.ofHours(1).toMillis()));
+            assertTrue(h.numKeyedStateEntries() > 0, "the session's view starts are kept for an hour");
+            h.processWatermark(new Watermark(Duration.ofHours(3).toMillis()));
+            assertNothingLeft(h);
+        }
+    }
+
+    @Test
+    void aLateClaimThatTakesTheActorOverTheLimitRaisesALateFlag() throws Exception {
+        try (var h = harness(ActorKind.USER)) {
+            for (int i = 0; i < 3; i++) {
+                send(h, start("c" + i, "s", "u", 1_000 + i * 1_000));
+            }
+            h.processWatermark(new Watermark(59_999));
+            assertEquals(List.of("c0:null", "c1:null", "c2:null"), verdicts(h));
+
+            send(h, start("late", "s", "u", 30_000)); // within the lateness, the 4th of its minute
+            assertEquals(List.of("late:user_view_rate"), verdicts(h), "decided at once, not held");
+            send(h, end("c0", "s", "u", 40_000, 1_000));
+            assertEquals(List.of("c0:user_view_rate"), verdicts(h), "the minute stays flagged");
+            List<SuspectActor> suspects = h.getSideOutput(ViewGate.SUSPECTS).stream().map(StreamRecord::getValue).toList();
+            assertEquals(1, suspects.size());
+            assertTrue(suspects.get(0).late);
+            assertEquals(4, suspects.get(0).viewStarts);
+
+            // A late claim of a minute that had none here is decided alone.
+            send(h, start("other", "s", "u", 5_000 - 60_000));
+            assertEquals(List.of("other:null"), verdicts(h));
+
+            h.processWatermark(new Watermark(Duration.ofHours(3).toMillis()));
+            assertNothingLeft(h);
+        }
+    }
+
+    @Test
+    void aClaimWithoutThisGatesActorPassesAtOnce() throws Exception {
+        try (var h = harness(ActorKind.DEVICE)) {
+            ViewClaim noDevice = start("c", "s", "u", 1_000);
+            send(h, noDevice);
+            assertEquals(List.of("c:null"), verdicts(h));
+            assertNothingLeft(h);
+        }
+    }
+
+    @Test
+    void aClaimAlreadyExcludedUpstreamKeepsItsReasonButStillCountsTowardTheRate() throws Exception {
+        try (var h = harness(ActorKind.DEVICE)) {
+            for (int i = 0; i < 4; i++) {
+                ViewClaim c = start("c" + i, "s" + i, "u" + i, 1_000 + i);
+                c.deviceId = "phone";
+                c.excludedBy = i == 0 ? "session_view_rate" : null;
+                send(h, c);
+            }
+            h.processWatermark(new Watermark(59_999));
+            assertEquals(List.of("c0:session_view_rate", "c1:device_view_rate", "c2:device_view_rate", "c3:device_view_rate"), verdicts(h));
+            assertNull(h.getSideOutput(ViewGate.SUSPECTS).stream().map(StreamRecord::getValue)
+                    .filter(s -> !s.actorKind.equals("device")).findAny().orElse(null));
+        }
+    }
+}
