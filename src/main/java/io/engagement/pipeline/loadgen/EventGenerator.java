@@ -65,7 +65,9 @@ public final class EventGenerator {
             String creatorId = creatorOf(content);
             long durationMs = durationMsOf(content);
             String source = pick(SOURCES);
-            Base base = new Base(contentId, creatorId, anonymous ? null : user, session, source, device, platform, country);
+            // One install per user (an anonymous session's own): what a real app sends as device_id.
+            String deviceId = "dev-" + (anonymous ? session : user);
+            Base base = new Base(contentId, creatorId, anonymous ? null : user, session, source, device, platform, country, deviceId);
 
             add(out, base.event("impression", t));
             t += 300 + random.nextInt(700);
@@ -157,7 +159,7 @@ public final class EventGenerator {
     public Message lateEvent(long nowMs, long ageMs) {
         int content = zipfContent();
         Base base = new Base("content-" + content, creatorOf(content),
-                "user-" + random.nextInt(settings.users()), "sess-late-" + (sessionSequence++), "for_you", "mobile", "ios", "US");
+                "user-" + random.nextInt(settings.users()), "sess-late-" + (sessionSequence++), "for_you", "mobile", "ios", "US", null);
         ObjectNode e = base.event("view_start", nowMs - ageMs);
         return new Message(base.contentId, e.toString());
     }
@@ -232,9 +234,10 @@ public final class EventGenerator {
         final String device;
         final String platform;
         final String country;
+        final String deviceId;
 
         Base(String contentId, String creatorId, String userId, String sessionId, String source,
-             String device, String platform, String country) {
+             String device, String platform, String country, String deviceId) {
             this.contentId = contentId;
             this.creatorId = creatorId;
             this.userId = userId;
@@ -243,6 +246,7 @@ public final class EventGenerator {
             this.device = device;
             this.platform = platform;
             this.country = country;
+            this.deviceId = deviceId;
         }
 
         ObjectNode event(String type, long timeMs) {
@@ -260,6 +264,9 @@ public final class EventGenerator {
             e.put("device", device);
             e.put("platform", platform);
             e.put("country", country);
+            if (deviceId != null) {
+                e.put("device_id", deviceId);
+            }
             return e;
         }
     }

@@ -28,8 +28,11 @@ import java.util.Map;
  *   <li>{@code repeat_view} (the viewer's gate only, {@link ActorKind#viewerOf}): a view start of a
  *       content the viewer's last counted view start of is less than {@link ViewRules#repeatSpanMs} ago;</li>
  *   <li>{@code impossible_playback} (the session gate): a play end reporting more watch time than has
- *       passed since the session's view start of that content (plus {@link ViewRules#playbackSlackMs}).</li>
+ *       passed since the session's view start of that content (plus {@link ViewRules#playbackSlackMs});</li>
+ *   <li>{@code view_start_excluded} (the viewer's gate): the end of a play whose view start was
+ *       excluded for an actor's rate (a repeat's play still counts: a rewatch is watched).</li>
  * </ul>
+ * A view start of a content is remembered for an hour (a longer play is not checked against it).
  * Claims are decided when a timer at the minute's last millisecond fires, which Flink does before it
  * forwards the watermark, so the decided claims reach the content windows ahead of the watermark that
  * fires them: validation delays no window. A claim arriving after its minute was decided (a late
@@ -41,7 +44,7 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
     public static final OutputTag<SuspectActor> SUSPECTS = new OutputTag<>("suspect-actors") {};
 
     static final long MINUTE_MS = 60_000;
-    /** A view start older than this is forgotten by the playback rule (a longer play is not checked). */
+    /** A view start older than this is forgotten by the play rules (a longer play is not checked). */
     static final long PLAY_START_HORIZON_MS = Duration.ofHours(1).toMillis();
 
     private final ActorKind kind;
@@ -52,13 +55,14 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
      * per-content times :00.001), so {@link #onTimer} tells them apart by the timestamp alone.
      */
     private final long latenessMs;
-    /** How long after a minute's lateness its per-content times can still matter, whole minutes. */
+    /** How long after a minute's lateness its per-content times (view starts, plays) can still matter, whole minutes. */
     private final long memoryMs;
 
     private transient MapState<Long, List<ViewClaim>> pending;
     private transient MapState<Long, MinuteVerdict> decided;
     private transient MapState<String, Long> lastCountedStart;
     private transient MapState<String, Long> playStarts;
+    private transient MapState<String, Long> excludedStarts;
     private transient Counter flaggedMinutes;
     private transient Counter excludedClaims;
 
@@ -66,8 +70,7 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
         this.kind = kind;
         this.rules = rules;
         this.latenessMs = roundUpToMinutes(allowedLateness.toMillis());
-        this.memoryMs = roundUpToMinutes(kind == ActorKind.SESSION ? Math.max(rules.repeatSpanMs(), PLAY_START_HORIZON_MS)
-                : rules.repeatSpanMs());
+        this.memoryMs = roundUpToMinutes(Math.max(rules.repeatSpanMs(), PLAY_START_HORIZON_MS));
     }
 
     @Override
@@ -78,6 +81,7 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
                 TypeInformation.of(MinuteVerdict.class)));
         lastCountedStart = getRuntimeContext().getMapState(new MapStateDescriptor<>("last-counted-view-start", Types.STRING, Types.LONG));
         playStarts = getRuntimeContext().getMapState(new MapStateDescriptor<>("play-starts", Types.STRING, Types.LONG));
+        excludedStarts = getRuntimeContext().getMapState(new MapStateDescriptor<>("excluded-view-starts", Types.STRING, Types.LONG));
         var group = getRuntimeContext().getMetricGroup().addGroup("engagement").addGroup("views");
         flaggedMinutes = group.counter("actors_flagged");
         excludedClaims = group.counter("claims_excluded");
@@ -120,9 +124,8 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
             // judged by a time older than these.
             long oldestPossibleClaim = timestamp - latenessMs;
             removeOlderThan(lastCountedStart, oldestPossibleClaim - rules.repeatSpanMs());
-            if (kind == ActorKind.SESSION) {
-                removeOlderThan(playStarts, oldestPossibleClaim - PLAY_START_HORIZON_MS);
-            }
+            removeOlderThan(playStarts, oldestPossibleClaim - PLAY_START_HORIZON_MS);
+            removeOlderThan(excludedStarts, oldestPossibleClaim - PLAY_START_HORIZON_MS);
         }
     }
 
@@ -196,12 +199,31 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
                 }
             }
         }
-        if (claim.viewStart && claim.excludedBy == null && kind == ActorKind.viewerOf(claim)) {
-            Long last = lastCountedStart.get(claim.contentId);
-            if (last != null && Math.abs(claim.eventTimeMs - last) < rules.repeatSpanMs()) {
-                exclude(claim, "repeat_view");
+        if (kind != ActorKind.viewerOf(claim)) {
+            return;
+        }
+        // The viewer's gate is the last that can exclude a view start (the gates after it have no
+        // actor of theirs on the claim), so it sees each start's final verdict.
+        if (claim.viewStart) {
+            if (claim.excludedBy == null) {
+                Long last = lastCountedStart.get(claim.contentId);
+                if (last != null && Math.abs(claim.eventTimeMs - last) < rules.repeatSpanMs()) {
+                    exclude(claim, "repeat_view");
+                } else {
+                    lastCountedStart.put(claim.contentId, claim.eventTimeMs);
+                }
+            }
+            if (claim.excludedBy != null && !claim.excludedBy.equals("repeat_view")) {
+                excludedStarts.put(claim.contentId, claim.eventTimeMs);
             } else {
-                lastCountedStart.put(claim.contentId, claim.eventTimeMs);
+                excludedStarts.remove(claim.contentId);
+            }
+        } else if (claim.excludedBy == null) {
+            // A play counts only if its start did: a bot's play that ends after its flagged minute
+            // is still a bot's. (A repeat is a human's rewatch: its play counts.)
+            Long excludedStart = excludedStarts.get(claim.contentId);
+            if (excludedStart != null && excludedStart <= claim.eventTimeMs) {
+                exclude(claim, "view_start_excluded");
             }
         }
     }

@@ -104,6 +104,24 @@ class ViewGateTest {
     }
 
     @Test
+    void thePlayOfAnExcludedViewStartDoesNotCountWhenItEndsInAnUnflaggedMinute() throws Exception {
+        try (var h = harness(ActorKind.USER)) {
+            for (int i = 0; i < 4; i++) { // flagged in minute 0
+                send(h, start("c" + i, "s", "farm", 50_000 + i * 1_000));
+            }
+            send(h, end("c3", "s", "farm", 65_000, 12_000)); // minute 1: no view starts, not flagged
+            send(h, start("r", "s", "farm", 70_000));
+            send(h, start("r", "s", "farm", 75_000)); // a repeat: human rewatch, its play counts
+            send(h, end("r", "s", "farm", 80_000, 5_000));
+            h.processWatermark(new Watermark(119_999));
+            assertEquals(List.of("c0:user_view_rate", "c1:user_view_rate", "c2:user_view_rate", "c3:user_view_rate",
+                    "c3:view_start_excluded", "r:null", "r:repeat_view", "r:null"), verdicts(h));
+            h.processWatermark(new Watermark(Duration.ofHours(3).toMillis()));
+            assertNothingLeft(h);
+        }
+    }
+
+    @Test
     void aHeavyButHumanViewerAtTheLimitIsNotFlagged() throws Exception {
         try (var h = harness(ActorKind.USER)) {
             for (int i = 0; i < 3; i++) { // exactly the limit, in each of two minutes

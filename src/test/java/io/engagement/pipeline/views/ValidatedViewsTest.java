@@ -1,0 +1,273 @@
+package io.engagement.pipeline.views;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engagement.pipeline.aggregate.ContentMetrics;
+import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.event.RawEvent;
+import io.engagement.pipeline.loadgen.EventGenerator;
+import io.engagement.pipeline.testing.CollectingSink;
+import io.engagement.pipeline.topology.EngagementPipeline;
+import io.engagement.pipeline.topology.PipelineSinks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Validated views through the whole topology (MiniCluster, in-memory input and sinks): the load
+ * generator's realistic traffic mixed with labelled bots (a view farm, rotating user ids under one
+ * session, rotating users and sessions under one device, replays of one pattern under one user) and
+ * a heavy but human viewer. Expected numbers come from a plain reference over the input messages,
+ * not from the gates.
+ */
+class ValidatedViewsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long T0 = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
+    private static final long REPEAT_SPAN_MS = 30_000;
+
+    /** A labelled message: who sent it (an honest actor or a bot), and the JSON. */
+    private record Labelled(boolean bot, long sendAtMs, ObjectNode json) {}
+
+    private final List<Labelled> messages = new ArrayList<>();
+    private final Random random = new Random(11);
+    private long botEventSequence;
+
+    @Test
+    void botViewsAreExcludedAndHumanCountsAreExact() throws Exception {
+        honestTraffic();
+        heavyHumanViewer();
+        viewFarm();
+        rotatingUsersUnderOneSession();
+        rotatingUsersAndSessionsUnderOneDevice();
+        replaysOfOnePatternUnderOneUser();
+        messages.sort(Comparator.comparingLong(Labelled::sendAtMs));
+
+        Reference expected = reference();
+        assertTrue(expected.botViewStarts > 2_000, "bot view starts: " + expected.botViewStarts);
+        assertTrue(expected.humanViewStarts > 1_000, "human view starts: " + expected.humanViewStarts);
+        assertTrue(expected.humanValidatedViews < expected.humanViewStarts, "the honest traffic has some repeats to count once");
+
+        CollectingSink<ContentMetrics> metrics = new CollectingSink<>();
+        CollectingSink<SuspectActor> suspects = new CollectingSink<>();
+        run(metrics, suspects);
+
+        for (String grain : List.of("minute", "hour")) {
+            Map<String, ContentMetrics> rows = finalRows(metrics.records(), grain);
+            long validatedViews = rows.values().stream().mapToLong(m -> m.validatedViews).sum();
+            long views = rows.values().stream().mapToLong(m -> m.views).sum();
+            assertEquals(expected.humanViewStarts + expected.botViewStarts, views, grain + ": every view start is still a view");
+            // Exact: no bot view counts (>= 99 % excluded is the floor; every one is), and every human one that is no repeat does.
+            assertEquals(expected.humanValidatedViews, validatedViews, grain + ": validated views are the humans' without repeats");
+            assertEquals(rows.values().stream().mapToLong(m -> m.completions).sum(),
+                    rows.values().stream().mapToLong(m -> m.validatedCompletions).sum(), grain + ": bots complete no play, humans' all count");
+            assertEquals(expected.humanPlayWatchTimeMs, rows.values().stream().mapToLong(m -> m.validatedWatchTimeMs).sum(),
+                    grain + ": validated watch time is the humans' plays'");
+        }
+
+        Set<String> flagged = suspects.records().stream().map(s -> s.actorKind + ":" + s.actorId).collect(Collectors.toCollection(java.util.TreeSet::new));
+        for (String bot : List.of("session:farm-session", "device:farm-device", "user:farm-user", "session:rotating-session",
+                "device:rotating-device", "user:replayer")) {
+            assertTrue(flagged.contains(bot), bot + " flagged; flagged: " + flagged);
+        }
+        List<String> honestFlagged = flagged.stream().filter(a -> !expected.botActors.contains(a)).toList();
+        assertEquals(List.of(), honestFlagged, "no honest actor is flagged");
+    }
+
+    // ---- the traffic ------------------------------------------------------------------------------
+
+    private void honestTraffic() throws Exception {
+        EventGenerator generator = new EventGenerator(new EventGenerator.Settings(200, 20, 400, 1.1, 0.05, 0.0, 0.02, 0.0, 7));
+        for (int i = 0; i < 700; i++) {
+            for (EventGenerator.Timed t : generator.nextSession(T0 + i * 2_000L)) {
+                messages.add(new Labelled(false, t.sendAtMs(), (ObjectNode) JSON.readTree(t.message().value())));
+            }
+        }
+    }
+
+    /** 35 view starts a minute (the limit is 40) for four minutes, each a short play of another content. */
+    private void heavyHumanViewer() {
+        long start = T0 + 4 * 60_000;
+        for (int minute = 0; minute < 4; minute++) {
+            for (int i = 0; i < 35; i++) {
+                long t = start + minute * 60_000L + i * 1_700L;
+                String content = "content-" + (minute * 35 + i);
+                add(false, play(content, "heavy", "heavy-session", "heavy-device", t, 1_500));
+            }
+        }
+    }
+
+    private void viewFarm() {
+        for (int i = 0; i < 900; i++) { // 300 a minute for three minutes
+            long t = T0 + 5 * 60_000 + i * 200L;
+            add(true, play("content-" + random.nextInt(200), "farm-user", "farm-session", "farm-device", t, 500));
+        }
+    }
+
+    private void rotatingUsersUnderOneSession() {
+        for (int i = 0; i < 600; i++) {
+            long t = T0 + 6 * 60_000 + i * 300L;
+            add(true, play("content-" + random.nextInt(200), "rotating-user-" + i, "rotating-session", null, t, 500));
+        }
+    }
+
+    private void rotatingUsersAndSessionsUnderOneDevice() {
+        for (int i = 0; i < 600; i++) {
+            long t = T0 + 7 * 60_000 + i * 300L;
+            add(true, play("content-" + random.nextInt(200), "device-farm-user-" + i, "device-farm-session-" + i, "rotating-device", t, 500));
+        }
+    }
+
+    /** One recorded browsing pattern (six plays) replayed 60 times in two minutes, new session and device each time. */
+    private void replaysOfOnePatternUnderOneUser() {
+        int[] contents = {3, 17, 42, 5, 99, 150};
+        for (int replay = 0; replay < 60; replay++) {
+            long t = T0 + 9 * 60_000 + replay * 2_000L;
+            for (int p = 0; p < contents.length; p++) {
+                add(true, play("content-" + contents[p], "replayer", "replay-session-" + replay, "replay-device-" + replay,
+                        t + p * 250L, 200));
+            }
+        }
+    }
+
+    /** A view start and, {@code watchedMs} later, a swipe-away early in the content (never a completion). */
+    private List<ObjectNode> play(String content, String user, String session, String device, long t, long watchedMs) {
+        ObjectNode start = event("view_start", content, user, session, device, t);
+        start.put("content_duration_ms", 30_000);
+        ObjectNode end = event("swipe_away", content, user, session, device, t + watchedMs);
+        end.put("watch_time_ms", watchedMs);
+        end.put("total_watch_time_ms", watchedMs);
+        end.put("progress", 0.05);
+        return List.of(start, end);
+    }
+
+    private ObjectNode event(String type, String content, String user, String session, String device, long t) {
+        ObjectNode e = JSON.createObjectNode();
+        e.put("event_id", "labelled-" + (botEventSequence++));
+        e.put("event_type", type);
+        e.put("content_id", content);
+        e.put("creator_id", "creator-1");
+        if (user != null) {
+            e.put("user_id", user);
+        }
+        e.put("session_id", session);
+        if (device != null) {
+            e.put("device_id", device);
+        }
+        e.put("event_time", t);
+        return e;
+    }
+
+    private void add(boolean bot, List<ObjectNode> events) {
+        for (ObjectNode e : events) {
+            messages.add(new Labelled(bot, e.get("event_time").asLong(), e));
+        }
+    }
+
+    // ---- the reference ----------------------------------------------------------------------------
+
+    private static final class Reference {
+        long humanViewStarts;
+        long botViewStarts;
+        long humanValidatedViews;
+        long humanPlayWatchTimeMs;
+        final Set<String> botActors = new HashSet<>();
+    }
+
+    /**
+     * Counted by hand from the messages: each event id once (client retries), every human view start
+     * except those less than the repeat span after the viewer's last counted start of the content
+     * (the viewer: the user, else the device, else the session).
+     */
+    private Reference reference() {
+        Reference r = new Reference();
+        Set<String> seen = new HashSet<>();
+        Map<String, List<Long>> humanStarts = new LinkedHashMap<>();
+        for (Labelled m : messages) {
+            JsonNode e = m.json();
+            if (!seen.add(e.get("event_id").asText())) {
+                continue;
+            }
+            String type = e.get("event_type").asText();
+            if (m.bot()) {
+                for (String kind : List.of("user", "session", "device")) {
+                    JsonNode id = e.get(kind.equals("user") ? "user_id" : kind + "_id");
+                    if (id != null) {
+                        r.botActors.add(kind + ":" + id.asText());
+                    }
+                }
+                r.botViewStarts += type.equals("view_start") ? 1 : 0;
+                continue;
+            }
+            if (type.equals("view_start")) {
+                r.humanViewStarts++;
+                String viewer = e.has("user_id") ? "u:" + e.get("user_id").asText()
+                        : e.has("device_id") ? "d:" + e.get("device_id").asText() : "s:" + e.get("session_id").asText();
+                humanStarts.computeIfAbsent(viewer + "|" + e.get("content_id").asText(), k -> new ArrayList<>())
+                        .add(e.get("event_time").asLong());
+            } else if ((type.equals("view_complete") || type.equals("swipe_away")) && e.has("total_watch_time_ms")) {
+                r.humanPlayWatchTimeMs += e.get("total_watch_time_ms").asLong();
+            }
+        }
+        for (List<Long> times : humanStarts.values()) {
+            times.sort(null);
+            Long lastCounted = null;
+            for (long t : times) {
+                if (lastCounted == null || t - lastCounted >= REPEAT_SPAN_MS) {
+                    r.humanValidatedViews++;
+                    lastCounted = t;
+                }
+            }
+        }
+        return r;
+    }
+
+    // ---- the job ----------------------------------------------------------------------------------
+
+    private void run(CollectingSink<ContentMetrics> metrics, CollectingSink<SuspectActor> suspects) throws Exception {
+        JobConfig config = JobConfig.fromSources(new String[] {"--validation.max-event-age", "3650 d",
+                "--views.max-starts-per-minute", "40", "--views.repeat-span", "30 s"}, Map.of());
+        List<RawEvent> input = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            input.add(new RawEvent(messages.get(i).json().toString().getBytes(StandardCharsets.UTF_8), "engagement-events", 0, i));
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        EngagementPipeline.configure(env);
+        PipelineSinks sinks = new PipelineSinks(new CollectingSink<>(), metrics, new CollectingSink<>(), new CollectingSink<>(),
+                new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(),
+                new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>()).withSuspectActors(suspects);
+        new EngagementPipeline(config, sinks).build(EngagementPipeline.validate(
+                env.fromData(TypeInformation.of(RawEvent.class), input.toArray(new RawEvent[0])), config));
+        env.execute("validated-views");
+    }
+
+    /** The newest version of each window's row of {@code grain}. */
+    private static Map<String, ContentMetrics> finalRows(List<ContentMetrics> rows, String grain) {
+        Map<String, ContentMetrics> newest = new TreeMap<>();
+        for (ContentMetrics m : rows) {
+            if (m.grain.equals(grain)) {
+                newest.merge(m.contentId + "@" + m.windowStartMs, m, (a, b) -> a.version >= b.version ? a : b);
+            }
+        }
+        return newest;
+    }
+}
