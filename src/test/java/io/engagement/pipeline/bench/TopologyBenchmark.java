@@ -54,7 +54,17 @@ public final class TopologyBenchmark {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
         int parallelism = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         payloads = generate(events);
-        JobConfig config = JobConfig.fromSources(new String[] {"--validation.max-event-age", "3650 d"}, Map.of());
+        // -Dbench.job="--key value ...": job settings for an A/B of one of them (e.g. --views.validation off).
+        List<String> jobArgs = new ArrayList<>(List.of("--validation.max-event-age", "3650 d"));
+        String extra = System.getProperty("bench.job", "").trim();
+        if (!extra.isEmpty()) {
+            for (String setting : extra.split("\\s*(?=--)")) {
+                int space = setting.indexOf(' ');
+                jobArgs.add(setting.substring(0, space).trim());
+                jobArgs.add(setting.substring(space + 1).trim());
+            }
+        }
+        JobConfig config = JobConfig.fromSources(jobArgs.toArray(new String[0]), Map.of());
         JobConfig minuteOnly = JobConfig.fromSources(new String[] {"--validation.max-event-age", "3650 d",
                 "--window.grains", "minute"}, Map.of());
         System.out.printf("%,d messages (about 8 hours of event time), parallelism %d, RocksDB, exactly-once checkpoints every 5 s%n",
