@@ -10,6 +10,8 @@ import io.engagement.pipeline.metrics.EngagementFormulas;
  * numbers, so the three gate shuffles carry a fraction of the event.
  */
 public class ViewClaim {
+    /** The event's id: unique after de-duplication, so a gate keeps pending claims under it. */
+    public String eventId;
     public String contentId;
     public String sessionId;
     /** Null for anonymous events. */
@@ -36,6 +38,7 @@ public class ViewClaim {
             return null;
         }
         ViewClaim claim = new ViewClaim();
+        claim.eventId = event.eventId;
         claim.contentId = event.contentId;
         claim.sessionId = event.sessionId;
         claim.userId = event.userId;

@@ -44,6 +44,7 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
     public static final OutputTag<SuspectActor> SUSPECTS = new OutputTag<>("suspect-actors") {};
 
     static final long MINUTE_MS = 60_000;
+    private static final long HOUR_MS = 3_600_000;
     /** A view start older than this is forgotten by the play rules (a longer play is not checked). */
     static final long PLAY_START_HORIZON_MS = Duration.ofHours(1).toMillis();
 
@@ -58,7 +59,8 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
     /** How long after a minute's lateness its per-content times (view starts, plays) can still matter, whole minutes. */
     private final long memoryMs;
 
-    private transient MapState<Long, List<ViewClaim>> pending;
+    /** Claims of minutes not yet decided, by event id (unique after de-duplication): one write per claim, no read. */
+    private transient MapState<String, ViewClaim> pending;
     private transient MapState<Long, MinuteVerdict> decided;
     private transient MapState<String, Long> lastCountedStart;
     private transient MapState<String, Long> playStarts;
@@ -75,8 +77,8 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
 
     @Override
     public void open(OpenContext openContext) {
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-claims", Types.LONG,
-                Types.LIST(TypeInformation.of(ViewClaim.class))));
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-claims", Types.STRING,
+                TypeInformation.of(ViewClaim.class)));
         decided = getRuntimeContext().getMapState(new MapStateDescriptor<>("decided-minutes", Types.LONG,
                 TypeInformation.of(MinuteVerdict.class)));
         lastCountedStart = getRuntimeContext().getMapState(new MapStateDescriptor<>("last-counted-view-start", Types.STRING, Types.LONG));
@@ -89,27 +91,26 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
 
     @Override
     public void processElement(ViewClaim claim, Context ctx, Collector<ViewClaim> out) throws Exception {
-        if (kind.actorOf(claim) == null) {
+        if (kind.actorOf(claim) == null
+                // A play end is judged by the session gate (playback) and its viewer's gate (did its
+                // start count?), which sees every exclusion of the start: a rate flag anywhere
+                // excludes the play there. The rate counts view starts only.
+                || (!claim.viewStart && kind != ActorKind.SESSION && kind != ActorKind.viewerOf(claim))) {
             out.collect(claim); // nothing to check it against here
             return;
         }
         long minute = Math.floorDiv(claim.eventTimeMs, MINUTE_MS) * MINUTE_MS;
-        MinuteVerdict verdict = decided.get(minute);
-        if (verdict == null && ctx.timerService().currentWatermark() >= minute + MINUTE_MS - 1) {
-            verdict = new MinuteVerdict(); // late, and the first of its minute here
-            registerCleanup(minute, ctx);
-        }
-        if (verdict != null) {
+        if (ctx.timerService().currentWatermark() >= minute + MINUTE_MS - 1) {
+            // Late: its minute is decided. Verdicts are kept only for minutes near the limit.
+            MinuteVerdict verdict = decided.get(minute);
+            if (verdict == null) {
+                verdict = new MinuteVerdict();
+            }
             decideLate(ctx.getCurrentKey(), minute, verdict, claim, ctx, out);
             return;
         }
-        List<ViewClaim> claims = pending.get(minute);
-        if (claims == null) {
-            claims = new ArrayList<>();
-            ctx.timerService().registerEventTimeTimer(minute + MINUTE_MS - 1);
-        }
-        claims.add(claim);
-        pending.put(minute, claims);
+        pending.put(claim.eventId, claim);
+        ctx.timerService().registerEventTimeTimer(minute + MINUTE_MS - 1);
     }
 
     @Override
@@ -119,6 +120,9 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
             decide(ctx.getCurrentKey(), timestamp - (MINUTE_MS - 1), ctx, out);
         } else if (residue == 0) {
             decided.remove(timestamp - MINUTE_MS - latenessMs);
+            if (decided.isEmpty()) {
+                decided.clear();
+            }
         } else {
             // No claim still to come (dedup lets none older than watermark - lateness through) can be
             // judged by a time older than these.
@@ -130,9 +134,19 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
     }
 
     private void decide(String actor, long minute, Context ctx, Collector<ViewClaim> out) throws Exception {
-        List<ViewClaim> claims = pending.get(minute);
-        pending.remove(minute);
-        if (claims == null) {
+        List<ViewClaim> claims = new ArrayList<>();
+        Iterator<Map.Entry<String, ViewClaim>> it = pending.iterator();
+        while (it.hasNext()) {
+            ViewClaim claim = it.next().getValue();
+            if (claim.eventTimeMs < minute + MINUTE_MS) {
+                claims.add(claim);
+                it.remove();
+            }
+        }
+        if (pending.isEmpty()) {
+            pending.clear();
+        }
+        if (claims.isEmpty()) {
             return;
         }
         claims.sort(Comparator.comparingLong(c -> c.eventTimeMs));
@@ -151,8 +165,13 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
             judge(claim);
             out.collect(claim);
         }
-        decided.put(minute, new MinuteVerdict(starts, claims.size() - starts, flagged));
-        registerCleanup(minute, ctx);
+        if (flagged || 2 * starts >= rules.maxStartsPerMinute()) {
+            // Kept for late claims of the minute. Far under the limit it is not: a late claim of such
+            // a minute is judged as the minute's first (few are late, so it cannot get far).
+            decided.put(minute, new MinuteVerdict(starts, claims.size() - starts, flagged));
+            ctx.timerService().registerEventTimeTimer(minute + MINUTE_MS + latenessMs);
+        }
+        registerPruning(minute, ctx);
     }
 
     private void decideLate(String actor, long minute, MinuteVerdict verdict, ViewClaim claim, Context ctx,
@@ -170,7 +189,11 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
             exclude(claim, kind.code() + "_view_rate");
         }
         judge(claim);
-        decided.put(minute, verdict);
+        if (verdict.flagged || 2 * verdict.viewStarts >= rules.maxStartsPerMinute()) {
+            decided.put(minute, verdict);
+            ctx.timerService().registerEventTimeTimer(minute + MINUTE_MS + latenessMs);
+        }
+        registerPruning(minute, ctx);
         out.collect(claim);
     }
 
@@ -215,23 +238,28 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
             }
             if (claim.excludedBy != null && !claim.excludedBy.equals("repeat_view")) {
                 excludedStarts.put(claim.contentId, claim.eventTimeMs);
-            } else {
-                excludedStarts.remove(claim.contentId);
             }
         } else if (claim.excludedBy == null) {
             // A play counts only if its start did: a bot's play that ends after its flagged minute
-            // is still a bot's. (A repeat is a human's rewatch: its play counts.)
+            // is still a bot's. (A repeat is a human's rewatch: its play counts.) The latest start
+            // before the end decides: an excluded one, unless a counted one came after it.
             Long excludedStart = excludedStarts.get(claim.contentId);
             if (excludedStart != null && excludedStart <= claim.eventTimeMs) {
-                exclude(claim, "view_start_excluded");
+                Long counted = lastCountedStart.get(claim.contentId);
+                if (counted == null || counted < excludedStart || counted > claim.eventTimeMs) {
+                    exclude(claim, "view_start_excluded");
+                }
             }
         }
     }
 
-    /** Forget the minute's verdict when its lateness is over, and its per-content times when they can no longer matter. */
-    private void registerCleanup(long minute, Context ctx) {
-        ctx.timerService().registerEventTimeTimer(minute + MINUTE_MS + latenessMs);
-        ctx.timerService().registerEventTimeTimer(minute + MINUTE_MS + latenessMs + memoryMs + 1);
+    /**
+     * Prune the per-content times (view starts, plays) once they can no longer matter: at most once
+     * an hour per actor (the timer falls on the hour after, :00.001), each pruning a scan of them.
+     */
+    private void registerPruning(long minute, Context ctx) {
+        long due = minute + MINUTE_MS + latenessMs + memoryMs;
+        ctx.timerService().registerEventTimeTimer(-Math.floorDiv(-due, HOUR_MS) * HOUR_MS + 1);
     }
 
     private static long roundUpToMinutes(long ms) {

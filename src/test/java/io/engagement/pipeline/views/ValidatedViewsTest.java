@@ -244,7 +244,7 @@ class ValidatedViewsTest {
 
     private void run(CollectingSink<ContentMetrics> metrics, CollectingSink<SuspectActor> suspects) throws Exception {
         JobConfig config = JobConfig.fromSources(new String[] {"--validation.max-event-age", "3650 d",
-                "--views.max-starts-per-minute", "40", "--views.repeat-span", "30 s"}, Map.of());
+                "--views.validation", "on", "--views.max-starts-per-minute", "40", "--views.repeat-span", "30 s"}, Map.of());
         List<RawEvent> input = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             input.add(new RawEvent(messages.get(i).json().toString().getBytes(StandardCharsets.UTF_8), "engagement-events", 0, i));

@@ -34,8 +34,11 @@ class ViewGateTest {
         return h;
     }
 
+    private static int nextId;
+
     private static ViewClaim start(String content, String session, String user, long t) {
         ViewClaim c = new ViewClaim();
+        c.eventId = "e" + (nextId++);
         c.contentId = content;
         c.sessionId = session;
         c.userId = user;
