@@ -13,7 +13,6 @@ import org.apache.flink.util.OutputTag;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -120,9 +119,6 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
             decide(ctx.getCurrentKey(), timestamp - (MINUTE_MS - 1), ctx, out);
         } else if (residue == 0) {
             decided.remove(timestamp - MINUTE_MS - latenessMs);
-            if (decided.isEmpty()) {
-                decided.clear();
-            }
         } else {
             // No claim still to come (dedup lets none older than watermark - lateness through) can be
             // judged by a time older than these.
@@ -135,19 +131,18 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
 
     private void decide(String actor, long minute, Context ctx, Collector<ViewClaim> out) throws Exception {
         List<ViewClaim> claims = new ArrayList<>();
-        Iterator<Map.Entry<String, ViewClaim>> it = pending.iterator();
-        while (it.hasNext()) {
-            ViewClaim claim = it.next().getValue();
+        for (ViewClaim claim : pending.values()) {
             if (claim.eventTimeMs < minute + MINUTE_MS) {
                 claims.add(claim);
-                it.remove();
             }
-        }
-        if (pending.isEmpty()) {
-            pending.clear();
         }
         if (claims.isEmpty()) {
             return;
+        }
+        // Removed by key, not through the iterator: the heap backend drops a key's map when its last
+        // entry is removed so, and RocksDB needs no second scan to find out whether any is left.
+        for (ViewClaim claim : claims) {
+            pending.remove(claim.eventId);
         }
         claims.sort(Comparator.comparingLong(c -> c.eventTimeMs));
         int starts = 0;
@@ -267,14 +262,14 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
     }
 
     private static void removeOlderThan(MapState<String, Long> times, long limit) throws Exception {
-        Iterator<Map.Entry<String, Long>> it = times.iterator();
-        while (it.hasNext()) {
-            if (it.next().getValue() < limit) {
-                it.remove();
+        List<String> old = new ArrayList<>();
+        for (Map.Entry<String, Long> entry : times.entries()) {
+            if (entry.getValue() < limit) {
+                old.add(entry.getKey());
             }
         }
-        if (times.isEmpty()) {
-            times.clear(); // an iterator's removals leave the key's empty map behind on the heap backend
+        for (String key : old) {
+            times.remove(key); // by key: see decide
         }
     }
 }
