@@ -43,6 +43,7 @@ fi
 "$LOCAL_DIR/flink.sh" submit "$JAR" \
   --kafka.bootstrap-servers "$KAFKA" \
   --kafka.catalog-topic engagement-catalog \
+  --views.validation on \
   --clickhouse.url "jdbc:clickhouse://127.0.0.1:${CLICKHOUSE_HTTP_PORT:-8123}?compress=false"
 
 log "generating ${DEMO_SECONDS}s of traffic at ${DEMO_RATE} msg/s ..."

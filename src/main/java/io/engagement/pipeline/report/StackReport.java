@@ -38,12 +38,15 @@ public final class StackReport {
         print(ch, database, "SELECT 'engagement_events' AS table, count() AS rows, uniqExact(event_id) AS distinct_events, "
                 + "min(event_time) AS first_event, max(event_time) AS last_event FROM engagement.engagement_events");
         print(ch, database, "SELECT grain, count() AS windows, uniqExact(content_id) AS contents, sum(views) AS views, "
-                + "max(version) AS max_version FROM engagement.content_metrics FINAL GROUP BY grain ORDER BY grain");
+                + "sum(validated_views) AS validated_views, max(version) AS max_version FROM engagement.content_metrics FINAL "
+                + "GROUP BY grain ORDER BY grain");
         print(ch, database, "SELECT grain, count() AS creator_windows, uniqExact(creator_id) AS creators, sum(views) AS views, "
                 + "max(version) AS max_version FROM engagement.creator_metrics FINAL GROUP BY grain ORDER BY grain");
         print(ch, database, "SELECT grain, count() AS country_windows, uniqExact(country) AS countries, sum(views) AS views "
                 + "FROM engagement.content_country_metrics FINAL GROUP BY grain ORDER BY grain");
         print(ch, database, "SELECT count() AS late_events FROM engagement.late_events");
+        print(ch, database, "SELECT actor_kind, count() AS flagged_actor_minutes, uniqExact(actor_id) AS actors, "
+                + "sum(view_starts) AS view_starts FROM engagement.suspect_actors FINAL GROUP BY actor_kind ORDER BY actor_kind");
 
         section("Top content of the latest closed hour (empty until the first hour window closes)");
         print(ch, database, "SELECT content_id, creator_id, window_start, views, unique_viewers, round(completion_rate, 1) AS completion_pct, "
