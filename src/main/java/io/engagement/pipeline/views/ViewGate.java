@@ -26,8 +26,8 @@ import java.util.Map;
  *       starts in the minute; it is flagged ({@link #SUSPECTS}) and none of its claims of the minute count;</li>
  *   <li>{@code repeat_view} (the viewer's gate only, {@link ActorKind#viewerOf}): a view start of a
  *       content the viewer's last counted view start of is less than {@link ViewRules#repeatSpanMs} ago;</li>
- *   <li>{@code impossible_playback} (the session gate): a play end reporting more watch time than has
- *       passed since the session's view start of that content (plus {@link ViewRules#playbackSlackMs});</li>
+ *   <li>{@code impossible_playback} (the viewer's gate): a play end reporting more watch time than has
+ *       passed since its session's view start of that content (plus {@link ViewRules#playbackSlackMs});</li>
  *   <li>{@code view_start_excluded} (the viewer's gate): the end of a play whose view start was
  *       excluded for an actor's rate (a repeat's play still counts: a rewatch is watched).</li>
  * </ul>
@@ -91,10 +91,10 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
     @Override
     public void processElement(ViewClaim claim, Context ctx, Collector<ViewClaim> out) throws Exception {
         if (kind.actorOf(claim) == null
-                // A play end is judged by the session gate (playback) and its viewer's gate (did its
-                // start count?), which sees every exclusion of the start: a rate flag anywhere
-                // excludes the play there. The rate counts view starts only.
-                || (!claim.viewStart && kind != ActorKind.SESSION && kind != ActorKind.viewerOf(claim))) {
+                // A play end is judged by its viewer's gate alone (playback, and did its start
+                // count?), which sees every exclusion of the start: a rate flag anywhere excludes the
+                // play there. The rate counts view starts only.
+                || (!claim.viewStart && kind != ActorKind.viewerOf(claim))) {
             out.collect(claim); // nothing to check it against here
             return;
         }
@@ -206,19 +206,20 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
 
     /** The rules of one claim, applied in event-time order within the actor's minute. */
     private void judge(ViewClaim claim) throws Exception {
-        if (kind == ActorKind.SESSION) {
-            if (claim.viewStart) {
-                playStarts.put(claim.contentId, claim.eventTimeMs);
-            } else if (claim.excludedBy == null) {
-                Long start = playStarts.get(claim.contentId);
-                if (start != null && claim.eventTimeMs >= start
-                        && claim.playWatchTimeMs > claim.eventTimeMs - start + rules.playbackSlackMs()) {
-                    exclude(claim, "impossible_playback");
-                }
-            }
-        }
         if (kind != ActorKind.viewerOf(claim)) {
             return;
+        }
+        // One screen plays one thing at a time: a play's watch time is bounded by the time since its
+        // session's view start of the content (kept by session and content under the viewer).
+        String play = claim.sessionId + '\u0000' + claim.contentId;
+        if (claim.viewStart) {
+            playStarts.put(play, claim.eventTimeMs);
+        } else if (claim.excludedBy == null) {
+            Long start = playStarts.get(play);
+            if (start != null && claim.eventTimeMs >= start
+                    && claim.playWatchTimeMs > claim.eventTimeMs - start + rules.playbackSlackMs()) {
+                exclude(claim, "impossible_playback");
+            }
         }
         // The viewer's gate is the last that can exclude a view start (the gates after it have no
         // actor of theirs on the claim), so it sees each start's final verdict.

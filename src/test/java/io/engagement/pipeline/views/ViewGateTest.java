@@ -188,6 +188,19 @@ class ViewGateTest {
             h.processWatermark(new Watermark(Duration.ofHours(3).toMillis()));
             assertNothingLeft(h);
         }
+        // A signed-in viewer's plays are checked by the user's gate, per session: two sessions (two
+        // screens) may play at once, one screen may not report more than has passed.
+        try (var h = harness(ActorKind.USER)) {
+            send(h, start("a", "phone", "u", 0));
+            send(h, start("b", "tv", "u", 1_000));
+            send(h, end("a", "phone", "u", 20_000, 20_000));
+            send(h, end("b", "tv", "u", 21_000, 20_000));
+            send(h, end("b", "phone", "u", 22_000, 20_000)); // b was never started on the phone: unchecked
+            send(h, start("c", "tv", "u", 30_000));
+            send(h, end("c", "tv", "u", 40_000, 30_000));
+            h.processWatermark(new Watermark(59_999));
+            assertEquals(List.of("a:null", "b:null", "a:null", "b:null", "b:null", "c:null", "c:impossible_playback"), verdicts(h));
+        }
     }
 
     @Test
