@@ -160,12 +160,7 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
             judge(claim);
             out.collect(claim);
         }
-        if (flagged || 2 * starts >= rules.maxStartsPerMinute()) {
-            // Kept for late claims of the minute. Far under the limit it is not: a late claim of such
-            // a minute is judged as the minute's first (few are late, so it cannot get far).
-            decided.put(minute, new MinuteVerdict(starts, claims.size() - starts, flagged));
-            ctx.timerService().registerEventTimeTimer(minute + MINUTE_MS + latenessMs);
-        }
+        keepForLateClaims(minute, new MinuteVerdict(starts, claims.size() - starts, flagged), ctx);
         registerPruning(minute, ctx);
     }
 
@@ -184,12 +179,21 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
             exclude(claim, kind.code() + "_view_rate");
         }
         judge(claim);
+        keepForLateClaims(minute, verdict, ctx);
+        registerPruning(minute, ctx);
+        out.collect(claim);
+    }
+
+    /**
+     * Keeps a minute's verdict for its late claims while they can come. Far under the limit it is not
+     * kept: a late claim of such a minute is judged as the minute's first (few are late, so it cannot
+     * get far).
+     */
+    private void keepForLateClaims(long minute, MinuteVerdict verdict, Context ctx) throws Exception {
         if (verdict.flagged || 2 * verdict.viewStarts >= rules.maxStartsPerMinute()) {
             decided.put(minute, verdict);
             ctx.timerService().registerEventTimeTimer(minute + MINUTE_MS + latenessMs);
         }
-        registerPruning(minute, ctx);
-        out.collect(claim);
     }
 
     private void flag(String actor, long minute, long starts, long ends, boolean late, Context ctx) {
@@ -212,18 +216,10 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
         // One screen plays one thing at a time: a play's watch time is bounded by the time since its
         // session's view start of the content (kept by session and content under the viewer).
         String play = claim.sessionId + '\u0000' + claim.contentId;
-        if (claim.viewStart) {
-            playStarts.put(play, claim.eventTimeMs);
-        } else if (claim.excludedBy == null) {
-            Long start = playStarts.get(play);
-            if (start != null && claim.eventTimeMs >= start
-                    && claim.playWatchTimeMs > claim.eventTimeMs - start + rules.playbackSlackMs()) {
-                exclude(claim, "impossible_playback");
-            }
-        }
         // The viewer's gate is the last that can exclude a view start (the gates after it have no
         // actor of theirs on the claim), so it sees each start's final verdict.
         if (claim.viewStart) {
+            playStarts.put(play, claim.eventTimeMs);
             if (claim.excludedBy == null) {
                 Long last = lastCountedStart.get(claim.contentId);
                 if (last != null && Math.abs(claim.eventTimeMs - last) < rules.repeatSpanMs()) {
@@ -236,6 +232,12 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
                 excludedStarts.put(claim.contentId, claim.eventTimeMs);
             }
         } else if (claim.excludedBy == null) {
+            Long start = playStarts.get(play);
+            if (start != null && claim.eventTimeMs >= start
+                    && claim.playWatchTimeMs > claim.eventTimeMs - start + rules.playbackSlackMs()) {
+                exclude(claim, "impossible_playback");
+                return;
+            }
             // A play counts only if its start did: a bot's play that ends after its flagged minute
             // is still a bot's. (A repeat is a human's rewatch: its play counts.) The latest start
             // before the end decides: an excluded one, unless a counted one came after it.
