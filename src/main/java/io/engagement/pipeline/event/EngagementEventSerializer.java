@@ -1,8 +1,8 @@
 package io.engagement.pipeline.event;
 
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -20,10 +20,12 @@ import java.nio.charset.StandardCharsets;
  * to must give the format a version first (the snapshot below) and write the type by name. In-flight
  * data is in no checkpoint either: checkpoints are aligned (unaligned ones would store buffers in
  * this format), and an upgrade restores from a savepoint, which is always aligned.
+ *
+ * <p>Not thread-safe: an instance reads strings through its own buffer, so {@link #duplicate()}
+ * gives every user (each task's serializer is one) an instance of its own, as Flink requires of a
+ * serializer with state.
  */
-public final class EngagementEventSerializer extends TypeSerializerSingleton<EngagementEvent> {
-
-    public static final EngagementEventSerializer INSTANCE = new EngagementEventSerializer();
+public final class EngagementEventSerializer extends TypeSerializer<EngagementEvent> {
 
     private static final int USER_ID = 1;
     private static final int WATCH_TIME = 1 << 1;
@@ -47,9 +49,17 @@ public final class EngagementEventSerializer extends TypeSerializerSingleton<Eng
 
     private static final EventType[] TYPES = EventType.values();
 
+    /** The bytes of the string being read: one allocation per string (the string's own) instead of two. */
+    private byte[] scratch = new byte[64];
+
     @Override
     public boolean isImmutableType() {
         return false;
+    }
+
+    @Override
+    public EngagementEventSerializer duplicate() {
+        return new EngagementEventSerializer();
     }
 
     @Override
@@ -202,34 +212,49 @@ public final class EngagementEventSerializer extends TypeSerializerSingleton<Eng
         serialize(deserialize(in), out);
     }
 
-    private static void writeIf(int present, int bit, String value, DataOutputView out) throws IOException {
+    private void writeIf(int present, int bit, String value, DataOutputView out) throws IOException {
         if ((present & bit) != 0) {
             writeString(value, out);
         }
     }
 
-    private static String readIf(int present, int bit, DataInputView in) throws IOException {
+    private String readIf(int present, int bit, DataInputView in) throws IOException {
         return (present & bit) != 0 ? readString(in) : null;
     }
 
     /**
      * A string as its UTF-8 length (a varint) and bytes. Flink's {@code StringValue.readString}
      * reads char by char into a thread-local buffer, and the lookup of that thread-local in a task
-     * thread's crowded map was a third of its cost in the profile; the JDK encodes and decodes
-     * ASCII (every id of the contract) with one array copy each way.
+     * thread's crowded map was a third of its cost in the profile. An ASCII string (every id of the
+     * contract) is written char by char and read through this instance's buffer, so neither side
+     * allocates an intermediate array (those were an eighth of the TaskManager's allocation in the
+     * stack profile, docs/benchmarks.md).
      */
     static void writeString(String value, DataOutputView out) throws IOException {
-        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-        int length = utf8.length;
+        int length = value.length();
+        for (int i = 0; i < length; i++) {
+            if (value.charAt(i) >= 0x80) {
+                writeLength(out, value.getBytes(StandardCharsets.UTF_8).length);
+                out.write(value.getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+        }
+        writeLength(out, length);
+        // Byte by byte: DataOutputSerializer.writeBytes(String) of Flink 2.2 advances its position twice.
+        for (int i = 0; i < length; i++) {
+            out.writeByte(value.charAt(i));
+        }
+    }
+
+    private static void writeLength(DataOutputView out, int length) throws IOException {
         while (length >= 0x80) {
             out.writeByte(length & 0x7F | 0x80);
             length >>>= 7;
         }
         out.writeByte(length);
-        out.write(utf8);
     }
 
-    static String readString(DataInputView in) throws IOException {
+    String readString(DataInputView in) throws IOException {
         int length = 0;
         for (int shift = 0; ; shift += 7) {
             int b = in.readUnsignedByte();
@@ -241,9 +266,27 @@ public final class EngagementEventSerializer extends TypeSerializerSingleton<Eng
                 throw new IOException("string length does not fit an int");
             }
         }
-        byte[] utf8 = new byte[length];
-        in.readFully(utf8);
-        return new String(utf8, StandardCharsets.UTF_8);
+        if (length < 0) {
+            throw new IOException("negative string length");
+        }
+        byte[] bytes = length <= scratch.length ? scratch : (scratch = new byte[Math.max(length, 2 * scratch.length)]);
+        in.readFully(bytes, 0, length);
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] < 0) {
+                return new String(bytes, 0, length, StandardCharsets.UTF_8);
+            }
+        }
+        return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public boolean equals(Object obj) {
+        return obj instanceof EngagementEventSerializer;
+    }
+
+    @Override
+    public int hashCode() {
+        return EngagementEventSerializer.class.hashCode();
     }
 
     @Override
@@ -254,7 +297,7 @@ public final class EngagementEventSerializer extends TypeSerializerSingleton<Eng
     /** Serializer snapshot; version 1 is the format above. */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<EngagementEvent> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            super(EngagementEventSerializer::new);
         }
     }
 }

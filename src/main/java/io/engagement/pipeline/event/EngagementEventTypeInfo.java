@@ -53,7 +53,7 @@ public final class EngagementEventTypeInfo extends TypeInformation<EngagementEve
 
     @Override
     public TypeSerializer<EngagementEvent> createSerializer(SerializerConfig config) {
-        return EngagementEventSerializer.INSTANCE;
+        return new EngagementEventSerializer();
     }
 
     @Override

@@ -207,13 +207,14 @@ public final class TopologyBenchmark {
         long[] roundTrip = new long[valid.size()];
         DataOutputSerializer out = new DataOutputSerializer(512);
         DataInputDeserializer in = new DataInputDeserializer();
+        EngagementEventSerializer eventSerializer = new EngagementEventSerializer();
         for (int i = 0; i < valid.size(); i++) {
             long t = System.nanoTime();
             out.clear();
             try {
-                EngagementEventSerializer.INSTANCE.serialize(valid.get(i), out);
+                eventSerializer.serialize(valid.get(i), out);
                 in.setBuffer(out.getSharedBuffer(), 0, out.length());
-                EngagementEventSerializer.INSTANCE.deserialize(in);
+                eventSerializer.deserialize(in);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
