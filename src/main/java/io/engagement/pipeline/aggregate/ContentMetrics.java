@@ -97,12 +97,19 @@ public class ContentMetrics {
 
     public ContentMetrics() {}
 
-    /**
-     * Builds the row from a window's counters: each {@link ContentCounter} column as counted (likes and
-     * saves net of unlikes and unsaves), every derived value from EngagementFormulas.
-     */
+    /** The row with rates and scores over every counted play ({@link ScoreBasis#COUNTED}). */
     public static ContentMetrics of(Grain grain, long windowStartMs, long windowEndMs, String contentId,
                                     ContentWindowAccumulator acc, long version) {
+        return of(grain, windowStartMs, windowEndMs, contentId, acc, version, ScoreBasis.COUNTED);
+    }
+
+    /**
+     * Builds the row from a window's counters: each {@link ContentCounter} column as counted (likes and
+     * saves net of unlikes and unsaves), every derived value from EngagementFormulas, with the views,
+     * completions and watch time of {@code basis} (validated plays only when view validation is on).
+     */
+    public static ContentMetrics of(Grain grain, long windowStartMs, long windowEndMs, String contentId,
+                                    ContentWindowAccumulator acc, long version, ScoreBasis basis) {
         ContentMetrics m = new ContentMetrics();
         m.grain = grain.code();
         m.windowStartMs = windowStartMs;
@@ -117,9 +124,11 @@ public class ContentMetrics {
         }
         m.uniqueViewers = acc.viewers.estimate();
         m.uniqueViewersExact = acc.viewers.isExact();
-        m.avgWatchTimeMs = averageWatchTimeMs(acc.watchTimeMs, acc.views);
+        long views = basis.views(acc);
+        long completions = basis.completions(acc);
+        m.avgWatchTimeMs = averageWatchTimeMs(basis.watchTimeMs(acc), views);
         m.medianWatchTimeMs = acc.playWatchTimes == null ? 0 : acc.playWatchTimes.median();
-        m.completionRate = completionRate(acc.completions, acc.views);
+        m.completionRate = completionRate(completions, views);
         m.feedViews = feedViews(acc.viewsOrganic, acc.viewsFollowing);
         m.rewatchRate = rewatchRate(acc.rewatches, m.uniqueViewers);
 
@@ -127,12 +136,12 @@ public class ContentMetrics {
         // the non-negative part so a score never rewards or punishes with a negative count.
         long positiveLikes = Math.max(0, m.likes);
         long positiveSaves = Math.max(0, m.saves);
-        m.engagementRate = engagementRate(positiveLikes, m.comments, m.shares, m.views);
-        m.actionRate = actionRate(positiveSaves, m.shares, m.clicks, m.views);
-        m.engagementScore = engagementScore(m.views, m.completions, positiveSaves, m.shares, m.clicks, m.skips);
+        m.engagementRate = engagementRate(positiveLikes, m.comments, m.shares, views);
+        m.actionRate = actionRate(positiveSaves, m.shares, m.clicks, views);
+        m.engagementScore = engagementScore(views, completions, positiveSaves, m.shares, m.clicks, m.skips);
         m.retentionScore = retentionScore(m.completionRate);
         m.engagementComponent = engagementComponent(m.engagementRate);
-        m.viralityScore = viralityScore(shareRate(m.shares, m.views));
+        m.viralityScore = viralityScore(shareRate(m.shares, views));
         m.watchabilityScore = watchabilityScore(m.rewatchRate);
         m.qualityScore = qualityScore(m.retentionScore, m.engagementComponent, m.viralityScore, m.watchabilityScore);
         return m;

@@ -33,15 +33,22 @@ public class ContentWindowResult
     private final Grain grain;
     private final boolean emitCreatorUpdates;
     private final boolean emitDeltas;
+    private final ScoreBasis basis;
 
     public ContentWindowResult(Grain grain) {
-        this(grain, false, false);
+        this(grain, false, false, ScoreBasis.COUNTED);
     }
 
     public ContentWindowResult(Grain grain, boolean emitCreatorUpdates, boolean emitDeltas) {
+        this(grain, emitCreatorUpdates, emitDeltas, ScoreBasis.COUNTED);
+    }
+
+    /** @param basis the plays the row's rates and scores are computed over ({@link ScoreBasis}) */
+    public ContentWindowResult(Grain grain, boolean emitCreatorUpdates, boolean emitDeltas, ScoreBasis basis) {
         this.grain = grain;
         this.emitCreatorUpdates = emitCreatorUpdates;
         this.emitDeltas = emitDeltas;
+        this.basis = basis;
     }
 
     @Override
@@ -50,7 +57,7 @@ public class ContentWindowResult
         long version = WindowFirings.next(context.windowState());
         TimeWindow window = context.window();
         ContentWindowAccumulator acc = elements.iterator().next();
-        ContentMetrics row = ContentMetrics.of(grain, window.getStart(), window.getEnd(), contentId, acc, version);
+        ContentMetrics row = ContentMetrics.of(grain, window.getStart(), window.getEnd(), contentId, acc, version, basis);
         out.collect(row);
         if (!emitDeltas && !emitCreatorUpdates) {
             return;
@@ -65,7 +72,7 @@ public class ContentWindowResult
         }
         // Content not in the catalogue is attributed to no creator: no creator roll-up counts it.
         if (emitCreatorUpdates && !row.creatorId.isEmpty()) {
-            context.output(CREATOR_UPDATES, ContentWindowUpdate.of(row, delta, previous));
+            context.output(CREATOR_UPDATES, ContentWindowUpdate.of(row, delta, previous, basis));
         }
     }
 

@@ -2,6 +2,7 @@ package io.engagement.pipeline.creator;
 
 import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.aggregate.ContentWindowAccumulator;
+import io.engagement.pipeline.aggregate.ScoreBasis;
 import io.engagement.pipeline.metrics.EngagementFormulas;
 
 /**
@@ -30,6 +31,12 @@ public class ContentWindowUpdate {
     public ContentWindowUpdate() {}
 
     public static ContentWindowUpdate of(ContentMetrics row, ContentWindowAccumulator delta, ContentWindowAccumulator previous) {
+        return of(row, delta, previous, ScoreBasis.COUNTED);
+    }
+
+    /** @param basis the plays the row's rates and scores are over: the creator's mean and top content use the same */
+    public static ContentWindowUpdate of(ContentMetrics row, ContentWindowAccumulator delta, ContentWindowAccumulator previous,
+                                         ScoreBasis basis) {
         ContentWindowUpdate u = new ContentWindowUpdate();
         u.contentId = row.contentId;
         u.creatorId = row.creatorId;
@@ -37,9 +44,10 @@ public class ContentWindowUpdate {
         u.windowEndMs = row.windowEndMs;
         u.version = row.version;
         u.delta = delta;
-        u.previousHadViews = previous != null && previous.views > 0;
-        u.previousCompletionRate = previous == null ? 0 : EngagementFormulas.completionRate(previous.completions, previous.views);
-        u.views = row.views;
+        u.previousHadViews = previous != null && basis.views(previous) > 0;
+        u.previousCompletionRate = previous == null ? 0
+                : EngagementFormulas.completionRate(basis.completions(previous), basis.views(previous));
+        u.views = basis.views(row);
         u.completionRate = row.completionRate;
         u.engagementScore = row.engagementScore;
         return u;

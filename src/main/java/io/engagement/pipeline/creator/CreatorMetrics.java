@@ -9,6 +9,7 @@ import static io.engagement.pipeline.metrics.EngagementFormulas.engagementScore;
 
 import io.engagement.pipeline.aggregate.ContentCounter;
 import io.engagement.pipeline.aggregate.ContentWindowAccumulator;
+import io.engagement.pipeline.aggregate.ScoreBasis;
 import io.engagement.pipeline.aggregate.Grain;
 
 /**
@@ -59,9 +60,18 @@ public class CreatorMetrics {
 
     public CreatorMetrics() {}
 
-    /** Builds the row from the creator's window accumulator ({@link CreatorRollup}). */
+    /** The row with rates and scores over every counted play ({@link ScoreBasis#COUNTED}). */
     public static CreatorMetrics of(Grain grain, long windowStartMs, long windowEndMs, String creatorId,
                                     CreatorAccumulator acc, long version) {
+        return of(grain, windowStartMs, windowEndMs, creatorId, acc, version, ScoreBasis.COUNTED);
+    }
+
+    /**
+     * Builds the row from the creator's window accumulator ({@link CreatorRollup}), rates and scores
+     * over the plays of {@code basis}, as its content rows.
+     */
+    public static CreatorMetrics of(Grain grain, long windowStartMs, long windowEndMs, String creatorId,
+                                    CreatorAccumulator acc, long version, ScoreBasis basis) {
         CreatorMetrics m = new CreatorMetrics();
         m.grain = grain.code();
         m.windowStartMs = windowStartMs;
@@ -88,15 +98,17 @@ public class CreatorMetrics {
         m.skips = t.skips;
         m.uniqueViewers = t.viewers.estimate();
         m.uniqueViewersExact = t.viewers.isExact();
-        m.avgWatchTimeMs = averageWatchTimeMs(m.watchTimeMs, m.views);
+        long views = basis.views(t);
+        long completions = basis.completions(t);
+        m.avgWatchTimeMs = averageWatchTimeMs(basis.watchTimeMs(t), views);
         m.medianWatchTimeMs = t.playWatchTimes == null ? 0 : t.playWatchTimes.median();
-        m.completionRate = completionRate(m.completions, m.views);
+        m.completionRate = completionRate(completions, views);
         m.avgCompletionRate = averageCompletionRate(acc.sumOfCompletionRates, acc.contentsWithViews);
         long positiveLikes = Math.max(0, m.likes);
         long positiveSaves = Math.max(0, m.saves);
-        m.engagementRate = engagementRate(positiveLikes, m.comments, m.shares, m.views);
-        m.actionRate = actionRate(positiveSaves, m.shares, m.clicks, m.views);
-        m.engagementScore = engagementScore(m.views, m.completions, positiveSaves, m.shares, m.clicks, m.skips);
+        m.engagementRate = engagementRate(positiveLikes, m.comments, m.shares, views);
+        m.actionRate = actionRate(positiveSaves, m.shares, m.clicks, views);
+        m.engagementScore = engagementScore(views, completions, positiveSaves, m.shares, m.clicks, m.skips);
         if (acc.topContentIds.length > 0) {
             m.topContentId = acc.topContentIds[0];
             m.topContentViews = acc.topViews[0];

@@ -1,6 +1,7 @@
 package io.engagement.pipeline.creator;
 
 import io.engagement.pipeline.aggregate.Grain;
+import io.engagement.pipeline.aggregate.ScoreBasis;
 import io.engagement.pipeline.aggregate.WindowFirings;
 
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
@@ -15,9 +16,15 @@ import org.apache.flink.util.Collector;
 public class CreatorWindowResult extends ProcessWindowFunction<CreatorAccumulator, CreatorMetrics, String, TimeWindow> {
 
     private final Grain grain;
+    private final ScoreBasis basis;
 
     public CreatorWindowResult(Grain grain) {
+        this(grain, ScoreBasis.COUNTED);
+    }
+
+    public CreatorWindowResult(Grain grain, ScoreBasis basis) {
         this.grain = grain;
+        this.basis = basis;
     }
 
     @Override
@@ -25,7 +32,7 @@ public class CreatorWindowResult extends ProcessWindowFunction<CreatorAccumulato
                         Collector<CreatorMetrics> out) throws Exception {
         long version = WindowFirings.next(context.windowState());
         TimeWindow window = context.window();
-        out.collect(CreatorMetrics.of(grain, window.getStart(), window.getEnd(), creatorId, elements.iterator().next(), version));
+        out.collect(CreatorMetrics.of(grain, window.getStart(), window.getEnd(), creatorId, elements.iterator().next(), version, basis));
     }
 
     @Override

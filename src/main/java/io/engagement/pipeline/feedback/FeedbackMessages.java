@@ -61,6 +61,7 @@ public final class FeedbackMessages {
         json.put("window_end", Instant.ofEpochMilli(m.windowEndMs).toString());
         json.put("version", m.version);
         json.put("views", m.views);
+        json.put("validated_views", m.validatedViews);
         json.put("unique_viewers", m.uniqueViewers);
         json.put("completion_rate", m.completionRate);
         json.put("engagement_rate", m.engagementRate);

@@ -13,6 +13,7 @@ import io.engagement.pipeline.aggregate.CountryWindowDelta;
 import io.engagement.pipeline.aggregate.MergeFinerCountryWindows;
 import io.engagement.pipeline.aggregate.CountryWindowResult;
 import io.engagement.pipeline.aggregate.Grain;
+import io.engagement.pipeline.aggregate.ScoreBasis;
 import io.engagement.pipeline.aggregate.MergeFinerWindows;
 import io.engagement.pipeline.catalog.CatalogAttribution;
 import io.engagement.pipeline.catalog.CatalogEntry;
@@ -234,7 +235,7 @@ public final class EngagementPipeline {
                         ContentPartials.ofEvents(catalog != null), ContentPartials.ofFinerWindows(),
                         snapshot -> snapshot.contentId, Types.STRING, TypeInformation.of(ContentWindowSnapshot.class),
                         new MergeFinerWindows(),
-                        (grain, emitDeltas) -> new ContentWindowResult(grain, grain != Grain.MINUTE, emitDeltas),
+                        (grain, emitDeltas) -> new ContentWindowResult(grain, grain != Grain.MINUTE, emitDeltas, scoreBasis()),
                         ContentWindowResult.DELTAS, CONTENT_WINDOW_CLOSED, null, null);
         if (validatedViews != null) {
             cascade = cascade.mergingIntoFinest(validatedViews);
@@ -344,7 +345,7 @@ public final class EngagementPipeline {
     private void velocity(DataStream<ContentMetrics> hours) {
         DataStream<ContentVelocity> velocity = hours
                 .keyBy(m -> m.contentId, Types.STRING)
-                .process(new VelocityTracker(config.trendingMinViewsPerHour))
+                .process(new VelocityTracker(config.trendingMinViewsPerHour, scoreBasis()))
                 .uid("content-velocity").name("Content velocity and trend");
         velocity.sinkTo(sinks.velocity()).uid("content-velocity-sink").name("Content velocity table");
         velocity.sinkTo(sinks.velocityFeedback()).uid("velocity-feedback-sink").name("Feedback topic (velocity)");
@@ -362,6 +363,11 @@ public final class EngagementPipeline {
                         config.sessionBundleEvents))
                 .uid("session-tracker")
                 .sinkTo(sinks.sessions()).uid("session-metrics-sink").name("Session metrics table");
+    }
+
+    /** Rates, scores, trends and feedback over validated plays when view validation is on ({@link ScoreBasis}). */
+    private ScoreBasis scoreBasis() {
+        return ScoreBasis.of(config.viewRules != null);
     }
 
     private static <T> Optional<DataStream<T>> unionOf(Collection<? extends DataStream<T>> streams) {
@@ -386,7 +392,7 @@ public final class EngagementPipeline {
                 // Same lateness as the content windows, so a content window's late update always
                 // reaches its creator window before that closes.
                 .allowedLateness(config.allowedLateness)
-                .aggregate(new CreatorRollup(), new CreatorWindowResult(grain))
+                .aggregate(new CreatorRollup(), new CreatorWindowResult(grain, scoreBasis()))
                 .uid("creator-rollup-" + grain.code()).name("Creator metrics per " + grain.code());
     }
 }

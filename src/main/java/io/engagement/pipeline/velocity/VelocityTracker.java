@@ -5,6 +5,7 @@ import static io.engagement.pipeline.metrics.EngagementFormulas.trend;
 import static io.engagement.pipeline.metrics.EngagementFormulas.trending;
 
 import io.engagement.pipeline.aggregate.ContentMetrics;
+import io.engagement.pipeline.aggregate.ScoreBasis;
 import io.engagement.pipeline.metrics.Trend;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -31,12 +32,19 @@ public class VelocityTracker extends KeyedProcessFunction<String, ContentMetrics
     private static final int HOURS = 24;
 
     private final double trendingMinViewsPerHour;
+    /** Whose views an hour counts: the validated ones when view validation is on, so a view farm trends nothing. */
+    private final ScoreBasis basis;
 
     private transient MapState<Long, HourCounts> hours;
     private transient ValueState<ContentVelocity> last;
 
     public VelocityTracker(double trendingMinViewsPerHour) {
+        this(trendingMinViewsPerHour, ScoreBasis.COUNTED);
+    }
+
+    public VelocityTracker(double trendingMinViewsPerHour, ScoreBasis basis) {
         this.trendingMinViewsPerHour = trendingMinViewsPerHour;
+        this.basis = basis;
     }
 
     @Override
@@ -47,7 +55,7 @@ public class VelocityTracker extends KeyedProcessFunction<String, ContentMetrics
 
     @Override
     public void processElement(ContentMetrics hour, Context ctx, Collector<ContentVelocity> out) throws Exception {
-        hours.put(hour.windowStartMs, new HourCounts(hour.views, Math.max(0, hour.likes) + hour.comments + hour.shares, hour.shares));
+        hours.put(hour.windowStartMs, new HourCounts(basis.views(hour), Math.max(0, hour.likes) + hour.comments + hour.shares, hour.shares));
         ContentVelocity previous = last.value();
         long asOf = previous == null ? hour.windowEndMs : Math.max(previous.asOfMs, hour.windowEndMs);
         emit(asOf, hour.creatorId, ctx, out);

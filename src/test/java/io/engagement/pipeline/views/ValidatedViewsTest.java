@@ -7,9 +7,11 @@ import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.event.RawEvent;
 import io.engagement.pipeline.loadgen.EventGenerator;
+import io.engagement.pipeline.metrics.EngagementFormulas;
 import io.engagement.pipeline.testing.CollectingSink;
 import io.engagement.pipeline.topology.EngagementPipeline;
 import io.engagement.pipeline.topology.PipelineSinks;
+import io.engagement.pipeline.velocity.ContentVelocity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -68,7 +70,8 @@ class ValidatedViewsTest {
 
         CollectingSink<ContentMetrics> metrics = new CollectingSink<>();
         CollectingSink<SuspectActor> suspects = new CollectingSink<>();
-        run(metrics, suspects);
+        CollectingSink<ContentVelocity> velocity = new CollectingSink<>();
+        run(metrics, suspects, velocity);
 
         for (String grain : List.of("minute", "hour")) {
             Map<String, ContentMetrics> rows = finalRows(metrics.records(), grain);
@@ -81,6 +84,35 @@ class ValidatedViewsTest {
                     rows.values().stream().mapToLong(m -> m.validatedCompletions).sum(), grain + ": bots complete no play, humans' all count");
             assertEquals(expected.humanPlayWatchTimeMs, rows.values().stream().mapToLong(m -> m.validatedWatchTimeMs).sum(),
                     grain + ": validated watch time is the humans' plays'");
+        }
+
+        // Rates and scores are over validated plays (ScoreBasis): each final hour row's completion rate
+        // and engagement score are those of the reference's validated views of that content and hour
+        // (the row's own completions, saves, shares, clicks and skips as inputs: every completion is a
+        // human's, checked above). Without validation the farm's views would divide them.
+        int scoredRows = 0;
+        for (ContentMetrics row : finalRows(metrics.records(), "hour").values()) {
+            long validated = expected.validatedViewsByContentHour.getOrDefault(row.contentId + "@" + row.windowStartMs, 0L);
+            assertEquals(EngagementFormulas.completionRate(row.completions, validated), row.completionRate, 1e-9,
+                    "completion rate of " + row.contentId);
+            assertEquals(EngagementFormulas.engagementScore(validated, row.completions, Math.max(0, row.saves), row.shares,
+                    row.clicks, row.skips), row.engagementScore, 1e-9, "engagement score of " + row.contentId);
+            scoredRows += row.views > validated && validated > 0 ? 1 : 0;
+        }
+        assertTrue(scoredRows > 50, "rows whose score would differ over every view: " + scoredRows);
+
+        // Trends follow validated views: each content's newest velocity counts its validated views of the
+        // last 24 hours (all of this traffic), never the farm's.
+        Map<String, ContentVelocity> newestVelocity = new TreeMap<>();
+        for (ContentVelocity v : velocity.records()) {
+            newestVelocity.merge(v.contentId, v, (a, b) -> a.asOfMs != b.asOfMs ? (a.asOfMs > b.asOfMs ? a : b) : (a.version >= b.version ? a : b));
+        }
+        Map<String, Long> validatedByContent = new TreeMap<>();
+        expected.validatedViewsByContentHour.forEach((k, n) -> validatedByContent.merge(k.substring(0, k.indexOf('@')), n, Long::sum));
+        for (Map.Entry<String, Long> content : validatedByContent.entrySet()) {
+            ContentVelocity v = newestVelocity.get(content.getKey());
+            assertTrue(v != null, "velocity of " + content.getKey());
+            assertEquals(content.getValue(), v.viewsLast24h, "validated views in the last 24 h of " + content.getKey());
         }
 
         Set<String> flagged = suspects.records().stream().map(s -> s.actorKind + ":" + s.actorId).collect(Collectors.toCollection(java.util.TreeSet::new));
@@ -189,6 +221,8 @@ class ValidatedViewsTest {
         long botViewStarts;
         long humanValidatedViews;
         long humanPlayWatchTimeMs;
+        /** Validated views by "content@hour start" (the hour of the counted view start). */
+        final Map<String, Long> validatedViewsByContentHour = new TreeMap<>();
         final Set<String> botActors = new HashSet<>();
     }
 
@@ -227,12 +261,15 @@ class ValidatedViewsTest {
                 r.humanPlayWatchTimeMs += e.get("total_watch_time_ms").asLong();
             }
         }
-        for (List<Long> times : humanStarts.values()) {
+        for (Map.Entry<String, List<Long>> viewerContent : humanStarts.entrySet()) {
+            String content = viewerContent.getKey().substring(viewerContent.getKey().indexOf('|') + 1);
+            List<Long> times = viewerContent.getValue();
             times.sort(null);
             Long lastCounted = null;
             for (long t : times) {
                 if (lastCounted == null || t - lastCounted >= REPEAT_SPAN_MS) {
                     r.humanValidatedViews++;
+                    r.validatedViewsByContentHour.merge(content + "@" + (t - Math.floorMod(t, 3_600_000L)), 1L, Long::sum);
                     lastCounted = t;
                 }
             }
@@ -242,7 +279,8 @@ class ValidatedViewsTest {
 
     // ---- the job ----------------------------------------------------------------------------------
 
-    private void run(CollectingSink<ContentMetrics> metrics, CollectingSink<SuspectActor> suspects) throws Exception {
+    private void run(CollectingSink<ContentMetrics> metrics, CollectingSink<SuspectActor> suspects,
+                     CollectingSink<ContentVelocity> velocity) throws Exception {
         JobConfig config = JobConfig.fromSources(new String[] {"--validation.max-event-age", "3650 d",
                 "--views.validation", "on", "--views.max-starts-per-minute", "40", "--views.repeat-span", "30 s"}, Map.of());
         List<RawEvent> input = new ArrayList<>();
@@ -253,7 +291,7 @@ class ValidatedViewsTest {
         env.setParallelism(2);
         EngagementPipeline.configure(env);
         PipelineSinks sinks = new PipelineSinks(new CollectingSink<>(), metrics, new CollectingSink<>(), new CollectingSink<>(),
-                new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(),
+                new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(), velocity, new CollectingSink<>(),
                 new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>()).withSuspectActors(suspects);
         new EngagementPipeline(config, sinks).build(EngagementPipeline.validate(
                 env.fromData(TypeInformation.of(RawEvent.class), input.toArray(new RawEvent[0])), config));
