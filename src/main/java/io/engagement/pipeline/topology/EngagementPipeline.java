@@ -33,12 +33,14 @@ import io.engagement.pipeline.event.RawEvent;
 import io.engagement.pipeline.event.ValidateEvents;
 import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.session.SessionBundleOperator;
+import io.engagement.pipeline.session.SessionEvents;
 import io.engagement.pipeline.session.SessionMetrics;
 import io.engagement.pipeline.session.SessionTracker;
 import io.engagement.pipeline.velocity.ContentVelocity;
 import io.engagement.pipeline.velocity.VelocityTracker;
 import io.engagement.pipeline.aggregate.WindowPreAggregator;
 import io.engagement.pipeline.views.ActorKind;
+import io.engagement.pipeline.views.PlaybackWithinDuration;
 import io.engagement.pipeline.views.SuspectActor;
 import io.engagement.pipeline.views.ValidatedViewPartials;
 import io.engagement.pipeline.views.ViewClaim;
@@ -78,9 +80,10 @@ import java.util.Optional;
  *                            hour rows -keyBy(content_id)-> velocity and trend -> velocity table, feedback
  *       -> partials per (content, country, hour) -keyBy(content_id, country)-> hour windows -> country metrics
  *            their deltas -> partials per (content, country, day | week) -> windows of that grain -> country metrics
- *       -> keyBy(session_id): sessions (gap, capped duration) -> session metrics table
+ *       -> the fields sessions read -keyBy(session_id)-> sessions (gap, capped duration) -> session metrics table
  *       -> view starts and play ends as claims -keyBy(session)-> gate -keyBy(device)-> gate -keyBy(user)-> gate
  *            -(flagged actors)-> suspect actors table
+ *            -keyBy(content_id), with a catalogue-> play ends within the content's duration
  *            -> partials of the validated counters per (content, minute) -> merged into the minute windows
  * </pre>
  *
@@ -253,7 +256,8 @@ public final class EngagementPipeline {
 
     /**
      * Validated views: each view start and play end, as a slim claim, through the session, device and
-     * user gates in turn ({@link ViewGate}, each keyed by its actor); what passes all three becomes
+     * user gates in turn ({@link ViewGate}, each keyed by its actor), then, with a catalogue, the play
+     * ends against the content's duration ({@link PlaybackWithinDuration}); what passes becomes
      * partials of the validated counters for the finest content windows. Flagged actors go to the
      * suspect_actors table.
      */
@@ -278,6 +282,12 @@ public final class EngagementPipeline {
             claims = gated;
         }
         suspects.sinkTo(sinks.suspectActors()).uid("suspect-actors-sink").name("Suspect actors table");
+        if (catalog != null) {
+            claims = claims.keyBy(claim -> claim.contentId, Types.STRING)
+                    .connect(catalog.keyBy(entry -> entry.contentId, Types.STRING))
+                    .process(new PlaybackWithinDuration(config.viewRules))
+                    .uid("view-playback-duration").name("Play ends within the catalogue's duration");
+        }
         Grain finest = config.grains.iterator().next();
         return claims
                 .filter(claim -> claim.excludedBy == null)
@@ -353,11 +363,12 @@ public final class EngagementPipeline {
 
     /**
      * Viewing sessions (gap, capped duration), applied in bundles (one state read and write per
-     * session and bundle, {@link SessionBundleOperator}). uid "session-tracker": the earlier "session-metrics"
+     * session and bundle, {@link SessionBundleOperator}), from slim events ({@link SessionEvents}). uid "session-tracker": the earlier "session-metrics"
      * operator was a merging window operator with other state (docs/operations.md, upgrading).
      */
     private void sessions(DataStream<EngagementEvent> accepted) {
-        accepted.keyBy(event -> event.sessionId, Types.STRING)
+        accepted.map(new SessionEvents()).uid("session-events").name("Session events (the fields sessions read)")
+                .keyBy(event -> event.sessionId, Types.STRING)
                 .transform("Session analytics", TypeInformation.of(SessionMetrics.class), new SessionBundleOperator(
                         new SessionTracker(config.sessionGap, config.sessionMaxDuration, config.allowedLateness),
                         config.sessionBundleEvents))

@@ -25,6 +25,8 @@ public class ViewClaim {
     public boolean completes;
     /** A play end's watch time (as the median's samples take it: {@link EngagementFormulas#playWatchTimeMs}); 0 if unknown. */
     public long playWatchTimeMs;
+    /** A play end's {@code loop_count} (0 if not sent): how many times the play went back to the start. */
+    public int loops;
     /** Why a gate excluded the claim from the validated numbers (docs/metrics.md); null while it counts. */
     public String excludedBy;
 
@@ -50,6 +52,7 @@ public class ViewClaim {
             Long watched = EngagementFormulas.playWatchTimeMs(event.totalWatchTimeMs, event.progress,
                     event.contentDurationMs, event.eventType == EventType.VIEW_COMPLETE);
             claim.playWatchTimeMs = watched == null ? 0 : watched;
+            claim.loops = event.loopCount == null ? 0 : event.loopCount;
         }
         return claim;
     }

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 
 /**
  * Bundled sessions ({@link SessionBundleOperator}) against the session function applied event by
@@ -63,9 +64,25 @@ class SessionBundleOperatorTest {
 
     @Test
     void bundledSessionsWriteWhatEventByEventSessionsWrite() throws Exception {
+        assertSameSessions(new KeyedProcessOperator<>(tracker()), new SessionBundleOperator(tracker(), 7), UnaryOperator.identity());
+    }
+
+    /** The session shuffle carries slim events ({@link SessionEvents}): sessions come out the same. */
+    @Test
+    void slimEventsMakeTheSessionsWholeEventsMake() throws Exception {
+        assertSameSessions(new SessionBundleOperator(tracker(), 7), new SessionBundleOperator(tracker(), 7), SessionEvents::slim);
+    }
+
+    /**
+     * Random traffic into {@code reference} and, each event through {@code toOther}, into {@code other}:
+     * the same rows, timers and state entries at every watermark, and nothing left at the end.
+     */
+    private static void assertSameSessions(OneInputStreamOperator<EngagementEvent, SessionMetrics> reference,
+                                           OneInputStreamOperator<EngagementEvent, SessionMetrics> other,
+                                           UnaryOperator<EngagementEvent> toOther) throws Exception {
         Random random = new Random(17);
-        var single = harness(new KeyedProcessOperator<>(tracker()));
-        var bundled = harness(new SessionBundleOperator(tracker(), 7));
+        var single = harness(reference);
+        var bundled = harness(other);
         long now = 0;
         long watermark = Long.MIN_VALUE;
         int rows = 0;
@@ -79,11 +96,13 @@ class SessionBundleOperatorTest {
             String user = "u" + random.nextInt(12);
             EventType type = EventType.values()[random.nextInt(EventType.values().length)];
             EngagementEvent e = event("e" + step, type, "c" + random.nextInt(5), user, time);
+            e.country = "DE";
+            e.device = "mobile";
             if (random.nextBoolean()) {
                 e = withWatch(e, random.nextInt(60_000), random.nextDouble());
             }
             single.processElement(new StreamRecord<>(e, time));
-            bundled.processElement(new StreamRecord<>(e, time)); // neither operator changes its input
+            bundled.processElement(new StreamRecord<>(toOther.apply(e), time)); // neither operator changes its input
             if (random.nextInt(4) == 0) {
                 watermark = now - 2 * MIN;
                 single.processWatermark(watermark);
