@@ -86,11 +86,13 @@ class ContentCatalogueTest {
                 "--clickhouse.flush-interval", "200 ms",
                 "--validation.max-event-age", "3650 d",
                 "--watermark.out-of-orderness", "2 s",
-                "--window.grains", "minute,hour"}, Map.of());
+                "--window.grains", "minute,hour",
+                "--views.validation", "on"}, Map.of());
         try (KafkaProducer<byte[], byte[]> producer = SERVERS.kafka().producer()) {
             // The platform's content service publishes the catalogue first.
             send(producer, CATALOGUE, "v1", "{\"content_id\":\"v1\",\"creator_id\":\"victim\",\"duration_ms\":20000}");
             send(producer, CATALOGUE, "f1", "{\"content_id\":\"f1\",\"creator_id\":\"forger\",\"duration_ms\":10000}");
+            send(producer, CATALOGUE, "d1", "{\"content_id\":\"d1\",\"creator_id\":\"third\",\"duration_ms\":20000}");
             send(producer, CATALOGUE, "bad", "{\"content_id\":\"bad\"}"); // no creator: a dead letter
         }
         Configuration conf = PipelineScenario.flinkConf(checkpoints);
@@ -98,7 +100,7 @@ class ContentCatalogueTest {
         JobClient job = PipelineScenario.job(conf, 2, config, null, StartHorizon.NONE).executeAsync("content-catalogue");
         try (KafkaProducer<byte[], byte[]> producer = SERVERS.kafka().producer()) {
             // The job has read the catalogue once its entries are in ClickHouse (written after the join saw them).
-            waitUntil(() -> count("SELECT count() FROM engagement.content_catalog") == 2, 90);
+            waitUntil(() -> count("SELECT count() FROM engagement.content_catalog") == 3, 90);
             // Minute 10:00: three honest views of v1. Minute 10:01: the forger's five views of v1,
             // claiming v1 is theirs, come first in the window; then two honest views. One completion
             // claims a 1 s duration (the catalogue says 20 s).
@@ -116,9 +118,18 @@ class ContentCatalogueTest {
             // Content not in the catalogue: counted, for no creator.
             send(producer, EVENTS, "u9", event("n0", "view_start", "u9", "victim", "u0", T0 + 30_000, ""));
             send(producer, EVENTS, "u9", event("n1", "view_start", "u9", "victim", "u1", T0 + 40_000, ""));
+            // Validated views against the catalogue's duration: on d1 (20 s), u7's play reports 10 minutes of
+            // watch time without a loop, 11 minutes after its start (so only the catalogue can tell it is
+            // impossible); u8 plays it once through.
+            send(producer, EVENTS, "d1", event("d-start-7", "view_start", "d1", "third", "u7", T0 + 2 * MIN, ""));
+            send(producer, EVENTS, "d1", event("d-start-8", "view_start", "d1", "third", "u8", T0 + 2 * MIN + 1_000, ""));
+            send(producer, EVENTS, "d1", event("d-end-8", "view_complete", "d1", "third", "u8", T0 + 2 * MIN + 21_000,
+                    ",\"total_watch_time_ms\":20000"));
+            send(producer, EVENTS, "d1", event("d-end-7", "swipe_away", "d1", "third", "u7", T0 + 13 * MIN,
+                    ",\"total_watch_time_ms\":600000,\"progress\":0.5"));
             // Event time moves past both hours' ends: every window fires.
             send(producer, EVENTS, "f1", event("flush", "impression", "f1", "forger", "u0", T0 + 130 * MIN, ""));
-            waitUntil(() -> count("SELECT count() FROM engagement.content_metrics FINAL WHERE grain = 'hour' AND content_id IN ('v1', 'u9')") == 2
+            waitUntil(() -> count("SELECT count() FROM engagement.content_metrics FINAL WHERE grain = 'hour' AND content_id IN ('v1', 'u9', 'd1')") == 3
                     && count("SELECT count() FROM engagement.creator_metrics FINAL WHERE grain = 'hour' AND creator_id = 'victim'") == 1, 120);
             Thread.sleep(1_000);
         } finally {
@@ -141,6 +152,10 @@ class ContentCatalogueTest {
         assertEquals(0, count("SELECT count() FROM engagement.creator_metrics WHERE creator_id = 'forger' AND views > 0"));
         assertEquals(List.of("1\t2\t2"), rows("SELECT creator_id = '', views, uncatalogued_events FROM engagement.content_metrics FINAL"
                 + " WHERE grain = 'hour' AND content_id = 'u9'"));
+        // d1: both views and both plays counted; validated, u7's impossible play is not (its view is): one
+        // completion and u8's 20 s of watch time.
+        assertEquals(List.of("2\t2\t1\t1\t20000"), rows("SELECT views, validated_views, completions, validated_completions,"
+                + " validated_watch_time_ms FROM engagement.content_metrics FINAL WHERE grain = 'hour' AND content_id = 'd1'"));
         assertEquals(List.of("invalid_catalog_entry\t1"), rows("SELECT reason, detail = 'missing required field \\'creator_id\\''"
                 + " FROM engagement.dead_letters WHERE source_topic = '" + CATALOGUE + "'"));
 
