@@ -41,15 +41,19 @@ public class PlaybackWithinDuration extends KeyedCoProcessFunction<String, ViewC
 
     @Override
     public void processElement1(ViewClaim claim, Context ctx, Collector<ViewClaim> out) throws Exception {
-        if (!claim.viewStart && claim.excludedBy == null) {
-            Long duration = durationMs.value();
-            if (duration != null && duration > 0
-                    && claim.playWatchTimeMs > duration * (claim.loops + 1L) + slackMs) {
-                claim.excludedBy = REASON;
-                excludedClaims.inc();
+        if (!claim.viewStart && claim.excludedBy == null && impossible(claim)) {
+            if (claim.retraction) {
+                return; // its claim was excluded here: it never counted (unless the duration changed since)
             }
+            claim.excludedBy = REASON;
+            excludedClaims.inc();
         }
         out.collect(claim);
+    }
+
+    private boolean impossible(ViewClaim playEnd) throws Exception {
+        Long duration = durationMs.value();
+        return duration != null && duration > 0 && playEnd.playWatchTimeMs > duration * (playEnd.loops + 1L) + slackMs;
     }
 
     @Override

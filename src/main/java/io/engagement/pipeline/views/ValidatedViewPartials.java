@@ -25,13 +25,16 @@ public final class ValidatedViewPartials implements PreAggregation<ViewClaim, St
 
     @Override
     public void add(ContentWindowAccumulator acc, ViewClaim claim) {
+        // A retraction takes back what its claim added (a late flag: the window fires again, corrected).
+        long sign = claim.retraction ? -1 : 1;
         if (claim.viewStart) {
-            ContentCounter.VALIDATED_VIEWS.set(acc, ContentCounter.VALIDATED_VIEWS.get(acc) + 1);
+            ContentCounter.VALIDATED_VIEWS.set(acc, ContentCounter.VALIDATED_VIEWS.get(acc) + sign);
         } else {
             if (claim.completes) {
-                ContentCounter.VALIDATED_COMPLETIONS.set(acc, ContentCounter.VALIDATED_COMPLETIONS.get(acc) + 1);
+                ContentCounter.VALIDATED_COMPLETIONS.set(acc, ContentCounter.VALIDATED_COMPLETIONS.get(acc) + sign);
             }
-            ContentCounter.VALIDATED_WATCH_TIME_MS.set(acc, ContentCounter.VALIDATED_WATCH_TIME_MS.get(acc) + claim.playWatchTimeMs);
+            ContentCounter.VALIDATED_WATCH_TIME_MS.set(acc,
+                    ContentCounter.VALIDATED_WATCH_TIME_MS.get(acc) + sign * claim.playWatchTimeMs);
         }
     }
 

@@ -27,6 +27,12 @@ public class ViewClaim {
     public long playWatchTimeMs;
     /** A play end's {@code loop_count} (0 if not sent): how many times the play went back to the start. */
     public int loops;
+    /**
+     * Takes back this claim, which counted until a late claim flagged its actor's minute
+     * ({@link ViewGate}): the validated counters subtract what the claim added. A gate after the one
+     * that raised the flag drops it if it had excluded the claim itself (it never counted).
+     */
+    public boolean retraction;
     /** Why a gate excluded the claim from the validated numbers (docs/metrics.md); null while it counts. */
     public String excludedBy;
 
@@ -57,9 +63,26 @@ public class ViewClaim {
         return claim;
     }
 
+    /** The retraction of this claim: the same claim, marked {@link #retraction}. */
+    ViewClaim retraction() {
+        ViewClaim r = new ViewClaim();
+        r.eventId = eventId;
+        r.contentId = contentId;
+        r.sessionId = sessionId;
+        r.userId = userId;
+        r.deviceId = deviceId;
+        r.eventTimeMs = eventTimeMs;
+        r.viewStart = viewStart;
+        r.completes = completes;
+        r.playWatchTimeMs = playWatchTimeMs;
+        r.loops = loops;
+        r.retraction = true;
+        return r;
+    }
+
     @Override
     public String toString() {
-        return (viewStart ? "view_start " : "play_end ") + contentId + " s=" + sessionId + " u=" + userId + " d=" + deviceId
+        return (retraction ? "retraction of " : "") + (viewStart ? "view_start " : "play_end ") + contentId + " s=" + sessionId + " u=" + userId + " d=" + deviceId
                 + " t=" + eventTimeMs + (excludedBy == null ? "" : " excluded by " + excludedBy);
     }
 }

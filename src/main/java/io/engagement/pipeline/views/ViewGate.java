@@ -36,7 +36,11 @@ import java.util.Map;
  * forwards the watermark, so the decided claims reach the content windows ahead of the watermark that
  * fires them: validation delays no window. A claim arriving after its minute was decided (a late
  * event) is decided alone against what was decided; if it takes the actor over the limit the flag is
- * raised then ({@link SuspectActor#late}), and the claims that already counted are not taken back.
+ * raised then ({@link SuspectActor#late}) and the claims of the minute this gate had let through are
+ * taken back: each goes on as a {@link ViewClaim#retraction}, which the validated counters subtract, so
+ * the minute's rows fire again corrected within the allowed lateness. A later gate drops a retraction
+ * of a claim it had excluded itself (its flagged minute, or a rule of the viewer's gate, whose
+ * exclusions it remembers for the lateness): that claim never counted.
  */
 public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim> {
 
@@ -64,8 +68,11 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
     private transient MapState<String, Long> lastCountedStart;
     private transient MapState<String, Long> playStarts;
     private transient MapState<String, Long> excludedStarts;
+    /** Claims the viewer's gate excluded by a rule of its own, by event id (their time): a retraction of one is dropped. */
+    private transient MapState<String, Long> ruledOut;
     private transient Counter flaggedMinutes;
     private transient Counter excludedClaims;
+    private transient Counter retractedClaims;
 
     public ViewGate(ActorKind kind, ViewRules rules, Duration allowedLateness) {
         this.kind = kind;
@@ -83,9 +90,11 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
         lastCountedStart = getRuntimeContext().getMapState(new MapStateDescriptor<>("last-counted-view-start", Types.STRING, Types.LONG));
         playStarts = getRuntimeContext().getMapState(new MapStateDescriptor<>("play-starts", Types.STRING, Types.LONG));
         excludedStarts = getRuntimeContext().getMapState(new MapStateDescriptor<>("excluded-view-starts", Types.STRING, Types.LONG));
+        ruledOut = getRuntimeContext().getMapState(new MapStateDescriptor<>("ruled-out-claims", Types.STRING, Types.LONG));
         var group = getRuntimeContext().getMetricGroup().addGroup("engagement").addGroup("views");
         flaggedMinutes = group.counter("actors_flagged");
         excludedClaims = group.counter("claims_excluded");
+        retractedClaims = group.counter("claims_retracted");
     }
 
     @Override
@@ -99,6 +108,10 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
             return;
         }
         long minute = Math.floorDiv(claim.eventTimeMs, MINUTE_MS) * MINUTE_MS;
+        if (claim.retraction) {
+            passRetraction(minute, claim, out);
+            return;
+        }
         if (ctx.timerService().currentWatermark() >= minute + MINUTE_MS - 1) {
             // Late: its minute is decided. Verdicts are kept only for minutes near the limit.
             MinuteVerdict verdict = decided.get(minute);
@@ -126,6 +139,8 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
             removeOlderThan(lastCountedStart, oldestPossibleClaim - rules.repeatSpanMs());
             removeOlderThan(playStarts, oldestPossibleClaim - PLAY_START_HORIZON_MS);
             removeOlderThan(excludedStarts, oldestPossibleClaim - PLAY_START_HORIZON_MS);
+            // A retraction is of a claim of a minute whose late claims can still come.
+            removeOlderThan(ruledOut, oldestPossibleClaim - MINUTE_MS);
         }
     }
 
@@ -153,14 +168,16 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
         if (flagged) {
             flag(actor, minute, starts, claims.size() - starts, false, ctx);
         }
+        MinuteVerdict verdict = new MinuteVerdict(starts, claims.size() - starts, flagged);
         for (ViewClaim claim : claims) {
             if (flagged) {
                 exclude(claim, kind.code() + "_view_rate");
             }
             judge(claim);
+            passIfCounted(verdict, claim);
             out.collect(claim);
         }
-        keepForLateClaims(minute, new MinuteVerdict(starts, claims.size() - starts, flagged), ctx);
+        keepForLateClaims(minute, verdict, ctx);
         registerPruning(minute, ctx);
     }
 
@@ -174,14 +191,56 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
         if (!verdict.flagged && verdict.viewStarts > rules.maxStartsPerMinute()) {
             verdict.flagged = true;
             flag(actor, minute, verdict.viewStarts, verdict.playEnds, true, ctx);
+            // What this gate let through of the minute counted until now: take it back.
+            for (ViewClaim passed : verdict.passed) {
+                out.collect(passed.retraction());
+                retractedClaims.inc();
+            }
+            verdict.passed = new ViewClaim[0];
         }
         if (verdict.flagged) {
             exclude(claim, kind.code() + "_view_rate");
         }
         judge(claim);
+        passIfCounted(verdict, claim);
         keepForLateClaims(minute, verdict, ctx);
         registerPruning(minute, ctx);
         out.collect(claim);
+    }
+
+    /** A claim still counting after this gate is remembered in its minute's verdict, for a late flag. */
+    private static void passIfCounted(MinuteVerdict verdict, ViewClaim claim) {
+        if (claim.excludedBy == null) {
+            verdict.pass(claim);
+        }
+    }
+
+    /**
+     * A retraction from an earlier gate's late flag: dropped if this gate had excluded the claim (it
+     * never counted), otherwise passed on and forgotten here, so a flag of this gate's own cannot
+     * take the claim back a second time. A retracted view start is an excluded one for the plays
+     * that end after it (the viewer's gate).
+     */
+    private void passRetraction(long minute, ViewClaim retraction, Collector<ViewClaim> out) throws Exception {
+        MinuteVerdict verdict = decided.get(minute);
+        boolean excludedHere = (verdict != null && verdict.flagged)
+                || (kind == ActorKind.viewerOf(retraction) && ruledOut.contains(retraction.eventId));
+        if (excludedHere) {
+            return;
+        }
+        if (verdict != null && verdict.forget(retraction.eventId)) {
+            decided.put(minute, verdict);
+        }
+        if (retraction.viewStart && kind == ActorKind.viewerOf(retraction)) {
+            if (Long.valueOf(retraction.eventTimeMs).equals(lastCountedStart.get(retraction.contentId))) {
+                lastCountedStart.remove(retraction.contentId); // no longer a counted start
+            }
+            Long excluded = excludedStarts.get(retraction.contentId);
+            if (excluded == null || excluded < retraction.eventTimeMs) {
+                excludedStarts.put(retraction.contentId, retraction.eventTimeMs);
+            }
+        }
+        out.collect(retraction);
     }
 
     /**
@@ -208,6 +267,12 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
         }
     }
 
+    /** Excludes by a rule of the viewer's gate, remembered for the lateness (a retraction of the claim is then dropped). */
+    private void ruleOut(ViewClaim claim, String reason) throws Exception {
+        exclude(claim, reason);
+        ruledOut.put(claim.eventId, claim.eventTimeMs);
+    }
+
     /** The rules of one claim, applied in event-time order within the actor's minute. */
     private void judge(ViewClaim claim) throws Exception {
         if (kind != ActorKind.viewerOf(claim)) {
@@ -223,7 +288,7 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
             if (claim.excludedBy == null) {
                 Long last = lastCountedStart.get(claim.contentId);
                 if (last != null && Math.abs(claim.eventTimeMs - last) < rules.repeatSpanMs()) {
-                    exclude(claim, "repeat_view");
+                    ruleOut(claim, "repeat_view");
                 } else {
                     lastCountedStart.put(claim.contentId, claim.eventTimeMs);
                 }
@@ -235,7 +300,7 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
             Long start = playStarts.get(play);
             if (start != null && claim.eventTimeMs >= start
                     && claim.playWatchTimeMs > claim.eventTimeMs - start + rules.playbackSlackMs()) {
-                exclude(claim, "impossible_playback");
+                ruleOut(claim, "impossible_playback");
                 return;
             }
             // A play counts only if its start did: a bot's play that ends after its flagged minute
@@ -245,7 +310,7 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
             if (excludedStart != null && excludedStart <= claim.eventTimeMs) {
                 Long counted = lastCountedStart.get(claim.contentId);
                 if (counted == null || counted < excludedStart || counted > claim.eventTimeMs) {
-                    exclude(claim, "view_start_excluded");
+                    ruleOut(claim, "view_start_excluded");
                 }
             }
         }

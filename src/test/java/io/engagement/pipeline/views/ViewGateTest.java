@@ -59,9 +59,10 @@ class ViewGateTest {
         h.processElement(new StreamRecord<>(c, c.eventTimeMs));
     }
 
-    /** Claims out, in order, as "content:excludedBy" (null when counted). */
+    /** Claims out, in order, as "content:excludedBy" (null when counted), retractions as "retract content". */
     private static List<String> verdicts(KeyedOneInputStreamOperatorTestHarness<String, ViewClaim, ViewClaim> h) {
-        List<String> out = h.extractOutputValues().stream().map(c -> c.contentId + ":" + c.excludedBy).toList();
+        List<String> out = h.extractOutputValues().stream()
+                .map(c -> c.retraction ? "retract " + c.contentId : c.contentId + ":" + c.excludedBy).toList();
         h.getOutput().clear();
         return out;
     }
@@ -213,7 +214,8 @@ class ViewGateTest {
             assertEquals(List.of("c0:null", "c1:null", "c2:null"), verdicts(h));
 
             send(h, start("late", "s", "u", 30_000)); // within the lateness, the 4th of its minute
-            assertEquals(List.of("late:user_view_rate"), verdicts(h), "decided at once, not held");
+            assertEquals(List.of("retract c0", "retract c1", "retract c2", "late:user_view_rate"), verdicts(h),
+                    "decided at once, not held; what counted of the minute is taken back");
             send(h, end("c0", "s", "u", 40_000, 1_000));
             assertEquals(List.of("c0:user_view_rate"), verdicts(h), "the minute stays flagged");
             List<SuspectActor> suspects = h.getSideOutput(ViewGate.SUSPECTS).stream().map(StreamRecord::getValue).toList();
@@ -227,6 +229,49 @@ class ViewGateTest {
 
             h.processWatermark(new Watermark(Duration.ofHours(3).toMillis()));
             assertNothingLeft(h);
+        }
+    }
+
+    /**
+     * A session gate's late flag takes back the claims it had passed; the user gate after it (the
+     * viewers' gate) drops the retraction of the claim it had excluded as a repeat (it never counted)
+     * and passes the others on, and a play that ends after a retracted start does not count.
+     */
+    @Test
+    void aLateFlagTakesBackOnlyWhatCountedAfterTheLastGate() throws Exception {
+        try (var session = harness(ActorKind.SESSION); var user = harness(ActorKind.USER)) {
+            send(session, start("c1", "s", "u1", 1_000));
+            send(session, start("c2", "s", "u2", 2_000));
+            send(session, start("c2", "s", "u2", 7_000)); // u2's repeat: the user gate excludes it
+            session.processWatermark(new Watermark(59_999));
+            List<ViewClaim> passed = session.extractOutputValues();
+            session.getOutput().clear();
+            for (ViewClaim c : passed) {
+                send(user, c);
+            }
+            user.processWatermark(new Watermark(59_999));
+            assertEquals(List.of("c1:null", "c2:null", "c2:repeat_view"), verdicts(user));
+
+            send(session, start("c3", "s", "u3", 30_000)); // late, the session's 4th start of the minute
+            List<ViewClaim> late = session.extractOutputValues();
+            assertEquals(List.of("retract c1", "retract c2", "retract c2", "c3:session_view_rate"),
+                    late.stream().map(c -> c.retraction ? "retract " + c.contentId : c.contentId + ":" + c.excludedBy).toList());
+            for (ViewClaim c : late) {
+                send(user, c);
+            }
+            assertEquals(List.of("retract c1", "retract c2", "c3:session_view_rate"), verdicts(user),
+                    "the repeat's retraction is dropped: only the two counted views are taken back");
+
+            // u1's play of c1 ends in the next minute: its start no longer counts, so neither does the play.
+            ViewClaim playEnd = end("c1", "s", "u1", 70_000, 10_000);
+            send(user, playEnd);
+            user.processWatermark(new Watermark(119_999));
+            assertEquals(List.of("c1:view_start_excluded"), verdicts(user));
+
+            session.processWatermark(new Watermark(Duration.ofHours(3).toMillis()));
+            user.processWatermark(new Watermark(Duration.ofHours(3).toMillis()));
+            assertNothingLeft(session);
+            assertNothingLeft(user);
         }
     }
 
