@@ -9,6 +9,7 @@
 #                                    (about 15 min; a figure from it is one run, not a median)
 #   BENCH_PHASES="limit job sql kafka-engine p1 latency p4"   phases to run after the preload (default: all)
 #   BENCH_JOB_RUNS=3   runs of the p=2 job; the median run's figures are reported, every run's rate beside them
+#   BENCH_JOB_ARGS="--views.validation on"   job settings added to every run of the job (an A/B of a setting)
 #
 # It uses its own state dir (.stack-bench) and the default ports (Kafka 9092, ClickHouse 8123/9000,
 # Flink 8081), so stop a running demo stack first (deploy/local/stack.sh down). It stops what it

@@ -241,14 +241,20 @@ public final class StackBenchmark {
         recreateTopic("bench-dlq", 4);
         recreateTopic("bench-feedback", 4);
         String prefix = "bench-" + label + "-" + System.currentTimeMillis();
-        List<String> args = List.of(
+        List<String> args = new ArrayList<>(List.of(
                 "--kafka.bootstrap-servers", kafka, "--kafka.input-topic", topic,
                 "--kafka.starting-offsets", "earliest", "--kafka.stopping-offsets", "latest",
                 "--kafka.group-id", prefix, "--kafka.transactional-id-prefix", prefix,
                 "--kafka.dlq-topic", "bench-dlq", "--kafka.feedback-topic", "bench-feedback",
                 "--lateness.start-horizon", "none",
                 "--clickhouse.url", jdbcUrl(),
-                "--job.name", "bench-" + label);
+                "--job.name", "bench-" + label));
+        // BENCH_JOB_ARGS="--views.validation on": job settings for an A/B of a setting on the stack.
+        String extra = System.getenv().getOrDefault("BENCH_JOB_ARGS", "").trim();
+        if (!extra.isEmpty()) {
+            args.addAll(List.of(extra.split("\\s+")));
+            System.out.println("job settings added: " + extra);
+        }
         resetTmPeakMemory();
         String jobId = submit("io.engagement.pipeline.EngagementJob", args, parallelism);
         System.out.printf("job %s (%s, parallelism %d) submitted%n", jobId, label, parallelism);

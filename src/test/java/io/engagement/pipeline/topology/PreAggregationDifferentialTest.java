@@ -9,6 +9,7 @@ import io.engagement.pipeline.event.RawEvent;
 import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.loadgen.EventGenerator;
 import io.engagement.pipeline.testing.CollectingSink;
+import io.engagement.pipeline.testing.EveryEventWatermarks;
 import io.engagement.pipeline.testing.KafkaTestBroker;
 import io.engagement.pipeline.testing.PipelineScenario;
 
@@ -18,10 +19,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -104,29 +101,6 @@ class PreAggregationDifferentialTest {
         return new RawEvent(json.getBytes(StandardCharsets.UTF_8), "engagement-events", 0, offset);
     }
 
-    /** Bounded out-of-orderness, emitted after every event: the same watermarks in every run. */
-    static final class EveryEvent implements WatermarkGenerator<ValidatedRecord> {
-        private final long outOfOrdernessMs;
-        private long max = Long.MIN_VALUE;
-
-        EveryEvent(long outOfOrdernessMs) {
-            this.outOfOrdernessMs = outOfOrdernessMs;
-        }
-
-        @Override
-        public void onEvent(ValidatedRecord record, long timestamp, WatermarkOutput output) {
-            if (timestamp != Long.MIN_VALUE && timestamp > max) {
-                max = timestamp;
-                output.emitWatermark(new Watermark(max - outOfOrdernessMs - 1));
-            }
-        }
-
-        @Override
-        public void onPeriodicEmit(WatermarkOutput output) {
-            // only after events
-        }
-    }
-
     private static Map<String, List<String>> run(List<RawEvent> input, String preAggregationEntries, boolean checkpoints)
             throws Exception {
         JobConfig config = JobConfig.fromSources(new String[] {"--validation.max-event-age", "3650 d",
@@ -152,10 +126,8 @@ class PreAggregationDifferentialTest {
         long now = System.currentTimeMillis();
         DataStream<ValidatedRecord> validated = env.fromData(TypeInformation.of(RawEvent.class), input.toArray(new RawEvent[0]))
                 .map(r -> ValidatedRecord.of(validator.validate(r, now), now))
-                .returns(ValidatedRecord.class)
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<ValidatedRecord>forGenerator(
-                                context -> new EveryEvent(config.outOfOrderness.toMillis()))
-                        .withTimestampAssigner((record, ignored) -> record.eventTimeOrMin()));
+                .returns(ValidatedRecord.class);
+        validated = EveryEventWatermarks.assign(validated, config.outOfOrderness);
         new EngagementPipeline(config, pipelineSinks).build(validated);
         env.execute("differential-" + preAggregationEntries);
 

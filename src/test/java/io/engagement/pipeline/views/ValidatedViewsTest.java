@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.event.EventValidator;
 import io.engagement.pipeline.event.RawEvent;
+import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.loadgen.EventGenerator;
 import io.engagement.pipeline.metrics.EngagementFormulas;
 import io.engagement.pipeline.testing.CollectingSink;
+import io.engagement.pipeline.testing.EveryEventWatermarks;
 import io.engagement.pipeline.topology.EngagementPipeline;
 import io.engagement.pipeline.topology.PipelineSinks;
 import io.engagement.pipeline.velocity.ContentVelocity;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +65,7 @@ class ValidatedViewsTest {
         rotatingUsersUnderOneSession();
         rotatingUsersAndSessionsUnderOneDevice();
         replaysOfOnePatternUnderOneUser();
+        aBotWhoseMinuteFillsUpLate();
         messages.sort(Comparator.comparingLong(Labelled::sendAtMs));
 
         Reference expected = reference();
@@ -117,9 +122,17 @@ class ValidatedViewsTest {
 
         Set<String> flagged = suspects.records().stream().map(s -> s.actorKind + ":" + s.actorId).collect(Collectors.toCollection(java.util.TreeSet::new));
         for (String bot : List.of("session:farm-session", "device:farm-device", "user:farm-user", "session:rotating-session",
-                "device:rotating-device", "user:replayer")) {
+                "device:rotating-device", "user:replayer", "session:late-session", "user:late-bot")) {
             assertTrue(flagged.contains(bot), bot + " flagged; flagged: " + flagged);
         }
+        // The late bot's minute was decided under the limit and flagged only by its late claims.
+        assertTrue(suspects.records().stream().anyMatch(s -> s.actorId.equals("late-session") && s.late), "a late flag");
+        // Its 30 on-time plays passed every gate when the minute was decided (under the limit), and the
+        // 10 first late ones too; only retractions bring its own contents' validated numbers back to 0.
+        assertEquals(0, finalRows(metrics.records(), "minute").values().stream().filter(m -> m.contentId.startsWith("late-bot-content-"))
+                .mapToLong(m -> m.validatedViews + m.validatedCompletions + m.validatedWatchTimeMs).sum(), "taken back by the late flag");
+        assertEquals(50, finalRows(metrics.records(), "minute").values().stream().filter(m -> m.contentId.startsWith("late-bot-content-"))
+                .mapToLong(m -> m.views).sum(), "every view start is still a view");
         List<String> honestFlagged = flagged.stream().filter(a -> !expected.botActors.contains(a)).toList();
         assertEquals(List.of(), honestFlagged, "no honest actor is flagged");
     }
@@ -176,6 +189,23 @@ class ValidatedViewsTest {
             for (int p = 0; p < contents.length; p++) {
                 add(true, play("content-" + contents[p], "replayer", "replay-session-" + replay, "replay-device-" + replay,
                         t + p * 250L, 200));
+            }
+        }
+    }
+
+    /**
+     * 30 plays in one minute (under the limit of 40: they count when the minute is decided), then, three
+     * minutes later but within the allowed lateness, 20 more plays of that minute from the same
+     * session, device and user: a late flag, after the minute's rows were written.
+     */
+    private void aBotWhoseMinuteFillsUpLate() {
+        long minute = T0 + 12 * 60_000;
+        for (int i = 0; i < 50; i++) {
+            long t = minute + i * 1_000L;
+            long sendAt = i < 30 ? t : minute + 3 * 60_000 + i * 100L;
+            // Contents of its own, which no one else views: their rows show what was counted and taken back.
+            for (ObjectNode e : play("late-bot-content-" + i % 10, "late-bot", "late-session", "late-device", t, 500)) {
+                messages.add(new Labelled(true, sendAt + (e.get("event_type").asText().equals("view_start") ? 0 : 500), e));
             }
         }
     }
@@ -293,8 +323,13 @@ class ValidatedViewsTest {
         PipelineSinks sinks = new PipelineSinks(new CollectingSink<>(), metrics, new CollectingSink<>(), new CollectingSink<>(),
                 new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(), velocity, new CollectingSink<>(),
                 new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>()).withSuspectActors(suspects);
-        new EngagementPipeline(config, sinks).build(EngagementPipeline.validate(
-                env.fromData(TypeInformation.of(RawEvent.class), input.toArray(new RawEvent[0])), config));
+        // Watermarks after every event (not periodically): the late bot's claims are late in every run.
+        EventValidator validator = new EventValidator(config.validationRules);
+        long now = System.currentTimeMillis();
+        DataStream<ValidatedRecord> validated = env.fromData(TypeInformation.of(RawEvent.class), input.toArray(new RawEvent[0]))
+                .map(r -> ValidatedRecord.of(validator.validate(r, now), now))
+                .returns(ValidatedRecord.class);
+        new EngagementPipeline(config, sinks).build(EveryEventWatermarks.assign(validated, config.outOfOrderness));
         env.execute("validated-views");
     }
 
