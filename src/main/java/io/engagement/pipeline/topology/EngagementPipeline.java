@@ -290,7 +290,7 @@ public final class EngagementPipeline {
         }
         Grain finest = config.grains.iterator().next();
         return claims
-                .filter(claim -> claim.excludedBy == null)
+                .filter(claim -> claim.excludedBy == null || claim.retraction)
                 .uid("validated-claims").name("Validated claims")
                 .transform("Validated view partials per " + finest.code(), TypeInformation.of(ContentWindowSnapshot.class),
                         new WindowPreAggregator<>(new ValidatedViewPartials(), finest.size(), finest.offset(), config.preAggregationEntries))

@@ -41,10 +41,13 @@ public class PlaybackWithinDuration extends KeyedCoProcessFunction<String, ViewC
 
     @Override
     public void processElement1(ViewClaim claim, Context ctx, Collector<ViewClaim> out) throws Exception {
+        if (claim.retraction) {
+            if (claim.viewStart || !impossible(claim)) {
+                out.collect(claim);
+            } // else its claim was excluded here: it never counted (unless the duration changed since)
+            return;
+        }
         if (!claim.viewStart && claim.excludedBy == null && impossible(claim)) {
-            if (claim.retraction) {
-                return; // its claim was excluded here: it never counted (unless the duration changed since)
-            }
             claim.excludedBy = REASON;
             excludedClaims.inc();
         }

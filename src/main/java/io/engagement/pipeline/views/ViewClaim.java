@@ -29,8 +29,10 @@ public class ViewClaim {
     public int loops;
     /**
      * Takes back this claim, which counted until a late claim flagged its actor's minute
-     * ({@link ViewGate}): the validated counters subtract what the claim added. A gate after the one
-     * that raised the flag drops it if it had excluded the claim itself (it never counted).
+     * ({@link ViewGate}; {@link #excludedBy} says why): the validated counters subtract what the claim
+     * added. A gate after the one that raised the flag drops it if it had excluded the claim itself
+     * (it never counted), and, when the claim still waits there for its minute's decision, excludes
+     * the claim instead.
      */
     public boolean retraction;
     /** Why a gate excluded the claim from the validated numbers (docs/metrics.md); null while it counts. */
@@ -63,8 +65,8 @@ public class ViewClaim {
         return claim;
     }
 
-    /** The retraction of this claim: the same claim, marked {@link #retraction}. */
-    ViewClaim retraction() {
+    /** The retraction of this claim: the same claim, marked {@link #retraction}, with the reason it no longer counts. */
+    ViewClaim retraction(String reason) {
         ViewClaim r = new ViewClaim();
         r.eventId = eventId;
         r.contentId = contentId;
@@ -77,6 +79,7 @@ public class ViewClaim {
         r.playWatchTimeMs = playWatchTimeMs;
         r.loops = loops;
         r.retraction = true;
+        r.excludedBy = reason;
         return r;
     }
 

@@ -193,7 +193,7 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
             flag(actor, minute, verdict.viewStarts, verdict.playEnds, true, ctx);
             // What this gate let through of the minute counted until now: take it back.
             for (ViewClaim passed : verdict.passed) {
-                out.collect(passed.retraction());
+                out.collect(passed.retraction(kind.code() + "_view_rate"));
                 retractedClaims.inc();
             }
             verdict.passed = new ViewClaim[0];
@@ -222,6 +222,14 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
      * that end after it (the viewer's gate).
      */
     private void passRetraction(long minute, ViewClaim retraction, Collector<ViewClaim> out) throws Exception {
+        // Not decided here yet (this gate's watermark is behind the one that raised the flag): the
+        // claim itself goes on excluded when its minute is decided, so there is nothing to take back.
+        ViewClaim pendingClaim = pending.get(retraction.eventId);
+        if (pendingClaim != null) {
+            exclude(pendingClaim, retraction.excludedBy);
+            pending.put(pendingClaim.eventId, pendingClaim);
+            return;
+        }
         MinuteVerdict verdict = decided.get(minute);
         boolean excludedHere = (verdict != null && verdict.flagged)
                 || (kind == ActorKind.viewerOf(retraction) && ruledOut.contains(retraction.eventId));

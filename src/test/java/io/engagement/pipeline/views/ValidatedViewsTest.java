@@ -22,7 +22,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -57,8 +58,15 @@ class ValidatedViewsTest {
     private final Random random = new Random(11);
     private long botEventSequence;
 
-    @Test
-    void botViewsAreExcludedAndHumanCountsAreExact() throws Exception {
+    /**
+     * At parallelism 1 every gate decides the late bot's minute before its late claims arrive (one
+     * input channel each, watermarks in order with the data): the flag is raised late and what counted
+     * is taken back. At 2, a gate whose other input is slower may still hold the minute open when they
+     * arrive: flagged then on time, or late and taken back; the numbers are exact either way.
+     */
+    @ParameterizedTest(name = "parallelism {0}")
+    @ValueSource(ints = {1, 2})
+    void botViewsAreExcludedAndHumanCountsAreExact(int parallelism) throws Exception {
         honestTraffic();
         heavyHumanViewer();
         viewFarm();
@@ -76,7 +84,7 @@ class ValidatedViewsTest {
         CollectingSink<ContentMetrics> metrics = new CollectingSink<>();
         CollectingSink<SuspectActor> suspects = new CollectingSink<>();
         CollectingSink<ContentVelocity> velocity = new CollectingSink<>();
-        run(metrics, suspects, velocity);
+        run(metrics, suspects, velocity, parallelism);
 
         for (String grain : List.of("minute", "hour")) {
             Map<String, ContentMetrics> rows = finalRows(metrics.records(), grain);
@@ -126,7 +134,9 @@ class ValidatedViewsTest {
             assertTrue(flagged.contains(bot), bot + " flagged; flagged: " + flagged);
         }
         // The late bot's minute was decided under the limit and flagged only by its late claims.
-        assertTrue(suspects.records().stream().anyMatch(s -> s.actorId.equals("late-session") && s.late), "a late flag");
+        if (parallelism == 1) {
+            assertTrue(suspects.records().stream().anyMatch(s -> s.actorId.equals("late-session") && s.late), "a late flag");
+        }
         // Its 30 on-time plays passed every gate when the minute was decided (under the limit), and the
         // 10 first late ones too; only retractions bring its own contents' validated numbers back to 0.
         assertEquals(0, finalRows(metrics.records(), "minute").values().stream().filter(m -> m.contentId.startsWith("late-bot-content-"))
@@ -310,7 +320,7 @@ class ValidatedViewsTest {
     // ---- the job ----------------------------------------------------------------------------------
 
     private void run(CollectingSink<ContentMetrics> metrics, CollectingSink<SuspectActor> suspects,
-                     CollectingSink<ContentVelocity> velocity) throws Exception {
+                     CollectingSink<ContentVelocity> velocity, int parallelism) throws Exception {
         JobConfig config = JobConfig.fromSources(new String[] {"--validation.max-event-age", "3650 d",
                 "--views.validation", "on", "--views.max-starts-per-minute", "40", "--views.repeat-span", "30 s"}, Map.of());
         List<RawEvent> input = new ArrayList<>();
@@ -318,7 +328,7 @@ class ValidatedViewsTest {
             input.add(new RawEvent(messages.get(i).json().toString().getBytes(StandardCharsets.UTF_8), "engagement-events", 0, i));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
+        env.setParallelism(parallelism);
         EngagementPipeline.configure(env);
         PipelineSinks sinks = new PipelineSinks(new CollectingSink<>(), metrics, new CollectingSink<>(), new CollectingSink<>(),
                 new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(), velocity, new CollectingSink<>(),

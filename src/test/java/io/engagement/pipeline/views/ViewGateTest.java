@@ -275,6 +275,40 @@ class ViewGateTest {
         }
     }
 
+    /**
+     * The later gate's watermark may still be behind the minute when a retraction arrives (its other
+     * inputs are slower): the claim still waits there, so it is excluded when the minute is decided
+     * and nothing is taken back (a retraction passed on would subtract a claim that never counted).
+     */
+    @Test
+    void aRetractionOfAClaimStillWaitingForItsMinuteExcludesItThere() throws Exception {
+        try (var session = harness(ActorKind.SESSION); var user = harness(ActorKind.USER)) {
+            for (int i = 1; i <= 3; i++) {
+                send(session, start("c" + i, "s", "u" + i, i * 1_000L));
+            }
+            session.processWatermark(new Watermark(59_999));
+            List<ViewClaim> counted = session.extractOutputValues();
+            session.getOutput().clear();
+            for (ViewClaim c : counted) {
+                send(user, c); // the user gate's watermark has not reached the minute's end
+            }
+            send(session, start("c4", "s", "u4", 30_000)); // late at the session gate: flag, three retractions
+            List<ViewClaim> late = session.extractOutputValues();
+            assertEquals(4, late.size());
+            for (ViewClaim c : late) {
+                send(user, c);
+            }
+            assertEquals(List.of(), verdicts(user), "nothing decided yet, no retraction passed on");
+            user.processWatermark(new Watermark(59_999));
+            assertEquals(List.of("c1:session_view_rate", "c2:session_view_rate", "c3:session_view_rate", "c4:session_view_rate"),
+                    verdicts(user).stream().sorted().toList(), "four users: decided each by its own timer");
+            session.processWatermark(new Watermark(Duration.ofHours(3).toMillis()));
+            user.processWatermark(new Watermark(Duration.ofHours(3).toMillis()));
+            assertNothingLeft(session);
+            assertNothingLeft(user);
+        }
+    }
+
     @Test
     void aClaimWithoutThisGatesActorPassesAtOnce() throws Exception {
         try (var h = harness(ActorKind.DEVICE)) {
