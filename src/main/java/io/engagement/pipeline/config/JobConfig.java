@@ -98,7 +98,10 @@ public final class JobConfig implements Serializable {
     public final String clickhouseUrl;
     public final String clickhouseDatabase;
     public final String clickhouseUser;
+    /** The ClickHouse password for the job's client (start-up checks): never give it to an operator. */
     public final String clickhousePassword;
+    /** Where operators read the ClickHouse password on the TaskManager ({@link SecretRef}). */
+    public final SecretRef clickhousePasswordSecret;
     public final int clickhouseBatchSize;
     public final int clickhouseBatchMb;
     public final Duration clickhouseFlushInterval;
@@ -120,15 +123,27 @@ public final class JobConfig implements Serializable {
     /** {@code views.*}; null with {@code views.validation: off}. */
     public final io.engagement.pipeline.views.ViewRules viewRules;
     public final ValidationRules validationRules;
-    /** {@code privacy.user-id-hmac-key}; null when user ids are kept as sent. */
-    public final String userIdHmacKey;
+    /** {@code privacy.user-id-hmac-key} as a reference; null when user ids are kept as sent. */
+    public final SecretRef userIdHmacKey;
 
     /** {@code kafka.starting-offsets} of the form {@code timestamp:<ISO-8601 instant>}. */
     public static final String STARTING_OFFSETS_TIMESTAMP = "timestamp:";
-    /** {@code kafka.properties.*} without the prefix: client properties for the source, sinks and tools. */
+    /**
+     * {@code kafka.properties.*} without the prefix, secrets as given: for the job's client (the
+     * start-up checks) and the tools, never for an operator.
+     */
     public final Map<String, String> kafkaProperties;
+    /**
+     * The same properties for the job's sources and sinks: a secret given in the environment is a
+     * reference to that variable, resolved by the Kafka client on each TaskManager (Kafka's
+     * {@code EnvVarConfigProvider}), so no secret is in the job graph.
+     */
+    public final Map<String, String> kafkaJobProperties;
 
-    private JobConfig(Map<String, String> values) {
+    /** The name under which the job adds Kafka's environment-variable config provider. */
+    static final String KAFKA_ENV_PROVIDER = "engagement_env";
+
+    private JobConfig(Map<String, String> values, Map<String, SecretRef> secrets, Map<String, String> env) {
         Parser p = new Parser(values);
         jobName = p.nonEmpty("job.name");
         bootstrapServers = p.matching("kafka.bootstrap-servers", HOST_PORT, "host:port[,host:port]");
@@ -149,7 +164,8 @@ public final class JobConfig implements Serializable {
             return problem == null ? null : "clickhouse.database " + problem;
         });
         clickhouseUser = p.nonEmpty("clickhouse.user");
-        clickhousePassword = values.get("clickhouse.password");
+        clickhousePasswordSecret = secrets.getOrDefault("clickhouse.password", SecretRef.none("clickhouse.password"));
+        clickhousePassword = p.resolved(clickhousePasswordSecret, env);
         clickhouseBatchSize = p.positiveInt("clickhouse.batch-size");
         clickhouseBatchMb = p.intBetween("clickhouse.batch-mb", 1, 1024);
         clickhouseFlushInterval = p.positiveDuration("clickhouse.flush-interval");
@@ -174,7 +190,10 @@ public final class JobConfig implements Serializable {
         validationRules = validationRules(p);
 
         kafkaProperties = p.kafkaProperties();
-        userIdHmacKey = p.optionalKey("privacy.user-id-hmac-key", 32);
+        kafkaJobProperties = kafkaJobProperties(kafkaProperties, secrets);
+        SecretRef hmacKey = secrets.getOrDefault("privacy.user-id-hmac-key", SecretRef.none("privacy.user-id-hmac-key"));
+        // Resolved here only to check it; the pseudonymizer reads it again where it runs.
+        userIdHmacKey = p.optionalKey("privacy.user-id-hmac-key", p.resolved(hmacKey, env), 32) == null ? null : hmacKey;
         p.throwIfInvalid();
     }
 
@@ -254,12 +273,77 @@ public final class JobConfig implements Serializable {
         values.putAll(KafkaClientProperties.fromEnv(env));
         cli.remove("config-file");
         values.putAll(cli);
-        return new JobConfig(values);
+        List<String> errors = new ArrayList<>();
+        Map<String, SecretRef> secrets = secretReferences(values, env, errors);
+        if (!errors.isEmpty()) {
+            throw new ConfigException("Invalid configuration:\n  " + String.join("\n  ", errors));
+        }
+        return new JobConfig(values, secrets, env);
     }
 
     /** The user-id pseudonymizer of {@code privacy.user-id-hmac-key}, or null when ids are kept as sent. */
     public io.engagement.pipeline.event.UserIdPseudonymizer userIdPseudonymizer() {
         return userIdHmacKey == null ? null : new io.engagement.pipeline.event.UserIdPseudonymizer(userIdHmacKey);
+    }
+
+    /**
+     * Where each secret setting is read on the TaskManagers. A secret in the environment becomes a
+     * reference to its variable (the value stays in the environment); one in {@code --config-file}
+     * must itself be a reference ({@code ${env:NAME}}, {@code ${file:/path}}; for a Kafka property a
+     * Kafka config provider placeholder such as {@code ${file:/path:key}}), because the value would
+     * otherwise be copied into the job graph.
+     */
+    private static Map<String, SecretRef> secretReferences(Map<String, String> values, Map<String, String> env, List<String> errors) {
+        Map<String, SecretRef> refs = new LinkedHashMap<>();
+        values.forEach((key, value) -> {
+            if (!isSecret(key) || value == null || value.isEmpty()) {
+                return;
+            }
+            String variable = secretEnvName(key);
+            boolean fromEnv = value.equals(env.get(variable));
+            if (key.startsWith(KafkaClientProperties.PREFIX)) {
+                if (value.contains("${")) {
+                    return; // a Kafka config provider placeholder: Kafka resolves it on the TaskManager
+                }
+                if (fromEnv) {
+                    refs.put(key, SecretRef.env(key, variable));
+                } else {
+                    errors.add(key + " in --config-file must be a Kafka config provider placeholder (for example ${file:/path:key}"
+                            + " with config.providers), or set " + variable + ": the value itself would be copied into the job graph");
+                }
+                return;
+            }
+            SecretRef ref = SecretRef.parse(key, value);
+            if (ref == null && fromEnv) {
+                ref = SecretRef.env(key, variable);
+            }
+            if (ref == null) {
+                errors.add(key + " in --config-file must be a reference, ${env:NAME} or ${file:/path}, or set " + variable
+                        + ": the value itself would be copied into the job graph");
+            } else {
+                refs.put(key, ref);
+            }
+        });
+        return refs;
+    }
+
+    /** {@code properties} with each secret from the environment as a reference to its variable. */
+    private static Map<String, String> kafkaJobProperties(Map<String, String> properties, Map<String, SecretRef> secrets) {
+        Map<String, String> job = new java.util.TreeMap<>(properties);
+        boolean references = false;
+        for (String property : properties.keySet()) {
+            SecretRef ref = secrets.get(KafkaClientProperties.PREFIX + property);
+            if (ref != null) {
+                job.put(property, "${" + KAFKA_ENV_PROVIDER + ":" + KafkaClientProperties.envName(property) + "}");
+                references = true;
+            }
+        }
+        if (references) {
+            String providers = job.get("config.providers");
+            job.put("config.providers", providers == null || providers.isBlank() ? KAFKA_ENV_PROVIDER : providers + "," + KAFKA_ENV_PROVIDER);
+            job.put("config.providers." + KAFKA_ENV_PROVIDER + ".class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+        }
+        return java.util.Collections.unmodifiableMap(job);
     }
 
     public static String envName(String key) {
@@ -535,8 +619,17 @@ public final class JobConfig implements Serializable {
             return v;
         }
 
-        String optionalKey(String key, int minLength) {
-            String v = values.get(key);
+        /** The secret's value where the job is submitted (for checks there), or "" with an error naming it. */
+        String resolved(SecretRef secret, Map<String, String> env) {
+            try {
+                return secret.resolve(env);
+            } catch (ConfigException e) {
+                errors.add(e.getMessage());
+                return "";
+            }
+        }
+
+        String optionalKey(String key, String v, int minLength) {
             if (v == null || v.isEmpty()) {
                 return null;
             }

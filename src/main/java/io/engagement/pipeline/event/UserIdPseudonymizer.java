@@ -1,5 +1,7 @@
 package io.engagement.pipeline.event;
 
+import io.engagement.pipeline.config.SecretRef;
+
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -23,14 +25,27 @@ public final class UserIdPseudonymizer implements Serializable {
     private static final Pattern USER_ID_IN_JSON = Pattern.compile("(\"user_id\"\\s*:\\s*\")((?:[^\"\\\\]|\\\\.)*)(\")");
     private static final int HEX_CHARS = 32;
 
-    private final byte[] key;
+    /** Where the key is read, on the machine that pseudonymizes (the key itself is never serialized). */
+    private final SecretRef key;
     private transient Mac mac;
 
+    public UserIdPseudonymizer(SecretRef key) {
+        if (key == null || !key.isSet()) {
+            throw new IllegalArgumentException("an HMAC key is required");
+        }
+        this.key = key;
+    }
+
+    /** With the key itself (tests, and the tools that hold it anyway). */
     public UserIdPseudonymizer(String key) {
+        this(literal(key));
+    }
+
+    private static SecretRef literal(String key) {
         if (key == null || key.isEmpty()) {
             throw new IllegalArgumentException("an HMAC key is required");
         }
-        this.key = key.getBytes(StandardCharsets.UTF_8);
+        return SecretRef.literal("privacy.user-id-hmac-key", key);
     }
 
     /** The pseudonym of {@code userId}. */
@@ -38,7 +53,7 @@ public final class UserIdPseudonymizer implements Serializable {
         try {
             if (mac == null) {
                 mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+                mac.init(new SecretKeySpec(key.resolve().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             }
             return HexFormat.of().formatHex(mac.doFinal(userId.getBytes(StandardCharsets.UTF_8))).substring(0, HEX_CHARS);
         } catch (GeneralSecurityException e) {

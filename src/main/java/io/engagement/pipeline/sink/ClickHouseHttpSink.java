@@ -4,6 +4,7 @@ import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.RejectReason;
 
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
+import io.engagement.pipeline.config.SecretRef;
 
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -77,7 +78,8 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
     private final ClickHouseTable<T> table;
     private final String httpUrl;
     private final String user;
-    private final String password;
+    /** Read where the sink runs (the TaskManager), never carried in the job graph ({@link SecretRef}). */
+    private final SecretRef password;
     private final Batching batching;
     private final long liveWatermarkLagMs;
     /** Where rows ClickHouse refuses go (the dead_letters table); null for that table's own writer. */
@@ -92,11 +94,12 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
      */
     public ClickHouseHttpSink(ClickHouseTable<T> table, String httpUrl, String user, String password,
                               Batching batching, Duration liveWatermarkLag) {
-        this(table, httpUrl, user, password, batching, liveWatermarkLag, null);
+        this(table, httpUrl, user, password.isEmpty() ? SecretRef.none("clickhouse.password")
+                : SecretRef.literal("clickhouse.password", password), batching, liveWatermarkLag, null);
     }
 
     /** @param rejects the dead-letter table refused rows go to; null: refused rows are logged and counted only */
-    public ClickHouseHttpSink(ClickHouseTable<T> table, String httpUrl, String user, String password,
+    public ClickHouseHttpSink(ClickHouseTable<T> table, String httpUrl, String user, SecretRef password,
                               Batching batching, Duration liveWatermarkLag, ClickHouseTable<DeadLetter> rejects) {
         this.rejects = rejects;
         this.table = table;
@@ -125,7 +128,7 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
      * @param retries of a DESCRIBE that fails (server unreachable), with the inserts' back-off
      */
     void checkColumns(int retries) throws IOException {
-        ClickHouseHttp http = new ClickHouseHttp(httpUrl, user, password);
+        ClickHouseHttp http = new ClickHouseHttp(httpUrl, user, password.resolve());
         String describe;
         for (int attempt = 0; ; attempt++) {
             try {
@@ -235,7 +238,7 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
             this.sink = sink;
             this.time = context.getProcessingTimeService();
             this.insertUri = URI.create(sink.httpUrl + "/?query=" + URLEncoder.encode(sink.table.insertSql(), StandardCharsets.UTF_8));
-            this.authorization = ClickHouseHttp.basicAuthorization(sink.user, sink.password);
+            this.authorization = ClickHouseHttp.basicAuthorization(sink.user, sink.password.resolve());
             var metrics = context.metricGroup().addGroup("clickhouse_table", sink.table.table());
             this.rowsWritten = metrics.counter("rowsWritten");
             this.batchesWritten = metrics.counter("batchesWritten");

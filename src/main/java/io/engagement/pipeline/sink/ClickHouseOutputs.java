@@ -271,7 +271,7 @@ public final class ClickHouseOutputs {
         // Rows ClickHouse refuses go to the dead letters; the dead-letter table's own writer only logs them.
         ClickHouseTable<DeadLetter> rejects = table == DEAD_LETTERS ? null : DEAD_LETTERS.inDatabase(config.clickhouseDatabase);
         return new ClickHouseHttpSink<>(table.inDatabase(config.clickhouseDatabase), ClickHouseHttp.httpUrlFromJdbc(config.clickhouseUrl),
-                config.clickhouseUser, config.clickhousePassword, batching(config),
+                config.clickhouseUser, config.clickhousePasswordSecret, batching(config),
                 sendOnWatermark ? liveWatermarkLag(config) : ClickHouseHttpSink.NEVER_ON_WATERMARK, rejects);
     }
 

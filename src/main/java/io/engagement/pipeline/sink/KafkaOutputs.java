@@ -37,7 +37,7 @@ public final class KafkaOutputs {
 
     private static <T> KafkaSink<T> sink(JobConfig config, KafkaRecordSerializationSchema<T> serializer, String idSuffix) {
         return KafkaSink.<T>builder()
-                .setKafkaProducerConfig(KafkaClientProperties.toProperties(config.kafkaProperties))
+                .setKafkaProducerConfig(KafkaClientProperties.toProperties(config.kafkaJobProperties))
                 .setBootstrapServers(config.bootstrapServers)
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(config.deliveryGuarantee)

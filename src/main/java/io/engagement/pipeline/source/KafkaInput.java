@@ -33,7 +33,7 @@ public final class KafkaInput {
     public static KafkaSourceBuilder<ValidatedRecord> builder(JobConfig config) {
         return KafkaSource.<ValidatedRecord>builder()
                 // First, so that the job's own settings below cannot be overridden (JobConfig refuses them too).
-                .setProperties(KafkaClientProperties.toProperties(config.kafkaProperties))
+                .setProperties(KafkaClientProperties.toProperties(config.kafkaJobProperties))
                 .setBootstrapServers(config.bootstrapServers)
                 .setTopics(config.inputTopic)
                 .setGroupId(config.groupId)
@@ -53,7 +53,7 @@ public final class KafkaInput {
      */
     public static KafkaSource<CatalogRecord> catalogSource(JobConfig config) {
         KafkaSourceBuilder<CatalogRecord> builder = KafkaSource.<CatalogRecord>builder()
-                .setProperties(KafkaClientProperties.toProperties(config.kafkaProperties))
+                .setProperties(KafkaClientProperties.toProperties(config.kafkaJobProperties))
                 .setBootstrapServers(config.bootstrapServers)
                 .setTopics(config.catalogTopic)
                 .setGroupId(config.groupId + "-catalog")

@@ -124,19 +124,40 @@ class JobConfigTest {
     @Test
     void kafkaClientPropertiesComeFromTheCliTheEnvironmentAndTheFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("job.properties");
+        String placeholder = "${file:/etc/kafka/secrets.properties:truststore.password}";
         Files.writeString(file, "kafka.properties.ssl.truststore.location=/etc/kafka/truststore.jks\n"
-                + "kafka.properties.ssl.truststore.password=from-file\n");
+                + "kafka.properties.ssl.truststore.password=" + placeholder + "\n"
+                + "kafka.properties.config.providers=file\n"
+                + "kafka.properties.config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider\n");
         JobConfig c = JobConfig.fromSources(
                 new String[] {"--config-file", file.toString(), "--kafka.properties.security.protocol", "SASL_SSL",
                         "--kafka.properties.compression.type=zstd"},
                 Map.of("ENGAGEMENT_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "jaas-from-env",
                         "ENGAGEMENT_KAFKA_PROPERTIES_SASL_MECHANISM", "SCRAM-SHA-512"));
-        assertEquals(Map.of("security.protocol", "SASL_SSL", "compression.type", "zstd", "sasl.mechanism", "SCRAM-SHA-512",
-                "sasl.jaas.config", "jaas-from-env", "ssl.truststore.location", "/etc/kafka/truststore.jks",
-                "ssl.truststore.password", "from-file"), c.kafkaProperties);
+        Map<String, String> common = Map.of("security.protocol", "SASL_SSL", "compression.type", "zstd", "sasl.mechanism", "SCRAM-SHA-512",
+                "ssl.truststore.location", "/etc/kafka/truststore.jks", "ssl.truststore.password", placeholder,
+                "config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
+        Map<String, String> client = new java.util.HashMap<>(common);
+        client.put("sasl.jaas.config", "jaas-from-env");
+        client.put("config.providers", "file");
+        assertEquals(client, c.kafkaProperties, "the job's client has the values");
+        // Its sources and sinks get a reference to the variable, resolved by Kafka where they run.
+        Map<String, String> job = new java.util.HashMap<>(common);
+        job.put("sasl.jaas.config", "${engagement_env:ENGAGEMENT_KAFKA_PROPERTIES_SASL_JAAS_CONFIG}");
+        job.put("config.providers", "file,engagement_env");
+        job.put("config.providers.engagement_env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+        assertEquals(job, c.kafkaJobProperties);
         String logged = KafkaClientProperties.describe(c.kafkaProperties);
         assertTrue(logged.contains("sasl.jaas.config=[hidden]") && logged.contains("ssl.truststore.password=[hidden]"), logged);
-        assertTrue(!logged.contains("jaas-from-env") && !logged.contains("from-file") && logged.contains("SASL_SSL"), logged);
+        assertTrue(!logged.contains("jaas-from-env") && logged.contains("SASL_SSL"), logged);
+
+        // The password itself in the file would be copied into the job graph: refused, naming the property.
+        Files.writeString(file, "kafka.properties.ssl.truststore.password=from-file\n");
+        ConfigException literal = assertThrows(ConfigException.class,
+                () -> JobConfig.fromSources(new String[] {"--config-file", file.toString()}, Map.of()));
+        assertTrue(literal.getMessage().contains("kafka.properties.ssl.truststore.password in --config-file must be a Kafka config provider"),
+                literal.getMessage());
+        assertTrue(!literal.getMessage().contains("from-file"), literal.getMessage());
     }
 
     @Test

@@ -33,10 +33,12 @@ class UserIdPseudonymizerTest {
     }
 
     @Test
-    void theValidatorPseudonymisesAcceptedAndRejectedMessages() {
+    void theValidatorPseudonymisesAcceptedAndRejectedMessages(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         String key = "0123456789abcdef0123456789abcdef";
+        // A file reference: the key is read where the validator runs (this JVM's real environment has no variable).
+        java.nio.file.Path keyFile = java.nio.file.Files.writeString(dir.resolve("hmac-key"), key + "\n");
         JobConfig config = JobConfig.fromSources(new String[] {"--validation.max-event-age", "3650 d"},
-                Map.of("ENGAGEMENT_PRIVACY_USER_ID_HMAC_KEY", key));
+                Map.of("ENGAGEMENT_PRIVACY_USER_ID_HMAC_KEY", "${file:" + keyFile + "}"));
         EventValidator validator = new EventValidator(config.validationRules, new UserIdPseudonymizer(config.userIdHmacKey));
         String ok = "{\"event_id\":\"e1\",\"event_type\":\"like\",\"content_id\":\"c\",\"creator_id\":\"k\",\"user_id\":\"alice\","
                 + "\"session_id\":\"s\",\"event_time\":1772445600000}";

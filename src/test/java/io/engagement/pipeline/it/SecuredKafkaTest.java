@@ -62,11 +62,18 @@ class SecuredKafkaTest {
         return env;
     }
 
+    /**
+     * The credentials as the job graph carries them: a Kafka config provider placeholder, resolved by
+     * each Kafka client where it runs (a secret in the job's own environment becomes a reference to its
+     * variable, which the TaskManagers must have; this JVM's real environment has none, so a file here).
+     */
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void theJobReadsAndWritesWithCredentials(@TempDir Path checkpoints) throws Exception {
         PipelineScenario scenario = new PipelineScenario(kafka, clickhouse);
-        JobConfig config = scenario.jobConfig(asEnvironment(kafka.clientSecurity()), "--kafka.properties.client.id", "secured-test");
+        JobConfig config = scenario.jobConfig(KafkaTestBroker.jobEnvironment(kafka.clientSecurity(), checkpoints),
+                "--kafka.properties.client.id", "secured-test");
+        assertTrue(!config.kafkaJobProperties.toString().contains("password"), config.kafkaJobProperties.toString());
         KafkaPreflight.check(config, Duration.ofSeconds(20)); // passes with the right credentials
         // Windows, creators, feedback (read_committed), dead letters and the reconciliation, as on an open broker.
         scenario.runAndAssertMatchesReference(config, checkpoints, 11);

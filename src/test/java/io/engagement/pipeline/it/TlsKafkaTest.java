@@ -67,7 +67,8 @@ class TlsKafkaTest {
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void theJobReadsAndWritesOverTls(@TempDir Path checkpoints) throws Exception {
         PipelineScenario scenario = new PipelineScenario(kafka, clickhouse, DATABASE);
-        JobConfig config = scenario.jobConfig(SecuredKafkaTest.asEnvironment(kafka.clientSecurity()));
+        // The truststore password in a file read where each Kafka client runs (KafkaTestBroker.jobEnvironment).
+        JobConfig config = scenario.jobConfig(KafkaTestBroker.jobEnvironment(kafka.clientSecurity(), checkpoints));
         KafkaPreflight.check(config, Duration.ofSeconds(20));
         scenario.runAndAssertMatchesReference(config, checkpoints, 13);
         // Every row went to the job's database; the default one on the same server stayed empty.

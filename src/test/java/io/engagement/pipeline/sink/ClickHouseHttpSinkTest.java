@@ -241,7 +241,8 @@ class ClickHouseHttpSinkTest {
         clickhouse.http().execute("CREATE MATERIALIZED VIEW default.sink_test_guard ENGINE = MergeTree ORDER BY id"
                 + " AS SELECT id, throwIf(id = 13) AS refused FROM default.sink_test");
         try {
-            SinkWriter<Long> writer = new ClickHouseHttpSink<>(TABLE, clickhouse.httpUrl(), "default", "",
+            SinkWriter<Long> writer = new ClickHouseHttpSink<>(TABLE, clickhouse.httpUrl(), "default",
+                    io.engagement.pipeline.config.SecretRef.none("clickhouse.password"),
                     new ClickHouseHttpSink.Batching(100, 1 << 20, Duration.ofHours(1), 1), ClickHouseHttpSink.NEVER_ON_WATERMARK,
                     ClickHouseOutputs.DEAD_LETTERS).createWriter(new TestWriterContext());
             for (long id = 1; id <= 20; id++) {

@@ -202,6 +202,34 @@ public final class KafkaTestBroker implements AutoCloseable {
         return new KafkaTestBroker(cluster, null, cluster.bootstrapServers(), clientSecurity);
     }
 
+    /**
+     * {@code properties} as the job's environment ({@code ENGAGEMENT_KAFKA_PROPERTIES_*}) with every
+     * secret in a file under {@code dir}, read by Kafka's {@code FileConfigProvider} where the client
+     * runs: the job graph carries no secret, and a secret given as a variable would be read from the
+     * TaskManager's environment, which for a MiniCluster is this JVM's (it has none).
+     */
+    public static Map<String, String> jobEnvironment(Map<String, String> properties, java.nio.file.Path dir) throws java.io.IOException {
+        Properties secrets = new Properties();
+        java.nio.file.Path file = dir.resolve("kafka-secrets.properties");
+        Map<String, String> env = new java.util.HashMap<>();
+        properties.forEach((name, value) -> {
+            boolean secret = io.engagement.pipeline.config.KafkaClientProperties.isSecret(name);
+            if (secret) {
+                secrets.setProperty(name, value);
+            }
+            env.put(io.engagement.pipeline.config.KafkaClientProperties.envName(name), secret ? "${file:" + file + ":" + name + "}" : value);
+        });
+        if (!secrets.isEmpty()) {
+            try (var out = java.nio.file.Files.newBufferedWriter(file)) {
+                secrets.store(out, null);
+            }
+            env.put(io.engagement.pipeline.config.KafkaClientProperties.envName("config.providers"), "file");
+            env.put(io.engagement.pipeline.config.KafkaClientProperties.envName("config.providers.file.class"),
+                    "org.apache.kafka.common.config.provider.FileConfigProvider");
+        }
+        return env;
+    }
+
     /** The security properties this broker's clients need ({@code kafka.properties.*} of the job). */
     public Map<String, String> clientSecurity() {
         return clientSecurity;

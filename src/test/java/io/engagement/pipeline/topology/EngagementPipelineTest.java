@@ -182,8 +182,12 @@ class EngagementPipelineTest {
         input.add(raw(2, json("e3", "view_start", "c1", "u1", T0 + 62_000)));
         input.add(raw(3, json("e5", "teleport", "c1", "u1", T0)));
         String key = "a-test-key-of-at-least-32-characters";
+        // The job graph carries where the key is, read on the TaskManager (this JVM): a file here.
+        java.nio.file.Path keyFile = java.nio.file.Files.createTempFile("hmac-key", ".txt");
+        java.nio.file.Files.writeString(keyFile, key);
+        keyFile.toFile().deleteOnExit();
         JobConfig config = JobConfig.fromSources(new String[] {"--validation.max-event-age", "3650 d"},
-                Map.of("ENGAGEMENT_PRIVACY_USER_ID_HMAC_KEY", key));
+                Map.of("ENGAGEMENT_PRIVACY_USER_ID_HMAC_KEY", "${file:" + keyFile + "}"));
         CollectingSink<EngagementEvent> events = new CollectingSink<>();
         CollectingSink<ContentMetrics> metrics = new CollectingSink<>();
         CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
