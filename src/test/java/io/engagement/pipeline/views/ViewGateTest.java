@@ -309,6 +309,21 @@ class ViewGateTest {
         }
     }
 
+    /** Late claims of one minute add up even when the minute was decided without any from the actor. */
+    @Test
+    void anActorSendingEveryClaimLateIsStillHeldToTheLimit() throws Exception {
+        try (var h = harness(ActorKind.USER)) {
+            h.processWatermark(new Watermark(59_999)); // the minute is decided; nothing came from this actor
+            for (int i = 0; i < 4; i++) {
+                send(h, start("c" + i, "s" + i, "late-only", 1_000 + i));
+            }
+            assertEquals(List.of("c0:null", "c1:null", "c2:null", "retract c0", "retract c1", "retract c2", "c3:user_view_rate"),
+                    verdicts(h), "the fourth late start of the minute flags it and takes the first three back");
+            h.processWatermark(new Watermark(Duration.ofHours(3).toMillis()));
+            assertNothingLeft(h);
+        }
+    }
+
     @Test
     void aClaimWithoutThisGatesActorPassesAtOnce() throws Exception {
         try (var h = harness(ActorKind.DEVICE)) {
