@@ -111,14 +111,4 @@ public final class SecretRef implements Serializable {
         }
         return kind == Kind.NONE ? "(not set)" : "${" + kind.name().toLowerCase(java.util.Locale.ROOT) + ":" + location + "}";
     }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SecretRef r && r.kind == kind && r.location.equals(location) && r.setting.equals(setting);
-    }
-
-    @Override
-    public int hashCode() {
-        return location.hashCode() * 31 + kind.hashCode();
-    }
 }

@@ -234,8 +234,9 @@ public final class EngagementEventSerializer extends TypeSerializer<EngagementEv
         int length = value.length();
         for (int i = 0; i < length; i++) {
             if (value.charAt(i) >= 0x80) {
-                writeLength(out, value.getBytes(StandardCharsets.UTF_8).length);
-                out.write(value.getBytes(StandardCharsets.UTF_8));
+                byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+                writeLength(out, utf8.length);
+                out.write(utf8);
                 return;
             }
         }

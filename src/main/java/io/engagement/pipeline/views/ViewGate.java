@@ -113,7 +113,7 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
             return;
         }
         if (ctx.timerService().currentWatermark() >= minute + MINUTE_MS - 1) {
-            // Late: its minute is decided. Verdicts are kept only for minutes near the limit.
+            // Late: its minute is decided. Its verdict is kept from a quarter of the limit up (keepForLateClaims).
             MinuteVerdict verdict = decided.get(minute);
             if (verdict == null) {
                 verdict = new MinuteVerdict();
