@@ -1,6 +1,7 @@
 package io.engagement.pipeline.clickhouse;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -22,22 +23,33 @@ public final class ClickHouseHttp {
     private final String baseUrl;
     private final String user;
     private final String password;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client;
 
     public ClickHouseHttp(String baseUrl, String user, String password) {
+        this(baseUrl, user, password, null);
+    }
+
+    /** @param caFile PEM certificates to trust for an {@code https://} URL ({@link ClickHouseTls}); null: the JVM's */
+    public ClickHouseHttp(String baseUrl, String user, String password, String caFile) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.user = user;
         this.password = password;
+        this.client = ClickHouseTls.client(caFile);
     }
 
     /**
      * The client of a command-line tool: the user from {@code userOverride} (an option) or
      * {@code CLICKHOUSE_USER} (default {@code default}), the password from {@code CLICKHOUSE_PASSWORD}
-     * only, never an argument.
+     * only, never an argument; for an {@code https://} URL the CA certificates from the PEM file
+     * {@code CLICKHOUSE_CA_FILE} (unset: the JVM's trust store).
      */
     public static ClickHouseHttp forTool(String baseUrl, String userOverride, Map<String, String> env) {
+        String caFile = env.getOrDefault("CLICKHOUSE_CA_FILE", "").strip();
+        if (!caFile.isEmpty() && ClickHouseTls.problem(caFile) != null) {
+            throw new IllegalArgumentException("CLICKHOUSE_CA_FILE: " + ClickHouseTls.problem(caFile));
+        }
         return new ClickHouseHttp(baseUrl, userOverride != null ? userOverride : env.getOrDefault("CLICKHOUSE_USER", "default"),
-                env.getOrDefault("CLICKHOUSE_PASSWORD", ""));
+                env.getOrDefault("CLICKHOUSE_PASSWORD", ""), caFile);
     }
 
     /**
@@ -54,9 +66,26 @@ public final class ClickHouseHttp {
         return message.lines().findFirst().orElse(message).trim();
     }
 
-    /** Derives the HTTP base URL from a {@code jdbc:clickhouse://host:port[/db][?...]} URL. */
+    /**
+     * Derives the HTTP base URL from a {@code jdbc:clickhouse://host:port[/db][?...]} URL: {@code https://}
+     * for {@code jdbc:clickhouse:https://...} or a {@code ssl=true} parameter (the JDBC driver's two
+     * spellings), else {@code http://}.
+     */
     public static String httpUrlFromJdbc(String jdbcUrl) {
-        String rest = jdbcUrl.substring("jdbc:clickhouse://".length());
+        String scheme = "http://";
+        String rest;
+        if (jdbcUrl.startsWith("jdbc:clickhouse:https://")) {
+            scheme = "https://";
+            rest = jdbcUrl.substring("jdbc:clickhouse:https://".length());
+        } else if (jdbcUrl.startsWith("jdbc:clickhouse:http://")) {
+            rest = jdbcUrl.substring("jdbc:clickhouse:http://".length());
+        } else {
+            rest = jdbcUrl.substring("jdbc:clickhouse://".length());
+        }
+        int parameters = rest.indexOf('?');
+        if (parameters >= 0 && java.util.Arrays.asList(rest.substring(parameters + 1).split("&")).contains("ssl=true")) {
+            scheme = "https://";
+        }
         int end = rest.length();
         for (char c : new char[] {'/', '?'}) {
             int at = rest.indexOf(c);
@@ -64,7 +93,7 @@ public final class ClickHouseHttp {
                 end = Math.min(end, at);
             }
         }
-        return "http://" + rest.substring(0, end);
+        return scheme + rest.substring(0, end);
     }
 
     /** Runs one statement and returns the response body; throws with ClickHouse's message on error. */
@@ -77,12 +106,8 @@ public final class ClickHouseHttp {
      * ({@code param_name=value}). Never credentials: ClickHouse logs URLs, with their parameters.
      */
     public String execute(String sql, Map<String, String> urlParameters) throws IOException {
-        StringBuilder query = new StringBuilder();
-        urlParameters.forEach((name, value) -> query.append(query.length() == 0 ? "?" : "&")
-                .append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
-                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
         // Credentials in a Basic auth header.
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/" + query))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/" + queryString(urlParameters)))
                 .timeout(Duration.ofSeconds(60))
                 .header("Authorization", basicAuthorization(user, password))
                 .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
@@ -99,6 +124,95 @@ public final class ClickHouseHttp {
                     + response.body().trim());
         }
         return response.body();
+    }
+
+    /** Tells a running query whether its caller still wants the answer ({@link #stream}). */
+    @FunctionalInterface
+    public interface Caller {
+        /** True once the caller has gone (disconnected, timed out): the query is cancelled. */
+        boolean gone();
+    }
+
+    /** A query stopped because its caller went away; ClickHouse was told to kill it. */
+    public static final class QueryAbandoned extends IOException {
+        public QueryAbandoned(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Runs a query and returns its answer as a stream, for answers passed on as they are read, never
+     * held whole. The query runs under a fresh {@code query_id}; while ClickHouse works, the caller is
+     * asked every 100 ms whether it is still there, and when it has gone, or {@code timeout} has passed,
+     * the request is dropped and the query killed in ClickHouse ({@code KILL QUERY ... ASYNC}: a dropped
+     * connection alone does not stop a query on 18.16, which lacks cancel_http_readonly_queries_on_client_close).
+     * Throws with ClickHouse's message when it answers an error; the caller closes the stream.
+     */
+    public InputStream stream(String sql, Map<String, String> urlParameters, Duration timeout, Caller caller) throws IOException {
+        String queryId = java.util.UUID.randomUUID().toString();
+        Map<String, String> parameters = new java.util.LinkedHashMap<>(urlParameters);
+        parameters.put("query_id", queryId);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/" + queryString(parameters)))
+                .timeout(timeout)
+                .header("Authorization", basicAuthorization(user, password))
+                .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
+                .build();
+        java.util.concurrent.CompletableFuture<HttpResponse<InputStream>> answer =
+                client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpResponse<InputStream> response;
+        try {
+            while (true) {
+                try {
+                    response = answer.get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    break;
+                } catch (java.util.concurrent.TimeoutException stillRunning) {
+                    boolean gone = caller.gone();
+                    if (gone || System.nanoTime() > deadline) {
+                        answer.cancel(true);
+                        kill(queryId);
+                        throw new QueryAbandoned(gone ? "the caller went away; query " + queryId + " killed"
+                                : "no answer within " + timeout.toSeconds() + " s; query " + queryId + " killed");
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            kill(queryId);
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while querying ClickHouse", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            kill(queryId);
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+        if (response.statusCode() != 200) {
+            String body;
+            try (InputStream in = response.body()) {
+                body = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+            }
+            throw new IOException("ClickHouse answered " + response.statusCode() + " to [" + abbreviate(sql) + "]: " + body.trim());
+        }
+        return response.body();
+    }
+
+    /**
+     * Asks ClickHouse to stop a query, without waiting for it to end; a failure is left to the
+     * query's own limits (max_execution_time), so it is not reported further.
+     */
+    private void kill(String queryId) {
+        try {
+            execute("KILL QUERY WHERE query_id = '" + queryId + "' ASYNC FORMAT TabSeparated");
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(ClickHouseHttp.class).warn("could not kill query {}: {}", queryId, oneLine(e));
+        }
+    }
+
+    private static String queryString(Map<String, String> urlParameters) {
+        StringBuilder query = new StringBuilder();
+        urlParameters.forEach((name, value) -> query.append(query.length() == 0 ? "?" : "&")
+                .append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
+                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        return query.toString();
     }
 
     /**

@@ -47,7 +47,8 @@ public final class JobConfig implements Serializable {
         define("kafka.delivery-guarantee", "exactly-once", "exactly-once (Kafka transactions) or at-least-once for the DLQ and feedback topics");
         define("kafka.transactional-id-prefix", "engagement-pipeline", "prefix of the Kafka transactional ids; unique per job");
         define("kafka.transaction-timeout", "10 min", "Kafka producer transaction timeout; must exceed the checkpoint interval and not the broker's transaction.max.timeout.ms");
-        define("clickhouse.url", "jdbc:clickhouse://127.0.0.1:8123?compress=false", "ClickHouse JDBC URL (HTTP port); the tables are in clickhouse.database; compress=false is required for ClickHouse 18.16 (docs/clickhouse.md)");
+        define("clickhouse.url", "jdbc:clickhouse://127.0.0.1:8123?compress=false", "ClickHouse JDBC URL (HTTP port; HTTPS port with jdbc:clickhouse:https://... or ssl=true); the tables are in clickhouse.database; compress=false is required for ClickHouse 18.16 (docs/clickhouse.md)");
+        define("clickhouse.ca-file", "", "PEM file of the CA certificates trusted for an https ClickHouse URL, read on the client and on every TaskManager (the same path on each); empty: the JVM's trust store");
         define("clickhouse.database", "engagement", "ClickHouse database of the job's tables (created by ApplySchema with CLICKHOUSE_DATABASE); several deployments can share a server with one database each");
         define("clickhouse.user", "default", "ClickHouse user");
         define("clickhouse.password", "", "ClickHouse password");
@@ -96,6 +97,8 @@ public final class JobConfig implements Serializable {
     public final String transactionalIdPrefix;
     public final Duration transactionTimeout;
     public final String clickhouseUrl;
+    /** PEM file of the CA certificates for an https ClickHouse URL; null: the JVM's trust store. */
+    public final String clickhouseCaFile;
     public final String clickhouseDatabase;
     public final String clickhouseUser;
     /** The ClickHouse password for the job's client (start-up checks): never give it to an operator. */
@@ -158,7 +161,14 @@ public final class JobConfig implements Serializable {
                 ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
         transactionalIdPrefix = p.nonEmpty("kafka.transactional-id-prefix");
         transactionTimeout = p.positiveDuration("kafka.transaction-timeout");
-        clickhouseUrl = p.prefixed("clickhouse.url", "jdbc:clickhouse://");
+        clickhouseUrl = p.checked("clickhouse.url", url -> url.startsWith("jdbc:clickhouse://") || url.startsWith("jdbc:clickhouse:http://")
+                || url.startsWith("jdbc:clickhouse:https://") ? null
+                : "clickhouse.url must start with jdbc:clickhouse:// or jdbc:clickhouse:https:// (was '" + url + "')");
+        String caFile = values.getOrDefault("clickhouse.ca-file", "").strip();
+        clickhouseCaFile = caFile.isEmpty() ? null : p.checked("clickhouse.ca-file", file -> {
+            String problem = io.engagement.pipeline.clickhouse.ClickHouseTls.problem(file);
+            return problem == null ? null : "clickhouse.ca-file: " + problem;
+        });
         clickhouseDatabase = p.checked("clickhouse.database", name -> {
             String problem = io.engagement.pipeline.clickhouse.Database.problem(name);
             return problem == null ? null : "clickhouse.database " + problem;

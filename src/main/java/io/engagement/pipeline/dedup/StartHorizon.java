@@ -46,7 +46,7 @@ public final class StartHorizon {
             case "none" -> NONE;
             case "auto" -> {
                 ClickHouseHttp clickhouse = new ClickHouseHttp(ClickHouseHttp.httpUrlFromJdbc(config.clickhouseUrl),
-                        config.clickhouseUser, config.clickhousePassword);
+                        config.clickhouseUser, config.clickhousePassword, config.clickhouseCaFile);
                 try {
                     yield newestClosedWindowEnd(clickhouse, config.clickhouseDatabase);
                 } catch (IOException e) {

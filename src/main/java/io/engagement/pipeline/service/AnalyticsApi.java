@@ -5,8 +5,10 @@ import io.engagement.pipeline.clickhouse.ClickHouseHttp;
 import io.engagement.pipeline.clickhouse.Database;
 import io.engagement.pipeline.clickhouse.ServerFeatures;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +33,8 @@ public final class AnalyticsApi {
             "session_analytics", "aggregated_metrics_by_period", "platform_health");
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** One answer row of JSONEachRow, its columns in the query's order. */
+    private static final ObjectReader ROW = JSON.readerFor(new TypeReference<LinkedHashMap<String, Object>>() { });
 
     private final ClickHouseHttp clickhouse;
     private final String database;
@@ -98,11 +102,32 @@ public final class AnalyticsApi {
         return owner.length < 2 || owner[0].isEmpty() || !owner[1].equals("0") ? null : owner[0];
     }
 
+    /** Receives an answer's rows one at a time, as ClickHouse sends them. */
+    @FunctionalInterface
+    public interface RowSink {
+        void row(Map<String, Object> row) throws IOException;
+    }
+
     /**
      * Runs query {@code name} with {@code values} (names and texts as an analyst gives them; the rest
-     * take the file's defaults); throws {@link IllegalArgumentException} naming a bad value.
+     * take the file's defaults); throws {@link IllegalArgumentException} naming a bad value. The whole
+     * answer in a list: for the small fixed answers that are merged before they are sent.
      */
     public List<Map<String, Object>> rows(String name, Map<String, String> values) throws IOException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        stream(name, values, () -> false, rows::add);
+        return rows;
+    }
+
+    /**
+     * Runs query {@code name} and hands each row of its answer to {@code sink} as it is read, so the
+     * service never holds an answer whole; returns the number of rows. ClickHouse keeps the answer
+     * until the query has ended ({@code wait_end_of_query}), so a limit the query hits is an error
+     * before the first row, never an answer cut short after a success status. When {@code caller} has
+     * gone (a client that disconnected) or the query outlives its limit, the query is killed in
+     * ClickHouse ({@link ClickHouseHttp#stream}).
+     */
+    public long stream(String name, Map<String, String> values, ClickHouseHttp.Caller caller, RowSink sink) throws IOException {
         AnalystQuery query = queries.get(name);
         if (query == null) {
             throw new IllegalStateException("no query " + name);
@@ -116,16 +141,18 @@ public final class AnalyticsApi {
         url.put("max_result_rows", Long.toString(maxResultRows));
         url.put("result_overflow_mode", "throw");
         url.put("max_memory_usage", Long.toString(MAX_MEMORY_BYTES));
+        url.put("wait_end_of_query", "1");
         readOnly(url);
         // Numbers as JSON numbers, not strings (the default for 64-bit integers).
         url.put("output_format_json_quote_64bit_integers", "0");
-        String body = clickhouse.execute(Database.qualify(bound.sql(), database) + "\nFORMAT JSON", url);
-        JsonNode data = JSON.readTree(body).get("data");
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (JsonNode row : data) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            row.fields().forEachRemaining(f -> out.put(f.getKey(), JSON.convertValue(f.getValue(), Object.class)));
-            rows.add(out);
+        long rows = 0;
+        try (InputStream answer = clickhouse.stream(Database.qualify(bound.sql(), database) + "\nFORMAT JSONEachRow", url,
+                java.time.Duration.ofSeconds(MAX_EXECUTION_SECONDS + 5), caller);
+             MappingIterator<LinkedHashMap<String, Object>> each = ROW.readValues(answer)) {
+            while (each.hasNextValue()) {
+                sink.row(each.nextValue());
+                rows++;
+            }
         }
         return rows;
     }
@@ -174,6 +201,11 @@ public final class AnalyticsApi {
             out.append(String.join(",", row.values().stream().map(AnalyticsApi::csvCell).toList())).append("\r\n");
         }
         return out.toString();
+    }
+
+    /** One CSV line (RFC 4180, CRLF) of cells, neutralised as {@link #csv} does. */
+    static String csvLine(java.util.Collection<?> cells) {
+        return String.join(",", cells.stream().map(AnalyticsApi::csvCell).toList()) + "\r\n";
     }
 
     private static String csvCell(Object value) {

@@ -128,10 +128,11 @@ public final class EngagementService implements AutoCloseable {
             return;
         }
         EngagementService service = new EngagementService(config, EventPublisher.forConfig(config),
-                new ClickHouseHttp(config.clickhouseUrl, config.clickhouseUser, config.clickhousePassword));
+                new ClickHouseHttp(config.clickhouseUrl, config.clickhouseUser, config.clickhousePassword, config.clickhouseCaFile));
         service.start();
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "service-shutdown"));
-        System.out.println("engagement-service: dashboard at http://" + config.host + ":" + service.port() + "/dashboard/");
+        System.out.println("engagement-service: dashboard at " + (config.tlsKeystore != null ? "https" : "http") + "://"
+                + config.host + ":" + service.port() + "/dashboard/");
     }
 
     public EngagementService start() {
@@ -151,6 +152,11 @@ public final class EngagementService implements AutoCloseable {
             s.location = Location.CLASSPATH;
         });
         c.http.maxRequestSize = 1_000_000L;
+        if (config.tlsKeystore != null) {
+            // HTTPS only: the TLS connector takes the place of Javalin's plain one.
+            c.jetty.addConnector((server, http) -> ServiceTls.connector(server, http, config.host, config.port,
+                    config.tlsKeystore, config.tlsKeystorePassword));
+        }
         for (Route route : ROUTES) {
             Handler handler = guarded(route, handlerOf(route));
             if (route.method() == HandlerType.GET) {
@@ -231,31 +237,31 @@ public final class EngagementService implements AutoCloseable {
                 me.put("creator_id", caller.creatorId());
                 ctx.json(me);
             };
-            case "/v1/content/{contentId}/metrics" -> ctx -> answer(ctx, analytics.rows("content_analytics",
-                    values(ctx, Map.of("content_id", ctx.pathParam("contentId")), "from", "to")));
-            case "/v1/content/{contentId}/countries" -> ctx -> answer(ctx, analytics.rows("top_countries",
-                    values(ctx, Map.of("content_id", ctx.pathParam("contentId")), "from", "to", "limit")));
-            case "/v1/creators/{creatorId}/analytics" -> ctx -> answer(ctx, analytics.rows("creator_dashboard",
-                    values(ctx, creator(ctx), "from", "to", "top")));
+            case "/v1/content/{contentId}/metrics" -> ctx -> stream(ctx, "content_analytics",
+                    values(ctx, Map.of("content_id", ctx.pathParam("contentId")), "from", "to"));
+            case "/v1/content/{contentId}/countries" -> ctx -> stream(ctx, "top_countries",
+                    values(ctx, Map.of("content_id", ctx.pathParam("contentId")), "from", "to", "limit"));
+            case "/v1/creators/{creatorId}/analytics" -> ctx -> stream(ctx, "creator_dashboard",
+                    values(ctx, creator(ctx), "from", "to", "top"));
             case "/v1/creators/{creatorId}/comparison" -> this::comparison;
             case "/v1/creators/{creatorId}/timeline" -> ctx -> {
                 String grain = ctx.queryParam("grain");
                 if (grain != null && !GRAINS.contains(grain)) {
                     throw new IllegalArgumentException("grain must be one of hour, day, week, not '" + grain + "'");
                 }
-                answer(ctx, analytics.rows("creator_periods", values(ctx, creator(ctx), "grain", "from", "to")));
+                stream(ctx, "creator_periods", values(ctx, creator(ctx), "grain", "from", "to"));
             };
             case "/v1/creators/{creatorId}/content" -> this::creatorContent;
-            case "/v1/creators/{creatorId}/countries" -> ctx -> answer(ctx, analytics.rows("creator_countries",
-                    values(ctx, creator(ctx), "from", "to", "limit")));
-            case "/v1/creators/{creatorId}/breakdowns" -> ctx -> answer(ctx, analytics.rows("creator_breakdowns",
-                    values(ctx, creator(ctx), "from", "to")));
-            case "/v1/trending" -> ctx -> answer(ctx, analytics.rows("trending_now", values(ctx, Map.of(), "limit", "only_trending")));
-            case "/v1/top-performing" -> ctx -> answer(ctx, analytics.rows("top_performing",
-                    values(ctx, Map.of(), "from", "to", "min_views", "limit")));
-            case "/v1/users/{userId}/watch-history" -> ctx -> answer(ctx, analytics.rows("user_watch_history",
-                    values(ctx, Map.of("user_id", ctx.pathParam("userId")), "since", "limit")));
-            case "/v1/sessions" -> ctx -> answer(ctx, analytics.rows("session_analytics", values(ctx, Map.of(), "day", "user_id", "limit")));
+            case "/v1/creators/{creatorId}/countries" -> ctx -> stream(ctx, "creator_countries",
+                    values(ctx, creator(ctx), "from", "to", "limit"));
+            case "/v1/creators/{creatorId}/breakdowns" -> ctx -> stream(ctx, "creator_breakdowns",
+                    values(ctx, creator(ctx), "from", "to"));
+            case "/v1/trending" -> ctx -> stream(ctx, "trending_now", values(ctx, Map.of(), "limit", "only_trending"));
+            case "/v1/top-performing" -> ctx -> stream(ctx, "top_performing",
+                    values(ctx, Map.of(), "from", "to", "min_views", "limit"));
+            case "/v1/users/{userId}/watch-history" -> ctx -> stream(ctx, "user_watch_history",
+                    values(ctx, Map.of("user_id", ctx.pathParam("userId")), "since", "limit"));
+            case "/v1/sessions" -> ctx -> stream(ctx, "session_analytics", values(ctx, Map.of(), "day", "user_id", "limit"));
             case "/v1/admin/stats" -> ctx -> {
                 Map<String, String> range = values(ctx, Map.of(), "from", "to");
                 Map<String, Object> merged = new LinkedHashMap<>();
@@ -566,7 +572,7 @@ public final class EngagementService implements AutoCloseable {
         fixed.put("sort", sort);
         fixed.put("offset", Long.toString((long) (page - 1) * pageSize));
         fixed.put("limit", Integer.toString(pageSize));
-        answer(ctx, analytics.rows("creator_content", values(ctx, fixed, Set.of("sort", "page", "page_size"), "from", "to")));
+        stream(ctx, "creator_content", values(ctx, fixed, Set.of("sort", "page", "page_size"), "from", "to"));
     }
 
     /** The creator's totals over [from, to) and over the period of the same length just before. */
@@ -658,6 +664,32 @@ public final class EngagementService implements AutoCloseable {
         } catch (java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException(name + " must be YYYY-MM-DD or YYYY-MM-DD HH:MM:SS, not '" + text + "'");
         }
+    }
+
+    /**
+     * Runs an analyst query for the request and streams its rows to the client as ClickHouse sends
+     * them (JSON {@code {"data": [...], "rows": n}} or CSV), never holding the answer whole. Nothing is
+     * written before ClickHouse has answered, so a refused or failed query is still a clean error
+     * status; a client that disconnects meanwhile has its query killed ({@link ClientConnection}).
+     */
+    private void stream(Context ctx, String query, Map<String, String> values) throws IOException {
+        String format = format(ctx);
+        StreamedAnswer answer = format.equals("csv") ? new StreamedAnswer.Csv(ctx, exportName(ctx)) : new StreamedAnswer.Json(ctx);
+        long rows = analytics.stream(query, values, ClientConnection.of(ctx), answer::row);
+        answer.finish(rows);
+        ctx.attribute("access.rows", (int) rows);
+    }
+
+    private static String format(Context ctx) {
+        String format = ctx.queryParam("format") == null ? "json" : ctx.queryParam("format");
+        if (!format.equals("json") && !format.equals("csv")) {
+            throw new IllegalArgumentException("format must be json or csv, not '" + format + "'");
+        }
+        return format;
+    }
+
+    private static String exportName(Context ctx) {
+        return ctx.endpoint().path.replaceAll("[{}]", "").replaceAll("[^\\w]+", "-").replaceAll("^-|-$", "");
     }
 
     private static void answer(Context ctx, List<Map<String, Object>> rows) {

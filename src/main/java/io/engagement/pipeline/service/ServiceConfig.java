@@ -1,5 +1,6 @@
 package io.engagement.pipeline.service;
 
+import io.engagement.pipeline.clickhouse.ClickHouseTls;
 import io.engagement.pipeline.clickhouse.Database;
 import io.engagement.pipeline.config.ConfigException;
 import io.engagement.pipeline.config.KafkaClientProperties;
@@ -34,6 +35,9 @@ public final class ServiceConfig {
         define("service.kafka-linger", "5 ms", "how long the producer gathers events into one Kafka request (linger.ms): throughput against single-event latency (docs/benchmarks.md)");
         define("service.produce-timeout", "10 s", "how long a tracking request waits for Kafka's acknowledgement before answering 503");
         define("service.clickhouse-url", "http://127.0.0.1:8123", "ClickHouse HTTP interface the analytics endpoints read");
+        define("service.clickhouse-ca-file", "", "PEM file of the CA certificates trusted for an https:// service.clickhouse-url; empty: the JVM's trust store");
+        define("service.tls.keystore", "", "PKCS12 keystore (the service's key and certificate chain): when set the service answers HTTPS only, on service.port; empty: plain HTTP (behind a TLS-terminating proxy)");
+        define("service.tls.keystore-password", "", "password of service.tls.keystore (a secret: environment only)");
         define("service.clickhouse-database", "engagement", "database of the job's tables (the job's clickhouse.database)");
         define("service.clickhouse-user", "default", "ClickHouse user (read-only is enough)");
         define("service.clickhouse-password", "", "ClickHouse password (a secret: environment only)");
@@ -49,7 +53,8 @@ public final class ServiceConfig {
         define("service.trusted-proxies", "", "addresses of the proxies in front of the service, separated by commas: only from them is X-Forwarded-For believed for the client address");
     }
 
-    private static final List<String> SECRETS = List.of("service.api-keys", "service.clickhouse-password", "service.user-token-key");
+    private static final List<String> SECRETS = List.of("service.api-keys", "service.clickhouse-password", "service.user-token-key",
+            "service.tls.keystore-password");
 
     public final String host;
     public final int port;
@@ -68,6 +73,11 @@ public final class ServiceConfig {
     public final Duration produceTimeout;
     public final Duration kafkaLinger;
     public final String clickhouseUrl;
+    /** {@code service.clickhouse-ca-file}; null: the JVM's trust store. */
+    public final String clickhouseCaFile;
+    /** {@code service.tls.keystore}; null: plain HTTP. */
+    public final String tlsKeystore;
+    public final String tlsKeystorePassword;
     public final String clickhouseDatabase;
     public final String clickhouseUser;
     /** {@code service.analytics.max-concurrent}. */
@@ -182,6 +192,20 @@ public final class ServiceConfig {
         clickhouseUrl = v.get("service.clickhouse-url");
         if (!clickhouseUrl.matches("https?://[^\\s/]+(:\\d+)?/?")) {
             problems.add("service.clickhouse-url must be http(s)://host:port, not '" + clickhouseUrl + "'");
+        }
+        String caFile = v.get("service.clickhouse-ca-file");
+        clickhouseCaFile = caFile == null || caFile.isBlank() ? null : caFile.strip();
+        if (clickhouseCaFile != null && ClickHouseTls.problem(clickhouseCaFile) != null) {
+            problems.add("service.clickhouse-ca-file: " + ClickHouseTls.problem(clickhouseCaFile));
+        }
+        String keystore = v.get("service.tls.keystore");
+        tlsKeystore = keystore == null || keystore.isBlank() ? null : keystore.strip();
+        tlsKeystorePassword = v.get("service.tls.keystore-password");
+        if (tlsKeystore != null) {
+            String problem = ServiceTls.problem(tlsKeystore, tlsKeystorePassword);
+            if (problem != null) {
+                problems.add("service.tls.keystore: " + problem);
+            }
         }
         clickhouseDatabase = v.get("service.clickhouse-database");
         if (Database.problem(clickhouseDatabase) != null) {

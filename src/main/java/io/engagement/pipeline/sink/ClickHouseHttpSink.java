@@ -80,6 +80,8 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
     private final String user;
     /** Read where the sink runs (the TaskManager), never carried in the job graph ({@link SecretRef}). */
     private final SecretRef password;
+    /** PEM certificates trusted for an {@code https://} URL, read where the writer runs; null: the JVM's trust store. */
+    private final String caFile;
     private final Batching batching;
     private final long liveWatermarkLagMs;
     /** Where rows ClickHouse refuses go (the dead_letters table); null for that table's own writer. */
@@ -101,6 +103,13 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
     /** @param rejects the dead-letter table refused rows go to; null: refused rows are logged and counted only */
     public ClickHouseHttpSink(ClickHouseTable<T> table, String httpUrl, String user, SecretRef password,
                               Batching batching, Duration liveWatermarkLag, ClickHouseTable<DeadLetter> rejects) {
+        this(table, httpUrl, user, password, batching, liveWatermarkLag, rejects, null);
+    }
+
+    /** @param caFile PEM file of the CA certificates to trust for an {@code https://} URL (clickhouse.ca-file); null: the JVM's */
+    public ClickHouseHttpSink(ClickHouseTable<T> table, String httpUrl, String user, SecretRef password,
+                              Batching batching, Duration liveWatermarkLag, ClickHouseTable<DeadLetter> rejects, String caFile) {
+        this.caFile = caFile;
         this.rejects = rejects;
         this.table = table;
         this.httpUrl = httpUrl.endsWith("/") ? httpUrl.substring(0, httpUrl.length() - 1) : httpUrl;
@@ -128,7 +137,7 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
      * @param retries of a DESCRIBE that fails (server unreachable), with the inserts' back-off
      */
     void checkColumns(int retries) throws IOException {
-        ClickHouseHttp http = new ClickHouseHttp(httpUrl, user, password.resolve());
+        ClickHouseHttp http = new ClickHouseHttp(httpUrl, user, password.resolve(), caFile);
         String describe;
         for (int attempt = 0; ; attempt++) {
             try {
@@ -209,7 +218,7 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
 
         private final ClickHouseHttpSink<T> sink;
         private final ProcessingTimeService time;
-        private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        private final HttpClient client;
         private final URI insertUri;
         private final String authorization;
         private final Counter rowsWritten;
@@ -235,6 +244,7 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
         private IOException timerFailure;
 
         Writer(ClickHouseHttpSink<T> sink, WriterInitContext context) throws IOException {
+            this.client = io.engagement.pipeline.clickhouse.ClickHouseTls.client(sink.caFile);
             this.sink = sink;
             this.time = context.getProcessingTimeService();
             this.insertUri = URI.create(sink.httpUrl + "/?query=" + URLEncoder.encode(sink.table.insertSql(), StandardCharsets.UTF_8));

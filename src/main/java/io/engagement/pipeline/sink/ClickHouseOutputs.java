@@ -272,7 +272,7 @@ public final class ClickHouseOutputs {
         ClickHouseTable<DeadLetter> rejects = table == DEAD_LETTERS ? null : DEAD_LETTERS.inDatabase(config.clickhouseDatabase);
         return new ClickHouseHttpSink<>(table.inDatabase(config.clickhouseDatabase), ClickHouseHttp.httpUrlFromJdbc(config.clickhouseUrl),
                 config.clickhouseUser, config.clickhousePasswordSecret, batching(config),
-                sendOnWatermark ? liveWatermarkLag(config) : ClickHouseHttpSink.NEVER_ON_WATERMARK, rejects);
+                sendOnWatermark ? liveWatermarkLag(config) : ClickHouseHttpSink.NEVER_ON_WATERMARK, rejects, config.clickhouseCaFile);
     }
 
     static ClickHouseHttpSink.Batching batching(JobConfig config) {

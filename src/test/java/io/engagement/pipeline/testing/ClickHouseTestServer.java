@@ -43,6 +43,25 @@ public final class ClickHouseTestServer implements ClickHouseEndpoint {
     }
 
     /**
+     * A server that also answers HTTPS on {@link #httpsPort} with the certificates of
+     * {@code certificates} (a private CA's server certificate for 127.0.0.1).
+     */
+    public static ClickHouseTestServer startWithHttps(TestCertificates certificates, int httpsPort) throws Exception {
+        return start(freePort(), freePort(), """
+                    <https_port>%d</https_port>
+                    <openSSL><server>
+                        <certificateFile>%s</certificateFile>
+                        <privateKeyFile>%s</privateKeyFile>
+                        <verificationMode>none</verificationMode>
+                        <loadDefaultCAFile>false</loadDefaultCAFile>
+                        <cacheSessions>true</cacheSessions>
+                        <disableProtocols>sslv2,sslv3</disableProtocols>
+                        <preferServerCiphers>true</preferServerCiphers>
+                    </server></openSSL>
+                """.formatted(httpsPort, certificates.serverChainPem, certificates.serverKeyPem), "");
+    }
+
+    /**
      * A server on the given ports with {@code extraConfig} added to its config.xml and
      * {@code profileSettings} to its default profile (a cluster node: {@link ClickHouseTestCluster}).
      */
@@ -168,7 +187,7 @@ public final class ClickHouseTestServer implements ClickHouseEndpoint {
         ServerProcesses.deleteTree(dir);
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
