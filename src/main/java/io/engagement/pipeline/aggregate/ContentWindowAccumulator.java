@@ -1,10 +1,13 @@
 package io.engagement.pipeline.aggregate;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * Running counters of one content in one window. A Flink POJO so RocksDB state is serialized by the
  * PojoSerializer. Counters are plain event counts; every derived metric is computed from them by
  * {@link io.engagement.pipeline.metrics.EngagementFormulas} when the window fires.
  */
+@TypeInfo(ContentWindowAccumulator.TypeInfoFactory.class)
 public class ContentWindowAccumulator {
     /** First creator id seen for the content (creators do not change for a content). */
     public String creatorId;
@@ -81,13 +84,22 @@ public class ContentWindowAccumulator {
 
     public ContentWindowAccumulator() {}
 
+    /** Window state and partials are written by {@link ContentWindowAccumulatorSerializer}, not as a POJO. */
+    public static final class TypeInfoFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<ContentWindowAccumulator> {
+        @Override
+        public org.apache.flink.api.common.typeinfo.TypeInformation<ContentWindowAccumulator> createTypeInfo(
+                java.lang.reflect.Type t, java.util.Map<String, org.apache.flink.api.common.typeinfo.TypeInformation<?>> genericParameters) {
+            return new io.engagement.pipeline.serde.SerializerTypeInfo<>(ContentWindowAccumulator.class, ContentWindowAccumulatorSerializer::new);
+        }
+    }
+
     /**
      * The value of {@code counter}. A switch over the enum, which the compiler checks for every
      * counter, instead of a reflective handle per counter: merges run these for every counter of
      * every partial and delta, and a handle held in a field is not inlined (docs/benchmarks.md).
      * {@code ContentCounterTest} checks each case against the field the counter names.
      */
-    long counter(ContentCounter counter) {
+    public long counter(ContentCounter counter) {
         return switch (counter) {
             case IMPRESSIONS -> impressions;
             case VIEWS -> views;

@@ -5,8 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.engagement.pipeline.aggregate.ContentCounter;
 import io.engagement.pipeline.aggregate.ContentWindowAccumulator;
+import io.engagement.pipeline.aggregate.ContentWindowAccumulatorSerializer;
+import io.engagement.pipeline.aggregate.ContentWindowSnapshot;
+import io.engagement.pipeline.aggregate.ContentWindowSnapshotSerializer;
 import io.engagement.pipeline.aggregate.ContentWindowAggregate;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
@@ -18,7 +23,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
@@ -27,11 +31,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The window state written by release v1 must stay readable. src/test/resources/state-schemas/v1
+ * The window state written by every release must stay readable. src/test/resources/state-schemas/v1
  * holds the serializer snapshot Flink stores in checkpoints and savepoints for the window
  * accumulator, and one accumulator serialized by v1. Every later build must resolve that snapshot as
- * compatible (as is, or after Flink's POJO schema migration) and read the v1 bytes back to the same
- * values. A release that changes state adds its own v<N> directory (run once with
+ * compatible (as is, or after migration: Flink's POJO schema evolution up to v5, the POJO format to
+ * the hand-written one from v6) and read the v1 bytes back to the same values. A release that changes state adds its own v<N> directory (run once with
  * {@code -Dstate.schemas.write=v<N>}) and keeps every older one.
  */
 class StateSchemaCompatibilityTest {
@@ -120,23 +124,138 @@ class StateSchemaCompatibilityTest {
     }
 
     @Test
-    void windowStateUsesFlinksPojoSerializerNotKryo() {
-        assertInstanceOf(PojoSerializer.class, currentSerializer());
-        assertInstanceOf(PojoSerializer.class,
-                TypeInformation.of(UniqueViewerSketch.class).createSerializer(new SerializerConfigImpl()));
+    void windowStateUsesItsOwnSerializerNotThePojoSerializerOrKryo() {
+        assertInstanceOf(ContentWindowAccumulatorSerializer.class, currentSerializer());
+        assertInstanceOf(ContentWindowSnapshotSerializer.class,
+                TypeInformation.of(ContentWindowSnapshot.class).createSerializer(new SerializerConfigImpl()));
     }
 
-    /** Checks the fixture of {@code version} resolves as compatible and returns its data as this build reads it. */
+    /**
+     * Checks the fixture of {@code version} resolves as compatible and returns its data as this build
+     * holds it: read by the serializer the snapshot restores and, when the format changed since (the POJO
+     * format of v1-v5), migrated as Flink migrates state, written and read again by this build's serializer.
+     */
     private ContentWindowAccumulator restore(String version) throws Exception {
         Path dir = SCHEMAS.resolve(version);
         DataInputDeserializer snapshotIn = new DataInputDeserializer(Files.readAllBytes(dir.resolve("content-window-accumulator.snapshot")));
         TypeSerializerSnapshot<ContentWindowAccumulator> snapshot =
                 TypeSerializerSnapshot.readVersionedSnapshot(snapshotIn, getClass().getClassLoader());
+        TypeSerializer<ContentWindowAccumulator> current = currentSerializer();
         TypeSerializerSchemaCompatibility<ContentWindowAccumulator> compatibility =
-                currentSerializer().snapshotConfiguration().resolveSchemaCompatibility(snapshot);
+                current.snapshotConfiguration().resolveSchemaCompatibility(snapshot);
         assertFalse(compatibility.isIncompatible(), "this build cannot restore " + version + " window state");
-        return snapshot.restoreSerializer().deserialize(
+        ContentWindowAccumulator read = snapshot.restoreSerializer().deserialize(
                 new DataInputDeserializer(Files.readAllBytes(dir.resolve("content-window-accumulator.data"))));
+        if (compatibility.isCompatibleAsIs()) {
+            return read;
+        }
+        assertTrue(compatibility.isCompatibleAfterMigration(), version + ": " + compatibility);
+        DataOutputSerializer migrated = new DataOutputSerializer(1024);
+        current.serialize(read, migrated);
+        return current.deserialize(new DataInputDeserializer(migrated.getCopyOfBuffer()));
+    }
+
+    /** v6: the first hand-written format; its bytes are what this build writes, field for field. */
+    @Test
+    void stateWrittenByV6IsReadAsIsAndTheFormatIsUnchanged() throws Exception {
+        Path dir = SCHEMAS.resolve("v6");
+        TypeSerializerSnapshot<ContentWindowAccumulator> snapshot = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(Files.readAllBytes(dir.resolve("content-window-accumulator.snapshot"))), getClass().getClassLoader());
+        assertTrue(currentSerializer().snapshotConfiguration().resolveSchemaCompatibility(snapshot).isCompatibleAsIs());
+        ContentWindowAccumulator read = restore("v6");
+        assertArrayEquals(counters(v3Sample()), counters(read));
+        assertArrayEquals(new long[] {41, 5, 2}, new long[] {read.events, read.creatorMismatches, read.uncataloguedEvents});
+        assertEquals(V3_VIEWERS, read.viewers.estimate(), V3_VIEWERS * 0.05);
+        assertEquals(3, read.playWatchTimes.count());
+        DataOutputSerializer now = new DataOutputSerializer(1024);
+        currentSerializer().serialize(v5Sample(), now);
+        assertArrayEquals(Files.readAllBytes(dir.resolve("content-window-accumulator.data")), now.getCopyOfBuffer(),
+                "the accumulator's serialized form changed: a new format needs a new snapshot version and fixture");
+    }
+
+    /**
+     * A counter appended later: state of this format with fewer counters restores through migration,
+     * the new counters as 0; state with more counters (a counter removed) is refused.
+     */
+    @Test
+    void stateWithFewerCountersMigratesAndMoreIsRefused() throws Exception {
+        ContentWindowAccumulatorSerializer older = olderSerializer(ContentCounter.values().length - 3);
+        ContentWindowAccumulator a = v5Sample();
+        a.validatedViews = 31;
+        DataOutputSerializer out = new DataOutputSerializer(1024);
+        older.serialize(a, out);
+        TypeSerializerSnapshot<ContentWindowAccumulator> olderSnapshot = roundTrip(older.snapshotConfiguration());
+        TypeSerializerSchemaCompatibility<ContentWindowAccumulator> compatibility =
+                currentSerializer().snapshotConfiguration().resolveSchemaCompatibility(olderSnapshot);
+        assertTrue(compatibility.isCompatibleAfterMigration(), compatibility.toString());
+        ContentWindowAccumulator read = olderSnapshot.restoreSerializer().deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertArrayEquals(counters(v3Sample()), counters(read));
+        assertEquals(41, read.events);
+        assertEquals(0, read.validatedViews, "a counter the older format did not have");
+        assertEquals(V3_VIEWERS, read.viewers.estimate(), V3_VIEWERS * 0.05);
+        assertTrue(older.snapshotConfiguration().resolveSchemaCompatibility(roundTrip(currentSerializer().snapshotConfiguration()))
+                .isIncompatible());
+    }
+
+    private static ContentWindowAccumulatorSerializer olderSerializer(int counters) throws Exception {
+        var constructor = ContentWindowAccumulatorSerializer.class.getDeclaredConstructor(int.class);
+        constructor.setAccessible(true);
+        return constructor.newInstance(counters);
+    }
+
+    private static TypeSerializerSnapshot<ContentWindowAccumulator> roundTrip(TypeSerializerSnapshot<ContentWindowAccumulator> snapshot)
+            throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, snapshot);
+        return TypeSerializerSnapshot.readVersionedSnapshot(new DataInputDeserializer(out.getCopyOfBuffer()),
+                StateSchemaCompatibilityTest.class.getClassLoader());
+    }
+
+    /** Every field survives a round trip and a copy, the legacy registers and the pending plays included. */
+    @Test
+    void theSerializerRoundTripsAndCopiesEveryField() throws Exception {
+        ContentWindowAccumulator a = v5Sample();
+        a.validatedViews = 31;
+        a.validatedCompletions = 32;
+        a.validatedWatchTimeMs = 33;
+        a.pendingPlays = 2;
+        a.pendingPlayProgress = new double[] {0.25, 0.5, 0, 0};
+        a.viewers.registers = new byte[] {1, 2, 3};
+        TypeSerializer<ContentWindowAccumulator> serializer = currentSerializer();
+        DataOutputSerializer out = new DataOutputSerializer(1024);
+        serializer.serialize(a, out);
+        ContentWindowAccumulator read = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        ContentWindowAccumulator copy = serializer.copy(a);
+        for (ContentWindowAccumulator b : new ContentWindowAccumulator[] {read, copy}) {
+            assertEquals(a.creatorId, b.creatorId);
+            for (ContentCounter counter : ContentCounter.values()) {
+                assertEquals(a.counter(counter), b.counter(counter), counter.name());
+            }
+            assertEquals(2, b.pendingPlays);
+            assertArrayEquals(a.pendingPlayProgress, b.pendingPlayProgress);
+            assertArrayEquals(a.viewers.exactHashes, b.viewers.exactHashes);
+            assertArrayEquals(a.viewers.hll, b.viewers.hll);
+            assertArrayEquals(new byte[] {1, 2, 3}, b.viewers.registers);
+            assertEquals(a.playWatchTimes.zeroCount, b.playWatchTimes.zeroCount);
+            assertArrayEquals(a.playWatchTimes.bucketIndexes, b.playWatchTimes.bucketIndexes);
+            assertArrayEquals(a.playWatchTimes.bucketCounts, b.playWatchTimes.bucketCounts);
+        }
+        // A copy is deep: the original's arrays are not shared.
+        a.pendingPlayProgress[0] = 0.9;
+        a.viewers.registers[0] = 9;
+        assertEquals(0.25, copy.pendingPlayProgress[0]);
+        assertEquals(1, copy.viewers.registers[0]);
+        // Null creator and absent sketches come back as they went.
+        ContentWindowAccumulator empty = new ContentWindowAccumulator();
+        empty.viewers = null;
+        empty.playWatchTimes = null;
+        DataOutputSerializer emptyOut = new DataOutputSerializer(64);
+        serializer.serialize(empty, emptyOut);
+        ContentWindowAccumulator emptyRead = serializer.deserialize(new DataInputDeserializer(emptyOut.getCopyOfBuffer()));
+        assertNull(emptyRead.creatorId);
+        assertNull(emptyRead.viewers);
+        assertNull(emptyRead.playWatchTimes);
+        assertNull(emptyRead.pendingPlayProgress);
     }
 
     /**
