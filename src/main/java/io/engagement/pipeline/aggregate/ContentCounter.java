@@ -43,8 +43,9 @@ import java.util.function.ToLongFunction;
  * {@code watch_time_ms}); the constant says which event types add to it and how much. From this
  * table come the event fold, the merge and delta of windows, the row, and the sink's column list,
  * so a counter cannot be left out of one of them and silently read 0 (docs/metrics.md, "Adding a
- * counter"). The accumulator keeps named fields because savepoints store it as a Flink POJO;
- * {@code ContentCounterTest} checks that every one of its counters is a constant here.
+ * counter"). State stores the counters in this order ({@link ContentWindowAccumulatorSerializer}):
+ * append a new counter at the end, never reorder or remove one. {@code ContentCounterTest} checks
+ * that every long field of the accumulator is a constant here.
  */
 public enum ContentCounter {
     IMPRESSIONS(count(IMPRESSION)),

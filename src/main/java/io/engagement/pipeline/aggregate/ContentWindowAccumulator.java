@@ -3,8 +3,9 @@ package io.engagement.pipeline.aggregate;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
- * Running counters of one content in one window. A Flink POJO so RocksDB state is serialized by the
- * PojoSerializer. Counters are plain event counts; every derived metric is computed from them by
+ * Running counters of one content in one window, in window state (RocksDB) and in every partial,
+ * written by {@link ContentWindowAccumulatorSerializer} (earlier releases: Flink's POJO serializer;
+ * their state migrates on restore). Counters are plain event counts; every derived metric is computed from them by
  * {@link io.engagement.pipeline.metrics.EngagementFormulas} when the window fires.
  */
 @TypeInfo(ContentWindowAccumulator.TypeInfoFactory.class)
