@@ -18,6 +18,7 @@ import io.engagement.pipeline.topology.PipelineSinks;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -243,6 +244,11 @@ public final class TopologyBenchmark {
             ContentWindowAggregate.delta(current, list.get(i));
             delta[i] = System.nanoTime() - t;
         }
+        // Window state and partials: a partial through this build's serializer and through the POJO
+        // serializer of the earlier format (restored from the committed v5 fixture), in the same run.
+        long[] accumulatorRoundTrip = roundTrips(list, TypeInformation.of(ContentWindowAccumulator.class)
+                .createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()));
+        long[] pojoRoundTrip = roundTrips(list, pojoFormat());
         if (!print) {
             return;
         }
@@ -252,6 +258,40 @@ public final class TopologyBenchmark {
         print("event serialize + deserialize", roundTrip);
         print("ContentWindowAggregate.merge (a partial)", merge);
         print("ContentWindowAggregate.delta (late firing)", delta);
+        print("accumulator ser + deser (hand-written)", accumulatorRoundTrip);
+        print("accumulator ser + deser (POJO, before)", pojoRoundTrip);
+    }
+
+    private static long[] roundTrips(List<ContentWindowAccumulator> accumulators,
+                                     org.apache.flink.api.common.typeutils.TypeSerializer<ContentWindowAccumulator> serializer) {
+        long[] nanos = new long[accumulators.size()];
+        DataOutputSerializer out = new DataOutputSerializer(1024);
+        DataInputDeserializer in = new DataInputDeserializer();
+        for (int i = 0; i < accumulators.size(); i++) {
+            long t = System.nanoTime();
+            out.clear();
+            try {
+                serializer.serialize(accumulators.get(i), out);
+                in.setBuffer(out.getSharedBuffer(), 0, out.length());
+                serializer.deserialize(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            nanos[i] = System.nanoTime() - t;
+        }
+        return nanos;
+    }
+
+    /** The POJO serializer of the window accumulator as releases up to v5 wrote it (from the committed snapshot). */
+    private static org.apache.flink.api.common.typeutils.TypeSerializer<ContentWindowAccumulator> pojoFormat() {
+        try {
+            byte[] snapshot = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(
+                    "src/test/resources/state-schemas/v5/content-window-accumulator.snapshot"));
+            return org.apache.flink.api.common.typeutils.TypeSerializerSnapshot.<ContentWindowAccumulator>readVersionedSnapshot(
+                    new DataInputDeserializer(snapshot), TopologyBenchmark.class.getClassLoader()).restoreSerializer();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void print(String name, long[] nanos) {
