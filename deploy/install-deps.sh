@@ -4,9 +4,9 @@
 #   - ClickHouse server and client: used by the tests and the local stack;
 #   - promtool (package prometheus): checks and unit-tests the alert rules of deploy/prometheus/;
 #   - ZooKeeper (package zookeeper, the jars only; never started as a service): the coordination
-#     service of the two-server ClickHouse cluster in ClickHouseClusterTest;
+#     service of the two-server ClickHouse cluster in ClickHouseClusterITCase;
 #   - Chromium and its WebDriver (packages chromium, chromium-driver): the dashboard's browser tests
-#     (DashboardBrowserTest, Selenium, headless);
+#     (DashboardBrowserITCase, Selenium, headless);
 #   - chDB, the current ClickHouse engine as a library (deploy/install-chdb.sh, cached): the
 #     engine-level check of the schema and queries on a current release.
 # Safe to run twice: installs only what is missing.

@@ -19,7 +19,7 @@ import java.util.Arrays;
  * POJO format restores through Flink's state migration: the snapshot resolves a
  * {@link PojoSerializerSnapshot} of this class as compatible after migration, so Flink reads the old
  * values with the restored POJO serializer and writes them in this format
- * ({@code StateSchemaCompatibilityTest}, {@code PreviousReleaseSavepointTest}).
+ * ({@code StateSchemaCompatibilityTest}, {@code PreviousReleaseSavepointITCase}).
  *
  * <p>The format, in this order: the creator id (Flink's {@link StringValue} encoding, null
  * allowed); the counters as longs in {@link ContentCounter} order (the committed fixture of v6 fails

@@ -32,7 +32,7 @@ public final class EraseUser {
 
     static final List<Target> TARGETS = List.of(
             // ifNull: ClickHouse 18.16's DELETE mutation removes rows whose condition is NULL, so a plain
-            // user_id = 'x' would also delete every anonymous (NULL user_id) row (EraseUserTest).
+            // user_id = 'x' would also delete every anonymous (NULL user_id) row (EraseUserITCase).
             new Target("engagement_events", "ifNull(user_id, '') = {id}"),
             new Target("late_events", "ifNull(user_id, '') = {id}"),
             new Target("session_metrics", "ifNull(user_id, '') = {id}"),

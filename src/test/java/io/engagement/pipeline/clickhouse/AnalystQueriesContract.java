@@ -18,7 +18,7 @@ import java.util.Map;
  * Every query file of sql/queries/ run as shipped (only parameters set) against a ClickHouse holding
  * the project's schema (every migration applied) and a small hand-made fixture; expected rows are
  * worked out by hand from the fixture. One body, run on each ClickHouse the project supports:
- * {@link AnalystQueriesTest} (the real 18.16 server) and {@link AnalystQueriesOnCurrentEngineTest}
+ * {@link AnalystQueriesITCase} (the real 18.16 server) and {@link AnalystQueriesOnCurrentEngineITCase}
  * (ClickHouse 26.x, chDB).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

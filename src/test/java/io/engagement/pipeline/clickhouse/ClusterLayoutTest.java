@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** The clustered form of the DDL, as text; ClickHouseClusterTest runs it on a real cluster. */
+/** The clustered form of the DDL, as text; ClickHouseClusterITCase runs it on a real cluster. */
 class ClusterLayoutTest {
 
     @Test

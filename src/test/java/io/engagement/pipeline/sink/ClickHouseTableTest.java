@@ -16,8 +16,8 @@ import java.util.List;
 /**
  * The RowBinary encoding of rows (the wire format of {@link ClickHouseHttpSink}) against bytes laid
  * out by hand from ClickHouse's format description, and the start-up comparison of the encoded types
- * with {@code DESCRIBE TABLE}. The round trip through real servers is in {@code ClickHouseHttpSinkTest}
- * (18.16) and {@code SchemaOnCurrentEngineTest} (the current engine).
+ * with {@code DESCRIBE TABLE}. The round trip through real servers is in {@code ClickHouseHttpSinkITCase}
+ * (18.16) and {@code SchemaOnCurrentEngineITCase} (the current engine).
  */
 class ClickHouseTableTest {
 

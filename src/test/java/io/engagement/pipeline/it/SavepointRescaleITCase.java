@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * parallelism 1, stopped again, and resumed at parallelism 2, with new traffic arriving in between.
  * The final outputs must equal the independent reference, as if the job had never stopped.
  */
-class SavepointRescaleTest {
+class SavepointRescaleITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Erasure of one user on a real ClickHouse server: every table holding user ids, and nothing else. */
-class EraseUserTest {
+class EraseUserITCase {
 
     private static void fixture(ClickHouseTestServer ch) throws Exception {
         ch.http().execute("INSERT INTO engagement.engagement_events (event_id, event_type, content_id, creator_id, user_id,"

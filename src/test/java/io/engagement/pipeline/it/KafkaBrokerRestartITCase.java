@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * The Kafka broker (a real broker process, started by deploy/local/kafka.sh) is stopped mid-stream
  * and restarted 15 s later; the job recovers on its own and the final outputs equal the reference.
  */
-class KafkaBrokerRestartTest {
+class KafkaBrokerRestartITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(

@@ -17,7 +17,7 @@ import java.util.Map;
  * only a real server checks: readonly and authentication are the server's, and the parts of the
  * query tool that need no server.
  */
-class AnalystQueriesTest extends AnalystQueriesContract {
+class AnalystQueriesITCase extends AnalystQueriesContract {
 
     @Override
     ClickHouseEndpoint startWithSchema() throws Exception {

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** The schema command on a real ClickHouse server: idempotent, and upgrades an older database. */
-class ApplySchemaTest {
+class ApplySchemaITCase {
 
     @Test
     void upgradesADatabaseMadeByAnOlderReleaseAndIsSafeToApplyAgain(@TempDir Path olderDdl) throws Exception {
@@ -38,7 +38,7 @@ class ApplySchemaTest {
             assertEquals(List.of("16"), clickhouse.rows(columns)); // the 16 breakdown columns
             assertEquals(List.of("5\t0"), clickhouse.rows("SELECT views, views_organic FROM engagement.content_metrics"));
             // 18.16 gets the files as written: no TTL (it has none; deploy/retention.sh does retention),
-            // plain String where a current server gets LowCardinality (SchemaOnCurrentEngineTest).
+            // plain String where a current server gets LowCardinality (SchemaOnCurrentEngineITCase).
             assertEquals(List.of("0"), clickhouse.rows("SELECT count() FROM system.tables WHERE database = 'engagement'"
                     + " AND engine_full LIKE '%TTL%'"));
             assertEquals(List.of("String"), clickhouse.rows("SELECT type FROM system.columns WHERE database = 'engagement'"

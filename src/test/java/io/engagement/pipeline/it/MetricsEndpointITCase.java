@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  * as a label, the sink counters per table, the event-time lag and RocksDB's key estimate of the dedup
  * state.
  */
-class MetricsEndpointTest {
+class MetricsEndpointITCase {
 
     private static final int PORT = freePort();
 

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * replica is killed mid-run (it catches up), and on a sharded cluster (both shards hold rows); a
  * replayed block is dropped by insert deduplication and copies of rows collapse under FINAL.
  */
-class ClickHouseClusterTest {
+class ClickHouseClusterITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(

@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * trust the broker's certificate is stopped at start-up naming the TLS settings. The job also writes
  * into a database of its own ({@code clickhouse.database}).
  */
-class TlsKafkaTest {
+class TlsKafkaITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
@@ -84,7 +84,7 @@ class TlsKafkaTest {
     void aClientThatDoesNotTrustTheBrokerIsStoppedNamingTheTlsSettings(@TempDir Path other) throws Exception {
         // A truststore with some other certificate: the handshake fails on the broker's.
         KafkaTestBroker.generateTlsStores(other);
-        Map<String, String> env = new HashMap<>(SecuredKafkaTest.asEnvironment(
+        Map<String, String> env = new HashMap<>(SecuredKafkaITCase.asEnvironment(
                 KafkaTestBroker.tlsClient(other.resolve("truststore.p12"), KafkaTestBroker.TLS_STORE_PASSWORD)));
         JobConfig config = JobConfig.fromSources(new String[] {"--kafka.bootstrap-servers", kafka.bootstrapServers()}, env);
         ConfigException e = assertThrows(ConfigException.class, () -> KafkaPreflight.check(config, Duration.ofSeconds(20)));

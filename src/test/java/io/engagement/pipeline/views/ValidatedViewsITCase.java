@@ -45,7 +45,7 @@ import java.util.stream.Collectors;
  * a heavy but human viewer. Expected numbers come from a plain reference over the input messages,
  * not from the gates.
  */
-class ValidatedViewsTest {
+class ValidatedViewsITCase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long T0 = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();

@@ -47,7 +47,7 @@ import java.util.Map;
  * digits, see {@link #roundDoubles}). Parallelism 1 and a
  * watermark after every event make both runs deterministic, so any difference is the pre-aggregation's.
  */
-class PreAggregationDifferentialTest {
+class PreAggregationDifferentialITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
@@ -108,7 +108,7 @@ class PreAggregationDifferentialTest {
                 // Off (the default), and so here on purpose: the view gates are a second path into the
                 // minute windows, and with it how many times a window fires for late events depends on
                 // which path's watermark comes first, so the version sequences this test compares are
-                // only reproducible on one path. The gates have their own tests (ViewGateTest, ValidatedViewsTest).
+                // only reproducible on one path. The gates have their own tests (ViewGateTest, ValidatedViewsITCase).
                 "--window.pre-aggregation.max-entries", preAggregationEntries, "--views.validation", "off"}, Map.of());
         Map<String, CollectingSink<?>> sinks = new LinkedHashMap<>();
         PipelineSinks pipelineSinks = new PipelineSinks(

@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * user writes nothing, and its profile bounds a query that sets no limits itself (result rows, rows
  * read or time); the service connected as that user answers.
  */
-class ClickHouseReaderProfileTest {
+class ClickHouseReaderProfileITCase {
 
     private static final String READER_PASSWORD = "engagement-reader-local"; // deploy/clickhouse/users.xml
 

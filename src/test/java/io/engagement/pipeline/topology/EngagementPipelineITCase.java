@@ -35,7 +35,7 @@ import java.util.function.Function;
  * The production topology on a Flink MiniCluster with in-memory input and sinks: fast, and checks
  * the wiring (validation, dead letters, dedup, every grain, feedback) end to end.
  */
-class EngagementPipelineTest {
+class EngagementPipelineITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(

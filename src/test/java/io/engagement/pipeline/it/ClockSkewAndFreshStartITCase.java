@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * a phone whose clock runs almost {@code validation.max-future-skew} fast, and a job resubmitted
  * without its state onto a database that already holds finished windows.
  */
-class ClockSkewAndFreshStartTest {
+class ClockSkewAndFreshStartITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(

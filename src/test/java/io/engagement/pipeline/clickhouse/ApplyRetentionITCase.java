@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Retention on the real 18.16 server, which has no TTL: whole old months dropped, old dead letters deleted. */
-class ApplyRetentionTest {
+class ApplyRetentionITCase {
 
     @Test
     void removesWhatIsOlderThanThePeriodAndKeepsTheRest() throws Exception {

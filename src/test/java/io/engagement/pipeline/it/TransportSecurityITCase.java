@@ -49,7 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * file or keystore that cannot serve fails at start-up naming its setting.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class TransportSecurityTest {
+class TransportSecurityITCase {
 
     @TempDir
     static Path dir;

@@ -47,7 +47,7 @@ import java.util.stream.Stream;
  * traffic (so offsets match), restores, and compares. Written once by running this class in a
  * checkout of the previous release with {@code -Dsavepoint.fixture.write=<fixture dir>}.
  */
-class PreviousReleaseSavepointTest {
+class PreviousReleaseSavepointITCase {
 
     static final String FIXTURE = "src/test/resources/savepoints/release-1384af8";
     private static final long SEED = 11;

@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * from a hand-made set of events. The expected numbers are worked out by hand from that set; the
  * page's screenshots are kept in target/screenshots.
  */
-class DashboardBrowserTest {
+class DashboardBrowserITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
@@ -99,9 +99,9 @@ class DashboardBrowserTest {
                 "--clickhouse.url", SERVERS.clickhouse().jdbcUrl(),
                 "--kafka.starting-offsets", "earliest",
                 "--validation.max-event-age", "3650 d"}, Map.of());
-        EndToEndKafkaClickHouseTest.runJobToEndOfInput(job, checkpoints);
+        EndToEndKafkaClickHouseITCase.runJobToEndOfInput(job, checkpoints);
         // Who owns d1 and d2 is the content catalogue's answer (as the job writes it from the catalogue
-        // topic; ContentCatalogueTest covers that path): the service reads ownership nowhere else.
+        // topic; ContentCatalogueITCase covers that path): the service reads ownership nowhere else.
         SERVERS.clickhouse().http().execute("INSERT INTO engagement.content_catalog (content_id, creator_id, deleted, version)"
                 + " VALUES ('d1', 'kd', 0, 1), ('d2', 'kd', 0, 2)");
 

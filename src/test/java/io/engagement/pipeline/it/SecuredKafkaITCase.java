@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * writes the dead-letter and feedback topics exactly as on an open broker; with wrong or missing
  * credentials the start-up check stops the submission with a message naming the setting.
  */
-class SecuredKafkaTest {
+class SecuredKafkaITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(

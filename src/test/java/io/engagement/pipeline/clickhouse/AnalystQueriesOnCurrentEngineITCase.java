@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * release. On this version the query tool binds values as server-side query parameters
  * ({@code {name:Type}}), the path 18.16 cannot take. An engine-level check, not a server check.
  */
-class AnalystQueriesOnCurrentEngineTest extends AnalystQueriesContract {
+class AnalystQueriesOnCurrentEngineITCase extends AnalystQueriesContract {
 
     @Override
     ClickHouseEndpoint startWithSchema() throws Exception {

@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * crafted set (duplicates, malformed messages, an out-of-order event); every expected number below is
  * worked out by hand from that set, not taken from the job's output.
  */
-class EndToEndKafkaClickHouseTest {
+class EndToEndKafkaClickHouseITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(

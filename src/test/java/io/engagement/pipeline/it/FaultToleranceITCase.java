@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * topic must equal {@link ReferenceAggregation}, computed independently from the produced messages.
  * Reproduce a run with {@code -Dfaults.seed=<seed printed by the test>}.
  */
-class FaultToleranceTest {
+class FaultToleranceITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(

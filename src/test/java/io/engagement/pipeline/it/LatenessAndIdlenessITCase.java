@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * window has fired, so they are late for certain, not by timing luck; the same for the late event
  * that moves the start of an already written session.
  */
-class LatenessAndIdlenessTest {
+class LatenessAndIdlenessITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(

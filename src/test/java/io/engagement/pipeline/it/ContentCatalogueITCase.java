@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * creator's numbers and gives the forger's key a 404; content not in the catalogue is counted for no
  * creator; an unusable catalogue entry is a dead letter.
  */
-class ContentCatalogueTest {
+class ContentCatalogueITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(

@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * where neither KILL QUERY nor anything else but max_execution_time reaches it.)
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class AnalyticsStreamingTest {
+class AnalyticsStreamingITCase {
 
     private static final String ADMIN_KEY = "streaming-test-admin-key-0123";
     private static final String SLOW_QUERY = "content_viewers_hourly";

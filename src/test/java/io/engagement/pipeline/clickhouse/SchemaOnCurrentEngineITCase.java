@@ -30,7 +30,7 @@ import java.util.List;
  * files, with table TTL for retention and LowCardinality text columns, decided from the version at
  * apply time ({@link ServerFeatures}); rows the job's sink writes land in them; expired rows go.
  */
-class SchemaOnCurrentEngineTest {
+class SchemaOnCurrentEngineITCase {
 
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * The HTTP service as a client uses it, against a real Kafka broker (its own process, stopped and
  * restarted for the outage) and a real ClickHouse 18.16.1 server with a hand-made fixture.
  */
-class EngagementServiceTest {
+class EngagementServiceITCase {
 
     static final String TRACKING_KEY = "tracking-key-0123456789";
     static final String CATALOG_KEY = "catalog-key-0123456789abc";

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * (Debian's prometheus package, installed by deploy/install-deps.sh) and the rules' unit tests,
  * which feed series through the rules and expect the alerts to fire and to clear.
  */
-class PrometheusRulesTest {
+class PrometheusRulesITCase {
 
     private static final Path PROMTOOL = Path.of(System.getenv().getOrDefault("PROMTOOL", "/usr/bin/promtool"));
 

@@ -34,7 +34,7 @@ import java.util.concurrent.TimeoutException;
  * batch, so a checkpoint can never count rows ClickHouse does not have. The server is frozen with
  * SIGSTOP to hold a request in flight.
  */
-class ClickHouseHttpSinkTest {
+class ClickHouseHttpSinkITCase {
 
     private static ClickHouseTestServer clickhouse;
     private static final ClickHouseTable<Long> TABLE = new ClickHouseTable<Long>("default.sink_test")

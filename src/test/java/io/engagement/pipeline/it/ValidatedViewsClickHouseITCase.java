@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * starts stay in {@code views} but not in {@code validated_views}, the farm is in {@code suspect_actors},
  * the humans' views are validated, and {@code device_id} reaches {@code engagement_events}.
  */
-class ValidatedViewsClickHouseTest {
+class ValidatedViewsClickHouseITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
