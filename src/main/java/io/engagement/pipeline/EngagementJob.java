@@ -1,5 +1,6 @@
 package io.engagement.pipeline;
 
+import io.engagement.pipeline.catalog.CatalogRecord;
 import io.engagement.pipeline.config.ConfigException;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.config.KafkaClientProperties;
@@ -8,19 +9,16 @@ import io.engagement.pipeline.dedup.StartHorizon;
 import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.sink.ClickHouseOutputs;
 import io.engagement.pipeline.sink.ProductionSinks;
-import io.engagement.pipeline.catalog.CatalogRecord;
 import io.engagement.pipeline.source.KafkaInput;
 import io.engagement.pipeline.topology.EngagementPipeline;
-
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Arrays;
 
 /**
  * Entry point submitted to the Flink cluster: reads the job configuration, wires the Kafka source and
@@ -57,8 +55,9 @@ public final class EngagementJob {
             System.out.println("Kafka client properties: " + KafkaClientProperties.describe(config.kafkaProperties));
         }
         if (startHorizonMs != StartHorizon.NONE) {
-            System.out.println("lateness.start-horizon: if this job starts without a checkpoint or savepoint, events before "
-                    + Instant.ofEpochMilli(startHorizonMs) + " go to late_events");
+            System.out.println(
+                    "lateness.start-horizon: if this job starts without a checkpoint or savepoint, events before "
+                            + Instant.ofEpochMilli(startHorizonMs) + " go to late_events");
         }
         build(env, config, startHorizonMs);
         env.execute(config.jobName);
@@ -76,12 +75,16 @@ public final class EngagementJob {
     /** Adds the production topology to {@code env}; also used by the integration tests. */
     public static void build(StreamExecutionEnvironment env, JobConfig config, long startHorizonMs) {
         EngagementPipeline.configure(env);
-        DataStream<ValidatedRecord> input = env
-                .fromSource(KafkaInput.source(config), EngagementPipeline.watermarks(config), "Kafka: " + config.inputTopic)
+        DataStream<ValidatedRecord> input = env.fromSource(
+                        KafkaInput.source(config), EngagementPipeline.watermarks(config), "Kafka: " + config.inputTopic)
                 .uid("kafka-source");
-        DataStream<CatalogRecord> catalogue = config.catalogTopic == null ? null : env
-                .fromSource(KafkaInput.catalogSource(config), KafkaInput.catalogWatermarks(), "Kafka: " + config.catalogTopic)
-                .uid("kafka-catalog-source");
+        DataStream<CatalogRecord> catalogue = config.catalogTopic == null
+                ? null
+                : env.fromSource(
+                                KafkaInput.catalogSource(config),
+                                KafkaInput.catalogWatermarks(),
+                                "Kafka: " + config.catalogTopic)
+                        .uid("kafka-catalog-source");
         new EngagementPipeline(config, ProductionSinks.create(config), startHorizonMs).build(input, catalogue);
     }
 
@@ -102,7 +105,8 @@ public final class EngagementJob {
         }
         if (config.transactionTimeout.toMillis() <= checkpoints.getCheckpointInterval()) {
             throw new ConfigException("kafka.transaction-timeout (" + config.transactionTimeout
-                    + ") must exceed execution.checkpointing.interval (" + checkpoints.getCheckpointInterval() + " ms)");
+                    + ") must exceed execution.checkpointing.interval (" + checkpoints.getCheckpointInterval()
+                    + " ms)");
         }
     }
 }

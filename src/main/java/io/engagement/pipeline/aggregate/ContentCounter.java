@@ -23,7 +23,6 @@ import static io.engagement.pipeline.event.EventType.VIEW_START;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
 import io.engagement.pipeline.metrics.CompletionBucket;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -125,14 +124,19 @@ public enum ContentCounter {
      * Event types that only report playback (watch time, via {@link #WATCH_TIME_MS}) and count in no
      * other counter, on purpose. Every other type must add to some counter besides watch time.
      */
-    public static final Set<EventType> PLAYBACK_ONLY = Collections.unmodifiableSet(EnumSet.of(VIEW_PROGRESS, PAUSE, RESUME, SEEK));
+    public static final Set<EventType> PLAYBACK_ONLY =
+            Collections.unmodifiableSet(EnumSet.of(VIEW_PROGRESS, PAUSE, RESUME, SEEK));
 
     private static final Map<EventType, ContentCounter[]> BY_TYPE = new EnumMap<>(EventType.class);
     private static final List<ContentCounter> IN_ROW;
 
     static {
         for (EventType type : EventType.values()) {
-            BY_TYPE.put(type, Arrays.stream(values()).filter(c -> c.rule.types.contains(type)).toArray(ContentCounter[]::new));
+            BY_TYPE.put(
+                    type,
+                    Arrays.stream(values())
+                            .filter(c -> c.rule.types.contains(type))
+                            .toArray(ContentCounter[]::new));
         }
         List<ContentCounter> inRow = new ArrayList<>();
         for (ContentCounter c : values()) {
@@ -147,6 +151,7 @@ public enum ContentCounter {
     private final boolean inRow;
     /** Subtracted from this counter in the row ({@code likes} net of unlikes); null for none. */
     private final ContentCounter netOf;
+
     private final String field;
 
     /** A column of its own. */

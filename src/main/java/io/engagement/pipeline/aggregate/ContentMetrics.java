@@ -35,6 +35,7 @@ public class ContentMetrics {
     public double avgWatchTimeMs;
     /** Median watch time of the plays that ended in the window (WatchTimeSketch, within 1 %). */
     public double medianWatchTimeMs;
+
     public long completions;
     public double completionRate;
     public long endedOver75;
@@ -50,6 +51,7 @@ public class ContentMetrics {
 
     /** Net of unlikes / unsaves within the window, so it can be negative. */
     public long likes;
+
     public long comments;
     public long shares;
     public long saves;
@@ -83,6 +85,7 @@ public class ContentMetrics {
     public long uncataloguedEvents;
     /** Validated views, and the completions and watch time of validated plays (ContentCounter.VALIDATED_*); 0 in older state. */
     public long validatedViews;
+
     public long validatedCompletions;
     public long validatedWatchTimeMs;
 
@@ -98,8 +101,13 @@ public class ContentMetrics {
     public ContentMetrics() {}
 
     /** The row with rates and scores over every counted play ({@link ScoreBasis#COUNTED}). */
-    public static ContentMetrics of(Grain grain, long windowStartMs, long windowEndMs, String contentId,
-                                    ContentWindowAccumulator acc, long version) {
+    public static ContentMetrics of(
+            Grain grain,
+            long windowStartMs,
+            long windowEndMs,
+            String contentId,
+            ContentWindowAccumulator acc,
+            long version) {
         return of(grain, windowStartMs, windowEndMs, contentId, acc, version, ScoreBasis.COUNTED);
     }
 
@@ -108,8 +116,14 @@ public class ContentMetrics {
      * saves net of unlikes and unsaves), every derived value from EngagementFormulas, with the views,
      * completions and watch time of {@code basis} (validated plays only when view validation is on).
      */
-    public static ContentMetrics of(Grain grain, long windowStartMs, long windowEndMs, String contentId,
-                                    ContentWindowAccumulator acc, long version, ScoreBasis basis) {
+    public static ContentMetrics of(
+            Grain grain,
+            long windowStartMs,
+            long windowEndMs,
+            String contentId,
+            ContentWindowAccumulator acc,
+            long version,
+            ScoreBasis basis) {
         ContentMetrics m = new ContentMetrics();
         m.grain = grain.code();
         m.windowStartMs = windowStartMs;
@@ -149,8 +163,8 @@ public class ContentMetrics {
 
     @Override
     public String toString() {
-        return "ContentMetrics{" + grain + ' ' + contentId + " @" + windowStartMs + " v" + version
-                + " views=" + views + " uniques=" + uniqueViewers + '}';
+        return "ContentMetrics{" + grain + ' ' + contentId + " @" + windowStartMs + " v" + version + " views=" + views
+                + " uniques=" + uniqueViewers + '}';
     }
 
     /**

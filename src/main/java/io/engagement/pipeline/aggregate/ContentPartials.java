@@ -22,11 +22,13 @@ public final class ContentPartials {
         return new OfEvents(durationFromCatalogue);
     }
 
-    public static PreAggregation<ContentWindowSnapshot, String, ContentWindowAccumulator, ContentWindowSnapshot> ofFinerWindows() {
+    public static PreAggregation<ContentWindowSnapshot, String, ContentWindowAccumulator, ContentWindowSnapshot>
+            ofFinerWindows() {
         return new OfFinerWindows(false);
     }
 
-    private abstract static class ToSnapshot<IN> implements PreAggregation<IN, String, ContentWindowAccumulator, ContentWindowSnapshot> {
+    private abstract static class ToSnapshot<IN>
+            implements PreAggregation<IN, String, ContentWindowAccumulator, ContentWindowSnapshot> {
         final ContentWindowAggregate counters;
 
         ToSnapshot(boolean durationFromCatalogue) {
@@ -39,7 +41,8 @@ public final class ContentPartials {
         }
 
         @Override
-        public ContentWindowSnapshot partial(String contentId, long windowStartMs, long windowEndMs, ContentWindowAccumulator acc) {
+        public ContentWindowSnapshot partial(
+                String contentId, long windowStartMs, long windowEndMs, ContentWindowAccumulator acc) {
             return new ContentWindowSnapshot(contentId, windowStartMs, windowEndMs, 0, acc);
         }
     }

@@ -20,6 +20,7 @@ public class ContentWindowAccumulator {
     public long completions;
     /** Plays that ended with a swipe-away, by how far they got (full plays are {@link #completions}). */
     public long endedOver75;
+
     public long endedOver50;
     public long endedOver25;
     public long endedUnder25;
@@ -45,6 +46,7 @@ public class ContentWindowAccumulator {
 
     /** Views by where the play started (seed 002 views.*): for_you/organic, following, ... */
     public long viewsOrganic;
+
     public long viewsFollowing;
     public long viewsProfile;
     public long viewsHashtag;
@@ -53,6 +55,7 @@ public class ContentWindowAccumulator {
     public long viewsOtherSource;
     /** Views by device (seed 002 devices) and platform (seed 002 platforms). */
     public long viewsMobile;
+
     public long viewsTablet;
     public long viewsDesktop;
     public long viewsTv;
@@ -64,10 +67,12 @@ public class ContentWindowAccumulator {
 
     /** Events folded (ContentCounter.EVENTS); with the two below, added after release v1 (0 in older state). */
     public long events;
+
     public long creatorMismatches;
     public long uncataloguedEvents;
     /** Validated views, and the completions and watch time of validated plays (ContentCounter.VALIDATED_*); 0 in older state. */
     public long validatedViews;
+
     public long validatedCompletions;
     public long validatedWatchTimeMs;
 
@@ -86,11 +91,14 @@ public class ContentWindowAccumulator {
     public ContentWindowAccumulator() {}
 
     /** Window state and partials are written by {@link ContentWindowAccumulatorSerializer}, not as a POJO. */
-    public static final class TypeInfoFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<ContentWindowAccumulator> {
+    public static final class TypeInfoFactory
+            extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<ContentWindowAccumulator> {
         @Override
         public org.apache.flink.api.common.typeinfo.TypeInformation<ContentWindowAccumulator> createTypeInfo(
-                java.lang.reflect.Type t, java.util.Map<String, org.apache.flink.api.common.typeinfo.TypeInformation<?>> genericParameters) {
-            return new io.engagement.pipeline.serde.SerializerTypeInfo<>(ContentWindowAccumulator.class, ContentWindowAccumulatorSerializer::new);
+                java.lang.reflect.Type t,
+                java.util.Map<String, org.apache.flink.api.common.typeinfo.TypeInformation<?>> genericParameters) {
+            return new io.engagement.pipeline.serde.SerializerTypeInfo<>(
+                    ContentWindowAccumulator.class, ContentWindowAccumulatorSerializer::new);
         }
     }
 

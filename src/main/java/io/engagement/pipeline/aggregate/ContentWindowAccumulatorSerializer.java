@@ -1,5 +1,6 @@
 package io.engagement.pipeline.aggregate;
 
+import java.io.IOException;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -7,9 +8,6 @@ import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
-
-import java.io.IOException;
-import java.util.Arrays;
 
 /**
  * The window accumulator's own serializer, for window state in RocksDB and for every partial that
@@ -282,8 +280,7 @@ public final class ContentWindowAccumulatorSerializer extends TypeSerializer<Con
         private int counters;
 
         /** For Flink, which reads the rest with {@link #readSnapshot}. */
-        public Snapshot() {
-        }
+        public Snapshot() {}
 
         Snapshot(int counters) {
             this.counters = counters;
@@ -300,9 +297,11 @@ public final class ContentWindowAccumulatorSerializer extends TypeSerializer<Con
         }
 
         @Override
-        public void readSnapshot(int readVersion, DataInputView in, ClassLoader userCodeClassLoader) throws IOException {
+        public void readSnapshot(int readVersion, DataInputView in, ClassLoader userCodeClassLoader)
+                throws IOException {
             if (readVersion != 1) {
-                throw new IOException("window accumulator serializer snapshot version " + readVersion + " is newer than this build");
+                throw new IOException(
+                        "window accumulator serializer snapshot version " + readVersion + " is newer than this build");
             }
             counters = in.readInt();
         }
@@ -319,7 +318,8 @@ public final class ContentWindowAccumulatorSerializer extends TypeSerializer<Con
                 if (old.counters == counters) {
                     return TypeSerializerSchemaCompatibility.compatibleAsIs();
                 }
-                return old.counters < counters ? TypeSerializerSchemaCompatibility.compatibleAfterMigration()
+                return old.counters < counters
+                        ? TypeSerializerSchemaCompatibility.compatibleAfterMigration()
                         : TypeSerializerSchemaCompatibility.incompatible();
             }
             if (oldSerializerSnapshot instanceof PojoSerializerSnapshot<ContentWindowAccumulator> pojo

@@ -3,7 +3,6 @@ package io.engagement.pipeline.aggregate;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
 import io.engagement.pipeline.metrics.EngagementFormulas;
-
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 /**
@@ -51,13 +50,14 @@ public class ContentWindowAggregate
             case VIEW_START -> acc.viewers.add(e.viewerKey());
             case VIEW_COMPLETE, SWIPE_AWAY -> {
                 if (durationFromCatalogue && e.totalWatchTimeMs == null) {
-                    double reached = e.eventType == EventType.VIEW_COMPLETE ? 1.0 : e.progress == null ? 0.0 : e.progress;
+                    double reached =
+                            e.eventType == EventType.VIEW_COMPLETE ? 1.0 : e.progress == null ? 0.0 : e.progress;
                     pendingCapacity(acc, acc.pendingPlays + 1);
                     acc.pendingPlayProgress[acc.pendingPlays++] = reached;
                     return acc;
                 }
-                Long playWatchTimeMs = EngagementFormulas.playWatchTimeMs(e.totalWatchTimeMs, e.progress,
-                        e.contentDurationMs, e.eventType == EventType.VIEW_COMPLETE);
+                Long playWatchTimeMs = EngagementFormulas.playWatchTimeMs(
+                        e.totalWatchTimeMs, e.progress, e.contentDurationMs, e.eventType == EventType.VIEW_COMPLETE);
                 if (playWatchTimeMs != null) {
                     playWatchTimes(acc).add(playWatchTimeMs);
                 }
@@ -73,7 +73,8 @@ public class ContentWindowAggregate
     private static void pendingCapacity(ContentWindowAccumulator acc, int needed) {
         if (acc.pendingPlayProgress == null || acc.pendingPlayProgress.length < needed) {
             int capacity = Math.max(needed, acc.pendingPlayProgress == null ? 4 : acc.pendingPlayProgress.length * 2);
-            acc.pendingPlayProgress = acc.pendingPlayProgress == null ? new double[capacity]
+            acc.pendingPlayProgress = acc.pendingPlayProgress == null
+                    ? new double[capacity]
                     : java.util.Arrays.copyOf(acc.pendingPlayProgress, capacity);
         }
     }

@@ -1,7 +1,6 @@
 package io.engagement.pipeline.aggregate;
 
 import io.engagement.pipeline.creator.ContentWindowUpdate;
-
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
@@ -24,7 +23,8 @@ import org.apache.flink.util.OutputTag;
 public class ContentWindowResult
         extends ProcessWindowFunction<ContentWindowAccumulator, ContentMetrics, String, TimeWindow> {
 
-    public static final OutputTag<ContentWindowUpdate> CREATOR_UPDATES = new OutputTag<>("content-window-creator-updates") {};
+    public static final OutputTag<ContentWindowUpdate> CREATOR_UPDATES =
+            new OutputTag<>("content-window-creator-updates") {};
     public static final OutputTag<ContentWindowSnapshot> DELTAS = new OutputTag<>("content-window-deltas") {};
 
     private static final ValueStateDescriptor<ContentWindowAccumulator> EMITTED =
@@ -52,12 +52,17 @@ public class ContentWindowResult
     }
 
     @Override
-    public void process(String contentId, Context context, Iterable<ContentWindowAccumulator> elements,
-                        Collector<ContentMetrics> out) throws Exception {
+    public void process(
+            String contentId,
+            Context context,
+            Iterable<ContentWindowAccumulator> elements,
+            Collector<ContentMetrics> out)
+            throws Exception {
         long version = WindowFirings.next(context.windowState());
         TimeWindow window = context.window();
         ContentWindowAccumulator acc = elements.iterator().next();
-        ContentMetrics row = ContentMetrics.of(grain, window.getStart(), window.getEnd(), contentId, acc, version, basis);
+        ContentMetrics row =
+                ContentMetrics.of(grain, window.getStart(), window.getEnd(), contentId, acc, version, basis);
         out.collect(row);
         if (!emitDeltas && !emitCreatorUpdates) {
             return;
@@ -68,7 +73,8 @@ public class ContentWindowResult
         ContentWindowAccumulator delta = ContentWindowAggregate.delta(acc, previous);
         emitted.update(ContentWindowAggregate.copy(acc));
         if (emitDeltas) {
-            context.output(DELTAS, new ContentWindowSnapshot(contentId, window.getStart(), window.getEnd(), version, delta));
+            context.output(
+                    DELTAS, new ContentWindowSnapshot(contentId, window.getStart(), window.getEnd(), version, delta));
         }
         // Content not in the catalogue is attributed to no creator: no creator roll-up counts it.
         if (emitCreatorUpdates && !row.creatorId.isEmpty()) {

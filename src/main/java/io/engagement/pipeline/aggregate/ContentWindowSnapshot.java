@@ -19,16 +19,19 @@ public class ContentWindowSnapshot {
     public ContentWindowSnapshot() {}
 
     /** Written by {@link ContentWindowSnapshotSerializer}, not as a POJO. */
-    public static final class TypeInfoFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<ContentWindowSnapshot> {
+    public static final class TypeInfoFactory
+            extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<ContentWindowSnapshot> {
         @Override
         public org.apache.flink.api.common.typeinfo.TypeInformation<ContentWindowSnapshot> createTypeInfo(
-                java.lang.reflect.Type t, java.util.Map<String, org.apache.flink.api.common.typeinfo.TypeInformation<?>> genericParameters) {
-            return new io.engagement.pipeline.serde.SerializerTypeInfo<>(ContentWindowSnapshot.class, ContentWindowSnapshotSerializer::new);
+                java.lang.reflect.Type t,
+                java.util.Map<String, org.apache.flink.api.common.typeinfo.TypeInformation<?>> genericParameters) {
+            return new io.engagement.pipeline.serde.SerializerTypeInfo<>(
+                    ContentWindowSnapshot.class, ContentWindowSnapshotSerializer::new);
         }
     }
 
-    public ContentWindowSnapshot(String contentId, long windowStartMs, long windowEndMs, long version,
-                                 ContentWindowAccumulator counters) {
+    public ContentWindowSnapshot(
+            String contentId, long windowStartMs, long windowEndMs, long version, ContentWindowAccumulator counters) {
         this.contentId = contentId;
         this.creatorId = counters.creatorId;
         this.windowStartMs = windowStartMs;

@@ -1,13 +1,12 @@
 package io.engagement.pipeline.aggregate;
 
+import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
-
-import java.io.IOException;
 
 /**
  * The content partials' serializer: every partial and window delta crosses a shuffle or a chained

@@ -19,8 +19,14 @@ public class CountryMetrics {
 
     public CountryMetrics() {}
 
-    public static CountryMetrics of(Grain grain, long windowStartMs, long windowEndMs, String contentId,
-                                    String country, CountryWindowAccumulator acc, long version) {
+    public static CountryMetrics of(
+            Grain grain,
+            long windowStartMs,
+            long windowEndMs,
+            String contentId,
+            String country,
+            CountryWindowAccumulator acc,
+            long version) {
         CountryMetrics m = new CountryMetrics();
         m.grain = grain.code();
         m.windowStartMs = windowStartMs;

@@ -1,7 +1,6 @@
 package io.engagement.pipeline.aggregate;
 
 import io.engagement.pipeline.event.EngagementEvent;
-
 import org.apache.flink.api.java.tuple.Tuple2;
 
 /**
@@ -13,15 +12,19 @@ public final class CountryPartials {
 
     private CountryPartials() {}
 
-    public static PreAggregation<EngagementEvent, Tuple2<String, String>, CountryWindowAccumulator, CountryWindowDelta> ofEvents() {
+    public static PreAggregation<EngagementEvent, Tuple2<String, String>, CountryWindowAccumulator, CountryWindowDelta>
+            ofEvents() {
         return new OfEvents();
     }
 
-    public static PreAggregation<CountryWindowDelta, Tuple2<String, String>, CountryWindowAccumulator, CountryWindowDelta> ofFinerWindows() {
+    public static PreAggregation<
+                    CountryWindowDelta, Tuple2<String, String>, CountryWindowAccumulator, CountryWindowDelta>
+            ofFinerWindows() {
         return new OfFinerWindows();
     }
 
-    private abstract static class ToDelta<IN> implements PreAggregation<IN, Tuple2<String, String>, CountryWindowAccumulator, CountryWindowDelta> {
+    private abstract static class ToDelta<IN>
+            implements PreAggregation<IN, Tuple2<String, String>, CountryWindowAccumulator, CountryWindowDelta> {
         final CountryWindowAggregate counters = new CountryWindowAggregate();
 
         @Override
@@ -30,8 +33,11 @@ public final class CountryPartials {
         }
 
         @Override
-        public CountryWindowDelta partial(Tuple2<String, String> contentAndCountry, long windowStartMs, long windowEndMs,
-                                          CountryWindowAccumulator acc) {
+        public CountryWindowDelta partial(
+                Tuple2<String, String> contentAndCountry,
+                long windowStartMs,
+                long windowEndMs,
+                CountryWindowAccumulator acc) {
             return new CountryWindowDelta(contentAndCountry.f0, contentAndCountry.f1, acc);
         }
     }

@@ -3,8 +3,6 @@ package io.engagement.pipeline.aggregate;
 import io.engagement.pipeline.event.Dimensions;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
-
-
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 /**

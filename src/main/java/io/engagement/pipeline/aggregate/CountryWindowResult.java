@@ -13,8 +13,8 @@ import org.apache.flink.util.OutputTag;
  * The finest country grain also sends each firing's {@link CountryWindowDelta} to {@link #DELTAS}, stamped
  * with the window's last millisecond, from which the larger country grains are built.
  */
-public class CountryWindowResult extends ProcessWindowFunction<CountryWindowAccumulator, CountryMetrics,
-        Tuple2<String, String>, TimeWindow> {
+public class CountryWindowResult
+        extends ProcessWindowFunction<CountryWindowAccumulator, CountryMetrics, Tuple2<String, String>, TimeWindow> {
 
     public static final OutputTag<CountryWindowDelta> DELTAS = new OutputTag<>("country-window-deltas") {};
     private static final ValueStateDescriptor<CountryWindowAccumulator> EMITTED =
@@ -33,13 +33,17 @@ public class CountryWindowResult extends ProcessWindowFunction<CountryWindowAccu
     }
 
     @Override
-    public void process(Tuple2<String, String> contentAndCountry, Context context,
-                        Iterable<CountryWindowAccumulator> elements, Collector<CountryMetrics> out) throws Exception {
+    public void process(
+            Tuple2<String, String> contentAndCountry,
+            Context context,
+            Iterable<CountryWindowAccumulator> elements,
+            Collector<CountryMetrics> out)
+            throws Exception {
         long version = WindowFirings.next(context.windowState());
         TimeWindow window = context.window();
         CountryWindowAccumulator acc = elements.iterator().next();
-        out.collect(CountryMetrics.of(grain, window.getStart(), window.getEnd(), contentAndCountry.f0,
-                contentAndCountry.f1, acc, version));
+        out.collect(CountryMetrics.of(
+                grain, window.getStart(), window.getEnd(), contentAndCountry.f0, contentAndCountry.f1, acc, version));
         if (!emitDeltas) {
             return;
         }

@@ -1,12 +1,11 @@
 package io.engagement.pipeline.aggregate;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 import org.apache.datasketches.hll.Union;
 import org.apache.datasketches.memory.Memory;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * Distinct-viewer counter for window state: exact (a sorted set of 64-bit hashes) up to
@@ -39,6 +38,7 @@ public class UniqueViewerSketch {
 
     /** The heap sketch parsed from {@link #hll}, valid while {@code heapOf == hll}: saves a parse per add. */
     private transient HllSketch heap;
+
     private transient byte[] heapOf;
 
     public UniqueViewerSketch() {}

@@ -1,7 +1,6 @@
 package io.engagement.pipeline.aggregate;
 
 import io.engagement.pipeline.event.EngagementEvent;
-
 import java.util.Locale;
 
 /**

@@ -1,17 +1,16 @@
 package io.engagement.pipeline.aggregate;
 
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 
 /**
  * The local half of a two-phase window aggregation (the technique Flink SQL's planner applies to
@@ -53,15 +52,18 @@ public final class WindowPreAggregator<IN, K, ACC, OUT> extends AbstractStreamOp
      * passes them, and a record finds its slot without allocating a composite key.
      */
     private transient NavigableMap<Long, Map<K, ACC>> buffer;
+
     private transient int entries;
     /** The window the last record went to, and its partials: most records fall into the same one. */
     private transient long lastWindowStart;
+
     private transient Map<K, ACC> lastWindow;
     private transient long currentWatermark;
     private transient Counter recordsIn;
     private transient Counter partialsOut;
 
-    public WindowPreAggregator(PreAggregation<IN, K, ACC, OUT> aggregation, Duration size, Duration offset, int maxEntries) {
+    public WindowPreAggregator(
+            PreAggregation<IN, K, ACC, OUT> aggregation, Duration size, Duration offset, int maxEntries) {
         if (maxEntries < 0) {
             throw new IllegalArgumentException("maxEntries must not be negative: " + maxEntries);
         }
@@ -95,7 +97,8 @@ public final class WindowPreAggregator<IN, K, ACC, OUT> extends AbstractStreamOp
             emit(key, windowStart, alone);
             return;
         }
-        Map<K, ACC> window = windowStart == lastWindowStart && lastWindow != null ? lastWindow : bufferedWindow(windowStart);
+        Map<K, ACC> window =
+                windowStart == lastWindowStart && lastWindow != null ? lastWindow : bufferedWindow(windowStart);
         ACC acc = window.get(key);
         if (acc != null && !aggregation.folds(acc, in)) {
             emit(key, windowStart, acc);

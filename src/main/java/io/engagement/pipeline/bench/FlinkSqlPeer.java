@@ -79,19 +79,26 @@ public final class FlinkSqlPeer {
 
         tables.toDataStream(windows)
                 .sinkTo(JdbcSink.<Row>builder()
-                        .withQueryStatement("INSERT INTO " + TABLE + " (grain, window_start, content_id, impressions, views,"
-                                + " completions, likes, comments, shares, saves, watch_time_ms, unique_viewers)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (statement, row) -> {
+                        .withQueryStatement(
+                                "INSERT INTO " + TABLE + " (grain, window_start, content_id, impressions, views,"
+                                        + " completions, likes, comments, shares, saves, watch_time_ms, unique_viewers)"
+                                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                (statement, row) -> {
                                     statement.setString(1, (String) row.getField(0));
-                                    statement.setLong(2, ((java.time.LocalDateTime) row.getField(1))
-                                            .toEpochSecond(java.time.ZoneOffset.UTC));
+                                    statement.setLong(
+                                            2,
+                                            ((java.time.LocalDateTime) row.getField(1))
+                                                    .toEpochSecond(java.time.ZoneOffset.UTC));
                                     statement.setString(3, (String) row.getField(2));
                                     for (int i = 3; i < 12; i++) {
                                         Object value = row.getField(i);
                                         statement.setLong(i + 1, value == null ? 0L : ((Number) value).longValue());
                                     }
                                 })
-                        .withExecutionOptions(JdbcExecutionOptions.builder().withBatchSize(5000).withBatchIntervalMs(1000).build())
+                        .withExecutionOptions(JdbcExecutionOptions.builder()
+                                .withBatchSize(5000)
+                                .withBatchIntervalMs(1000)
+                                .build())
                         .buildAtLeastOnce(new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
                                 .withUrl(clickhouseUrl)
                                 .withDriverName("com.clickhouse.jdbc.Driver")

@@ -3,7 +3,6 @@ package io.engagement.pipeline.catalog;
 import io.engagement.pipeline.aggregate.ContentWindowAccumulator;
 import io.engagement.pipeline.aggregate.ContentWindowAggregate;
 import io.engagement.pipeline.aggregate.ContentWindowSnapshot;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -23,11 +22,13 @@ import org.apache.flink.util.OutputTag;
  * {@code uncataloguedEvents}, until its entry arrives. Every entry also goes to
  * {@link #CATALOG_ROWS} (the {@code content_catalog} table).
  */
-public class CatalogAttribution extends KeyedCoProcessFunction<String, ContentWindowSnapshot, CatalogEntry, ContentWindowSnapshot> {
+public class CatalogAttribution
+        extends KeyedCoProcessFunction<String, ContentWindowSnapshot, CatalogEntry, ContentWindowSnapshot> {
 
     public static final OutputTag<CatalogEntry> CATALOG_ROWS = new OutputTag<>("content-catalog-rows") {};
 
-    static final ValueStateDescriptor<ContentOwnership> OWNERSHIP = new ValueStateDescriptor<>("catalog-ownership", ContentOwnership.class);
+    static final ValueStateDescriptor<ContentOwnership> OWNERSHIP =
+            new ValueStateDescriptor<>("catalog-ownership", ContentOwnership.class);
 
     private transient ValueState<ContentOwnership> ownership;
     private transient Counter mismatchedEvents;
@@ -46,7 +47,8 @@ public class CatalogAttribution extends KeyedCoProcessFunction<String, ContentWi
     }
 
     @Override
-    public void processElement1(ContentWindowSnapshot partial, Context ctx, Collector<ContentWindowSnapshot> out) throws Exception {
+    public void processElement1(ContentWindowSnapshot partial, Context ctx, Collector<ContentWindowSnapshot> out)
+            throws Exception {
         ContentWindowAccumulator acc = partial.counters;
         ContentOwnership owner = ownership.value();
         ContentWindowAggregate.resolvePlayProgress(acc, owner == null ? null : owner.durationMs);
@@ -66,7 +68,8 @@ public class CatalogAttribution extends KeyedCoProcessFunction<String, ContentWi
     }
 
     @Override
-    public void processElement2(CatalogEntry entry, Context ctx, Collector<ContentWindowSnapshot> out) throws Exception {
+    public void processElement2(CatalogEntry entry, Context ctx, Collector<ContentWindowSnapshot> out)
+            throws Exception {
         if (entry.deleted) {
             ownership.clear();
             deletions.inc();

@@ -1,7 +1,6 @@
 package io.engagement.pipeline.catalog;
 
 import io.engagement.pipeline.event.ValidationRules;
-
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;

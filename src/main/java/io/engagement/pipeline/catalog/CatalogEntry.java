@@ -13,6 +13,7 @@ public class CatalogEntry {
     public String contentId;
     /** {@code null} in a deletion (a tombstone on the compacted topic). */
     public String creatorId;
+
     public Long durationMs;
     public Long publishedAtMs;
     public String category;
@@ -38,10 +39,15 @@ public class CatalogEntry {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CatalogEntry e && deleted == e.deleted && version == e.version
-                && Objects.equals(contentId, e.contentId) && Objects.equals(creatorId, e.creatorId)
-                && Objects.equals(durationMs, e.durationMs) && Objects.equals(publishedAtMs, e.publishedAtMs)
-                && Objects.equals(category, e.category) && Arrays.equals(hashtags, e.hashtags)
+        return o instanceof CatalogEntry e
+                && deleted == e.deleted
+                && version == e.version
+                && Objects.equals(contentId, e.contentId)
+                && Objects.equals(creatorId, e.creatorId)
+                && Objects.equals(durationMs, e.durationMs)
+                && Objects.equals(publishedAtMs, e.publishedAtMs)
+                && Objects.equals(category, e.category)
+                && Arrays.equals(hashtags, e.hashtags)
                 && Objects.equals(soundId, e.soundId);
     }
 
@@ -52,7 +58,7 @@ public class CatalogEntry {
 
     @Override
     public String toString() {
-        return "CatalogEntry{" + contentId + (deleted ? " deleted" : " creator=" + creatorId + " duration=" + durationMs)
-                + " v" + version + '}';
+        return "CatalogEntry{" + contentId
+                + (deleted ? " deleted" : " creator=" + creatorId + " duration=" + durationMs) + " v" + version + '}';
     }
 }

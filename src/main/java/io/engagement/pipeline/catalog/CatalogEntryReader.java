@@ -1,17 +1,15 @@
 package io.engagement.pipeline.catalog;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.EventValidator;
 import io.engagement.pipeline.event.RejectReason;
 import io.engagement.pipeline.event.ValidationRules;
-
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -42,14 +40,21 @@ public class CatalogEntryReader implements java.io.Serializable {
         String keyText = key == null ? null : new String(key, StandardCharsets.UTF_8);
         if (value == null || value.length == 0) {
             if (keyText == null || keyText.isBlank()) {
-                return rejected("a deletion (empty value) without a key names no content", "", topic, partition, offset, 0);
+                return rejected(
+                        "a deletion (empty value) without a key names no content", "", topic, partition, offset, 0);
             }
             return CatalogRecord.of(CatalogEntry.deletion(keyText, offset));
         }
         String text = new String(value, StandardCharsets.UTF_8);
         if (value.length > rules.maxMessageBytes()) {
-            return rejected("entry is " + value.length + " bytes, more than validation.max-message-bytes = "
-                    + rules.maxMessageBytes(), text.substring(0, Math.min(text.length(), 1_000)), topic, partition, offset, value.length);
+            return rejected(
+                    "entry is " + value.length + " bytes, more than validation.max-message-bytes = "
+                            + rules.maxMessageBytes(),
+                    text.substring(0, Math.min(text.length(), 1_000)),
+                    topic,
+                    partition,
+                    offset,
+                    value.length);
         }
         try {
             CatalogEntry entry = parse(text, keyText);
@@ -116,9 +121,12 @@ public class CatalogEntryReader implements java.io.Serializable {
         if (node == null || node.isNull()) {
             return null;
         }
-        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 0
+        if (!node.isIntegralNumber()
+                || !node.canConvertToLong()
+                || node.asLong() < 0
                 || node.asLong() > rules.maxContentDuration().toMillis()) {
-            throw new Invalid("duration_ms must be a whole number of ms from 0 to " + rules.maxContentDuration().toMillis());
+            throw new Invalid("duration_ms must be a whole number of ms from 0 to "
+                    + rules.maxContentDuration().toMillis());
         }
         return node.asLong();
     }
@@ -164,9 +172,16 @@ public class CatalogEntryReader implements java.io.Serializable {
         return tags.toArray(String[]::new);
     }
 
-    private static CatalogRecord rejected(String detail, String payload, String topic, int partition, long offset, int bytes) {
-        DeadLetter d = new DeadLetter(RejectReason.INVALID_CATALOG_ENTRY, detail, payload, payload.isEmpty() ? "none" : "utf8",
-                topic, partition, offset);
+    private static CatalogRecord rejected(
+            String detail, String payload, String topic, int partition, long offset, int bytes) {
+        DeadLetter d = new DeadLetter(
+                RejectReason.INVALID_CATALOG_ENTRY,
+                detail,
+                payload,
+                payload.isEmpty() ? "none" : "utf8",
+                topic,
+                partition,
+                offset);
         d.payloadBytes = bytes;
         return CatalogRecord.rejected(d);
     }
@@ -174,7 +189,8 @@ public class CatalogEntryReader implements java.io.Serializable {
     private ObjectMapper mapper() {
         if (mapper == null) {
             JsonFactory factory = JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).build())
+                    .streamReadConstraints(
+                            StreamReadConstraints.builder().maxNestingDepth(8).build())
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .build();
             mapper = new ObjectMapper(factory);

@@ -1,7 +1,6 @@
 package io.engagement.pipeline.catalog;
 
 import io.engagement.pipeline.event.DeadLetter;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -17,7 +16,11 @@ public class RouteCatalogDeadLetters extends ProcessFunction<CatalogRecord, Cata
 
     @Override
     public void open(OpenContext openContext) {
-        rejected = getRuntimeContext().getMetricGroup().addGroup("engagement").addGroup("catalog").counter("invalid_entries");
+        rejected = getRuntimeContext()
+                .getMetricGroup()
+                .addGroup("engagement")
+                .addGroup("catalog")
+                .counter("invalid_entries");
     }
 
     @Override

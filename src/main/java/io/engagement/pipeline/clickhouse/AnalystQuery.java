@@ -24,10 +24,15 @@ public final class AnalystQuery {
 
     /** The parameter types a query file may declare. */
     public enum Type {
-        String, Date, DateTime, UInt8, UInt32
+        String,
+        Date,
+        DateTime,
+        UInt8,
+        UInt32
     }
 
-    private static final Pattern PARAM = Pattern.compile("^--\\s*param\\s+(\\w+)\\s+(\\w+)\\s*:\\s*(.+?)\\s*$", Pattern.MULTILINE);
+    private static final Pattern PARAM =
+            Pattern.compile("^--\\s*param\\s+(\\w+)\\s+(\\w+)\\s*:\\s*(.+?)\\s*$", Pattern.MULTILINE);
     private static final Pattern UNTYPED_PARAM = Pattern.compile("^--\\s*param\\s+(\\w+)\\s*:", Pattern.MULTILINE);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(\\w+)}}");
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
@@ -161,14 +166,15 @@ public final class AnalystQuery {
     }
 
     private static IllegalArgumentException invalid(Param p, String value, String expected) {
-        return new IllegalArgumentException("parameter " + p.name() + " (" + p.type() + ") must be " + expected
-                + ", not '" + value + "'");
+        return new IllegalArgumentException(
+                "parameter " + p.name() + " (" + p.type() + ") must be " + expected + ", not '" + value + "'");
     }
 
     private void checkNames(Map<String, String> given) {
         for (String name : given.keySet()) {
             if (!params.containsKey(name)) {
-                throw new IllegalArgumentException("unknown parameter '" + name + "'; this query takes " + params.keySet());
+                throw new IllegalArgumentException(
+                        "unknown parameter '" + name + "'; this query takes " + params.keySet());
             }
         }
     }
@@ -179,7 +185,8 @@ public final class AnalystQuery {
         while (m.find()) {
             String name = m.group(1);
             if (!params.containsKey(name)) {
-                throw new IllegalArgumentException("placeholder {{" + name + "}} has no '-- param " + name + " Type: default' line");
+                throw new IllegalArgumentException(
+                        "placeholder {{" + name + "}} has no '-- param " + name + " Type: default' line");
             }
             m.appendReplacement(out, Matcher.quoteReplacement(valueOf.apply(name)));
         }

@@ -63,7 +63,8 @@ public final class ApplyRetention {
                 throw new IllegalArgumentException("--database " + Database.problem(database));
             }
             if (!cluster.isEmpty() && !ClusterLayout.isClusterName(cluster)) {
-                throw new IllegalArgumentException("--cluster must be a cluster name of letters, digits and _, not '" + cluster + "'");
+                throw new IllegalArgumentException(
+                        "--cluster must be a cluster name of letters, digits and _, not '" + cluster + "'");
             }
         } catch (RuntimeException e) {
             err.println("retention: " + e.getMessage()
@@ -73,8 +74,14 @@ public final class ApplyRetention {
         ClickHouseHttp clickhouse = ClickHouseHttp.forTool(url, null, env);
         LocalDate cutoff = LocalDate.now(ZoneOffset.UTC).minusDays(days);
         try {
-            Map<String, String> report = apply(clickhouse, database, cutoff, dryRun, cluster.isEmpty() ? null : cluster);
-            out.printf("%s older than %s (%d days) in database %s%s:%n", dryRun ? "Would remove" : "Removed", cutoff, days, database,
+            Map<String, String> report =
+                    apply(clickhouse, database, cutoff, dryRun, cluster.isEmpty() ? null : cluster);
+            out.printf(
+                    "%s older than %s (%d days) in database %s%s:%n",
+                    dryRun ? "Would remove" : "Removed",
+                    cutoff,
+                    days,
+                    database,
                     cluster.isEmpty() ? "" : " on cluster " + cluster);
             report.forEach((table, what) -> out.printf("  %-18s %s%n", table, what));
             return 0;
@@ -85,14 +92,15 @@ public final class ApplyRetention {
     }
 
     /** Removes (or with {@code dryRun} lists) what is older than {@code cutoff} (a UTC date); a line per table. */
-    public static Map<String, String> apply(ClickHouseHttp clickhouse, String database, LocalDate cutoff, boolean dryRun)
-            throws IOException {
+    public static Map<String, String> apply(
+            ClickHouseHttp clickhouse, String database, LocalDate cutoff, boolean dryRun) throws IOException {
         return apply(clickhouse, database, cutoff, dryRun, null);
     }
 
     /** The same on every shard of {@code cluster}, or on the one server when {@code cluster} is {@code null}. */
-    public static Map<String, String> apply(ClickHouseHttp clickhouse, String database, LocalDate cutoff, boolean dryRun,
-            String cluster) throws IOException {
+    public static Map<String, String> apply(
+            ClickHouseHttp clickhouse, String database, LocalDate cutoff, boolean dryRun, String cluster)
+            throws IOException {
         Map<String, String> report = new LinkedHashMap<>();
         String parts = ClusterLayout.systemTable("parts", cluster);
         String on = ClusterLayout.onClusterClause(cluster);
@@ -100,8 +108,9 @@ public final class ApplyRetention {
             String table = ClusterLayout.rowsTable(name, cluster);
             List<String> dropped = new ArrayList<>();
             long rows = 0;
-            String partitions = clickhouse.execute("SELECT partition, sum(rows) FROM " + parts + " WHERE active AND database = '"
-                    + database + "' AND table = '" + table + "' GROUP BY partition ORDER BY partition FORMAT TabSeparated");
+            String partitions = clickhouse.execute("SELECT partition, sum(rows) FROM " + parts
+                    + " WHERE active AND database = '" + database + "' AND table = '" + table
+                    + "' GROUP BY partition ORDER BY partition FORMAT TabSeparated");
             for (String line : partitions.split("\n")) {
                 if (line.isBlank()) {
                     continue;
@@ -109,28 +118,38 @@ public final class ApplyRetention {
                 String[] f = line.split("\t");
                 String partition = f[0];
                 if (!partition.matches("\\d{6}")) {
-                    throw new IOException(database + "." + table + " has partition '" + partition + "', not a month (toYYYYMM)");
+                    throw new IOException(
+                            database + "." + table + " has partition '" + partition + "', not a month (toYYYYMM)");
                 }
-                YearMonth month = YearMonth.of(Integer.parseInt(partition.substring(0, 4)), Integer.parseInt(partition.substring(4)));
+                YearMonth month = YearMonth.of(
+                        Integer.parseInt(partition.substring(0, 4)), Integer.parseInt(partition.substring(4)));
                 if (month.atEndOfMonth().isBefore(cutoff)) {
                     if (!dryRun) {
-                        clickhouse.execute("ALTER TABLE " + database + "." + table + on + " DROP PARTITION " + partition);
+                        clickhouse.execute(
+                                "ALTER TABLE " + database + "." + table + on + " DROP PARTITION " + partition);
                     }
                     dropped.add(partition);
                     rows += Long.parseLong(f[1]);
                 }
             }
-            report.put(name, dropped.isEmpty() ? "nothing to remove"
-                    : String.format("%,d rows in partitions %s", rows, String.join(", ", dropped)));
+            report.put(
+                    name,
+                    dropped.isEmpty()
+                            ? "nothing to remove"
+                            : String.format("%,d rows in partitions %s", rows, String.join(", ", dropped)));
         }
         String where = "received_at < toDateTime('" + cutoff + " 00:00:00')";
-        long old = Long.parseLong(clickhouse.execute("SELECT count() FROM " + database + ".dead_letters WHERE " + where).trim());
+        long old = Long.parseLong(clickhouse
+                .execute("SELECT count() FROM " + database + ".dead_letters WHERE " + where)
+                .trim());
         if (old > 0 && !dryRun) {
             String table = ClusterLayout.rowsTable("dead_letters", cluster);
             clickhouse.execute("ALTER TABLE " + database + "." + table + on + " DELETE WHERE " + where);
             clickhouse.awaitMutations(database, table, cluster);
         }
-        report.put("dead_letters", old == 0 ? "nothing to remove" : String.format("%,d rows received before the cutoff", old));
+        report.put(
+                "dead_letters",
+                old == 0 ? "nothing to remove" : String.format("%,d rows received before the cutoff", old));
         return report;
     }
 }

@@ -62,7 +62,8 @@ public final class ApplySchema {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("CLICKHOUSE_RETENTION_DAYS must be a whole number of days from 1 to " + MAX_RETENTION_DAYS + ", not '" + value + "'");
+        throw new IllegalArgumentException("CLICKHOUSE_RETENTION_DAYS must be a whole number of days from 1 to "
+                + MAX_RETENTION_DAYS + ", not '" + value + "'");
     }
 
     public static void main(String[] args) {
@@ -71,11 +72,16 @@ public final class ApplySchema {
         String database = Database.fromEnvironment(System.getenv());
         String cluster = System.getenv().getOrDefault("CLICKHOUSE_CLUSTER", "").strip();
         try {
-            int applied = apply(ClickHouseHttp.forTool(url, null, System.getenv()), dir, database, cluster.isEmpty() ? null : cluster,
+            int applied = apply(
+                    ClickHouseHttp.forTool(url, null, System.getenv()),
+                    dir,
+                    database,
+                    cluster.isEmpty() ? null : cluster,
                     retentionDays(System.getenv()));
-            System.out.println("Applied " + applied + " DDL statements from " + dir + " to database " + database + " at " + url
-                    + (cluster.isEmpty() ? "" : " on cluster " + cluster)
-                    + (applied == 0 ? " (every migration was already applied)" : ""));
+            System.out.println(
+                    "Applied " + applied + " DDL statements from " + dir + " to database " + database + " at " + url
+                            + (cluster.isEmpty() ? "" : " on cluster " + cluster)
+                            + (applied == 0 ? " (every migration was already applied)" : ""));
         } catch (IOException | RuntimeException e) {
             System.err.println("ApplySchema: " + ClickHouseHttp.oneLine(e));
             System.exit(1);
@@ -98,7 +104,8 @@ public final class ApplySchema {
      * The same on the cluster {@code cluster} ({@link ClusterLayout}), or on the one server
      * {@code clickhouse} talks to when {@code cluster} is {@code null}.
      */
-    public static int apply(ClickHouseHttp clickhouse, Path ddlDirectory, String database, String cluster) throws IOException {
+    public static int apply(ClickHouseHttp clickhouse, Path ddlDirectory, String database, String cluster)
+            throws IOException {
         return apply(clickhouse, ddlDirectory, database, cluster, DEFAULT_RETENTION_DAYS);
     }
 
@@ -106,13 +113,16 @@ public final class ApplySchema {
      * The same, with the event-level tables expiring after {@code retentionDays} on servers with
      * table TTL; returns the number of statements run (migrations and TTL changes).
      */
-    public static int apply(ClickHouseHttp clickhouse, Path ddlDirectory, String database, String cluster, int retentionDays)
+    public static int apply(
+            ClickHouseHttp clickhouse, Path ddlDirectory, String database, String cluster, int retentionDays)
             throws IOException {
         if (retentionDays < 1 || retentionDays > MAX_RETENTION_DAYS) {
-            throw new IllegalArgumentException("the retention must be from 1 to " + MAX_RETENTION_DAYS + " days, not " + retentionDays);
+            throw new IllegalArgumentException(
+                    "the retention must be from 1 to " + MAX_RETENTION_DAYS + " days, not " + retentionDays);
         }
         if (cluster != null && !ClusterLayout.isClusterName(cluster)) {
-            throw new IllegalArgumentException("CLICKHOUSE_CLUSTER must be a cluster name of letters, digits and _: " + cluster);
+            throw new IllegalArgumentException(
+                    "CLICKHOUSE_CLUSTER must be a cluster name of letters, digits and _: " + cluster);
         }
         List<Path> files;
         try (Stream<Path> listing = Files.list(ddlDirectory)) {
@@ -164,8 +174,10 @@ public final class ApplySchema {
                 statements++;
             }
             // Synchronous through a Distributed table, so the record is readable as soon as this returns.
-            clickhouse.execute("INSERT INTO " + database + ".schema_migrations (file, checksum, statements) VALUES ("
-                    + AnalystQuery.literal(AnalystQuery.Type.String, name) + ", '" + checksum + "', " + statements + ")",
+            clickhouse.execute(
+                    "INSERT INTO " + database + ".schema_migrations (file, checksum, statements) VALUES ("
+                            + AnalystQuery.literal(AnalystQuery.Type.String, name) + ", '" + checksum + "', "
+                            + statements + ")",
                     cluster == null ? Map.of() : Map.of("insert_distributed_sync", "1"));
             count += statements;
         }
@@ -180,13 +192,16 @@ public final class ApplySchema {
      * whose TTL is not already that (read from {@code system.tables}); returns the number changed.
      * On a cluster the local tables carry the TTL; replication carries the change to every replica.
      */
-    static int applyRetentionTtl(ClickHouseHttp clickhouse, String database, String cluster, int days) throws IOException {
+    static int applyRetentionTtl(ClickHouseHttp clickhouse, String database, String cluster, int days)
+            throws IOException {
         int changed = 0;
         for (ServerFeatures.Retention retention : ServerFeatures.RETENTION) {
             String table = ClusterLayout.rowsTable(retention.table(), cluster);
             String ttl = ServerFeatures.retentionTtl(retention.timeColumn(), days);
-            String engine = clickhouse.execute("SELECT engine_full FROM system.tables WHERE database = '" + database
-                    + "' AND name = '" + table + "' FORMAT TabSeparatedRaw").strip();
+            String engine = clickhouse
+                    .execute("SELECT engine_full FROM system.tables WHERE database = '" + database + "' AND name = '"
+                            + table + "' FORMAT TabSeparatedRaw")
+                    .strip();
             if (engine.isEmpty()) {
                 throw new IOException(database + "." + table + " does not exist after the migrations");
             }
@@ -204,8 +219,10 @@ public final class ApplySchema {
      * File name to checksum of the migrations applied to {@code database}; creates the record table
      * (on {@code cluster}, if not {@code null}).
      */
-    static Map<String, String> recordedMigrations(ClickHouseHttp clickhouse, String database, String cluster) throws IOException {
-        List<String> setup = List.of("CREATE DATABASE IF NOT EXISTS " + database,
+    static Map<String, String> recordedMigrations(ClickHouseHttp clickhouse, String database, String cluster)
+            throws IOException {
+        List<String> setup = List.of(
+                "CREATE DATABASE IF NOT EXISTS " + database,
                 "CREATE TABLE IF NOT EXISTS " + database + ".schema_migrations (file String, checksum String,"
                         + " statements UInt32, applied_at DateTime DEFAULT now()) ENGINE = MergeTree() ORDER BY file");
         for (String statement : setup) {
@@ -214,8 +231,10 @@ public final class ApplySchema {
             }
         }
         Map<String, String> recorded = new LinkedHashMap<>();
-        for (String row : clickhouse.execute("SELECT file, checksum FROM " + database + ".schema_migrations ORDER BY applied_at"
-                + " FORMAT TabSeparated").split("\n")) {
+        for (String row : clickhouse
+                .execute("SELECT file, checksum FROM " + database + ".schema_migrations ORDER BY applied_at"
+                        + " FORMAT TabSeparated")
+                .split("\n")) {
             String[] f = row.split("\t");
             if (f.length == 2) {
                 recorded.put(f[0], f[1]);
@@ -226,8 +245,9 @@ public final class ApplySchema {
 
     static String sha256(String text) {
         try {
-            return java.util.HexFormat.of().formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -241,7 +261,8 @@ public final class ApplySchema {
     static boolean isColumnAlreadyAdded(String statement, IOException error) {
         String sql = statement.toUpperCase(java.util.Locale.ROOT);
         String message = String.valueOf(error.getMessage());
-        return sql.startsWith("ALTER TABLE") && sql.contains("ADD COLUMN")
+        return sql.startsWith("ALTER TABLE")
+                && sql.contains("ADD COLUMN")
                 && (message.contains("Code: 15,") || message.contains("already exists"));
     }
 

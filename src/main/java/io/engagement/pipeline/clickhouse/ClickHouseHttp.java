@@ -48,8 +48,11 @@ public final class ClickHouseHttp {
         if (!caFile.isEmpty() && ClickHouseTls.problem(caFile) != null) {
             throw new IllegalArgumentException("CLICKHOUSE_CA_FILE: " + ClickHouseTls.problem(caFile));
         }
-        return new ClickHouseHttp(baseUrl, userOverride != null ? userOverride : env.getOrDefault("CLICKHOUSE_USER", "default"),
-                env.getOrDefault("CLICKHOUSE_PASSWORD", ""), caFile);
+        return new ClickHouseHttp(
+                baseUrl,
+                userOverride != null ? userOverride : env.getOrDefault("CLICKHOUSE_USER", "default"),
+                env.getOrDefault("CLICKHOUSE_PASSWORD", ""),
+                caFile);
     }
 
     /**
@@ -83,7 +86,9 @@ public final class ClickHouseHttp {
             rest = jdbcUrl.substring("jdbc:clickhouse://".length());
         }
         int parameters = rest.indexOf('?');
-        if (parameters >= 0 && java.util.Arrays.asList(rest.substring(parameters + 1).split("&")).contains("ssl=true")) {
+        if (parameters >= 0
+                && java.util.Arrays.asList(rest.substring(parameters + 1).split("&"))
+                        .contains("ssl=true")) {
             scheme = "https://";
         }
         int end = rest.length();
@@ -148,7 +153,8 @@ public final class ClickHouseHttp {
      * connection alone does not stop a query on 18.16, which lacks cancel_http_readonly_queries_on_client_close).
      * Throws with ClickHouse's message when it answers an error; the caller closes the stream.
      */
-    public InputStream stream(String sql, Map<String, String> urlParameters, Duration timeout, Caller caller) throws IOException {
+    public InputStream stream(String sql, Map<String, String> urlParameters, Duration timeout, Caller caller)
+            throws IOException {
         String queryId = java.util.UUID.randomUUID().toString();
         Map<String, String> parameters = new java.util.LinkedHashMap<>(urlParameters);
         parameters.put("query_id", queryId);
@@ -171,8 +177,11 @@ public final class ClickHouseHttp {
                     if (gone || System.nanoTime() > deadline) {
                         answer.cancel(true);
                         kill(queryId);
-                        throw new QueryAbandoned(gone ? "the caller went away; query " + queryId + " killed"
-                                : "no answer within " + timeout.toSeconds() + " s; query " + queryId + " killed");
+                        throw new QueryAbandoned(
+                                gone
+                                        ? "the caller went away; query " + queryId + " killed"
+                                        : "no answer within " + timeout.toSeconds() + " s; query " + queryId
+                                                + " killed");
                     }
                 }
             }
@@ -190,7 +199,8 @@ public final class ClickHouseHttp {
             try (InputStream in = response.body()) {
                 body = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
             }
-            throw new IOException("ClickHouse answered " + response.statusCode() + " to [" + abbreviate(sql) + "]: " + body.trim());
+            throw new IOException(
+                    "ClickHouse answered " + response.statusCode() + " to [" + abbreviate(sql) + "]: " + body.trim());
         }
         return response.body();
     }
@@ -203,14 +213,16 @@ public final class ClickHouseHttp {
         try {
             execute("KILL QUERY WHERE query_id = '" + queryId + "' ASYNC FORMAT TabSeparated");
         } catch (IOException e) {
-            org.slf4j.LoggerFactory.getLogger(ClickHouseHttp.class).warn("could not kill query {}: {}", queryId, oneLine(e));
+            org.slf4j.LoggerFactory.getLogger(ClickHouseHttp.class)
+                    .warn("could not kill query {}: {}", queryId, oneLine(e));
         }
     }
 
     private static String queryString(Map<String, String> urlParameters) {
         StringBuilder query = new StringBuilder();
         urlParameters.forEach((name, value) -> query.append(query.length() == 0 ? "?" : "&")
-                .append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
+                .append(URLEncoder.encode(name, StandardCharsets.UTF_8))
+                .append('=')
                 .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
         return query.toString();
     }
@@ -231,8 +243,10 @@ public final class ClickHouseHttp {
     public void awaitMutations(String database, String table, String cluster) throws IOException {
         String mutations = ClusterLayout.systemTable("mutations", cluster);
         long deadline = System.currentTimeMillis() + 300_000;
-        while (!execute("SELECT count() FROM " + mutations + " WHERE database = '" + database + "' AND table = '" + table
-                + "' AND is_done = 0").trim().equals("0")) {
+        while (!execute("SELECT count() FROM " + mutations + " WHERE database = '" + database + "' AND table = '"
+                        + table + "' AND is_done = 0")
+                .trim()
+                .equals("0")) {
             if (System.currentTimeMillis() > deadline) {
                 throw new IOException("the mutations of " + database + "." + table + " did not finish within 5 min; "
                         + "see system.mutations (they go on in the background)");
@@ -254,8 +268,11 @@ public final class ClickHouseHttp {
 
     public boolean ping() {
         try {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(baseUrl + "/ping"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + "/ping"))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200;
         } catch (IOException e) {
             return false;
@@ -267,8 +284,10 @@ public final class ClickHouseHttp {
 
     /** The {@code Authorization} header value for ClickHouse's HTTP interface (also used by the table sink). */
     public static String basicAuthorization(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString(
-                ((user == null ? "" : user) + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder()
+                        .encodeToString(((user == null ? "" : user) + ":" + (password == null ? "" : password))
+                                .getBytes(StandardCharsets.UTF_8));
     }
 
     private static String abbreviate(String sql) {

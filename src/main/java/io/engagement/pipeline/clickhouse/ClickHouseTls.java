@@ -1,8 +1,5 @@
 package io.engagement.pipeline.clickhouse;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
@@ -14,6 +11,8 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Collection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The HTTP client every ClickHouse connection of the project uses (the job's writers, the start-up
@@ -25,8 +24,7 @@ import java.util.Collection;
  */
 public final class ClickHouseTls {
 
-    private ClickHouseTls() {
-    }
+    private ClickHouseTls() {}
 
     /** A client trusting the CA file's certificates, or the JVM's trust store when {@code caFile} is null or empty. */
     public static HttpClient client(String caFile) {
@@ -60,9 +58,11 @@ public final class ClickHouseTls {
             throw new IOException("CA file " + caFile + " does not exist or is not readable");
         }
         try (InputStream in = Files.newInputStream(caFile)) {
-            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            Collection<? extends Certificate> certificates =
+                    CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (certificates.isEmpty()) {
-                throw new IOException("CA file " + caFile + " holds no certificate (expected PEM: -----BEGIN CERTIFICATE-----)");
+                throw new IOException(
+                        "CA file " + caFile + " holds no certificate (expected PEM: -----BEGIN CERTIFICATE-----)");
             }
             KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
             anchors.load(null, null);

@@ -34,14 +34,14 @@ public final class ClusterLayout {
     static final String LOCAL_SUFFIX = "_local";
     private static final List<String> SHARD_BY = List.of("content_id", "session_id", "creator_id");
 
-    private static final Pattern CREATE_DATABASE = Pattern.compile(
-            "(?is)^CREATE\\s+DATABASE\\s+IF\\s+NOT\\s+EXISTS\\s+(\\w+)\\s*$");
+    private static final Pattern CREATE_DATABASE =
+            Pattern.compile("(?is)^CREATE\\s+DATABASE\\s+IF\\s+NOT\\s+EXISTS\\s+(\\w+)\\s*$");
     private static final Pattern CREATE_TABLE = Pattern.compile(
             "(?is)^CREATE\\s+TABLE\\s+IF\\s+NOT\\s+EXISTS\\s+(\\w+)\\.(\\w+)\\s*(\\(.*\\))\\s*ENGINE\\s*=\\s*(\\w*)MergeTree\\s*\\(([^)]*)\\)(.*)$");
     private static final Pattern CREATE_VIEW = Pattern.compile(
             "(?is)^CREATE\\s+MATERIALIZED\\s+VIEW\\s+IF\\s+NOT\\s+EXISTS\\s+(\\w+)\\.(\\w+)\\s+TO\\s+(\\w+)\\.(\\w+)\\s+AS\\s+(SELECT\\s.*)$");
-    private static final Pattern ALTER_TABLE = Pattern.compile(
-            "(?is)^ALTER\\s+TABLE\\s+(\\w+)\\.(\\w+)\\s+(ADD\\s+COLUMN\\s.*)$");
+    private static final Pattern ALTER_TABLE =
+            Pattern.compile("(?is)^ALTER\\s+TABLE\\s+(\\w+)\\.(\\w+)\\s+(ADD\\s+COLUMN\\s.*)$");
     private static final Pattern ORDER_BY = Pattern.compile("(?is)ORDER\\s+BY\\s*\\(([^)]*)\\)|ORDER\\s+BY\\s+(\\w+)");
     private static final Pattern FROM_TABLE = Pattern.compile("(?i)\\bFROM\\s+(\\w+)\\.(\\w+)\\b");
 
@@ -109,26 +109,30 @@ public final class ClusterLayout {
             String replicated = "Replicated" + m.group(4) + "MergeTree('/clickhouse/tables/{shard}/" + db + "/" + local
                     + "', '{replica}'" + (engineArgs.isEmpty() ? "" : ", " + engineArgs) + ")";
             List<String> out = new ArrayList<>();
-            out.add("CREATE TABLE IF NOT EXISTS " + db + "." + local + on + "\n" + m.group(3) + "\nENGINE = " + replicated + rest);
+            out.add("CREATE TABLE IF NOT EXISTS " + db + "." + local + on + "\n" + m.group(3) + "\nENGINE = "
+                    + replicated + rest);
             out.add(distributed(db, table));
             return out;
         }
         if ((m = CREATE_VIEW.matcher(s)).matches()) {
             Matcher from = FROM_TABLE.matcher(m.group(5));
             if (!from.find()) {
-                throw new IllegalArgumentException("materialized view " + m.group(2) + " has no FROM <database>.<table>");
+                throw new IllegalArgumentException(
+                        "materialized view " + m.group(2) + " has no FROM <database>.<table>");
             }
-            String select = m.group(5).substring(0, from.start()) + "FROM " + from.group(1) + "." + from.group(2) + LOCAL_SUFFIX
-                    + m.group(5).substring(from.end());
-            return List.of("CREATE MATERIALIZED VIEW IF NOT EXISTS " + m.group(1) + "." + m.group(2) + on
-                    + " TO " + m.group(3) + "." + m.group(4) + LOCAL_SUFFIX + " AS " + select);
+            String select = m.group(5).substring(0, from.start()) + "FROM " + from.group(1) + "." + from.group(2)
+                    + LOCAL_SUFFIX + m.group(5).substring(from.end());
+            return List.of("CREATE MATERIALIZED VIEW IF NOT EXISTS " + m.group(1) + "." + m.group(2) + on + " TO "
+                    + m.group(3) + "." + m.group(4) + LOCAL_SUFFIX + " AS " + select);
         }
         if ((m = ALTER_TABLE.matcher(s)).matches()) {
             String change = m.group(3);
             if (!shardingKeys.containsKey(m.group(1) + "." + m.group(2))) {
-                throw new IllegalArgumentException("ALTER TABLE " + m.group(1) + "." + m.group(2) + " names no table of the schema");
+                throw new IllegalArgumentException(
+                        "ALTER TABLE " + m.group(1) + "." + m.group(2) + " names no table of the schema");
             }
-            return List.of("ALTER TABLE " + m.group(1) + "." + m.group(2) + LOCAL_SUFFIX + on + " " + change,
+            return List.of(
+                    "ALTER TABLE " + m.group(1) + "." + m.group(2) + LOCAL_SUFFIX + on + " " + change,
                     "DROP TABLE IF EXISTS " + m.group(1) + "." + m.group(2) + on,
                     distributed(m.group(1), m.group(2)));
         }
@@ -138,7 +142,8 @@ public final class ClusterLayout {
     }
 
     private String distributed(String db, String table) {
-        return "CREATE TABLE IF NOT EXISTS " + db + "." + table + " ON CLUSTER " + cluster + " AS " + db + "." + table + LOCAL_SUFFIX
+        return "CREATE TABLE IF NOT EXISTS " + db + "." + table + " ON CLUSTER " + cluster + " AS " + db + "." + table
+                + LOCAL_SUFFIX
                 + "\nENGINE = Distributed(" + cluster + ", " + db + ", " + table + LOCAL_SUFFIX + ", "
                 + shardingKeys.get(db + "." + table) + ")";
     }

@@ -16,8 +16,8 @@ public final class Database {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
     private static final Pattern QUALIFIER = Pattern.compile("(?<![\\w.`'\"])" + DEFAULT + "\\.(?=[A-Za-z_])");
-    private static final Pattern CREATE_DATABASE = Pattern.compile("(?i)(CREATE\\s+DATABASE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?)"
-            + DEFAULT + "\\b");
+    private static final Pattern CREATE_DATABASE =
+            Pattern.compile("(?i)(CREATE\\s+DATABASE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?)" + DEFAULT + "\\b");
 
     private Database() {}
 
@@ -28,8 +28,10 @@ public final class Database {
 
     /** Null when {@code name} can be a database name here, else why not. */
     public static String problem(String name) {
-        return NAME.matcher(name).matches() ? null
-                : "must be a ClickHouse database name: letters, digits and '_', not starting with a digit (was '" + name + "')";
+        return NAME.matcher(name).matches()
+                ? null
+                : "must be a ClickHouse database name: letters, digits and '_', not starting with a digit (was '" + name
+                        + "')";
     }
 
     /** {@code sql} with its tables in {@code database} instead of {@link #DEFAULT}. */

@@ -59,18 +59,22 @@ public final class EraseUser {
                 case "--cluster" -> cluster = args[++i];
                 default -> {
                     if (args[i].startsWith("--") || userId != null) {
-                        err.println("erase-user: unknown argument '" + args[i] + "'\n"
-                                + "usage: deploy/erase-user.sh <user_id> [--url URL] [--database DB] [--cluster C] [--dry-run]");
+                        err.println(
+                                "erase-user: unknown argument '" + args[i] + "'\n"
+                                        + "usage: deploy/erase-user.sh <user_id> [--url URL] [--database DB] [--cluster C] [--dry-run]");
                         return 2;
                     }
                     userId = args[i];
                 }
             }
         }
-        String problem = userId == null || userId.isBlank() ? "no user id given"
-                : Database.problem(database) != null ? "--database " + Database.problem(database)
-                : !cluster.isEmpty() && !ClusterLayout.isClusterName(cluster) ? "--cluster must be a cluster name of letters, digits and _, not '" + cluster + "'"
-                : null;
+        String problem = userId == null || userId.isBlank()
+                ? "no user id given"
+                : Database.problem(database) != null
+                        ? "--database " + Database.problem(database)
+                        : !cluster.isEmpty() && !ClusterLayout.isClusterName(cluster)
+                                ? "--cluster must be a cluster name of letters, digits and _, not '" + cluster + "'"
+                                : null;
         if (problem != null) {
             err.println("erase-user: " + problem
                     + "\nusage: deploy/erase-user.sh <user_id> [--url URL] [--database DB] [--cluster C] [--dry-run]");
@@ -78,13 +82,19 @@ public final class EraseUser {
         }
         ClickHouseHttp clickhouse = ClickHouseHttp.forTool(url, null, env);
         try {
-            Map<String, long[]> report = erase(clickhouse, database, userId, dryRun, cluster.isEmpty() ? null : cluster);
-            out.printf("%s user %s in database %s%s:%n", dryRun ? "Rows that erasing would remove for" : "Erased", userId, database,
+            Map<String, long[]> report =
+                    erase(clickhouse, database, userId, dryRun, cluster.isEmpty() ? null : cluster);
+            out.printf(
+                    "%s user %s in database %s%s:%n",
+                    dryRun ? "Rows that erasing would remove for" : "Erased",
+                    userId,
+                    database,
                     cluster.isEmpty() ? "" : " on cluster " + cluster);
             long total = 0;
             for (Map.Entry<String, long[]> row : report.entrySet()) {
-                out.printf("  %-20s %,8d rows %s%n", row.getKey(), row.getValue()[0],
-                        dryRun ? "" : "removed (" + row.getValue()[1] + " left)");
+                out.printf(
+                        "  %-20s %,8d rows %s%n",
+                        row.getKey(), row.getValue()[0], dryRun ? "" : "removed (" + row.getValue()[1] + " left)");
                 total += row.getValue()[0];
             }
             out.printf("  %-20s %,8d rows%n", "total", total);
@@ -105,8 +115,9 @@ public final class EraseUser {
     }
 
     /** The same on every shard of {@code cluster}, or on the one server when {@code cluster} is {@code null}. */
-    public static Map<String, long[]> erase(ClickHouseHttp clickhouse, String database, String userId, boolean dryRun,
-            String cluster) throws IOException {
+    public static Map<String, long[]> erase(
+            ClickHouseHttp clickhouse, String database, String userId, boolean dryRun, String cluster)
+            throws IOException {
         String on = ClusterLayout.onClusterClause(cluster);
         Map<String, long[]> report = new LinkedHashMap<>();
         List<Target> mutated = new ArrayList<>();
@@ -115,7 +126,8 @@ public final class EraseUser {
             long before = count(clickhouse, database, target.table(), where);
             report.put(target.table(), new long[] {before, before});
             if (!dryRun && before > 0) {
-                clickhouse.execute("ALTER TABLE " + database + "." + ClusterLayout.rowsTable(target.table(), cluster) + on + " DELETE WHERE " + where);
+                clickhouse.execute("ALTER TABLE " + database + "." + ClusterLayout.rowsTable(target.table(), cluster)
+                        + on + " DELETE WHERE " + where);
                 mutated.add(target);
             }
         }
@@ -130,12 +142,18 @@ public final class EraseUser {
     static String condition(Target target, String userId) {
         return target.condition()
                 .replace("{id}", AnalystQuery.literal(AnalystQuery.Type.String, userId))
-                .replace("{pattern}", AnalystQuery.literal(AnalystQuery.Type.String,
-                        "\"user_id\"\\s*:\\s*\"" + regexQuote(jsonEscape(userId)) + "\""));
+                .replace(
+                        "{pattern}",
+                        AnalystQuery.literal(
+                                AnalystQuery.Type.String,
+                                "\"user_id\"\\s*:\\s*\"" + regexQuote(jsonEscape(userId)) + "\""));
     }
 
-    private static long count(ClickHouseHttp clickhouse, String database, String table, String where) throws IOException {
-        return Long.parseLong(clickhouse.execute("SELECT count() FROM " + database + "." + table + " WHERE " + where).trim());
+    private static long count(ClickHouseHttp clickhouse, String database, String table, String where)
+            throws IOException {
+        return Long.parseLong(clickhouse
+                .execute("SELECT count() FROM " + database + "." + table + " WHERE " + where)
+                .trim());
     }
 
     /** The id as it appears inside a JSON string (clients escape quotes and backslashes). */

@@ -16,8 +16,8 @@ import java.util.Map;
  */
 public final class RunQuery {
 
-    private static final Map<String, String> FORMATS = Map.of(
-            "table", "PrettyCompactNoEscapes", "csv", "CSVWithNames", "json", "JSON");
+    private static final Map<String, String> FORMATS =
+            Map.of("table", "PrettyCompactNoEscapes", "csv", "CSVWithNames", "json", "JSON");
 
     private RunQuery() {}
 
@@ -100,21 +100,24 @@ public final class RunQuery {
             if (help) {
                 out.println(usage());
                 out.println("Parameters of " + file + ":");
-                query.params().values().forEach(p -> out.printf("  %-16s %-9s default: %s%n", p.name(), p.type(), p.defaultSql()));
+                query.params()
+                        .values()
+                        .forEach(p -> out.printf("  %-16s %-9s default: %s%n", p.name(), p.type(), p.defaultSql()));
                 return 0;
             }
             ClickHouseHttp clickhouse = ClickHouseHttp.forTool(url, user, env);
-            AnalystQuery.Bound bound = query.bind(values, ServerFeatures.detect(clickhouse).queryParameters());
+            AnalystQuery.Bound bound =
+                    query.bind(values, ServerFeatures.detect(clickhouse).queryParameters());
             Map<String, String> urlParameters = new LinkedHashMap<>(bound.queryParameters());
             urlParameters.put("readonly", "1");
-            out.print(clickhouse.execute(Database.qualify(bound.sql(), database) + "\nFORMAT " + FORMATS.get(format), urlParameters));
+            out.print(clickhouse.execute(
+                    Database.qualify(bound.sql(), database) + "\nFORMAT " + FORMATS.get(format), urlParameters));
             return 0;
         } catch (Exception e) {
             err.println("query.sh: " + ClickHouseHttp.oneLine(e));
             return 1;
         }
     }
-
 
     private static String valueOf(String[] args, int i, String option) {
         if (i >= args.length) {

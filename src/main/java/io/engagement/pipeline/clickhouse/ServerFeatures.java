@@ -31,8 +31,17 @@ public record ServerFeatures(int major, int minor) {
      * Text columns with a few distinct values (event types, devices, countries, grains, reasons):
      * dictionary encoding makes them several times smaller and faster to group by.
      */
-    static final Set<String> LOW_CARDINALITY_COLUMNS = Set.of("event_type", "source", "device", "platform", "country",
-            "grain", "trend", "reason", "payload_encoding", "source_topic");
+    static final Set<String> LOW_CARDINALITY_COLUMNS = Set.of(
+            "event_type",
+            "source",
+            "device",
+            "platform",
+            "country",
+            "grain",
+            "trend",
+            "reason",
+            "payload_encoding",
+            "source_topic");
 
     /** An event-level table and the time column its retention counts from. */
     record Retention(String table, String timeColumn) {}
@@ -44,7 +53,8 @@ public record ServerFeatures(int major, int minor) {
             new Retention("duplicate_events", "event_time"),
             new Retention("dead_letters", "received_at"));
 
-    private static final Pattern TEXT_COLUMN = Pattern.compile("(?m)^(\\s*(?:ADD\\s+COLUMN\\s+)?)(\\w+)(\\s+)(Nullable\\(String\\)|String)(?![\\w(])");
+    private static final Pattern TEXT_COLUMN =
+            Pattern.compile("(?m)^(\\s*(?:ADD\\s+COLUMN\\s+)?)(\\w+)(\\s+)(Nullable\\(String\\)|String)(?![\\w(])");
 
     public static ServerFeatures of(int[] version) {
         return new ServerFeatures(version[0], version.length > 1 ? version[1] : 0);
@@ -79,7 +89,8 @@ public record ServerFeatures(int major, int minor) {
      */
     public String adapt(String statement) {
         String upper = statement.stripLeading().toUpperCase(java.util.Locale.ROOT);
-        boolean definesColumns = upper.startsWith("CREATE TABLE") || (upper.startsWith("ALTER TABLE") && upper.contains("ADD COLUMN"));
+        boolean definesColumns =
+                upper.startsWith("CREATE TABLE") || (upper.startsWith("ALTER TABLE") && upper.contains("ADD COLUMN"));
         if (!lowCardinality() || !definesColumns) {
             return statement;
         }

@@ -2,9 +2,6 @@ package io.engagement.pipeline.config;
 
 import io.engagement.pipeline.aggregate.Grain;
 import io.engagement.pipeline.event.ValidationRules;
-
-import org.apache.flink.connector.base.DeliveryGuarantee;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Serializable;
@@ -20,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
  * The job's one typed configuration. Built from, in increasing precedence: built-in defaults (which
@@ -39,44 +37,125 @@ public final class JobConfig implements Serializable {
         define("kafka.bootstrap-servers", "127.0.0.1:9092", "Kafka brokers, host:port[,host:port]");
         define("kafka.input-topic", "engagement-events", "topic the client events are read from");
         define("kafka.dlq-topic", "engagement-dlq", "dead-letter topic for rejected messages");
-        define("kafka.catalog-topic", "", "compacted topic of the content catalogue (content id -> creator, duration, ...), the source of ownership; empty = no catalogue: each content window takes the creator_id of its first event");
+        define(
+                "kafka.catalog-topic",
+                "",
+                "compacted topic of the content catalogue (content id -> creator, duration, ...), the source of ownership; empty = no catalogue: each content window takes the creator_id of its first event");
         define("kafka.feedback-topic", "engagement-feedback", "topic the recommender reads score updates from");
         define("kafka.group-id", "engagement-pipeline", "consumer group of the Kafka source");
-        define("kafka.starting-offsets", "committed", "committed (falls back to earliest), earliest, latest, or timestamp:<ISO-8601 instant> (the first offset of each partition at or after that Kafka timestamp; replays and backfills, docs/operations.md)");
-        define("kafka.stopping-offsets", "none", "none (run forever) or latest: stop at the offsets that were the newest when the job started, fire every window and finish (backfills, benchmarks)");
-        define("kafka.delivery-guarantee", "exactly-once", "exactly-once (Kafka transactions) or at-least-once for the DLQ and feedback topics");
-        define("kafka.transactional-id-prefix", "engagement-pipeline", "prefix of the Kafka transactional ids; unique per job");
-        define("kafka.transaction-timeout", "10 min", "Kafka producer transaction timeout; must exceed the checkpoint interval and not the broker's transaction.max.timeout.ms");
-        define("clickhouse.url", "jdbc:clickhouse://127.0.0.1:8123?compress=false", "ClickHouse JDBC URL (HTTP port; HTTPS port with jdbc:clickhouse:https://... or ssl=true); the tables are in clickhouse.database; compress=false is required for ClickHouse 18.16 (docs/clickhouse.md)");
-        define("clickhouse.ca-file", "", "PEM file of the CA certificates trusted for an https ClickHouse URL, read on the client and on every TaskManager (the same path on each); empty: the JVM's trust store");
-        define("clickhouse.database", "engagement", "ClickHouse database of the job's tables (created by ApplySchema with CLICKHOUSE_DATABASE); several deployments can share a server with one database each");
+        define(
+                "kafka.starting-offsets",
+                "committed",
+                "committed (falls back to earliest), earliest, latest, or timestamp:<ISO-8601 instant> (the first offset of each partition at or after that Kafka timestamp; replays and backfills, docs/operations.md)");
+        define(
+                "kafka.stopping-offsets",
+                "none",
+                "none (run forever) or latest: stop at the offsets that were the newest when the job started, fire every window and finish (backfills, benchmarks)");
+        define(
+                "kafka.delivery-guarantee",
+                "exactly-once",
+                "exactly-once (Kafka transactions) or at-least-once for the DLQ and feedback topics");
+        define(
+                "kafka.transactional-id-prefix",
+                "engagement-pipeline",
+                "prefix of the Kafka transactional ids; unique per job");
+        define(
+                "kafka.transaction-timeout",
+                "10 min",
+                "Kafka producer transaction timeout; must exceed the checkpoint interval and not the broker's transaction.max.timeout.ms");
+        define(
+                "clickhouse.url",
+                "jdbc:clickhouse://127.0.0.1:8123?compress=false",
+                "ClickHouse JDBC URL (HTTP port; HTTPS port with jdbc:clickhouse:https://... or ssl=true); the tables are in clickhouse.database; compress=false is required for ClickHouse 18.16 (docs/clickhouse.md)");
+        define(
+                "clickhouse.ca-file",
+                "",
+                "PEM file of the CA certificates trusted for an https ClickHouse URL, read on the client and on every TaskManager (the same path on each); empty: the JVM's trust store");
+        define(
+                "clickhouse.database",
+                "engagement",
+                "ClickHouse database of the job's tables (created by ApplySchema with CLICKHOUSE_DATABASE); several deployments can share a server with one database each");
         define("clickhouse.user", "default", "ClickHouse user");
         define("clickhouse.password", "", "ClickHouse password");
         define("clickhouse.batch-size", "100000", "most rows per ClickHouse insert");
         define("clickhouse.batch-mb", "16", "most megabytes of encoded rows per ClickHouse insert");
-        define("clickhouse.flush-interval", "5 s", "longest time a row waits in the batch (window rows go sooner while the job is live: docs/clickhouse.md)");
-        define("clickhouse.max-retries", "5", "retries of a failed insert logged as warnings; after them the writer keeps holding and retrying (back-off up to 30 s), logs each failure as an error and sets the table's heldInserts gauge; it never fails the job");
-        define("watermark.out-of-orderness", "30 s", "how far event times may go backwards before events count as late");
-        define("watermark.idleness", "1 min", "a source split without events for this long stops holding back the watermark");
-        define("window.allowed-lateness", "5 min", "late events within this bound update their windows; later ones go to late_events");
-        define("lateness.start-horizon", "auto", "for a job started without checkpoint or savepoint: events older than this are too late; auto = end of the newest window in ClickHouse content_metrics, none, or an ISO-8601 instant");
+        define(
+                "clickhouse.flush-interval",
+                "5 s",
+                "longest time a row waits in the batch (window rows go sooner while the job is live: docs/clickhouse.md)");
+        define(
+                "clickhouse.max-retries",
+                "5",
+                "retries of a failed insert logged as warnings; after them the writer keeps holding and retrying (back-off up to 30 s), logs each failure as an error and sets the table's heldInserts gauge; it never fails the job");
+        define(
+                "watermark.out-of-orderness",
+                "30 s",
+                "how far event times may go backwards before events count as late");
+        define(
+                "watermark.idleness",
+                "1 min",
+                "a source split without events for this long stops holding back the watermark");
+        define(
+                "window.allowed-lateness",
+                "5 min",
+                "late events within this bound update their windows; later ones go to late_events");
+        define(
+                "lateness.start-horizon",
+                "auto",
+                "for a job started without checkpoint or savepoint: events older than this are too late; auto = end of the newest window in ClickHouse content_metrics, none, or an ISO-8601 instant");
         define("window.grains", "minute,hour,day,week", "tumbling window sizes to compute");
-        define("window.pre-aggregation.max-entries", "20000", "partials (key and window) a subtask folds on the heap before the shuffle to each window stage (flushed before the watermark that closes their window, before every checkpoint barrier, and when full); 0 sends every record alone");
-        define("session.gap", "30 min", "a viewing session ends after this much event-time inactivity (session windows keyed by session_id)");
-        define("session.max-duration", "4 h", "a session ends when it has lasted this long, even without a gap (a session id reused forever must not keep a window open forever)");
-        define("session.bundle.max-events", "10000", "events a subtask of the session stage keeps on the heap before applying them, each session's with one state read and write (applied before every watermark and checkpoint barrier, and when full)");
-        define("views.validation", "off", "on: view starts and play ends pass the session, device and user gates and content and creator windows count validated views, completions and watch time beside the raw ones, flagged actors go to suspect_actors (docs/metrics.md, validated views); off (the default until the gates' cost is brought down, docs/benchmarks.md): the validated columns stay 0");
-        define("views.max-starts-per-minute", "40", "view starts one session, device or user may make in an event-time minute; above it the actor is flagged for the minute (suspect_actors) and none of its views, completions or watch time of the minute count as validated");
-        define("views.repeat-span", "30 s", "a viewer's view starts of one content closer together than this count once as validated views");
-        define("views.playback-slack", "5 s", "how much a play's reported watch time may exceed the time since its view start before the play counts as impossible (not validated)");
-        define("trending.min-views-per-hour", "100", "views per hour (over the last 24 h) from which rising content counts as trending (seed 002)");
+        define(
+                "window.pre-aggregation.max-entries",
+                "20000",
+                "partials (key and window) a subtask folds on the heap before the shuffle to each window stage (flushed before the watermark that closes their window, before every checkpoint barrier, and when full); 0 sends every record alone");
+        define(
+                "session.gap",
+                "30 min",
+                "a viewing session ends after this much event-time inactivity (session windows keyed by session_id)");
+        define(
+                "session.max-duration",
+                "4 h",
+                "a session ends when it has lasted this long, even without a gap (a session id reused forever must not keep a window open forever)");
+        define(
+                "session.bundle.max-events",
+                "10000",
+                "events a subtask of the session stage keeps on the heap before applying them, each session's with one state read and write (applied before every watermark and checkpoint barrier, and when full)");
+        define(
+                "views.validation",
+                "off",
+                "on: view starts and play ends pass the session, device and user gates and content and creator windows count validated views, completions and watch time beside the raw ones, flagged actors go to suspect_actors (docs/metrics.md, validated views); off (the default until the gates' cost is brought down, docs/benchmarks.md): the validated columns stay 0");
+        define(
+                "views.max-starts-per-minute",
+                "40",
+                "view starts one session, device or user may make in an event-time minute; above it the actor is flagged for the minute (suspect_actors) and none of its views, completions or watch time of the minute count as validated");
+        define(
+                "views.repeat-span",
+                "30 s",
+                "a viewer's view starts of one content closer together than this count once as validated views");
+        define(
+                "views.playback-slack",
+                "5 s",
+                "how much a play's reported watch time may exceed the time since its view start before the play counts as impossible (not validated)");
+        define(
+                "trending.min-views-per-hour",
+                "100",
+                "views per hour (over the last 24 h) from which rising content counts as trending (seed 002)");
         define("dedup.horizon", "6 h", "an event id seen again within this time is a duplicate");
         define("validation.max-future-skew", "5 min", "events further than this in the future are rejected");
         define("validation.max-event-age", "7 d", "events older than this are rejected");
-        define("validation.max-watch-time", "12 h", "largest accepted watch_time_ms (and total_watch_time_ms) of one event");
+        define(
+                "validation.max-watch-time",
+                "12 h",
+                "largest accepted watch_time_ms (and total_watch_time_ms) of one event");
         define("validation.max-content-duration", "24 h", "largest accepted content_duration_ms");
-        define("privacy.user-id-hmac-key", "", "when set (at least 32 characters; a secret: env or --config-file only), every user id is replaced by HMAC-SHA256(key, id) before anything is written, dead-letter payloads included; empty = user ids as sent");
-        define("validation.max-message-bytes", "65536", "larger messages are dead-lettered (message_too_large) before they are parsed");
+        define(
+                "privacy.user-id-hmac-key",
+                "",
+                "when set (at least 32 characters; a secret: env or --config-file only), every user id is replaced by HMAC-SHA256(key, id) before anything is written, dead-letter payloads included; empty = user ids as sent");
+        define(
+                "validation.max-message-bytes",
+                "65536",
+                "larger messages are dead-lettered (message_too_large) before they are parsed");
     }
 
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
@@ -87,24 +166,28 @@ public final class JobConfig implements Serializable {
     public final String inputTopic;
     /** {@code kafka.catalog-topic}; null when the job runs without a content catalogue. */
     public final String catalogTopic;
+
     public final String dlqTopic;
     public final String feedbackTopic;
     public final String groupId;
     public final String startingOffsets;
     /** {@code kafka.stopping-offsets}: true = a bounded run that ends at the offsets newest at start. */
     public final boolean stopAtLatestOffsets;
+
     public final DeliveryGuarantee deliveryGuarantee;
     public final String transactionalIdPrefix;
     public final Duration transactionTimeout;
     public final String clickhouseUrl;
     /** PEM file of the CA certificates for an https ClickHouse URL; null: the JVM's trust store. */
     public final String clickhouseCaFile;
+
     public final String clickhouseDatabase;
     public final String clickhouseUser;
     /** The ClickHouse password for the job's client (start-up checks): never give it to an operator. */
     public final String clickhousePassword;
     /** Where operators read the ClickHouse password on the TaskManager ({@link SecretRef}). */
     public final SecretRef clickhousePasswordSecret;
+
     public final int clickhouseBatchSize;
     public final int clickhouseBatchMb;
     public final Duration clickhouseFlushInterval;
@@ -114,9 +197,11 @@ public final class JobConfig implements Serializable {
     public final Duration allowedLateness;
     /** {@code auto}, {@code none} or an ISO-8601 instant; resolved by {@link io.engagement.pipeline.dedup.StartHorizon}. */
     public final String startHorizon;
+
     public final Set<Grain> grains;
     /** {@code window.pre-aggregation.max-entries}: 0 = every record crosses the shuffle alone. */
     public final int preAggregationEntries;
+
     public final Duration dedupHorizon;
     public final double trendingMinViewsPerHour;
     public final Duration sessionGap;
@@ -125,6 +210,7 @@ public final class JobConfig implements Serializable {
     public final int sessionBundleEvents;
     /** {@code views.*}; null with {@code views.validation: off}. */
     public final io.engagement.pipeline.views.ViewRules viewRules;
+
     public final ValidationRules validationRules;
     /** {@code privacy.user-id-hmac-key} as a reference; null when user ids are kept as sent. */
     public final SecretRef userIdHmacKey;
@@ -152,23 +238,32 @@ public final class JobConfig implements Serializable {
         bootstrapServers = p.matching("kafka.bootstrap-servers", HOST_PORT, "host:port[,host:port]");
         inputTopic = p.matching("kafka.input-topic", TOPIC, "a Kafka topic name");
         dlqTopic = p.matching("kafka.dlq-topic", TOPIC, "a Kafka topic name");
-        catalogTopic = p.optionalMatching("kafka.catalog-topic", TOPIC, "a Kafka topic name, or empty for no catalogue");
+        catalogTopic =
+                p.optionalMatching("kafka.catalog-topic", TOPIC, "a Kafka topic name, or empty for no catalogue");
         feedbackTopic = p.matching("kafka.feedback-topic", TOPIC, "a Kafka topic name");
         groupId = p.nonEmpty("kafka.group-id");
         startingOffsets = p.checked("kafka.starting-offsets", JobConfig::checkStartingOffsets);
         stopAtLatestOffsets = "latest".equals(p.oneOf("kafka.stopping-offsets", "none", "latest"));
         deliveryGuarantee = "exactly-once".equals(p.oneOf("kafka.delivery-guarantee", "exactly-once", "at-least-once"))
-                ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
+                ? DeliveryGuarantee.EXACTLY_ONCE
+                : DeliveryGuarantee.AT_LEAST_ONCE;
         transactionalIdPrefix = p.nonEmpty("kafka.transactional-id-prefix");
         transactionTimeout = p.positiveDuration("kafka.transaction-timeout");
-        clickhouseUrl = p.checked("clickhouse.url", url -> url.startsWith("jdbc:clickhouse://") || url.startsWith("jdbc:clickhouse:http://")
-                || url.startsWith("jdbc:clickhouse:https://") ? null
-                : "clickhouse.url must start with jdbc:clickhouse:// or jdbc:clickhouse:https:// (was '" + url + "')");
+        clickhouseUrl = p.checked(
+                "clickhouse.url",
+                url -> url.startsWith("jdbc:clickhouse://")
+                                || url.startsWith("jdbc:clickhouse:http://")
+                                || url.startsWith("jdbc:clickhouse:https://")
+                        ? null
+                        : "clickhouse.url must start with jdbc:clickhouse:// or jdbc:clickhouse:https:// (was '" + url
+                                + "')");
         String caFile = values.getOrDefault("clickhouse.ca-file", "").strip();
-        clickhouseCaFile = caFile.isEmpty() ? null : p.checked("clickhouse.ca-file", file -> {
-            String problem = io.engagement.pipeline.clickhouse.ClickHouseTls.problem(file);
-            return problem == null ? null : "clickhouse.ca-file: " + problem;
-        });
+        clickhouseCaFile = caFile.isEmpty()
+                ? null
+                : p.checked("clickhouse.ca-file", file -> {
+                    String problem = io.engagement.pipeline.clickhouse.ClickHouseTls.problem(file);
+                    return problem == null ? null : "clickhouse.ca-file: " + problem;
+                });
         clickhouseDatabase = p.checked("clickhouse.database", name -> {
             String problem = io.engagement.pipeline.clickhouse.Database.problem(name);
             return problem == null ? null : "clickhouse.database " + problem;
@@ -189,21 +284,25 @@ public final class JobConfig implements Serializable {
         dedupHorizon = p.positiveDuration("dedup.horizon");
         trendingMinViewsPerHour = p.positiveDouble("trending.min-views-per-hour");
         sessionGap = p.positiveDuration("session.gap");
-        sessionMaxDuration = p.atMost("session.max-duration", p.positiveDuration("session.max-duration"), Duration.ofDays(7));
+        sessionMaxDuration =
+                p.atMost("session.max-duration", p.positiveDuration("session.max-duration"), Duration.ofDays(7));
         sessionBundleEvents = p.positiveInt("session.bundle.max-events");
         boolean validateViews = "on".equals(p.oneOf("views.validation", "on", "off"));
         int maxStarts = p.positiveInt("views.max-starts-per-minute");
         Duration repeatSpan = p.nonNegativeDuration("views.repeat-span");
         Duration playbackSlack = p.nonNegativeDuration("views.playback-slack");
         viewRules = validateViews && repeatSpan != null && playbackSlack != null
-                ? new io.engagement.pipeline.views.ViewRules(maxStarts, repeatSpan.toMillis(), playbackSlack.toMillis()) : null;
+                ? new io.engagement.pipeline.views.ViewRules(maxStarts, repeatSpan.toMillis(), playbackSlack.toMillis())
+                : null;
         validationRules = validationRules(p);
 
         kafkaProperties = p.kafkaProperties();
         kafkaJobProperties = kafkaJobProperties(kafkaProperties, secrets);
-        SecretRef hmacKey = secrets.getOrDefault("privacy.user-id-hmac-key", SecretRef.none("privacy.user-id-hmac-key"));
+        SecretRef hmacKey =
+                secrets.getOrDefault("privacy.user-id-hmac-key", SecretRef.none("privacy.user-id-hmac-key"));
         // Resolved here only to check it; the pseudonymizer reads it again where it runs.
-        userIdHmacKey = p.optionalKey("privacy.user-id-hmac-key", p.resolved(hmacKey, env), 32) == null ? null : hmacKey;
+        userIdHmacKey =
+                p.optionalKey("privacy.user-id-hmac-key", p.resolved(hmacKey, env), 32) == null ? null : hmacKey;
         p.throwIfInvalid();
     }
 
@@ -253,12 +352,24 @@ public final class JobConfig implements Serializable {
         return new ValidationRules(
                 // A larger skew lets one client with a fast clock push the watermark ahead, making every
                 // honest event on its partition late.
-                p.atMost("validation.max-future-skew", p.nonNegativeDuration("validation.max-future-skew"), Duration.ofDays(1)),
+                p.atMost(
+                        "validation.max-future-skew",
+                        p.nonNegativeDuration("validation.max-future-skew"),
+                        Duration.ofDays(1)),
                 // ClickHouse DateTime starts in 1970; no client buffers events for a decade.
-                p.atMost("validation.max-event-age", p.positiveDuration("validation.max-event-age"), Duration.ofDays(3650)),
+                p.atMost(
+                        "validation.max-event-age",
+                        p.positiveDuration("validation.max-event-age"),
+                        Duration.ofDays(3650)),
                 // Watch time of one report; bounded so that window sums cannot overflow.
-                p.atMost("validation.max-watch-time", p.positiveDuration("validation.max-watch-time"), Duration.ofDays(7)),
-                p.atMost("validation.max-content-duration", p.positiveDuration("validation.max-content-duration"), Duration.ofDays(7)),
+                p.atMost(
+                        "validation.max-watch-time",
+                        p.positiveDuration("validation.max-watch-time"),
+                        Duration.ofDays(7)),
+                p.atMost(
+                        "validation.max-content-duration",
+                        p.positiveDuration("validation.max-content-duration"),
+                        Duration.ofDays(7)),
                 128,
                 // The dead-letter payload keeps 64 Ki characters; a bound of 16 MiB keeps one message's
                 // parse from taking a TaskManager's memory.
@@ -303,7 +414,8 @@ public final class JobConfig implements Serializable {
      * Kafka config provider placeholder such as {@code ${file:/path:key}}), because the value would
      * otherwise be copied into the job graph.
      */
-    private static Map<String, SecretRef> secretReferences(Map<String, String> values, Map<String, String> env, List<String> errors) {
+    private static Map<String, SecretRef> secretReferences(
+            Map<String, String> values, Map<String, String> env, List<String> errors) {
         Map<String, SecretRef> refs = new LinkedHashMap<>();
         values.forEach((key, value) -> {
             if (!isSecret(key) || value == null || value.isEmpty()) {
@@ -318,8 +430,10 @@ public final class JobConfig implements Serializable {
                 if (fromEnv) {
                     refs.put(key, SecretRef.env(key, variable));
                 } else {
-                    errors.add(key + " in --config-file must be a Kafka config provider placeholder (for example ${file:/path:key}"
-                            + " with config.providers), or set " + variable + ": the value itself would be copied into the job graph");
+                    errors.add(key
+                            + " in --config-file must be a Kafka config provider placeholder (for example ${file:/path:key}"
+                            + " with config.providers), or set " + variable
+                            + ": the value itself would be copied into the job graph");
                 }
                 return;
             }
@@ -328,8 +442,8 @@ public final class JobConfig implements Serializable {
                 ref = SecretRef.env(key, variable);
             }
             if (ref == null) {
-                errors.add(key + " in --config-file must be a reference, ${env:NAME} or ${file:/path}, or set " + variable
-                        + ": the value itself would be copied into the job graph");
+                errors.add(key + " in --config-file must be a reference, ${env:NAME} or ${file:/path}, or set "
+                        + variable + ": the value itself would be copied into the job graph");
             } else {
                 refs.put(key, ref);
             }
@@ -338,7 +452,8 @@ public final class JobConfig implements Serializable {
     }
 
     /** {@code properties} with each secret from the environment as a reference to its variable. */
-    private static Map<String, String> kafkaJobProperties(Map<String, String> properties, Map<String, SecretRef> secrets) {
+    private static Map<String, String> kafkaJobProperties(
+            Map<String, String> properties, Map<String, SecretRef> secrets) {
         Map<String, String> job = new java.util.TreeMap<>(properties);
         boolean references = false;
         for (String property : properties.keySet()) {
@@ -350,8 +465,14 @@ public final class JobConfig implements Serializable {
         }
         if (references) {
             String providers = job.get("config.providers");
-            job.put("config.providers", providers == null || providers.isBlank() ? KAFKA_ENV_PROVIDER : providers + "," + KAFKA_ENV_PROVIDER);
-            job.put("config.providers." + KAFKA_ENV_PROVIDER + ".class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+            job.put(
+                    "config.providers",
+                    providers == null || providers.isBlank()
+                            ? KAFKA_ENV_PROVIDER
+                            : providers + "," + KAFKA_ENV_PROVIDER);
+            job.put(
+                    "config.providers." + KAFKA_ENV_PROVIDER + ".class",
+                    "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
         }
         return java.util.Collections.unmodifiableMap(job);
     }
@@ -361,11 +482,16 @@ public final class JobConfig implements Serializable {
     }
 
     public static String usage() {
-        StringBuilder sb = new StringBuilder("Settings (--key value, env ENGAGEMENT_KEY, or --config-file file.properties):\n");
-        SETTINGS.forEach((key, meta) -> sb.append(String.format("  --%-32s %s (default: %s)%n", key, meta[1], meta[0])));
-        sb.append(String.format("  --%-32s %s%n", KafkaClientProperties.PREFIX + "<name>",
+        StringBuilder sb =
+                new StringBuilder("Settings (--key value, env ENGAGEMENT_KEY, or --config-file file.properties):\n");
+        SETTINGS.forEach(
+                (key, meta) -> sb.append(String.format("  --%-32s %s (default: %s)%n", key, meta[1], meta[0])));
+        sb.append(String.format(
+                "  --%-32s %s%n",
+                KafkaClientProperties.PREFIX + "<name>",
                 "any Kafka client property (security.protocol, sasl.*, ssl.*, client.id, compression.type) for the source, "
-                        + "sinks and tools; env " + KafkaClientProperties.ENV_PREFIX + "<NAME>; secrets only from env or --config-file"));
+                        + "sinks and tools; env " + KafkaClientProperties.ENV_PREFIX
+                        + "<NAME>; secrets only from env or --config-file"));
         return sb.toString();
     }
 
@@ -396,7 +522,8 @@ public final class JobConfig implements Serializable {
             }
             if (isSecret(key)) {
                 // Program arguments are shown in the Flink web UI, the job graph and by ps.
-                errors.add("--" + key + " is a secret and cannot be a program argument (the Flink web UI and ps show those); "
+                errors.add("--" + key
+                        + " is a secret and cannot be a program argument (the Flink web UI and ps show those); "
                         + "set " + secretEnvName(key) + " or put it in --config-file");
                 continue;
             }
@@ -434,18 +561,23 @@ public final class JobConfig implements Serializable {
                 java.time.Instant.parse(value.substring(STARTING_OFFSETS_TIMESTAMP.length()));
                 return null;
             } catch (java.time.format.DateTimeParseException e) {
-                return "kafka.starting-offsets timestamp must be an ISO-8601 instant such as timestamp:2026-03-02T00:00:00Z (was '" + value + "')";
+                return "kafka.starting-offsets timestamp must be an ISO-8601 instant such as timestamp:2026-03-02T00:00:00Z (was '"
+                        + value + "')";
             }
         }
-        return "kafka.starting-offsets must be one of committed, earliest, latest, timestamp:<instant> (was '" + value + "')";
+        return "kafka.starting-offsets must be one of committed, earliest, latest, timestamp:<instant> (was '" + value
+                + "')";
     }
 
     private static boolean isSetting(String key) {
-        return SETTINGS.containsKey(key) || (key.startsWith(KafkaClientProperties.PREFIX) && key.length() > KafkaClientProperties.PREFIX.length());
+        return SETTINGS.containsKey(key)
+                || (key.startsWith(KafkaClientProperties.PREFIX)
+                        && key.length() > KafkaClientProperties.PREFIX.length());
     }
 
     private static boolean isSecret(String key) {
-        return key.equals("clickhouse.password") || key.equals("privacy.user-id-hmac-key")
+        return key.equals("clickhouse.password")
+                || key.equals("privacy.user-id-hmac-key")
                 || (key.startsWith(KafkaClientProperties.PREFIX)
                         && KafkaClientProperties.isSecret(key.substring(KafkaClientProperties.PREFIX.length())));
     }
@@ -644,7 +776,8 @@ public final class JobConfig implements Serializable {
                 return null;
             }
             if (v.length() < minLength) {
-                errors.add(key + " must be at least " + minLength + " characters (a random 256-bit key, e.g. openssl rand -hex 32)");
+                errors.add(key + " must be at least " + minLength
+                        + " characters (a random 256-bit key, e.g. openssl rand -hex 32)");
             }
             return v;
         }

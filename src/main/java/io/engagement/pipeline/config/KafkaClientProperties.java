@@ -1,10 +1,5 @@
 package io.engagement.pipeline.config;
 
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.ConfigDef;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +7,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * Kafka client properties given to the job and the tools as {@code kafka.properties.<client property>}
@@ -46,10 +45,13 @@ public final class KafkaClientProperties {
 
     /** The Flink Kafka source's own options, also passed as properties. */
     private static final Set<String> FLINK_SOURCE_OPTIONS = Set.of(
-            "client.id.prefix", "partition.discovery.interval.ms", "register.consumer.metrics", "commit.offsets.on.checkpoint");
+            "client.id.prefix",
+            "partition.discovery.interval.ms",
+            "register.consumer.metrics",
+            "commit.offsets.on.checkpoint");
 
-    private static final List<ConfigDef> CLIENT_DEFS = List.of(
-            ProducerConfig.configDef(), ConsumerConfig.configDef(), AdminClientConfig.configDef());
+    private static final List<ConfigDef> CLIENT_DEFS =
+            List.of(ProducerConfig.configDef(), ConsumerConfig.configDef(), AdminClientConfig.configDef());
 
     private KafkaClientProperties() {}
 
@@ -88,7 +90,8 @@ public final class KafkaClientProperties {
         boolean known = FLINK_SOURCE_OPTIONS.contains(property)
                 // Kafka's config providers (config.providers=file, config.providers.file.class=...) let a
                 // property read its value from a mounted file: ${file:/etc/kafka/secret.properties:password}.
-                || property.equals("config.providers") || property.startsWith("config.providers.")
+                || property.equals("config.providers")
+                || property.startsWith("config.providers.")
                 || CLIENT_DEFS.stream().anyMatch(def -> def.names().contains(property));
         return known ? null : PREFIX + property + " is not a Kafka producer, consumer or admin client property";
     }
@@ -133,7 +136,10 @@ public final class KafkaClientProperties {
             }
         });
         Map<String, String> props = select(values);
-        props.keySet().stream().map(KafkaClientProperties::problem).filter(java.util.Objects::nonNull).forEach(errors::add);
+        props.keySet().stream()
+                .map(KafkaClientProperties::problem)
+                .filter(java.util.Objects::nonNull)
+                .forEach(errors::add);
         if (!errors.isEmpty()) {
             throw new ConfigException(String.join("\n", errors));
         }

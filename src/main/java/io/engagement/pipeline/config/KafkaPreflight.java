@@ -1,12 +1,5 @@
 package io.engagement.pipeline.config;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.SslAuthenticationException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +8,12 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The start-up check of the Kafka settings: connects with the job's client properties and describes
@@ -40,7 +39,9 @@ public final class KafkaPreflight {
         try (Admin admin = Admin.create(props)) {
             for (String topic : topics) {
                 try {
-                    admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+                    admin.describeTopics(List.of(topic))
+                            .allTopicNames()
+                            .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
                     throw explain(e.getCause(), config, topic, protocol);
                 }
@@ -64,13 +65,15 @@ public final class KafkaPreflight {
                     + config.kafkaProperties.getOrDefault("sasl.mechanism", "GSSAPI") + "): " + cause.getMessage());
         }
         if (cause instanceof AuthorizationException) {
-            return new ConfigException("kafka.properties.sasl.jaas.config: the principal may not describe topic '" + topic
+            return new ConfigException("kafka.properties.sasl.jaas.config: the principal may not describe topic '"
+                    + topic
                     + "' on " + config.bootstrapServers + " (grant it DESCRIBE, READ on the input topic and the group, "
                     + "WRITE on the output topics): " + cause.getMessage());
         }
         if (cause instanceof UnknownTopicOrPartitionException) {
-            return new ConfigException(settingOf(config, topic) + ": topic '" + topic + "' does not exist on "
-                    + config.bootstrapServers + " (the job does not create topics; deploy/local/kafka.sh create-topics does)");
+            return new ConfigException(
+                    settingOf(config, topic) + ": topic '" + topic + "' does not exist on " + config.bootstrapServers
+                            + " (the job does not create topics; deploy/local/kafka.sh create-topics does)");
         }
         if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
             return unreachable(config, protocol, null);

@@ -27,7 +27,12 @@ public final class SecretRef implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{(env|file):([^}]+)}");
 
-    private enum Kind { NONE, ENV, FILE, LITERAL }
+    private enum Kind {
+        NONE,
+        ENV,
+        FILE,
+        LITERAL
+    }
 
     private final String setting;
     private final Kind kind;
@@ -88,15 +93,18 @@ public final class SecretRef implements Serializable {
             case ENV: {
                 String value = env.get(location);
                 if (value == null) {
-                    throw new ConfigException(setting + ": environment variable " + location + " is not set here"
-                            + " (a secret is read where it is used: set it on every TaskManager, and where the job is submitted)");
+                    throw new ConfigException(
+                            setting + ": environment variable " + location + " is not set here"
+                                    + " (a secret is read where it is used: set it on every TaskManager, and where the job is submitted)");
                 }
                 return value;
             }
             default:
                 try {
                     String value = Files.readString(Path.of(location), StandardCharsets.UTF_8);
-                    return value.endsWith("\n") ? value.substring(0, value.length() - (value.endsWith("\r\n") ? 2 : 1)) : value;
+                    return value.endsWith("\n")
+                            ? value.substring(0, value.length() - (value.endsWith("\r\n") ? 2 : 1))
+                            : value;
                 } catch (IOException | RuntimeException e) {
                     throw new ConfigException(setting + ": cannot read the secret file " + location + " here: " + e);
                 }
@@ -109,6 +117,8 @@ public final class SecretRef implements Serializable {
         if (kind == Kind.LITERAL) {
             return "(a value)";
         }
-        return kind == Kind.NONE ? "(not set)" : "${" + kind.name().toLowerCase(java.util.Locale.ROOT) + ":" + location + "}";
+        return kind == Kind.NONE
+                ? "(not set)"
+                : "${" + kind.name().toLowerCase(java.util.Locale.ROOT) + ":" + location + "}";
     }
 }

@@ -18,25 +18,28 @@ public class ContentWindowUpdate {
     public long windowEndMs;
     /** Firing number of the content window: 1 is the first, so the creator counts the content once. */
     public long version;
+
     public ContentWindowAccumulator delta;
 
     /** The previous firing had views (it counted in the creator's mean completion rate) ... */
     public boolean previousHadViews;
     /** ... with this completion rate. */
     public double previousCompletionRate;
+
     public long views;
     public double completionRate;
     public double engagementScore;
 
     public ContentWindowUpdate() {}
 
-    public static ContentWindowUpdate of(ContentMetrics row, ContentWindowAccumulator delta, ContentWindowAccumulator previous) {
+    public static ContentWindowUpdate of(
+            ContentMetrics row, ContentWindowAccumulator delta, ContentWindowAccumulator previous) {
         return of(row, delta, previous, ScoreBasis.COUNTED);
     }
 
     /** @param basis the plays the row's rates and scores are over: the creator's mean and top content use the same */
-    public static ContentWindowUpdate of(ContentMetrics row, ContentWindowAccumulator delta, ContentWindowAccumulator previous,
-                                         ScoreBasis basis) {
+    public static ContentWindowUpdate of(
+            ContentMetrics row, ContentWindowAccumulator delta, ContentWindowAccumulator previous, ScoreBasis basis) {
         ContentWindowUpdate u = new ContentWindowUpdate();
         u.contentId = row.contentId;
         u.creatorId = row.creatorId;
@@ -45,7 +48,8 @@ public class ContentWindowUpdate {
         u.version = row.version;
         u.delta = delta;
         u.previousHadViews = previous != null && basis.views(previous) > 0;
-        u.previousCompletionRate = previous == null ? 0
+        u.previousCompletionRate = previous == null
+                ? 0
                 : EngagementFormulas.completionRate(basis.completions(previous), basis.views(previous));
         u.views = basis.views(row);
         u.completionRate = row.completionRate;

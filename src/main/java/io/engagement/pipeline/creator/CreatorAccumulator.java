@@ -14,10 +14,12 @@ public class CreatorAccumulator {
     public long contents;
     /** Sum and count of the completion rates of the contents whose newest firing had views. */
     public double sumOfCompletionRates;
+
     public long contentsWithViews;
 
     /** The best {@link TopContents#CAPACITY} contents by the ranking of {@link TopContents}, best first. */
     public String[] topContentIds = new String[0];
+
     public double[] topEngagementScores = new double[0];
     public long[] topViews = new long[0];
 

@@ -9,8 +9,8 @@ import static io.engagement.pipeline.metrics.EngagementFormulas.engagementScore;
 
 import io.engagement.pipeline.aggregate.ContentCounter;
 import io.engagement.pipeline.aggregate.ContentWindowAccumulator;
-import io.engagement.pipeline.aggregate.ScoreBasis;
 import io.engagement.pipeline.aggregate.Grain;
+import io.engagement.pipeline.aggregate.ScoreBasis;
 
 /**
  * One creator's roll-up of one window (seed 001 creator analytics): one row of ClickHouse table
@@ -27,10 +27,12 @@ public class CreatorMetrics {
 
     /** Contents of the creator with at least one event in the window. */
     public long contents;
+
     public long impressions;
     public long views;
     /** Sums of the content rows' validated counters (docs/metrics.md, validated views). */
     public long validatedViews;
+
     public long validatedCompletions;
     public long validatedWatchTimeMs;
     public long uniqueViewers;
@@ -42,6 +44,7 @@ public class CreatorMetrics {
     public double completionRate;
     /** Mean of the completion rates of the contents that had views (seed 001 averageCompletionRate). */
     public double avgCompletionRate;
+
     public long likes;
     public long comments;
     public long shares;
@@ -55,14 +58,15 @@ public class CreatorMetrics {
 
     /** Highest seed 001 engagement score among the contents with views; ties: more views, then id. */
     public String topContentId;
+
     public long topContentViews;
     public double topContentEngagementScore;
 
     public CreatorMetrics() {}
 
     /** The row with rates and scores over every counted play ({@link ScoreBasis#COUNTED}). */
-    public static CreatorMetrics of(Grain grain, long windowStartMs, long windowEndMs, String creatorId,
-                                    CreatorAccumulator acc, long version) {
+    public static CreatorMetrics of(
+            Grain grain, long windowStartMs, long windowEndMs, String creatorId, CreatorAccumulator acc, long version) {
         return of(grain, windowStartMs, windowEndMs, creatorId, acc, version, ScoreBasis.COUNTED);
     }
 
@@ -70,8 +74,14 @@ public class CreatorMetrics {
      * Builds the row from the creator's window accumulator ({@link CreatorRollup}), rates and scores
      * over the plays of {@code basis}, as its content rows.
      */
-    public static CreatorMetrics of(Grain grain, long windowStartMs, long windowEndMs, String creatorId,
-                                    CreatorAccumulator acc, long version, ScoreBasis basis) {
+    public static CreatorMetrics of(
+            Grain grain,
+            long windowStartMs,
+            long windowEndMs,
+            String creatorId,
+            CreatorAccumulator acc,
+            long version,
+            ScoreBasis basis) {
         CreatorMetrics m = new CreatorMetrics();
         m.grain = grain.code();
         m.windowStartMs = windowStartMs;
@@ -119,7 +129,7 @@ public class CreatorMetrics {
 
     @Override
     public String toString() {
-        return "CreatorMetrics{" + grain + ' ' + creatorId + " @" + windowStartMs + " v" + version
-                + " contents=" + contents + " views=" + views + " top=" + topContentId + '}';
+        return "CreatorMetrics{" + grain + ' ' + creatorId + " @" + windowStartMs + " v" + version + " contents="
+                + contents + " views=" + views + " top=" + topContentId + '}';
     }
 }

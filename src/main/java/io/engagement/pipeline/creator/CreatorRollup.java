@@ -1,7 +1,6 @@
 package io.engagement.pipeline.creator;
 
 import io.engagement.pipeline.aggregate.ContentWindowAggregate;
-
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 /**

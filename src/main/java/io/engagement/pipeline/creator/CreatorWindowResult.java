@@ -3,7 +3,6 @@ package io.engagement.pipeline.creator;
 import io.engagement.pipeline.aggregate.Grain;
 import io.engagement.pipeline.aggregate.ScoreBasis;
 import io.engagement.pipeline.aggregate.WindowFirings;
-
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
@@ -28,11 +27,19 @@ public class CreatorWindowResult extends ProcessWindowFunction<CreatorAccumulato
     }
 
     @Override
-    public void process(String creatorId, Context context, Iterable<CreatorAccumulator> elements,
-                        Collector<CreatorMetrics> out) throws Exception {
+    public void process(
+            String creatorId, Context context, Iterable<CreatorAccumulator> elements, Collector<CreatorMetrics> out)
+            throws Exception {
         long version = WindowFirings.next(context.windowState());
         TimeWindow window = context.window();
-        out.collect(CreatorMetrics.of(grain, window.getStart(), window.getEnd(), creatorId, elements.iterator().next(), version, basis));
+        out.collect(CreatorMetrics.of(
+                grain,
+                window.getStart(),
+                window.getEnd(),
+                creatorId,
+                elements.iterator().next(),
+                version,
+                basis));
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.engagement.pipeline.dedup;
 
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.LateEvent;
-
+import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -11,8 +11,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-
-import java.time.Duration;
 
 /**
  * Keyed by event id. Drops client retries (an event id seen within the dedup horizon) and routes
@@ -30,8 +28,10 @@ public class DeduplicateAndRouteLate extends KeyedProcessFunction<String, Engage
     public static final OutputTag<LateEvent> TOO_LATE = new OutputTag<>("too-late") {};
     /** Retries, kept (not counted in any metric) so every consumed offset is accounted for. */
     public static final OutputTag<EngagementEvent> DUPLICATES = new OutputTag<>("duplicates") {};
+
     public static final String TOO_LATE_REASON = "older than watermark minus allowed lateness";
-    public static final String BEFORE_START_HORIZON_REASON = "older than the start horizon of a job started without state";
+    public static final String BEFORE_START_HORIZON_REASON =
+            "older than the start horizon of a job started without state";
 
     private final Duration dedupHorizon;
     private final long allowedLatenessMs;

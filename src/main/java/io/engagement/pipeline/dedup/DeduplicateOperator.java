@@ -1,7 +1,7 @@
 package io.engagement.pipeline.dedup;
 
 import io.engagement.pipeline.event.EngagementEvent;
-
+import java.util.List;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -9,8 +9,6 @@ import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
-
-import java.util.List;
 
 /**
  * Runs {@link DeduplicateAndRouteLate} and carries its watermark across restarts.
@@ -27,15 +25,18 @@ import java.util.List;
 public class DeduplicateOperator extends KeyedProcessOperator<String, EngagementEvent, EngagementEvent> {
 
     /** Union state: after a rescale every subtask sees all old subtasks' watermarks and takes the largest. */
-    private static final ListStateDescriptor<Long> WATERMARK = new ListStateDescriptor<>("lateness-watermark", Types.LONG);
+    private static final ListStateDescriptor<Long> WATERMARK =
+            new ListStateDescriptor<>("lateness-watermark", Types.LONG);
     /** Union state too: the start horizon of the run that began without state, kept across its restores. */
-    private static final ListStateDescriptor<Long> START_HORIZON = new ListStateDescriptor<>("start-horizon", Types.LONG);
+    private static final ListStateDescriptor<Long> START_HORIZON =
+            new ListStateDescriptor<>("start-horizon", Types.LONG);
 
     private final long configuredStartHorizonMs;
     private transient ListState<Long> checkpointedWatermark;
     private transient ListState<Long> checkpointedStartHorizon;
     /** Written by the task thread, read by the metric reporter's thread (the lag gauge). */
     private transient volatile long watermark;
+
     private transient long startHorizonMs;
 
     public DeduplicateOperator(DeduplicateAndRouteLate function) {

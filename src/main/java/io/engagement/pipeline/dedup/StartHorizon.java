@@ -3,7 +3,6 @@ package io.engagement.pipeline.dedup;
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
 import io.engagement.pipeline.config.ConfigException;
 import io.engagement.pipeline.config.JobConfig;
-
 import java.io.IOException;
 import java.time.Instant;
 
@@ -36,7 +35,8 @@ public final class StartHorizon {
             Instant.parse(value);
             return null;
         } catch (RuntimeException e) {
-            return "lateness.start-horizon must be auto, none or an ISO-8601 instant such as 2026-03-02T10:00:00Z (was '" + value + "')";
+            return "lateness.start-horizon must be auto, none or an ISO-8601 instant such as 2026-03-02T10:00:00Z (was '"
+                    + value + "')";
         }
     }
 
@@ -45,13 +45,18 @@ public final class StartHorizon {
         return switch (config.startHorizon) {
             case "none" -> NONE;
             case "auto" -> {
-                ClickHouseHttp clickhouse = new ClickHouseHttp(ClickHouseHttp.httpUrlFromJdbc(config.clickhouseUrl),
-                        config.clickhouseUser, config.clickhousePassword, config.clickhouseCaFile);
+                ClickHouseHttp clickhouse = new ClickHouseHttp(
+                        ClickHouseHttp.httpUrlFromJdbc(config.clickhouseUrl),
+                        config.clickhouseUser,
+                        config.clickhousePassword,
+                        config.clickhouseCaFile);
                 try {
                     yield newestClosedWindowEnd(clickhouse, config.clickhouseDatabase);
                 } catch (IOException e) {
-                    throw new ConfigException("lateness.start-horizon=auto: cannot read the newest window from ClickHouse ("
-                            + e.getMessage() + "); start ClickHouse, or set lateness.start-horizon to an ISO-8601 instant or none");
+                    throw new ConfigException(
+                            "lateness.start-horizon=auto: cannot read the newest window from ClickHouse ("
+                                    + e.getMessage()
+                                    + "); start ClickHouse, or set lateness.start-horizon to an ISO-8601 instant or none");
                 }
             }
             default -> Instant.parse(config.startHorizon).toEpochMilli();
@@ -60,8 +65,10 @@ public final class StartHorizon {
 
     /** End of the newest window in content_metrics, epoch ms; {@link #NONE} when there is none. */
     public static long newestClosedWindowEnd(ClickHouseHttp clickhouse, String database) throws IOException {
-        String answer = clickhouse.execute("SELECT count(), toUnixTimestamp(max(window_end)) FROM " + database + ".content_metrics"
-                + " FORMAT TSV").trim();
+        String answer = clickhouse
+                .execute("SELECT count(), toUnixTimestamp(max(window_end)) FROM " + database + ".content_metrics"
+                        + " FORMAT TSV")
+                .trim();
         String[] row = answer.split("\t");
         // ClickHouse 18.16 answers an aggregate over an empty table with no row at all.
         if (answer.isEmpty() || Long.parseLong(row[0]) == 0) {

@@ -11,6 +11,7 @@ public class DeadLetter {
     public String payload;
     /** {@code utf8}, {@code base64} or {@code none} for an empty message. */
     public String payloadEncoding;
+
     public String sourceTopic;
     public int sourcePartition;
     public long sourceOffset;
@@ -25,8 +26,14 @@ public class DeadLetter {
 
     public DeadLetter() {}
 
-    public DeadLetter(RejectReason reason, String detail, String payload, String payloadEncoding,
-                      String sourceTopic, int sourcePartition, long sourceOffset) {
+    public DeadLetter(
+            RejectReason reason,
+            String detail,
+            String payload,
+            String payloadEncoding,
+            String sourceTopic,
+            int sourcePartition,
+            long sourceOffset) {
         this.reason = reason;
         this.detail = detail;
         this.payload = payload;
@@ -41,10 +48,15 @@ public class DeadLetter {
         if (!(o instanceof DeadLetter d)) {
             return false;
         }
-        return sourcePartition == d.sourcePartition && sourceOffset == d.sourceOffset && reason == d.reason
-                && Objects.equals(detail, d.detail) && Objects.equals(payload, d.payload)
-                && Objects.equals(payloadEncoding, d.payloadEncoding) && Objects.equals(sourceTopic, d.sourceTopic)
-                && payloadBytes == d.payloadBytes && payloadTruncated == d.payloadTruncated;
+        return sourcePartition == d.sourcePartition
+                && sourceOffset == d.sourceOffset
+                && reason == d.reason
+                && Objects.equals(detail, d.detail)
+                && Objects.equals(payload, d.payload)
+                && Objects.equals(payloadEncoding, d.payloadEncoding)
+                && Objects.equals(sourceTopic, d.sourceTopic)
+                && payloadBytes == d.payloadBytes
+                && payloadTruncated == d.payloadTruncated;
     }
 
     @Override
@@ -54,6 +66,7 @@ public class DeadLetter {
 
     @Override
     public String toString() {
-        return "DeadLetter{" + reason + ": " + detail + " @" + sourceTopic + "/" + sourcePartition + "@" + sourceOffset + '}';
+        return "DeadLetter{" + reason + ": " + detail + " @" + sourceTopic + "/" + sourcePartition + "@" + sourceOffset
+                + '}';
     }
 }

@@ -27,8 +27,8 @@ public final class Dimensions {
     static final Set<String> DEVICES = Set.of("mobile", "phone", "tablet", "desktop", "tv");
     static final Set<String> PLATFORMS = Set.of("ios", "android", "web");
     /** for_you, foryou, feed and organic all mean the for-you feed (the view breakdowns' {@code organic}). */
-    static final Set<String> SOURCES = Set.of("for_you", "foryou", "feed", "organic", "following", "profile", "hashtag",
-            "search", "direct");
+    static final Set<String> SOURCES =
+            Set.of("for_you", "foryou", "feed", "organic", "following", "profile", "hashtag", "search", "direct");
 
     private Dimensions() {}
 

@@ -1,10 +1,8 @@
 package io.engagement.pipeline.event;
 
 import io.engagement.pipeline.metrics.CompletionBucket;
-
-import org.apache.flink.api.common.typeinfo.TypeInfo;
-
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * A validated engagement event: public fields, a no-arg constructor, serialized by Flink with
@@ -20,15 +18,18 @@ public class EngagementEvent {
     public String creatorId;
     /** {@code null} for anonymous viewers; see {@link #viewerKey()}. */
     public String userId;
+
     public String sessionId;
     /** Event time, epoch milliseconds (UTC). */
     public long eventTimeMs;
 
     /** Watch time since this play's previous report, in ms (so summing over events never double counts). */
     public Long watchTimeMs;
+
     public Long contentDurationMs;
     /** Play position as a fraction of the content, 0..1. */
     public Double progress;
+
     public Boolean isRewatch;
     /**
      * The whole play's watch time so far (seed 002 viewData.totalWatchTime), sent on the event that
@@ -37,6 +38,7 @@ public class EngagementEvent {
     public Long totalWatchTimeMs;
     /** How many times the play looped back to the start (seed 002 viewData.loopCount), sent when it ends. */
     public Integer loopCount;
+
     public String source;
     public String device;
     public String platform;
@@ -49,6 +51,7 @@ public class EngagementEvent {
 
     /** Where the event was read (topic, partition, offset): its identity for accounting (docs/guarantees.md). */
     public String sourceTopic;
+
     public int sourcePartition;
     public long sourceOffset;
 
@@ -65,7 +68,8 @@ public class EngagementEvent {
     /** A view_complete, or a swipe-away at the very end of the content: a full play (docs/metrics.md). */
     public boolean completesPlay() {
         return eventType == EventType.VIEW_COMPLETE
-                || (eventType == EventType.SWIPE_AWAY && progress != null
+                || (eventType == EventType.SWIPE_AWAY
+                        && progress != null
                         && CompletionBucket.of(progress) == CompletionBucket.FULL);
     }
 
@@ -74,14 +78,23 @@ public class EngagementEvent {
         if (!(o instanceof EngagementEvent e)) {
             return false;
         }
-        return eventTimeMs == e.eventTimeMs && Objects.equals(eventId, e.eventId) && eventType == e.eventType
-                && Objects.equals(contentId, e.contentId) && Objects.equals(creatorId, e.creatorId)
-                && Objects.equals(userId, e.userId) && Objects.equals(sessionId, e.sessionId)
-                && Objects.equals(watchTimeMs, e.watchTimeMs) && Objects.equals(contentDurationMs, e.contentDurationMs)
-                && Objects.equals(progress, e.progress) && Objects.equals(isRewatch, e.isRewatch)
-                && Objects.equals(totalWatchTimeMs, e.totalWatchTimeMs) && Objects.equals(loopCount, e.loopCount)
-                && Objects.equals(source, e.source) && Objects.equals(device, e.device)
-                && Objects.equals(platform, e.platform) && Objects.equals(country, e.country);
+        return eventTimeMs == e.eventTimeMs
+                && Objects.equals(eventId, e.eventId)
+                && eventType == e.eventType
+                && Objects.equals(contentId, e.contentId)
+                && Objects.equals(creatorId, e.creatorId)
+                && Objects.equals(userId, e.userId)
+                && Objects.equals(sessionId, e.sessionId)
+                && Objects.equals(watchTimeMs, e.watchTimeMs)
+                && Objects.equals(contentDurationMs, e.contentDurationMs)
+                && Objects.equals(progress, e.progress)
+                && Objects.equals(isRewatch, e.isRewatch)
+                && Objects.equals(totalWatchTimeMs, e.totalWatchTimeMs)
+                && Objects.equals(loopCount, e.loopCount)
+                && Objects.equals(source, e.source)
+                && Objects.equals(device, e.device)
+                && Objects.equals(platform, e.platform)
+                && Objects.equals(country, e.country);
     }
 
     @Override

@@ -1,13 +1,12 @@
 package io.engagement.pipeline.event;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Flink serializer of {@link EngagementEvent}, written by hand because every accepted event crosses

@@ -1,12 +1,11 @@
 package io.engagement.pipeline.event;
 
+import java.lang.reflect.Type;
+import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
-
-import java.lang.reflect.Type;
-import java.util.Map;
 
 /** Flink type information of {@link EngagementEvent}: serialized by {@link EngagementEventSerializer}. */
 public final class EngagementEventTypeInfo extends TypeInformation<EngagementEvent> {
@@ -16,7 +15,8 @@ public final class EngagementEventTypeInfo extends TypeInformation<EngagementEve
     /** Named on {@link EngagementEvent} with {@code @TypeInfo}, so type extraction finds it everywhere. */
     public static final class Factory extends TypeInfoFactory<EngagementEvent> {
         @Override
-        public TypeInformation<EngagementEvent> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
+        public TypeInformation<EngagementEvent> createTypeInfo(
+                Type t, Map<String, TypeInformation<?>> genericParameters) {
             return INSTANCE;
         }
     }

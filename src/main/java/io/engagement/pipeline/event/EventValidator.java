@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
@@ -42,6 +41,7 @@ public final class EventValidator implements Serializable {
     static final int MAX_NESTING_DEPTH = 32;
     /** Longer than any number an event has (a 64-bit integer is 20 characters); defends BigDecimal parsing. */
     static final int MAX_NUMBER_LENGTH = 64;
+
     static final int MAX_FIELD_NAME_LENGTH = 256;
 
     private final ValidationRules rules;
@@ -69,6 +69,7 @@ public final class EventValidator implements Serializable {
     static final int MAX_DEAD_LETTER_PAYLOAD_CHARS = 64 * 1024;
     /** The same bound for a message that is not UTF-8: base64 of 48 KiB is 64 Ki characters. */
     static final int MAX_DEAD_LETTER_PAYLOAD_BASE64_BYTES = 48 * 1024;
+
     static final int MAX_DETAIL_CHARS = 1_000;
 
     public EventValidator(ValidationRules rules) {
@@ -124,9 +125,14 @@ public final class EventValidator implements Serializable {
         if (raw.payload.length > rules.maxMessageBytes()) {
             boolean truncated = raw.payload.length > MAX_DEAD_LETTER_PAYLOAD_BASE64_BYTES;
             byte[] kept = truncated ? Arrays.copyOf(raw.payload, MAX_DEAD_LETTER_PAYLOAD_BASE64_BYTES) : raw.payload;
-            return reject(raw, RejectReason.MESSAGE_TOO_LARGE, "message is " + raw.payload.length
-                    + " bytes, more than validation.max-message-bytes = " + rules.maxMessageBytes(),
-                    Base64.getEncoder().encodeToString(kept), "base64", truncated);
+            return reject(
+                    raw,
+                    RejectReason.MESSAGE_TOO_LARGE,
+                    "message is " + raw.payload.length + " bytes, more than validation.max-message-bytes = "
+                            + rules.maxMessageBytes(),
+                    Base64.getEncoder().encodeToString(kept),
+                    "base64",
+                    truncated);
         }
         return null;
     }
@@ -143,15 +149,22 @@ public final class EventValidator implements Serializable {
     private ValidationResult parseAsTree(RawEvent raw, long nowMs) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(raw.payload)).toString();
+                    .decode(ByteBuffer.wrap(raw.payload))
+                    .toString();
         } catch (CharacterCodingException e) {
             boolean truncated = raw.payload.length > MAX_DEAD_LETTER_PAYLOAD_BASE64_BYTES;
             byte[] kept = truncated ? Arrays.copyOf(raw.payload, MAX_DEAD_LETTER_PAYLOAD_BASE64_BYTES) : raw.payload;
-            return reject(raw, RejectReason.MALFORMED_JSON, "message is not valid UTF-8",
-                    Base64.getEncoder().encodeToString(kept), "base64", truncated);
+            return reject(
+                    raw,
+                    RejectReason.MALFORMED_JSON,
+                    "message is not valid UTF-8",
+                    Base64.getEncoder().encodeToString(kept),
+                    "base64",
+                    truncated);
         }
         JsonNode root;
         try {
@@ -228,9 +241,26 @@ public final class EventValidator implements Serializable {
     }
 
     /** The fields of the event contract, the only ones the rules read. */
-    private static final String[] KNOWN_FIELDS = {"event_id", "event_type", "content_id", "creator_id", "session_id",
-            "user_id", "event_time", "watch_time_ms", "total_watch_time_ms", "loop_count", "content_duration_ms",
-            "progress", "is_rewatch", "source", "device", "platform", "country", "device_id"};
+    private static final String[] KNOWN_FIELDS = {
+        "event_id",
+        "event_type",
+        "content_id",
+        "creator_id",
+        "session_id",
+        "user_id",
+        "event_time",
+        "watch_time_ms",
+        "total_watch_time_ms",
+        "loop_count",
+        "content_duration_ms",
+        "progress",
+        "is_rewatch",
+        "source",
+        "device",
+        "platform",
+        "country",
+        "device_id"
+    };
 
     private static int knownField(String name) {
         for (int i = 0; i < KNOWN_FIELDS.length; i++) {
@@ -248,11 +278,12 @@ public final class EventValidator implements Serializable {
     private static JsonNode scalar(JsonParser parser, JsonToken value) throws IOException {
         return switch (value) {
             case VALUE_STRING -> TextNode.valueOf(parser.getText());
-            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
-                case INT -> IntNode.valueOf(parser.getIntValue());
-                case LONG -> LongNode.valueOf(parser.getLongValue());
-                default -> BigIntegerNode.valueOf(parser.getBigIntegerValue());
-            };
+            case VALUE_NUMBER_INT ->
+                switch (parser.getNumberType()) {
+                    case INT -> IntNode.valueOf(parser.getIntValue());
+                    case LONG -> LongNode.valueOf(parser.getLongValue());
+                    default -> BigIntegerNode.valueOf(parser.getBigIntegerValue());
+                };
             case VALUE_NUMBER_FLOAT -> DoubleNode.valueOf(parser.getDoubleValue());
             case VALUE_TRUE -> BooleanNode.TRUE;
             case VALUE_FALSE -> BooleanNode.FALSE;
@@ -301,19 +332,27 @@ public final class EventValidator implements Serializable {
 
         e.watchTimeMs = optionalNonNegativeLong(root, "watch_time_ms");
         if (e.watchTimeMs != null && e.watchTimeMs > rules.maxWatchTime().toMillis()) {
-            throw new Rejection(RejectReason.INVALID_WATCH_TIME,
-                    "watch_time_ms " + e.watchTimeMs + " exceeds the maximum of " + rules.maxWatchTime().toMillis());
+            throw new Rejection(
+                    RejectReason.INVALID_WATCH_TIME,
+                    "watch_time_ms " + e.watchTimeMs + " exceeds the maximum of "
+                            + rules.maxWatchTime().toMillis());
         }
         e.totalWatchTimeMs = optionalNonNegativeLong(root, "total_watch_time_ms");
-        if (e.totalWatchTimeMs != null && e.totalWatchTimeMs > rules.maxWatchTime().toMillis()) {
-            throw new Rejection(RejectReason.INVALID_WATCH_TIME, "total_watch_time_ms " + e.totalWatchTimeMs
-                    + " exceeds the maximum of " + rules.maxWatchTime().toMillis());
+        if (e.totalWatchTimeMs != null
+                && e.totalWatchTimeMs > rules.maxWatchTime().toMillis()) {
+            throw new Rejection(
+                    RejectReason.INVALID_WATCH_TIME,
+                    "total_watch_time_ms " + e.totalWatchTimeMs + " exceeds the maximum of "
+                            + rules.maxWatchTime().toMillis());
         }
         e.loopCount = optionalLoopCount(root);
         e.contentDurationMs = optionalNonNegativeLong(root, "content_duration_ms");
-        if (e.contentDurationMs != null && e.contentDurationMs > rules.maxContentDuration().toMillis()) {
-            throw new Rejection(RejectReason.INVALID_FIELD, "content_duration_ms " + e.contentDurationMs
-                    + " exceeds the maximum of " + rules.maxContentDuration().toMillis());
+        if (e.contentDurationMs != null
+                && e.contentDurationMs > rules.maxContentDuration().toMillis()) {
+            throw new Rejection(
+                    RejectReason.INVALID_FIELD,
+                    "content_duration_ms " + e.contentDurationMs + " exceeds the maximum of "
+                            + rules.maxContentDuration().toMillis());
         }
         e.progress = optionalProgress(root);
         e.isRewatch = optionalBoolean(root, "is_rewatch");
@@ -343,12 +382,16 @@ public final class EventValidator implements Serializable {
             throw new Rejection(RejectReason.INVALID_FIELD, "event_time must be epoch ms or an ISO-8601 string");
         }
         if (ms > nowMs + rules.maxFutureSkew().toMillis()) {
-            throw new Rejection(RejectReason.FUTURE_EVENT_TIME, "event_time " + Instant.ofEpochMilli(ms)
-                    + " is more than " + rules.maxFutureSkew() + " ahead of processing time");
+            throw new Rejection(
+                    RejectReason.FUTURE_EVENT_TIME,
+                    "event_time " + Instant.ofEpochMilli(ms) + " is more than " + rules.maxFutureSkew()
+                            + " ahead of processing time");
         }
         if (ms < nowMs - rules.maxEventAge().toMillis()) {
-            throw new Rejection(RejectReason.STALE_EVENT_TIME, "event_time " + Instant.ofEpochMilli(ms)
-                    + " is older than the maximum event age " + rules.maxEventAge());
+            throw new Rejection(
+                    RejectReason.STALE_EVENT_TIME,
+                    "event_time " + Instant.ofEpochMilli(ms) + " is older than the maximum event age "
+                            + rules.maxEventAge());
         }
         return ms;
     }
@@ -372,7 +415,8 @@ public final class EventValidator implements Serializable {
     }
 
     private static Rejection outOfRange(String eventTime, boolean future) {
-        return new Rejection(future ? RejectReason.FUTURE_EVENT_TIME : RejectReason.STALE_EVENT_TIME,
+        return new Rejection(
+                future ? RejectReason.FUTURE_EVENT_TIME : RejectReason.STALE_EVENT_TIME,
                 "event_time " + eventTime + " is beyond the range of epoch milliseconds");
     }
 
@@ -407,7 +451,8 @@ public final class EventValidator implements Serializable {
             return null;
         }
         if (value.length() > rules.maxIdLength()) {
-            throw new Rejection(RejectReason.INVALID_FIELD, field + " is longer than " + rules.maxIdLength() + " characters");
+            throw new Rejection(
+                    RejectReason.INVALID_FIELD, field + " is longer than " + rules.maxIdLength() + " characters");
         }
         return value;
     }
@@ -424,7 +469,9 @@ public final class EventValidator implements Serializable {
             if (Character.isISOControl(c)) {
                 return String.format("contains the control character U+%04X at position %d", (int) c, i);
             }
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
                 i++; // a valid pair: one supplementary character
             } else if (Character.isSurrogate(c)) {
                 return String.format("contains the unpaired surrogate U+%04X at position %d", (int) c, i);
@@ -439,12 +486,14 @@ public final class EventValidator implements Serializable {
             return null;
         }
         if (!isWholeNumber(node)) {
-            throw new Rejection(field.endsWith("watch_time_ms") ? RejectReason.INVALID_WATCH_TIME : RejectReason.INVALID_FIELD,
+            throw new Rejection(
+                    field.endsWith("watch_time_ms") ? RejectReason.INVALID_WATCH_TIME : RejectReason.INVALID_FIELD,
                     field + " must be a whole number of milliseconds");
         }
         long value = node.asLong();
         if (value < 0) {
-            throw new Rejection(field.endsWith("watch_time_ms") ? RejectReason.INVALID_WATCH_TIME : RejectReason.INVALID_FIELD,
+            throw new Rejection(
+                    field.endsWith("watch_time_ms") ? RejectReason.INVALID_WATCH_TIME : RejectReason.INVALID_FIELD,
                     field + " must not be negative (was " + value + ")");
         }
         return value;
@@ -456,14 +505,16 @@ public final class EventValidator implements Serializable {
             return null;
         }
         if (!isWholeNumber(node) || node.asLong() < 0 || node.asLong() > MAX_LOOP_COUNT) {
-            throw new Rejection(RejectReason.INVALID_FIELD, "loop_count must be a whole number from 0 to " + MAX_LOOP_COUNT);
+            throw new Rejection(
+                    RejectReason.INVALID_FIELD, "loop_count must be a whole number from 0 to " + MAX_LOOP_COUNT);
         }
         return node.asInt();
     }
 
     /** 5000 and 5000.0 are whole numbers; 5000.5 is not, and neither is anything beyond a long's range. */
     private static boolean isWholeNumber(JsonNode node) {
-        return node.isNumber() && node.canConvertToLong()
+        return node.isNumber()
+                && node.canConvertToLong()
                 && (!node.isFloatingPointNumber() || node.asDouble() == Math.rint(node.asDouble()));
     }
 
@@ -505,8 +556,8 @@ public final class EventValidator implements Serializable {
         return reject(raw, reason, detail, payload, "utf8", truncated);
     }
 
-    private ValidationResult reject(RawEvent raw, RejectReason reason, String detail, String payload,
-                                    String encoding, boolean truncated) {
+    private ValidationResult reject(
+            RawEvent raw, RejectReason reason, String detail, String payload, String encoding, boolean truncated) {
         if (pseudonymizer != null && !"utf8".equals(encoding) && payload != null) {
             // Bytes that are not text cannot be scrubbed of user ids: withheld, their size still recorded.
             payload = null;

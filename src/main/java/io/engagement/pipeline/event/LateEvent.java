@@ -9,6 +9,7 @@ public class LateEvent {
     public EngagementEvent event;
     /** The operator's watermark when the event arrived, epoch ms. */
     public long watermarkMs;
+
     public String reason;
 
     public LateEvent() {}

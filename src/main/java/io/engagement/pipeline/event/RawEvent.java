@@ -9,6 +9,7 @@ import java.util.Objects;
 public class RawEvent {
     /** The message value as read; {@code null} for an empty (tombstone) message. */
     public byte[] payload;
+
     public String topic;
     public int partition;
     public long offset;
@@ -32,7 +33,9 @@ public class RawEvent {
         if (!(o instanceof RawEvent other)) {
             return false;
         }
-        return partition == other.partition && offset == other.offset && Objects.equals(topic, other.topic)
+        return partition == other.partition
+                && offset == other.offset
+                && Objects.equals(topic, other.topic)
                 && java.util.Arrays.equals(payload, other.payload);
     }
 

@@ -1,14 +1,12 @@
 package io.engagement.pipeline.event;
 
 import io.engagement.pipeline.config.SecretRef;
-
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -22,11 +20,13 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class UserIdPseudonymizer implements Serializable {
 
-    private static final Pattern USER_ID_IN_JSON = Pattern.compile("(\"user_id\"\\s*:\\s*\")((?:[^\"\\\\]|\\\\.)*)(\")");
+    private static final Pattern USER_ID_IN_JSON =
+            Pattern.compile("(\"user_id\"\\s*:\\s*\")((?:[^\"\\\\]|\\\\.)*)(\")");
     private static final int HEX_CHARS = 32;
 
     /** Where the key is read, on the machine that pseudonymizes (the key itself is never serialized). */
     private final SecretRef key;
+
     private transient Mac mac;
 
     public UserIdPseudonymizer(SecretRef key) {
@@ -55,7 +55,9 @@ public final class UserIdPseudonymizer implements Serializable {
                 mac = Mac.getInstance("HmacSHA256");
                 mac.init(new SecretKeySpec(key.resolve().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             }
-            return HexFormat.of().formatHex(mac.doFinal(userId.getBytes(StandardCharsets.UTF_8))).substring(0, HEX_CHARS);
+            return HexFormat.of()
+                    .formatHex(mac.doFinal(userId.getBytes(StandardCharsets.UTF_8)))
+                    .substring(0, HEX_CHARS);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
@@ -66,7 +68,8 @@ public final class UserIdPseudonymizer implements Serializable {
         Matcher m = USER_ID_IN_JSON.matcher(text);
         StringBuilder out = new StringBuilder(text.length());
         while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + pseudonym(unescape(m.group(2))) + m.group(3)));
+            m.appendReplacement(
+                    out, Matcher.quoteReplacement(m.group(1) + pseudonym(unescape(m.group(2))) + m.group(3)));
         }
         m.appendTail(out);
         return out.toString();

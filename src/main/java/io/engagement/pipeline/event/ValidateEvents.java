@@ -1,14 +1,13 @@
 package io.engagement.pipeline.event;
 
+import java.util.EnumMap;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-
-import java.util.EnumMap;
-import java.util.Map;
 
 /**
  * Splits validated input: valid events go downstream, rejected ones to the {@link #DEAD_LETTERS}

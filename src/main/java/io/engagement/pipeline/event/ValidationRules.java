@@ -8,14 +8,24 @@ import java.time.Duration;
  *
  * @param maxMessageBytes larger messages are rejected before they are parsed
  */
-public record ValidationRules(Duration maxFutureSkew, Duration maxEventAge, Duration maxWatchTime,
-                              Duration maxContentDuration, int maxIdLength, int maxMessageBytes)
+public record ValidationRules(
+        Duration maxFutureSkew,
+        Duration maxEventAge,
+        Duration maxWatchTime,
+        Duration maxContentDuration,
+        int maxIdLength,
+        int maxMessageBytes)
         implements Serializable {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
 
     public static ValidationRules defaults() {
-        return new ValidationRules(Duration.ofMinutes(5), Duration.ofDays(7), Duration.ofHours(12),
-                Duration.ofHours(24), 128, DEFAULT_MAX_MESSAGE_BYTES);
+        return new ValidationRules(
+                Duration.ofMinutes(5),
+                Duration.ofDays(7),
+                Duration.ofHours(12),
+                Duration.ofHours(24),
+                128,
+                DEFAULT_MAX_MESSAGE_BYTES);
     }
 }

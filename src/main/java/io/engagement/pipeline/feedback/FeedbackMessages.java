@@ -1,11 +1,9 @@
 package io.engagement.pipeline.feedback;
 
-import io.engagement.pipeline.aggregate.ContentMetrics;
-import io.engagement.pipeline.velocity.ContentVelocity;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import io.engagement.pipeline.aggregate.ContentMetrics;
+import io.engagement.pipeline.velocity.ContentVelocity;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 

@@ -2,7 +2,6 @@ package io.engagement.pipeline.loadgen;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -22,15 +21,24 @@ public final class EventGenerator {
     /** A message and the wall-clock time a client sends it (its event time, later if delayed). */
     public record Timed(long sendAtMs, Message message) {}
 
-    public record Settings(int contents, int creators, int users, double zipfExponent,
-                           double outOfOrderFraction, double lateFraction, double duplicateFraction,
-                           double malformedFraction, long seed) {
+    public record Settings(
+            int contents,
+            int creators,
+            int users,
+            double zipfExponent,
+            double outOfOrderFraction,
+            double lateFraction,
+            double duplicateFraction,
+            double malformedFraction,
+            long seed) {
         public static Settings defaults() {
             return new Settings(500, 50, 5_000, 1.1, 0.05, 0.01, 0.02, 0.005, 42);
         }
     }
 
-    private static final String[] SOURCES = {"for_you", "for_you", "for_you", "following", "profile", "hashtag", "search", "direct"};
+    private static final String[] SOURCES = {
+        "for_you", "for_you", "for_you", "following", "profile", "hashtag", "search", "direct"
+    };
     private static final String[] DEVICES = {"mobile", "mobile", "mobile", "tablet", "desktop", "tv"};
     private static final String[] PLATFORMS = {"ios", "android", "android", "web"};
     private static final String[] COUNTRIES = {"US", "US", "BR", "IN", "GB", "DE", "FR", "JP", "MX", "ID"};
@@ -67,7 +75,16 @@ public final class EventGenerator {
             String source = pick(SOURCES);
             // One install per user (an anonymous session's own): what a real app sends as device_id.
             String deviceId = "dev-" + (anonymous ? session : user);
-            Base base = new Base(contentId, creatorId, anonymous ? null : user, session, source, device, platform, country, deviceId);
+            Base base = new Base(
+                    contentId,
+                    creatorId,
+                    anonymous ? null : user,
+                    session,
+                    source,
+                    device,
+                    platform,
+                    country,
+                    deviceId);
 
             add(out, base.event("impression", t));
             t += 300 + random.nextInt(700);
@@ -158,8 +175,16 @@ public final class EventGenerator {
 
     public Message lateEvent(long nowMs, long ageMs) {
         int content = zipfContent();
-        Base base = new Base("content-" + content, creatorOf(content),
-                "user-" + random.nextInt(settings.users()), "sess-late-" + (sessionSequence++), "for_you", "mobile", "ios", "US", null);
+        Base base = new Base(
+                "content-" + content,
+                creatorOf(content),
+                "user-" + random.nextInt(settings.users()),
+                "sess-late-" + (sessionSequence++),
+                "for_you",
+                "mobile",
+                "ios",
+                "US",
+                null);
         ObjectNode e = base.event("view_start", nowMs - ageMs);
         return new Message(base.contentId, e.toString());
     }
@@ -171,8 +196,11 @@ public final class EventGenerator {
     private Message garbage() {
         return switch (random.nextInt(4)) {
             case 0 -> new Message(null, "{\"event_id\": \"broken-" + (eventSequence++) + "\", \"event_type\": ");
-            case 1 -> new Message(null, "{\"event_id\":\"g-" + (eventSequence++) + "\",\"event_type\":\"teleport\","
-                    + "\"content_id\":\"content-1\",\"creator_id\":\"creator-1\",\"session_id\":\"s\",\"event_time\":0}");
+            case 1 ->
+                new Message(
+                        null,
+                        "{\"event_id\":\"g-" + (eventSequence++) + "\",\"event_type\":\"teleport\","
+                                + "\"content_id\":\"content-1\",\"creator_id\":\"creator-1\",\"session_id\":\"s\",\"event_time\":0}");
             case 2 -> new Message(null, "{\"event_id\":\"g-" + (eventSequence++) + "\",\"event_type\":\"like\"}");
             default -> new Message(null, "not json at all");
         };
@@ -185,7 +213,9 @@ public final class EventGenerator {
     }
 
     private void add(List<Timed> out, ObjectNode event) {
-        out.add(new Timed(event.get("event_time").asLong(), new Message(event.get("content_id").asText(), event.toString())));
+        out.add(new Timed(
+                event.get("event_time").asLong(),
+                new Message(event.get("content_id").asText(), event.toString())));
     }
 
     private int zipfContent() {
@@ -236,8 +266,16 @@ public final class EventGenerator {
         final String country;
         final String deviceId;
 
-        Base(String contentId, String creatorId, String userId, String sessionId, String source,
-             String device, String platform, String country, String deviceId) {
+        Base(
+                String contentId,
+                String creatorId,
+                String userId,
+                String sessionId,
+                String source,
+                String device,
+                String platform,
+                String country,
+                String deviceId) {
             this.contentId = contentId;
             this.creatorId = creatorId;
             this.userId = userId;

@@ -1,17 +1,15 @@
 package io.engagement.pipeline.loadgen;
 
 import io.engagement.pipeline.config.KafkaClientProperties;
-
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Produces generated engagement traffic to Kafka at a target rate ({@link TrafficSchedule}), in real
@@ -65,8 +63,10 @@ public final class LoadGenerator {
             double elapsedS = (nowMs - startMs) / 1000.0;
             double recentRate = (sent - sentAtLastLine) * 1000.0 / Math.max(1, nowMs - lastLineMs);
             double byDurationS = Math.max(0, (durationMs - (nowMs - startMs)) / 1000.0);
-            double byCountS = maxCount == Long.MAX_VALUE ? Double.MAX_VALUE : Math.max(0, (maxCount - sent) / targetRate);
-            return String.format("loadgen: sent %,d messages, %,.0f msg/s (target %,.0f), elapsed %.0f s, ETA %.0f s",
+            double byCountS =
+                    maxCount == Long.MAX_VALUE ? Double.MAX_VALUE : Math.max(0, (maxCount - sent) / targetRate);
+            return String.format(
+                    "loadgen: sent %,d messages, %,.0f msg/s (target %,.0f), elapsed %.0f s, ETA %.0f s",
                     sent, recentRate, targetRate, elapsedS, Math.min(byDurationS, byCountS));
         }
     }
@@ -79,8 +79,20 @@ public final class LoadGenerator {
             }
             opts.put(args[i].substring(2), args[i + 1]);
         }
-        java.util.Set<String> known = java.util.Set.of("bootstrap-servers", "topic", "catalog-topic", "rate", "duration-seconds", "count",
-                "contents", "creators", "users", "seed", "late-fraction", "duplicate-fraction", "malformed-fraction");
+        java.util.Set<String> known = java.util.Set.of(
+                "bootstrap-servers",
+                "topic",
+                "catalog-topic",
+                "rate",
+                "duration-seconds",
+                "count",
+                "contents",
+                "creators",
+                "users",
+                "seed",
+                "late-fraction",
+                "duplicate-fraction",
+                "malformed-fraction");
         for (String key : opts.keySet()) {
             if (!known.contains(key) && !key.startsWith(KafkaClientProperties.PREFIX)) {
                 throw new IllegalArgumentException("unknown option --" + key + "; known: " + known);
@@ -96,7 +108,8 @@ public final class LoadGenerator {
                 Integer.parseInt(opts.getOrDefault("contents", Integer.toString(d.contents()))),
                 Integer.parseInt(opts.getOrDefault("creators", Integer.toString(d.creators()))),
                 Integer.parseInt(opts.getOrDefault("users", Integer.toString(d.users()))),
-                d.zipfExponent(), d.outOfOrderFraction(),
+                d.zipfExponent(),
+                d.outOfOrderFraction(),
                 Double.parseDouble(opts.getOrDefault("late-fraction", Double.toString(d.lateFraction()))),
                 Double.parseDouble(opts.getOrDefault("duplicate-fraction", Double.toString(d.duplicateFraction()))),
                 Double.parseDouble(opts.getOrDefault("malformed-fraction", Double.toString(d.malformedFraction()))),
@@ -110,7 +123,8 @@ public final class LoadGenerator {
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
 
         long scheduleStart = System.currentTimeMillis();
-        TrafficSchedule schedule = new TrafficSchedule(generator, rate, scheduleStart, TrafficSchedule.DEFAULT_WARM_UP_MS);
+        TrafficSchedule schedule =
+                new TrafficSchedule(generator, rate, scheduleStart, TrafficSchedule.DEFAULT_WARM_UP_MS);
         long start = System.currentTimeMillis();
         // Preparing the warm-up takes a moment (seconds in a cold JVM). The schedule runs that much behind
         // the wall clock, like network latency, instead of sending what fell due meanwhile in one burst.
@@ -123,11 +137,14 @@ public final class LoadGenerator {
                 // The content service's part: every content is in the catalogue before anyone views it.
                 List<EventGenerator.Message> catalogue = generator.catalogue();
                 for (EventGenerator.Message entry : catalogue) {
-                    producer.send(new ProducerRecord<>(catalogTopic, entry.key().getBytes(StandardCharsets.UTF_8),
+                    producer.send(new ProducerRecord<>(
+                            catalogTopic,
+                            entry.key().getBytes(StandardCharsets.UTF_8),
                             entry.value().getBytes(StandardCharsets.UTF_8)));
                 }
                 producer.flush();
-                System.out.printf("loadgen: published the catalogue of %,d contents to %s%n", catalogue.size(), catalogTopic);
+                System.out.printf(
+                        "loadgen: published the catalogue of %,d contents to %s%n", catalogue.size(), catalogTopic);
             }
             while (sent < maxCount && System.currentTimeMillis() - start < durationMs) {
                 progress.maybePrint(sent, System.currentTimeMillis());
@@ -135,7 +152,8 @@ public final class LoadGenerator {
                     if (sent >= maxCount) {
                         break;
                     }
-                    producer.send(new ProducerRecord<>(topic,
+                    producer.send(new ProducerRecord<>(
+                            topic,
                             m.key() == null ? null : m.key().getBytes(StandardCharsets.UTF_8),
                             m.value().getBytes(StandardCharsets.UTF_8)));
                     sent++;
@@ -145,7 +163,8 @@ public final class LoadGenerator {
             producer.flush();
         }
         double seconds = (System.currentTimeMillis() - start) / 1000.0;
-        System.out.printf("Sent %d messages to %s in %.1f s (%.0f msg/s); %d sessions started%n",
+        System.out.printf(
+                "Sent %d messages to %s in %.1f s (%.0f msg/s); %d sessions started%n",
                 sent, topic, seconds, sent / seconds, schedule.sessionsStarted());
     }
 }

@@ -17,6 +17,7 @@ public final class TrafficSchedule {
 
     /** Longer than any generated session: 6 plays of at most a minute each, plus network delays. */
     public static final long DEFAULT_WARM_UP_MS = 8 * 60_000L;
+
     private static final long LATE_EVENT_AGE_MS = 10 * 60_000L;
 
     private final EventGenerator generator;
@@ -46,9 +47,10 @@ public final class TrafficSchedule {
     public List<EventGenerator.Message> due(long nowMs) {
         long wantedSessions = (long) (((nowMs - startMs) / 1000.0 + 1) * messagesPerSecond / averageSessionSize());
         while (sessionsSinceStart < wantedSessions) {
-            pending.addAll(record(generator.nextIsLate()
-                    ? List.of(new EventGenerator.Timed(nowMs, generator.lateEvent(nowMs, LATE_EVENT_AGE_MS)))
-                    : generator.nextSession(nowMs)));
+            pending.addAll(record(
+                    generator.nextIsLate()
+                            ? List.of(new EventGenerator.Timed(nowMs, generator.lateEvent(nowMs, LATE_EVENT_AGE_MS)))
+                            : generator.nextSession(nowMs)));
             sessionsSinceStart++;
         }
         List<EventGenerator.Message> due = new ArrayList<>();

@@ -9,6 +9,7 @@ public final class EngagementFormulas {
 
     /** Seed 001 engagement score weights (points per unit of rate). */
     static final double COMPLETION_POINTS = 40;
+
     static final double SAVE_POINTS = 30;
     static final double SHARE_POINTS = 20;
     static final double CLICK_POINTS = 10;
@@ -16,6 +17,7 @@ public final class EngagementFormulas {
 
     /** Seed 002 quality score weights and the rates at which each component saturates at 100. */
     static final double RETENTION_WEIGHT = 0.35;
+
     static final double ENGAGEMENT_WEIGHT = 0.30;
     static final double VIRALITY_WEIGHT = 0.20;
     static final double WATCHABILITY_WEIGHT = 0.15;
@@ -25,6 +27,7 @@ public final class EngagementFormulas {
 
     /** Seed 002: rising above 120 % of the previous period, declining below 80 %. */
     static final double RISING_FACTOR = 1.2;
+
     static final double DECLINING_FACTOR = 0.8;
 
     private EngagementFormulas() {}
@@ -68,7 +71,8 @@ public final class EngagementFormulas {
      * Seed 001 engagement score, 0..100: 40 * completions/views + 30 * saves/views + 20 * shares/views
      * + 10 * clicks/views - 20 * skips/views, clamped to [0, 100]. 0 when there are no views.
      */
-    public static double engagementScore(long views, long completions, long saves, long shares, long clicks, long skips) {
+    public static double engagementScore(
+            long views, long completions, long saves, long shares, long clicks, long skips) {
         if (views <= 0) {
             return 0.0;
         }
@@ -103,8 +107,10 @@ public final class EngagementFormulas {
 
     /** Seed 002 overall quality: 35 % retention + 30 % engagement + 20 % virality + 15 % watchability. */
     public static double qualityScore(double retention, double engagement, double virality, double watchability) {
-        return RETENTION_WEIGHT * retention + ENGAGEMENT_WEIGHT * engagement
-                + VIRALITY_WEIGHT * virality + WATCHABILITY_WEIGHT * watchability;
+        return RETENTION_WEIGHT * retention
+                + ENGAGEMENT_WEIGHT * engagement
+                + VIRALITY_WEIGHT * virality
+                + WATCHABILITY_WEIGHT * watchability;
     }
 
     /**
@@ -112,7 +118,8 @@ public final class EngagementFormulas {
      * {@code total_watch_time_ms} when sent; otherwise how far the play got times the content length
      * (a view_complete got to the end). {@code null} when neither is known (no sample).
      */
-    public static Long playWatchTimeMs(Long totalWatchTimeMs, Double progress, Long contentDurationMs, boolean completed) {
+    public static Long playWatchTimeMs(
+            Long totalWatchTimeMs, Double progress, Long contentDurationMs, boolean completed) {
         if (totalWatchTimeMs != null) {
             return totalWatchTimeMs;
         }

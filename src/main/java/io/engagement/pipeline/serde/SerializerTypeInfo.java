@@ -3,7 +3,6 @@ package io.engagement.pipeline.serde;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
-
 import org.apache.flink.util.function.SerializableSupplier;
 
 /**

@@ -1,15 +1,13 @@
 package io.engagement.pipeline.service;
 
-import io.engagement.pipeline.clickhouse.AnalystQuery;
-import io.engagement.pipeline.clickhouse.ClickHouseHttp;
-import io.engagement.pipeline.clickhouse.Database;
-import io.engagement.pipeline.clickhouse.ServerFeatures;
-
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-
+import io.engagement.pipeline.clickhouse.AnalystQuery;
+import io.engagement.pipeline.clickhouse.ClickHouseHttp;
+import io.engagement.pipeline.clickhouse.Database;
+import io.engagement.pipeline.clickhouse.ServerFeatures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,13 +26,24 @@ import java.util.Map;
 public final class AnalyticsApi {
 
     /** The query files the endpoints use (without .sql). */
-    static final List<String> QUERIES = List.of("content_analytics", "top_countries", "creator_dashboard", "creator_periods",
-            "creator_content", "creator_countries", "creator_breakdowns", "trending_now", "top_performing", "user_watch_history",
-            "session_analytics", "aggregated_metrics_by_period", "platform_health");
+    static final List<String> QUERIES = List.of(
+            "content_analytics",
+            "top_countries",
+            "creator_dashboard",
+            "creator_periods",
+            "creator_content",
+            "creator_countries",
+            "creator_breakdowns",
+            "trending_now",
+            "top_performing",
+            "user_watch_history",
+            "session_analytics",
+            "aggregated_metrics_by_period",
+            "platform_health");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** One answer row of JSONEachRow, its columns in the query's order. */
-    private static final ObjectReader ROW = JSON.readerFor(new TypeReference<LinkedHashMap<String, Object>>() { });
+    private static final ObjectReader ROW = JSON.readerFor(new TypeReference<LinkedHashMap<String, Object>>() {});
 
     private final ClickHouseHttp clickhouse;
     private final String database;
@@ -45,6 +54,7 @@ public final class AnalyticsApi {
     public static final long MAX_LIMIT = 1_000;
     /** The longest period a {@code from} .. {@code to} range may span. */
     public static final java.time.Duration MAX_RANGE = java.time.Duration.ofDays(400);
+
     static final long MAX_EXECUTION_SECONDS = 10;
     static final long MAX_MEMORY_BYTES = 1L << 30;
 
@@ -63,7 +73,8 @@ public final class AnalyticsApi {
             String resource = "/sql/queries/" + name + ".sql";
             try (InputStream in = AnalyticsApi.class.getResourceAsStream(resource)) {
                 if (in == null) {
-                    throw new IllegalStateException(resource + " is not on the classpath (the build packs sql/queries into the jar)");
+                    throw new IllegalStateException(
+                            resource + " is not on the classpath (the build packs sql/queries into the jar)");
                 }
                 queries.put(name, new AnalystQuery(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
             } catch (IOException e) {
@@ -82,7 +93,9 @@ public final class AnalyticsApi {
      */
     private Map<String, String> readOnly(Map<String, String> url) throws IOException {
         if (userReadOnly == null) {
-            String level = clickhouse.execute("SELECT value FROM system.settings WHERE name = 'readonly' FORMAT TabSeparatedRaw").strip();
+            String level = clickhouse
+                    .execute("SELECT value FROM system.settings WHERE name = 'readonly' FORMAT TabSeparatedRaw")
+                    .strip();
             userReadOnly = !level.isEmpty() && !level.equals("0");
         }
         if (!userReadOnly) {
@@ -95,9 +108,14 @@ public final class AnalyticsApi {
     public String creatorOf(String contentId) throws IOException {
         // The content catalogue decides, never the creator_id of event or metric rows (a client's
         // claim): the newest entry by version, none when the newest is a deletion.
-        String answer = clickhouse.execute("SELECT argMax(creator_id, version), argMax(deleted, version) FROM " + database
-                + ".content_catalog WHERE content_id = " + AnalystQuery.literal(AnalystQuery.Type.String, contentId)
-                + " FORMAT TabSeparatedRaw", readOnly(new LinkedHashMap<>())).strip();
+        String answer = clickhouse
+                .execute(
+                        "SELECT argMax(creator_id, version), argMax(deleted, version) FROM " + database
+                                + ".content_catalog WHERE content_id = "
+                                + AnalystQuery.literal(AnalystQuery.Type.String, contentId)
+                                + " FORMAT TabSeparatedRaw",
+                        readOnly(new LinkedHashMap<>()))
+                .strip();
         String[] owner = answer.split("\t", -1);
         return owner.length < 2 || owner[0].isEmpty() || !owner[1].equals("0") ? null : owner[0];
     }
@@ -127,7 +145,8 @@ public final class AnalyticsApi {
      * gone (a client that disconnected) or the query outlives its limit, the query is killed in
      * ClickHouse ({@link ClickHouseHttp#stream}).
      */
-    public long stream(String name, Map<String, String> values, ClickHouseHttp.Caller caller, RowSink sink) throws IOException {
+    public long stream(String name, Map<String, String> values, ClickHouseHttp.Caller caller, RowSink sink)
+            throws IOException {
         AnalystQuery query = queries.get(name);
         if (query == null) {
             throw new IllegalStateException("no query " + name);
@@ -146,9 +165,12 @@ public final class AnalyticsApi {
         // Numbers as JSON numbers, not strings (the default for 64-bit integers).
         url.put("output_format_json_quote_64bit_integers", "0");
         long rows = 0;
-        try (InputStream answer = clickhouse.stream(Database.qualify(bound.sql(), database) + "\nFORMAT JSONEachRow", url,
-                java.time.Duration.ofSeconds(MAX_EXECUTION_SECONDS + 5), caller);
-             MappingIterator<LinkedHashMap<String, Object>> each = ROW.readValues(answer)) {
+        try (InputStream answer = clickhouse.stream(
+                        Database.qualify(bound.sql(), database) + "\nFORMAT JSONEachRow",
+                        url,
+                        java.time.Duration.ofSeconds(MAX_EXECUTION_SECONDS + 5),
+                        caller);
+                MappingIterator<LinkedHashMap<String, Object>> each = ROW.readValues(answer)) {
             while (each.hasNextValue()) {
                 sink.row(each.nextValue());
                 rows++;
@@ -169,10 +191,14 @@ public final class AnalyticsApi {
             }
         }
         java.time.Instant start = values.get("from") == null ? null : AnalystQuery.instantOf(values.get("from"));
-        java.time.Instant end = values.get("to") == null ? java.time.Instant.now() : AnalystQuery.instantOf(values.get("to"));
+        java.time.Instant end =
+                values.get("to") == null ? java.time.Instant.now() : AnalystQuery.instantOf(values.get("to"));
         // A malformed value is left to the query's own check, which names it.
-        if (start != null && end != null && java.time.Duration.between(start, end).compareTo(MAX_RANGE) > 0) {
-            throw new IllegalArgumentException("from .. to may span at most " + MAX_RANGE.toDays() + " days; ask for shorter periods");
+        if (start != null
+                && end != null
+                && java.time.Duration.between(start, end).compareTo(MAX_RANGE) > 0) {
+            throw new IllegalArgumentException(
+                    "from .. to may span at most " + MAX_RANGE.toDays() + " days; ask for shorter periods");
         }
     }
 
@@ -196,9 +222,15 @@ public final class AnalyticsApi {
         if (rows.isEmpty()) {
             return "";
         }
-        out.append(String.join(",", rows.get(0).keySet().stream().map(AnalyticsApi::csvCell).toList())).append("\r\n");
+        out.append(String.join(
+                        ",",
+                        rows.get(0).keySet().stream().map(AnalyticsApi::csvCell).toList()))
+                .append("\r\n");
         for (Map<String, Object> row : rows) {
-            out.append(String.join(",", row.values().stream().map(AnalyticsApi::csvCell).toList())).append("\r\n");
+            out.append(String.join(
+                            ",",
+                            row.values().stream().map(AnalyticsApi::csvCell).toList()))
+                    .append("\r\n");
         }
         return out.toString();
     }

@@ -38,7 +38,8 @@ public final class ApiKeys {
             }
             String name = f[0];
             if (!name.matches("[\\w.-]{1,64}") || !names.add(name)) {
-                throw new IllegalArgumentException("key name '" + name + "' must be unique, of letters, digits, '.', '-', '_'");
+                throw new IllegalArgumentException(
+                        "key name '" + name + "' must be unique, of letters, digits, '.', '-', '_'");
             }
             if (f[1].length() < 16) {
                 throw new IllegalArgumentException("the key of '" + name + "' is shorter than 16 characters");
@@ -47,11 +48,13 @@ public final class ApiKeys {
             try {
                 role = Role.valueOf(f[2].toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("the role of '" + name + "' must be tracking, creator, admin, catalog or metrics, not '" + f[2] + "'");
+                throw new IllegalArgumentException("the role of '" + name
+                        + "' must be tracking, creator, admin, catalog or metrics, not '" + f[2] + "'");
             }
             String creator = f.length == 4 ? f[3] : null;
             if ((role == Role.CREATOR) != (creator != null && !creator.isBlank())) {
-                throw new IllegalArgumentException("'" + name + "': a creator key names its creator id, and only a creator key does");
+                throw new IllegalArgumentException(
+                        "'" + name + "': a creator key names its creator id, and only a creator key does");
             }
             entries.add(new Entry(digest(f[1]), new Caller(name, role, creator)));
         }

@@ -1,18 +1,15 @@
 package io.engagement.pipeline.service;
 
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
-
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
-
 import org.eclipse.jetty.util.BufferUtil;
-
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Whether the client of a request is still there, for a query that should not outlive it
@@ -26,8 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class ClientConnection {
 
-    private ClientConnection() {
-    }
+    private ClientConnection() {}
 
     static ClickHouseHttp.Caller of(Context ctx) {
         Request request;

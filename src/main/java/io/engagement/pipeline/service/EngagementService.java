@@ -2,18 +2,15 @@ package io.engagement.pipeline.service;
 
 import io.engagement.pipeline.catalog.CatalogEntryReader;
 import io.engagement.pipeline.catalog.CatalogRecord;
-
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
 import io.engagement.pipeline.config.ConfigException;
 import io.engagement.pipeline.event.EventValidator;
-
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +37,16 @@ public final class EngagementService implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EngagementService.class);
 
     /** Who may call a route. */
-    enum Access { PUBLIC, TRACKING, READER, CREATOR_OF_PATH, OWNER_OF_CONTENT, ADMIN, METRICS, CATALOG }
+    enum Access {
+        PUBLIC,
+        TRACKING,
+        READER,
+        CREATOR_OF_PATH,
+        OWNER_OF_CONTENT,
+        ADMIN,
+        METRICS,
+        CATALOG
+    }
 
     /** One route of the service. */
     record Route(HandlerType method, String path, Access access, String summary) {}
@@ -52,21 +58,61 @@ public final class EngagementService implements AutoCloseable {
             new Route(HandlerType.POST, "/v1/events", Access.TRACKING, "track one event"),
             new Route(HandlerType.POST, "/v1/events/batch", Access.TRACKING, "track up to 100 events (offline sync)"),
             new Route(HandlerType.GET, "/v1/me", Access.READER, "the caller's role and creator id"),
-            new Route(HandlerType.GET, "/v1/content/{contentId}/metrics", Access.OWNER_OF_CONTENT, "a content's metrics over a range"),
-            new Route(HandlerType.GET, "/v1/content/{contentId}/countries", Access.OWNER_OF_CONTENT, "a content's views by country"),
-            new Route(HandlerType.GET, "/v1/creators/{creatorId}/analytics", Access.CREATOR_OF_PATH, "creator totals, rates, unique viewers, top content"),
-            new Route(HandlerType.GET, "/v1/creators/{creatorId}/comparison", Access.CREATOR_OF_PATH, "this period against the one before"),
-            new Route(HandlerType.GET, "/v1/creators/{creatorId}/timeline", Access.CREATOR_OF_PATH, "views and watch time per hour, day or week"),
-            new Route(HandlerType.GET, "/v1/creators/{creatorId}/content", Access.CREATOR_OF_PATH, "the creator's content, sorted and paged"),
-            new Route(HandlerType.GET, "/v1/creators/{creatorId}/countries", Access.CREATOR_OF_PATH, "the creator's views by country"),
-            new Route(HandlerType.GET, "/v1/creators/{creatorId}/breakdowns", Access.CREATOR_OF_PATH, "completion buckets and devices"),
+            new Route(
+                    HandlerType.GET,
+                    "/v1/content/{contentId}/metrics",
+                    Access.OWNER_OF_CONTENT,
+                    "a content's metrics over a range"),
+            new Route(
+                    HandlerType.GET,
+                    "/v1/content/{contentId}/countries",
+                    Access.OWNER_OF_CONTENT,
+                    "a content's views by country"),
+            new Route(
+                    HandlerType.GET,
+                    "/v1/creators/{creatorId}/analytics",
+                    Access.CREATOR_OF_PATH,
+                    "creator totals, rates, unique viewers, top content"),
+            new Route(
+                    HandlerType.GET,
+                    "/v1/creators/{creatorId}/comparison",
+                    Access.CREATOR_OF_PATH,
+                    "this period against the one before"),
+            new Route(
+                    HandlerType.GET,
+                    "/v1/creators/{creatorId}/timeline",
+                    Access.CREATOR_OF_PATH,
+                    "views and watch time per hour, day or week"),
+            new Route(
+                    HandlerType.GET,
+                    "/v1/creators/{creatorId}/content",
+                    Access.CREATOR_OF_PATH,
+                    "the creator's content, sorted and paged"),
+            new Route(
+                    HandlerType.GET,
+                    "/v1/creators/{creatorId}/countries",
+                    Access.CREATOR_OF_PATH,
+                    "the creator's views by country"),
+            new Route(
+                    HandlerType.GET,
+                    "/v1/creators/{creatorId}/breakdowns",
+                    Access.CREATOR_OF_PATH,
+                    "completion buckets and devices"),
             new Route(HandlerType.GET, "/v1/trending", Access.READER, "trending content now"),
             new Route(HandlerType.GET, "/v1/top-performing", Access.READER, "top content by quality score"),
             new Route(HandlerType.GET, "/v1/users/{userId}/watch-history", Access.ADMIN, "a user's watch history"),
             new Route(HandlerType.GET, "/v1/sessions", Access.ADMIN, "session analytics of a day"),
             new Route(HandlerType.GET, "/v1/admin/stats", Access.ADMIN, "platform totals and pipeline health"),
-            new Route(HandlerType.PUT, "/v1/catalog/{contentId}", Access.CATALOG, "publish a content's catalogue entry (owner, duration, labels)"),
-            new Route(HandlerType.DELETE, "/v1/catalog/{contentId}", Access.CATALOG, "delete a content from the catalogue"));
+            new Route(
+                    HandlerType.PUT,
+                    "/v1/catalog/{contentId}",
+                    Access.CATALOG,
+                    "publish a content's catalogue entry (owner, duration, labels)"),
+            new Route(
+                    HandlerType.DELETE,
+                    "/v1/catalog/{contentId}",
+                    Access.CATALOG,
+                    "delete a content from the catalogue"));
 
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final Set<String> SORTS = Set.of("recent", "views", "engagement", "quality");
@@ -84,10 +130,12 @@ public final class EngagementService implements AutoCloseable {
     private final RateLimiter trackingKeys;
     /** Requests without a valid key, per address. */
     private final RateLimiter authFailures;
+
     private final byte[] openApi;
     private final CatalogEntryReader catalogueReader;
     /** Analytics requests in progress: bounded, so reads waiting on ClickHouse cannot hold every request thread. */
     private final java.util.concurrent.Semaphore analyticsInFlight;
+
     private final ServiceMetrics metrics;
     private Javalin app;
 
@@ -95,14 +143,19 @@ public final class EngagementService implements AutoCloseable {
     public EngagementService(ServiceConfig config, EventPublisher publisher, ClickHouseHttp clickhouse) {
         this.config = config;
         this.publisher = publisher;
-        this.tracking = new TrackingApi(new EventValidator(config.validationRules), publisher, System::currentTimeMillis,
+        this.tracking = new TrackingApi(
+                new EventValidator(config.validationRules),
+                publisher,
+                System::currentTimeMillis,
                 config.userTokenKey != null);
-        this.userTokens = config.userTokenKey == null ? null : new UserTokens(config.userTokenKey, java.time.Clock.systemUTC());
+        this.userTokens =
+                config.userTokenKey == null ? null : new UserTokens(config.userTokenKey, java.time.Clock.systemUTC());
         this.analytics = new AnalyticsApi(clickhouse, config.clickhouseDatabase, config.analyticsMaxResultRows);
         this.events = new RateLimiter(config.eventsPerMinute, config.rateLimitClients, System::nanoTime);
         this.batches = new RateLimiter(config.batchesPerMinute, config.rateLimitClients, System::nanoTime);
         this.reads = new RateLimiter(config.analyticsPerMinute, config.rateLimitClients, System::nanoTime);
-        this.trackingKeys = new RateLimiter(config.trackingKeyRequestsPerMinute, config.rateLimitClients, System::nanoTime);
+        this.trackingKeys =
+                new RateLimiter(config.trackingKeyRequestsPerMinute, config.rateLimitClients, System::nanoTime);
         this.authFailures = new RateLimiter(config.authFailuresPerMinute, config.rateLimitClients, System::nanoTime);
         this.metrics = new ServiceMetrics(publisher::pendingEvents);
         this.catalogueReader = new CatalogEntryReader(config.validationRules);
@@ -116,7 +169,8 @@ public final class EngagementService implements AutoCloseable {
 
     public static void main(String[] args) {
         // The service jar's own logging configuration (console, INFO), unless one is given.
-        if (System.getProperty("log4j2.configurationFile") == null && System.getProperty("log4j.configurationFile") == null) {
+        if (System.getProperty("log4j2.configurationFile") == null
+                && System.getProperty("log4j.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "classpath:service/log4j2.properties");
         }
         ServiceConfig config;
@@ -127,8 +181,14 @@ public final class EngagementService implements AutoCloseable {
             System.exit(2);
             return;
         }
-        EngagementService service = new EngagementService(config, EventPublisher.forConfig(config),
-                new ClickHouseHttp(config.clickhouseUrl, config.clickhouseUser, config.clickhousePassword, config.clickhouseCaFile));
+        EngagementService service = new EngagementService(
+                config,
+                EventPublisher.forConfig(config),
+                new ClickHouseHttp(
+                        config.clickhouseUrl,
+                        config.clickhouseUser,
+                        config.clickhousePassword,
+                        config.clickhouseCaFile));
         service.start();
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "service-shutdown"));
         System.out.println("engagement-service: dashboard at " + (config.tlsKeystore != null ? "https" : "http") + "://"
@@ -154,8 +214,8 @@ public final class EngagementService implements AutoCloseable {
         c.http.maxRequestSize = 1_000_000L;
         if (config.tlsKeystore != null) {
             // HTTPS only: the TLS connector takes the place of Javalin's plain one.
-            c.jetty.addConnector((server, http) -> ServiceTls.connector(server, http, config.host, config.port,
-                    config.tlsKeystore, config.tlsKeystorePassword));
+            c.jetty.addConnector((server, http) -> ServiceTls.connector(
+                    server, http, config.host, config.port, config.tlsKeystore, config.tlsKeystorePassword));
         }
         for (Route route : ROUTES) {
             Handler handler = guarded(route, handlerOf(route));
@@ -180,9 +240,18 @@ public final class EngagementService implements AutoCloseable {
                 return;
             }
             // The server's message names SQL, tables and its version: logged here, never answered.
-            String reference = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffffffL);
-            LOG.warn("analytics request {} {} failed (reference {}): {}", ctx.method(), ctx.path(), reference, ClickHouseHttp.oneLine(e));
-            error(ctx, 502, "the analytics store did not answer; retry later (reference " + reference + " in the service log)");
+            String reference = Long.toHexString(
+                    java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffffffL);
+            LOG.warn(
+                    "analytics request {} {} failed (reference {}): {}",
+                    ctx.method(),
+                    ctx.path(),
+                    reference,
+                    ClickHouseHttp.oneLine(e));
+            error(
+                    ctx,
+                    502,
+                    "the analytics store did not answer; retry later (reference " + reference + " in the service log)");
         });
     }
 
@@ -196,7 +265,8 @@ public final class EngagementService implements AutoCloseable {
             return "the answer has more rows than this service returns; ask for fewer (limit) or a shorter period";
         }
         if (message.contains("Code: 159")) {
-            return "the query took longer than " + AnalyticsApi.MAX_EXECUTION_SECONDS + " s and was stopped; ask for a shorter period";
+            return "the query took longer than " + AnalyticsApi.MAX_EXECUTION_SECONDS
+                    + " s and was stopped; ask for a shorter period";
         }
         if (message.contains("Code: 241")) {
             return "the query needed more memory than a request may use; ask for a shorter period";
@@ -216,8 +286,9 @@ public final class EngagementService implements AutoCloseable {
         ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
     }
 
-    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
-            + " img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+    static final String CONTENT_SECURITY_POLICY =
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
+                    + " img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
     private Handler handlerOf(Route route) {
         if (route.access() == Access.CATALOG) {
@@ -226,49 +297,64 @@ public final class EngagementService implements AutoCloseable {
         return switch (route.path()) {
             case "/health" -> ctx -> ctx.result("ok");
             case "/openapi.json" -> ctx -> ctx.contentType("application/json").result(openApi);
-            case "/metrics" -> ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.prometheusText());
+            case "/metrics" ->
+                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(metrics.prometheusText());
             case "/v1/events" -> this::trackOne;
             case "/v1/events/batch" -> this::trackBatch;
-            case "/v1/me" -> ctx -> {
-                Caller caller = ctx.attribute("caller");
-                Map<String, Object> me = new LinkedHashMap<>();
-                me.put("key", caller.keyName());
-                me.put("role", caller.role().name().toLowerCase(Locale.ROOT));
-                me.put("creator_id", caller.creatorId());
-                ctx.json(me);
-            };
-            case "/v1/content/{contentId}/metrics" -> ctx -> stream(ctx, "content_analytics",
-                    values(ctx, Map.of("content_id", ctx.pathParam("contentId")), "from", "to"));
-            case "/v1/content/{contentId}/countries" -> ctx -> stream(ctx, "top_countries",
-                    values(ctx, Map.of("content_id", ctx.pathParam("contentId")), "from", "to", "limit"));
-            case "/v1/creators/{creatorId}/analytics" -> ctx -> stream(ctx, "creator_dashboard",
-                    values(ctx, creator(ctx), "from", "to", "top"));
+            case "/v1/me" ->
+                ctx -> {
+                    Caller caller = ctx.attribute("caller");
+                    Map<String, Object> me = new LinkedHashMap<>();
+                    me.put("key", caller.keyName());
+                    me.put("role", caller.role().name().toLowerCase(Locale.ROOT));
+                    me.put("creator_id", caller.creatorId());
+                    ctx.json(me);
+                };
+            case "/v1/content/{contentId}/metrics" ->
+                ctx -> stream(
+                        ctx,
+                        "content_analytics",
+                        values(ctx, Map.of("content_id", ctx.pathParam("contentId")), "from", "to"));
+            case "/v1/content/{contentId}/countries" ->
+                ctx -> stream(
+                        ctx,
+                        "top_countries",
+                        values(ctx, Map.of("content_id", ctx.pathParam("contentId")), "from", "to", "limit"));
+            case "/v1/creators/{creatorId}/analytics" ->
+                ctx -> stream(ctx, "creator_dashboard", values(ctx, creator(ctx), "from", "to", "top"));
             case "/v1/creators/{creatorId}/comparison" -> this::comparison;
-            case "/v1/creators/{creatorId}/timeline" -> ctx -> {
-                String grain = ctx.queryParam("grain");
-                if (grain != null && !GRAINS.contains(grain)) {
-                    throw new IllegalArgumentException("grain must be one of hour, day, week, not '" + grain + "'");
-                }
-                stream(ctx, "creator_periods", values(ctx, creator(ctx), "grain", "from", "to"));
-            };
+            case "/v1/creators/{creatorId}/timeline" ->
+                ctx -> {
+                    String grain = ctx.queryParam("grain");
+                    if (grain != null && !GRAINS.contains(grain)) {
+                        throw new IllegalArgumentException("grain must be one of hour, day, week, not '" + grain + "'");
+                    }
+                    stream(ctx, "creator_periods", values(ctx, creator(ctx), "grain", "from", "to"));
+                };
             case "/v1/creators/{creatorId}/content" -> this::creatorContent;
-            case "/v1/creators/{creatorId}/countries" -> ctx -> stream(ctx, "creator_countries",
-                    values(ctx, creator(ctx), "from", "to", "limit"));
-            case "/v1/creators/{creatorId}/breakdowns" -> ctx -> stream(ctx, "creator_breakdowns",
-                    values(ctx, creator(ctx), "from", "to"));
+            case "/v1/creators/{creatorId}/countries" ->
+                ctx -> stream(ctx, "creator_countries", values(ctx, creator(ctx), "from", "to", "limit"));
+            case "/v1/creators/{creatorId}/breakdowns" ->
+                ctx -> stream(ctx, "creator_breakdowns", values(ctx, creator(ctx), "from", "to"));
             case "/v1/trending" -> ctx -> stream(ctx, "trending_now", values(ctx, Map.of(), "limit", "only_trending"));
-            case "/v1/top-performing" -> ctx -> stream(ctx, "top_performing",
-                    values(ctx, Map.of(), "from", "to", "min_views", "limit"));
-            case "/v1/users/{userId}/watch-history" -> ctx -> stream(ctx, "user_watch_history",
-                    values(ctx, Map.of("user_id", ctx.pathParam("userId")), "since", "limit"));
-            case "/v1/sessions" -> ctx -> stream(ctx, "session_analytics", values(ctx, Map.of(), "day", "user_id", "limit"));
-            case "/v1/admin/stats" -> ctx -> {
-                Map<String, String> range = values(ctx, Map.of(), "from", "to");
-                Map<String, Object> merged = new LinkedHashMap<>();
-                analytics.rows("aggregated_metrics_by_period", range).forEach(merged::putAll);
-                analytics.rows("platform_health", range).forEach(merged::putAll);
-                answer(ctx, List.of(merged));
-            };
+            case "/v1/top-performing" ->
+                ctx -> stream(ctx, "top_performing", values(ctx, Map.of(), "from", "to", "min_views", "limit"));
+            case "/v1/users/{userId}/watch-history" ->
+                ctx -> stream(
+                        ctx,
+                        "user_watch_history",
+                        values(ctx, Map.of("user_id", ctx.pathParam("userId")), "since", "limit"));
+            case "/v1/sessions" ->
+                ctx -> stream(ctx, "session_analytics", values(ctx, Map.of(), "day", "user_id", "limit"));
+            case "/v1/admin/stats" ->
+                ctx -> {
+                    Map<String, String> range = values(ctx, Map.of(), "from", "to");
+                    Map<String, Object> merged = new LinkedHashMap<>();
+                    analytics.rows("aggregated_metrics_by_period", range).forEach(merged::putAll);
+                    analytics.rows("platform_health", range).forEach(merged::putAll);
+                    answer(ctx, List.of(merged));
+                };
             default -> throw new IllegalStateException("no handler for " + route.path());
         };
     }
@@ -285,7 +371,10 @@ public final class EngagementService implements AutoCloseable {
         byte[] body = ctx.bodyAsBytes();
         CatalogRecord checked = catalogueReader.read(contentId.getBytes(StandardCharsets.UTF_8), body, "request", 0, 0);
         if (checked.rejected != null || body.length == 0) {
-            error(ctx, 400, checked.rejected != null ? checked.rejected.detail : "the body is the catalogue entry (JSON)");
+            error(
+                    ctx,
+                    400,
+                    checked.rejected != null ? checked.rejected.detail : "the body is the catalogue entry (JSON)");
             return;
         }
         publishCatalogue(ctx, contentId, body);
@@ -329,7 +418,12 @@ public final class EngagementService implements AutoCloseable {
         }
         Caller caller = ctx.attribute("caller");
         if (route != null && caller != null && caller.role() != Role.TRACKING && !route.endsWith(" /metrics")) {
-            ACCESS_LOG.info(accessLine(caller, route, ctx.pathParamMap().get("creatorId"), ctx.status().getCode(), ctx.attribute("access.rows")));
+            ACCESS_LOG.info(accessLine(
+                    caller,
+                    route,
+                    ctx.pathParamMap().get("creatorId"),
+                    ctx.status().getCode(),
+                    ctx.attribute("access.rows")));
         }
     }
 
@@ -343,7 +437,8 @@ public final class EngagementService implements AutoCloseable {
      */
     static String accessLine(Caller caller, String route, String creatorInPath, int status, Integer rows) {
         String creator = creatorInPath != null ? creatorInPath : caller.creatorId();
-        return "analytics read key=" + caller.keyName() + " role=" + caller.role().name().toLowerCase(Locale.ROOT)
+        return "analytics read key=" + caller.keyName() + " role="
+                + caller.role().name().toLowerCase(Locale.ROOT)
                 + " route=\"" + route + "\" creator=" + (creator == null ? "-" : creator) + " status=" + status
                 + " rows=" + (rows == null ? "-" : rows);
     }
@@ -372,7 +467,9 @@ public final class EngagementService implements AutoCloseable {
                 return;
             }
             ctx.attribute("caller", caller);
-            RateLimiter limiter = route.path().equals("/v1/events") ? events : route.path().equals("/v1/events/batch") ? batches : reads;
+            RateLimiter limiter = route.path().equals("/v1/events")
+                    ? events
+                    : route.path().equals("/v1/events/batch") ? batches : reads;
             String client = caller.role() == Role.TRACKING ? caller.keyName() + "|" + address : caller.keyName();
             if (limited(ctx, limiter, client)
                     || (caller.role() == Role.TRACKING && limited(ctx, trackingKeys, caller.keyName()))) {
@@ -380,12 +477,16 @@ public final class EngagementService implements AutoCloseable {
             }
             // Analytics reads (and the ownership lookup some of them need) take a permit; tracking,
             // the catalogue and /metrics never wait behind them.
-            boolean analytics = route.access() != Access.TRACKING && route.access() != Access.METRICS
+            boolean analytics = route.access() != Access.TRACKING
+                    && route.access() != Access.METRICS
                     && route.access() != Access.CATALOG;
             if (analytics && !analyticsInFlight.tryAcquire()) {
                 ctx.header("Retry-After", "1");
-                error(ctx, 503, "too many analytics requests in progress (service.analytics.max-concurrent = "
-                        + config.analyticsMaxConcurrent + "); retry in a second");
+                error(
+                        ctx,
+                        503,
+                        "too many analytics requests in progress (service.analytics.max-concurrent = "
+                                + config.analyticsMaxConcurrent + "); retry in a second");
                 return;
             }
             try {
@@ -440,7 +541,9 @@ public final class EngagementService implements AutoCloseable {
 
     private Caller authenticate(Context ctx) {
         String header = ctx.header("Authorization");
-        String key = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : ctx.header("X-Api-Key");
+        String key = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).strip()
+                : ctx.header("X-Api-Key");
         return config.apiKeys.find(key).orElse(null);
     }
 
@@ -465,15 +568,25 @@ public final class EngagementService implements AutoCloseable {
             return CATALOG_ONLY;
         }
         return switch (access) {
-            case CATALOG -> caller.role() == Role.CATALOG ? null : Refusal.forbidden("only a catalog key writes the content catalogue");
+            case CATALOG ->
+                caller.role() == Role.CATALOG
+                        ? null
+                        : Refusal.forbidden("only a catalog key writes the content catalogue");
             case PUBLIC -> null;
-            case METRICS -> caller.role() == Role.METRICS || caller.role() == Role.ADMIN ? null
-                    : Refusal.forbidden("this route is for metrics and admin keys");
-            case TRACKING -> caller.role() == Role.TRACKING ? null : Refusal.forbidden("only a tracking key may send events");
+            case METRICS ->
+                caller.role() == Role.METRICS || caller.role() == Role.ADMIN
+                        ? null
+                        : Refusal.forbidden("this route is for metrics and admin keys");
+            case TRACKING ->
+                caller.role() == Role.TRACKING ? null : Refusal.forbidden("only a tracking key may send events");
             case READER -> caller.role() == Role.TRACKING ? TRACKING_ONLY_WRITES : null;
             case ADMIN -> caller.role() == Role.ADMIN ? null : Refusal.forbidden("this route is for admin keys");
-            case CREATOR_OF_PATH -> caller.mayRead(ctx.pathParam("creatorId")) ? null
-                    : caller.role() == Role.TRACKING ? TRACKING_ONLY_WRITES : Refusal.forbidden("a creator key reads only its own creator id");
+            case CREATOR_OF_PATH ->
+                caller.mayRead(ctx.pathParam("creatorId"))
+                        ? null
+                        : caller.role() == Role.TRACKING
+                                ? TRACKING_ONLY_WRITES
+                                : Refusal.forbidden("a creator key reads only its own creator id");
             case OWNER_OF_CONTENT -> {
                 if (caller.role() == Role.ADMIN) {
                     yield null;
@@ -483,7 +596,8 @@ public final class EngagementService implements AutoCloseable {
                 }
                 // Another creator's content is answered as unknown, so its existence does not leak.
                 String contentId = ctx.pathParam("contentId");
-                yield caller.creatorId().equals(analytics.creatorOf(contentId)) ? null
+                yield caller.creatorId().equals(analytics.creatorOf(contentId))
+                        ? null
                         : new Refusal(404, "no content " + contentId + " of creator " + caller.creatorId());
             }
         };
@@ -516,11 +630,14 @@ public final class EngagementService implements AutoCloseable {
         try {
             List<TrackingApi.Outcome> outcomes = tracking.trackBatch(ctx.bodyAsBytes(), user);
             count(outcomes);
-            long accepted = outcomes.stream().filter(TrackingApi.Outcome::accepted).count();
+            long accepted =
+                    outcomes.stream().filter(TrackingApi.Outcome::accepted).count();
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("accepted", accepted);
             body.put("rejected", outcomes.size() - accepted);
-            body.put("results", outcomes.stream().map(EngagementService::outcomeJson).toList());
+            body.put(
+                    "results",
+                    outcomes.stream().map(EngagementService::outcomeJson).toList());
             ctx.status(200).json(body);
         } catch (TrackingApi.BadRequest e) {
             error(ctx, 400, e.getMessage());
@@ -564,7 +681,8 @@ public final class EngagementService implements AutoCloseable {
     private void creatorContent(Context ctx) throws IOException {
         String sort = ctx.queryParam("sort") == null ? "recent" : ctx.queryParam("sort");
         if (!SORTS.contains(sort)) {
-            throw new IllegalArgumentException("sort must be one of recent, views, engagement, quality, not '" + sort + "'");
+            throw new IllegalArgumentException(
+                    "sort must be one of recent, views, engagement, quality, not '" + sort + "'");
         }
         int page = positive(ctx, "page", 1, 1_000_000);
         int pageSize = positive(ctx, "page_size", 20, 100);
@@ -584,13 +702,35 @@ public final class EngagementService implements AutoCloseable {
             throw new IllegalArgumentException("to must be after from");
         }
         LocalDateTime previousFrom = from.minus(java.time.Duration.between(from, to));
-        Map<String, Object> current = single(analytics.rows("creator_dashboard", Map.of("creator_id", ctx.pathParam("creatorId"),
-                "from", from.format(DATE_TIME), "to", to.format(DATE_TIME))));
-        Map<String, Object> previous = single(analytics.rows("creator_dashboard", Map.of("creator_id", ctx.pathParam("creatorId"),
-                "from", previousFrom.format(DATE_TIME), "to", from.format(DATE_TIME))));
+        Map<String, Object> current = single(analytics.rows(
+                "creator_dashboard",
+                Map.of(
+                        "creator_id",
+                        ctx.pathParam("creatorId"),
+                        "from",
+                        from.format(DATE_TIME),
+                        "to",
+                        to.format(DATE_TIME))));
+        Map<String, Object> previous = single(analytics.rows(
+                "creator_dashboard",
+                Map.of(
+                        "creator_id",
+                        ctx.pathParam("creatorId"),
+                        "from",
+                        previousFrom.format(DATE_TIME),
+                        "to",
+                        from.format(DATE_TIME))));
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (String metric : List.of("views", "unique_viewers", "watch_s", "completion_pct", "saves", "shares", "clicks",
-                "engagement_pct", "action_pct")) {
+        for (String metric : List.of(
+                "views",
+                "unique_viewers",
+                "watch_s",
+                "completion_pct",
+                "saves",
+                "shares",
+                "clicks",
+                "engagement_pct",
+                "action_pct")) {
             double now = number(current.get(metric));
             double before = number(previous.get(metric));
             Map<String, Object> row = new LinkedHashMap<>();
@@ -622,7 +762,8 @@ public final class EngagementService implements AutoCloseable {
         return values(ctx, fixed, Set.of(), allowed);
     }
 
-    private static Map<String, String> values(Context ctx, Map<String, String> fixed, Set<String> readByTheHandler, String... allowed) {
+    private static Map<String, String> values(
+            Context ctx, Map<String, String> fixed, Set<String> readByTheHandler, String... allowed) {
         Map<String, String> values = new LinkedHashMap<>(fixed);
         List<String> names = List.of(allowed);
         for (Map.Entry<String, List<String>> p : ctx.queryParamMap().entrySet()) {
@@ -630,8 +771,8 @@ public final class EngagementService implements AutoCloseable {
                 continue;
             }
             if (!names.contains(p.getKey())) {
-                throw new IllegalArgumentException("unknown parameter '" + p.getKey() + "'" + (names.isEmpty() ? "" : " (this route takes "
-                        + String.join(", ", names) + ")"));
+                throw new IllegalArgumentException("unknown parameter '" + p.getKey() + "'"
+                        + (names.isEmpty() ? "" : " (this route takes " + String.join(", ", names) + ")"));
             }
             values.put(p.getKey(), p.getValue().get(0));
         }
@@ -660,7 +801,9 @@ public final class EngagementService implements AutoCloseable {
             throw new IllegalArgumentException(name + " is required (YYYY-MM-DD or YYYY-MM-DD HH:MM:SS, UTC)");
         }
         try {
-            return text.length() == 10 ? LocalDate.parse(text).atStartOfDay() : LocalDateTime.parse(text.replace('T', ' '), DATE_TIME);
+            return text.length() == 10
+                    ? LocalDate.parse(text).atStartOfDay()
+                    : LocalDateTime.parse(text.replace('T', ' '), DATE_TIME);
         } catch (java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException(name + " must be YYYY-MM-DD or YYYY-MM-DD HH:MM:SS, not '" + text + "'");
         }
@@ -674,7 +817,8 @@ public final class EngagementService implements AutoCloseable {
      */
     private void stream(Context ctx, String query, Map<String, String> values) throws IOException {
         String format = format(ctx);
-        StreamedAnswer answer = format.equals("csv") ? new StreamedAnswer.Csv(ctx, exportName(ctx)) : new StreamedAnswer.Json(ctx);
+        StreamedAnswer answer =
+                format.equals("csv") ? new StreamedAnswer.Csv(ctx, exportName(ctx)) : new StreamedAnswer.Json(ctx);
         long rows = analytics.stream(query, values, ClientConnection.of(ctx), answer::row);
         answer.finish(rows);
         ctx.attribute("access.rows", (int) rows);
@@ -689,7 +833,11 @@ public final class EngagementService implements AutoCloseable {
     }
 
     private static String exportName(Context ctx) {
-        return ctx.endpoint().path.replaceAll("[{}]", "").replaceAll("[^\\w]+", "-").replaceAll("^-|-$", "");
+        return ctx.endpoint()
+                .path
+                .replaceAll("[{}]", "")
+                .replaceAll("[^\\w]+", "-")
+                .replaceAll("^-|-$", "");
     }
 
     private static void answer(Context ctx, List<Map<String, Object>> rows) {
@@ -698,7 +846,11 @@ public final class EngagementService implements AutoCloseable {
         switch (format) {
             case "json" -> ctx.json(Map.of("data", rows, "rows", rows.size()));
             case "csv" -> {
-                String name = ctx.endpoint().path.replaceAll("[{}]", "").replaceAll("[^\\w]+", "-").replaceAll("^-|-$", "");
+                String name = ctx.endpoint()
+                        .path
+                        .replaceAll("[{}]", "")
+                        .replaceAll("[^\\w]+", "-")
+                        .replaceAll("^-|-$", "");
                 ctx.contentType("text/csv; charset=utf-8")
                         .header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"")
                         .result(AnalyticsApi.csv(rows).getBytes(StandardCharsets.UTF_8));

@@ -1,12 +1,5 @@
 package io.engagement.pipeline.service;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +7,12 @@ import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Produces accepted events to the input topic and answers only once Kafka has them: an idempotent
@@ -65,8 +64,11 @@ public final class EventPublisher implements AutoCloseable {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(deliveryMs));
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(deliveryMs - 5, 15_000)));
         p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "engagement-service");
-        return new EventPublisher(new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer()), config.inputTopic,
-                config.maxPendingEvents, config.produceTimeout);
+        return new EventPublisher(
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer()),
+                config.inputTopic,
+                config.maxPendingEvents,
+                config.produceTimeout);
     }
 
     /** Produces every event and returns once Kafka acknowledged all of them. */
@@ -93,14 +95,16 @@ public final class EventPublisher implements AutoCloseable {
         List<Future<?>> sends = new ArrayList<>(events.size());
         try {
             for (Outgoing e : events) {
-                sends.add(producer.send(new ProducerRecord<>(topic, null, e.serverTimeMs(), e.contentId(), e.message())));
+                sends.add(
+                        producer.send(new ProducerRecord<>(topic, null, e.serverTimeMs(), e.contentId(), e.message())));
             }
             long deadline = System.nanoTime() + timeout.toNanos();
             for (Future<?> send : sends) {
                 send.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new Unavailable("Kafka did not acknowledge within service.produce-timeout (" + timeout.toMillis() + " ms)");
+            throw new Unavailable(
+                    "Kafka did not acknowledge within service.produce-timeout (" + timeout.toMillis() + " ms)");
         } catch (java.util.concurrent.ExecutionException | org.apache.kafka.common.KafkaException e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
             throw new Unavailable("Kafka refused the events: " + cause);

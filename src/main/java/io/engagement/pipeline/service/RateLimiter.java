@@ -3,7 +3,6 @@ package io.engagement.pipeline.service;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-
 import java.time.Duration;
 import java.util.function.LongSupplier;
 

@@ -4,7 +4,6 @@ import io.engagement.pipeline.clickhouse.ClickHouseTls;
 import io.engagement.pipeline.clickhouse.Database;
 import io.engagement.pipeline.config.ConfigException;
 import io.engagement.pipeline.config.KafkaClientProperties;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,33 +26,90 @@ public final class ServiceConfig {
     static {
         define("service.host", "127.0.0.1", "address to listen on (0.0.0.0 in a container)");
         define("service.port", "8090", "HTTP port (0: any free port, printed at start)");
-        define("service.api-keys", "", "API keys, name:key:role[:creator_id] separated by commas; role tracking, creator, admin, catalog or metrics (a secret: environment only, ENGAGEMENT_SERVICE_API_KEYS)");
+        define(
+                "service.api-keys",
+                "",
+                "API keys, name:key:role[:creator_id] separated by commas; role tracking, creator, admin, catalog or metrics (a secret: environment only, ENGAGEMENT_SERVICE_API_KEYS)");
         define("service.kafka-bootstrap-servers", "127.0.0.1:9092", "Kafka brokers the tracking endpoints produce to");
         define("service.input-topic", "engagement-events", "topic of the client events (the job's kafka.input-topic)");
-        define("service.catalog-topic", "", "compacted topic of the content catalogue that PUT/DELETE /v1/catalog/{contentId} write (the job's kafka.catalog-topic); empty = those routes answer 503");
-        define("service.max-pending-events", "10000", "events accepted but not yet acknowledged by Kafka; beyond it requests get 503 with Retry-After");
-        define("service.kafka-linger", "5 ms", "how long the producer gathers events into one Kafka request (linger.ms): throughput against single-event latency (docs/benchmarks.md)");
-        define("service.produce-timeout", "10 s", "how long a tracking request waits for Kafka's acknowledgement before answering 503");
-        define("service.clickhouse-url", "http://127.0.0.1:8123", "ClickHouse HTTP interface the analytics endpoints read");
-        define("service.clickhouse-ca-file", "", "PEM file of the CA certificates trusted for an https:// service.clickhouse-url; empty: the JVM's trust store");
-        define("service.tls.keystore", "", "PKCS12 keystore (the service's key and certificate chain): when set the service answers HTTPS only, on service.port; empty: plain HTTP (behind a TLS-terminating proxy)");
+        define(
+                "service.catalog-topic",
+                "",
+                "compacted topic of the content catalogue that PUT/DELETE /v1/catalog/{contentId} write (the job's kafka.catalog-topic); empty = those routes answer 503");
+        define(
+                "service.max-pending-events",
+                "10000",
+                "events accepted but not yet acknowledged by Kafka; beyond it requests get 503 with Retry-After");
+        define(
+                "service.kafka-linger",
+                "5 ms",
+                "how long the producer gathers events into one Kafka request (linger.ms): throughput against single-event latency (docs/benchmarks.md)");
+        define(
+                "service.produce-timeout",
+                "10 s",
+                "how long a tracking request waits for Kafka's acknowledgement before answering 503");
+        define(
+                "service.clickhouse-url",
+                "http://127.0.0.1:8123",
+                "ClickHouse HTTP interface the analytics endpoints read");
+        define(
+                "service.clickhouse-ca-file",
+                "",
+                "PEM file of the CA certificates trusted for an https:// service.clickhouse-url; empty: the JVM's trust store");
+        define(
+                "service.tls.keystore",
+                "",
+                "PKCS12 keystore (the service's key and certificate chain): when set the service answers HTTPS only, on service.port; empty: plain HTTP (behind a TLS-terminating proxy)");
         define("service.tls.keystore-password", "", "password of service.tls.keystore (a secret: environment only)");
-        define("service.clickhouse-database", "engagement", "database of the job's tables (the job's clickhouse.database)");
+        define(
+                "service.clickhouse-database",
+                "engagement",
+                "database of the job's tables (the job's clickhouse.database)");
         define("service.clickhouse-user", "default", "ClickHouse user (read-only is enough)");
         define("service.clickhouse-password", "", "ClickHouse password (a secret: environment only)");
-        define("service.rate-limit.events-per-minute", "100", "single-event tracking requests per client per minute (seed 002)");
-        define("service.rate-limit.batches-per-minute", "10", "batch tracking requests per client per minute (seed 002)");
-        define("service.user-token-key", "", "HS256 key of the platform's signed user tokens (JWT in the X-User-Token header); when set, an event's user_id must be its token's user, and events without a token are taken only anonymous (a secret: environment only; docs/api.md)");
+        define(
+                "service.rate-limit.events-per-minute",
+                "100",
+                "single-event tracking requests per client per minute (seed 002)");
+        define(
+                "service.rate-limit.batches-per-minute",
+                "10",
+                "batch tracking requests per client per minute (seed 002)");
+        define(
+                "service.user-token-key",
+                "",
+                "HS256 key of the platform's signed user tokens (JWT in the X-User-Token header); when set, an event's user_id must be its token's user, and events without a token are taken only anonymous (a secret: environment only; docs/api.md)");
         define("service.rate-limit.analytics-per-minute", "60", "analytics requests per API key per minute (seed 002)");
-        define("service.analytics.max-concurrent", "16", "analytics requests answered at once (each holds a request thread while ClickHouse works); more are answered 503 at once, so a flood of reads never takes the threads tracking needs");
-        define("service.analytics.max-result-rows", "10000", "the most rows ClickHouse may answer one analytics query with; a larger answer is refused with 400 (limit and top are capped at 1 000, ranges at 400 days: docs/api.md)");
-        define("service.rate-limit.tracking-key-per-minute", "600000", "tracking requests (single and batch) per tracking key per minute, from all addresses together");
-        define("service.rate-limit.auth-failures-per-minute", "20", "requests without a valid API key per client address per minute");
-        define("service.rate-limit.max-clients", "100000", "rate-limit buckets kept per limit (clients idle for a minute are dropped first); bounds the limiter's memory");
-        define("service.trusted-proxies", "", "addresses of the proxies in front of the service, separated by commas: only from them is X-Forwarded-For believed for the client address");
+        define(
+                "service.analytics.max-concurrent",
+                "16",
+                "analytics requests answered at once (each holds a request thread while ClickHouse works); more are answered 503 at once, so a flood of reads never takes the threads tracking needs");
+        define(
+                "service.analytics.max-result-rows",
+                "10000",
+                "the most rows ClickHouse may answer one analytics query with; a larger answer is refused with 400 (limit and top are capped at 1 000, ranges at 400 days: docs/api.md)");
+        define(
+                "service.rate-limit.tracking-key-per-minute",
+                "600000",
+                "tracking requests (single and batch) per tracking key per minute, from all addresses together");
+        define(
+                "service.rate-limit.auth-failures-per-minute",
+                "20",
+                "requests without a valid API key per client address per minute");
+        define(
+                "service.rate-limit.max-clients",
+                "100000",
+                "rate-limit buckets kept per limit (clients idle for a minute are dropped first); bounds the limiter's memory");
+        define(
+                "service.trusted-proxies",
+                "",
+                "addresses of the proxies in front of the service, separated by commas: only from them is X-Forwarded-For believed for the client address");
     }
 
-    private static final List<String> SECRETS = List.of("service.api-keys", "service.clickhouse-password", "service.user-token-key",
+    private static final List<String> SECRETS = List.of(
+            "service.api-keys",
+            "service.clickhouse-password",
+            "service.user-token-key",
             "service.tls.keystore-password");
 
     public final String host;
@@ -69,6 +125,7 @@ public final class ServiceConfig {
     public final Map<String, String> kafkaProperties;
     /** {@code service.catalog-topic}; null when the service does not write the catalogue. */
     public final String catalogTopic;
+
     public final int maxPendingEvents;
     public final Duration produceTimeout;
     public final Duration kafkaLinger;
@@ -77,16 +134,19 @@ public final class ServiceConfig {
     public final String clickhouseCaFile;
     /** {@code service.tls.keystore}; null: plain HTTP. */
     public final String tlsKeystore;
+
     public final String tlsKeystorePassword;
     public final String clickhouseDatabase;
     public final String clickhouseUser;
     /** {@code service.analytics.max-concurrent}. */
     public final int analyticsMaxConcurrent;
+
     public final String clickhousePassword;
     /** The job's validation rules (its {@code ENGAGEMENT_VALIDATION_*} settings from the same environment). */
     public final io.engagement.pipeline.event.ValidationRules validationRules;
     /** null when user tokens are not used. */
     public final String userTokenKey;
+
     public final int eventsPerMinute;
     public final int batchesPerMinute;
     public final int analyticsPerMinute;
@@ -110,12 +170,14 @@ public final class ServiceConfig {
         try {
             rules = io.engagement.pipeline.config.JobConfig.validationRulesFrom(env);
         } catch (ConfigException e) {
-            throw new ConfigException("invalid service configuration (the job's validation settings):\n  " + e.getMessage());
+            throw new ConfigException(
+                    "invalid service configuration (the job's validation settings):\n  " + e.getMessage());
         }
         return from(args, env, rules);
     }
 
-    private static ServiceConfig from(String[] args, Map<String, String> env, io.engagement.pipeline.event.ValidationRules rules) {
+    private static ServiceConfig from(
+            String[] args, Map<String, String> env, io.engagement.pipeline.event.ValidationRules rules) {
         Map<String, String> values = new LinkedHashMap<>();
         SETTINGS.forEach((key, meta) -> values.put(key, meta[0]));
         List<String> problems = new ArrayList<>();
@@ -133,11 +195,13 @@ public final class ServiceConfig {
                 continue;
             }
             if (key == null || !SETTINGS.containsKey(key)) {
-                problems.add("unknown argument '" + args[i] + "' (settings: " + String.join(", ", SETTINGS.keySet()) + ")");
+                problems.add(
+                        "unknown argument '" + args[i] + "' (settings: " + String.join(", ", SETTINGS.keySet()) + ")");
                 continue;
             }
             if (SECRETS.contains(key)) {
-                problems.add(key + " is a secret: set it in the environment (" + envName(key) + "), not as an argument");
+                problems.add(
+                        key + " is a secret: set it in the environment (" + envName(key) + "), not as an argument");
                 i++;
                 continue;
             }
@@ -160,8 +224,11 @@ public final class ServiceConfig {
         return config;
     }
 
-    private ServiceConfig(Map<String, String> v, io.engagement.pipeline.event.ValidationRules rules, Map<String, String> kafkaProperties,
-                          List<String> problems) {
+    private ServiceConfig(
+            Map<String, String> v,
+            io.engagement.pipeline.event.ValidationRules rules,
+            Map<String, String> kafkaProperties,
+            List<String> problems) {
         this.kafkaProperties = kafkaProperties;
         validationRules = rules;
         host = v.get("service.host");
@@ -175,7 +242,8 @@ public final class ServiceConfig {
         apiKeys = keys;
         kafkaBootstrapServers = v.get("service.kafka-bootstrap-servers");
         if (!kafkaBootstrapServers.matches("[^,:\\s]+:\\d{1,5}(,[^,:\\s]+:\\d{1,5})*")) {
-            problems.add("service.kafka-bootstrap-servers must be host:port[,host:port], not '" + kafkaBootstrapServers + "'");
+            problems.add("service.kafka-bootstrap-servers must be host:port[,host:port], not '" + kafkaBootstrapServers
+                    + "'");
         }
         String catalogue = v.get("service.catalog-topic");
         catalogTopic = catalogue == null || catalogue.isBlank() ? null : catalogue.strip();
@@ -249,7 +317,8 @@ public final class ServiceConfig {
         return min;
     }
 
-    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("\\s*(\\d{1,9})\\s*(ms|s|min|h)\\s*");
+    private static final java.util.regex.Pattern DURATION =
+            java.util.regex.Pattern.compile("\\s*(\\d{1,9})\\s*(ms|s|min|h)\\s*");
 
     /**
      * {@code 250 ms}, {@code 10 s}, {@code 2 min}, {@code 1 h}: the job's duration notation, parsed here

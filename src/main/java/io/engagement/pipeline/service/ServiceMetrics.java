@@ -26,7 +26,8 @@ public final class ServiceMetrics {
     }
 
     void request(String route, int status, long nanos) {
-        requests.computeIfAbsent(route + "\u0000" + status, k -> new LongAdder()).increment();
+        requests.computeIfAbsent(route + "\u0000" + status, k -> new LongAdder())
+                .increment();
         requestNanos.computeIfAbsent(route, k -> new LongAdder()).add(nanos);
     }
 
@@ -48,26 +49,48 @@ public final class ServiceMetrics {
                 .append("# TYPE engagement_service_requests_total counter\n");
         new TreeMap<>(requests).forEach((key, count) -> {
             String[] f = key.split("\u0000");
-            out.append("engagement_service_requests_total{route=\"").append(f[0]).append("\",status=\"").append(f[1])
-                    .append("\"} ").append(count.sum()).append('\n');
+            out.append("engagement_service_requests_total{route=\"")
+                    .append(f[0])
+                    .append("\",status=\"")
+                    .append(f[1])
+                    .append("\"} ")
+                    .append(count.sum())
+                    .append('\n');
         });
         out.append("# HELP engagement_service_request_seconds_total Time spent answering, by route.\n")
                 .append("# TYPE engagement_service_request_seconds_total counter\n");
-        new TreeMap<>(requestNanos).forEach((route, nanos) -> out.append("engagement_service_request_seconds_total{route=\"")
-                .append(route).append("\"} ").append(nanos.sum() / 1e9).append('\n'));
-        out.append("# HELP engagement_service_events_accepted_total Events acknowledged by Kafka and answered as accepted.\n")
+        new TreeMap<>(requestNanos)
+                .forEach((route, nanos) -> out.append("engagement_service_request_seconds_total{route=\"")
+                        .append(route)
+                        .append("\"} ")
+                        .append(nanos.sum() / 1e9)
+                        .append('\n'));
+        out.append(
+                        "# HELP engagement_service_events_accepted_total Events acknowledged by Kafka and answered as accepted.\n")
                 .append("# TYPE engagement_service_events_accepted_total counter\n")
-                .append("engagement_service_events_accepted_total ").append(accepted.sum()).append('\n');
-        out.append("# HELP engagement_service_events_rejected_total Events answered with a validation reason (not produced).\n")
+                .append("engagement_service_events_accepted_total ")
+                .append(accepted.sum())
+                .append('\n');
+        out.append(
+                        "# HELP engagement_service_events_rejected_total Events answered with a validation reason (not produced).\n")
                 .append("# TYPE engagement_service_events_rejected_total counter\n");
-        new TreeMap<>(rejected).forEach((reason, count) -> out.append("engagement_service_events_rejected_total{reason=\"")
-                .append(reason).append("\"} ").append(count.sum()).append('\n'));
-        out.append("# HELP engagement_service_unavailable_total Tracking requests answered 503 (Kafka slow or down, too many pending).\n")
+        new TreeMap<>(rejected)
+                .forEach((reason, count) -> out.append("engagement_service_events_rejected_total{reason=\"")
+                        .append(reason)
+                        .append("\"} ")
+                        .append(count.sum())
+                        .append('\n'));
+        out.append(
+                        "# HELP engagement_service_unavailable_total Tracking requests answered 503 (Kafka slow or down, too many pending).\n")
                 .append("# TYPE engagement_service_unavailable_total counter\n")
-                .append("engagement_service_unavailable_total ").append(unavailable.sum()).append('\n');
+                .append("engagement_service_unavailable_total ")
+                .append(unavailable.sum())
+                .append('\n');
         out.append("# HELP engagement_service_pending_events Events sent to Kafka and not yet acknowledged.\n")
                 .append("# TYPE engagement_service_pending_events gauge\n")
-                .append("engagement_service_pending_events ").append(pendingEvents.getAsLong()).append('\n');
+                .append("engagement_service_pending_events ")
+                .append(pendingEvents.getAsLong())
+                .append('\n');
         return out.toString();
     }
 }

@@ -1,5 +1,10 @@
 package io.engagement.pipeline.service;
 
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.Collections;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -9,12 +14,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
-import java.util.Collections;
-
 /**
  * HTTPS for the service ({@code service.tls.keystore}): one TLS connector on the service's host and
  * port, in place of the plain one, so no request and no API key ever crosses the network in clear.
@@ -22,8 +21,7 @@ import java.util.Collections;
  */
 final class ServiceTls {
 
-    private ServiceTls() {
-    }
+    private ServiceTls() {}
 
     /** Why the keystore cannot serve (missing, wrong password, no key in it), or null when it can. */
     static String problem(String keystore, String password) {
@@ -46,7 +44,8 @@ final class ServiceTls {
     }
 
     /** The HTTPS connector on {@code host:port}, with the request settings Javalin gives its own. */
-    static Connector connector(Server server, HttpConfiguration javalinHttp, String host, int port, String keystore, String password) {
+    static Connector connector(
+            Server server, HttpConfiguration javalinHttp, String host, int port, String keystore, String password) {
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setKeyStorePath(keystore);
         tls.setKeyStoreType("PKCS12");
@@ -56,7 +55,8 @@ final class ServiceTls {
         // Request.isSecure() and the https scheme for what Javalin builds from the request; SNI not
         // required (clients that address the service by IP send none).
         https.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
-        ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(https));
+        ServerConnector connector = new ServerConnector(
+                server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(https));
         connector.setHost(host);
         connector.setPort(port);
         return connector;

@@ -3,7 +3,6 @@ package io.engagement.pipeline.service;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
-
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -75,7 +74,8 @@ abstract class StreamedAnswer {
 
         private Writer open() {
             if (out == null) {
-                ctx.contentType("text/csv; charset=utf-8").header("Content-Disposition", "attachment; filename=\"" + fileName + ".csv\"");
+                ctx.contentType("text/csv; charset=utf-8")
+                        .header("Content-Disposition", "attachment; filename=\"" + fileName + ".csv\"");
                 out = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8);
             }
             return out;

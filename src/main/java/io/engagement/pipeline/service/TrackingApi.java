@@ -1,15 +1,13 @@
 package io.engagement.pipeline.service;
 
-import io.engagement.pipeline.event.EngagementEvent;
-import io.engagement.pipeline.event.EventValidator;
-import io.engagement.pipeline.event.RawEvent;
-import io.engagement.pipeline.event.ValidationResult;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import io.engagement.pipeline.event.EngagementEvent;
+import io.engagement.pipeline.event.EventValidator;
+import io.engagement.pipeline.event.RawEvent;
+import io.engagement.pipeline.event.ValidationResult;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +27,7 @@ public final class TrackingApi {
     public static final int MAX_BATCH = 100;
     /** Reasons of the tracking API's own (not the job's) for refusing an event, with verified users. */
     public static final String USER_NOT_VERIFIED = "user_not_verified";
+
     public static final String USER_MISMATCH = "user_mismatch";
 
     /** The answer for one event: accepted with its id, or rejected with the reason code and detail. */
@@ -75,7 +74,8 @@ public final class TrackingApi {
     }
 
     /** {@code POST /v1/events/batch}: a JSON array of at most {@value #MAX_BATCH} objects, each answered. */
-    public List<Outcome> trackBatch(byte[] body, String verifiedUser) throws BadRequest, EventPublisher.Unavailable, InterruptedException {
+    public List<Outcome> trackBatch(byte[] body, String verifiedUser)
+            throws BadRequest, EventPublisher.Unavailable, InterruptedException {
         JsonNode root;
         try {
             root = JSON.readTree(body);
@@ -117,15 +117,29 @@ public final class TrackingApi {
     private Prepared prepare(int index, byte[] body, JsonNode parsed, long now, String verifiedUser) {
         ValidationResult result = validator.validate(new RawEvent(body, "http", 0, 0), now);
         if (!result.isAccepted()) {
-            return new Prepared(new Outcome(index, false, null, result.deadLetter().reason.code(), result.deadLetter().detail), null);
+            return new Prepared(
+                    new Outcome(index, false, null, result.deadLetter().reason.code(), result.deadLetter().detail),
+                    null);
         }
         EngagementEvent event = result.event();
         if (usersVerified && event.userId != null && !event.userId.equals(verifiedUser)) {
-            return new Prepared(verifiedUser == null
-                    ? new Outcome(index, false, null, USER_NOT_VERIFIED, "an event with a user_id needs that user's token in the "
-                            + UserTokens.HEADER + " header; without one, send events with a session_id and no user_id")
-                    : new Outcome(index, false, null, USER_MISMATCH, "user_id '" + event.userId + "' is not the user of the "
-                            + UserTokens.HEADER + " token"), null);
+            return new Prepared(
+                    verifiedUser == null
+                            ? new Outcome(
+                                    index,
+                                    false,
+                                    null,
+                                    USER_NOT_VERIFIED,
+                                    "an event with a user_id needs that user's token in the " + UserTokens.HEADER
+                                            + " header; without one, send events with a session_id and no user_id")
+                            : new Outcome(
+                                    index,
+                                    false,
+                                    null,
+                                    USER_MISMATCH,
+                                    "user_id '" + event.userId + "' is not the user of the " + UserTokens.HEADER
+                                            + " token"),
+                    null);
         }
         byte[] produced;
         try {
@@ -143,10 +157,17 @@ public final class TrackingApi {
         // 202 is never dead-lettered later (at the byte cap, the added server_time can tip it over).
         ValidationResult asProduced = validator.validate(new RawEvent(produced, "http", 0, 0), now);
         if (!asProduced.isAccepted()) {
-            return new Prepared(new Outcome(index, false, null, asProduced.deadLetter().reason.code(),
-                    asProduced.deadLetter().detail + " (with the server_time this service adds)"), null);
+            return new Prepared(
+                    new Outcome(
+                            index,
+                            false,
+                            null,
+                            asProduced.deadLetter().reason.code(),
+                            asProduced.deadLetter().detail + " (with the server_time this service adds)"),
+                    null);
         }
-        return new Prepared(new Outcome(index, true, event.eventId, null, null),
+        return new Prepared(
+                new Outcome(index, true, event.eventId, null, null),
                 new EventPublisher.Outgoing(event.contentId, produced, now));
     }
 }

@@ -6,7 +6,6 @@ import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.exceptions.TokenExpiredException;
 import com.auth0.jwt.interfaces.DecodedJWT;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
@@ -31,9 +30,10 @@ public final class UserTokens {
     private final JWTVerifier verifier;
 
     public UserTokens(String key, Clock clock) {
-        JWTVerifier.BaseVerification verification = (JWTVerifier.BaseVerification) JWT.require(Algorithm.HMAC256(key.getBytes(StandardCharsets.UTF_8)))
-                .withClaimPresence("exp")
-                .withClaimPresence("sub");
+        JWTVerifier.BaseVerification verification =
+                (JWTVerifier.BaseVerification) JWT.require(Algorithm.HMAC256(key.getBytes(StandardCharsets.UTF_8)))
+                        .withClaimPresence("exp")
+                        .withClaimPresence("sub");
         this.verifier = verification.build(clock);
     }
 

@@ -10,6 +10,7 @@ package io.engagement.pipeline.session;
 public class OpenSession {
     /** Window start (the first event's time) and exclusive end (the last event's time + gap), epoch ms. */
     public long start;
+
     public long end;
     /** A row has been written under {@link #start} (the session fired with this start). */
     public boolean written;
@@ -19,6 +20,7 @@ public class OpenSession {
      * visible beside this session's row. Ascending; empty when there is nothing to retract.
      */
     public long[] retract = new long[0];
+
     public SessionAccumulator counters = new SessionAccumulator();
 
     public OpenSession() {}

@@ -1,18 +1,16 @@
 package io.engagement.pipeline.session;
 
 import io.engagement.pipeline.event.EngagementEvent;
-
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.SimpleTimerService;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Runs {@link SessionTracker} on bundles: events are kept on the heap per session id, and a bundle
@@ -52,7 +50,8 @@ public final class SessionBundleOperator extends KeyedProcessOperator<String, En
 
     @Override
     public void processElement(StreamRecord<EngagementEvent> element) throws Exception {
-        bundle.computeIfAbsent((String) getCurrentKey(), key -> new ArrayList<>(4)).add(element);
+        bundle.computeIfAbsent((String) getCurrentKey(), key -> new ArrayList<>(4))
+                .add(element);
         if (++buffered >= maxEvents) {
             applyBundle();
         }

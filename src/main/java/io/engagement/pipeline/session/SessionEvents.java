@@ -2,7 +2,6 @@ package io.engagement.pipeline.session;
 
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
-
 import org.apache.flink.api.common.functions.MapFunction;
 
 /**

@@ -7,6 +7,7 @@ public class SessionMetrics {
     public String userId;
     /** Event time of the first and last event of the session, epoch ms. */
     public long sessionStartMs;
+
     public long sessionEndMs;
     public long durationMs;
     public long version;

@@ -5,7 +5,12 @@ import static io.engagement.pipeline.metrics.EngagementFormulas.averageWatchTime
 import static io.engagement.pipeline.metrics.EngagementFormulas.completionRate;
 
 import io.engagement.pipeline.event.EngagementEvent;
-
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -15,14 +20,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 
 /**
  * Viewing sessions per session id (seed 001 session analytics), with event-time semantics of Flink's
@@ -54,14 +51,15 @@ import java.util.Set;
  */
 public class SessionTracker extends KeyedProcessFunction<String, EngagementEvent, SessionMetrics> {
 
-    static final ValueStateDescriptor<OpenSession[]> OPEN_SESSIONS = new ValueStateDescriptor<>(
-            "open-sessions", Types.OBJECT_ARRAY(TypeInformation.of(OpenSession.class)));
+    static final ValueStateDescriptor<OpenSession[]> OPEN_SESSIONS =
+            new ValueStateDescriptor<>("open-sessions", Types.OBJECT_ARRAY(TypeInformation.of(OpenSession.class)));
     private static final OpenSession[] NONE = new OpenSession[0];
     private static final long[] NOTHING_TO_RETRACT = new long[0];
 
     private final long gapMs;
     /** A session window spans first event .. last event + gap, so the cap on the window is max-duration + gap. */
     private final long maxWindowMs;
+
     private final long allowedLatenessMs;
 
     private transient ValueState<OpenSession[]> openSessions;
@@ -71,6 +69,7 @@ public class SessionTracker extends KeyedProcessFunction<String, EngagementEvent
      * read once before the first event and written once after the last ({@link #beginKey}, {@link #endKey}).
      */
     private transient boolean inBundle;
+
     private transient OpenSession[] bundled;
     private transient boolean bundleChanged;
     private transient Set<Long> timersAtStartOfBundle;
@@ -121,8 +120,8 @@ public class SessionTracker extends KeyedProcessFunction<String, EngagementEvent
             return;
         }
         // An event inside its session's span changes no timer: the common case costs no timer update.
-        boolean windowChanged = replaced.size() != 1
-                || replaced.get(0).start != target.start || replaced.get(0).end != target.end;
+        boolean windowChanged =
+                replaced.size() != 1 || replaced.get(0).start != target.start || replaced.get(0).end != target.end;
         SessionAggregate.add(target.counters, event);
 
         if (target.maxTimestamp() <= watermark) {
@@ -284,7 +283,8 @@ public class SessionTracker extends KeyedProcessFunction<String, EngagementEvent
             } else {
                 window = sessions[next++];
             }
-            if (group != null && window.intersects(coverStart, coverEnd)
+            if (group != null
+                    && window.intersects(coverStart, coverEnd)
                     && Math.max(coverEnd, window.end) - Math.min(coverStart, window.start) <= maxWindowMs) {
                 group.add(window);
                 coverStart = Math.min(coverStart, window.start);

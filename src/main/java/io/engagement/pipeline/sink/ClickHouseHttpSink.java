@@ -1,21 +1,10 @@
 package io.engagement.pipeline.sink;
 
-import io.engagement.pipeline.event.DeadLetter;
-import io.engagement.pipeline.event.RejectReason;
-
+import com.clickhouse.client.api.data_formats.RowBinaryFormatSerializer;
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
 import io.engagement.pipeline.config.SecretRef;
-
-import org.apache.flink.api.common.operators.ProcessingTimeService;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.metrics.Counter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import com.clickhouse.client.api.data_formats.RowBinaryFormatSerializer;
-
+import io.engagement.pipeline.event.DeadLetter;
+import io.engagement.pipeline.event.RejectReason;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -27,6 +16,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.metrics.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes rows to one ClickHouse table over its HTTP interface, a batch per request as
@@ -62,17 +58,23 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
      * When a batch is sent: at {@code maxRows} rows or {@code maxBytes} of encoded rows, or when its
      * oldest row has waited {@code flushInterval}; a failed insert is retried {@code maxRetries} times.
      */
-    public record Batching(int maxRows, long maxBytes, Duration flushInterval, int maxRetries) implements java.io.Serializable {
+    public record Batching(int maxRows, long maxBytes, Duration flushInterval, int maxRetries)
+            implements java.io.Serializable {
         public Batching {
-            if (maxRows <= 0 || maxBytes <= 0 || flushInterval.isNegative() || flushInterval.isZero() || maxRetries < 0) {
-                throw new IllegalArgumentException("invalid ClickHouse batching " + maxRows + " rows, " + maxBytes + " bytes, "
-                        + flushInterval + ", " + maxRetries + " retries");
+            if (maxRows <= 0
+                    || maxBytes <= 0
+                    || flushInterval.isNegative()
+                    || flushInterval.isZero()
+                    || maxRetries < 0) {
+                throw new IllegalArgumentException("invalid ClickHouse batching " + maxRows + " rows, " + maxBytes
+                        + " bytes, " + flushInterval + ", " + maxRetries + " retries");
             }
         }
     }
 
     /** For {@code liveWatermarkLag}: a writer whose rows never go on the watermark. */
     public static final Duration NEVER_ON_WATERMARK = Duration.ZERO;
+
     static final long WATERMARK_SEND_SPACING_MS = 250;
 
     private final ClickHouseTable<T> table;
@@ -82,6 +84,7 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
     private final SecretRef password;
     /** PEM certificates trusted for an {@code https://} URL, read where the writer runs; null: the JVM's trust store. */
     private final String caFile;
+
     private final Batching batching;
     private final long liveWatermarkLagMs;
     /** Where rows ClickHouse refuses go (the dead_letters table); null for that table's own writer. */
@@ -94,21 +97,47 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
      *     {@link #WATERMARK_SEND_SPACING_MS}). Further behind, the job is catching up and they wait
      *     for a full batch or the flush interval like any row. {@link #NEVER_ON_WATERMARK} for other tables.
      */
-    public ClickHouseHttpSink(ClickHouseTable<T> table, String httpUrl, String user, String password,
-                              Batching batching, Duration liveWatermarkLag) {
-        this(table, httpUrl, user, password.isEmpty() ? SecretRef.none("clickhouse.password")
-                : SecretRef.literal("clickhouse.password", password), batching, liveWatermarkLag, null);
+    public ClickHouseHttpSink(
+            ClickHouseTable<T> table,
+            String httpUrl,
+            String user,
+            String password,
+            Batching batching,
+            Duration liveWatermarkLag) {
+        this(
+                table,
+                httpUrl,
+                user,
+                password.isEmpty()
+                        ? SecretRef.none("clickhouse.password")
+                        : SecretRef.literal("clickhouse.password", password),
+                batching,
+                liveWatermarkLag,
+                null);
     }
 
     /** @param rejects the dead-letter table refused rows go to; null: refused rows are logged and counted only */
-    public ClickHouseHttpSink(ClickHouseTable<T> table, String httpUrl, String user, SecretRef password,
-                              Batching batching, Duration liveWatermarkLag, ClickHouseTable<DeadLetter> rejects) {
+    public ClickHouseHttpSink(
+            ClickHouseTable<T> table,
+            String httpUrl,
+            String user,
+            SecretRef password,
+            Batching batching,
+            Duration liveWatermarkLag,
+            ClickHouseTable<DeadLetter> rejects) {
         this(table, httpUrl, user, password, batching, liveWatermarkLag, rejects, null);
     }
 
     /** @param caFile PEM file of the CA certificates to trust for an {@code https://} URL (clickhouse.ca-file); null: the JVM's */
-    public ClickHouseHttpSink(ClickHouseTable<T> table, String httpUrl, String user, SecretRef password,
-                              Batching batching, Duration liveWatermarkLag, ClickHouseTable<DeadLetter> rejects, String caFile) {
+    public ClickHouseHttpSink(
+            ClickHouseTable<T> table,
+            String httpUrl,
+            String user,
+            SecretRef password,
+            Batching batching,
+            Duration liveWatermarkLag,
+            ClickHouseTable<DeadLetter> rejects,
+            String caFile) {
         this.caFile = caFile;
         this.rejects = rejects;
         this.table = table;
@@ -145,9 +174,11 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
                 break;
             } catch (IOException e) {
                 if (attempt >= retries) {
-                    throw new IOException("cannot read the columns of ClickHouse table " + table.table() + " at " + httpUrl
-                            + " (clickhouse.url, clickhouse.database; the tables come from sql/ddl/ through ApplySchema): "
-                            + ClickHouseHttp.oneLine(e), e);
+                    throw new IOException(
+                            "cannot read the columns of ClickHouse table " + table.table() + " at " + httpUrl
+                                    + " (clickhouse.url, clickhouse.database; the tables come from sql/ddl/ through ApplySchema): "
+                                    + ClickHouseHttp.oneLine(e),
+                            e);
                 }
                 backOff(attempt, table.table());
             }
@@ -168,8 +199,8 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
      * (131), VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE (321), CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN (349),
      * FUNCTION_THROW_IF_VALUE_IS_NON_ZERO (395, a materialized view's check), VIOLATED_CONSTRAINT (469).
      */
-    static final java.util.Set<Integer> DATA_ERROR_CODES = java.util.Set.of(6, 27, 32, 33, 38, 41, 53, 69, 70, 72, 117, 131,
-            321, 349, 395, 469);
+    static final java.util.Set<Integer> DATA_ERROR_CODES =
+            java.util.Set.of(6, 27, 32, 33, 38, 41, 53, 69, 70, 72, 117, 131, 321, 349, 395, 469);
 
     private static final java.util.regex.Pattern ERROR_CODE = java.util.regex.Pattern.compile("Code: (\\d+)");
 
@@ -204,8 +235,13 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
         boolean truncated = row.length > 48 * 1024;
         byte[] kept = truncated ? java.util.Arrays.copyOf(row, 48 * 1024) : row;
         String detail = "ClickHouse refused this row of " + table + ": " + message;
-        DeadLetter d = new DeadLetter(RejectReason.SINK_REJECTED, detail.length() > 1_000 ? detail.substring(0, 1_000) : detail,
-                java.util.Base64.getEncoder().encodeToString(kept), "base64", "clickhouse:" + table, 0,
+        DeadLetter d = new DeadLetter(
+                RejectReason.SINK_REJECTED,
+                detail.length() > 1_000 ? detail.substring(0, 1_000) : detail,
+                java.util.Base64.getEncoder().encodeToString(kept),
+                "base64",
+                "clickhouse:" + table,
+                0,
                 java.util.Arrays.hashCode(row) & 0xffffffffL | ((long) row.length << 32) & Long.MAX_VALUE);
         d.payloadBytes = row.length;
         d.payloadTruncated = truncated;
@@ -233,9 +269,11 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
         private int rows;
         /** Where each buffered row ends in the buffer: to split a refused batch into rows. */
         private int[] rowEnds = new int[1024];
+
         private boolean timerPending;
         /** The batch sent and not yet answered (at most one), its body for a retry, its size and start. */
         private CompletableFuture<HttpResponse<String>> inFlight;
+
         private byte[] inFlightBody;
         private int[] inFlightRowEnds;
         private int inFlightRows;
@@ -247,7 +285,8 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
             this.client = io.engagement.pipeline.clickhouse.ClickHouseTls.client(sink.caFile);
             this.sink = sink;
             this.time = context.getProcessingTimeService();
-            this.insertUri = URI.create(sink.httpUrl + "/?query=" + URLEncoder.encode(sink.table.insertSql(), StandardCharsets.UTF_8));
+            this.insertUri = URI.create(
+                    sink.httpUrl + "/?query=" + URLEncoder.encode(sink.table.insertSql(), StandardCharsets.UTF_8));
             this.authorization = ClickHouseHttp.basicAuthorization(sink.user, sink.password.resolve());
             var metrics = context.metricGroup().addGroup("clickhouse_table", sink.table.table());
             this.rowsWritten = metrics.counter("rowsWritten");
@@ -274,20 +313,24 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
                 send();
             } else if (!timerPending) {
                 timerPending = true;
-                time.registerTimer(time.getCurrentProcessingTime() + sink.batching.flushInterval().toMillis(), ignored -> {
-                    timerPending = false;
-                    try {
-                        send();
-                    } catch (IOException e) {
-                        timerFailure = e; // reported by the next write or checkpoint flush
-                    }
-                });
+                time.registerTimer(
+                        time.getCurrentProcessingTime()
+                                + sink.batching.flushInterval().toMillis(),
+                        ignored -> {
+                            timerPending = false;
+                            try {
+                                send();
+                            } catch (IOException e) {
+                                timerFailure = e; // reported by the next write or checkpoint flush
+                            }
+                        });
             }
         }
 
         @Override
         public void writeWatermark(org.apache.flink.api.common.eventtime.Watermark watermark) throws IOException {
-            if (rows > 0 && sink.liveWatermarkLagMs > 0
+            if (rows > 0
+                    && sink.liveWatermarkLagMs > 0
                     && watermark.getTimestamp() >= System.currentTimeMillis() - sink.liveWatermarkLagMs
                     && System.nanoTime() - lastSendStartNanos >= WATERMARK_SEND_SPACING_MS * 1_000_000) {
                 rethrowTimerFailure();
@@ -305,8 +348,11 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
         @Override
         public void close() {
             if (rows > 0 || inFlight != null) {
-                LOG.info("closing the ClickHouse writer of {} with {} unflushed rows{}: a restore replays them", sink.table.table(),
-                        rows, inFlight == null ? "" : " and a batch of " + inFlightRows + " in flight");
+                LOG.info(
+                        "closing the ClickHouse writer of {} with {} unflushed rows{}: a restore replays them",
+                        sink.table.table(),
+                        rows,
+                        inFlight == null ? "" : " and a batch of " + inFlightRows + " in flight");
             }
             if (inFlight != null) {
                 inFlight.cancel(true);
@@ -336,7 +382,8 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
             inFlightRows = rows;
             inFlightStart = System.nanoTime();
             lastSendStartNanos = inFlightStart;
-            inFlight = client.sendAsync(request(inFlightBody), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            inFlight =
+                    client.sendAsync(request(inFlightBody), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             rows = 0;
             buffer.reset(); // keeps its capacity for the next batch
         }
@@ -366,14 +413,22 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
          * until each refused row is alone ({@code splitRefused}), then sets it aside; any other failure
          * holds: retried with back-off until it succeeds or the task is cancelled.
          */
-        private void insert(URI uri, String table, byte[] body, int[] rowEnds, CompletableFuture<HttpResponse<String>> first,
-                            boolean splitRefused) throws IOException {
+        private void insert(
+                URI uri,
+                String table,
+                byte[] body,
+                int[] rowEnds,
+                CompletableFuture<HttpResponse<String>> first,
+                boolean splitRefused)
+                throws IOException {
             for (int attempt = 0; ; attempt++) {
                 String problem;
                 String refusal = null;
                 try {
-                    HttpResponse<String> response = attempt == 0 && first != null ? first.get()
-                            : client.send(request(uri, body), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                    HttpResponse<String> response = attempt == 0 && first != null
+                            ? first.get()
+                            : client.send(
+                                    request(uri, body), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                     if (response.statusCode() == 200) {
                         if (uri == insertUri) {
                             rowsWritten.inc(rowEnds.length);
@@ -398,8 +453,11 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
                         setAsideRefused(body, rowEnds, refusal);
                     } else {
                         // A dead letter refused itself: it has nowhere else to go but the log.
-                        LOG.error("ClickHouse refused a row of {}; logged here, not stored: {} (row, base64: {})", table,
-                                problem, java.util.Base64.getEncoder().encodeToString(body));
+                        LOG.error(
+                                "ClickHouse refused a row of {}; logged here, not stored: {} (row, base64: {})",
+                                table,
+                                problem,
+                                java.util.Base64.getEncoder().encodeToString(body));
                     }
                     return;
                 }
@@ -408,8 +466,12 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
                     LOG.warn("insert into {} failed (attempt {}), retrying: {}", table, attempt + 1, problem);
                 } else {
                     held = 1;
-                    LOG.error("insert into {} failed {} times; holding the pipeline and retrying until ClickHouse takes it"
-                            + " (nothing is dropped, the job does not restart): {}", table, attempt + 1, problem);
+                    LOG.error(
+                            "insert into {} failed {} times; holding the pipeline and retrying until ClickHouse takes it"
+                                    + " (nothing is dropped, the job does not restart): {}",
+                            table,
+                            attempt + 1,
+                            problem);
                 }
                 backOff(attempt, table);
             }
@@ -429,13 +491,22 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
                 right[i] = rowEnds[half + i] - split;
             }
             insert(insertUri, sink.table.table(), java.util.Arrays.copyOfRange(body, 0, split), left, null, true);
-            insert(insertUri, sink.table.table(), java.util.Arrays.copyOfRange(body, split, body.length), right, null, true);
+            insert(
+                    insertUri,
+                    sink.table.table(),
+                    java.util.Arrays.copyOfRange(body, split, body.length),
+                    right,
+                    null,
+                    true);
         }
 
         /** One row ClickHouse refuses: a dead letter with the server's message and the row's bytes, and the job goes on. */
         private void reject(byte[] row, String message) throws IOException {
             rowsRejected.inc();
-            LOG.warn("ClickHouse refused a row of {} ({} bytes); it goes to the dead letters: {}", sink.table.table(), row.length,
+            LOG.warn(
+                    "ClickHouse refused a row of {} ({} bytes); it goes to the dead letters: {}",
+                    sink.table.table(),
+                    row.length,
                     ClickHouseHttp.oneLine(new IOException(message)));
             if (sink.rejects == null) {
                 return;
@@ -444,7 +515,8 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
             RowBuffer encoded = new RowBuffer();
             sink.rejects.writeRow(new RowBinaryFormatSerializer(encoded), deadLetter);
             byte[] bytes = encoded.toByteArray();
-            URI uri = URI.create(sink.httpUrl + "/?query=" + URLEncoder.encode(sink.rejects.insertSql(), StandardCharsets.UTF_8));
+            URI uri = URI.create(
+                    sink.httpUrl + "/?query=" + URLEncoder.encode(sink.rejects.insertSql(), StandardCharsets.UTF_8));
             insert(uri, sink.rejects.table(), bytes, new int[] {bytes.length}, null, false);
         }
 
@@ -457,7 +529,8 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
                     .timeout(Duration.ofSeconds(60))
                     .header("Authorization", authorization)
                     .header("Content-Type", "application/octet-stream")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
         }
     }
 }

@@ -1,10 +1,10 @@
 package io.engagement.pipeline.sink;
 
-import io.engagement.pipeline.catalog.CatalogEntry;
-
 import io.engagement.pipeline.aggregate.ContentCounter;
 import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.aggregate.CountryMetrics;
+import io.engagement.pipeline.catalog.CatalogEntry;
+import io.engagement.pipeline.clickhouse.ClickHouseHttp;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.creator.CreatorMetrics;
 import io.engagement.pipeline.event.DeadLetter;
@@ -13,8 +13,6 @@ import io.engagement.pipeline.event.LateEvent;
 import io.engagement.pipeline.session.SessionMetrics;
 import io.engagement.pipeline.velocity.ContentVelocity;
 import io.engagement.pipeline.views.SuspectActor;
-
-import io.engagement.pipeline.clickhouse.ClickHouseHttp;
 
 /**
  * The ClickHouse tables the job writes (DDL in sql/ddl/) and their sinks. Every write is
@@ -29,7 +27,8 @@ public final class ClickHouseOutputs {
      */
     public static final String DATABASE = io.engagement.pipeline.clickhouse.Database.DEFAULT;
 
-    public static final ClickHouseTable<EngagementEvent> EVENTS = new ClickHouseTable<EngagementEvent>(DATABASE + ".engagement_events")
+    public static final ClickHouseTable<EngagementEvent> EVENTS = new ClickHouseTable<EngagementEvent>(
+                    DATABASE + ".engagement_events")
             .string("event_id", e -> e.eventId)
             .string("event_type", e -> e.eventType.wireName())
             .string("content_id", e -> e.contentId)
@@ -71,8 +70,7 @@ public final class ClickHouseOutputs {
                 table.uint64(counter.column(), m -> counter.get(m));
             }
         }
-        return table
-                .uint64("unique_viewers", m -> m.uniqueViewers)
+        return table.uint64("unique_viewers", m -> m.uniqueViewers)
                 .bool("unique_viewers_exact", m -> m.uniqueViewersExact)
                 .float64("avg_watch_time_ms", m -> m.avgWatchTimeMs)
                 .float64("median_watch_time_ms", m -> m.medianWatchTimeMs)
@@ -89,7 +87,8 @@ public final class ClickHouseOutputs {
                 .float64("quality_score", m -> m.qualityScore);
     }
 
-    public static final ClickHouseTable<LateEvent> LATE_EVENTS = new ClickHouseTable<LateEvent>(DATABASE + ".late_events")
+    public static final ClickHouseTable<LateEvent> LATE_EVENTS = new ClickHouseTable<LateEvent>(
+                    DATABASE + ".late_events")
             .string("event_id", l -> l.event.eventId)
             .string("event_type", l -> l.event.eventType.wireName())
             .string("content_id", l -> l.event.contentId)
@@ -105,7 +104,8 @@ public final class ClickHouseOutputs {
             .int32("source_partition", l -> l.event.sourcePartition)
             .int64("source_offset", l -> l.event.sourceOffset);
 
-    public static final ClickHouseTable<DeadLetter> DEAD_LETTERS = new ClickHouseTable<DeadLetter>(DATABASE + ".dead_letters")
+    public static final ClickHouseTable<DeadLetter> DEAD_LETTERS = new ClickHouseTable<DeadLetter>(
+                    DATABASE + ".dead_letters")
             .string("reason", d -> d.reason.code())
             .string("detail", d -> d.detail)
             .nullableString("payload", d -> d.payload)
@@ -116,7 +116,8 @@ public final class ClickHouseOutputs {
             .int64("payload_bytes", d -> (long) d.payloadBytes)
             .bool("payload_truncated", d -> d.payloadTruncated);
 
-    public static final ClickHouseTable<EngagementEvent> DUPLICATES = new ClickHouseTable<EngagementEvent>(DATABASE + ".duplicate_events")
+    public static final ClickHouseTable<EngagementEvent> DUPLICATES = new ClickHouseTable<EngagementEvent>(
+                    DATABASE + ".duplicate_events")
             .string("event_id", e -> e.eventId)
             .string("event_type", e -> e.eventType.wireName())
             .string("content_id", e -> e.contentId)
@@ -125,7 +126,8 @@ public final class ClickHouseOutputs {
             .int32("source_partition", e -> e.sourcePartition)
             .int64("source_offset", e -> e.sourceOffset);
 
-    public static final ClickHouseTable<ContentVelocity> CONTENT_VELOCITY = new ClickHouseTable<ContentVelocity>(DATABASE + ".content_velocity")
+    public static final ClickHouseTable<ContentVelocity> CONTENT_VELOCITY = new ClickHouseTable<ContentVelocity>(
+                    DATABASE + ".content_velocity")
             .string("content_id", v -> v.contentId)
             .string("creator_id", v -> v.creatorId)
             .dateTime("as_of", v -> v.asOfMs)
@@ -142,7 +144,8 @@ public final class ClickHouseOutputs {
             .float64("peak_views_per_hour", v -> v.peakViewsPerHour)
             .dateTime("peak_at", v -> v.peakAtMs);
 
-    public static final ClickHouseTable<SessionMetrics> SESSION_METRICS = new ClickHouseTable<SessionMetrics>(DATABASE + ".session_metrics")
+    public static final ClickHouseTable<SessionMetrics> SESSION_METRICS = new ClickHouseTable<SessionMetrics>(
+                    DATABASE + ".session_metrics")
             .string("session_id", m -> m.sessionId)
             .nullableString("user_id", m -> m.userId)
             .dateTime("session_start", m -> m.sessionStartMs)
@@ -164,7 +167,8 @@ public final class ClickHouseOutputs {
             .float64("engagement_rate", m -> m.engagementRate)
             .bool("superseded", m -> m.superseded);
 
-    public static final ClickHouseTable<CreatorMetrics> CREATOR_METRICS = new ClickHouseTable<CreatorMetrics>(DATABASE + ".creator_metrics")
+    public static final ClickHouseTable<CreatorMetrics> CREATOR_METRICS = new ClickHouseTable<CreatorMetrics>(
+                    DATABASE + ".creator_metrics")
             .string("grain", m -> m.grain)
             .dateTime("window_start", m -> m.windowStartMs)
             .dateTime("window_end", m -> m.windowEndMs)
@@ -198,7 +202,8 @@ public final class ClickHouseOutputs {
             .uint64("validated_completions", m -> m.validatedCompletions)
             .uint64("validated_watch_time_ms", m -> m.validatedWatchTimeMs);
 
-    public static final ClickHouseTable<CountryMetrics> CONTENT_COUNTRY_METRICS = new ClickHouseTable<CountryMetrics>(DATABASE + ".content_country_metrics")
+    public static final ClickHouseTable<CountryMetrics> CONTENT_COUNTRY_METRICS = new ClickHouseTable<CountryMetrics>(
+                    DATABASE + ".content_country_metrics")
             .string("grain", m -> m.grain)
             .dateTime("window_start", m -> m.windowStartMs)
             .dateTime("window_end", m -> m.windowEndMs)
@@ -213,7 +218,8 @@ public final class ClickHouseOutputs {
             .float64("completion_rate", m -> m.completionRate);
 
     /** The content catalogue as the job read it: one row per entry, the newest by version (its Kafka offset) wins. */
-    public static final ClickHouseTable<CatalogEntry> CONTENT_CATALOG = new ClickHouseTable<CatalogEntry>(DATABASE + ".content_catalog")
+    public static final ClickHouseTable<CatalogEntry> CONTENT_CATALOG = new ClickHouseTable<CatalogEntry>(
+                    DATABASE + ".content_catalog")
             .string("content_id", e -> e.contentId)
             .string("creator_id", e -> e.creatorId == null ? "" : e.creatorId)
             .nullableInt64("duration_ms", e -> e.durationMs)
@@ -225,7 +231,8 @@ public final class ClickHouseOutputs {
             .uint64("version", e -> e.version);
 
     /** Actors a view gate flagged, one row per actor, kind and minute (docs/metrics.md, validated views). */
-    public static final ClickHouseTable<SuspectActor> SUSPECT_ACTORS = new ClickHouseTable<SuspectActor>(DATABASE + ".suspect_actors")
+    public static final ClickHouseTable<SuspectActor> SUSPECT_ACTORS = new ClickHouseTable<SuspectActor>(
+                    DATABASE + ".suspect_actors")
             .string("actor_kind", a -> a.actorKind)
             .string("actor_id", a -> a.actorId)
             .dateTime("window_start", a -> a.windowStartMs)
@@ -236,8 +243,17 @@ public final class ClickHouseOutputs {
             .bool("late", a -> a.late);
 
     /** Every table the job writes. */
-    public static final java.util.List<ClickHouseTable<?>> ALL = java.util.List.of(EVENTS, CONTENT_METRICS, LATE_EVENTS, DEAD_LETTERS,
-            DUPLICATES, CONTENT_VELOCITY, SESSION_METRICS, CREATOR_METRICS, CONTENT_COUNTRY_METRICS, CONTENT_CATALOG,
+    public static final java.util.List<ClickHouseTable<?>> ALL = java.util.List.of(
+            EVENTS,
+            CONTENT_METRICS,
+            LATE_EVENTS,
+            DEAD_LETTERS,
+            DUPLICATES,
+            CONTENT_VELOCITY,
+            SESSION_METRICS,
+            CREATOR_METRICS,
+            CONTENT_COUNTRY_METRICS,
+            CONTENT_CATALOG,
             SUSPECT_ACTORS);
 
     private ClickHouseOutputs() {}
@@ -269,15 +285,25 @@ public final class ClickHouseOutputs {
 
     private static <T> ClickHouseHttpSink<T> sink(JobConfig config, ClickHouseTable<T> table, boolean sendOnWatermark) {
         // Rows ClickHouse refuses go to the dead letters; the dead-letter table's own writer only logs them.
-        ClickHouseTable<DeadLetter> rejects = table == DEAD_LETTERS ? null : DEAD_LETTERS.inDatabase(config.clickhouseDatabase);
-        return new ClickHouseHttpSink<>(table.inDatabase(config.clickhouseDatabase), ClickHouseHttp.httpUrlFromJdbc(config.clickhouseUrl),
-                config.clickhouseUser, config.clickhousePasswordSecret, batching(config),
-                sendOnWatermark ? liveWatermarkLag(config) : ClickHouseHttpSink.NEVER_ON_WATERMARK, rejects, config.clickhouseCaFile);
+        ClickHouseTable<DeadLetter> rejects =
+                table == DEAD_LETTERS ? null : DEAD_LETTERS.inDatabase(config.clickhouseDatabase);
+        return new ClickHouseHttpSink<>(
+                table.inDatabase(config.clickhouseDatabase),
+                ClickHouseHttp.httpUrlFromJdbc(config.clickhouseUrl),
+                config.clickhouseUser,
+                config.clickhousePasswordSecret,
+                batching(config),
+                sendOnWatermark ? liveWatermarkLag(config) : ClickHouseHttpSink.NEVER_ON_WATERMARK,
+                rejects,
+                config.clickhouseCaFile);
     }
 
     static ClickHouseHttpSink.Batching batching(JobConfig config) {
-        return new ClickHouseHttpSink.Batching(config.clickhouseBatchSize, config.clickhouseBatchMb * 1024L * 1024L,
-                config.clickhouseFlushInterval, config.clickhouseMaxRetries);
+        return new ClickHouseHttpSink.Batching(
+                config.clickhouseBatchSize,
+                config.clickhouseBatchMb * 1024L * 1024L,
+                config.clickhouseFlushInterval,
+                config.clickhouseMaxRetries);
     }
 
     /**

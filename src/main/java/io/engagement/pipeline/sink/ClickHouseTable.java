@@ -1,7 +1,6 @@
 package io.engagement.pipeline.sink;
 
 import com.clickhouse.client.api.data_formats.RowBinaryFormatSerializer;
-
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -135,8 +134,11 @@ public final class ClickHouseTable<T> implements Serializable {
      * validated to lie near the present long before they get here: docs/events.md).
      */
     public ClickHouseTable<T> dateTime(String name, SerializableFunction<T, Long> epochMs) {
-        return column(name, "DateTime", (out, row) -> out.writeUInt32(
-                Math.max(0L, Math.min(MAX_DATE_TIME_SECONDS, Math.floorDiv(epochMs.apply(row), 1000L)))));
+        return column(
+                name,
+                "DateTime",
+                (out, row) -> out.writeUInt32(
+                        Math.max(0L, Math.min(MAX_DATE_TIME_SECONDS, Math.floorDiv(epochMs.apply(row), 1000L)))));
     }
 
     static final long MAX_DATE_TIME_SECONDS = 0xFFFF_FFFFL;
@@ -187,7 +189,8 @@ public final class ClickHouseTable<T> implements Serializable {
         for (Column<T> column : columns) {
             String type = described.get(column.name());
             if (type == null) {
-                problems.add(table + " has no column " + column.name() + " (the job writes it as " + column.type() + ")");
+                problems.add(
+                        table + " has no column " + column.name() + " (the job writes it as " + column.type() + ")");
             } else if (!wireType(type).equals(column.type())) {
                 problems.add(table + "." + column.name() + " is " + type + ", the job writes " + column.type());
             }

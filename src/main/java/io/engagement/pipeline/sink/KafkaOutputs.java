@@ -7,7 +7,6 @@ import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.DeadLetterJson;
 import io.engagement.pipeline.feedback.FeedbackMessages;
 import io.engagement.pipeline.velocity.ContentVelocity;
-
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,20 +21,30 @@ public final class KafkaOutputs {
     private KafkaOutputs() {}
 
     public static KafkaSink<DeadLetter> deadLetters(JobConfig config) {
-        return sink(config, new JsonRecordSerializer<DeadLetter>(config.dlqTopic, d -> null, DeadLetterJson::toJson), "-dlq");
+        return sink(
+                config,
+                new JsonRecordSerializer<DeadLetter>(config.dlqTopic, d -> null, DeadLetterJson::toJson),
+                "-dlq");
     }
 
     public static KafkaSink<ContentMetrics> feedback(JobConfig config) {
-        return sink(config, new JsonRecordSerializer<ContentMetrics>(config.feedbackTopic,
-                FeedbackMessages::key, FeedbackMessages::value), "-feedback");
+        return sink(
+                config,
+                new JsonRecordSerializer<ContentMetrics>(
+                        config.feedbackTopic, FeedbackMessages::key, FeedbackMessages::value),
+                "-feedback");
     }
 
     public static KafkaSink<ContentVelocity> velocityFeedback(JobConfig config) {
-        return sink(config, new JsonRecordSerializer<ContentVelocity>(config.feedbackTopic,
-                FeedbackMessages::key, FeedbackMessages::value), "-velocity");
+        return sink(
+                config,
+                new JsonRecordSerializer<ContentVelocity>(
+                        config.feedbackTopic, FeedbackMessages::key, FeedbackMessages::value),
+                "-velocity");
     }
 
-    private static <T> KafkaSink<T> sink(JobConfig config, KafkaRecordSerializationSchema<T> serializer, String idSuffix) {
+    private static <T> KafkaSink<T> sink(
+            JobConfig config, KafkaRecordSerializationSchema<T> serializer, String idSuffix) {
         return KafkaSink.<T>builder()
                 .setKafkaProducerConfig(KafkaClientProperties.toProperties(config.kafkaJobProperties))
                 .setBootstrapServers(config.bootstrapServers)

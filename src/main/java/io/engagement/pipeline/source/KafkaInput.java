@@ -5,7 +5,6 @@ import io.engagement.pipeline.catalog.CatalogRecord;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.config.KafkaClientProperties;
 import io.engagement.pipeline.event.ValidatedRecord;
-
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -74,8 +73,7 @@ public final class KafkaInput {
     public static <T> WatermarkStrategy<T> catalogWatermarks() {
         return WatermarkStrategy.<T>forGenerator(context -> new WatermarkGenerator<>() {
             @Override
-            public void onEvent(T entry, long timestamp, WatermarkOutput output) {
-            }
+            public void onEvent(T entry, long timestamp, WatermarkOutput output) {}
 
             @Override
             public void onPeriodicEmit(WatermarkOutput output) {
@@ -88,7 +86,8 @@ public final class KafkaInput {
     static OffsetsInitializer startingOffsets(String mode) {
         if (mode.startsWith(JobConfig.STARTING_OFFSETS_TIMESTAMP)) {
             return OffsetsInitializer.timestamp(
-                    java.time.Instant.parse(mode.substring(JobConfig.STARTING_OFFSETS_TIMESTAMP.length())).toEpochMilli());
+                    java.time.Instant.parse(mode.substring(JobConfig.STARTING_OFFSETS_TIMESTAMP.length()))
+                            .toEpochMilli());
         }
         return switch (mode) {
             case "earliest" -> OffsetsInitializer.earliest();

@@ -4,7 +4,6 @@ import io.engagement.pipeline.event.EventValidator;
 import io.engagement.pipeline.event.RawEvent;
 import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.event.ValidationRules;
-
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
@@ -24,7 +23,8 @@ public class ValidatingDeserializer implements KafkaRecordDeserializationSchema<
         this(rules, null);
     }
 
-    public ValidatingDeserializer(ValidationRules rules, io.engagement.pipeline.event.UserIdPseudonymizer pseudonymizer) {
+    public ValidatingDeserializer(
+            ValidationRules rules, io.engagement.pipeline.event.UserIdPseudonymizer pseudonymizer) {
         this.validator = new EventValidator(rules, pseudonymizer);
     }
 

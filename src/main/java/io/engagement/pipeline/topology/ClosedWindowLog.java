@@ -31,8 +31,13 @@ final class ClosedWindowLog<T> implements Sink<T> {
             @Override
             public void write(T partial, Context context) {
                 closed.inc();
-                LOG.warn("{}: a partial reached its window after the allowed lateness and is not counted there"
-                        + " (window end {}, watermark {}): {}", windows, context.timestamp(), context.currentWatermark(), partial);
+                LOG.warn(
+                        "{}: a partial reached its window after the allowed lateness and is not counted there"
+                                + " (window end {}, watermark {}): {}",
+                        windows,
+                        context.timestamp(),
+                        context.currentWatermark(),
+                        partial);
             }
 
             @Override

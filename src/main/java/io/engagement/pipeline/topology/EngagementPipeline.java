@@ -10,11 +10,12 @@ import io.engagement.pipeline.aggregate.CountryPartials;
 import io.engagement.pipeline.aggregate.CountryWindowAccumulator;
 import io.engagement.pipeline.aggregate.CountryWindowAggregate;
 import io.engagement.pipeline.aggregate.CountryWindowDelta;
-import io.engagement.pipeline.aggregate.MergeFinerCountryWindows;
 import io.engagement.pipeline.aggregate.CountryWindowResult;
 import io.engagement.pipeline.aggregate.Grain;
-import io.engagement.pipeline.aggregate.ScoreBasis;
+import io.engagement.pipeline.aggregate.MergeFinerCountryWindows;
 import io.engagement.pipeline.aggregate.MergeFinerWindows;
+import io.engagement.pipeline.aggregate.ScoreBasis;
+import io.engagement.pipeline.aggregate.WindowPreAggregator;
 import io.engagement.pipeline.catalog.CatalogAttribution;
 import io.engagement.pipeline.catalog.CatalogEntry;
 import io.engagement.pipeline.catalog.CatalogRecord;
@@ -29,6 +30,7 @@ import io.engagement.pipeline.dedup.DeduplicateOperator;
 import io.engagement.pipeline.dedup.StartHorizon;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.EngagementEvent;
+import io.engagement.pipeline.event.EventValidator;
 import io.engagement.pipeline.event.RawEvent;
 import io.engagement.pipeline.event.ValidateEvents;
 import io.engagement.pipeline.event.ValidatedRecord;
@@ -38,15 +40,16 @@ import io.engagement.pipeline.session.SessionMetrics;
 import io.engagement.pipeline.session.SessionTracker;
 import io.engagement.pipeline.velocity.ContentVelocity;
 import io.engagement.pipeline.velocity.VelocityTracker;
-import io.engagement.pipeline.aggregate.WindowPreAggregator;
 import io.engagement.pipeline.views.ActorKind;
 import io.engagement.pipeline.views.PlaybackWithinDuration;
 import io.engagement.pipeline.views.SuspectActor;
 import io.engagement.pipeline.views.ValidatedViewPartials;
 import io.engagement.pipeline.views.ViewClaim;
 import io.engagement.pipeline.views.ViewGate;
-import io.engagement.pipeline.event.EventValidator;
-
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -60,11 +63,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * The job's data flow, independent of where data comes from and goes to:
@@ -96,8 +94,10 @@ import java.util.Optional;
  */
 public final class EngagementPipeline {
 
-    private static final OutputTag<ContentWindowSnapshot> CONTENT_WINDOW_CLOSED = new OutputTag<>("content-window-closed") {};
-    private static final OutputTag<CountryWindowDelta> COUNTRY_WINDOW_CLOSED = new OutputTag<>("country-window-closed") {};
+    private static final OutputTag<ContentWindowSnapshot> CONTENT_WINDOW_CLOSED =
+            new OutputTag<>("content-window-closed") {};
+    private static final OutputTag<CountryWindowDelta> COUNTRY_WINDOW_CLOSED =
+            new OutputTag<>("country-window-closed") {};
 
     private final JobConfig config;
     private final PipelineSinks sinks;
@@ -170,7 +170,8 @@ public final class EngagementPipeline {
         if (catalogue != null) {
             SingleOutputStreamOperator<CatalogEntry> entries = catalogue
                     .process(new RouteCatalogDeadLetters())
-                    .uid("catalog-entries").name("Catalogue entries");
+                    .uid("catalog-entries")
+                    .name("Catalogue entries");
             catalog = entries;
             catalogueDeadLetters = entries.getSideOutput(RouteCatalogDeadLetters.DEAD_LETTERS);
         }
@@ -186,7 +187,9 @@ public final class EngagementPipeline {
         sessions(accepted);
 
         accepted.getSideOutput(DeduplicateAndRouteLate.TOO_LATE)
-                .sinkTo(sinks.lateEvents()).uid("late-events-sink").name("Late events table");
+                .sinkTo(sinks.lateEvents())
+                .uid("late-events-sink")
+                .name("Late events table");
         unionOf(contents.values()).ifPresent(metrics -> {
             metrics.sinkTo(sinks.contentMetrics()).uid("content-metrics-sink").name("Content metrics table");
             metrics.sinkTo(sinks.feedback()).uid("feedback-sink").name("Feedback topic");
@@ -194,35 +197,44 @@ public final class EngagementPipeline {
         if (creators != null) {
             creators.sinkTo(sinks.creatorMetrics()).uid("creator-metrics-sink").name("Creator metrics table");
         }
-        unionOf(countries.values()).ifPresent(metrics ->
-                metrics.sinkTo(sinks.countryMetrics()).uid("country-metrics-sink").name("Content country metrics table"));
+        unionOf(countries.values())
+                .ifPresent(metrics -> metrics.sinkTo(sinks.countryMetrics())
+                        .uid("country-metrics-sink")
+                        .name("Content country metrics table"));
     }
 
     /** Rejected records go to the dead-letter topic and table, with their reason. */
-    private SingleOutputStreamOperator<EngagementEvent> routeDeadLetters(DataStream<ValidatedRecord> input,
-                                                                       DataStream<DeadLetter> catalogueDeadLetters) {
-        SingleOutputStreamOperator<EngagementEvent> valid = input
-                .process(new ValidateEvents())
-                .uid("validate-events").name("Route dead letters");
+    private SingleOutputStreamOperator<EngagementEvent> routeDeadLetters(
+            DataStream<ValidatedRecord> input, DataStream<DeadLetter> catalogueDeadLetters) {
+        SingleOutputStreamOperator<EngagementEvent> valid =
+                input.process(new ValidateEvents()).uid("validate-events").name("Route dead letters");
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(ValidateEvents.DEAD_LETTERS);
         if (catalogueDeadLetters != null) {
             deadLetters = deadLetters.union(catalogueDeadLetters);
         }
         deadLetters.sinkTo(sinks.deadLetters()).uid("dead-letter-sink").name("Dead-letter topic");
-        deadLetters.sinkTo(sinks.deadLetterTable()).uid("dead-letter-table-sink").name("Dead letters table");
+        deadLetters
+                .sinkTo(sinks.deadLetterTable())
+                .uid("dead-letter-table-sink")
+                .name("Dead letters table");
         return valid;
     }
 
     /** Client retries are dropped, too-late events routed aside; every accepted event is written raw. */
     private SingleOutputStreamOperator<EngagementEvent> deduplicate(DataStream<EngagementEvent> valid) {
-        SingleOutputStreamOperator<EngagementEvent> accepted = valid
-                .keyBy(event -> event.eventId, Types.STRING)
-                .transform("Drop duplicates, route too-late events", TypeInformation.of(EngagementEvent.class),
-                        new DeduplicateOperator(new DeduplicateAndRouteLate(config.dedupHorizon, config.allowedLateness), startHorizonMs))
+        SingleOutputStreamOperator<EngagementEvent> accepted = valid.keyBy(event -> event.eventId, Types.STRING)
+                .transform(
+                        "Drop duplicates, route too-late events",
+                        TypeInformation.of(EngagementEvent.class),
+                        new DeduplicateOperator(
+                                new DeduplicateAndRouteLate(config.dedupHorizon, config.allowedLateness),
+                                startHorizonMs))
                 .uid("deduplicate");
         accepted.sinkTo(sinks.events()).uid("events-sink").name("Raw events table");
         accepted.getSideOutput(DeduplicateAndRouteLate.DUPLICATES)
-                .sinkTo(sinks.duplicates()).uid("duplicates-sink").name("Duplicate events table");
+                .sinkTo(sinks.duplicates())
+                .uid("duplicates-sink")
+                .name("Duplicate events table");
         return accepted;
     }
 
@@ -231,26 +243,38 @@ public final class EngagementPipeline {
      * add up its deltas. Creator and country breakdowns are for reports over hours and longer, so
      * only grains above the minute send creator updates.
      */
-    private Map<Grain, SingleOutputStreamOperator<ContentMetrics>> contentWindows(DataStream<EngagementEvent> accepted,
-                                                                               DataStream<ContentWindowSnapshot> validatedViews) {
-        WindowCascade<EngagementEvent, String, ContentWindowAccumulator, ContentWindowSnapshot, ContentMetrics> cascade =
-                new WindowCascade<>("Content metrics", grain -> "content-metrics-" + grain.code(),
-                        ContentPartials.ofEvents(catalog != null), ContentPartials.ofFinerWindows(),
-                        snapshot -> snapshot.contentId, Types.STRING, TypeInformation.of(ContentWindowSnapshot.class),
+    private Map<Grain, SingleOutputStreamOperator<ContentMetrics>> contentWindows(
+            DataStream<EngagementEvent> accepted, DataStream<ContentWindowSnapshot> validatedViews) {
+        WindowCascade<EngagementEvent, String, ContentWindowAccumulator, ContentWindowSnapshot, ContentMetrics>
+                cascade = new WindowCascade<>(
+                        "Content metrics",
+                        grain -> "content-metrics-" + grain.code(),
+                        ContentPartials.ofEvents(catalog != null),
+                        ContentPartials.ofFinerWindows(),
+                        snapshot -> snapshot.contentId,
+                        Types.STRING,
+                        TypeInformation.of(ContentWindowSnapshot.class),
                         new MergeFinerWindows(),
-                        (grain, emitDeltas) -> new ContentWindowResult(grain, grain != Grain.MINUTE, emitDeltas, scoreBasis()),
-                        ContentWindowResult.DELTAS, CONTENT_WINDOW_CLOSED, null, null);
+                        (grain, emitDeltas) ->
+                                new ContentWindowResult(grain, grain != Grain.MINUTE, emitDeltas, scoreBasis()),
+                        ContentWindowResult.DELTAS,
+                        CONTENT_WINDOW_CLOSED,
+                        null,
+                        null);
         if (validatedViews != null) {
             cascade = cascade.mergingIntoFinest(validatedViews);
         }
         if (catalog != null) {
             cascade = cascade.joiningFinest(this::attributeToCatalog);
         }
-        Map<Grain, SingleOutputStreamOperator<ContentMetrics>> windows = cascade.build(accepted, List.copyOf(config.grains),
-                config.allowedLateness, config.preAggregationEntries);
-        unionOf(windows.values().stream().map(w -> w.getSideOutput(CONTENT_WINDOW_CLOSED)).toList())
+        Map<Grain, SingleOutputStreamOperator<ContentMetrics>> windows = cascade.build(
+                accepted, List.copyOf(config.grains), config.allowedLateness, config.preAggregationEntries);
+        unionOf(windows.values().stream()
+                        .map(w -> w.getSideOutput(CONTENT_WINDOW_CLOSED))
+                        .toList())
                 .ifPresent(closed -> closed.sinkTo(new ClosedWindowLog<>("content windows"))
-                        .uid("content-window-closed").name("Content partials after their window closed"));
+                        .uid("content-window-closed")
+                        .name("Content partials after their window closed"));
         return windows;
     }
 
@@ -262,21 +286,21 @@ public final class EngagementPipeline {
      * suspect_actors table.
      */
     private DataStream<ContentWindowSnapshot> validateViews(DataStream<EngagementEvent> accepted) {
-        DataStream<ViewClaim> claims = accepted
-                .flatMap((EngagementEvent event, Collector<ViewClaim> out) -> {
+        DataStream<ViewClaim> claims = accepted.flatMap((EngagementEvent event, Collector<ViewClaim> out) -> {
                     ViewClaim claim = ViewClaim.of(event);
                     if (claim != null) {
                         out.collect(claim);
                     }
                 })
                 .returns(ViewClaim.class)
-                .uid("view-claims").name("View claims");
+                .uid("view-claims")
+                .name("View claims");
         DataStream<SuspectActor> suspects = null;
         for (ActorKind kind : ActorKind.values()) {
-            SingleOutputStreamOperator<ViewClaim> gated = claims
-                    .keyBy(kind::keyOf, Types.STRING)
+            SingleOutputStreamOperator<ViewClaim> gated = claims.keyBy(kind::keyOf, Types.STRING)
                     .process(new ViewGate(kind, config.viewRules, config.allowedLateness))
-                    .uid("view-gate-" + kind.code()).name("View gate per " + kind.code());
+                    .uid("view-gate-" + kind.code())
+                    .name("View gate per " + kind.code());
             DataStream<SuspectActor> flagged = gated.getSideOutput(ViewGate.SUSPECTS);
             suspects = suspects == null ? flagged : suspects.union(flagged);
             claims = gated;
@@ -286,14 +310,21 @@ public final class EngagementPipeline {
             claims = claims.keyBy(claim -> claim.contentId, Types.STRING)
                     .connect(catalog.keyBy(entry -> entry.contentId, Types.STRING))
                     .process(new PlaybackWithinDuration(config.viewRules))
-                    .uid("view-playback-duration").name("Play ends within the catalogue's duration");
+                    .uid("view-playback-duration")
+                    .name("Play ends within the catalogue's duration");
         }
         Grain finest = config.grains.iterator().next();
-        return claims
-                .filter(claim -> claim.excludedBy == null || claim.retraction)
-                .uid("validated-claims").name("Validated claims")
-                .transform("Validated view partials per " + finest.code(), TypeInformation.of(ContentWindowSnapshot.class),
-                        new WindowPreAggregator<>(new ValidatedViewPartials(), finest.size(), finest.offset(), config.preAggregationEntries))
+        return claims.filter(claim -> claim.excludedBy == null || claim.retraction)
+                .uid("validated-claims")
+                .name("Validated claims")
+                .transform(
+                        "Validated view partials per " + finest.code(),
+                        TypeInformation.of(ContentWindowSnapshot.class),
+                        new WindowPreAggregator<>(
+                                new ValidatedViewPartials(),
+                                finest.size(),
+                                finest.offset(),
+                                config.preAggregationEntries))
                 .uid("validated-view-partials");
     }
 
@@ -303,29 +334,45 @@ public final class EngagementPipeline {
      * are already recorded in late_events before the windows, on the same watermark.
      * (uids "country-metrics-&lt;finest&gt;", "country-rollup-&lt;larger&gt;", as before the pre-aggregation.)
      */
-    private Map<Grain, SingleOutputStreamOperator<CountryMetrics>> countryWindows(DataStream<EngagementEvent> accepted) {
-        List<Grain> grains = config.grains.stream().filter(g -> g != Grain.MINUTE).toList();
+    private Map<Grain, SingleOutputStreamOperator<CountryMetrics>> countryWindows(
+            DataStream<EngagementEvent> accepted) {
+        List<Grain> grains =
+                config.grains.stream().filter(g -> g != Grain.MINUTE).toList();
         if (grains.isEmpty()) {
             return Map.of();
         }
         Grain finest = grains.get(0);
-        WindowCascade<EngagementEvent, Tuple2<String, String>, CountryWindowAccumulator, CountryWindowDelta, CountryMetrics> cascade =
-                new WindowCascade<>("Content country metrics",
+        WindowCascade<
+                        EngagementEvent,
+                        Tuple2<String, String>,
+                        CountryWindowAccumulator,
+                        CountryWindowDelta,
+                        CountryMetrics>
+                cascade = new WindowCascade<>(
+                        "Content country metrics",
                         grain -> (grain == finest ? "country-metrics-" : "country-rollup-") + grain.code(),
-                        CountryPartials.ofEvents(), CountryPartials.ofFinerWindows(),
-                        delta -> Tuple2.of(delta.contentId, delta.country), Types.TUPLE(Types.STRING, Types.STRING),
+                        CountryPartials.ofEvents(),
+                        CountryPartials.ofFinerWindows(),
+                        delta -> Tuple2.of(delta.contentId, delta.country),
+                        Types.TUPLE(Types.STRING, Types.STRING),
                         TypeInformation.of(CountryWindowDelta.class),
                         new MergeFinerCountryWindows(),
                         CountryWindowResult::new,
-                        CountryWindowResult.DELTAS, COUNTRY_WINDOW_CLOSED, null, null);
-        DataStream<EngagementEvent> countryEvents = accepted
-                .filter(CountryWindowAggregate::counts)
-                .uid("country-events-" + finest.code()).name("Country events (" + finest.code() + ")");
-        Map<Grain, SingleOutputStreamOperator<CountryMetrics>> windows = cascade.build(countryEvents, grains,
-                config.allowedLateness, config.preAggregationEntries);
-        unionOf(windows.values().stream().map(w -> w.getSideOutput(COUNTRY_WINDOW_CLOSED)).toList())
+                        CountryWindowResult.DELTAS,
+                        COUNTRY_WINDOW_CLOSED,
+                        null,
+                        null);
+        DataStream<EngagementEvent> countryEvents = accepted.filter(CountryWindowAggregate::counts)
+                .uid("country-events-" + finest.code())
+                .name("Country events (" + finest.code() + ")");
+        Map<Grain, SingleOutputStreamOperator<CountryMetrics>> windows =
+                cascade.build(countryEvents, grains, config.allowedLateness, config.preAggregationEntries);
+        unionOf(windows.values().stream()
+                        .map(w -> w.getSideOutput(COUNTRY_WINDOW_CLOSED))
+                        .toList())
                 .ifPresent(closed -> closed.sinkTo(new ClosedWindowLog<>("country windows"))
-                        .uid("country-window-closed").name("Country partials after their window closed"));
+                        .uid("country-window-closed")
+                        .name("Country partials after their window closed"));
         return windows;
     }
 
@@ -334,29 +381,35 @@ public final class EngagementPipeline {
      * ({@link CatalogAttribution}); the catalogue's entries also go to the content_catalog table.
      */
     private DataStream<ContentWindowSnapshot> attributeToCatalog(KeyedStream<ContentWindowSnapshot, String> partials) {
-        SingleOutputStreamOperator<ContentWindowSnapshot> attributed = partials
-                .connect(catalog.keyBy(entry -> entry.contentId, Types.STRING))
+        SingleOutputStreamOperator<ContentWindowSnapshot> attributed = partials.connect(
+                        catalog.keyBy(entry -> entry.contentId, Types.STRING))
                 .process(new CatalogAttribution())
-                .uid("content-catalog-attribution").name("Content ownership from the catalogue");
-        attributed.getSideOutput(CatalogAttribution.CATALOG_ROWS)
-                .sinkTo(sinks.contentCatalog()).uid("content-catalog-sink").name("Content catalogue table");
+                .uid("content-catalog-attribution")
+                .name("Content ownership from the catalogue");
+        attributed
+                .getSideOutput(CatalogAttribution.CATALOG_ROWS)
+                .sinkTo(sinks.contentCatalog())
+                .uid("content-catalog-sink")
+                .name("Content catalogue table");
         return attributed;
     }
 
     /** Creator roll-ups of every content grain above the minute, from the content windows' updates. */
     private DataStream<CreatorMetrics> creatorWindows(Map<Grain, SingleOutputStreamOperator<ContentMetrics>> contents) {
         return unionOf(contents.entrySet().stream()
-                .filter(e -> e.getKey() != Grain.MINUTE)
-                .map(e -> creatorRollup(e.getKey(), e.getValue().getSideOutput(ContentWindowResult.CREATOR_UPDATES)))
-                .toList()).orElse(null);
+                        .filter(e -> e.getKey() != Grain.MINUTE)
+                        .map(e -> creatorRollup(
+                                e.getKey(), e.getValue().getSideOutput(ContentWindowResult.CREATOR_UPDATES)))
+                        .toList())
+                .orElse(null);
     }
 
     /** Hourly velocity and trend per content, from the hour windows' rows. */
     private void velocity(DataStream<ContentMetrics> hours) {
-        DataStream<ContentVelocity> velocity = hours
-                .keyBy(m -> m.contentId, Types.STRING)
+        DataStream<ContentVelocity> velocity = hours.keyBy(m -> m.contentId, Types.STRING)
                 .process(new VelocityTracker(config.trendingMinViewsPerHour, scoreBasis()))
-                .uid("content-velocity").name("Content velocity and trend");
+                .uid("content-velocity")
+                .name("Content velocity and trend");
         velocity.sinkTo(sinks.velocity()).uid("content-velocity-sink").name("Content velocity table");
         velocity.sinkTo(sinks.velocityFeedback()).uid("velocity-feedback-sink").name("Feedback topic (velocity)");
     }
@@ -367,13 +420,21 @@ public final class EngagementPipeline {
      * operator was a merging window operator with other state (docs/operations.md, upgrading).
      */
     private void sessions(DataStream<EngagementEvent> accepted) {
-        accepted.map(new SessionEvents()).uid("session-events").name("Session events (the fields sessions read)")
+        accepted.map(new SessionEvents())
+                .uid("session-events")
+                .name("Session events (the fields sessions read)")
                 .keyBy(event -> event.sessionId, Types.STRING)
-                .transform("Session analytics", TypeInformation.of(SessionMetrics.class), new SessionBundleOperator(
-                        new SessionTracker(config.sessionGap, config.sessionMaxDuration, config.allowedLateness),
-                        config.sessionBundleEvents))
+                .transform(
+                        "Session analytics",
+                        TypeInformation.of(SessionMetrics.class),
+                        new SessionBundleOperator(
+                                new SessionTracker(
+                                        config.sessionGap, config.sessionMaxDuration, config.allowedLateness),
+                                config.sessionBundleEvents))
                 .uid("session-tracker")
-                .sinkTo(sinks.sessions()).uid("session-metrics-sink").name("Session metrics table");
+                .sinkTo(sinks.sessions())
+                .uid("session-metrics-sink")
+                .name("Session metrics table");
     }
 
     /** Rates, scores, trends and feedback over validated plays when view validation is on ({@link ScoreBasis}). */
@@ -404,6 +465,7 @@ public final class EngagementPipeline {
                 // reaches its creator window before that closes.
                 .allowedLateness(config.allowedLateness)
                 .aggregate(new CreatorRollup(), new CreatorWindowResult(grain, scoreBasis()))
-                .uid("creator-rollup-" + grain.code()).name("Creator metrics per " + grain.code());
+                .uid("creator-rollup-" + grain.code())
+                .name("Creator metrics per " + grain.code());
     }
 }

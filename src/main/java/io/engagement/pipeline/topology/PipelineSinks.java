@@ -2,16 +2,14 @@ package io.engagement.pipeline.topology;
 
 import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.aggregate.CountryMetrics;
+import io.engagement.pipeline.catalog.CatalogEntry;
 import io.engagement.pipeline.creator.CreatorMetrics;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.LateEvent;
 import io.engagement.pipeline.session.SessionMetrics;
 import io.engagement.pipeline.velocity.ContentVelocity;
-
-import io.engagement.pipeline.catalog.CatalogEntry;
 import io.engagement.pipeline.views.SuspectActor;
-
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
@@ -38,27 +36,83 @@ public record PipelineSinks(
         Sink<SuspectActor> suspectActors) {
 
     /** Sinks for a topology with a content catalogue, whose flagged actors are not kept. */
-    public PipelineSinks(Sink<EngagementEvent> events, Sink<ContentMetrics> contentMetrics, Sink<ContentMetrics> feedback,
-                         Sink<DeadLetter> deadLetters, Sink<DeadLetter> deadLetterTable, Sink<EngagementEvent> duplicates,
-                         Sink<LateEvent> lateEvents, Sink<ContentVelocity> velocity, Sink<ContentVelocity> velocityFeedback,
-                         Sink<SessionMetrics> sessions, Sink<CreatorMetrics> creatorMetrics, Sink<CountryMetrics> countryMetrics,
-                         Sink<CatalogEntry> contentCatalog) {
-        this(events, contentMetrics, feedback, deadLetters, deadLetterTable, duplicates, lateEvents, velocity, velocityFeedback,
-                sessions, creatorMetrics, countryMetrics, contentCatalog, new DiscardingSink<>());
+    public PipelineSinks(
+            Sink<EngagementEvent> events,
+            Sink<ContentMetrics> contentMetrics,
+            Sink<ContentMetrics> feedback,
+            Sink<DeadLetter> deadLetters,
+            Sink<DeadLetter> deadLetterTable,
+            Sink<EngagementEvent> duplicates,
+            Sink<LateEvent> lateEvents,
+            Sink<ContentVelocity> velocity,
+            Sink<ContentVelocity> velocityFeedback,
+            Sink<SessionMetrics> sessions,
+            Sink<CreatorMetrics> creatorMetrics,
+            Sink<CountryMetrics> countryMetrics,
+            Sink<CatalogEntry> contentCatalog) {
+        this(
+                events,
+                contentMetrics,
+                feedback,
+                deadLetters,
+                deadLetterTable,
+                duplicates,
+                lateEvents,
+                velocity,
+                velocityFeedback,
+                sessions,
+                creatorMetrics,
+                countryMetrics,
+                contentCatalog,
+                new DiscardingSink<>());
     }
 
     /** The same sinks, flagged actors going to {@code sink}. */
     public PipelineSinks withSuspectActors(Sink<SuspectActor> sink) {
-        return new PipelineSinks(events, contentMetrics, feedback, deadLetters, deadLetterTable, duplicates, lateEvents, velocity,
-                velocityFeedback, sessions, creatorMetrics, countryMetrics, contentCatalog, sink);
+        return new PipelineSinks(
+                events,
+                contentMetrics,
+                feedback,
+                deadLetters,
+                deadLetterTable,
+                duplicates,
+                lateEvents,
+                velocity,
+                velocityFeedback,
+                sessions,
+                creatorMetrics,
+                countryMetrics,
+                contentCatalog,
+                sink);
     }
 
     /** Sinks for a topology without a content catalogue (its catalogue table sink is never used). */
-    public PipelineSinks(Sink<EngagementEvent> events, Sink<ContentMetrics> contentMetrics, Sink<ContentMetrics> feedback,
-                         Sink<DeadLetter> deadLetters, Sink<DeadLetter> deadLetterTable, Sink<EngagementEvent> duplicates,
-                         Sink<LateEvent> lateEvents, Sink<ContentVelocity> velocity, Sink<ContentVelocity> velocityFeedback,
-                         Sink<SessionMetrics> sessions, Sink<CreatorMetrics> creatorMetrics, Sink<CountryMetrics> countryMetrics) {
-        this(events, contentMetrics, feedback, deadLetters, deadLetterTable, duplicates, lateEvents, velocity, velocityFeedback,
-                sessions, creatorMetrics, countryMetrics, new DiscardingSink<>());
+    public PipelineSinks(
+            Sink<EngagementEvent> events,
+            Sink<ContentMetrics> contentMetrics,
+            Sink<ContentMetrics> feedback,
+            Sink<DeadLetter> deadLetters,
+            Sink<DeadLetter> deadLetterTable,
+            Sink<EngagementEvent> duplicates,
+            Sink<LateEvent> lateEvents,
+            Sink<ContentVelocity> velocity,
+            Sink<ContentVelocity> velocityFeedback,
+            Sink<SessionMetrics> sessions,
+            Sink<CreatorMetrics> creatorMetrics,
+            Sink<CountryMetrics> countryMetrics) {
+        this(
+                events,
+                contentMetrics,
+                feedback,
+                deadLetters,
+                deadLetterTable,
+                duplicates,
+                lateEvents,
+                velocity,
+                velocityFeedback,
+                sessions,
+                creatorMetrics,
+                countryMetrics,
+                new DiscardingSink<>());
     }
 }

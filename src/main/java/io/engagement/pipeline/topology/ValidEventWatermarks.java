@@ -1,7 +1,6 @@
 package io.engagement.pipeline.topology;
 
 import io.engagement.pipeline.event.ValidatedRecord;
-
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;

@@ -3,7 +3,12 @@ package io.engagement.pipeline.topology;
 import io.engagement.pipeline.aggregate.Grain;
 import io.engagement.pipeline.aggregate.PreAggregation;
 import io.engagement.pipeline.aggregate.WindowPreAggregator;
-
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -15,13 +20,6 @@ import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.OutputTag;
-
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 
 /**
  * Tumbling windows of several grains over one key (a content, a (content, country) pair), computed
@@ -60,8 +58,20 @@ record WindowCascade<IN, K, ACC, P, ROW>(
      * join costs no second shuffle.
      */
     WindowCascade<IN, K, ACC, P, ROW> joiningFinest(Function<KeyedStream<P, K>, DataStream<P>> join) {
-        return new WindowCascade<>(name, uid, ofInput, ofFinerWindows, key, keyType, partialType, merge, result, deltas,
-                windowClosed, join, finestAlso);
+        return new WindowCascade<>(
+                name,
+                uid,
+                ofInput,
+                ofFinerWindows,
+                key,
+                keyType,
+                partialType,
+                merge,
+                result,
+                deltas,
+                windowClosed,
+                join,
+                finestAlso);
     }
 
     /**
@@ -69,13 +79,25 @@ record WindowCascade<IN, K, ACC, P, ROW>(
      * gates' validated counters): shuffled and merged with the input's own partials.
      */
     WindowCascade<IN, K, ACC, P, ROW> mergingIntoFinest(DataStream<P> partials) {
-        return new WindowCascade<>(name, uid, ofInput, ofFinerWindows, key, keyType, partialType, merge, result, deltas,
-                windowClosed, finestJoin, partials);
+        return new WindowCascade<>(
+                name,
+                uid,
+                ofInput,
+                ofFinerWindows,
+                key,
+                keyType,
+                partialType,
+                merge,
+                result,
+                deltas,
+                windowClosed,
+                finestJoin,
+                partials);
     }
 
     /** The per-grain operators, finest first: each emits rows, and side outputs the result function declares. */
-    Map<Grain, SingleOutputStreamOperator<ROW>> build(DataStream<IN> input, List<Grain> grains, Duration allowedLateness,
-                                                      int preAggregationEntries) {
+    Map<Grain, SingleOutputStreamOperator<ROW>> build(
+            DataStream<IN> input, List<Grain> grains, Duration allowedLateness, int preAggregationEntries) {
         Map<Grain, SingleOutputStreamOperator<ROW>> windows = new LinkedHashMap<>();
         DataStream<P> finerDeltas = null;
         for (Grain grain : grains) {
@@ -90,14 +112,15 @@ record WindowCascade<IN, K, ACC, P, ROW>(
             if (finest && finestJoin != null) {
                 keyed = DataStreamUtils.reinterpretAsKeyedStream(finestJoin.apply(keyed), key, keyType);
             }
-            SingleOutputStreamOperator<ROW> perGrain = keyed
-                    .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))
+            SingleOutputStreamOperator<ROW> perGrain = keyed.window(
+                            TumblingEventTimeWindows.of(grain.size(), grain.offset()))
                     // Same lateness at every grain: a finer window's late update arrives no later
                     // than the finer window's own lateness, which ends before this window's.
                     .allowedLateness(allowedLateness)
                     .sideOutputLateData(windowClosed)
                     .aggregate(merge, result.apply(grain, finest && grains.size() > 1))
-                    .uid(uid.apply(grain)).name(name + " per " + grain.code());
+                    .uid(uid.apply(grain))
+                    .name(name + " per " + grain.code());
             if (finest) {
                 finerDeltas = perGrain.getSideOutput(deltas);
             }
@@ -106,8 +129,11 @@ record WindowCascade<IN, K, ACC, P, ROW>(
         return windows;
     }
 
-    private <T> DataStream<P> preAggregate(DataStream<T> in, PreAggregation<T, K, ACC, P> aggregation, Grain grain, int entries) {
-        return in.transform(name + " partials per " + grain.code(), partialType,
+    private <T> DataStream<P> preAggregate(
+            DataStream<T> in, PreAggregation<T, K, ACC, P> aggregation, Grain grain, int entries) {
+        return in.transform(
+                        name + " partials per " + grain.code(),
+                        partialType,
                         new WindowPreAggregator<>(aggregation, grain.size(), grain.offset(), entries))
                 .uid(uid.apply(grain) + "-partials");
     }

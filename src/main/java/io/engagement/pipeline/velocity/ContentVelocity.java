@@ -11,6 +11,7 @@ public class ContentVelocity {
     public long asOfMs;
     /** Grows with every emission for the content (late updates re-emit the same asOf), for upserts. */
     public long version;
+
     public long viewsLast24h;
     public long viewsPrevious24h;
     public long engagementsLast24h;
@@ -20,6 +21,7 @@ public class ContentVelocity {
     public double sharesPerHour;
     /** rising, stable or declining. */
     public String trend;
+
     public boolean trending;
     public double peakViewsPerHour;
     public long peakAtMs;
@@ -28,6 +30,7 @@ public class ContentVelocity {
 
     @Override
     public String toString() {
-        return "ContentVelocity{" + contentId + " asOf=" + asOfMs + " v" + version + " vph=" + viewsPerHour + ' ' + trend + '}';
+        return "ContentVelocity{" + contentId + " asOf=" + asOfMs + " v" + version + " vph=" + viewsPerHour + ' '
+                + trend + '}';
     }
 }

@@ -5,6 +5,7 @@ public class HourCounts {
     public long views;
     /** likes + comments + shares, the engagement of seed 002's engagement rate. */
     public long engagements;
+
     public long shares;
 
     public HourCounts() {}

@@ -7,7 +7,7 @@ import static io.engagement.pipeline.metrics.EngagementFormulas.trending;
 import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.aggregate.ScoreBasis;
 import io.engagement.pipeline.metrics.Trend;
-
+import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -15,8 +15,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-
-import java.util.Locale;
 
 /**
  * Keyed by content; input is the content's hourly window results. Keeps the last 48 hours of counts
@@ -55,7 +53,9 @@ public class VelocityTracker extends KeyedProcessFunction<String, ContentMetrics
 
     @Override
     public void processElement(ContentMetrics hour, Context ctx, Collector<ContentVelocity> out) throws Exception {
-        hours.put(hour.windowStartMs, new HourCounts(basis.views(hour), Math.max(0, hour.likes) + hour.comments + hour.shares, hour.shares));
+        hours.put(
+                hour.windowStartMs,
+                new HourCounts(basis.views(hour), Math.max(0, hour.likes) + hour.comments + hour.shares, hour.shares));
         ContentVelocity previous = last.value();
         long asOf = previous == null ? hour.windowEndMs : Math.max(previous.asOfMs, hour.windowEndMs);
         emit(asOf, hour.creatorId, ctx, out);

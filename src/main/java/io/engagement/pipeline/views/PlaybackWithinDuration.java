@@ -1,7 +1,6 @@
 package io.engagement.pipeline.views;
 
 import io.engagement.pipeline.catalog.CatalogEntry;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -36,7 +35,11 @@ public class PlaybackWithinDuration extends KeyedCoProcessFunction<String, ViewC
     @Override
     public void open(OpenContext openContext) {
         durationMs = getRuntimeContext().getState(DURATION);
-        excludedClaims = getRuntimeContext().getMetricGroup().addGroup("engagement").addGroup("views").counter("claims_excluded");
+        excludedClaims = getRuntimeContext()
+                .getMetricGroup()
+                .addGroup("engagement")
+                .addGroup("views")
+                .counter("claims_excluded");
     }
 
     @Override

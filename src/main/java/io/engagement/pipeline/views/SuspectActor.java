@@ -7,6 +7,7 @@ package io.engagement.pipeline.views;
 public class SuspectActor {
     /** {@link ActorKind#code()}. */
     public String actorKind;
+
     public String actorId;
     public long windowStartMs;
     public long windowEndMs;
@@ -21,8 +22,14 @@ public class SuspectActor {
 
     public SuspectActor() {}
 
-    static SuspectActor of(ActorKind kind, String actorId, long windowStartMs, String reason, long viewStarts,
-                           long playEnds, boolean late) {
+    static SuspectActor of(
+            ActorKind kind,
+            String actorId,
+            long windowStartMs,
+            String reason,
+            long viewStarts,
+            long playEnds,
+            boolean late) {
         SuspectActor s = new SuspectActor();
         s.actorKind = kind.code();
         s.actorId = actorId;
@@ -37,6 +44,7 @@ public class SuspectActor {
 
     @Override
     public String toString() {
-        return "SuspectActor{" + actorKind + ' ' + actorId + " @" + windowStartMs + ' ' + reason + " starts=" + viewStarts + '}';
+        return "SuspectActor{" + actorKind + ' ' + actorId + " @" + windowStartMs + ' ' + reason + " starts="
+                + viewStarts + '}';
     }
 }

@@ -11,7 +11,8 @@ import io.engagement.pipeline.aggregate.PreAggregation;
  * {@link ContentCounter#VALIDATED_WATCH_TIME_MS}); the finest content windows merge them with the
  * events' partials. They claim no creator and count no event, so the catalogue join leaves them be.
  */
-public final class ValidatedViewPartials implements PreAggregation<ViewClaim, String, ContentWindowAccumulator, ContentWindowSnapshot> {
+public final class ValidatedViewPartials
+        implements PreAggregation<ViewClaim, String, ContentWindowAccumulator, ContentWindowSnapshot> {
 
     @Override
     public String key(ViewClaim claim) {
@@ -33,13 +34,14 @@ public final class ValidatedViewPartials implements PreAggregation<ViewClaim, St
             if (claim.completes) {
                 ContentCounter.VALIDATED_COMPLETIONS.set(acc, ContentCounter.VALIDATED_COMPLETIONS.get(acc) + sign);
             }
-            ContentCounter.VALIDATED_WATCH_TIME_MS.set(acc,
-                    ContentCounter.VALIDATED_WATCH_TIME_MS.get(acc) + sign * claim.playWatchTimeMs);
+            ContentCounter.VALIDATED_WATCH_TIME_MS.set(
+                    acc, ContentCounter.VALIDATED_WATCH_TIME_MS.get(acc) + sign * claim.playWatchTimeMs);
         }
     }
 
     @Override
-    public ContentWindowSnapshot partial(String contentId, long windowStartMs, long windowEndMs, ContentWindowAccumulator acc) {
+    public ContentWindowSnapshot partial(
+            String contentId, long windowStartMs, long windowEndMs, ContentWindowAccumulator acc) {
         return new ContentWindowSnapshot(contentId, windowStartMs, windowEndMs, 0, acc);
     }
 }

@@ -12,12 +12,14 @@ import io.engagement.pipeline.metrics.EngagementFormulas;
 public class ViewClaim {
     /** The event's id: unique after de-duplication, so a gate keeps pending claims under it. */
     public String eventId;
+
     public String contentId;
     public String sessionId;
     /** Null for anonymous events. */
     public String userId;
     /** Null when the app sends no {@code device_id}. */
     public String deviceId;
+
     public long eventTimeMs;
     /** A view start; otherwise the end of a play (view_complete or swipe_away). */
     public boolean viewStart;
@@ -57,8 +59,11 @@ public class ViewClaim {
         claim.viewStart = viewStart;
         if (playEnd) {
             claim.completes = event.completesPlay();
-            Long watched = EngagementFormulas.playWatchTimeMs(event.totalWatchTimeMs, event.progress,
-                    event.contentDurationMs, event.eventType == EventType.VIEW_COMPLETE);
+            Long watched = EngagementFormulas.playWatchTimeMs(
+                    event.totalWatchTimeMs,
+                    event.progress,
+                    event.contentDurationMs,
+                    event.eventType == EventType.VIEW_COMPLETE);
             claim.playWatchTimeMs = watched == null ? 0 : watched;
             claim.loops = event.loopCount == null ? 0 : event.loopCount;
         }
@@ -85,7 +90,8 @@ public class ViewClaim {
 
     @Override
     public String toString() {
-        return (retraction ? "retraction of " : "") + (viewStart ? "view_start " : "play_end ") + contentId + " s=" + sessionId + " u=" + userId + " d=" + deviceId
-                + " t=" + eventTimeMs + (excludedBy == null ? "" : " excluded by " + excludedBy);
+        return (retraction ? "retraction of " : "") + (viewStart ? "view_start " : "play_end ") + contentId + " s="
+                + sessionId + " u=" + userId + " d=" + deviceId + " t=" + eventTimeMs
+                + (excludedBy == null ? "" : " excluded by " + excludedBy);
     }
 }

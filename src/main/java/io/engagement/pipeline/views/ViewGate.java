@@ -1,5 +1,10 @@
 package io.engagement.pipeline.views;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -9,12 +14,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
 
 /**
  * One of the three view gates (session, device, user: {@link ActorKind}), keyed by its actor. It
@@ -64,12 +63,14 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
 
     /** Claims of minutes not yet decided, by event id (unique after de-duplication): one write per claim, no read. */
     private transient MapState<String, ViewClaim> pending;
+
     private transient MapState<Long, MinuteVerdict> decided;
     private transient MapState<String, Long> lastCountedStart;
     private transient MapState<String, Long> playStarts;
     private transient MapState<String, Long> excludedStarts;
     /** Claims the viewer's gate excluded by a rule of its own, by event id (their time): a retraction of one is dropped. */
     private transient MapState<String, Long> ruledOut;
+
     private transient Counter flaggedMinutes;
     private transient Counter excludedClaims;
     private transient Counter retractedClaims;
@@ -83,14 +84,19 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
 
     @Override
     public void open(OpenContext openContext) {
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-claims", Types.STRING,
-                TypeInformation.of(ViewClaim.class)));
-        decided = getRuntimeContext().getMapState(new MapStateDescriptor<>("decided-minutes", Types.LONG,
-                TypeInformation.of(MinuteVerdict.class)));
-        lastCountedStart = getRuntimeContext().getMapState(new MapStateDescriptor<>("last-counted-view-start", Types.STRING, Types.LONG));
+        pending = getRuntimeContext()
+                .getMapState(
+                        new MapStateDescriptor<>("pending-claims", Types.STRING, TypeInformation.of(ViewClaim.class)));
+        decided = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "decided-minutes", Types.LONG, TypeInformation.of(MinuteVerdict.class)));
+        lastCountedStart = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("last-counted-view-start", Types.STRING, Types.LONG));
         playStarts = getRuntimeContext().getMapState(new MapStateDescriptor<>("play-starts", Types.STRING, Types.LONG));
-        excludedStarts = getRuntimeContext().getMapState(new MapStateDescriptor<>("excluded-view-starts", Types.STRING, Types.LONG));
-        ruledOut = getRuntimeContext().getMapState(new MapStateDescriptor<>("ruled-out-claims", Types.STRING, Types.LONG));
+        excludedStarts = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("excluded-view-starts", Types.STRING, Types.LONG));
+        ruledOut =
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("ruled-out-claims", Types.STRING, Types.LONG));
         var group = getRuntimeContext().getMetricGroup().addGroup("engagement").addGroup("views");
         flaggedMinutes = group.counter("actors_flagged");
         excludedClaims = group.counter("claims_excluded");
@@ -181,8 +187,9 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
         registerPruning(minute, ctx);
     }
 
-    private void decideLate(String actor, long minute, MinuteVerdict verdict, ViewClaim claim, Context ctx,
-                            Collector<ViewClaim> out) throws Exception {
+    private void decideLate(
+            String actor, long minute, MinuteVerdict verdict, ViewClaim claim, Context ctx, Collector<ViewClaim> out)
+            throws Exception {
         if (claim.viewStart) {
             verdict.viewStarts++;
         } else {
@@ -313,7 +320,8 @@ public class ViewGate extends KeyedProcessFunction<String, ViewClaim, ViewClaim>
             }
         } else if (claim.excludedBy == null) {
             Long start = playStarts.get(play);
-            if (start != null && claim.eventTimeMs >= start
+            if (start != null
+                    && claim.eventTimeMs >= start
                     && claim.playWatchTimeMs > claim.eventTimeMs - start + rules.playbackSlackMs()) {
                 ruleOut(claim, "impossible_playback");
                 return;

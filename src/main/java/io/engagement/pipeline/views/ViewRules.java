@@ -12,5 +12,4 @@ import java.io.Serializable;
  * @param playbackSlackMs    how much a play's watch time may exceed the time since its view start
  *                           (clock jitter between the two events) before it counts as impossible
  */
-public record ViewRules(int maxStartsPerMinute, long repeatSpanMs, long playbackSlackMs) implements Serializable {
-}
+public record ViewRules(int maxStartsPerMinute, long repeatSpanMs, long playbackSlackMs) implements Serializable {}

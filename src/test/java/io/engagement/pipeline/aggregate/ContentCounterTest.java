@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.event.EventType;
-
-import org.junit.jupiter.api.Test;
-
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -14,6 +11,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link ContentCounter} is the one place a counter is named; these checks make the rest of the code
@@ -68,7 +66,7 @@ class ContentCounterTest {
         for (ContentCounter c : ContentCounter.inRow()) {
             long expected = c.get(acc);
             if (c == ContentCounter.LIKES) {
-                expected -= ContentCounter.UNLIKES.get(acc);  // likes net of unlikes
+                expected -= ContentCounter.UNLIKES.get(acc); // likes net of unlikes
             } else if (c == ContentCounter.SAVES) {
                 expected -= ContentCounter.UNSAVES.get(acc);
             }
@@ -92,7 +90,9 @@ class ContentCounterTest {
             c.set(written, 43);
             for (ContentCounter other : ContentCounter.values()) {
                 long expected = other == c ? 43 : 0;
-                assertEquals(expected, ContentWindowAccumulator.class.getField(other.field()).getLong(written),
+                assertEquals(
+                        expected,
+                        ContentWindowAccumulator.class.getField(other.field()).getLong(written),
                         c + " set, " + other.field() + " read");
             }
             if (!c.isColumn()) {
@@ -107,7 +107,10 @@ class ContentCounterTest {
             assertEquals(53, rowField.getLong(writtenRow), c + " writes the row's " + c.field());
             for (ContentCounter other : ContentCounter.inRow()) {
                 if (other != c) {
-                    assertEquals(0, ContentMetrics.class.getField(other.field()).getLong(writtenRow), c + " set, " + other + " read");
+                    assertEquals(
+                            0,
+                            ContentMetrics.class.getField(other.field()).getLong(writtenRow),
+                            c + " set, " + other + " read");
                 }
             }
         }
@@ -119,7 +122,9 @@ class ContentCounterTest {
         for (EventType type : EventType.values()) {
             boolean counted = false;
             for (ContentCounter c : ContentCounter.values()) {
-                counted |= c != ContentCounter.WATCH_TIME_MS && c != ContentCounter.EVENTS && c.countedTypes().contains(type);
+                counted |= c != ContentCounter.WATCH_TIME_MS
+                        && c != ContentCounter.EVENTS
+                        && c.countedTypes().contains(type);
             }
             if (counted == ContentCounter.PLAYBACK_ONLY.contains(type)) {
                 problems.add(type + (counted ? " is counted but listed as playback only" : " is counted nowhere"));

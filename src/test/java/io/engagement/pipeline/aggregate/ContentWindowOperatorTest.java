@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
 import io.engagement.pipeline.testing.WindowHarness;
-
+import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -16,9 +17,6 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
 
 /**
  * The per-content window exactly as the topology builds it (aggregate + result function, allowed
@@ -32,11 +30,12 @@ class ContentWindowOperatorTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = WindowHarness.open(e -> e.contentId, input -> input
-                .keyBy(e -> e.contentId, Types.STRING)
-                .window(TumblingEventTimeWindows.of(Grain.MINUTE.size(), Grain.MINUTE.offset()))
-                .allowedLateness(LATENESS)
-                .aggregate(new ContentWindowAggregate(), new ContentWindowResult(Grain.MINUTE)));
+        harness = WindowHarness.open(
+                e -> e.contentId,
+                input -> input.keyBy(e -> e.contentId, Types.STRING)
+                        .window(TumblingEventTimeWindows.of(Grain.MINUTE.size(), Grain.MINUTE.offset()))
+                        .allowedLateness(LATENESS)
+                        .aggregate(new ContentWindowAggregate(), new ContentWindowResult(Grain.MINUTE)));
     }
 
     @AfterEach
@@ -65,7 +64,8 @@ class ContentWindowOperatorTest {
 
         List<ContentMetrics> out = harness.extractOutputValues();
         assertEquals(2, out.size(), out.toString());
-        ContentMetrics c1 = out.stream().filter(m -> m.contentId.equals("c1")).findFirst().orElseThrow();
+        ContentMetrics c1 =
+                out.stream().filter(m -> m.contentId.equals("c1")).findFirst().orElseThrow();
         assertEquals("minute", c1.grain);
         assertEquals(t, c1.windowStartMs);
         assertEquals(t + MINUTE, c1.windowEndMs);
@@ -98,7 +98,8 @@ class ContentWindowOperatorTest {
         String[][] views = {
             {"for_you", "mobile", "ios"}, {"FOR_YOU", "mobile", "android"}, {"following", "tablet", "android"},
             {"search", "desktop", "web"}, {"hashtag", "tv", "web"}, {"direct", "mobile", "ios"},
-            {"profile", "mobile", "ios"}, {null, null, null}, {"radio", "watch", "tizen"}};
+            {"profile", "mobile", "ios"}, {null, null, null}, {"radio", "watch", "tizen"}
+        };
         for (int i = 0; i < views.length; i++) {
             EngagementEvent e = event("v" + i, EventType.VIEW_START, "c1", "u" + i, t + i);
             e.source = views[i][0];
@@ -110,9 +111,19 @@ class ContentWindowOperatorTest {
         harness.processWatermark(t + MINUTE - 1);
         ContentMetrics m = harness.extractOutputValues().get(0);
         assertEquals(9, m.views);
-        assertEquals(List.of(2L, 1L, 1L, 1L, 1L, 1L, 2L), List.of(m.viewsOrganic, m.viewsFollowing, m.viewsProfile,
-                m.viewsHashtag, m.viewsSearch, m.viewsDirect, m.viewsOtherSource));
-        assertEquals(List.of(4L, 1L, 1L, 1L, 2L), List.of(m.viewsMobile, m.viewsTablet, m.viewsDesktop, m.viewsTv, m.viewsOtherDevice));
+        assertEquals(
+                List.of(2L, 1L, 1L, 1L, 1L, 1L, 2L),
+                List.of(
+                        m.viewsOrganic,
+                        m.viewsFollowing,
+                        m.viewsProfile,
+                        m.viewsHashtag,
+                        m.viewsSearch,
+                        m.viewsDirect,
+                        m.viewsOtherSource));
+        assertEquals(
+                List.of(4L, 1L, 1L, 1L, 2L),
+                List.of(m.viewsMobile, m.viewsTablet, m.viewsDesktop, m.viewsTv, m.viewsOtherDevice));
         assertEquals(List.of(3L, 2L, 2L, 2L), List.of(m.viewsIos, m.viewsAndroid, m.viewsWeb, m.viewsOtherPlatform));
         assertEquals(3, m.feedViews); // for_you x2 + following
     }
@@ -188,11 +199,12 @@ class ContentWindowOperatorTest {
     @Test
     void firingsOfTheFinestGrainEmitWhatTheyAddForTheLargerGrains() throws Exception {
         harness.close();
-        harness = WindowHarness.open(e -> e.contentId, input -> input
-                .keyBy(e -> e.contentId, Types.STRING)
-                .window(TumblingEventTimeWindows.of(Grain.MINUTE.size(), Grain.MINUTE.offset()))
-                .allowedLateness(LATENESS)
-                .aggregate(new ContentWindowAggregate(), new ContentWindowResult(Grain.MINUTE, false, true)));
+        harness = WindowHarness.open(
+                e -> e.contentId,
+                input -> input.keyBy(e -> e.contentId, Types.STRING)
+                        .window(TumblingEventTimeWindows.of(Grain.MINUTE.size(), Grain.MINUTE.offset()))
+                        .allowedLateness(LATENESS)
+                        .aggregate(new ContentWindowAggregate(), new ContentWindowResult(Grain.MINUTE, false, true)));
         long t = 10 * MINUTE;
         send(event("1", EventType.VIEW_START, "c1", "u1", t));
         EngagementEvent end = event("2", EventType.VIEW_COMPLETE, "c1", "u1", t + 5);
@@ -202,16 +214,24 @@ class ContentWindowOperatorTest {
         send(event("3", EventType.VIEW_START, "c1", "u2", t + 10)); // late, within 5 min: second firing
 
         List<ContentWindowSnapshot> deltas = harness.getSideOutput(ContentWindowResult.DELTAS).stream()
-                .map(r -> r.getValue()).toList();
+                .map(r -> r.getValue())
+                .toList();
         assertEquals(List.of(1L, 2L), deltas.stream().map(d -> d.version).toList());
         // the second firing adds one view and no completion; its viewer set is the whole window's
         assertEquals(List.of(1L, 1L), deltas.stream().map(d -> d.counters.views).toList());
-        assertEquals(List.of(1L, 0L), deltas.stream().map(d -> d.counters.completions).toList());
-        assertEquals(List.of(1L, 0L), deltas.stream().map(d -> d.counters.playWatchTimes.count()).toList());
+        assertEquals(
+                List.of(1L, 0L),
+                deltas.stream().map(d -> d.counters.completions).toList());
+        assertEquals(
+                List.of(1L, 0L),
+                deltas.stream().map(d -> d.counters.playWatchTimes.count()).toList());
         assertEquals(2, deltas.get(1).counters.viewers.estimate());
         // stamped with the minute's last millisecond, so an hour window takes them
-        assertEquals(List.of(t + MINUTE - 1, t + MINUTE - 1), harness.getSideOutput(ContentWindowResult.DELTAS).stream()
-                .map(r -> r.getTimestamp()).toList());
+        assertEquals(
+                List.of(t + MINUTE - 1, t + MINUTE - 1),
+                harness.getSideOutput(ContentWindowResult.DELTAS).stream()
+                        .map(r -> r.getTimestamp())
+                        .toList());
 
         // An hour built from the deltas equals the minute's latest firing: 2 views, 2 viewers, 1 completion.
         MergeFinerWindows hour = new MergeFinerWindows();
@@ -230,6 +250,8 @@ class ContentWindowOperatorTest {
         send(event("1", EventType.VIEW_START, "c1", "u1", t));
         harness.processWatermark(t + MINUTE + LATENESS.toMillis());
         send(event("2", EventType.VIEW_START, "c1", "u2", t + 10));
-        assertEquals(List.of(1L), harness.extractOutputValues().stream().map(m -> m.views).toList());
+        assertEquals(
+                List.of(1L),
+                harness.extractOutputValues().stream().map(m -> m.views).toList());
     }
 }

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
-
+import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -18,9 +19,6 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
 
 /**
  * Day and week country windows are built from the hour country windows' firings: the deltas the hour
@@ -37,16 +35,20 @@ class CountryRollupTest {
         KeySelector<EngagementEvent, Tuple2<String, String>> key =
                 e -> Tuple2.of(e.contentId, CountryWindowAggregate.countryOf(e));
         @SuppressWarnings("unchecked")
-        OneInputStreamOperator<EngagementEvent, CountryMetrics> operator = (OneInputStreamOperator<EngagementEvent, CountryMetrics>)
-                ((OneInputTransformation<EngagementEvent, CountryMetrics>) StreamExecutionEnvironment.getExecutionEnvironment()
-                        .fromData(TypeInformation.of(EngagementEvent.class), new EngagementEvent())
-                        .keyBy(key, Types.TUPLE(Types.STRING, Types.STRING))
-                        .window(TumblingEventTimeWindows.of(Grain.HOUR.size(), Grain.HOUR.offset()))
-                        .allowedLateness(Duration.ofMinutes(5))
-                        .aggregate(new CountryWindowAggregate(), new CountryWindowResult(Grain.HOUR, true))
-                        .getTransformation()).getOperator();
+        OneInputStreamOperator<EngagementEvent, CountryMetrics> operator =
+                (OneInputStreamOperator<EngagementEvent, CountryMetrics>) ((OneInputTransformation<
+                                        EngagementEvent, CountryMetrics>)
+                                StreamExecutionEnvironment.getExecutionEnvironment()
+                                        .fromData(TypeInformation.of(EngagementEvent.class), new EngagementEvent())
+                                        .keyBy(key, Types.TUPLE(Types.STRING, Types.STRING))
+                                        .window(TumblingEventTimeWindows.of(Grain.HOUR.size(), Grain.HOUR.offset()))
+                                        .allowedLateness(Duration.ofMinutes(5))
+                                        .aggregate(
+                                                new CountryWindowAggregate(), new CountryWindowResult(Grain.HOUR, true))
+                                        .getTransformation())
+                        .getOperator();
         try (KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, EngagementEvent, CountryMetrics> harness =
-                     new KeyedOneInputStreamOperatorTestHarness<>(operator, key, Types.TUPLE(Types.STRING, Types.STRING))) {
+                new KeyedOneInputStreamOperatorTestHarness<>(operator, key, Types.TUPLE(Types.STRING, Types.STRING))) {
             harness.open();
             // Hour 10: u1 and u2 view, u2 completes after 30 s of watching; the hour fires.
             send(harness, event("e1", EventType.VIEW_START, "c", "u1", 10 * HOUR + 1_000));
@@ -60,7 +62,8 @@ class CountryRollupTest {
             harness.processWatermark(12 * HOUR);
 
             List<CountryWindowDelta> firings = harness.getSideOutput(CountryWindowResult.DELTAS).stream()
-                    .map(StreamRecord::getValue).toList();
+                    .map(StreamRecord::getValue)
+                    .toList();
             assertEquals(3, firings.size());
             // The re-firing sends only what the late event added.
             assertEquals(1, firings.get(1).counters.views);
@@ -79,8 +82,10 @@ class CountryRollupTest {
         }
     }
 
-    private static void send(KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, EngagementEvent, CountryMetrics> harness,
-                             EngagementEvent e) throws Exception {
+    private static void send(
+            KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, EngagementEvent, CountryMetrics> harness,
+            EngagementEvent e)
+            throws Exception {
         harness.processElement(e, e.eventTimeMs);
     }
 }

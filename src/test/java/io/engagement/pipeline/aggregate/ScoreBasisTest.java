@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.engagement.pipeline.creator.ContentWindowUpdate;
 import io.engagement.pipeline.creator.CreatorAccumulator;
 import io.engagement.pipeline.creator.CreatorMetrics;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,7 +40,8 @@ class ScoreBasisTest {
     @Test
     void contentRowsScoreTheValidatedPlaysAndKeepTheCountedColumns() {
         ContentMetrics counted = ContentMetrics.of(Grain.HOUR, 0, HOUR_MS, "c", farmedWindow(), 1, ScoreBasis.COUNTED);
-        ContentMetrics validated = ContentMetrics.of(Grain.HOUR, 0, HOUR_MS, "c", farmedWindow(), 1, ScoreBasis.VALIDATED);
+        ContentMetrics validated =
+                ContentMetrics.of(Grain.HOUR, 0, HOUR_MS, "c", farmedWindow(), 1, ScoreBasis.VALIDATED);
 
         for (ContentMetrics row : new ContentMetrics[] {counted, validated}) {
             assertEquals(100, row.views);
@@ -50,21 +50,21 @@ class ScoreBasisTest {
             assertEquals(20, row.validatedViews);
             assertEquals(5, row.validatedCompletions);
         }
-        assertEquals(10.0, counted.completionRate, 1e-9);      // 10 / 100
-        assertEquals(25.0, validated.completionRate, 1e-9);    // 5 / 20
-        assertEquals(5_000.0, counted.avgWatchTimeMs, 1e-9);   // 500 000 / 100
+        assertEquals(10.0, counted.completionRate, 1e-9); // 10 / 100
+        assertEquals(25.0, validated.completionRate, 1e-9); // 5 / 20
+        assertEquals(5_000.0, counted.avgWatchTimeMs, 1e-9); // 500 000 / 100
         assertEquals(15_000.0, validated.avgWatchTimeMs, 1e-9); // 300 000 / 20
-        assertEquals(4.0, counted.engagementRate, 1e-9);       // (2 + 1 + 1) / 100
-        assertEquals(20.0, validated.engagementRate, 1e-9);    // 4 / 20
-        assertEquals(3.7, counted.engagementScore, 1e-9);      // 4 + 0.3 + 0.2 - 0.8
-        assertEquals(8.5, validated.engagementScore, 1e-9);    // 10 + 1.5 + 1 - 4
+        assertEquals(4.0, counted.engagementRate, 1e-9); // (2 + 1 + 1) / 100
+        assertEquals(20.0, validated.engagementRate, 1e-9); // 4 / 20
+        assertEquals(3.7, counted.engagementScore, 1e-9); // 4 + 0.3 + 0.2 - 0.8
+        assertEquals(8.5, validated.engagementScore, 1e-9); // 10 + 1.5 + 1 - 4
         assertEquals(20.0, counted.engagementComponent, 1e-9); // 4 % of 20 %
         assertEquals(100.0, validated.engagementComponent, 1e-9);
-        assertEquals(20.0, counted.viralityScore, 1e-9);       // share rate 1 % of 5 %
-        assertEquals(100.0, validated.viralityScore, 1e-9);    // 5 % of 5 %
+        assertEquals(20.0, counted.viralityScore, 1e-9); // share rate 1 % of 5 %
+        assertEquals(100.0, validated.viralityScore, 1e-9); // 5 % of 5 %
         // 35 % retention + 30 % engagement + 20 % virality + 15 % watchability (no rewatches: 0)
-        assertEquals(13.5, counted.qualityScore, 1e-9);        // 3.5 + 6 + 4
-        assertEquals(58.75, validated.qualityScore, 1e-9);     // 8.75 + 30 + 20
+        assertEquals(13.5, counted.qualityScore, 1e-9); // 3.5 + 6 + 4
+        assertEquals(58.75, validated.qualityScore, 1e-9); // 8.75 + 30 + 20
     }
 
     @Test
@@ -74,12 +74,14 @@ class ScoreBasisTest {
         ContentWindowAccumulator current = farmedWindow();
         ContentMetrics row = ContentMetrics.of(Grain.HOUR, 0, HOUR_MS, "c", current, 2, ScoreBasis.VALIDATED);
 
-        ContentWindowUpdate update = ContentWindowUpdate.of(row, ContentWindowAggregate.delta(current, previous), previous,
-                ScoreBasis.VALIDATED);
-        assertFalse(update.previousHadViews, "the previous firing had no validated view: it was not in the creator's mean");
+        ContentWindowUpdate update = ContentWindowUpdate.of(
+                row, ContentWindowAggregate.delta(current, previous), previous, ScoreBasis.VALIDATED);
+        assertFalse(
+                update.previousHadViews, "the previous firing had no validated view: it was not in the creator's mean");
         assertEquals(20, update.views);
         assertEquals(25.0, update.completionRate, 1e-9);
-        assertTrue(ContentWindowUpdate.of(row, ContentWindowAggregate.delta(current, previous), previous).previousHadViews,
+        assertTrue(
+                ContentWindowUpdate.of(row, ContentWindowAggregate.delta(current, previous), previous).previousHadViews,
                 "counted, the previous firing had views");
 
         CreatorAccumulator creator = new CreatorAccumulator();

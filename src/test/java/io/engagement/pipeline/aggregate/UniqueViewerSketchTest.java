@@ -80,7 +80,8 @@ class UniqueViewerSketchTest {
     @Test
     void aBulkMergeEqualsAddingTheHashesOneByOne() {
         java.util.Random random = new java.util.Random(3);
-        for (int[] sizes : new int[][] {{0, 5}, {10, 10}, {300, 300}, {500, 100}, {2_000, 50}, {50, 2_000}, {3_000, 3_000}}) {
+        for (int[] sizes :
+                new int[][] {{0, 5}, {10, 10}, {300, 300}, {500, 100}, {2_000, 50}, {50, 2_000}, {3_000, 3_000}}) {
             UniqueViewerSketch target = new UniqueViewerSketch();
             UniqueViewerSketch other = new UniqueViewerSketch();
             UniqueViewerSketch oneByOne = new UniqueViewerSketch();
@@ -118,15 +119,16 @@ class UniqueViewerSketchTest {
 
     @Test
     void theUnionOfSortedHashArraysIsSortedAndDistinct() {
-        assertTrue(java.util.Arrays.equals(new long[] {-5, 1, 2, 3, 9},
-                UniqueViewerSketch.union(new long[] {-5, 2, 9}, new long[] {1, 2, 3, 9})));
+        assertTrue(java.util.Arrays.equals(
+                new long[] {-5, 1, 2, 3, 9}, UniqueViewerSketch.union(new long[] {-5, 2, 9}, new long[] {1, 2, 3, 9})));
         assertTrue(java.util.Arrays.equals(new long[] {4}, UniqueViewerSketch.union(new long[0], new long[] {4})));
     }
 
     @Test
     void accuracyFromOneHundredToOneMillionViewers() {
         int[] sizes = {100, 1_000, 5_000, 10_000, 10_500, 11_000, 20_000, 100_000, 1_000_000};
-        System.out.println("| viewers | trials | bias (one sketch) | RMS error | max error | bias (union of 10) | bias (earlier hand-written HLL) |");
+        System.out.println(
+                "| viewers | trials | bias (one sketch) | RMS error | max error | bias (union of 10) | bias (earlier hand-written HLL) |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
         for (int n : sizes) {
             int trials = n >= 1_000_000 ? 3 : 20;
@@ -162,8 +164,15 @@ class UniqueViewerSketchTest {
             double bias = sum / trials;
             double unionBias = unionSum / trials;
             double legacyBias = legacySum / trials;
-            System.out.printf("| %,d | %d | %+.2f %% | %.2f %% | %.2f %% | %+.2f %% | %+.2f %% |%n", n, trials, 100 * bias,
-                    100 * Math.sqrt(sumSquares / trials), 100 * max, 100 * unionBias, 100 * legacyBias);
+            System.out.printf(
+                    "| %,d | %d | %+.2f %% | %.2f %% | %.2f %% | %+.2f %% | %+.2f %% |%n",
+                    n,
+                    trials,
+                    100 * bias,
+                    100 * Math.sqrt(sumSquares / trials),
+                    100 * max,
+                    100 * unionBias,
+                    100 * legacyBias);
             if (trials >= 20) { // three trials of a million say nothing about a bias of 1 %
                 assertTrue(Math.abs(bias) < 0.01, n + " viewers: bias " + bias);
                 assertTrue(Math.abs(unionBias) < 0.01, n + " viewers, union: bias " + unionBias);
@@ -212,6 +221,7 @@ class UniqueViewerSketchTest {
             sketch.add("u:" + i);
         }
         assertEquals(null, sketch.registers);
-        assertTrue(sketch.hll.length < LegacyHyperLogLog.REGISTER_COUNT * 0.6, "image of " + sketch.hll.length + " bytes");
+        assertTrue(
+                sketch.hll.length < LegacyHyperLogLog.REGISTER_COUNT * 0.6, "image of " + sketch.hll.length + " bytes");
     }
 }

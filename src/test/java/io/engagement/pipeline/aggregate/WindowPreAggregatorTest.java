@@ -3,15 +3,14 @@ package io.engagement.pipeline.aggregate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The local half of the two-phase window aggregation, with explicit watermarks and barriers. Input
@@ -82,7 +81,9 @@ class WindowPreAggregatorTest {
             h.processWatermark(new Watermark(9));
             List<String> out = drain(h);
             assertEquals("W:9", out.get(out.size() - 1), "partials come before the watermark: " + out);
-            assertEquals(List.of("a@0=3/2@9", "b@0=7/1@9"), out.subList(0, out.size() - 1).stream().sorted().toList());
+            assertEquals(
+                    List.of("a@0=3/2@9", "b@0=7/1@9"),
+                    out.subList(0, out.size() - 1).stream().sorted().toList());
             assertEquals(1, buffered(h));
             h.processElement(new StreamRecord<>("a:6", 15));
             h.processWatermark(new Watermark(19));
@@ -131,7 +132,9 @@ class WindowPreAggregatorTest {
             restored.processElement(new StreamRecord<>("a:5", 101));
             restored.endInput();
             restored.getOperator().finish();
-            assertEquals(List.of("a@100=5/1@109"), drain(restored).stream().filter(s -> !s.startsWith("W:")).toList());
+            assertEquals(
+                    List.of("a@100=5/1@109"),
+                    drain(restored).stream().filter(s -> !s.startsWith("W:")).toList());
         }
     }
 
@@ -141,7 +144,9 @@ class WindowPreAggregatorTest {
             h.processElement(new StreamRecord<>("a:1", 1));
             h.processElement(new StreamRecord<>("b:1", 2));
             h.getOperator().finish();
-            assertEquals(List.of("a@0=1/1@9", "b@0=1/1@9"), drain(h).stream().sorted().toList());
+            assertEquals(
+                    List.of("a@0=1/1@9", "b@0=1/1@9"),
+                    drain(h).stream().sorted().toList());
         }
     }
 
@@ -153,7 +158,9 @@ class WindowPreAggregatorTest {
             h.processElement(new StreamRecord<>("a:1", 2)); // an existing slot: no flush
             assertEquals(List.of(), drain(h));
             h.processElement(new StreamRecord<>("c:1", 3)); // a third slot: the two go out first
-            assertEquals(List.of("a@0=2/2@9", "b@0=1/1@9"), drain(h).stream().sorted().toList());
+            assertEquals(
+                    List.of("a@0=2/2@9", "b@0=1/1@9"),
+                    drain(h).stream().sorted().toList());
             assertEquals(1, buffered(h));
         }
     }
@@ -172,8 +179,8 @@ class WindowPreAggregatorTest {
         try (var h = new OneInputStreamOperatorTestHarness<String, String>(
                 new WindowPreAggregator<>(new SumPerKey(), WINDOW, Duration.ofMillis(4), 100))) {
             h.open();
-            h.processElement(new StreamRecord<>("a:1", 3));  // window [-6, 4)
-            h.processElement(new StreamRecord<>("a:1", 4));  // window [4, 14)
+            h.processElement(new StreamRecord<>("a:1", 3)); // window [-6, 4)
+            h.processElement(new StreamRecord<>("a:1", 4)); // window [4, 14)
             h.processWatermark(new Watermark(13));
             List<String> out = drain(h);
             assertTrue(out.containsAll(List.of("a@-6=1/1@3", "a@4=1/1@13")), out.toString());

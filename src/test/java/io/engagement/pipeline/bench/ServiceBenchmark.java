@@ -6,7 +6,6 @@ import io.engagement.pipeline.service.EventPublisher;
 import io.engagement.pipeline.service.ServiceConfig;
 import io.engagement.pipeline.testing.ClickHouseTestServer;
 import io.engagement.pipeline.testing.KafkaTestBroker;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,27 +42,46 @@ public final class ServiceBenchmark {
     private static final String KEY = "bench-tracking-key-0123456789";
     private static final String ADMIN = "bench-admin-key-0123456789";
     /** service.kafka-linger for the run: -Dbench.linger=0 ms to compare. */
-    private static final Duration LINGER = Duration.ofMillis(Long.parseLong(System.getProperty("bench.linger", "5ms").replace("ms", "").strip()));
+    private static final Duration LINGER = Duration.ofMillis(Long.parseLong(
+            System.getProperty("bench.linger", "5ms").replace("ms", "").strip()));
 
     public static void main(String[] args) throws Exception {
         boolean limitsOnly = args.length > 0 && args[0].equals("limits");
         int seconds = args.length > 0 && !limitsOnly ? Integer.parseInt(args[0]) : 20;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 8;
-        try (KafkaTestBroker kafka = KafkaTestBroker.start(); ClickHouseTestServer clickhouse = ClickHouseTestServer.startWithSchema()) {
+        try (KafkaTestBroker kafka = KafkaTestBroker.start();
+                ClickHouseTestServer clickhouse = ClickHouseTestServer.startWithSchema()) {
             kafka.createTopic("engagement-events", 4);
-            ServiceConfig config = ServiceConfig.from(new String[] {"--service.port", "0",
-                    "--service.kafka-bootstrap-servers", kafka.bootstrapServers(), "--service.clickhouse-url", clickhouse.httpUrl(),
-                    "--service.rate-limit.events-per-minute", "1000000", "--service.rate-limit.batches-per-minute", "1000000",
-                    "--service.rate-limit.analytics-per-minute", "1000000", "--service.rate-limit.tracking-key-per-minute", "100000000", "--service.kafka-linger", LINGER.toMillis() + " ms"},
+            ServiceConfig config = ServiceConfig.from(
+                    new String[] {
+                        "--service.port",
+                        "0",
+                        "--service.kafka-bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--service.clickhouse-url",
+                        clickhouse.httpUrl(),
+                        "--service.rate-limit.events-per-minute",
+                        "1000000",
+                        "--service.rate-limit.batches-per-minute",
+                        "1000000",
+                        "--service.rate-limit.analytics-per-minute",
+                        "1000000",
+                        "--service.rate-limit.tracking-key-per-minute",
+                        "100000000",
+                        "--service.kafka-linger",
+                        LINGER.toMillis() + " ms"
+                    },
                     Map.of("ENGAGEMENT_SERVICE_API_KEYS", "app:" + KEY + ":tracking,ops:" + ADMIN + ":admin"));
             if (limitsOnly) {
                 limits(kafka, clickhouse, 100_000, clients);
                 return;
             }
-            try (EngagementService service = new EngagementService(config, EventPublisher.forConfig(config), clickhouse.http()).start()) {
+            try (EngagementService service =
+                    new EngagementService(config, EventPublisher.forConfig(config), clickhouse.http()).start()) {
                 String base = "http://127.0.0.1:" + service.port();
-                System.out.printf("ServiceBenchmark: %d s per tracking run, %d clients, %d cores, producer linger %d ms%n", seconds,
-                        clients, Runtime.getRuntime().availableProcessors(), LINGER.toMillis());
+                System.out.printf(
+                        "ServiceBenchmark: %d s per tracking run, %d clients, %d cores, producer linger %d ms%n",
+                        seconds, clients, Runtime.getRuntime().availableProcessors(), LINGER.toMillis());
                 baseline(kafka, clients, seconds);
                 tracking(base, "/v1/events/batch", 100, clients, seconds);
                 tracking(base, "/v1/events", 1, clients, seconds);
@@ -80,29 +98,48 @@ public final class ServiceBenchmark {
      * up to service.rate-limit.max-clients = 10 000 here), with the heap retained after a full GC before
      * and after.
      */
-    private static void limits(KafkaTestBroker kafka, ClickHouseTestServer clickhouse, int requests, int clients) throws Exception {
-        ServiceConfig config = ServiceConfig.from(new String[] {"--service.port", "0", "--service.kafka-bootstrap-servers",
-                kafka.bootstrapServers(), "--service.clickhouse-url", clickhouse.httpUrl(), "--service.rate-limit.max-clients", "10000",
-                "--service.trusted-proxies", "127.0.0.1"}, Map.of("ENGAGEMENT_SERVICE_API_KEYS", "app:" + KEY + ":tracking"));
-        try (EngagementService service = new EngagementService(config, EventPublisher.forConfig(config), clickhouse.http()).start()) {
+    private static void limits(KafkaTestBroker kafka, ClickHouseTestServer clickhouse, int requests, int clients)
+            throws Exception {
+        ServiceConfig config = ServiceConfig.from(
+                new String[] {
+                    "--service.port",
+                    "0",
+                    "--service.kafka-bootstrap-servers",
+                    kafka.bootstrapServers(),
+                    "--service.clickhouse-url",
+                    clickhouse.httpUrl(),
+                    "--service.rate-limit.max-clients",
+                    "10000",
+                    "--service.trusted-proxies",
+                    "127.0.0.1"
+                },
+                Map.of("ENGAGEMENT_SERVICE_API_KEYS", "app:" + KEY + ":tracking"));
+        try (EngagementService service =
+                new EngagementService(config, EventPublisher.forConfig(config), clickhouse.http()).start()) {
             String url = "http://127.0.0.1:" + service.port() + "/v1/events";
             long heapBefore = retainedHeap();
             long[] idOnly = flood(url, requests, clients, false);
             long heapAfterIds = retainedHeap();
             long[] addresses = flood(url, requests, clients, true);
             long heapAfterAddresses = retainedHeap();
-            System.out.printf("limits     %,d requests, each a new X-Client-Id from one address: %,d accepted, %,d answered 429,"
-                    + " %,d other (limit 100 a minute)%n", requests, idOnly[0], idOnly[1], idOnly[2]);
-            System.out.printf("limits     %,d requests, each a new forwarded address: %,d accepted, %,d answered 429, %,d other%n",
+            System.out.printf(
+                    "limits     %,d requests, each a new X-Client-Id from one address: %,d accepted, %,d answered 429,"
+                            + " %,d other (limit 100 a minute)%n",
+                    requests, idOnly[0], idOnly[1], idOnly[2]);
+            System.out.printf(
+                    "limits     %,d requests, each a new forwarded address: %,d accepted, %,d answered 429, %,d other%n",
                     requests, addresses[0], addresses[1], addresses[2]);
-            System.out.printf("limits     heap retained after a full GC: %,d KB before, %,d KB after the client ids, %,d KB after the addresses"
-                    + " (max-clients 10 000)%n", heapBefore / 1024, heapAfterIds / 1024, heapAfterAddresses / 1024);
+            System.out.printf(
+                    "limits     heap retained after a full GC: %,d KB before, %,d KB after the client ids, %,d KB after the addresses"
+                            + " (max-clients 10 000)%n",
+                    heapBefore / 1024, heapAfterIds / 1024, heapAfterAddresses / 1024);
         }
     }
 
     /** {accepted, 429, any other status} of {@code requests} single-event posts, each with a fresh client id or forwarded address. */
     private static long[] flood(String url, int requests, int clients, boolean newAddressEach) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         AtomicLong next = new AtomicLong();
         AtomicLong accepted = new AtomicLong();
         AtomicLong limited = new AtomicLong();
@@ -112,13 +149,20 @@ public final class ServiceBenchmark {
         for (int c = 0; c < clients; c++) {
             running.add(pool.submit(() -> {
                 for (long n = next.getAndIncrement(); n < requests; n = next.getAndIncrement()) {
-                    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                            .header("Authorization", "Bearer " + KEY).header("X-Client-Id", java.util.UUID.randomUUID().toString());
+                    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Authorization", "Bearer " + KEY)
+                            .header("X-Client-Id", java.util.UUID.randomUUID().toString());
                     if (newAddressEach) {
-                        request.header("X-Forwarded-For", "10." + (n >> 16 & 255) + "." + (n >> 8 & 255) + "." + (n & 255));
+                        request.header(
+                                "X-Forwarded-For", "10." + (n >> 16 & 255) + "." + (n >> 8 & 255) + "." + (n & 255));
                     }
-                    int status = http.send(request.POST(HttpRequest.BodyPublishers.ofString(event(7_000_000_000L + n + (newAddressEach ? requests : 0))))
-                            .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                    int status = http.send(
+                                    request.POST(HttpRequest.BodyPublishers.ofString(
+                                                    event(7_000_000_000L + n + (newAddressEach ? requests : 0))))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode();
                     if (status == 202) {
                         accepted.incrementAndGet();
                     } else if (status == 429) {
@@ -147,7 +191,8 @@ public final class ServiceBenchmark {
 
     private static String event(long n) {
         return "{\"event_id\":\"b-" + n + "\",\"event_type\":\"view_start\",\"content_id\":\"content-" + (n % 5000)
-                + "\",\"creator_id\":\"creator-" + (n % 500) + "\",\"user_id\":\"u-" + (n % 100000) + "\",\"session_id\":\"s-"
+                + "\",\"creator_id\":\"creator-" + (n % 500) + "\",\"user_id\":\"u-" + (n % 100000)
+                + "\",\"session_id\":\"s-"
                 + (n % 20000) + "\",\"event_time\":\"" + Instant.now().minusSeconds(1) + "\",\"device\":\"mobile\"}";
     }
 
@@ -157,15 +202,26 @@ public final class ServiceBenchmark {
      * service's work without HTTP, JSON parsing and validation.
      */
     private static void baseline(KafkaTestBroker kafka, int clients, int seconds) throws Exception {
-        Map<String, Object> p = Map.of("bootstrap.servers", kafka.bootstrapServers(), "enable.idempotence", "true", "acks", "all",
-                "linger.ms", Long.toString(LINGER.toMillis()), "compression.type", "lz4");
+        Map<String, Object> p = Map.of(
+                "bootstrap.servers",
+                kafka.bootstrapServers(),
+                "enable.idempotence",
+                "true",
+                "acks",
+                "all",
+                "linger.ms",
+                Long.toString(LINGER.toMillis()),
+                "compression.type",
+                "lz4");
         AtomicLong sent = new AtomicLong();
         AtomicLong ids = new AtomicLong();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(p,
-                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+                p,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
             List<Future<?>> running = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
                 running.add(pool.submit(() -> {
@@ -173,8 +229,8 @@ public final class ServiceBenchmark {
                         List<Future<?>> batch = new ArrayList<>(100);
                         for (int i = 0; i < 100; i++) {
                             long n = ids.getAndIncrement();
-                            batch.add(producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("engagement-events",
-                                    "content-" + (n % 5000), event(n).getBytes())));
+                            batch.add(producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                    "engagement-events", "content-" + (n % 5000), event(n).getBytes())));
                         }
                         for (Future<?> f : batch) {
                             f.get();
@@ -191,12 +247,14 @@ public final class ServiceBenchmark {
             pool.shutdown();
         }
         double s = (System.nanoTime() - start) / 1e9;
-        System.out.printf("baseline   %d clients producing straight to Kafka, 100 per acknowledged batch: %,.0f events/s%n",
+        System.out.printf(
+                "baseline   %d clients producing straight to Kafka, 100 per acknowledged batch: %,.0f events/s%n",
                 clients, sent.get() / s);
     }
 
     private static void tracking(String base, String path, int perRequest, int clients, int seconds) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         AtomicLong accepted = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         AtomicLong ids = new AtomicLong(perRequest * 1_000_000_000L);
@@ -217,9 +275,14 @@ public final class ServiceBenchmark {
                         body.append(']');
                     }
                     long t0 = System.nanoTime();
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                            .header("Authorization", "Bearer " + KEY).header("X-Client-Id", client)
-                            .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> r = http.send(
+                            HttpRequest.newBuilder(URI.create(base + path))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .header("Authorization", "Bearer " + KEY)
+                                    .header("X-Client-Id", client)
+                                    .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                     latencies.add(System.nanoTime() - t0);
                     if (r.statusCode() == 200 || r.statusCode() == 202) {
                         accepted.addAndGet(perRequest);
@@ -237,12 +300,21 @@ public final class ServiceBenchmark {
         double s = (System.nanoTime() - start) / 1e9;
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
-        System.out.printf("tracking   POST %-17s %3d per request: %,8.0f events/s accepted (%,d requests, %d failed); latency p50 %.1f ms, p99 %.1f ms%n",
-                path, perRequest, accepted.get() / s, sorted.size(), failed.get(), pct(sorted, 0.50), pct(sorted, 0.99));
+        System.out.printf(
+                "tracking   POST %-17s %3d per request: %,8.0f events/s accepted (%,d requests, %d failed); latency p50 %.1f ms, p99 %.1f ms%n",
+                path,
+                perRequest,
+                accepted.get() / s,
+                sorted.size(),
+                failed.get(),
+                pct(sorted, 0.50),
+                pct(sorted, 0.99));
     }
 
     private static double pct(List<Long> sorted, double q) {
-        return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(q * sorted.size()))) / 1e6;
+        return sorted.isEmpty()
+                ? 0
+                : sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(q * sorted.size()))) / 1e6;
     }
 
     /**
@@ -250,50 +322,94 @@ public final class ServiceBenchmark {
      * viewers' hourly states; the creator totals and the content list through the API and as SQL.
      */
     private static void heaviestQueries(String base, ClickHouseTestServer clickhouse) throws Exception {
-        clickhouse.http().execute("INSERT INTO engagement.content_metrics (grain, window_start, window_end, content_id, creator_id,"
-                + " version, views, watch_time_ms, completions, likes, comments, shares, saves, clicks, engagement_score, quality_score)"
-                + " SELECT 'hour', toDateTime('2026-11-01 00:00:00') + 3600 * intDiv(number, 5000),"
-                + " toDateTime('2026-11-01 01:00:00') + 3600 * intDiv(number, 5000), concat('content-', toString(number % 5000)),"
-                + " concat('creator-', toString(number % 500)), 1, 10 + number % 90, 1000 * (number % 600), number % 7, number % 5,"
-                + " number % 3, number % 2, number % 2, number % 4, number % 100, number % 100 FROM system.numbers LIMIT 1000000");
-        clickhouse.http().execute("INSERT INTO engagement.content_metrics (grain, window_start, window_end, content_id, creator_id,"
-                + " version, views, watch_time_ms, completions, likes, comments, shares, engagement_score, quality_score)"
-                + " SELECT 'day', toDateTime('2026-11-01 00:00:00') + 86400 * intDiv(number, 5000),"
-                + " toDateTime('2026-11-02 00:00:00') + 86400 * intDiv(number, 5000), concat('content-', toString(number % 5000)),"
-                + " concat('creator-', toString(number % 500)), 1, 240 + number % 900, 1000 * (number % 6000), number % 70,"
-                + " number % 50, number % 30, number % 20, number % 100, number % 100 FROM system.numbers LIMIT 45000");
-        clickhouse.http().execute("INSERT INTO engagement.engagement_events (event_id, event_type, content_id, creator_id, user_id,"
-                + " session_id, event_time, event_time_ms, source_topic, source_partition, source_offset)"
-                + " SELECT concat('v', toString(number)), 'view_start', concat('content-', toString(number % 5000)),"
-                + " concat('creator-', toString(number % 500)), concat('u', toString(number % 200000)), 's',"
-                + " toDateTime('2026-11-01 00:00:00') + number % (200 * 3600), 0, 't', 0, number FROM system.numbers LIMIT 1000000");
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.content_metrics (grain, window_start, window_end, content_id, creator_id,"
+                                + " version, views, watch_time_ms, completions, likes, comments, shares, saves, clicks, engagement_score, quality_score)"
+                                + " SELECT 'hour', toDateTime('2026-11-01 00:00:00') + 3600 * intDiv(number, 5000),"
+                                + " toDateTime('2026-11-01 01:00:00') + 3600 * intDiv(number, 5000), concat('content-', toString(number % 5000)),"
+                                + " concat('creator-', toString(number % 500)), 1, 10 + number % 90, 1000 * (number % 600), number % 7, number % 5,"
+                                + " number % 3, number % 2, number % 2, number % 4, number % 100, number % 100 FROM system.numbers LIMIT 1000000");
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.content_metrics (grain, window_start, window_end, content_id, creator_id,"
+                                + " version, views, watch_time_ms, completions, likes, comments, shares, engagement_score, quality_score)"
+                                + " SELECT 'day', toDateTime('2026-11-01 00:00:00') + 86400 * intDiv(number, 5000),"
+                                + " toDateTime('2026-11-02 00:00:00') + 86400 * intDiv(number, 5000), concat('content-', toString(number % 5000)),"
+                                + " concat('creator-', toString(number % 500)), 1, 240 + number % 900, 1000 * (number % 6000), number % 70,"
+                                + " number % 50, number % 30, number % 20, number % 100, number % 100 FROM system.numbers LIMIT 45000");
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.engagement_events (event_id, event_type, content_id, creator_id, user_id,"
+                                + " session_id, event_time, event_time_ms, source_topic, source_partition, source_offset)"
+                                + " SELECT concat('v', toString(number)), 'view_start', concat('content-', toString(number % 5000)),"
+                                + " concat('creator-', toString(number % 500)), concat('u', toString(number % 200000)), 's',"
+                                + " toDateTime('2026-11-01 00:00:00') + number % (200 * 3600), 0, 't', 0, number FROM system.numbers LIMIT 1000000");
         clickhouse.http().execute("OPTIMIZE TABLE engagement.content_metrics FINAL");
-        System.out.printf("dashboard  content_metrics: %,d rows (hour windows %,d); content_viewers_hourly: %,d rows%n",
+        System.out.printf(
+                "dashboard  content_metrics: %,d rows (hour windows %,d); content_viewers_hourly: %,d rows%n",
                 clickhouse.count("SELECT count() FROM engagement.content_metrics"),
                 clickhouse.count("SELECT count() FROM engagement.content_metrics WHERE grain = 'hour'"),
                 clickhouse.count("SELECT count() FROM engagement.content_viewers_hourly"));
         HttpClient http = HttpClient.newHttpClient();
         String range = "from=2026-11-01&to=2026-11-10";
-        Map<String, String> sqlRange = Map.of("creator_id", "'creator-7'", "from", "toDateTime('2026-11-01 00:00:00')",
-                "to", "toDateTime('2026-11-10 00:00:00')", "top", "5");
-        measure(http, "creator totals  GET /v1/creators/creator-7/analytics", base + "/v1/creators/creator-7/analytics?" + range,
-                clickhouse, AnalystQuery.load(Path.of("sql/queries/creator_dashboard.sql")).render(sqlRange));
-        measure(http, "content list    GET /v1/creators/creator-7/content", base + "/v1/creators/creator-7/content?sort=views&" + range,
-                clickhouse, AnalystQuery.load(Path.of("sql/queries/creator_content.sql")).render(Map.of("creator_id", "'creator-7'",
-                        "from", "toDate('2026-11-01')", "to", "toDate('2026-11-10')", "sort", "'views'")));
-        Map<String, String> platformRange = Map.of("from", "toDateTime('2026-11-01 00:00:00')", "to", "toDateTime('2026-11-10 00:00:00')");
-        measure(http, "platform stats  GET /v1/admin/stats", base + "/v1/admin/stats?" + range, clickhouse,
-                AnalystQuery.load(Path.of("sql/queries/aggregated_metrics_by_period.sql")).render(platformRange),
+        Map<String, String> sqlRange = Map.of(
+                "creator_id",
+                "'creator-7'",
+                "from",
+                "toDateTime('2026-11-01 00:00:00')",
+                "to",
+                "toDateTime('2026-11-10 00:00:00')",
+                "top",
+                "5");
+        measure(
+                http,
+                "creator totals  GET /v1/creators/creator-7/analytics",
+                base + "/v1/creators/creator-7/analytics?" + range,
+                clickhouse,
+                AnalystQuery.load(Path.of("sql/queries/creator_dashboard.sql")).render(sqlRange));
+        measure(
+                http,
+                "content list    GET /v1/creators/creator-7/content",
+                base + "/v1/creators/creator-7/content?sort=views&" + range,
+                clickhouse,
+                AnalystQuery.load(Path.of("sql/queries/creator_content.sql"))
+                        .render(Map.of(
+                                "creator_id",
+                                "'creator-7'",
+                                "from",
+                                "toDate('2026-11-01')",
+                                "to",
+                                "toDate('2026-11-10')",
+                                "sort",
+                                "'views'")));
+        Map<String, String> platformRange =
+                Map.of("from", "toDateTime('2026-11-01 00:00:00')", "to", "toDateTime('2026-11-10 00:00:00')");
+        measure(
+                http,
+                "platform stats  GET /v1/admin/stats",
+                base + "/v1/admin/stats?" + range,
+                clickhouse,
+                AnalystQuery.load(Path.of("sql/queries/aggregated_metrics_by_period.sql"))
+                        .render(platformRange),
                 AnalystQuery.load(Path.of("sql/queries/platform_health.sql")).render(platformRange));
     }
 
     /** Median of 7: the API call, and the SQL it runs ({@code sqls}, one after the other) over ClickHouse's HTTP interface. */
-    private static void measure(HttpClient http, String what, String url, ClickHouseTestServer clickhouse, String... sqls) throws Exception {
+    private static void measure(
+            HttpClient http, String what, String url, ClickHouseTestServer clickhouse, String... sqls)
+            throws Exception {
         List<Long> api = new ArrayList<>();
         List<Long> direct = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
             long t0 = System.nanoTime();
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + ADMIN).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .header("Authorization", "Bearer " + ADMIN)
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             api.add(System.nanoTime() - t0);
             if (r.statusCode() != 200) {
@@ -307,7 +423,8 @@ public final class ServiceBenchmark {
         }
         Collections.sort(api);
         Collections.sort(direct);
-        System.out.printf("dashboard  %-55s median %6.1f ms through the API, %6.1f ms as SQL over HTTP (ratio %.2f)%n", what,
-                api.get(3) / 1e6, direct.get(3) / 1e6, (double) api.get(3) / direct.get(3));
+        System.out.printf(
+                "dashboard  %-55s median %6.1f ms through the API, %6.1f ms as SQL over HTTP (ratio %.2f)%n",
+                what, api.get(3) / 1e6, direct.get(3) / 1e6, (double) api.get(3) / direct.get(3));
     }
 }

@@ -1,28 +1,13 @@
 package io.engagement.pipeline.bench;
 
-import io.engagement.pipeline.clickhouse.ApplySchema;
-import io.engagement.pipeline.clickhouse.ClickHouseHttp;
-import io.engagement.pipeline.loadgen.EventGenerator;
-import io.engagement.pipeline.loadgen.TrafficSchedule;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
+import io.engagement.pipeline.clickhouse.ApplySchema;
+import io.engagement.pipeline.clickhouse.ClickHouseHttp;
+import io.engagement.pipeline.loadgen.EventGenerator;
+import io.engagement.pipeline.loadgen.TrafficSchedule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,6 +34,19 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The stack benchmark's driver: each phase of deploy/bench-stack.sh is one sub-command against the real
@@ -72,7 +70,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class StackBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** The job's watermark.out-of-orderness default: a window closes this long after event time passed its end. */
     private static final long OUT_OF_ORDERNESS_MS = 30_000;
 
@@ -100,7 +99,8 @@ public final class StackBenchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            throw new IllegalArgumentException("usage: StackBenchmark preload|limit|job|sql|kafka-engine|latency|report [--option value ...]");
+            throw new IllegalArgumentException(
+                    "usage: StackBenchmark preload|limit|job|sql|kafka-engine|latency|report [--option value ...]");
         }
         Map<String, String> options = new HashMap<>();
         for (int i = 1; i < args.length; i += 2) {
@@ -138,8 +138,15 @@ public final class StackBenchmark {
         int partitions = Integer.parseInt(option("partitions", "4"));
         long seed = Long.parseLong(option("seed", "42"));
         EventGenerator generator = new EventGenerator(new EventGenerator.Settings(
-                Integer.parseInt(option("contents", "20000")), Integer.parseInt(option("creators", "2000")),
-                Integer.parseInt(option("users", "200000")), 1.1, 0.05, 0.01, 0.02, 0.005, seed));
+                Integer.parseInt(option("contents", "20000")),
+                Integer.parseInt(option("creators", "2000")),
+                Integer.parseInt(option("users", "200000")),
+                1.1,
+                0.05,
+                0.01,
+                0.02,
+                0.005,
+                seed));
         recreateTopic(topic, partitions);
         long end = System.currentTimeMillis() - Duration.ofHours(1).toMillis();
         long start = end - Duration.ofHours(7).toMillis();
@@ -154,7 +161,11 @@ public final class StackBenchmark {
                     if (sent >= messages) {
                         break;
                     }
-                    producer.send(new ProducerRecord<>(topic, null, t, m.key() == null ? null : m.key().getBytes(StandardCharsets.UTF_8),
+                    producer.send(new ProducerRecord<>(
+                            topic,
+                            null,
+                            t,
+                            m.key() == null ? null : m.key().getBytes(StandardCharsets.UTF_8),
                             m.value().getBytes(StandardCharsets.UTF_8)));
                     sent++;
                 }
@@ -163,8 +174,16 @@ public final class StackBenchmark {
             producer.flush();
         }
         double seconds = (System.nanoTime() - wallStart) / 1e9;
-        System.out.printf("preloaded %,d messages into %s (%d partitions, seed %d) in %.1f s (%,.0f msg/s); event time %s .. %s%n",
-                sent, topic, partitions, seed, seconds, sent / seconds, Instant.ofEpochMilli(start), Instant.ofEpochMilli(end));
+        System.out.printf(
+                "preloaded %,d messages into %s (%d partitions, seed %d) in %.1f s (%,.0f msg/s); event time %s .. %s%n",
+                sent,
+                topic,
+                partitions,
+                seed,
+                seconds,
+                sent / seconds,
+                Instant.ofEpochMilli(start),
+                Instant.ofEpochMilli(end));
         results.setProperty("messages", Long.toString(sent));
         results.setProperty("topic", topic);
     }
@@ -190,7 +209,9 @@ public final class StackBenchmark {
                     consumer.assign(mine);
                     consumer.seekToBeginning(mine);
                     Map<TopicPartition, Long> endOffsets = consumer.endOffsets(mine);
-                    long remaining = endOffsets.values().stream().mapToLong(Long::longValue).sum();
+                    long remaining = endOffsets.values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum();
                     long count = 0;
                     long first = 0;
                     while (count < remaining) {
@@ -224,7 +245,8 @@ public final class StackBenchmark {
         }
         double seconds = (firstAndLast[1] - firstAndLast[0]) / 1e9;
         double rate = parsed.get() / seconds;
-        System.out.printf("limit, %d thread(s): %,d of %,d messages consumed and parsed in %.1f s: %,.0f events/s%n",
+        System.out.printf(
+                "limit, %d thread(s): %,d of %,d messages consumed and parsed in %.1f s: %,.0f events/s%n",
                 threads, parsed.get(), messages, seconds, rate);
         results.setProperty("limit." + threads, Double.toString(rate));
     }
@@ -242,13 +264,28 @@ public final class StackBenchmark {
         recreateTopic("bench-feedback", 4);
         String prefix = "bench-" + label + "-" + System.currentTimeMillis();
         List<String> args = new ArrayList<>(List.of(
-                "--kafka.bootstrap-servers", kafka, "--kafka.input-topic", topic,
-                "--kafka.starting-offsets", "earliest", "--kafka.stopping-offsets", "latest",
-                "--kafka.group-id", prefix, "--kafka.transactional-id-prefix", prefix,
-                "--kafka.dlq-topic", "bench-dlq", "--kafka.feedback-topic", "bench-feedback",
-                "--lateness.start-horizon", "none",
-                "--clickhouse.url", jdbcUrl(),
-                "--job.name", "bench-" + label));
+                "--kafka.bootstrap-servers",
+                kafka,
+                "--kafka.input-topic",
+                topic,
+                "--kafka.starting-offsets",
+                "earliest",
+                "--kafka.stopping-offsets",
+                "latest",
+                "--kafka.group-id",
+                prefix,
+                "--kafka.transactional-id-prefix",
+                prefix,
+                "--kafka.dlq-topic",
+                "bench-dlq",
+                "--kafka.feedback-topic",
+                "bench-feedback",
+                "--lateness.start-horizon",
+                "none",
+                "--clickhouse.url",
+                jdbcUrl(),
+                "--job.name",
+                "bench-" + label));
         // BENCH_JOB_ARGS="--views.validation on": job settings for an A/B of a setting on the stack.
         String extra = System.getenv().getOrDefault("BENCH_JOB_ARGS", "").trim();
         if (!extra.isEmpty()) {
@@ -266,13 +303,21 @@ public final class StackBenchmark {
         long reconciled = reconciliationCount();
         double rate = messages / run.seconds();
         double rateToRows = run.reconciledAtMs > 0 ? messages / ((run.reconciledAtMs - run.firstRecordMs) / 1000.0) : 0;
-        System.out.printf("job %s: %,d messages, first record to job finished (every window fired, every row flushed): %.1f s: %,.0f events/s%n",
+        System.out.printf(
+                "job %s: %,d messages, first record to job finished (every window fired, every row flushed): %.1f s: %,.0f events/s%n",
                 label, messages, run.seconds(), rate);
-        System.out.printf("job %s: first record to reconciliation count = messages in ClickHouse: %s%n", label,
-                run.reconciledAtMs > 0 ? String.format("%.1f s: %,.0f events/s", (run.reconciledAtMs - run.firstRecordMs) / 1000.0, rateToRows) : "not reached");
-        System.out.printf("job %s: reconciliation in ClickHouse: accepted + duplicates + dead letters + too late = %,d (messages %,d)%s%n",
+        System.out.printf(
+                "job %s: first record to reconciliation count = messages in ClickHouse: %s%n",
+                label,
+                run.reconciledAtMs > 0
+                        ? String.format(
+                                "%.1f s: %,.0f events/s", (run.reconciledAtMs - run.firstRecordMs) / 1000.0, rateToRows)
+                        : "not reached");
+        System.out.printf(
+                "job %s: reconciliation in ClickHouse: accepted + duplicates + dead letters + too late = %,d (messages %,d)%s%n",
                 label, reconciled, messages, reconciled == messages ? "" : "  <-- INCOMPLETE RUN, figures not valid");
-        System.out.printf("job %s: cores used over the run: %s; ClickHouse inserts %.1f/s%n", label, coresUsed, insertsPerSecond);
+        System.out.printf(
+                "job %s: cores used over the run: %s; ClickHouse inserts %.1f/s%n", label, coresUsed, insertsPerSecond);
         results.setProperty("job." + label + ".cores", coresUsed);
         results.setProperty("job." + label + ".clickhouse-inserts-per-s", String.format("%.1f", insertsPerSecond));
         run.printVertices();
@@ -294,15 +339,19 @@ public final class StackBenchmark {
 
     /** INSERT statements the ClickHouse server has run since it started (its own counter). */
     private long clickhouseInserts() throws IOException {
-        String value = clickhouse.execute("SELECT sum(value) FROM system.events WHERE event = 'InsertQuery'").trim();
+        String value = clickhouse
+                .execute("SELECT sum(value) FROM system.events WHERE event = 'InsertQuery'")
+                .trim();
         return value.isEmpty() ? 0 : Long.parseLong(value);
     }
 
     /** Rows that account for every message (docs/guarantees.md, "reconciliation"). */
     private long reconciliationCount() throws IOException {
-        return Long.parseLong(clickhouse.execute("SELECT (SELECT count() FROM engagement.engagement_events)"
-                + " + (SELECT count() FROM engagement.duplicate_events) + (SELECT count() FROM engagement.dead_letters)"
-                + " + (SELECT count() FROM engagement.late_events WHERE reason NOT LIKE 'window closed%')").trim());
+        return Long.parseLong(clickhouse
+                .execute("SELECT (SELECT count() FROM engagement.engagement_events)"
+                        + " + (SELECT count() FROM engagement.duplicate_events) + (SELECT count() FROM engagement.dead_letters)"
+                        + " + (SELECT count() FROM engagement.late_events WHERE reason NOT LIKE 'window closed%')")
+                .trim());
     }
 
     /** Flink's own checkpoint statistics, and state size per million contents / event ids from the last checkpoint. */
@@ -311,15 +360,27 @@ public final class StackBenchmark {
         JsonNode summary = checkpoints.path("summary");
         long completed = checkpoints.path("counts").path("completed").asLong();
         long failed = checkpoints.path("counts").path("failed").asLong();
-        System.out.printf("job %s: checkpoints %d completed, %d failed; end-to-end duration avg %d ms, p99 %s ms, max %d ms;"
+        System.out.printf(
+                "job %s: checkpoints %d completed, %d failed; end-to-end duration avg %d ms, p99 %s ms, max %d ms;"
                         + " full state size avg %,d KB, max %,d KB; incremental upload max %,d KB%n",
-                label, completed, failed, summary.path("end_to_end_duration").path("avg").asLong(),
-                summary.path("end_to_end_duration").path("p99").asText("?"), summary.path("end_to_end_duration").path("max").asLong(),
-                summary.path("state_size").path("avg").asLong() / 1024, summary.path("state_size").path("max").asLong() / 1024,
+                label,
+                completed,
+                failed,
+                summary.path("end_to_end_duration").path("avg").asLong(),
+                summary.path("end_to_end_duration").path("p99").asText("?"),
+                summary.path("end_to_end_duration").path("max").asLong(),
+                summary.path("state_size").path("avg").asLong() / 1024,
+                summary.path("state_size").path("max").asLong() / 1024,
                 summary.path("checkpointed_size").path("max").asLong() / 1024);
-        results.setProperty("job." + label + ".checkpoint-avg-ms", summary.path("end_to_end_duration").path("avg").asText());
-        results.setProperty("job." + label + ".checkpoint-max-ms", summary.path("end_to_end_duration").path("max").asText());
-        results.setProperty("job." + label + ".checkpoint-max-kb", Long.toString(summary.path("state_size").path("max").asLong() / 1024));
+        results.setProperty(
+                "job." + label + ".checkpoint-avg-ms",
+                summary.path("end_to_end_duration").path("avg").asText());
+        results.setProperty(
+                "job." + label + ".checkpoint-max-ms",
+                summary.path("end_to_end_duration").path("max").asText());
+        results.setProperty(
+                "job." + label + ".checkpoint-max-kb",
+                Long.toString(summary.path("state_size").path("max").asLong() / 1024));
         // The largest completed checkpoint: taken late in the run, when the dedup horizon and the
         // windows hold the most. Its per-operator sizes over what those operators hold then.
         JsonNode largest = null;
@@ -327,16 +388,23 @@ public final class StackBenchmark {
         for (JsonNode c : checkpoints.path("history")) {
             if ("COMPLETED".equals(c.path("status").asText())) {
                 sizes.add(0, Long.toString(c.path("state_size").asLong() / 1024));
-                if (largest == null || c.path("state_size").asLong() > largest.path("state_size").asLong()) {
+                if (largest == null
+                        || c.path("state_size").asLong()
+                                > largest.path("state_size").asLong()) {
                     largest = c;
                 }
             }
         }
-        System.out.printf("job %s: full state size of each completed checkpoint in order (KB, last %d): %s%n", label, sizes.size(), sizes);
+        System.out.printf(
+                "job %s: full state size of each completed checkpoint in order (KB, last %d): %s%n",
+                label, sizes.size(), sizes);
         if (largest == null) {
             return;
         }
-        JsonNode details = rest("GET", "/jobs/" + jobId + "/checkpoints/details/" + largest.path("id").asLong(), null);
+        JsonNode details = rest(
+                "GET",
+                "/jobs/" + jobId + "/checkpoints/details/" + largest.path("id").asLong(),
+                null);
         Map<String, String> names = vertexNames(jobId);
         long dedupBytes = 0;
         long contentBytes = 0;
@@ -351,20 +419,36 @@ public final class StackBenchmark {
                 contentBytes += bytes;
             }
         }
-        long ids = Long.parseLong(clickhouse.execute("SELECT uniqExact(event_id) FROM engagement.engagement_events").trim());
-        long contents = Long.parseLong(clickhouse.execute("SELECT uniqExact(content_id) FROM engagement.engagement_events").trim());
-        double fraction = Math.min(1.0, (largest.path("trigger_timestamp").asLong() - run.firstRecordMs)
-                / (double) Math.max(1, run.lastRecordMs - run.firstRecordMs));
-        System.out.printf("job %s: checkpoint %d (%.0f %% into the run), largest state per operator: %s%n", label,
-                largest.path("id").asLong(), 100 * fraction, String.join("; ", perVertex.values()));
+        long ids = Long.parseLong(clickhouse
+                .execute("SELECT uniqExact(event_id) FROM engagement.engagement_events")
+                .trim());
+        long contents = Long.parseLong(clickhouse
+                .execute("SELECT uniqExact(content_id) FROM engagement.engagement_events")
+                .trim());
+        double fraction = Math.min(
+                1.0,
+                (largest.path("trigger_timestamp").asLong() - run.firstRecordMs)
+                        / (double) Math.max(1, run.lastRecordMs - run.firstRecordMs));
+        System.out.printf(
+                "job %s: checkpoint %d (%.0f %% into the run), largest state per operator: %s%n",
+                label, largest.path("id").asLong(), 100 * fraction, String.join("; ", perVertex.values()));
         // Ids in the dedup horizon at that checkpoint ~ the share of the run's distinct ids read by then
         // (the 6 h horizon covers the whole 7 h run but its first hour). Contents: all live by then (Zipf).
         double idsThen = ids * fraction;
-        System.out.printf("job %s: state per million event ids in the dedup horizon: %,.0f MB (%,d KB for ~%,.0f ids);"
+        System.out.printf(
+                "job %s: state per million event ids in the dedup horizon: %,.0f MB (%,d KB for ~%,.0f ids);"
                         + " content windows per million live contents: %,.0f MB (%,d KB for %,d contents)%n",
-                label, dedupBytes / idsThen, dedupBytes / 1024, idsThen, contentBytes / (double) contents, contentBytes / 1024, contents);
+                label,
+                dedupBytes / idsThen,
+                dedupBytes / 1024,
+                idsThen,
+                contentBytes / (double) contents,
+                contentBytes / 1024,
+                contents);
         results.setProperty("job." + label + ".dedup-mb-per-million-ids", String.format("%.0f", dedupBytes / idsThen));
-        results.setProperty("job." + label + ".content-mb-per-million-contents", String.format("%.0f", contentBytes / (double) contents));
+        results.setProperty(
+                "job." + label + ".content-mb-per-million-contents",
+                String.format("%.0f", contentBytes / (double) contents));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -375,21 +459,36 @@ public final class StackBenchmark {
         long messages = messages();
         clickhouse.execute("CREATE DATABASE IF NOT EXISTS bench_sql");
         clickhouse.execute("DROP TABLE IF EXISTS " + FlinkSqlPeer.TABLE);
-        clickhouse.execute("CREATE TABLE " + FlinkSqlPeer.TABLE + " (grain String, window_start DateTime, content_id String,"
-                + " impressions UInt64, views UInt64, completions UInt64, likes UInt64, comments UInt64, shares UInt64,"
-                + " saves UInt64, watch_time_ms Int64, unique_viewers UInt64) ENGINE = MergeTree ORDER BY (grain, content_id, window_start)");
-        String jobId = submit(FlinkSqlPeer.class.getName(), List.of("--bootstrap-servers", kafka, "--topic", topic,
-                "--group-id", "bench-sql-" + System.currentTimeMillis(),
-                "--clickhouse-url", jdbcUrl()),
+        clickhouse.execute(
+                "CREATE TABLE " + FlinkSqlPeer.TABLE + " (grain String, window_start DateTime, content_id String,"
+                        + " impressions UInt64, views UInt64, completions UInt64, likes UInt64, comments UInt64, shares UInt64,"
+                        + " saves UInt64, watch_time_ms Int64, unique_viewers UInt64) ENGINE = MergeTree ORDER BY (grain, content_id, window_start)");
+        String jobId = submit(
+                FlinkSqlPeer.class.getName(),
+                List.of(
+                        "--bootstrap-servers",
+                        kafka,
+                        "--topic",
+                        topic,
+                        "--group-id",
+                        "bench-sql-" + System.currentTimeMillis(),
+                        "--clickhouse-url",
+                        jdbcUrl()),
                 parallelism);
         StackCpu cpu = StackCpu.start();
         RunSamples run = follow(jobId, messages, false);
         String coresUsed = cpu.coresSinceStart();
         double rate = messages / run.seconds();
-        String rows = clickhouse.execute("SELECT grain, count(), sum(views) FROM " + FlinkSqlPeer.TABLE + " GROUP BY grain ORDER BY grain FORMAT TSV").trim();
-        System.out.printf("Flink SQL peer, parallelism %d: %,d messages, first record to job finished: %.1f s: %,.0f events/s%n",
+        String rows = clickhouse
+                .execute("SELECT grain, count(), sum(views) FROM " + FlinkSqlPeer.TABLE
+                        + " GROUP BY grain ORDER BY grain FORMAT TSV")
+                .trim();
+        System.out.printf(
+                "Flink SQL peer, parallelism %d: %,d messages, first record to job finished: %.1f s: %,.0f events/s%n",
                 parallelism, messages, run.seconds(), rate);
-        System.out.printf("Flink SQL peer: rows written (grain, windows, views): %s%n", rows.replace('\n', ';').replace('\t', ' '));
+        System.out.printf(
+                "Flink SQL peer: rows written (grain, windows, views): %s%n",
+                rows.replace('\n', ';').replace('\t', ' '));
         System.out.printf("Flink SQL peer: cores used over the run: %s%n", coresUsed);
         results.setProperty("sql.p" + parallelism + ".cores", coresUsed);
         run.printVertices();
@@ -412,24 +511,30 @@ public final class StackBenchmark {
         // are JSON objects, cut to the six fields it uses (a smaller, cleaner input than the job gets).
         String engineTopic = topic + "-for-clickhouse";
         long parseable = copyParseable(engineTopic);
-        System.out.printf("copied %,d of %,d messages (JSON objects, 6 fields) to %s for the Kafka engine%n", parseable, messages, engineTopic);
+        System.out.printf(
+                "copied %,d of %,d messages (JSON objects, 6 fields) to %s for the Kafka engine%n",
+                parseable, messages, engineTopic);
         clickhouse.execute("DROP DATABASE IF EXISTS bench_kafka");
         clickhouse.execute("CREATE DATABASE bench_kafka");
         for (String grain : List.of("minute", "hour")) {
-            clickhouse.execute("CREATE TABLE bench_kafka.content_" + grain + " (window_start DateTime, content_id String,"
-                    + " events UInt64, impressions UInt64, views UInt64, completions UInt64, likes UInt64, shares UInt64,"
-                    + " watch_time_ms Int64, viewers AggregateFunction(uniq, String))"
-                    + " ENGINE = AggregatingMergeTree ORDER BY (content_id, window_start)");
+            clickhouse.execute(
+                    "CREATE TABLE bench_kafka.content_" + grain + " (window_start DateTime, content_id String,"
+                            + " events UInt64, impressions UInt64, views UInt64, completions UInt64, likes UInt64, shares UInt64,"
+                            + " watch_time_ms Int64, viewers AggregateFunction(uniq, String))"
+                            + " ENGINE = AggregatingMergeTree ORDER BY (content_id, window_start)");
         }
         clickhouse.execute("CREATE TABLE bench_kafka.queue (event_id String, event_type String, content_id String,"
                 + " user_id String, event_time UInt64, watch_time_ms Int64)"
-                + " ENGINE = Kafka SETTINGS kafka_broker_list = '" + kafka + "', kafka_topic_list = '" + engineTopic + "',"
-                + " kafka_group_name = 'bench-clickhouse-" + System.currentTimeMillis() + "', kafka_format = 'JSONEachRow',"
+                + " ENGINE = Kafka SETTINGS kafka_broker_list = '" + kafka + "', kafka_topic_list = '" + engineTopic
+                + "',"
+                + " kafka_group_name = 'bench-clickhouse-" + System.currentTimeMillis()
+                + "', kafka_format = 'JSONEachRow',"
                 + " kafka_num_consumers = " + option("consumers", "2") + "");
         long start = System.currentTimeMillis();
         for (String grain : List.of("minute", "hour")) {
             String bucket = grain.equals("minute") ? "toStartOfMinute" : "toStartOfHour";
-            clickhouse.execute("CREATE MATERIALIZED VIEW bench_kafka.mv_" + grain + " TO bench_kafka.content_" + grain + " AS SELECT "
+            clickhouse.execute("CREATE MATERIALIZED VIEW bench_kafka.mv_" + grain + " TO bench_kafka.content_" + grain
+                    + " AS SELECT "
                     + bucket + "(toDateTime(intDiv(event_time, 1000))) AS window_start, content_id, count() AS events,"
                     + " countIf(event_type = 'impression') AS impressions, countIf(event_type = 'view_start') AS views,"
                     + " countIf(event_type = 'view_complete') AS completions, countIf(event_type = 'like') AS likes,"
@@ -440,11 +545,15 @@ public final class StackBenchmark {
         long last = -1;
         long firstRowsAt = 0;
         long lastChangeAt = start;
-        while ((firstRowsAt == 0 ? System.currentTimeMillis() - start < 120_000 : System.currentTimeMillis() - lastChangeAt < 15_000)
+        while ((firstRowsAt == 0
+                        ? System.currentTimeMillis() - start < 120_000
+                        : System.currentTimeMillis() - lastChangeAt < 15_000)
                 && System.currentTimeMillis() - start < 1_800_000) {
             Thread.sleep(250);
             long now = System.currentTimeMillis();
-            String answer = clickhouse.execute("SELECT sum(events) FROM bench_kafka.content_minute").trim();
+            String answer = clickhouse
+                    .execute("SELECT sum(events) FROM bench_kafka.content_minute")
+                    .trim();
             long count = answer.isEmpty() ? 0 : Long.parseLong(answer); // 18.16: no row for an empty table
             if (count > 0 && firstRowsAt == 0) {
                 firstRowsAt = now;
@@ -464,7 +573,8 @@ public final class StackBenchmark {
         // join, which the job's source does not have) to the last count.
         double seconds = (lastChangeAt - start) / 1000.0;
         double rate = last / Math.max(0.001, seconds);
-        System.out.printf("ClickHouse Kafka engine + 2 MVs: %,d of %,d copied rows counted, views created to last rows: %.1f s: %,.0f events/s%n",
+        System.out.printf(
+                "ClickHouse Kafka engine + 2 MVs: %,d of %,d copied rows counted, views created to last rows: %.1f s: %,.0f events/s%n",
                 last, parseable, seconds, rate);
         results.setProperty("kafka-engine", Double.toString(last >= parseable ? rate : 0));
     }
@@ -473,11 +583,13 @@ public final class StackBenchmark {
         recreateTopic(target, partitions(topic).size());
         long copied = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = consumer("bench-copy-" + System.nanoTime(), false);
-             KafkaProducer<byte[], byte[]> producer = producer()) {
+                KafkaProducer<byte[], byte[]> producer = producer()) {
             List<TopicPartition> partitions = partitions(topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            long remaining = consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+            long remaining = consumer.endOffsets(partitions).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
             while (remaining > 0) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     remaining--;
@@ -491,12 +603,14 @@ public final class StackBenchmark {
                         continue;
                     }
                     ObjectNode cut = JSON.createObjectNode();
-                    for (String field : List.of("event_id", "event_type", "content_id", "user_id", "event_time", "watch_time_ms")) {
+                    for (String field :
+                            List.of("event_id", "event_type", "content_id", "user_id", "event_time", "watch_time_ms")) {
                         if (event.hasNonNull(field)) {
                             cut.set(field, event.get(field));
                         }
                     }
-                    producer.send(new ProducerRecord<>(target, r.partition(), r.timestamp(), r.key(), JSON.writeValueAsBytes(cut)));
+                    producer.send(new ProducerRecord<>(
+                            target, r.partition(), r.timestamp(), r.key(), JSON.writeValueAsBytes(cut)));
                     copied++;
                 }
             }
@@ -527,12 +641,30 @@ public final class StackBenchmark {
         String feedback = "bench-feedback-live";
         recreateTopic(feedback, 4);
         recreateTopic("bench-dlq", 4);
-        String jobId = submit("io.engagement.pipeline.EngagementJob", List.of(
-                "--kafka.bootstrap-servers", kafka, "--kafka.input-topic", liveTopic, "--kafka.starting-offsets", "earliest",
-                "--kafka.group-id", prefix, "--kafka.transactional-id-prefix", prefix,
-                "--kafka.dlq-topic", "bench-dlq", "--kafka.feedback-topic", feedback, "--lateness.start-horizon", "none",
-                "--clickhouse.url", jdbcUrl(),
-                "--job.name", "bench-latency"), parallelism);
+        String jobId = submit(
+                "io.engagement.pipeline.EngagementJob",
+                List.of(
+                        "--kafka.bootstrap-servers",
+                        kafka,
+                        "--kafka.input-topic",
+                        liveTopic,
+                        "--kafka.starting-offsets",
+                        "earliest",
+                        "--kafka.group-id",
+                        prefix,
+                        "--kafka.transactional-id-prefix",
+                        prefix,
+                        "--kafka.dlq-topic",
+                        "bench-dlq",
+                        "--kafka.feedback-topic",
+                        feedback,
+                        "--lateness.start-horizon",
+                        "none",
+                        "--clickhouse.url",
+                        jdbcUrl(),
+                        "--job.name",
+                        "bench-latency"),
+                parallelism);
         waitRunning(jobId);
         long interval = checkpointIntervalMs(jobId);
         AtomicBoolean stop = new AtomicBoolean();
@@ -543,9 +675,11 @@ public final class StackBenchmark {
         Thread reader = new Thread(() -> readFeedback(feedback, stop, feedbackSeen));
         poller.start();
         reader.start();
-        EventGenerator generator = new EventGenerator(new EventGenerator.Settings(20000, 2000, 200000, 1.1, 0.05, 0.01, 0.02, 0.005, 7));
+        EventGenerator generator =
+                new EventGenerator(new EventGenerator.Settings(20000, 2000, 200000, 1.1, 0.05, 0.01, 0.02, 0.005, 7));
         long scheduleStart = System.currentTimeMillis();
-        TrafficSchedule schedule = new TrafficSchedule(generator, rate, scheduleStart, TrafficSchedule.DEFAULT_WARM_UP_MS);
+        TrafficSchedule schedule =
+                new TrafficSchedule(generator, rate, scheduleStart, TrafficSchedule.DEFAULT_WARM_UP_MS);
         long sent = 0;
         long start = System.currentTimeMillis();
         Progress progress = new Progress("latency traffic", (long) (rate * seconds));
@@ -554,12 +688,16 @@ public final class StackBenchmark {
                 for (EventGenerator.Message m : schedule.due(System.currentTimeMillis() - (start - scheduleStart))) {
                     long eventTime = eventTimeOf(m.value());
                     long producedAt = System.currentTimeMillis();
-                    producer.send(new ProducerRecord<>(liveTopic, m.key() == null ? null : m.key().getBytes(StandardCharsets.UTF_8),
-                            m.value().getBytes(StandardCharsets.UTF_8)), (metadata, error) -> {
-                        if (error == null) {
-                            closeTimes.produced(metadata.partition(), eventTime, producedAt);
-                        }
-                    });
+                    producer.send(
+                            new ProducerRecord<>(
+                                    liveTopic,
+                                    m.key() == null ? null : m.key().getBytes(StandardCharsets.UTF_8),
+                                    m.value().getBytes(StandardCharsets.UTF_8)),
+                            (metadata, error) -> {
+                                if (error == null) {
+                                    closeTimes.produced(metadata.partition(), eventTime, producedAt);
+                                }
+                            });
                     sent++;
                 }
                 progress.at(sent);
@@ -572,11 +710,18 @@ public final class StackBenchmark {
         poller.join();
         reader.join();
         rest("PATCH", "/jobs/" + jobId + "?mode=cancel", null);
-        System.out.printf("latency at %,.0f messages/s for %d s (%,d sent), parallelism %d, checkpoint interval %d ms;"
+        System.out.printf(
+                "latency at %,.0f messages/s for %d s (%,d sent), parallelism %d, checkpoint interval %d ms;"
                         + " from the produce time of the event that let each minute window close:%n",
                 rate, seconds, sent, parallelism, interval);
-        printLatency("window can close -> row visible in ClickHouse content_metrics", closeTimes.latencies(clickhouseSeen), "latency.clickhouse");
-        printLatency("window can close -> message on the feedback topic (read_committed)", closeTimes.latencies(feedbackSeen), "latency.feedback");
+        printLatency(
+                "window can close -> row visible in ClickHouse content_metrics",
+                closeTimes.latencies(clickhouseSeen),
+                "latency.clickhouse");
+        printLatency(
+                "window can close -> message on the feedback topic (read_committed)",
+                closeTimes.latencies(feedbackSeen),
+                "latency.feedback");
         results.setProperty("latency.rate", Double.toString(rate));
         results.setProperty("latency.checkpoint-interval-ms", Long.toString(interval));
     }
@@ -626,9 +771,12 @@ public final class StackBenchmark {
             }
             long previous = newestEventTime[partition];
             newestEventTime[partition] = eventTime;
-            // Window ends E this event lets pass: previous - ooo < E <= eventTime - ooo (the first 10 min only after a start).
+            // Window ends E this event lets pass: previous - ooo < E <= eventTime - ooo (the first 10 min only after a
+            // start).
             long last = Math.floorDiv(eventTime - outOfOrdernessMs, MINUTE_MS) * MINUTE_MS;
-            long first = previous == Long.MIN_VALUE ? last : Math.floorDiv(previous - outOfOrdernessMs, MINUTE_MS) * MINUTE_MS + MINUTE_MS;
+            long first = previous == Long.MIN_VALUE
+                    ? last
+                    : Math.floorDiv(previous - outOfOrdernessMs, MINUTE_MS) * MINUTE_MS + MINUTE_MS;
             for (long end = first; end <= last; end += MINUTE_MS) {
                 closeTimeByPartition.get(partition).putIfAbsent(end, producedAt);
             }
@@ -658,13 +806,16 @@ public final class StackBenchmark {
         Set<String> seen = new java.util.HashSet<>();
         while (!stop.get()) {
             try {
-                String rows = clickhouse.execute("SELECT content_id, toUnixTimestamp(window_end) FROM engagement.content_metrics"
-                        + " WHERE grain = 'minute' AND version = 1 FORMAT TSV");
+                String rows = clickhouse.execute(
+                        "SELECT content_id, toUnixTimestamp(window_end) FROM engagement.content_metrics"
+                                + " WHERE grain = 'minute' AND version = 1 FORMAT TSV");
                 long now = System.currentTimeMillis();
                 for (String row : rows.split("\n")) {
                     if (!row.isEmpty() && seen.add(row)) {
                         long windowEndMs = Long.parseLong(row.substring(row.indexOf('\t') + 1)) * 1000;
-                        seenByWindowEnd.computeIfAbsent(windowEndMs, end -> Collections.synchronizedList(new ArrayList<>())).add(now);
+                        seenByWindowEnd
+                                .computeIfAbsent(windowEndMs, end -> Collections.synchronizedList(new ArrayList<>()))
+                                .add(now);
                     }
                 }
                 Thread.sleep(100);
@@ -681,9 +832,14 @@ public final class StackBenchmark {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     long now = System.currentTimeMillis();
                     JsonNode message = JSON.readTree(r.value());
-                    if ("minute".equals(message.path("grain").asText()) && message.path("version").asLong() == 1) {
-                        long windowEndMs = Instant.parse(message.path("window_end").asText()).toEpochMilli();
-                        seenByWindowEnd.computeIfAbsent(windowEndMs, end -> Collections.synchronizedList(new ArrayList<>())).add(now);
+                    if ("minute".equals(message.path("grain").asText())
+                            && message.path("version").asLong() == 1) {
+                        long windowEndMs = Instant.parse(
+                                        message.path("window_end").asText())
+                                .toEpochMilli();
+                        seenByWindowEnd
+                                .computeIfAbsent(windowEndMs, end -> Collections.synchronizedList(new ArrayList<>()))
+                                .add(now);
                     }
                 }
             }
@@ -701,7 +857,9 @@ public final class StackBenchmark {
         }
         long p50 = sorted.get((int) (0.50 * (sorted.size() - 1)));
         long p99 = sorted.get((int) (0.99 * (sorted.size() - 1)));
-        System.out.printf("  %-66s p50 %,6d ms  p99 %,6d ms  max %,6d ms  (%,d rows)%n", what, p50, p99, sorted.get(sorted.size() - 1), sorted.size());
+        System.out.printf(
+                "  %-66s p50 %,6d ms  p99 %,6d ms  max %,6d ms  (%,d rows)%n",
+                what, p50, p99, sorted.get(sorted.size() - 1), sorted.size());
         results.setProperty(key + ".p50", Long.toString(p50));
         results.setProperty(key + ".p99", Long.toString(p99));
     }
@@ -729,11 +887,14 @@ public final class StackBenchmark {
         StringBuilder runsToRows = new StringBuilder();
         for (String label : labels) {
             runs.append(runs.length() > 0 ? ", " : "").append(String.format("%,.0f", number("job." + label)));
-            runsToRows.append(runsToRows.length() > 0 ? ", " : "").append(String.format("%,.0f", number("job." + label + ".to-rows")));
+            runsToRows
+                    .append(runsToRows.length() > 0 ? ", " : "")
+                    .append(String.format("%,.0f", number("job." + label + ".to-rows")));
         }
         results.setProperty("job." + as + ".runs", runs.toString());
         results.setProperty("job." + as + ".runs-to-rows", runsToRows.toString());
-        System.out.printf("job %s: %d runs, events/s to finished %s, to reconciliation %s; median run %s%n",
+        System.out.printf(
+                "job %s: %d runs, events/s to finished %s, to reconciliation %s; median run %s%n",
                 as, labels.length, runs, runsToRows, median);
     }
 
@@ -743,7 +904,8 @@ public final class StackBenchmark {
         double job = number("job.p2");
         double sql = number("sql.p2");
         double engine = number("kafka-engine");
-        System.out.printf("%n=== stack benchmark: %,d messages on %s (4 partitions), Kafka + Flink standalone + ClickHouse 18.16 on this machine ===%n",
+        System.out.printf(
+                "%n=== stack benchmark: %,d messages on %s (4 partitions), Kafka + Flink standalone + ClickHouse 18.16 on this machine ===%n",
                 (long) number("messages"), results.getProperty("topic", topic));
         System.out.printf("%-80s %12s %10s%n", "system on the same topic", "events/s", "job / it");
         row("limit: KafkaConsumer + Jackson parse, 1 thread", limit1, job);
@@ -755,35 +917,55 @@ public final class StackBenchmark {
         row("Flink SQL peer (dedup, minute/hour/day windows, 9 aggregates), p=2", sql, job);
         row("ClickHouse Kafka engine + 2 MVs (no validation, dedup or event time)", engine, job);
         if (results.getProperty("job.p2.runs") != null) {
-            System.out.printf("job p=2 runs (events/s to finished / to reconciliation; the median run stands above): %s / %s%n",
+            System.out.printf(
+                    "job p=2 runs (events/s to finished / to reconciliation; the median run stands above): %s / %s%n",
                     results.getProperty("job.p2.runs"), results.getProperty("job.p2.runs-to-rows"));
         }
-        System.out.printf("%ntargets (issue 20): job/limit(2 threads) >= 0.15: %.3f;  job/Flink SQL >= 1.5: %.2f;  (job/Kafka engine: %.3f)%n",
+        System.out.printf(
+                "%ntargets (issue 20): job/limit(2 threads) >= 0.15: %.3f;  job/Flink SQL >= 1.5: %.2f;  (job/Kafka engine: %.3f)%n",
                 ratio(job, limit2), ratio(job, sql), ratio(job, engine));
         // The line docs/benchmarks.md opens with, ready to paste.
-        System.out.printf("Latest: job/limit %.3f, job/SQL peer %.2f, p99 to ClickHouse %s ms, p99 to feedback %s ms (%s, commit)%n",
-                ratio(job, limit2), ratio(job, sql), results.getProperty("latency.clickhouse.p99", "?"),
-                results.getProperty("latency.feedback.p99", "?"), java.time.LocalDate.now(java.time.ZoneOffset.UTC));
-        System.out.printf("scaling: p=2 / p=1 = %.2f; p=4 on 2 cores / p=2 = %.2f%n", ratio(job, number("job.p1")), ratio(number("job.p4"), job));
-        System.out.printf("bottleneck (job p=2, busiest operator chain): %s%n", results.getProperty("job.p2.bottleneck", "?"));
+        System.out.printf(
+                "Latest: job/limit %.3f, job/SQL peer %.2f, p99 to ClickHouse %s ms, p99 to feedback %s ms (%s, commit)%n",
+                ratio(job, limit2),
+                ratio(job, sql),
+                results.getProperty("latency.clickhouse.p99", "?"),
+                results.getProperty("latency.feedback.p99", "?"),
+                java.time.LocalDate.now(java.time.ZoneOffset.UTC));
+        System.out.printf(
+                "scaling: p=2 / p=1 = %.2f; p=4 on 2 cores / p=2 = %.2f%n",
+                ratio(job, number("job.p1")), ratio(number("job.p4"), job));
+        System.out.printf(
+                "bottleneck (job p=2, busiest operator chain): %s%n", results.getProperty("job.p2.bottleneck", "?"));
         System.out.printf("bottleneck (Flink SQL peer): %s%n", results.getProperty("sql.p2.bottleneck", "?"));
-        System.out.printf("cores used (job p=2): %s; ClickHouse inserts %s/s;  (Flink SQL peer): %s%n",
-                results.getProperty("job.p2.cores", "?"), results.getProperty("job.p2.clickhouse-inserts-per-s", "?"),
+        System.out.printf(
+                "cores used (job p=2): %s; ClickHouse inserts %s/s;  (Flink SQL peer): %s%n",
+                results.getProperty("job.p2.cores", "?"),
+                results.getProperty("job.p2.clickhouse-inserts-per-s", "?"),
                 results.getProperty("sql.p2.cores", "?"));
-        System.out.printf("latency at %,.0f msg/s: window can close -> ClickHouse p50 %s / p99 %s ms (target p99 <= 2000);"
+        System.out.printf(
+                "latency at %,.0f msg/s: window can close -> ClickHouse p50 %s / p99 %s ms (target p99 <= 2000);"
                         + " -> feedback topic p50 %s / p99 %s ms (target <= checkpoint interval %s + 1000)%n",
-                number("latency.rate"), results.getProperty("latency.clickhouse.p50", "?"), results.getProperty("latency.clickhouse.p99", "?"),
-                results.getProperty("latency.feedback.p50", "?"), results.getProperty("latency.feedback.p99", "?"),
+                number("latency.rate"),
+                results.getProperty("latency.clickhouse.p50", "?"),
+                results.getProperty("latency.clickhouse.p99", "?"),
+                results.getProperty("latency.feedback.p50", "?"),
+                results.getProperty("latency.feedback.p99", "?"),
                 results.getProperty("latency.checkpoint-interval-ms", "?"));
-        System.out.printf("TaskManager peak RSS (p=2): %s MB; checkpoints avg %s ms, max %s ms, largest full state %s KB;"
+        System.out.printf(
+                "TaskManager peak RSS (p=2): %s MB; checkpoints avg %s ms, max %s ms, largest full state %s KB;"
                         + " dedup state %s MB per million ids; content windows %s MB per million contents%n",
-                results.getProperty("job.p2.tm-peak-rss-mb", "?"), results.getProperty("job.p2.checkpoint-avg-ms", "?"),
-                results.getProperty("job.p2.checkpoint-max-ms", "?"), results.getProperty("job.p2.checkpoint-max-kb", "?"),
-                results.getProperty("job.p2.dedup-mb-per-million-ids", "?"), results.getProperty("job.p2.content-mb-per-million-contents", "?"));
+                results.getProperty("job.p2.tm-peak-rss-mb", "?"),
+                results.getProperty("job.p2.checkpoint-avg-ms", "?"),
+                results.getProperty("job.p2.checkpoint-max-ms", "?"),
+                results.getProperty("job.p2.checkpoint-max-kb", "?"),
+                results.getProperty("job.p2.dedup-mb-per-million-ids", "?"),
+                results.getProperty("job.p2.content-mb-per-million-contents", "?"));
     }
 
     private void row(String name, double rate, double job) {
-        System.out.printf("%-80s %,12.0f %10s%n", name, rate, rate > 0 && job > 0 ? String.format("%.3f", job / rate) : "-");
+        System.out.printf(
+                "%-80s %,12.0f %10s%n", name, rate, rate > 0 && job > 0 ? String.format("%.3f", job / rate) : "-");
     }
 
     private static double ratio(double a, double b) {
@@ -798,6 +980,7 @@ public final class StackBenchmark {
         long firstRecordMs;
         /** The last sample taken while records were still being read. */
         long lastRecordMs;
+
         long endMs;
         long reconciledAtMs;
         final Map<String, double[]> busyAndBackPressure = new LinkedHashMap<>(); // name -> {busy sum, bp sum, samples}
@@ -807,17 +990,23 @@ public final class StackBenchmark {
         }
 
         void printVertices() {
-            System.out.println("  per operator chain, mean over the run of the subtasks' mean (ms per second): busy / back-pressured");
+            System.out.println(
+                    "  per operator chain, mean over the run of the subtasks' mean (ms per second): busy / back-pressured");
             busyAndBackPressure.entrySet().stream()
-                    .sorted((a, b) -> Double.compare(b.getValue()[0] / b.getValue()[2], a.getValue()[0] / a.getValue()[2]))
-                    .forEach(e -> System.out.printf("    %5.0f / %5.0f  %s%n", e.getValue()[0] / e.getValue()[2], e.getValue()[1] / e.getValue()[2],
+                    .sorted((a, b) ->
+                            Double.compare(b.getValue()[0] / b.getValue()[2], a.getValue()[0] / a.getValue()[2]))
+                    .forEach(e -> System.out.printf(
+                            "    %5.0f / %5.0f  %s%n",
+                            e.getValue()[0] / e.getValue()[2],
+                            e.getValue()[1] / e.getValue()[2],
                             abbreviate(e.getKey())));
         }
 
         String bottleneck() {
             return busyAndBackPressure.entrySet().stream()
                     .max((a, b) -> Double.compare(a.getValue()[0] / a.getValue()[2], b.getValue()[0] / b.getValue()[2]))
-                    .map(e -> String.format("%s (busy %.0f ms/s)", abbreviate(e.getKey()), e.getValue()[0] / e.getValue()[2]))
+                    .map(e -> String.format(
+                            "%s (busy %.0f ms/s)", abbreviate(e.getKey()), e.getValue()[0] / e.getValue()[2]))
                     .orElse("?");
         }
     }
@@ -861,8 +1050,11 @@ public final class StackBenchmark {
                 lastSample = now;
                 run.lastRecordMs = now;
                 for (Map.Entry<String, String> vertex : names.entrySet()) {
-                    JsonNode metrics = rest("GET", "/jobs/" + jobId + "/vertices/" + vertex.getKey()
-                            + "/subtasks/metrics?get=busyTimeMsPerSecond,backPressuredTimeMsPerSecond", null);
+                    JsonNode metrics = rest(
+                            "GET",
+                            "/jobs/" + jobId + "/vertices/" + vertex.getKey()
+                                    + "/subtasks/metrics?get=busyTimeMsPerSecond,backPressuredTimeMsPerSecond",
+                            null);
                     double busy = Double.NaN;
                     double bp = Double.NaN;
                     for (JsonNode m : metrics) {
@@ -917,7 +1109,9 @@ public final class StackBenchmark {
     }
 
     private long checkpointIntervalMs(String jobId) throws Exception {
-        return rest("GET", "/jobs/" + jobId + "/checkpoints/config", null).path("interval").asLong();
+        return rest("GET", "/jobs/" + jobId + "/checkpoints/config", null)
+                .path("interval")
+                .asLong();
     }
 
     /** Uploads the job jar (once per phase) and runs a main class of it. */
@@ -925,13 +1119,17 @@ public final class StackBenchmark {
         Path jar = Path.of(option("jar", "target/engagement-pipeline-0.1.0-SNAPSHOT.jar"));
         String boundary = "bench" + System.nanoTime();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"" + jar.getFileName()
-                + "\"\r\nContent-Type: application/java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
+                        + jar.getFileName() + "\"\r\nContent-Type: application/java-archive\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         body.write(Files.readAllBytes(jar));
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> upload = HTTP.send(HttpRequest.newBuilder(URI.create(flink + "/jars/upload"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> upload = HTTP.send(
+                HttpRequest.newBuilder(URI.create(flink + "/jars/upload"))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         String filename = JSON.readTree(upload.body()).path("filename").asText();
         if (filename.isEmpty()) {
             throw new IllegalStateException("jar upload failed: " + upload.body());
@@ -952,9 +1150,11 @@ public final class StackBenchmark {
     }
 
     private JsonNode rest(String method, String path, String jsonBody) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(flink + path)).timeout(Duration.ofSeconds(120));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(flink + path)).timeout(Duration.ofSeconds(120));
         if (jsonBody != null) {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
@@ -1005,7 +1205,9 @@ public final class StackBenchmark {
             }
             for (int attempt = 0; ; attempt++) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+                    admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                            .all()
+                            .get();
                     return;
                 } catch (ExecutionException e) {
                     if (attempt > 50) {
@@ -1019,7 +1221,12 @@ public final class StackBenchmark {
 
     private List<TopicPartition> partitions(String name) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
-            int count = admin.describeTopics(List.of(name)).allTopicNames().get().get(name).partitions().size();
+            int count = admin.describeTopics(List.of(name))
+                    .allTopicNames()
+                    .get()
+                    .get(name)
+                    .partitions()
+                    .size();
             List<TopicPartition> out = new ArrayList<>();
             for (int p = 0; p < count; p++) {
                 out.add(new TopicPartition(name, p));
@@ -1075,7 +1282,13 @@ public final class StackBenchmark {
             lastPrint = now;
             double elapsed = (now - start) / 1e9;
             double rate = done / elapsed;
-            System.out.printf("  [%s] %,d / %,d  %,.0f /s  elapsed %.0f s  ETA %s%n", what, done, total, rate, elapsed,
+            System.out.printf(
+                    "  [%s] %,d / %,d  %,.0f /s  elapsed %.0f s  ETA %s%n",
+                    what,
+                    done,
+                    total,
+                    rate,
+                    elapsed,
                     rate > 0 ? String.format("%.0f s", Math.max(0, (total - done) / rate)) : "?");
         }
     }
@@ -1083,7 +1296,8 @@ public final class StackBenchmark {
     private long messages() {
         String value = results.getProperty("messages");
         if (value == null) {
-            throw new IllegalStateException("no preloaded topic recorded in " + resultsFile + ": run the preload phase first");
+            throw new IllegalStateException(
+                    "no preloaded topic recorded in " + resultsFile + ": run the preload phase first");
         }
         return Long.parseLong(value);
     }
@@ -1094,7 +1308,8 @@ public final class StackBenchmark {
 
     /** The ClickHouse server given to the benchmark, as the jobs' JDBC-form URL. */
     private String jdbcUrl() {
-        return "jdbc:clickhouse://" + URI.create(option("clickhouse", "http://127.0.0.1:8123")).getAuthority() + "?compress=false";
+        return "jdbc:clickhouse://"
+                + URI.create(option("clickhouse", "http://127.0.0.1:8123")).getAuthority() + "?compress=false";
     }
 
     private String option(String name, String fallback) {

@@ -35,7 +35,8 @@ final class StackCpu {
         Map<String, Long> now = ticksByProcess();
         return now.entrySet().stream()
                 .filter(e -> ticksAtStart.containsKey(e.getKey()))
-                .map(e -> Map.entry(e.getKey(), (e.getValue() - ticksAtStart.get(e.getKey())) / TICKS_PER_SECOND / seconds))
+                .map(e -> Map.entry(
+                        e.getKey(), (e.getValue() - ticksAtStart.get(e.getKey())) / TICKS_PER_SECOND / seconds))
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .map(e -> String.format("%s %.2f", e.getKey(), e.getValue()))
                 .collect(Collectors.joining(", "));
@@ -48,7 +49,8 @@ final class StackCpu {
             return ticks;
         }
         try (Stream<Path> pidFiles = Files.list(Path.of(stackDir, "run"))) {
-            for (Path pidFile : pidFiles.filter(p -> p.toString().endsWith(".pid")).toList()) {
+            for (Path pidFile :
+                    pidFiles.filter(p -> p.toString().endsWith(".pid")).toList()) {
                 String pid = Files.readString(pidFile).replaceAll("[^0-9]", "");
                 Path stat = Path.of("/proc", pid, "stat");
                 if (!pid.isEmpty() && Files.isReadable(stat)) {
@@ -56,7 +58,8 @@ final class StackCpu {
                     String line = Files.readString(stat);
                     String after = line.substring(line.lastIndexOf(')') + 2);
                     String[] fields = after.split(" ");
-                    ticks.put(pidFile.getFileName().toString().replace(".pid", ""),
+                    ticks.put(
+                            pidFile.getFileName().toString().replace(".pid", ""),
                             Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
                 }
             }

@@ -15,16 +15,6 @@ import io.engagement.pipeline.loadgen.EventGenerator;
 import io.engagement.pipeline.testing.PipelineScenario;
 import io.engagement.pipeline.topology.EngagementPipeline;
 import io.engagement.pipeline.topology.PipelineSinks;
-
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +27,14 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
  * Throughput of the production topology on a local Flink MiniCluster with RocksDB and exactly-once
@@ -66,9 +64,10 @@ public final class TopologyBenchmark {
             }
         }
         JobConfig config = JobConfig.fromSources(jobArgs.toArray(new String[0]), Map.of());
-        JobConfig minuteOnly = JobConfig.fromSources(new String[] {"--validation.max-event-age", "3650 d",
-                "--window.grains", "minute"}, Map.of());
-        System.out.printf("%,d messages (about 8 hours of event time), parallelism %d, RocksDB, exactly-once checkpoints every 5 s%n",
+        JobConfig minuteOnly = JobConfig.fromSources(
+                new String[] {"--validation.max-event-age", "3650 d", "--window.grains", "minute"}, Map.of());
+        System.out.printf(
+                "%,d messages (about 8 hours of event time), parallelism %d, RocksDB, exactly-once checkpoints every 5 s%n",
                 payloads.length, parallelism);
 
         if (args.length > 2 && args[2].equals("functions")) {
@@ -84,7 +83,9 @@ public final class TopologyBenchmark {
             // The inner loop for one design change: the production topology against the baseline, best of 2 each.
             run("warm-up (not reported)", parallelism, env -> baseline(env, config));
             double quickBaseline = best("baseline: validate + de-duplicate", parallelism, env -> baseline(env, config));
-            double quickFull = best("production topology (all grains, creators, countries, velocity, sessions)", parallelism,
+            double quickFull = best(
+                    "production topology (all grains, creators, countries, velocity, sessions)",
+                    parallelism,
                     env -> full(env, config));
             System.out.printf("%nratio to the baseline: production topology %.2f%n", quickFull / quickBaseline);
             return;
@@ -92,9 +93,12 @@ public final class TopologyBenchmark {
         run("warm-up (not reported)", parallelism, env -> baseline(env, config));
         double baseline = best("baseline: validate + de-duplicate", parallelism, env -> baseline(env, config));
         double minute = best("topology, minute grain only", parallelism, env -> full(env, minuteOnly));
-        double full = best("production topology (all grains, creators, countries, velocity, sessions)", parallelism,
+        double full = best(
+                "production topology (all grains, creators, countries, velocity, sessions)",
+                parallelism,
                 env -> full(env, config));
-        System.out.printf("%nratios to the baseline: minute-only topology %.2f, production topology %.2f%n",
+        System.out.printf(
+                "%nratios to the baseline: minute-only topology %.2f, production topology %.2f%n",
                 minute / baseline, full / baseline);
         System.out.printf("production topology / minute-only topology: %.2f%n", full / minute);
 
@@ -119,7 +123,9 @@ public final class TopologyBenchmark {
         Configuration conf = PipelineScenario.flinkConf(checkpoints); // the failure tests' RocksDB setup
         for (String setting : System.getProperty("bench.flink", "").split(";")) { // A/B of runtime settings
             if (setting.contains("=")) {
-                conf.setString(setting.substring(0, setting.indexOf('=')).trim(), setting.substring(setting.indexOf('=') + 1).trim());
+                conf.setString(
+                        setting.substring(0, setting.indexOf('=')).trim(),
+                        setting.substring(setting.indexOf('=') + 1).trim());
             }
         }
         conf.setString("execution.checkpointing.interval", "5 s");
@@ -152,10 +158,21 @@ public final class TopologyBenchmark {
     }
 
     private static void full(StreamExecutionEnvironment env, JobConfig config) {
-        new EngagementPipeline(config, new PipelineSinks(new DiscardingSink<>(), new DiscardingSink<>(),
-                new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(),
-                new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(),
-                new DiscardingSink<>(), new DiscardingSink<>()))
+        new EngagementPipeline(
+                        config,
+                        new PipelineSinks(
+                                new DiscardingSink<>(),
+                                new DiscardingSink<>(),
+                                new DiscardingSink<>(),
+                                new DiscardingSink<>(),
+                                new DiscardingSink<>(),
+                                new DiscardingSink<>(),
+                                new DiscardingSink<>(),
+                                new DiscardingSink<>(),
+                                new DiscardingSink<>(),
+                                new DiscardingSink<>(),
+                                new DiscardingSink<>(),
+                                new DiscardingSink<>()))
                 .build(input(env, config));
     }
 
@@ -225,7 +242,10 @@ public final class TopologyBenchmark {
         // merged as a window merges them, and the delta a firing computes.
         Map<String, ContentWindowAccumulator> partials = new HashMap<>();
         for (EngagementEvent e : valid) {
-            aggregate.add(e, partials.computeIfAbsent(e.contentId + "/" + e.eventTimeMs / 60_000, k -> aggregate.createAccumulator()));
+            aggregate.add(
+                    e,
+                    partials.computeIfAbsent(
+                            e.contentId + "/" + e.eventTimeMs / 60_000, k -> aggregate.createAccumulator()));
         }
         List<ContentWindowAccumulator> list = new ArrayList<>(partials.values());
         long[] merge = new long[list.size()];
@@ -239,15 +259,18 @@ public final class TopologyBenchmark {
             aggregate.merge(targets.get(i), list.get(i));
             merge[i] = System.nanoTime() - t;
             // A late firing: the window now holds this partial and the next one; before, this one.
-            ContentWindowAccumulator current = aggregate.merge(ContentWindowAggregate.copy(list.get(i)), list.get((i + 1) % list.size()));
+            ContentWindowAccumulator current =
+                    aggregate.merge(ContentWindowAggregate.copy(list.get(i)), list.get((i + 1) % list.size()));
             t = System.nanoTime();
             ContentWindowAggregate.delta(current, list.get(i));
             delta[i] = System.nanoTime() - t;
         }
         // Window state and partials: a partial through this build's serializer and through the POJO
         // serializer of the earlier format (restored from the committed v5 fixture), in the same run.
-        long[] accumulatorRoundTrip = roundTrips(list, TypeInformation.of(ContentWindowAccumulator.class)
-                .createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()));
+        long[] accumulatorRoundTrip = roundTrips(
+                list,
+                TypeInformation.of(ContentWindowAccumulator.class)
+                        .createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()));
         long[] pojoRoundTrip = roundTrips(list, pojoFormat());
         if (!print) {
             return;
@@ -262,8 +285,9 @@ public final class TopologyBenchmark {
         print("accumulator ser + deser (POJO, before)", pojoRoundTrip);
     }
 
-    private static long[] roundTrips(List<ContentWindowAccumulator> accumulators,
-                                     org.apache.flink.api.common.typeutils.TypeSerializer<ContentWindowAccumulator> serializer) {
+    private static long[] roundTrips(
+            List<ContentWindowAccumulator> accumulators,
+            org.apache.flink.api.common.typeutils.TypeSerializer<ContentWindowAccumulator> serializer) {
         long[] nanos = new long[accumulators.size()];
         DataOutputSerializer out = new DataOutputSerializer(1024);
         DataInputDeserializer in = new DataInputDeserializer();
@@ -285,10 +309,12 @@ public final class TopologyBenchmark {
     /** The POJO serializer of the window accumulator as releases up to v5 wrote it (from the committed snapshot). */
     private static org.apache.flink.api.common.typeutils.TypeSerializer<ContentWindowAccumulator> pojoFormat() {
         try {
-            byte[] snapshot = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(
-                    "src/test/resources/state-schemas/v5/content-window-accumulator.snapshot"));
-            return org.apache.flink.api.common.typeutils.TypeSerializerSnapshot.<ContentWindowAccumulator>readVersionedSnapshot(
-                    new DataInputDeserializer(snapshot), TopologyBenchmark.class.getClassLoader()).restoreSerializer();
+            byte[] snapshot = java.nio.file.Files.readAllBytes(
+                    java.nio.file.Path.of("src/test/resources/state-schemas/v5/content-window-accumulator.snapshot"));
+            return org.apache.flink.api.common.typeutils.TypeSerializerSnapshot
+                    .<ContentWindowAccumulator>readVersionedSnapshot(
+                            new DataInputDeserializer(snapshot), TopologyBenchmark.class.getClassLoader())
+                    .restoreSerializer();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -297,8 +323,14 @@ public final class TopologyBenchmark {
     private static void print(String name, long[] nanos) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
-        System.out.printf("%-42s %8.2f %8.2f %8.2f %8.2f %8.2f%n", name, pct(sorted, 0.5), pct(sorted, 0.9),
-                pct(sorted, 0.99), pct(sorted, 0.999), Arrays.stream(nanos).average().orElse(0) / 1000.0);
+        System.out.printf(
+                "%-42s %8.2f %8.2f %8.2f %8.2f %8.2f%n",
+                name,
+                pct(sorted, 0.5),
+                pct(sorted, 0.9),
+                pct(sorted, 0.99),
+                pct(sorted, 0.999),
+                Arrays.stream(nanos).average().orElse(0) / 1000.0);
     }
 
     private static double pct(long[] sorted, double q) {

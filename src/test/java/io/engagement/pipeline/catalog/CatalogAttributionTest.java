@@ -11,7 +11,8 @@ import io.engagement.pipeline.aggregate.PreAggregation;
 import io.engagement.pipeline.aggregate.WindowPreAggregator;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
-
+import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -20,13 +21,10 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.List;
-
 class CatalogAttributionTest {
 
-    private static final PreAggregation<EngagementEvent, String, ContentWindowAccumulator, ContentWindowSnapshot> PARTIALS =
-            ContentPartials.ofEvents();
+    private static final PreAggregation<EngagementEvent, String, ContentWindowAccumulator, ContentWindowSnapshot>
+            PARTIALS = ContentPartials.ofEvents();
 
     /** A partial of {@code views} view_starts of {@code content}, each claiming {@code claimedCreator}. */
     private static ContentWindowSnapshot partial(String content, String claimedCreator, int views) {
@@ -48,15 +46,21 @@ class CatalogAttributionTest {
         return e;
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, ContentWindowSnapshot, CatalogEntry, ContentWindowSnapshot> harness()
-            throws Exception {
-        var h = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new CatalogAttribution()),
-                p -> p.contentId, e -> e.contentId, Types.STRING);
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    String, ContentWindowSnapshot, CatalogEntry, ContentWindowSnapshot>
+            harness() throws Exception {
+        var h = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new CatalogAttribution()),
+                p -> p.contentId,
+                e -> e.contentId,
+                Types.STRING);
         h.open();
         return h;
     }
 
-    private static List<ContentWindowSnapshot> partialsOut(KeyedTwoInputStreamOperatorTestHarness<String, ContentWindowSnapshot, CatalogEntry, ContentWindowSnapshot> h) {
+    private static List<ContentWindowSnapshot> partialsOut(
+            KeyedTwoInputStreamOperatorTestHarness<String, ContentWindowSnapshot, CatalogEntry, ContentWindowSnapshot>
+                    h) {
         List<ContentWindowSnapshot> out = h.extractOutputValues();
         h.getOutput().clear();
         return out;
@@ -106,7 +110,8 @@ class CatalogAttributionTest {
     /** Plays without a reported total watch time get their watch time from the catalogue's duration, not the event's. */
     @Test
     void playWatchTimeUsesTheCataloguesDuration() throws Exception {
-        PreAggregation<EngagementEvent, String, ContentWindowAccumulator, ContentWindowSnapshot> waiting = ContentPartials.ofEvents(true);
+        PreAggregation<EngagementEvent, String, ContentWindowAccumulator, ContentWindowSnapshot> waiting =
+                ContentPartials.ofEvents(true);
         ContentWindowAccumulator acc = waiting.createAccumulator();
         EngagementEvent complete = event("e1", EventType.VIEW_COMPLETE, "c4", "u1", 1_000);
         complete.contentDurationMs = 1_000L; // the client claims 1 s; the catalogue says 15 s
@@ -150,7 +155,8 @@ class CatalogAttributionTest {
 
     @Test
     void aContentPartialHoldsTheEventsOfOneClaimSoMismatchesAreExact() throws Exception {
-        var pre = new OneInputStreamOperatorTestHarness<>(new WindowPreAggregator<>(PARTIALS, Duration.ofMinutes(1), Duration.ZERO, 100));
+        var pre = new OneInputStreamOperatorTestHarness<>(
+                new WindowPreAggregator<>(PARTIALS, Duration.ofMinutes(1), Duration.ZERO, 100));
         pre.open();
         String[] claims = {"owner", "owner", "forger", "owner", "forger", "forger"};
         for (int i = 0; i < claims.length; i++) {
@@ -161,7 +167,8 @@ class CatalogAttributionTest {
         pre.processWatermark(new Watermark(60_000));
         List<ContentWindowSnapshot> partials = pre.extractOutputValues();
         // Runs of one claim: owner x2, forger, owner, forger x2.
-        assertEquals(List.of("owner:2", "forger:1", "owner:1", "forger:2"),
+        assertEquals(
+                List.of("owner:2", "forger:1", "owner:1", "forger:2"),
                 partials.stream().map(p -> p.creatorId + ":" + p.counters.views).toList());
         try (var h = harness()) {
             h.processElement2(new StreamRecord<>(entry("c1", "owner", 1), 0));
@@ -169,7 +176,8 @@ class CatalogAttributionTest {
                 h.processElement1(new StreamRecord<>(p, 59_999));
             }
             List<ContentWindowSnapshot> out = partialsOut(h);
-            assertEquals(3, out.stream().mapToLong(p -> p.counters.creatorMismatches).sum());
+            assertEquals(
+                    3, out.stream().mapToLong(p -> p.counters.creatorMismatches).sum());
             assertEquals(6, out.stream().mapToLong(p -> p.counters.views).sum());
         }
         pre.close();

@@ -1,18 +1,15 @@
 package io.engagement.pipeline.clickhouse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.engagement.pipeline.testing.ClickHouseEndpoint;
-
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Every query file of sql/queries/ run as shipped (only parameters set) against a ClickHouse holding
@@ -35,26 +32,33 @@ abstract class AnalystQueriesContract {
         String columns = "grain, window_start, window_end, content_id, creator_id, version, views, unique_viewers,"
                 + " watch_time_ms, avg_watch_time_ms, completions, completion_rate, likes, comments, shares, saves,"
                 + " engagement_rate, engagement_score, quality_score";
-        clickhouse.http().execute("INSERT INTO engagement.content_metrics (" + columns + ") VALUES "
-                // c1 on 03-02: first firing, then a late update (version 2) that must win under FINAL
-                + "('day', '2026-03-02 00:00:00', '2026-03-03 00:00:00', 'c1', 'creator-1', 1, 100, 90, 200000, 2000, 10, 10, 10, 2, 2, 1, 14, 20, 30),"
-                + "('day', '2026-03-02 00:00:00', '2026-03-03 00:00:00', 'c1', 'creator-1', 2, 200, 180, 400000, 2000, 50, 25, 20, 5, 5, 3, 15, 22.24, 41.5),"
-                + "('day', '2026-03-02 00:00:00', '2026-03-03 00:00:00', 'c2', 'creator-1', 1, 150, 140, 150000, 1000, 90, 60, 0, 0, 1, 0, 0.667, 24.13, 23.67),"
-                + "('day', '2026-03-02 00:00:00', '2026-03-03 00:00:00', 'c3', 'creator-2', 1, 50, 50, 50000, 1000, 45, 90, 0, 0, 0, 0, 0, 36, 31.5),"
-                + "('day', '2026-03-01 00:00:00', '2026-03-02 00:00:00', 'c1', 'creator-1', 1, 80, 80, 80000, 1000, 8, 10, 0, 0, 0, 0, 0, 4, 3.5),"
-                + "('day', '2026-02-20 00:00:00', '2026-02-21 00:00:00', 'c1', 'creator-1', 1, 999, 999, 1, 1, 1, 0.1, 0, 0, 0, 0, 0, 0, 0),"
-                // an hour row must not leak into day queries
-                + "('hour', '2026-03-02 10:00:00', '2026-03-02 11:00:00', 'c1', 'creator-1', 1, 7, 7, 7000, 1000, 7, 100, 0, 0, 0, 0, 0, 40, 35)");
-        clickhouse.http().execute("INSERT INTO engagement.content_velocity (content_id, creator_id, as_of, version,"
-                + " views_last_24h, views_previous_24h, views_per_hour, trend, trending, peak_views_per_hour, peak_at) VALUES "
-                // latest hour: t1 trending, t2 trending and faster (a late update, version 2, must win), t3 rising
-                // below the threshold, t4 declining; an older hour where t5 was trending must not show
-                + "('t1', 'k', '2026-03-02 12:00:00', 5, 2400, 1000, 100, 'rising', 1, 100, '2026-03-02 12:00:00'),"
-                + "('t2', 'k', '2026-03-02 12:00:00', 7, 3600, 1000, 150, 'rising', 1, 150, '2026-03-02 12:00:00'),"
-                + "('t2', 'k', '2026-03-02 12:00:00', 8, 4800, 1000, 200, 'rising', 1, 200, '2026-03-02 12:00:00'),"
-                + "('t3', 'k', '2026-03-02 12:00:00', 2, 240, 10, 10, 'rising', 0, 10, '2026-03-02 12:00:00'),"
-                + "('t4', 'k', '2026-03-02 12:00:00', 9, 4800, 9600, 200, 'declining', 0, 400, '2026-03-01 12:00:00'),"
-                + "('t5', 'k', '2026-03-02 11:00:00', 3, 9600, 10, 400, 'rising', 1, 400, '2026-03-02 11:00:00')");
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.content_metrics (" + columns + ") VALUES "
+                                // c1 on 03-02: first firing, then a late update (version 2) that must win under FINAL
+                                + "('day', '2026-03-02 00:00:00', '2026-03-03 00:00:00', 'c1', 'creator-1', 1, 100, 90, 200000, 2000, 10, 10, 10, 2, 2, 1, 14, 20, 30),"
+                                + "('day', '2026-03-02 00:00:00', '2026-03-03 00:00:00', 'c1', 'creator-1', 2, 200, 180, 400000, 2000, 50, 25, 20, 5, 5, 3, 15, 22.24, 41.5),"
+                                + "('day', '2026-03-02 00:00:00', '2026-03-03 00:00:00', 'c2', 'creator-1', 1, 150, 140, 150000, 1000, 90, 60, 0, 0, 1, 0, 0.667, 24.13, 23.67),"
+                                + "('day', '2026-03-02 00:00:00', '2026-03-03 00:00:00', 'c3', 'creator-2', 1, 50, 50, 50000, 1000, 45, 90, 0, 0, 0, 0, 0, 36, 31.5),"
+                                + "('day', '2026-03-01 00:00:00', '2026-03-02 00:00:00', 'c1', 'creator-1', 1, 80, 80, 80000, 1000, 8, 10, 0, 0, 0, 0, 0, 4, 3.5),"
+                                + "('day', '2026-02-20 00:00:00', '2026-02-21 00:00:00', 'c1', 'creator-1', 1, 999, 999, 1, 1, 1, 0.1, 0, 0, 0, 0, 0, 0, 0),"
+                                // an hour row must not leak into day queries
+                                + "('hour', '2026-03-02 10:00:00', '2026-03-02 11:00:00', 'c1', 'creator-1', 1, 7, 7, 7000, 1000, 7, 100, 0, 0, 0, 0, 0, 40, 35)");
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.content_velocity (content_id, creator_id, as_of, version,"
+                                + " views_last_24h, views_previous_24h, views_per_hour, trend, trending, peak_views_per_hour, peak_at) VALUES "
+                                // latest hour: t1 trending, t2 trending and faster (a late update, version 2, must
+                                // win), t3 rising
+                                // below the threshold, t4 declining; an older hour where t5 was trending must not show
+                                + "('t1', 'k', '2026-03-02 12:00:00', 5, 2400, 1000, 100, 'rising', 1, 100, '2026-03-02 12:00:00'),"
+                                + "('t2', 'k', '2026-03-02 12:00:00', 7, 3600, 1000, 150, 'rising', 1, 150, '2026-03-02 12:00:00'),"
+                                + "('t2', 'k', '2026-03-02 12:00:00', 8, 4800, 1000, 200, 'rising', 1, 200, '2026-03-02 12:00:00'),"
+                                + "('t3', 'k', '2026-03-02 12:00:00', 2, 240, 10, 10, 'rising', 0, 10, '2026-03-02 12:00:00'),"
+                                + "('t4', 'k', '2026-03-02 12:00:00', 9, 4800, 9600, 200, 'declining', 0, 400, '2026-03-01 12:00:00'),"
+                                + "('t5', 'k', '2026-03-02 11:00:00', 3, 9600, 10, 400, 'rising', 1, 400, '2026-03-02 11:00:00')");
     }
 
     @AfterAll
@@ -71,38 +75,47 @@ abstract class AnalystQueriesContract {
 
     @Test
     void topContentOfADay() throws Exception {
-        assertEquals(List.of(
-                "c1\tcreator-1\t200\t180\t2\t25\t15\t22.2\t41.5",
-                "c2\tcreator-1\t150\t140\t1\t60\t0.7\t24.1\t23.7",
-                "c3\tcreator-2\t50\t50\t1\t90\t0\t36\t31.5"),
+        assertEquals(
+                List.of(
+                        "c1\tcreator-1\t200\t180\t2\t25\t15\t22.2\t41.5",
+                        "c2\tcreator-1\t150\t140\t1\t60\t0.7\t24.1\t23.7",
+                        "c3\tcreator-2\t50\t50\t1\t90\t0\t36\t31.5"),
                 run("top_content_today.sql", Map.of("day", "toDate('2026-03-02')")));
-        assertEquals(1, run("top_content_today.sql", Map.of("day", "toDate('2026-03-02')", "limit", "1")).size());
+        assertEquals(
+                1,
+                run("top_content_today.sql", Map.of("day", "toDate('2026-03-02')", "limit", "1"))
+                        .size());
     }
 
     @Test
     void creatorLastSevenDaysRecomputesRatesFromSums() throws Exception {
         // 03-02: c1 (v2) + c2: views 350, watch 550 s, completions 140 -> 40 %, likes 20, shares 6, saves 3,
         //        engagement (20 + 5 + 6) / 350 = 8.857 % -> 8.9;  03-01: c1 only;  02-20 is outside the 7 days.
-        assertEquals(List.of(
-                "2026-03-01\t1\t80\t80\t8\t10\t0\t0\t0\t0",
-                "2026-03-02\t2\t350\t550\t140\t40\t20\t6\t3\t8.9"),
+        assertEquals(
+                List.of("2026-03-01\t1\t80\t80\t8\t10\t0\t0\t0\t0", "2026-03-02\t2\t350\t550\t140\t40\t20\t6\t3\t8.9"),
                 run("creator_last_7_days.sql", Map.of("creator_id", "'creator-1'", "end_day", "toDate('2026-03-02')")));
     }
 
     @Test
     void completionLeadersNeedTheMinimumViews() throws Exception {
-        assertEquals(List.of(
-                "c2\tcreator-1\t150\t90\t60\t0\t0\t0\t0\t23.7",
-                "c1\tcreator-1\t200\t50\t25\t0\t0\t0\t0\t41.5"),
+        assertEquals(
+                List.of("c2\tcreator-1\t150\t90\t60\t0\t0\t0\t0\t23.7", "c1\tcreator-1\t200\t50\t25\t0\t0\t0\t0\t41.5"),
                 run("completion_rate_leaders.sql", Map.of("day", "toDate('2026-03-02')")));
-        assertEquals(3, run("completion_rate_leaders.sql", Map.of("day", "toDate('2026-03-02')", "min_views", "1")).size());
+        assertEquals(
+                3,
+                run("completion_rate_leaders.sql", Map.of("day", "toDate('2026-03-02')", "min_views", "1"))
+                        .size());
     }
 
     @Test
     void trendingNowListsRisingContentAboveTheThresholdAtTheLatestHour() throws Exception {
-        List<String> names = run("trending_now.sql", Map.of()).stream().map(r -> r.split("\t")[0] + " " + r.split("\t")[3]).toList();
+        List<String> names = run("trending_now.sql", Map.of()).stream()
+                .map(r -> r.split("\t")[0] + " " + r.split("\t")[3])
+                .toList();
         assertEquals(List.of("t2 200", "t1 100"), names);
-        List<String> allRising = run("trending_now.sql", Map.of("only_trending", "0")).stream().map(r -> r.split("\t")[0]).toList();
+        List<String> allRising = run("trending_now.sql", Map.of("only_trending", "0")).stream()
+                .map(r -> r.split("\t")[0])
+                .toList();
         assertEquals(List.of("t2", "t1", "t3"), allRising);
     }
 
@@ -114,52 +127,85 @@ abstract class AnalystQueriesContract {
         // creator has 4 (u3 watched both). A like is not a view.
         String columns = "event_id, event_type, content_id, creator_id, user_id, session_id, event_time, event_time_ms,"
                 + " source_topic, source_partition, source_offset";
-        clickhouse.http().execute("INSERT INTO engagement.engagement_events (" + columns + ") VALUES "
-                + "('v1', 'view_start', 'c1', 'k9', 'u1', 's1', '2026-03-02 10:05:00', 0, 't', 0, 1),"
-                + "('v2', 'view_start', 'c1', 'k9', 'u2', 's2', '2026-03-02 10:06:00', 0, 't', 0, 2),"
-                + "('v3', 'view_start', 'c1', 'k9', 'u2', 's2', '2026-03-02 11:01:00', 0, 't', 0, 3),"
-                + "('v4', 'view_start', 'c1', 'k9', 'u3', 's3', '2026-03-02 11:02:00', 0, 't', 0, 4),"
-                + "('v5', 'view_start', 'c1', 'k9', NULL, 'anon', '2026-03-02 11:03:00', 0, 't', 0, 5),"
-                + "('v6', 'like', 'c1', 'k9', 'u7', 's7', '2026-03-02 11:04:00', 0, 't', 0, 6),"
-                + "('v7', 'view_start', 'c2', 'k9', 'u3', 's3', '2026-03-02 11:05:00', 0, 't', 0, 7)");
-        clickhouse.http().execute("INSERT INTO engagement.engagement_events (" + columns + ") VALUES "
-                + "('v4', 'view_start', 'c1', 'k9', 'u3', 's3', '2026-03-02 11:02:00', 0, 't', 0, 4)"); // a replay
-        Map<String, String> range = Map.of("creator_id", "'k9'", "from", "toDateTime('2026-03-02 00:00:00')",
-                "to", "toDateTime('2026-03-03 00:00:00')");
-        assertEquals(List.of("k9\tc1\t4\t1\t2026-03-02 10:00:00\t2026-03-02 11:00:00"),
-                run("unique_viewers_range.sql", new java.util.HashMap<>(Map.of("creator_id", "'k9'", "content_id", "'c1'",
-                        "from", range.get("from"), "to", range.get("to")))));
-        assertEquals(List.of("k9\tall content\t4\t2\t2026-03-02 10:00:00\t2026-03-02 11:00:00"),
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.engagement_events (" + columns + ") VALUES "
+                        + "('v1', 'view_start', 'c1', 'k9', 'u1', 's1', '2026-03-02 10:05:00', 0, 't', 0, 1),"
+                        + "('v2', 'view_start', 'c1', 'k9', 'u2', 's2', '2026-03-02 10:06:00', 0, 't', 0, 2),"
+                        + "('v3', 'view_start', 'c1', 'k9', 'u2', 's2', '2026-03-02 11:01:00', 0, 't', 0, 3),"
+                        + "('v4', 'view_start', 'c1', 'k9', 'u3', 's3', '2026-03-02 11:02:00', 0, 't', 0, 4),"
+                        + "('v5', 'view_start', 'c1', 'k9', NULL, 'anon', '2026-03-02 11:03:00', 0, 't', 0, 5),"
+                        + "('v6', 'like', 'c1', 'k9', 'u7', 's7', '2026-03-02 11:04:00', 0, 't', 0, 6),"
+                        + "('v7', 'view_start', 'c2', 'k9', 'u3', 's3', '2026-03-02 11:05:00', 0, 't', 0, 7)");
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.engagement_events (" + columns + ") VALUES "
+                                + "('v4', 'view_start', 'c1', 'k9', 'u3', 's3', '2026-03-02 11:02:00', 0, 't', 0, 4)"); // a replay
+        Map<String, String> range = Map.of(
+                "creator_id",
+                "'k9'",
+                "from",
+                "toDateTime('2026-03-02 00:00:00')",
+                "to",
+                "toDateTime('2026-03-03 00:00:00')");
+        assertEquals(
+                List.of("k9\tc1\t4\t1\t2026-03-02 10:00:00\t2026-03-02 11:00:00"),
+                run(
+                        "unique_viewers_range.sql",
+                        new java.util.HashMap<>(Map.of(
+                                "creator_id",
+                                "'k9'",
+                                "content_id",
+                                "'c1'",
+                                "from",
+                                range.get("from"),
+                                "to",
+                                range.get("to")))));
+        assertEquals(
+                List.of("k9\tall content\t4\t2\t2026-03-02 10:00:00\t2026-03-02 11:00:00"),
                 run("unique_viewers_range.sql", range));
-        assertEquals(List.of("2", "3"), clickhouse.rows("SELECT uniqMerge(viewers) FROM engagement.content_viewers_hourly"
-                + " WHERE content_id = 'c1' GROUP BY hour ORDER BY hour"));
+        assertEquals(
+                List.of("2", "3"),
+                clickhouse.rows("SELECT uniqMerge(viewers) FROM engagement.content_viewers_hourly"
+                        + " WHERE content_id = 'c1' GROUP BY hour ORDER BY hour"));
     }
 
     @Test
     void sessionAnalyticsOfADayOrAUser() throws Exception {
         // s1 (u1) was first emitted with 2 events and then, after a late event, with 3 (version 3 wins).
-        clickhouse.http().execute("INSERT INTO engagement.session_metrics (session_id, user_id, session_start,"
-                + " session_end, duration_ms, version, views, contents_viewed, completions, saves, shares, clicks,"
-                + " avg_watch_time_ms, engagement_rate) VALUES "
-                + "('s1', 'u1', '2026-03-02 10:00:00', '2026-03-02 10:05:00', 300000, 2, 1, 1, 0, 0, 0, 0, 4000, 0),"
-                + "('s1', 'u1', '2026-03-02 10:00:00', '2026-03-02 10:06:00', 360000, 3, 2, 2, 1, 1, 0, 0, 5000, 50),"
-                + "('s2', NULL, '2026-03-02 11:00:00', '2026-03-02 11:00:30', 30000, 1, 1, 1, 0, 0, 0, 0, 30000, 0),"
-                + "('s3', 'u1', '2026-03-03 09:00:00', '2026-03-03 09:01:00', 60000, 1, 1, 1, 0, 0, 0, 0, 60000, 0)");
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.session_metrics (session_id, user_id, session_start,"
+                                + " session_end, duration_ms, version, views, contents_viewed, completions, saves, shares, clicks,"
+                                + " avg_watch_time_ms, engagement_rate) VALUES "
+                                + "('s1', 'u1', '2026-03-02 10:00:00', '2026-03-02 10:05:00', 300000, 2, 1, 1, 0, 0, 0, 0, 4000, 0),"
+                                + "('s1', 'u1', '2026-03-02 10:00:00', '2026-03-02 10:06:00', 360000, 3, 2, 2, 1, 1, 0, 0, 5000, 50),"
+                                + "('s2', NULL, '2026-03-02 11:00:00', '2026-03-02 11:00:30', 30000, 1, 1, 1, 0, 0, 0, 0, 30000, 0),"
+                                + "('s3', 'u1', '2026-03-03 09:00:00', '2026-03-03 09:01:00', 60000, 1, 1, 1, 0, 0, 0, 0, 60000, 0)");
         // s4 (u1) was first written starting 12:10; a late event moved its start to 12:08, so the job
         // retracted the 12:10 row (superseded, version 2, no user) and wrote the 12:08 one.
-        clickhouse.http().execute("INSERT INTO engagement.session_metrics (session_id, user_id, session_start,"
-                + " session_end, duration_ms, version, views, contents_viewed, completions, saves, shares, clicks,"
-                + " avg_watch_time_ms, engagement_rate, superseded) VALUES "
-                + "('s4', 'u1', '2026-03-02 12:10:00', '2026-03-02 12:10:00', 0, 1, 1, 1, 0, 0, 0, 0, 1000, 0, 0),"
-                + "('s4', NULL, '2026-03-02 12:10:00', '2026-03-02 12:10:00', 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1),"
-                + "('s4', 'u1', '2026-03-02 12:08:00', '2026-03-02 12:10:00', 120000, 2, 2, 2, 0, 0, 0, 0, 1500, 0, 0)");
-        assertEquals(List.of(
-                "s1\tu1\t2026-03-02 10:00:00\t360\t2\t2\t1\t1\t0\t0\t5\t50",
-                "s2\t\\N\t2026-03-02 11:00:00\t30\t1\t1\t0\t0\t0\t0\t30\t0",
-                "s4\tu1\t2026-03-02 12:08:00\t120\t2\t2\t0\t0\t0\t0\t1.5\t0"),
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.session_metrics (session_id, user_id, session_start,"
+                                + " session_end, duration_ms, version, views, contents_viewed, completions, saves, shares, clicks,"
+                                + " avg_watch_time_ms, engagement_rate, superseded) VALUES "
+                                + "('s4', 'u1', '2026-03-02 12:10:00', '2026-03-02 12:10:00', 0, 1, 1, 1, 0, 0, 0, 0, 1000, 0, 0),"
+                                + "('s4', NULL, '2026-03-02 12:10:00', '2026-03-02 12:10:00', 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1),"
+                                + "('s4', 'u1', '2026-03-02 12:08:00', '2026-03-02 12:10:00', 120000, 2, 2, 2, 0, 0, 0, 0, 1500, 0, 0)");
+        assertEquals(
+                List.of(
+                        "s1\tu1\t2026-03-02 10:00:00\t360\t2\t2\t1\t1\t0\t0\t5\t50",
+                        "s2\t\\N\t2026-03-02 11:00:00\t30\t1\t1\t0\t0\t0\t0\t30\t0",
+                        "s4\tu1\t2026-03-02 12:08:00\t120\t2\t2\t0\t0\t0\t0\t1.5\t0"),
                 run("session_analytics.sql", Map.of("day", "toDate('2026-03-02')")));
-        assertEquals(List.of("s1", "s4"), run("session_analytics.sql", Map.of("day", "toDate('2026-03-02')", "user_id", "'u1'"))
-                .stream().map(r -> r.split("\t")[0]).toList());
+        assertEquals(
+                List.of("s1", "s4"),
+                run("session_analytics.sql", Map.of("day", "toDate('2026-03-02')", "user_id", "'u1'")).stream()
+                        .map(r -> r.split("\t")[0])
+                        .toList());
     }
 
     @Test
@@ -169,78 +215,116 @@ abstract class AnalystQueriesContract {
         // 10:00 (5 views); an hour of d1 on the next day is outside the range.
         String columns = "grain, window_start, window_end, content_id, creator_id, version, views, watch_time_ms,"
                 + " completions, likes, comments, shares, saves, clicks";
-        clickhouse.http().execute("INSERT INTO engagement.content_metrics (" + columns + ") VALUES "
-                + "('hour', '2026-03-05 10:00:00', '2026-03-05 11:00:00', 'd1', 'k7', 1, 10, 30000, 5, 1, 0, 2, 1, 0),"
-                + "('hour', '2026-03-05 11:00:00', '2026-03-05 12:00:00', 'd1', 'k7', 1, 3, 1000, 0, 0, 0, 0, 0, 0),"
-                + "('hour', '2026-03-05 11:00:00', '2026-03-05 12:00:00', 'd1', 'k7', 2, 20, 40000, 5, 0, 0, 0, 0, 1),"
-                + "('hour', '2026-03-05 10:00:00', '2026-03-05 11:00:00', 'd2', 'k7', 1, 5, 0, 0, 0, 0, 0, 0, 0),"
-                + "('hour', '2026-03-06 10:00:00', '2026-03-06 11:00:00', 'd1', 'k7', 1, 99, 0, 0, 0, 0, 0, 0, 0)");
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.content_metrics (" + columns + ") VALUES "
+                                + "('hour', '2026-03-05 10:00:00', '2026-03-05 11:00:00', 'd1', 'k7', 1, 10, 30000, 5, 1, 0, 2, 1, 0),"
+                                + "('hour', '2026-03-05 11:00:00', '2026-03-05 12:00:00', 'd1', 'k7', 1, 3, 1000, 0, 0, 0, 0, 0, 0),"
+                                + "('hour', '2026-03-05 11:00:00', '2026-03-05 12:00:00', 'd1', 'k7', 2, 20, 40000, 5, 0, 0, 0, 0, 1),"
+                                + "('hour', '2026-03-05 10:00:00', '2026-03-05 11:00:00', 'd2', 'k7', 1, 5, 0, 0, 0, 0, 0, 0, 0),"
+                                + "('hour', '2026-03-06 10:00:00', '2026-03-06 11:00:00', 'd1', 'k7', 1, 99, 0, 0, 0, 0, 0, 0, 0)");
         // Viewers (through the materialized view): u1 and u2 on d1, u2 on d2 -> 2 unique viewers.
-        String eventColumns = "event_id, event_type, content_id, creator_id, user_id, session_id, event_time, event_time_ms,"
-                + " source_topic, source_partition, source_offset";
-        clickhouse.http().execute("INSERT INTO engagement.engagement_events (" + eventColumns + ") VALUES "
-                + "('w1', 'view_start', 'd1', 'k7', 'u1', 's1', '2026-03-05 10:01:00', 0, 't', 1, 1),"
-                + "('w2', 'view_start', 'd1', 'k7', 'u2', 's2', '2026-03-05 11:01:00', 0, 't', 1, 2),"
-                + "('w3', 'view_start', 'd2', 'k7', 'u2', 's2', '2026-03-05 10:02:00', 0, 't', 1, 3)");
+        String eventColumns =
+                "event_id, event_type, content_id, creator_id, user_id, session_id, event_time, event_time_ms,"
+                        + " source_topic, source_partition, source_offset";
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.engagement_events (" + eventColumns + ") VALUES "
+                        + "('w1', 'view_start', 'd1', 'k7', 'u1', 's1', '2026-03-05 10:01:00', 0, 't', 1, 1),"
+                        + "('w2', 'view_start', 'd1', 'k7', 'u2', 's2', '2026-03-05 11:01:00', 0, 't', 1, 2),"
+                        + "('w3', 'view_start', 'd2', 'k7', 'u2', 's2', '2026-03-05 10:02:00', 0, 't', 1, 3)");
         // 35 views, 70 s, 10 completions (28.6 %), engagement (1 like + 0 + 2 shares) / 35 = 8.6 %,
         // action (1 save + 2 shares + 1 click) / 35 = 11.4 %; 35 / 2 contents = 17.5 views per content,
         // 70 s / 35 views = 2 s per view; top: d1 30 views, d2 5.
-        assertEquals(List.of("k7\t2\t35\t2\t70\t28.6\t1\t2\t1\t8.6\t11.4\t17.5\t2\t['d1:30','d2:5']"),
-                run("creator_dashboard.sql", Map.of("creator_id", "'k7'", "from", "toDateTime('2026-03-05 00:00:00')",
-                        "to", "toDateTime('2026-03-06 00:00:00')")));
+        assertEquals(
+                List.of("k7\t2\t35\t2\t70\t28.6\t1\t2\t1\t8.6\t11.4\t17.5\t2\t['d1:30','d2:5']"),
+                run(
+                        "creator_dashboard.sql",
+                        Map.of(
+                                "creator_id",
+                                "'k7'",
+                                "from",
+                                "toDateTime('2026-03-05 00:00:00')",
+                                "to",
+                                "toDateTime('2026-03-06 00:00:00')")));
     }
 
     /** April 2026 fixtures, apart from every other test's dates. */
     void loadAprilFixture() throws Exception {
         String metrics = "grain, window_start, window_end, content_id, creator_id, version, views, watch_time_ms,"
                 + " completions, likes, comments, shares, saves, clicks, skips, quality_score, engagement_score";
-        clickhouse.http().execute("INSERT INTO engagement.content_metrics (" + metrics + ") VALUES "
-                + "('hour', '2026-04-01 10:00:00', '2026-04-01 11:00:00', 'p1', 'kp', 1, 100, 200000, 40, 10, 2, 3, 4, 5, 6, 0, 0),"
-                + "('hour', '2026-04-01 11:00:00', '2026-04-01 12:00:00', 'p1', 'kp', 1, 50, 100000, 10, 0, 0, 1, 0, 0, 4, 0, 0),"
-                + "('hour', '2026-04-01 10:00:00', '2026-04-01 11:00:00', 'p2', 'kp', 1, 50, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0),"
-                + "('day', '2026-04-01 00:00:00', '2026-04-02 00:00:00', 'p1', 'kp', 1, 150, 300000, 50, 10, 2, 4, 4, 5, 10, 60, 30),"
-                + "('day', '2026-04-02 00:00:00', '2026-04-03 00:00:00', 'p1', 'kp', 1, 50, 0, 0, 0, 0, 0, 0, 0, 0, 20, 10),"
-                + "('day', '2026-04-01 00:00:00', '2026-04-02 00:00:00', 'p2', 'kp', 1, 150, 0, 0, 5, 0, 0, 0, 0, 0, 50, 20),"
-                + "('day', '2026-04-01 00:00:00', '2026-04-02 00:00:00', 'p3', 'kp', 1, 10, 0, 0, 0, 0, 0, 0, 0, 0, 99, 99)");
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.content_metrics (" + metrics + ") VALUES "
+                                + "('hour', '2026-04-01 10:00:00', '2026-04-01 11:00:00', 'p1', 'kp', 1, 100, 200000, 40, 10, 2, 3, 4, 5, 6, 0, 0),"
+                                + "('hour', '2026-04-01 11:00:00', '2026-04-01 12:00:00', 'p1', 'kp', 1, 50, 100000, 10, 0, 0, 1, 0, 0, 4, 0, 0),"
+                                + "('hour', '2026-04-01 10:00:00', '2026-04-01 11:00:00', 'p2', 'kp', 1, 50, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0),"
+                                + "('day', '2026-04-01 00:00:00', '2026-04-02 00:00:00', 'p1', 'kp', 1, 150, 300000, 50, 10, 2, 4, 4, 5, 10, 60, 30),"
+                                + "('day', '2026-04-02 00:00:00', '2026-04-03 00:00:00', 'p1', 'kp', 1, 50, 0, 0, 0, 0, 0, 0, 0, 0, 20, 10),"
+                                + "('day', '2026-04-01 00:00:00', '2026-04-02 00:00:00', 'p2', 'kp', 1, 150, 0, 0, 5, 0, 0, 0, 0, 0, 50, 20),"
+                                + "('day', '2026-04-01 00:00:00', '2026-04-02 00:00:00', 'p3', 'kp', 1, 10, 0, 0, 0, 0, 0, 0, 0, 0, 99, 99)");
         String events = "event_id, event_type, content_id, creator_id, user_id, session_id, event_time, event_time_ms,"
                 + " watch_time_ms, progress, source_topic, source_partition, source_offset";
-        clickhouse.http().execute("INSERT INTO engagement.engagement_events (" + events + ") VALUES "
-                + "('h1', 'view_start', 'p1', 'kp', 'ua', 'sa', '2026-04-01 10:00:00', 0, NULL, NULL, 't', 2, 1),"
-                + "('h2', 'view_progress', 'p1', 'kp', 'ua', 'sa', '2026-04-01 10:00:05', 0, 5000, 0.5, 't', 2, 2),"
-                + "('h3', 'view_complete', 'p1', 'kp', 'ua', 'sa', '2026-04-01 10:00:10', 0, 5000, 1.0, 't', 2, 3),"
-                + "('h4', 'view_start', 'p2', 'kp', 'ua', 'sa', '2026-04-01 10:01:00', 0, NULL, NULL, 't', 2, 4),"
-                + "('h5', 'swipe_away', 'p2', 'kp', 'ua', 'sa', '2026-04-01 10:01:02', 0, 2000, 0.2, 't', 2, 5),"
-                + "('h6', 'view_start', 'p1', 'kp', 'ub', 'sb', '2026-04-01 11:00:00', 0, NULL, NULL, 't', 2, 6)");
-        clickhouse.http().execute("INSERT INTO engagement.session_metrics (session_id, user_id, session_start, session_end,"
-                + " duration_ms, version, superseded) VALUES ('sa', 'ua', '2026-04-01 10:00:00', '2026-04-01 10:01:02', 62000, 5, 0),"
-                + " ('sb', 'ub', '2026-04-01 11:00:00', '2026-04-01 11:00:00', 0, 2, 0),"
-                // sb was first written starting 11:00:30, then retracted when a late event moved its start.
-                + " ('sb', 'ub', '2026-04-01 11:00:30', '2026-04-01 11:00:30', 0, 1, 0),"
-                + " ('sb', NULL, '2026-04-01 11:00:30', '2026-04-01 11:00:30', 0, 2, 1)");
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.engagement_events (" + events + ") VALUES "
+                                + "('h1', 'view_start', 'p1', 'kp', 'ua', 'sa', '2026-04-01 10:00:00', 0, NULL, NULL, 't', 2, 1),"
+                                + "('h2', 'view_progress', 'p1', 'kp', 'ua', 'sa', '2026-04-01 10:00:05', 0, 5000, 0.5, 't', 2, 2),"
+                                + "('h3', 'view_complete', 'p1', 'kp', 'ua', 'sa', '2026-04-01 10:00:10', 0, 5000, 1.0, 't', 2, 3),"
+                                + "('h4', 'view_start', 'p2', 'kp', 'ua', 'sa', '2026-04-01 10:01:00', 0, NULL, NULL, 't', 2, 4),"
+                                + "('h5', 'swipe_away', 'p2', 'kp', 'ua', 'sa', '2026-04-01 10:01:02', 0, 2000, 0.2, 't', 2, 5),"
+                                + "('h6', 'view_start', 'p1', 'kp', 'ub', 'sb', '2026-04-01 11:00:00', 0, NULL, NULL, 't', 2, 6)");
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.session_metrics (session_id, user_id, session_start, session_end,"
+                        + " duration_ms, version, superseded) VALUES ('sa', 'ua', '2026-04-01 10:00:00', '2026-04-01 10:01:02', 62000, 5, 0),"
+                        + " ('sb', 'ub', '2026-04-01 11:00:00', '2026-04-01 11:00:00', 0, 2, 0),"
+                        // sb was first written starting 11:00:30, then retracted when a late event moved its start.
+                        + " ('sb', 'ub', '2026-04-01 11:00:30', '2026-04-01 11:00:30', 0, 1, 0),"
+                        + " ('sb', NULL, '2026-04-01 11:00:30', '2026-04-01 11:00:30', 0, 2, 1)");
     }
 
     @Test
     void seedViewsOverAPeriod() throws Exception {
         loadAprilFixture();
         // Watch history of ua: p2 (last event 10:01:02, swiped at 0.2) before p1 (completed, 10 s).
-        assertEquals(List.of(
-                "p2\tkp\t2026-04-01 10:01:00\t2026-04-01 10:01:02\t1\t2\t0.2\t0",
-                "p1\tkp\t2026-04-01 10:00:00\t2026-04-01 10:00:10\t1\t10\t1\t1"),
+        assertEquals(
+                List.of(
+                        "p2\tkp\t2026-04-01 10:01:00\t2026-04-01 10:01:02\t1\t2\t0.2\t0",
+                        "p1\tkp\t2026-04-01 10:00:00\t2026-04-01 10:00:10\t1\t10\t1\t1"),
                 run("user_watch_history.sql", Map.of("user_id", "'ua'", "since", "toDateTime('2026-04-01 00:00:00')")));
         // p1 on April 1: 150 views, viewers ua and ub, 300 s (2 s per view), 50 completions (33.3 %),
         // 4 saves, 4 shares, 5 clicks, 10 skips: action (4 + 4 + 5) / 150 = 8.7 %.
-        assertEquals(List.of("p1\t150\t2\t300\t2\t50\t33.3\t4\t4\t5\t10\t8.7"),
-                run("content_analytics.sql", Map.of("content_id", "'p1'", "from", "toDateTime('2026-04-01 00:00:00')",
-                        "to", "toDateTime('2026-04-02 00:00:00')")));
+        assertEquals(
+                List.of("p1\t150\t2\t300\t2\t50\t33.3\t4\t4\t5\t10\t8.7"),
+                run(
+                        "content_analytics.sql",
+                        Map.of(
+                                "content_id",
+                                "'p1'",
+                                "from",
+                                "toDateTime('2026-04-01 00:00:00')",
+                                "to",
+                                "toDateTime('2026-04-02 00:00:00')")));
         // Top performing April 1-2 with at least 100 views: p1 (60*150 + 20*50) / 200 = 50 on 200 views,
         // p2 50 on 150 views: equal quality, more views first; p3 has too few views.
-        assertEquals(List.of("p1\tkp\t200\t50\t25\t25", "p2\tkp\t150\t50\t20\t0"),
+        assertEquals(
+                List.of("p1\tkp\t200\t50\t25\t25", "p2\tkp\t150\t50\t20\t0"),
                 run("top_performing.sql", Map.of("from", "toDate('2026-04-01')", "to", "toDate('2026-04-02')")));
         // The platform on April 1: 200 views, 2 unique viewers, 300 s, 2 sessions averaging 31 s,
         // 50 completions (25 %), engagements 15 likes + 2 comments + 4 shares = 21 (10.5 %).
-        assertEquals(List.of("200\t2\t300\t2\t31\t25\t21\t10.5"),
-                run("aggregated_metrics_by_period.sql", Map.of("from", "toDateTime('2026-04-01 00:00:00')",
-                        "to", "toDateTime('2026-04-02 00:00:00')")));
+        assertEquals(
+                List.of("200\t2\t300\t2\t31\t25\t21\t10.5"),
+                run(
+                        "aggregated_metrics_by_period.sql",
+                        Map.of(
+                                "from",
+                                "toDateTime('2026-04-01 00:00:00')",
+                                "to",
+                                "toDateTime('2026-04-02 00:00:00')")));
     }
 
     @Test
@@ -248,59 +332,86 @@ abstract class AnalystQueriesContract {
         String columns = "grain, window_start, window_end, creator_id, version, contents, views, unique_viewers,"
                 + " watch_time_ms, avg_watch_time_ms, median_watch_time_ms, completion_rate, avg_completion_rate,"
                 + " saves, shares, clicks, engagement_rate, action_rate, top_content_id, top_content_engagement_score";
-        clickhouse.http().execute("INSERT INTO engagement.creator_metrics (" + columns + ") VALUES "
-                // m1 this week: first firing, then a late update (version 2) that must win under FINAL
-                + "('week', '2026-05-04 00:00:00', '2026-05-11 00:00:00', 'm1', 1, 2, 100, 80, 500000, 0, 0, 40, 0, 0, 0, 0, 10, 0, 'x', 0),"
-                + "('week', '2026-05-04 00:00:00', '2026-05-11 00:00:00', 'm1', 2, 3, 120, 90, 600000, 0, 0, 50, 0, 0, 0, 0, 12.5, 0, 'x', 0),"
-                + "('week', '2026-04-27 00:00:00', '2026-05-04 00:00:00', 'm1', 1, 2, 80, 70, 400000, 0, 0, 25, 0, 0, 0, 0, 5, 0, 'x', 0),"
-                // m2 only this week, m3 only last week; an older week must not count as "previous"
-                + "('week', '2026-05-04 00:00:00', '2026-05-11 00:00:00', 'm2', 1, 1, 50, 50, 100000, 0, 0, 10, 0, 0, 0, 0, 2, 0, 'y', 0),"
-                + "('week', '2026-04-27 00:00:00', '2026-05-04 00:00:00', 'm3', 1, 1, 30, 30, 30000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'z', 0),"
-                + "('week', '2026-04-20 00:00:00', '2026-04-27 00:00:00', 'm2', 1, 1, 999, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'y', 0),"
-                // m1's days: not weeks, so not in the comparison
-                + "('day', '2026-05-04 00:00:00', '2026-05-05 00:00:00', 'm1', 1, 2, 60, 50, 300000, 5000, 4000, 50, 45, 3, 2, 1, 10, 10, 'x1', 42.26),"
-                + "('day', '2026-05-05 00:00:00', '2026-05-06 00:00:00', 'm1', 1, 1, 60, 60, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'x2', 0),"
-                + "('day', '2026-05-06 00:00:00', '2026-05-07 00:00:00', 'm1', 1, 1, 7, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'x2', 0)");
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.creator_metrics (" + columns + ") VALUES "
+                                // m1 this week: first firing, then a late update (version 2) that must win under FINAL
+                                + "('week', '2026-05-04 00:00:00', '2026-05-11 00:00:00', 'm1', 1, 2, 100, 80, 500000, 0, 0, 40, 0, 0, 0, 0, 10, 0, 'x', 0),"
+                                + "('week', '2026-05-04 00:00:00', '2026-05-11 00:00:00', 'm1', 2, 3, 120, 90, 600000, 0, 0, 50, 0, 0, 0, 0, 12.5, 0, 'x', 0),"
+                                + "('week', '2026-04-27 00:00:00', '2026-05-04 00:00:00', 'm1', 1, 2, 80, 70, 400000, 0, 0, 25, 0, 0, 0, 0, 5, 0, 'x', 0),"
+                                // m2 only this week, m3 only last week; an older week must not count as "previous"
+                                + "('week', '2026-05-04 00:00:00', '2026-05-11 00:00:00', 'm2', 1, 1, 50, 50, 100000, 0, 0, 10, 0, 0, 0, 0, 2, 0, 'y', 0),"
+                                + "('week', '2026-04-27 00:00:00', '2026-05-04 00:00:00', 'm3', 1, 1, 30, 30, 30000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'z', 0),"
+                                + "('week', '2026-04-20 00:00:00', '2026-04-27 00:00:00', 'm2', 1, 1, 999, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'y', 0),"
+                                // m1's days: not weeks, so not in the comparison
+                                + "('day', '2026-05-04 00:00:00', '2026-05-05 00:00:00', 'm1', 1, 2, 60, 50, 300000, 5000, 4000, 50, 45, 3, 2, 1, 10, 10, 'x1', 42.26),"
+                                + "('day', '2026-05-05 00:00:00', '2026-05-06 00:00:00', 'm1', 1, 1, 60, 60, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'x2', 0),"
+                                + "('day', '2026-05-06 00:00:00', '2026-05-07 00:00:00', 'm1', 1, 1, 7, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'x2', 0)");
         // m1: 120 views against 80 (+50 %), 90 / 70 uniques, 600 / 400 s, 50 / 25 %, 12.5 / 5 %;
         // m2: 50 against nothing (no change %); m3: nothing against 30 (-100 %).
-        assertEquals(List.of(
-                "m1\t120\t80\t50\t90\t70\t600\t400\t50\t25\t12.5\t5",
-                "m2\t50\t0\t\\N\t50\t0\t100\t0\t10\t0\t2\t0",
-                "m3\t0\t30\t-100\t0\t30\t0\t30\t0\t0\t0\t0"),
-                run("period_comparison.sql", Map.of("this_start", "toDate('2026-05-04')", "previous_start", "toDate('2026-04-27')")));
+        assertEquals(
+                List.of(
+                        "m1\t120\t80\t50\t90\t70\t600\t400\t50\t25\t12.5\t5",
+                        "m2\t50\t0\t\\N\t50\t0\t100\t0\t10\t0\t2\t0",
+                        "m3\t0\t30\t-100\t0\t30\t0\t30\t0\t0\t0\t0"),
+                run(
+                        "period_comparison.sql",
+                        Map.of("this_start", "toDate('2026-05-04')", "previous_start", "toDate('2026-04-27')")));
         // Days of m1 from May 4 to before May 6: 300 s watched, 5 s per view, median play 4 s.
-        assertEquals(List.of(
-                "2026-05-04 00:00:00\t2\t60\t50\t300\t5\t4\t50\t45\t3\t2\t1\t10\t10\tx1\t42.3",
-                "2026-05-05 00:00:00\t1\t60\t60\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tx2\t0"),
-                run("creator_periods.sql", Map.of("creator_id", "'m1'", "grain", "'day'",
-                        "from", "toDateTime('2026-05-04 00:00:00')", "to", "toDateTime('2026-05-06 00:00:00')")));
+        assertEquals(
+                List.of(
+                        "2026-05-04 00:00:00\t2\t60\t50\t300\t5\t4\t50\t45\t3\t2\t1\t10\t10\tx1\t42.3",
+                        "2026-05-05 00:00:00\t1\t60\t60\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tx2\t0"),
+                run(
+                        "creator_periods.sql",
+                        Map.of(
+                                "creator_id",
+                                "'m1'",
+                                "grain",
+                                "'day'",
+                                "from",
+                                "toDateTime('2026-05-04 00:00:00')",
+                                "to",
+                                "toDateTime('2026-05-06 00:00:00')")));
     }
 
     /** July 2026 fixtures of creator kj, apart from every other test's dates. */
     void loadJulyFixture() throws Exception {
-        String days = "grain, window_start, window_end, content_id, creator_id, version, views, watch_time_ms, completions,"
-                + " likes, comments, shares, engagement_score, quality_score";
-        clickhouse.http().execute("INSERT INTO engagement.content_metrics (" + days + ") VALUES "
-                + "('day', '2026-07-01 00:00:00', '2026-07-02 00:00:00', 'j1', 'kj', 1, 100, 50000, 20, 5, 1, 4, 30, 40),"
-                + "('day', '2026-07-01 00:00:00', '2026-07-02 00:00:00', 'j1', 'kj', 2, 120, 60000, 30, 6, 2, 4, 32, 44),"
-                + "('day', '2026-07-02 00:00:00', '2026-07-03 00:00:00', 'j1', 'kj', 1, 80, 40000, 8, 0, 0, 0, 12, 20),"
-                + "('day', '2026-07-03 00:00:00', '2026-07-04 00:00:00', 'j2', 'kj', 1, 50, 10000, 25, 10, 0, 0, 50, 60),"
-                + "('day', '2026-07-01 00:00:00', '2026-07-02 00:00:00', 'j3', 'kj', 1, 300, 0, 0, 0, 0, 0, 5, 10),"
-                + "('day', '2026-08-10 00:00:00', '2026-08-11 00:00:00', 'j4', 'kj', 1, 999, 0, 0, 0, 0, 0, 99, 99)");
-        String hours = "grain, window_start, window_end, content_id, creator_id, version, views, completions, ended_over_75,"
-                + " ended_over_50, ended_over_25, ended_under_25, views_mobile, views_tablet, views_desktop, views_tv, views_other_device";
-        clickhouse.http().execute("INSERT INTO engagement.content_metrics (" + hours + ") VALUES "
-                + "('hour', '2026-07-01 10:00:00', '2026-07-01 11:00:00', 'j1', 'kj', 1, 10, 2, 1, 1, 1, 5, 6, 0, 4, 0, 0),"
-                + "('hour', '2026-07-01 10:00:00', '2026-07-01 11:00:00', 'j1', 'kj', 2, 12, 3, 2, 1, 1, 5, 7, 1, 4, 0, 0),"
-                + "('hour', '2026-07-01 11:00:00', '2026-07-01 12:00:00', 'j2', 'kj', 1, 8, 4, 0, 2, 1, 1, 2, 0, 0, 5, 1),"
-                + "('hour', '2026-07-02 11:00:00', '2026-07-02 12:00:00', 'j2', 'kj', 1, 50, 50, 0, 0, 0, 0, 50, 0, 0, 0, 0)");
-        String countries = "grain, window_start, window_end, content_id, creator_id, country, version, views, watch_time_ms";
-        clickhouse.http().execute("INSERT INTO engagement.content_country_metrics (" + countries + ") VALUES "
-                + "('day', '2026-07-01 00:00:00', '2026-07-02 00:00:00', 'j1', 'kj', 'US', 1, 10, 5000),"
-                + "('day', '2026-07-01 00:00:00', '2026-07-02 00:00:00', 'j1', 'kj', 'US', 2, 60, 30000),"
-                + "('day', '2026-07-01 00:00:00', '2026-07-02 00:00:00', 'j1', 'kj', 'DE', 1, 20, 10000),"
-                + "('day', '2026-07-03 00:00:00', '2026-07-04 00:00:00', 'j2', 'kj', 'US', 1, 20, 4000),"
-                + "('day', '2026-08-10 00:00:00', '2026-08-11 00:00:00', 'j2', 'kj', 'FR', 1, 99, 0)");
+        String days =
+                "grain, window_start, window_end, content_id, creator_id, version, views, watch_time_ms, completions,"
+                        + " likes, comments, shares, engagement_score, quality_score";
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.content_metrics (" + days + ") VALUES "
+                                + "('day', '2026-07-01 00:00:00', '2026-07-02 00:00:00', 'j1', 'kj', 1, 100, 50000, 20, 5, 1, 4, 30, 40),"
+                                + "('day', '2026-07-01 00:00:00', '2026-07-02 00:00:00', 'j1', 'kj', 2, 120, 60000, 30, 6, 2, 4, 32, 44),"
+                                + "('day', '2026-07-02 00:00:00', '2026-07-03 00:00:00', 'j1', 'kj', 1, 80, 40000, 8, 0, 0, 0, 12, 20),"
+                                + "('day', '2026-07-03 00:00:00', '2026-07-04 00:00:00', 'j2', 'kj', 1, 50, 10000, 25, 10, 0, 0, 50, 60),"
+                                + "('day', '2026-07-01 00:00:00', '2026-07-02 00:00:00', 'j3', 'kj', 1, 300, 0, 0, 0, 0, 0, 5, 10),"
+                                + "('day', '2026-08-10 00:00:00', '2026-08-11 00:00:00', 'j4', 'kj', 1, 999, 0, 0, 0, 0, 0, 99, 99)");
+        String hours =
+                "grain, window_start, window_end, content_id, creator_id, version, views, completions, ended_over_75,"
+                        + " ended_over_50, ended_over_25, ended_under_25, views_mobile, views_tablet, views_desktop, views_tv, views_other_device";
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.content_metrics (" + hours + ") VALUES "
+                                + "('hour', '2026-07-01 10:00:00', '2026-07-01 11:00:00', 'j1', 'kj', 1, 10, 2, 1, 1, 1, 5, 6, 0, 4, 0, 0),"
+                                + "('hour', '2026-07-01 10:00:00', '2026-07-01 11:00:00', 'j1', 'kj', 2, 12, 3, 2, 1, 1, 5, 7, 1, 4, 0, 0),"
+                                + "('hour', '2026-07-01 11:00:00', '2026-07-01 12:00:00', 'j2', 'kj', 1, 8, 4, 0, 2, 1, 1, 2, 0, 0, 5, 1),"
+                                + "('hour', '2026-07-02 11:00:00', '2026-07-02 12:00:00', 'j2', 'kj', 1, 50, 50, 0, 0, 0, 0, 50, 0, 0, 0, 0)");
+        String countries =
+                "grain, window_start, window_end, content_id, creator_id, country, version, views, watch_time_ms";
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.content_country_metrics (" + countries + ") VALUES "
+                        + "('day', '2026-07-01 00:00:00', '2026-07-02 00:00:00', 'j1', 'kj', 'US', 1, 10, 5000),"
+                        + "('day', '2026-07-01 00:00:00', '2026-07-02 00:00:00', 'j1', 'kj', 'US', 2, 60, 30000),"
+                        + "('day', '2026-07-01 00:00:00', '2026-07-02 00:00:00', 'j1', 'kj', 'DE', 1, 20, 10000),"
+                        + "('day', '2026-07-03 00:00:00', '2026-07-04 00:00:00', 'j2', 'kj', 'US', 1, 20, 4000),"
+                        + "('day', '2026-08-10 00:00:00', '2026-08-11 00:00:00', 'j2', 'kj', 'FR', 1, 99, 0)");
     }
 
     @Test
@@ -309,12 +420,15 @@ abstract class AnalystQueriesContract {
         // j1: days 07-01 (v2: 120 views) + 07-02 (80) = 200 views, 100 s, 38 completions (19 %),
         //     (6 + 2 + 4) / 200 = 6 % engagement, scores (32*120 + 12*80) / 200 = 24 and
         //     (44*120 + 20*80) / 200 = 34.4; j2: 50 views on 07-03; j3: 300 views on 07-01; j4 is in August.
-        Map<String, String> july = Map.of("creator_id", "'kj'", "from", "toDate('2026-07-01')", "to", "toDate('2026-07-31')");
+        Map<String, String> july =
+                Map.of("creator_id", "'kj'", "from", "toDate('2026-07-01')", "to", "toDate('2026-07-31')");
         java.util.function.Function<String, List<String>> sorted = sort -> {
             java.util.Map<String, String> p = new java.util.HashMap<>(july);
             p.put("sort", "'" + sort + "'");
             try {
-                return run("creator_content.sql", p).stream().map(r -> r.split("\t")[0]).toList();
+                return run("creator_content.sql", p).stream()
+                        .map(r -> r.split("\t")[0])
+                        .toList();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -332,13 +446,24 @@ abstract class AnalystQueriesContract {
     void creatorCountriesAndBreakdowns() throws Exception {
         loadJulyFixture();
         // Countries in July: US 60 (v2) + 20 = 80 of 100 views, 34 s; DE 20, 10 s; FR is in August.
-        assertEquals(List.of("US\t80\t80\t34", "DE\t20\t20\t10"),
-                run("creator_countries.sql", Map.of("creator_id", "'kj'", "from", "toDate('2026-07-01')", "to", "toDate('2026-07-31')")));
+        assertEquals(
+                List.of("US\t80\t80\t34", "DE\t20\t20\t10"),
+                run(
+                        "creator_countries.sql",
+                        Map.of("creator_id", "'kj'", "from", "toDate('2026-07-01')", "to", "toDate('2026-07-31')")));
         // July 1 hours: j1 10:00 (v2) + j2 11:00: 12 + 8 views, 3 + 4 completed, 2 + 0 past 75 %, 1 + 2 past 50 %,
         // 1 + 1 past 25 %, 5 + 1 under 25 %; mobile 7 + 2, tablet 1, desktop 4, tv 5, other 1. July 2 is outside.
-        assertEquals(List.of("20\t7\t2\t3\t2\t6\t9\t1\t4\t5\t1"),
-                run("creator_breakdowns.sql", Map.of("creator_id", "'kj'", "from", "toDateTime('2026-07-01 00:00:00')",
-                        "to", "toDateTime('2026-07-02 00:00:00')")));
+        assertEquals(
+                List.of("20\t7\t2\t3\t2\t6\t9\t1\t4\t5\t1"),
+                run(
+                        "creator_breakdowns.sql",
+                        Map.of(
+                                "creator_id",
+                                "'kj'",
+                                "from",
+                                "toDateTime('2026-07-01 00:00:00')",
+                                "to",
+                                "toDateTime('2026-07-02 00:00:00')")));
     }
 
     @Test
@@ -346,28 +471,52 @@ abstract class AnalystQueriesContract {
         String events = "event_id, event_type, content_id, creator_id, user_id, session_id, event_time, event_time_ms,"
                 + " source_topic, source_partition, source_offset";
         String inRange = "'2026-07-20 10:00:00', 0, 'h', 7, ";
-        clickhouse.http().execute("INSERT INTO engagement.engagement_events (" + events + ") VALUES "
-                + "('x1', 'like', 'q', 'k', 'u', 's', " + inRange + "1), ('x2', 'like', 'q', 'k', 'u', 's', " + inRange + "2),"
-                + "('x3', 'like', 'q', 'k', 'u', 's', " + inRange + "3), ('x4', 'like', 'q', 'k', 'u', 's', " + inRange + "4),"
-                + "('x5', 'like', 'q', 'k', 'u', 's', '2026-07-25 10:00:00', 0, 'h', 7, 5)");
-        clickhouse.http().execute("INSERT INTO engagement.engagement_events (" + events + ") VALUES "
-                + "('x1', 'like', 'q', 'k', 'u', 's', " + inRange + "1)"); // a replayed copy: counted once under FINAL
-        String late = "event_id, event_type, content_id, creator_id, session_id, event_time, event_time_ms, watermark_ms, reason,"
-                + " source_topic, source_partition, source_offset";
-        clickhouse.http().execute("INSERT INTO engagement.late_events (" + late + ") VALUES "
-                + "('l1', 'like', 'q', 'k', 's', '2026-07-20 11:00:00', 0, 0, 'older than watermark minus allowed lateness', 'h', 7, 11),"
-                + "('l2', 'like', 'q', 'k', 's', '2026-07-20 11:00:00', 0, 0, 'older than watermark minus allowed lateness', 'h', 7, 12),"
-                + "('x2', 'like', 'q', 'k', 's', '2026-07-20 10:00:00', 0, 0, 'window closed: hour', 'h', 7, 2)");
-        clickhouse.http().execute("INSERT INTO engagement.duplicate_events (event_id, event_type, content_id, event_time, source_topic,"
-                + " source_partition, source_offset) VALUES ('x3', 'like', 'q', '2026-07-20 10:00:00', 'h', 7, 21)");
-        clickhouse.http().execute("INSERT INTO engagement.dead_letters (reason, detail, payload_encoding, source_topic, source_partition,"
-                + " source_offset, received_at) VALUES ('malformed_json', 'x', 'utf8', 'h', 7, 31, '2026-07-20 12:00:00'),"
-                + " ('malformed_json', 'x', 'utf8', 'h', 7, 32, '2026-07-20 12:00:00'), ('malformed_json', 'x', 'utf8', 'h', 7, 33, '2026-07-20 13:00:00'),"
-                + " ('malformed_json', 'x', 'utf8', 'h', 7, 34, '2026-07-25 12:00:00')");
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.engagement_events (" + events + ") VALUES "
+                        + "('x1', 'like', 'q', 'k', 'u', 's', " + inRange + "1), ('x2', 'like', 'q', 'k', 'u', 's', "
+                        + inRange + "2),"
+                        + "('x3', 'like', 'q', 'k', 'u', 's', " + inRange + "3), ('x4', 'like', 'q', 'k', 'u', 's', "
+                        + inRange + "4),"
+                        + "('x5', 'like', 'q', 'k', 'u', 's', '2026-07-25 10:00:00', 0, 'h', 7, 5)");
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.engagement_events (" + events + ") VALUES "
+                        + "('x1', 'like', 'q', 'k', 'u', 's', " + inRange
+                        + "1)"); // a replayed copy: counted once under FINAL
+        String late =
+                "event_id, event_type, content_id, creator_id, session_id, event_time, event_time_ms, watermark_ms, reason,"
+                        + " source_topic, source_partition, source_offset";
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.late_events (" + late + ") VALUES "
+                                + "('l1', 'like', 'q', 'k', 's', '2026-07-20 11:00:00', 0, 0, 'older than watermark minus allowed lateness', 'h', 7, 11),"
+                                + "('l2', 'like', 'q', 'k', 's', '2026-07-20 11:00:00', 0, 0, 'older than watermark minus allowed lateness', 'h', 7, 12),"
+                                + "('x2', 'like', 'q', 'k', 's', '2026-07-20 10:00:00', 0, 0, 'window closed: hour', 'h', 7, 2)");
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.duplicate_events (event_id, event_type, content_id, event_time, source_topic,"
+                                + " source_partition, source_offset) VALUES ('x3', 'like', 'q', '2026-07-20 10:00:00', 'h', 7, 21)");
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.dead_letters (reason, detail, payload_encoding, source_topic, source_partition,"
+                                + " source_offset, received_at) VALUES ('malformed_json', 'x', 'utf8', 'h', 7, 31, '2026-07-20 12:00:00'),"
+                                + " ('malformed_json', 'x', 'utf8', 'h', 7, 32, '2026-07-20 12:00:00'), ('malformed_json', 'x', 'utf8', 'h', 7, 33, '2026-07-20 13:00:00'),"
+                                + " ('malformed_json', 'x', 'utf8', 'h', 7, 34, '2026-07-25 12:00:00')");
         // July 20: 4 accepted, 2 too late (the 'window closed' row is an accepted event), 1 duplicate,
         // 3 dead letters: 10 in all, 30 % dead letters, 20 % late.
-        assertEquals(List.of("4\t2\t1\t3\t30\t20"), run("platform_health.sql",
-                Map.of("from", "toDateTime('2026-07-20 00:00:00')", "to", "toDateTime('2026-07-21 00:00:00')")));
+        assertEquals(
+                List.of("4\t2\t1\t3\t30\t20"),
+                run(
+                        "platform_health.sql",
+                        Map.of(
+                                "from",
+                                "toDateTime('2026-07-20 00:00:00')",
+                                "to",
+                                "toDateTime('2026-07-21 00:00:00')")));
     }
 
     @Test
@@ -375,44 +524,68 @@ abstract class AnalystQueriesContract {
         // Topic rt, partition 0: offsets 0-2 accepted (offset 1 written twice by a replay), 3 a
         // duplicate, 4 a dead letter, 5 too late; the 'window closed' row of offset 2 is an accepted
         // event seen late by a window, not a second outcome.
-        String events = "event_id, event_type, content_id, creator_id, session_id, event_time, event_time_ms, source_topic,"
-                + " source_partition, source_offset";
-        clickhouse.http().execute("INSERT INTO engagement.engagement_events (" + events + ") VALUES "
-                + "('r0', 'like', 'rc', 'k', 's', '2026-08-01 10:00:00', 0, 'rt', 0, 0),"
-                + "('r1', 'like', 'rc', 'k', 's', '2026-08-01 10:00:01', 0, 'rt', 0, 1),"
-                + "('r2', 'like', 'rc', 'k', 's', '2026-08-01 10:00:02', 0, 'rt', 0, 2)");
-        clickhouse.http().execute("INSERT INTO engagement.engagement_events (" + events + ") VALUES "
-                + "('r1', 'like', 'rc', 'k', 's', '2026-08-01 10:00:01', 0, 'rt', 0, 1)");
-        clickhouse.http().execute("INSERT INTO engagement.duplicate_events (event_id, event_type, content_id, event_time, source_topic,"
-                + " source_partition, source_offset) VALUES ('r0', 'like', 'rc', '2026-08-01 10:00:00', 'rt', 0, 3)");
-        clickhouse.http().execute("INSERT INTO engagement.dead_letters (reason, detail, payload_encoding, source_topic, source_partition,"
-                + " source_offset) VALUES ('malformed_json', 'x', 'utf8', 'rt', 0, 4)");
-        String late = "event_id, event_type, content_id, creator_id, session_id, event_time, event_time_ms, watermark_ms, reason,"
-                + " source_topic, source_partition, source_offset";
-        clickhouse.http().execute("INSERT INTO engagement.late_events (" + late + ") VALUES "
-                + "('r5', 'like', 'rc', 'k', 's', '2026-07-01 10:00:00', 0, 0, 'older than watermark minus allowed lateness', 'rt', 0, 5),"
-                + "('r2', 'like', 'rc', 'k', 's', '2026-08-01 10:00:02', 0, 0, 'window closed: hour', 'rt', 0, 2)");
+        String events =
+                "event_id, event_type, content_id, creator_id, session_id, event_time, event_time_ms, source_topic,"
+                        + " source_partition, source_offset";
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.engagement_events (" + events + ") VALUES "
+                        + "('r0', 'like', 'rc', 'k', 's', '2026-08-01 10:00:00', 0, 'rt', 0, 0),"
+                        + "('r1', 'like', 'rc', 'k', 's', '2026-08-01 10:00:01', 0, 'rt', 0, 1),"
+                        + "('r2', 'like', 'rc', 'k', 's', '2026-08-01 10:00:02', 0, 'rt', 0, 2)");
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.engagement_events (" + events + ") VALUES "
+                        + "('r1', 'like', 'rc', 'k', 's', '2026-08-01 10:00:01', 0, 'rt', 0, 1)");
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.duplicate_events (event_id, event_type, content_id, event_time, source_topic,"
+                                + " source_partition, source_offset) VALUES ('r0', 'like', 'rc', '2026-08-01 10:00:00', 'rt', 0, 3)");
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.dead_letters (reason, detail, payload_encoding, source_topic, source_partition,"
+                                + " source_offset) VALUES ('malformed_json', 'x', 'utf8', 'rt', 0, 4)");
+        String late =
+                "event_id, event_type, content_id, creator_id, session_id, event_time, event_time_ms, watermark_ms, reason,"
+                        + " source_topic, source_partition, source_offset";
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.late_events (" + late + ") VALUES "
+                                + "('r5', 'like', 'rc', 'k', 's', '2026-07-01 10:00:00', 0, 0, 'older than watermark minus allowed lateness', 'rt', 0, 5),"
+                                + "('r2', 'like', 'rc', 'k', 's', '2026-08-01 10:00:02', 0, 0, 'window closed: hour', 'rt', 0, 2)");
         // topic, partition, accepted, duplicates, dead letters, too late, accounted, distinct offsets, first, last
-        assertEquals(List.of("rt\t0\t3\t1\t1\t1\t6\t6\t0\t5"), run("reconciliation.sql", Map.of()).stream()
-                .filter(r -> r.startsWith("rt\t")).toList());
+        assertEquals(
+                List.of("rt\t0\t3\t1\t1\t1\t6\t6\t0\t5"),
+                run("reconciliation.sql", Map.of()).stream()
+                        .filter(r -> r.startsWith("rt\t"))
+                        .toList());
     }
 
     @Test
     void topCountriesOfAContentOverDays() throws Exception {
-        String columns = "grain, window_start, window_end, content_id, creator_id, country, version, views, watch_time_ms, completions";
-        clickhouse.http().execute("INSERT INTO engagement.content_country_metrics (" + columns + ") VALUES "
-                + "('day', '2026-05-04 00:00:00', '2026-05-05 00:00:00', 'g1', 'k', 'US', 1, 10, 20000, 5),"
-                + "('day', '2026-05-04 00:00:00', '2026-05-05 00:00:00', 'g1', 'k', 'US', 2, 30, 60000, 15),"
-                + "('day', '2026-05-04 00:00:00', '2026-05-05 00:00:00', 'g1', 'k', 'GB', 1, 10, 10000, 0),"
-                + "('day', '2026-05-05 00:00:00', '2026-05-06 00:00:00', 'g1', 'k', 'US', 1, 10, 20000, 5),"
-                + "('day', '2026-05-05 00:00:00', '2026-05-06 00:00:00', 'g1', 'k', 'unknown', 1, 10, 0, 0),"
-                + "('day', '2026-05-07 00:00:00', '2026-05-08 00:00:00', 'g1', 'k', 'FR', 1, 500, 0, 0),"
-                + "('hour', '2026-05-04 10:00:00', '2026-05-04 11:00:00', 'g1', 'k', 'US', 1, 999, 0, 0),"
-                + "('day', '2026-05-04 00:00:00', '2026-05-05 00:00:00', 'g2', 'k', 'US', 1, 100, 0, 0)");
+        String columns =
+                "grain, window_start, window_end, content_id, creator_id, country, version, views, watch_time_ms, completions";
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.content_country_metrics (" + columns + ") VALUES "
+                        + "('day', '2026-05-04 00:00:00', '2026-05-05 00:00:00', 'g1', 'k', 'US', 1, 10, 20000, 5),"
+                        + "('day', '2026-05-04 00:00:00', '2026-05-05 00:00:00', 'g1', 'k', 'US', 2, 30, 60000, 15),"
+                        + "('day', '2026-05-04 00:00:00', '2026-05-05 00:00:00', 'g1', 'k', 'GB', 1, 10, 10000, 0),"
+                        + "('day', '2026-05-05 00:00:00', '2026-05-06 00:00:00', 'g1', 'k', 'US', 1, 10, 20000, 5),"
+                        + "('day', '2026-05-05 00:00:00', '2026-05-06 00:00:00', 'g1', 'k', 'unknown', 1, 10, 0, 0),"
+                        + "('day', '2026-05-07 00:00:00', '2026-05-08 00:00:00', 'g1', 'k', 'FR', 1, 500, 0, 0),"
+                        + "('hour', '2026-05-04 10:00:00', '2026-05-04 11:00:00', 'g1', 'k', 'US', 1, 999, 0, 0),"
+                        + "('day', '2026-05-04 00:00:00', '2026-05-05 00:00:00', 'g2', 'k', 'US', 1, 100, 0, 0)");
         // g1 on May 4-5: US 30 (v2) + 10 = 40 of 60 views (66.7 %), 80 s, 20 / 40 completions = 50 %;
         // GB 10 (16.7 %), unknown 10 (16.7 %). FR is after the range, the hour row another grain.
-        assertEquals(List.of("US\t40\t66.7\t80\t50", "GB\t10\t16.7\t10\t0", "unknown\t10\t16.7\t0\t0"),
-                run("top_countries.sql", Map.of("content_id", "'g1'", "from", "toDate('2026-05-04')", "to", "toDate('2026-05-05')")));
+        assertEquals(
+                List.of("US\t40\t66.7\t80\t50", "GB\t10\t16.7\t10\t0", "unknown\t10\t16.7\t0\t0"),
+                run(
+                        "top_countries.sql",
+                        Map.of("content_id", "'g1'", "from", "toDate('2026-05-04')", "to", "toDate('2026-05-05')")));
     }
 
     // --- deploy/query.sh (RunQuery): what an analyst types ---
@@ -432,8 +605,16 @@ abstract class AnalystQueriesContract {
 
     @Test
     void queryToolBindsTypedValuesAndFormatsCsv() {
-        Outcome o = query("sql/queries/creator_last_7_days.sql", "--url", clickhouse.httpUrl(),
-                "--param", "creator_id=creator-1", "--param", "end_day=2026-03-02", "--format", "csv");
+        Outcome o = query(
+                "sql/queries/creator_last_7_days.sql",
+                "--url",
+                clickhouse.httpUrl(),
+                "--param",
+                "creator_id=creator-1",
+                "--param",
+                "end_day=2026-03-02",
+                "--format",
+                "csv");
         assertEquals(0, o.exitCode(), o.err());
         List<String> lines = o.out().lines().toList();
         assertEquals(3, lines.size(), o.out()); // header + the two days of the fixture
@@ -443,49 +624,87 @@ abstract class AnalystQueriesContract {
     @Test
     void queryToolValuesAreDataNeverSql() {
         for (String hostile : List.of("creator-1' OR 1=1 OR '", "creator-1\\' OR 1=1 --", "' OR ''='")) {
-            Outcome o = query("sql/queries/creator_last_7_days.sql", "--url", clickhouse.httpUrl(),
-                    "--param", "creator_id=" + hostile, "--param", "end_day=2026-03-02", "--format", "csv");
+            Outcome o = query(
+                    "sql/queries/creator_last_7_days.sql",
+                    "--url",
+                    clickhouse.httpUrl(),
+                    "--param",
+                    "creator_id=" + hostile,
+                    "--param",
+                    "end_day=2026-03-02",
+                    "--format",
+                    "csv");
             assertEquals(0, o.exitCode(), o.err());
             assertEquals(1, o.out().lines().count(), "only the header: no creator has that id; got " + o.out());
         }
-        Outcome typed = query("sql/queries/top_content_today.sql", "--url", clickhouse.httpUrl(), "--param", "limit=1; DROP TABLE x");
+        Outcome typed = query(
+                "sql/queries/top_content_today.sql", "--url", clickhouse.httpUrl(), "--param", "limit=1; DROP TABLE x");
         assertEquals(1, typed.exitCode());
-        assertEquals("query.sh: parameter limit (UInt32) must be a whole number from 0 to 4294967295, not '1; DROP TABLE x'",
+        assertEquals(
+                "query.sh: parameter limit (UInt32) must be a whole number from 0 to 4294967295, not '1; DROP TABLE x'",
                 typed.err().trim());
     }
 
     @Test
     void queryToolFormatsJsonAndExplainsItself() throws Exception {
-        Outcome json = query("sql/queries/top_content_today.sql", "--url", clickhouse.httpUrl(), "--param", "day=2026-03-02",
-                "--format", "json");
+        Outcome json = query(
+                "sql/queries/top_content_today.sql",
+                "--url",
+                clickhouse.httpUrl(),
+                "--param",
+                "day=2026-03-02",
+                "--format",
+                "json");
         assertEquals(0, json.exitCode(), json.err());
-        var data = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("data");
+        var data = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(json.out())
+                .get("data");
         assertEquals(3, data.size());
         assertEquals("c1", data.get(0).get("content_id").asText());
 
         Outcome help = query("sql/queries/creator_dashboard.sql", "--help");
         assertEquals(0, help.exitCode());
-        org.junit.jupiter.api.Assertions.assertTrue(help.out().contains("creator_id       String    default: 'creator-1'"), help.out());
+        org.junit.jupiter.api.Assertions.assertTrue(
+                help.out().contains("creator_id       String    default: 'creator-1'"), help.out());
 
         Outcome usage = query("sql/queries/top_content_today.sql", "--fromat", "csv");
         assertEquals(2, usage.exitCode());
-        org.junit.jupiter.api.Assertions.assertTrue(usage.err().startsWith("query.sh: unknown option '--fromat'"), usage.err());
+        org.junit.jupiter.api.Assertions.assertTrue(
+                usage.err().startsWith("query.sh: unknown option '--fromat'"), usage.err());
 
         Outcome down = query("sql/queries/top_content_today.sql", "--url", "http://127.0.0.1:1");
         assertEquals(1, down.exitCode());
-        org.junit.jupiter.api.Assertions.assertTrue(down.err().startsWith("query.sh: cannot connect to ClickHouse"), down.err());
+        org.junit.jupiter.api.Assertions.assertTrue(
+                down.err().startsWith("query.sh: cannot connect to ClickHouse"), down.err());
     }
 
     @Test
     void queryToolReadsTheConfiguredDatabase() throws Exception {
         ApplySchema.apply(clickhouse.http(), Path.of("sql/ddl"), "engagement_other");
-        Outcome other = query(Map.of("CLICKHOUSE_DATABASE", "engagement_other"), "sql/queries/top_content_today.sql",
-                "--url", clickhouse.httpUrl(), "--param", "day=2026-03-02", "--format", "csv");
+        Outcome other = query(
+                Map.of("CLICKHOUSE_DATABASE", "engagement_other"),
+                "sql/queries/top_content_today.sql",
+                "--url",
+                clickhouse.httpUrl(),
+                "--param",
+                "day=2026-03-02",
+                "--format",
+                "csv");
         assertEquals(0, other.exitCode(), other.err());
         assertEquals(1, other.out().lines().count(), "an empty database: only the header");
-        Outcome fixture = query("sql/queries/top_content_today.sql", "--url", clickhouse.httpUrl(), "--param", "day=2026-03-02",
-                "--format", "csv", "--database", "engagement");
+        Outcome fixture = query(
+                "sql/queries/top_content_today.sql",
+                "--url",
+                clickhouse.httpUrl(),
+                "--param",
+                "day=2026-03-02",
+                "--format",
+                "csv",
+                "--database",
+                "engagement");
         assertEquals(4, fixture.out().lines().count(), fixture.out());
-        assertEquals(2, query("sql/queries/top_content_today.sql", "--database", "x-y").exitCode());
+        assertEquals(
+                2,
+                query("sql/queries/top_content_today.sql", "--database", "x-y").exitCode());
     }
 }

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.engagement.pipeline.testing.ClickHouseEndpoint;
 import io.engagement.pipeline.testing.ClickHouseTestServer;
-
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * The analyst queries on the real ClickHouse server (Debian's clickhouse-server 18.16.1), plus what
@@ -37,10 +35,16 @@ class AnalystQueriesITCase extends AnalystQueriesContract {
 
     @Test
     void queryToolSendsTheUserAndPasswordFromTheEnvironmentInAHeader() {
-        Outcome o = query(Map.of("CLICKHOUSE_PASSWORD", "wrong-password"), "sql/queries/top_content_today.sql",
-                "--url", clickhouse.httpUrl(), "--user", "default");
+        Outcome o = query(
+                Map.of("CLICKHOUSE_PASSWORD", "wrong-password"),
+                "sql/queries/top_content_today.sql",
+                "--url",
+                clickhouse.httpUrl(),
+                "--user",
+                "default");
         assertEquals(1, o.exitCode());
-        org.junit.jupiter.api.Assertions.assertTrue(o.err().contains("Authentication failed") || o.err().contains("password"), o.err());
+        org.junit.jupiter.api.Assertions.assertTrue(
+                o.err().contains("Authentication failed") || o.err().contains("password"), o.err());
         org.junit.jupiter.api.Assertions.assertFalse(o.err().contains("wrong-password"), o.err());
     }
 
@@ -55,15 +59,19 @@ class AnalystQueriesITCase extends AnalystQueriesContract {
     void valuesBindAsServerParametersWhereTheServerHasThem() throws Exception {
         AnalystQuery q = AnalystQuery.load(Path.of("sql/queries/top_content_today.sql"));
         AnalystQuery.Bound withParameters = q.bind(Map.of("day", "2026-03-02", "limit", "5"), true);
-        org.junit.jupiter.api.Assertions.assertTrue(withParameters.sql().contains("toDate(window_start) = {day:Date}"), withParameters.sql());
+        org.junit.jupiter.api.Assertions.assertTrue(
+                withParameters.sql().contains("toDate(window_start) = {day:Date}"), withParameters.sql());
         org.junit.jupiter.api.Assertions.assertTrue(withParameters.sql().contains("LIMIT 5"), withParameters.sql());
         assertEquals(Map.of("param_day", "2026-03-02"), withParameters.queryParameters());
         AnalystQuery.Bound literal = q.bind(Map.of("day", "2026-03-02"), false);
-        org.junit.jupiter.api.Assertions.assertTrue(literal.sql().contains("toDate(window_start) = toDate('2026-03-02')"), literal.sql());
+        org.junit.jupiter.api.Assertions.assertTrue(
+                literal.sql().contains("toDate(window_start) = toDate('2026-03-02')"), literal.sql());
         assertEquals(Map.of(), literal.queryParameters());
         assertEquals("'it\\'s a \\\\ test'", AnalystQuery.literal(AnalystQuery.Type.String, "it's a \\ test"));
-        org.junit.jupiter.api.Assertions.assertFalse(ServerFeatures.of(new int[] {18, 16}).queryParameters());
-        org.junit.jupiter.api.Assertions.assertTrue(ServerFeatures.of(new int[] {25, 8}).queryParameters());
+        org.junit.jupiter.api.Assertions.assertFalse(
+                ServerFeatures.of(new int[] {18, 16}).queryParameters());
+        org.junit.jupiter.api.Assertions.assertTrue(
+                ServerFeatures.of(new int[] {25, 8}).queryParameters());
     }
 
     @Test
@@ -72,7 +80,8 @@ class AnalystQueriesITCase extends AnalystQueriesContract {
             for (Path file : files.filter(f -> f.toString().endsWith(".sql")).toList()) {
                 AnalystQuery q = AnalystQuery.load(file); // throws on an untyped or unknown type
                 java.util.Set<String> placeholders = new java.util.TreeSet<>();
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\\{(\\w+)}}").matcher(java.nio.file.Files.readString(file));
+                java.util.regex.Matcher m =
+                        java.util.regex.Pattern.compile("\\{\\{(\\w+)}}").matcher(java.nio.file.Files.readString(file));
                 while (m.find()) {
                     placeholders.add(m.group(1));
                 }

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.testing.ChdbTestServer;
 import io.engagement.pipeline.testing.ClickHouseEndpoint;
-
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 
 /**
  * The analyst queries on the current ClickHouse engine (chDB 26.7, ClickHouse 26.7.2.1) behind the

@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.engagement.pipeline.testing.ClickHouseTestServer;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The schema command on a real ClickHouse server: idempotent, and upgrades an older database. */
 class ApplySchemaITCase {
@@ -21,35 +19,47 @@ class ApplySchemaITCase {
     void upgradesADatabaseMadeByAnOlderReleaseAndIsSafeToApplyAgain(@TempDir Path olderDdl) throws Exception {
         // An older release: the DDL files before the view-breakdown migration.
         try (Stream<Path> files = Files.list(Path.of("sql/ddl"))) {
-            for (Path f : files.filter(f -> f.getFileName().toString().compareTo("080") < 0).toList()) {
+            for (Path f : files.filter(f -> f.getFileName().toString().compareTo("080") < 0)
+                    .toList()) {
                 Files.copy(f, olderDdl.resolve(f.getFileName()));
             }
         }
         try (ClickHouseTestServer clickhouse = ClickHouseTestServer.start()) {
             ApplySchema.apply(clickhouse.http(), olderDdl);
-            String columns = "SELECT count() FROM system.columns WHERE database = 'engagement' AND table = 'content_metrics'"
-                    + " AND name LIKE 'views_%'";
+            String columns =
+                    "SELECT count() FROM system.columns WHERE database = 'engagement' AND table = 'content_metrics'"
+                            + " AND name LIKE 'views_%'";
             assertEquals(List.of("0"), clickhouse.rows(columns + " AND name = 'views_organic'"));
-            clickhouse.http().execute("INSERT INTO engagement.content_metrics (grain, window_start, window_end, content_id,"
-                    + " creator_id, version, views) VALUES ('day', '2026-03-02 00:00:00', '2026-03-03 00:00:00', 'old', 'k', 1, 5)");
+            clickhouse
+                    .http()
+                    .execute(
+                            "INSERT INTO engagement.content_metrics (grain, window_start, window_end, content_id,"
+                                    + " creator_id, version, views) VALUES ('day', '2026-03-02 00:00:00', '2026-03-03 00:00:00', 'old', 'k', 1, 5)");
 
             ApplySchema.apply(clickhouse.http(), Path.of("sql/ddl"));
             ApplySchema.apply(clickhouse.http(), Path.of("sql/ddl")); // again: nothing to do, no error
             assertEquals(List.of("16"), clickhouse.rows(columns)); // the 16 breakdown columns
-            assertEquals(List.of("5\t0"), clickhouse.rows("SELECT views, views_organic FROM engagement.content_metrics"));
+            assertEquals(
+                    List.of("5\t0"), clickhouse.rows("SELECT views, views_organic FROM engagement.content_metrics"));
             // 18.16 gets the files as written: no TTL (it has none; deploy/retention.sh does retention),
             // plain String where a current server gets LowCardinality (SchemaOnCurrentEngineITCase).
-            assertEquals(List.of("0"), clickhouse.rows("SELECT count() FROM system.tables WHERE database = 'engagement'"
-                    + " AND engine_full LIKE '%TTL%'"));
-            assertEquals(List.of("String"), clickhouse.rows("SELECT type FROM system.columns WHERE database = 'engagement'"
-                    + " AND table = 'engagement_events' AND name = 'event_type'"));
+            assertEquals(
+                    List.of("0"),
+                    clickhouse.rows("SELECT count() FROM system.tables WHERE database = 'engagement'"
+                            + " AND engine_full LIKE '%TTL%'"));
+            assertEquals(
+                    List.of("String"),
+                    clickhouse.rows("SELECT type FROM system.columns WHERE database = 'engagement'"
+                            + " AND table = 'engagement_events' AND name = 'event_type'"));
         }
     }
 
     @Test
     void otherDdlErrorsStillFail(@TempDir Path ddl) throws Exception {
-        Files.writeString(ddl.resolve("001.sql"), "CREATE DATABASE IF NOT EXISTS engagement;\n"
-                + "ALTER TABLE engagement.no_such_table ADD COLUMN x UInt8");
+        Files.writeString(
+                ddl.resolve("001.sql"),
+                "CREATE DATABASE IF NOT EXISTS engagement;\n"
+                        + "ALTER TABLE engagement.no_such_table ADD COLUMN x UInt8");
         try (ClickHouseTestServer clickhouse = ClickHouseTestServer.start()) {
             assertThrows(IOException.class, () -> ApplySchema.apply(clickhouse.http(), ddl));
         }
@@ -68,30 +78,47 @@ class ApplySchemaITCase {
         }
         try (ClickHouseTestServer clickhouse = ClickHouseTestServer.start()) {
             int first = ApplySchema.apply(clickhouse.http(), ddl);
-            assertEquals(List.of(Long.toString(fileCount)), clickhouse.rows("SELECT count() FROM engagement.schema_migrations"));
+            assertEquals(
+                    List.of(Long.toString(fileCount)),
+                    clickhouse.rows("SELECT count() FROM engagement.schema_migrations"));
             // The checksum of a file is the SHA-256 of its text, as sha256sum computes it.
-            String expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(Files.readAllBytes(ddl.resolve("020_content_metrics.sql"))));
-            assertEquals(List.of(expected), clickhouse.rows(
-                    "SELECT checksum FROM engagement.schema_migrations WHERE file = '020_content_metrics.sql'"));
-            assertEquals(first, Long.parseLong(clickhouse.rows("SELECT sum(statements) FROM engagement.schema_migrations").get(0)));
+            String expected = java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(Files.readAllBytes(ddl.resolve("020_content_metrics.sql"))));
+            assertEquals(
+                    List.of(expected),
+                    clickhouse.rows(
+                            "SELECT checksum FROM engagement.schema_migrations WHERE file = '020_content_metrics.sql'"));
+            assertEquals(
+                    first,
+                    Long.parseLong(clickhouse
+                            .rows("SELECT sum(statements) FROM engagement.schema_migrations")
+                            .get(0)));
 
             assertEquals(0, ApplySchema.apply(clickhouse.http(), ddl), "nothing left to apply");
 
             // A new migration is applied alone.
-            Files.writeString(ddl.resolve("900_extra.sql"), "ALTER TABLE engagement.dead_letters ADD COLUMN note String");
+            Files.writeString(
+                    ddl.resolve("900_extra.sql"), "ALTER TABLE engagement.dead_letters ADD COLUMN note String");
             assertEquals(1, ApplySchema.apply(clickhouse.http(), ddl));
-            assertEquals(List.of("1"), clickhouse.rows("SELECT count() FROM system.columns WHERE database = 'engagement'"
-                    + " AND table = 'dead_letters' AND name = 'note'"));
+            assertEquals(
+                    List.of("1"),
+                    clickhouse.rows("SELECT count() FROM system.columns WHERE database = 'engagement'"
+                            + " AND table = 'dead_letters' AND name = 'note'"));
 
             // An applied migration edited afterwards: refused, naming the file; nothing after it runs.
-            Files.writeString(ddl.resolve("900_extra.sql"), "ALTER TABLE engagement.dead_letters ADD COLUMN note2 String");
-            Files.writeString(ddl.resolve("950_later.sql"), "ALTER TABLE engagement.dead_letters ADD COLUMN later String");
+            Files.writeString(
+                    ddl.resolve("900_extra.sql"), "ALTER TABLE engagement.dead_letters ADD COLUMN note2 String");
+            Files.writeString(
+                    ddl.resolve("950_later.sql"), "ALTER TABLE engagement.dead_letters ADD COLUMN later String");
             IOException e = assertThrows(IOException.class, () -> ApplySchema.apply(clickhouse.http(), ddl));
-            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith(
-                    "migration 900_extra.sql was changed after it was applied to engagement"), e.getMessage());
-            assertEquals(List.of("0"), clickhouse.rows("SELECT count() FROM system.columns WHERE database = 'engagement'"
-                    + " AND table = 'dead_letters' AND name IN ('note2', 'later')"));
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    e.getMessage().startsWith("migration 900_extra.sql was changed after it was applied to engagement"),
+                    e.getMessage());
+            assertEquals(
+                    List.of("0"),
+                    clickhouse.rows("SELECT count() FROM system.columns WHERE database = 'engagement'"
+                            + " AND table = 'dead_letters' AND name IN ('note2', 'later')"));
         }
     }
 }

@@ -35,16 +35,20 @@ class ServerFeaturesTest {
     @Test
     void onACurrentReleaseLowCardinalityTextColumnsAreDictionaryEncoded() {
         String adapted = ServerFeatures.of(new int[] {26, 7}).adapt(CREATE);
-        assertEquals(CREATE
-                .replace("event_type          String,", "event_type          LowCardinality(String),")
-                .replace("country             Nullable(String),", "country             LowCardinality(Nullable(String)),"),
+        assertEquals(
+                CREATE.replace("event_type          String,", "event_type          LowCardinality(String),")
+                        .replace(
+                                "country             Nullable(String),",
+                                "country             LowCardinality(Nullable(String)),"),
                 adapted);
         assertTrue(adapted.contains("user_id             Nullable(String),"), "ids keep their type");
         assertTrue(adapted.contains("ORDER BY (event_type, event_id)"));
         String alter = "ALTER TABLE engagement.dead_letters\n    ADD COLUMN reason String,\n    ADD COLUMN note String";
-        assertEquals("ALTER TABLE engagement.dead_letters\n    ADD COLUMN reason LowCardinality(String),\n    ADD COLUMN note String",
+        assertEquals(
+                "ALTER TABLE engagement.dead_letters\n    ADD COLUMN reason LowCardinality(String),\n    ADD COLUMN note String",
                 ServerFeatures.of(new int[] {26, 7}).adapt(alter));
-        String view = "CREATE MATERIALIZED VIEW IF NOT EXISTS engagement.v TO engagement.t AS SELECT\n    country String FROM x";
+        String view =
+                "CREATE MATERIALIZED VIEW IF NOT EXISTS engagement.v TO engagement.t AS SELECT\n    country String FROM x";
         assertEquals(view, ServerFeatures.of(new int[] {26, 7}).adapt(view));
     }
 
@@ -57,11 +61,13 @@ class ServerFeaturesTest {
     void theRetentionSettingIsValidated() {
         assertEquals(90, ApplySchema.retentionDays(java.util.Map.of()));
         assertEquals(30, ApplySchema.retentionDays(java.util.Map.of("CLICKHOUSE_RETENTION_DAYS", "30")));
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
                 () -> ApplySchema.retentionDays(java.util.Map.of("CLICKHOUSE_RETENTION_DAYS", "0")));
         assertTrue(e.getMessage().startsWith("CLICKHOUSE_RETENTION_DAYS must be"), e.getMessage());
         // 100 years would pass DateTime's end (2106) and wrap to a past time: refused, not a silent purge.
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
                 () -> ApplySchema.retentionDays(java.util.Map.of("CLICKHOUSE_RETENTION_DAYS", "36500")));
     }
 }

@@ -11,7 +11,14 @@ import io.engagement.pipeline.aggregate.Grain;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
 import io.engagement.pipeline.testing.WindowHarness;
-
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -23,15 +30,6 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.Set;
 
 /**
  * The creator window as the topology builds it, fed with the updates a content window emits when it
@@ -47,12 +45,16 @@ class CreatorWindowOperatorTest {
 
     /** What the content windows of creator k1 have emitted so far, per content. */
     private final Map<String, ContentWindowAccumulator> firedContent = new HashMap<>();
+
     private final Map<String, Long> firings = new HashMap<>();
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, ContentWindowUpdate, CreatorMetrics> creatorWindow() throws Exception {
-        return WindowHarness.open(ContentWindowUpdate.class, new ContentWindowUpdate(), u -> u.creatorId,
-                input -> input
-                        .keyBy(u -> u.creatorId, Types.STRING)
+    private static KeyedOneInputStreamOperatorTestHarness<String, ContentWindowUpdate, CreatorMetrics> creatorWindow()
+            throws Exception {
+        return WindowHarness.open(
+                ContentWindowUpdate.class,
+                new ContentWindowUpdate(),
+                u -> u.creatorId,
+                input -> input.keyBy(u -> u.creatorId, Types.STRING)
                         .window(TumblingEventTimeWindows.of(Grain.HOUR.size(), Grain.HOUR.offset()))
                         .allowedLateness(LATENESS)
                         .aggregate(new CreatorRollup(), new CreatorWindowResult(Grain.HOUR)));
@@ -75,8 +77,8 @@ class CreatorWindowOperatorTest {
     private ContentWindowUpdate fire(String contentId, EngagementEvent... events) {
         ContentWindowAggregate aggregate = new ContentWindowAggregate();
         ContentWindowAccumulator previous = firedContent.get(contentId);
-        ContentWindowAccumulator current = aggregate.merge(aggregate.createAccumulator(),
-                previous == null ? aggregate.createAccumulator() : previous);
+        ContentWindowAccumulator current = aggregate.merge(
+                aggregate.createAccumulator(), previous == null ? aggregate.createAccumulator() : previous);
         for (EngagementEvent e : events) {
             e.contentId = contentId;
             e.creatorId = "k1";
@@ -102,8 +104,10 @@ class CreatorWindowOperatorTest {
         send(harness, update);
     }
 
-    private static void send(KeyedOneInputStreamOperatorTestHarness<String, ContentWindowUpdate, CreatorMetrics> h,
-                             ContentWindowUpdate update) throws Exception {
+    private static void send(
+            KeyedOneInputStreamOperatorTestHarness<String, ContentWindowUpdate, CreatorMetrics> h,
+            ContentWindowUpdate update)
+            throws Exception {
         h.processElement(new StreamRecord<>(update, update.windowEndMs - 1));
     }
 
@@ -113,8 +117,12 @@ class CreatorWindowOperatorTest {
         send(fire("c1", view("a", "u1"), view("b", "u2"), completion("c", "u1", 10_000)));
         // c2: 1 view (u1 again), completions after 30 s and 20 s, 1 save -> completion 200 %,
         //     score 40 * 2 + 30 * 1 = 110 -> clamped to 100
-        send(fire("c2", view("d", "u1"), completion("e", "u1", 30_000),
-                completion("f", "u3", 20_000), event("g", EventType.SAVE, "?", "u1", T)));
+        send(fire(
+                "c2",
+                view("d", "u1"),
+                completion("e", "u1", 30_000),
+                completion("f", "u3", 20_000),
+                event("g", EventType.SAVE, "?", "u1", T)));
         harness.processWatermark(T + HOUR - 1);
 
         List<CreatorMetrics> out = harness.extractOutputValues();
@@ -129,10 +137,10 @@ class CreatorWindowOperatorTest {
         assertEquals(2, m.uniqueViewers); // u1 watched both contents: merged, not 2 + 1
         assertTrue(m.uniqueViewersExact);
         assertEquals(3, m.completions);
-        assertEquals(100.0, m.completionRate, 1e-9);       // 3 / 3
-        assertEquals(125.0, m.avgCompletionRate, 1e-9);    // (50 + 200) / 2
+        assertEquals(100.0, m.completionRate, 1e-9); // 3 / 3
+        assertEquals(125.0, m.avgCompletionRate, 1e-9); // (50 + 200) / 2
         assertEquals(1, m.saves);
-        assertEquals(20_000, m.medianWatchTimeMs, 200);    // median of {10, 20, 30} s
+        assertEquals(20_000, m.medianWatchTimeMs, 200); // median of {10, 20, 30} s
         // creator score over the totals: 40 * 3/3 + 30 * 1/3 = 50
         assertEquals(50.0, m.engagementScore, 1e-9);
         assertEquals("c2", m.topContentId);
@@ -167,7 +175,8 @@ class CreatorWindowOperatorTest {
         assertEquals(List.of("c1", "c2"), out.stream().map(m -> m.topContentId).toList());
         assertEquals(20.0, out.get(1).topContentEngagementScore, 1e-9);
         // (100 + 50) / 2, then (25 + 50) / 2
-        assertEquals(List.of(75.0, 37.5), out.stream().map(m -> m.avgCompletionRate).toList());
+        assertEquals(
+                List.of(75.0, 37.5), out.stream().map(m -> m.avgCompletionRate).toList());
     }
 
     /**
@@ -226,8 +235,11 @@ class CreatorWindowOperatorTest {
                 assertEquals(1 + late, out.size());
                 CreatorMetrics last = out.get(out.size() - 1);
                 long views = perContent.values().stream().mapToLong(a -> a[0]).sum();
-                long completions = perContent.values().stream().mapToLong(a -> a[1]).sum();
-                double sumOfRates = perContent.values().stream().mapToDouble(a -> 100.0 * a[1] / a[0]).sum();
+                long completions =
+                        perContent.values().stream().mapToLong(a -> a[1]).sum();
+                double sumOfRates = perContent.values().stream()
+                        .mapToDouble(a -> 100.0 * a[1] / a[0])
+                        .sum();
                 assertEquals(contents, last.contents);
                 assertEquals(views, last.views);
                 assertEquals(completions, last.completions);
@@ -244,8 +256,9 @@ class CreatorWindowOperatorTest {
                 if (contents == 1_000) {
                     continue;
                 }
-                System.out.printf("creator roll-up, one creator with %,d contents: %.1f us per late update"
-                        + " (one creator window firing), creator window state %,d bytes%n",
+                System.out.printf(
+                        "creator roll-up, one creator with %,d contents: %.1f us per late update"
+                                + " (one creator window firing), creator window state %,d bytes%n",
                         contents, microsPerFiring, bytes.length());
             }
         }

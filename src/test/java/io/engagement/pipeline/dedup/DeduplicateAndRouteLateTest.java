@@ -6,18 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
 import io.engagement.pipeline.event.LateEvent;
-
+import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
 
 class DeduplicateAndRouteLateTest {
 
@@ -31,7 +29,11 @@ class DeduplicateAndRouteLateTest {
             int parallelism, int index) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 new DeduplicateOperator(new DeduplicateAndRouteLate(HORIZON, LATENESS)),
-                e -> e.eventId, Types.STRING, MAX_PARALLELISM, parallelism, index);
+                e -> e.eventId,
+                Types.STRING,
+                MAX_PARALLELISM,
+                parallelism,
+                index);
     }
 
     @BeforeEach
@@ -81,10 +83,15 @@ class DeduplicateAndRouteLateTest {
         send(event("old", EventType.VIEW_START, "c1", "u1", 10));
         send(event("old", EventType.VIEW_START, "c1", "u1", 10)); // a retry of a late event is a duplicate
 
-        assertEquals(List.of("within"), harness.extractOutputValues().stream().map(e -> e.eventId).toList());
+        assertEquals(
+                List.of("within"),
+                harness.extractOutputValues().stream().map(e -> e.eventId).toList());
         List<LateEvent> late = harness.getSideOutput(DeduplicateAndRouteLate.TOO_LATE).stream()
-                .map(StreamRecord::getValue).toList();
-        assertEquals(List.of("boundary", "old"), late.stream().map(l -> l.event.eventId).toList());
+                .map(StreamRecord::getValue)
+                .toList();
+        assertEquals(
+                List.of("boundary", "old"),
+                late.stream().map(l -> l.event.eventId).toList());
         assertEquals(watermark, late.get(0).watermarkMs);
         assertEquals(DeduplicateAndRouteLate.TOO_LATE_REASON, late.get(0).reason);
     }
@@ -103,10 +110,14 @@ class DeduplicateAndRouteLateTest {
             restored.open();
             process(restored, event("purged", EventType.VIEW_START, "c1", "u1", watermark - lateness));
             process(restored, event("open", EventType.VIEW_START, "c1", "u1", watermark - lateness + 1));
-            assertEquals(List.of("open"), restored.extractOutputValues().stream().map(e -> e.eventId).toList());
+            assertEquals(
+                    List.of("open"),
+                    restored.extractOutputValues().stream().map(e -> e.eventId).toList());
             List<LateEvent> late = restored.getSideOutput(DeduplicateAndRouteLate.TOO_LATE).stream()
-                    .map(StreamRecord::getValue).toList();
-            assertEquals(List.of("purged"), late.stream().map(l -> l.event.eventId).toList());
+                    .map(StreamRecord::getValue)
+                    .toList();
+            assertEquals(
+                    List.of("purged"), late.stream().map(l -> l.event.eventId).toList());
             assertEquals(watermark, late.get(0).watermarkMs);
         }
     }
@@ -116,17 +127,19 @@ class DeduplicateAndRouteLateTest {
         long minute = Duration.ofMinutes(1).toMillis();
         OperatorSubtaskState first;
         OperatorSubtaskState second;
-        try (var a = operator(2, 0); var b = operator(2, 1)) {
+        try (var a = operator(2, 0);
+                var b = operator(2, 1)) {
             a.open();
             b.open();
             a.processWatermark(60 * minute);
-            b.processWatermark(61 * minute);  // subtasks of one operator differ while a watermark is in flight
+            b.processWatermark(61 * minute); // subtasks of one operator differ while a watermark is in flight
             first = a.snapshot(1, 1);
             second = b.snapshot(1, 1);
         }
         OperatorSubtaskState merged = AbstractStreamOperatorTestHarness.repackageState(first, second);
         try (var one = operator(1, 0)) {
-            one.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(merged, MAX_PARALLELISM, 2, 1, 0));
+            one.initializeState(
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(merged, MAX_PARALLELISM, 2, 1, 0));
             one.open();
             // 61 min - 5 min lateness = 56 min: an event at 55:30 is within 60 min - 5 but not 61 min - 5.
             process(one, event("x", EventType.VIEW_START, "c1", "u1", 55 * minute + 30_000));
@@ -139,7 +152,11 @@ class DeduplicateAndRouteLateTest {
             long startHorizonMs) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 new DeduplicateOperator(new DeduplicateAndRouteLate(HORIZON, LATENESS), startHorizonMs),
-                e -> e.eventId, Types.STRING, MAX_PARALLELISM, 1, 0);
+                e -> e.eventId,
+                Types.STRING,
+                MAX_PARALLELISM,
+                1,
+                0);
     }
 
     @Test
@@ -150,9 +167,15 @@ class DeduplicateAndRouteLateTest {
             // No watermark yet: without the horizon both would be accepted.
             process(fresh, event("closed-window", EventType.LIKE, "c1", "u1", horizon - 1));
             process(fresh, event("open-window", EventType.LIKE, "c1", "u1", horizon));
-            assertEquals(List.of("open-window"), fresh.extractOutputValues().stream().map(e -> e.eventId).toList());
-            List<LateEvent> late = fresh.getSideOutput(DeduplicateAndRouteLate.TOO_LATE).stream().map(StreamRecord::getValue).toList();
-            assertEquals(List.of("closed-window"), late.stream().map(l -> l.event.eventId).toList());
+            assertEquals(
+                    List.of("open-window"),
+                    fresh.extractOutputValues().stream().map(e -> e.eventId).toList());
+            List<LateEvent> late = fresh.getSideOutput(DeduplicateAndRouteLate.TOO_LATE).stream()
+                    .map(StreamRecord::getValue)
+                    .toList();
+            assertEquals(
+                    List.of("closed-window"),
+                    late.stream().map(l -> l.event.eventId).toList());
             assertEquals(DeduplicateAndRouteLate.BEFORE_START_HORIZON_REASON, late.get(0).reason);
             assertEquals(horizon, late.get(0).watermarkMs);
 
@@ -163,7 +186,9 @@ class DeduplicateAndRouteLateTest {
                 restored.open();
                 process(restored, event("still-closed", EventType.LIKE, "c1", "u1", horizon - 1));
                 assertEquals(List.of(), restored.extractOutputValues());
-                assertEquals(1, restored.getSideOutput(DeduplicateAndRouteLate.TOO_LATE).size());
+                assertEquals(
+                        1,
+                        restored.getSideOutput(DeduplicateAndRouteLate.TOO_LATE).size());
             }
         }
     }
@@ -178,13 +203,23 @@ class DeduplicateAndRouteLateTest {
             restored.initializeState(savepoint);
             restored.open();
             // Before the horizon but within the restored watermark's lateness: accepted, as in the old run.
-            process(restored, event("in-flight", EventType.LIKE, "c1", "u1", Duration.ofMinutes(9).toMillis()));
-            assertEquals(List.of("in-flight"), restored.extractOutputValues().stream().map(e -> e.eventId).toList());
+            process(
+                    restored,
+                    event(
+                            "in-flight",
+                            EventType.LIKE,
+                            "c1",
+                            "u1",
+                            Duration.ofMinutes(9).toMillis()));
+            assertEquals(
+                    List.of("in-flight"),
+                    restored.extractOutputValues().stream().map(e -> e.eventId).toList());
         }
     }
 
-    private static void process(KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, EngagementEvent> h,
-                                EngagementEvent e) throws Exception {
+    private static void process(
+            KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, EngagementEvent> h, EngagementEvent e)
+            throws Exception {
         h.processElement(new StreamRecord<>(e, e.eventTimeMs));
     }
 }

@@ -7,15 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.config.KafkaClientProperties;
 import io.engagement.pipeline.testing.FlinkOptionCatalog;
-
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.metrics.reporter.MetricReporterFactory;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +16,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.reporter.MetricReporterFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * No image can be pulled or run here, so the deployment files are checked as the operator and
@@ -43,8 +41,14 @@ class K8sManifestTest {
     /** Options of the S3 filesystem plugins: forwarded by the plugin, not Flink ConfigOptions. */
     private static final Set<String> S3_PLUGIN_KEYS = Set.of("s3.endpoint", "s3.path.style.access");
     /** Per-reporter options of MetricOptions, written as metrics.reporter.<name>.<option>. */
-    private static final Set<String> REPORTER_OPTIONS = Set.of("factory.class", "interval", "scope.delimiter",
-            "scope.variables.excludes", "scope.variables.additional", "filter.includes", "filter.excludes");
+    private static final Set<String> REPORTER_OPTIONS = Set.of(
+            "factory.class",
+            "interval",
+            "scope.delimiter",
+            "scope.variables.excludes",
+            "scope.variables.additional",
+            "filter.includes",
+            "filter.excludes");
     /** Arguments of PrometheusReporterFactory. */
     private static final Set<String> PROMETHEUS_ARGUMENTS = Set.of("port");
 
@@ -80,7 +84,8 @@ class K8sManifestTest {
     /** Why Flink would not take these settings as written; empty when it would. */
     static List<String> problems(Map<String, String> conf) throws Exception {
         List<String> problems = new ArrayList<>();
-        Set<String> reporters = Set.of(conf.getOrDefault("metrics.reporters", "").split("\\s*,\\s*"));
+        Set<String> reporters =
+                Set.of(conf.getOrDefault("metrics.reporters", "").split("\\s*,\\s*"));
         Pattern reporterKey = Pattern.compile("metrics\\.reporter\\.([^.]+)\\.(.+)");
         for (Map.Entry<String, String> setting : conf.entrySet()) {
             String key = setting.getKey();
@@ -97,7 +102,8 @@ class K8sManifestTest {
                         problems.add(key + ": " + value + " is not a MetricReporterFactory");
                     }
                 } else if (!REPORTER_OPTIONS.contains(option) && !PROMETHEUS_ARGUMENTS.contains(option)) {
-                    problems.add(key + ": '" + option + "' is neither a reporter option nor an argument of the Prometheus reporter");
+                    problems.add(key + ": '" + option
+                            + "' is neither a reporter option nor an argument of the Prometheus reporter");
                 } else if (option.equals("port") && !value.matches("\\d{1,5}(-\\d{1,5})?")) {
                     problems.add(key + ": '" + value + "' is not a port or port range");
                 }
@@ -109,7 +115,10 @@ class K8sManifestTest {
             ConfigOption<?> option = catalog.option(key);
             if (option == null) {
                 String replacement = catalog.replacementOf(key);
-                problems.add(key + (replacement != null ? ": deprecated, Flink 2.x reads " + replacement : ": not a Flink option"));
+                problems.add(key
+                        + (replacement != null
+                                ? ": deprecated, Flink 2.x reads " + replacement
+                                : ": not a Flink option"));
                 continue;
             }
             Configuration parsed = new Configuration();
@@ -127,16 +136,17 @@ class K8sManifestTest {
     void theCheckCatchesWhatFlinkWouldNotRead() throws Exception {
         Map<String, String> wrong = new LinkedHashMap<>();
         wrong.put("state.backend.type", "rocksdb");
-        wrong.put("state.checkpoints.dir", "s3://b/c");          // Flink 1.x name
-        wrong.put("execution.checkpointing.intervall", "10s");    // typo
-        wrong.put("execution.checkpointing.interval", "often");   // not a duration
-        wrong.put("metrics.reporter.jmx.port", "9999");           // reporter not listed
+        wrong.put("state.checkpoints.dir", "s3://b/c"); // Flink 1.x name
+        wrong.put("execution.checkpointing.intervall", "10s"); // typo
+        wrong.put("execution.checkpointing.interval", "often"); // not a duration
+        wrong.put("metrics.reporter.jmx.port", "9999"); // reporter not listed
         List<String> problems = problems(wrong);
-        assertEquals(List.of(
-                "state.checkpoints.dir: deprecated, Flink 2.x reads execution.checkpointing.dir",
-                "execution.checkpointing.intervall: not a Flink option",
-                "execution.checkpointing.interval: 'often' is not a valid value",
-                "metrics.reporter.jmx.port: reporter 'jmx' is not listed in metrics.reporters"),
+        assertEquals(
+                List.of(
+                        "state.checkpoints.dir: deprecated, Flink 2.x reads execution.checkpointing.dir",
+                        "execution.checkpointing.intervall: not a Flink option",
+                        "execution.checkpointing.interval: 'often' is not a valid value",
+                        "metrics.reporter.jmx.port: reporter 'jmx' is not listed in metrics.reporters"),
                 problems.stream().map(p -> p.replaceAll(" \\(.*", "")).toList());
     }
 
@@ -145,7 +155,10 @@ class K8sManifestTest {
         Map<String, String> conf = asStrings(at(yaml(MANIFEST), "spec", "flinkConfiguration"));
         assertEquals(List.of(), problems(conf));
         assertEquals("kubernetes", conf.get("high-availability.type"));
-        for (String storage : List.of("high-availability.storageDir", "execution.checkpointing.dir", "execution.checkpointing.savepoint-dir")) {
+        for (String storage : List.of(
+                "high-availability.storageDir",
+                "execution.checkpointing.dir",
+                "execution.checkpointing.savepoint-dir")) {
             assertTrue(conf.get(storage).startsWith("s3://"), storage + " must be on shared S3-compatible storage");
         }
         assertEquals("false", conf.get("web.submit.enable"), "no jar upload on a production REST endpoint");
@@ -160,8 +173,8 @@ class K8sManifestTest {
 
     /** flink-conf/config.yaml as flink.sh writes it (its @STACK_DIR@ placeholder is not valid YAML). */
     private static Map<String, String> flinkConfYaml() throws Exception {
-        Object doc = new Load(LoadSettings.builder().build()).loadFromString(
-                Files.readString(FLINK_CONF).replace("@STACK_DIR@", "/tmp/stack"));
+        Object doc = new Load(LoadSettings.builder().build())
+                .loadFromString(Files.readString(FLINK_CONF).replace("@STACK_DIR@", "/tmp/stack"));
         assertTrue(doc instanceof Map, FLINK_CONF + " is a YAML map");
         return asStrings(castMap((Map<?, ?>) doc));
     }
@@ -175,11 +188,20 @@ class K8sManifestTest {
     void theManifestAgreesWithFlinkConfYamlOnTheJobsGuarantees() throws Exception {
         Map<String, String> manifest = asStrings(at(yaml(MANIFEST), "spec", "flinkConfiguration"));
         Map<String, String> local = flinkConfYaml();
-        for (String key : List.of("pipeline.max-parallelism", "state.backend.type", "state.backend.rocksdb.timer-service.factory",
-                "execution.checkpointing.incremental", "execution.checkpointing.interval", "execution.checkpointing.mode",
-                "execution.checkpointing.timeout", "execution.checkpointing.tolerable-failed-checkpoints",
-                "restart-strategy.type", "metrics.reporters", "metrics.reporter.prom.factory.class",
-                "state.backend.rocksdb.metrics.estimate-num-keys", "state.backend.rocksdb.metrics.column-family-as-variable")) {
+        for (String key : List.of(
+                "pipeline.max-parallelism",
+                "state.backend.type",
+                "state.backend.rocksdb.timer-service.factory",
+                "execution.checkpointing.incremental",
+                "execution.checkpointing.interval",
+                "execution.checkpointing.mode",
+                "execution.checkpointing.timeout",
+                "execution.checkpointing.tolerable-failed-checkpoints",
+                "restart-strategy.type",
+                "metrics.reporters",
+                "metrics.reporter.prom.factory.class",
+                "state.backend.rocksdb.metrics.estimate-num-keys",
+                "state.backend.rocksdb.metrics.column-family-as-variable")) {
             assertEquals(local.get(key), manifest.get(key), key);
         }
     }
@@ -193,11 +215,15 @@ class K8sManifestTest {
         }
         Map<String, String> env = new LinkedHashMap<>();
         List<Map<String, Object>> containers = listAt(doc, "spec", "podTemplate", "spec", "containers");
-        Map<String, Object> main = containers.stream().filter(c -> "flink-main-container".equals(c.get("name"))).findFirst().orElseThrow();
+        Map<String, Object> main = containers.stream()
+                .filter(c -> "flink-main-container".equals(c.get("name")))
+                .findFirst()
+                .orElseThrow();
         for (Object e : (List<?>) main.get("env")) {
             Map<String, Object> variable = castMap((Map<?, ?>) e);
             String name = (String) variable.get("name");
-            boolean fromSecret = variable.get("valueFrom") instanceof Map<?, ?> from && from.containsKey("secretKeyRef");
+            boolean fromSecret =
+                    variable.get("valueFrom") instanceof Map<?, ?> from && from.containsKey("secretKeyRef");
             if (name.contains("PASSWORD") || name.contains("JAAS") || name.contains("SECRET")) {
                 assertTrue(fromSecret, name + " must come from a Secret (secretKeyRef), not a literal value");
             }
@@ -206,7 +232,8 @@ class K8sManifestTest {
         // JobConfig ignores environment variables it does not know: a typo would go unnoticed at run time.
         for (String name : env.keySet()) {
             if (name.startsWith("ENGAGEMENT_")) {
-                boolean known = JobConfig.SETTINGS.keySet().stream().anyMatch(k -> JobConfig.envName(k).equals(name))
+                boolean known = JobConfig.SETTINGS.keySet().stream()
+                                .anyMatch(k -> JobConfig.envName(k).equals(name))
                         || name.startsWith(KafkaClientProperties.ENV_PREFIX);
                 assertTrue(known, name + " is not the environment variable of any job setting");
             }
@@ -217,10 +244,13 @@ class K8sManifestTest {
         assertEquals("value-from-secret", config.kafkaProperties.get("sasl.jaas.config"));
 
         Map<String, Object> ports = castMap((Map<?, ?>) ((List<?>) main.get("ports")).get(0));
-        assertEquals(String.valueOf(ports.get("containerPort")),
+        assertEquals(
+                String.valueOf(ports.get("containerPort")),
                 asStrings(at(doc, "spec", "flinkConfiguration")).get("metrics.reporter.prom.port"));
         Map<String, Object> mount = castMap((Map<?, ?>) ((List<?>) main.get("volumeMounts")).get(0));
-        assertEquals(mount.get("mountPath"), asStrings(at(doc, "spec", "flinkConfiguration")).get("state.backend.rocksdb.localdir"),
+        assertEquals(
+                mount.get("mountPath"),
+                asStrings(at(doc, "spec", "flinkConfiguration")).get("state.backend.rocksdb.localdir"),
                 "RocksDB must work on the mounted volume");
     }
 
@@ -236,14 +266,16 @@ class K8sManifestTest {
         assertTrue(from.group(1).startsWith(flinkVersion + "-") && from.group(1).endsWith("java17"), from.group(1));
         assertEquals("v" + flinkVersion.replaceAll("^(\\d+)\\.(\\d+).*", "$1_$2"), at(doc, "spec", "flinkVersion"));
 
-        Matcher jar = Pattern.compile("(?m)^COPY .*target/(\\S+\\.jar) (/opt/flink/usrlib/\\S+)$").matcher(dockerfile);
+        Matcher jar = Pattern.compile("(?m)^COPY .*target/(\\S+\\.jar) (/opt/flink/usrlib/\\S+)$")
+                .matcher(dockerfile);
         assertTrue(jar.find(), "Dockerfile copies the job jar into usrlib/");
         assertEquals("engagement-pipeline-" + pomVersion() + ".jar", jar.group(1));
         assertEquals("local://" + jar.group(2), at(doc, "spec", "job", "jarURI"));
         Class<?> entry = Class.forName(at(doc, "spec", "job", "entryClass"));
         assertNotNull(entry.getMethod("main", String[].class));
         assertEquals("savepoint", at(doc, "spec", "job", "upgradeMode"));
-        assertTrue(dockerfile.contains("metrics-prometheus") && dockerfile.contains("s3-fs-presto"),
+        assertTrue(
+                dockerfile.contains("metrics-prometheus") && dockerfile.contains("s3-fs-presto"),
                 "the image must install the plugins the configuration uses");
 
         Map<String, Object> schemaJob = yaml(SCHEMA_JOB);
@@ -257,13 +289,16 @@ class K8sManifestTest {
         assertTrue(command.contains(sql.group(1) + "/ddl"), "the schema job applies the DDL the image carries");
 
         Map<String, Object> retention = yaml(RETENTION_JOB);
-        List<Map<String, Object>> retentionContainers = listAt(retention, "spec", "jobTemplate", "spec", "template", "spec", "containers");
+        List<Map<String, Object>> retentionContainers =
+                listAt(retention, "spec", "jobTemplate", "spec", "template", "spec", "containers");
         assertEquals(at(doc, "spec", "image"), retentionContainers.get(0).get("image"));
         List<?> retentionCommand = (List<?>) retentionContainers.get(0).get("command");
         assertEquals("io.engagement.pipeline.clickhouse.ApplyRetention", retentionCommand.get(3));
         Class.forName(String.valueOf(retentionCommand.get(3))).getMethod("main", String[].class);
         for (List<?> c : List.of(command, retentionCommand)) {
-            assertTrue(String.valueOf(c.get(2)).startsWith(jar.group(2) + ":"), "the tools run from the job jar of the image: " + c);
+            assertTrue(
+                    String.valueOf(c.get(2)).startsWith(jar.group(2) + ":"),
+                    "the tools run from the job jar of the image: " + c);
         }
     }
 
@@ -271,14 +306,23 @@ class K8sManifestTest {
     @SuppressWarnings("unchecked")
     void theServiceDeploymentRunsTheServiceJarWithSettingsTheServiceAccepts() throws Exception {
         List<Object> docs = new ArrayList<>();
-        new Load(LoadSettings.builder().build()).loadAllFromString(Files.readString(SERVICE)).forEach(docs::add);
+        new Load(LoadSettings.builder().build())
+                .loadAllFromString(Files.readString(SERVICE))
+                .forEach(docs::add);
         Map<String, Object> deployment = (Map<String, Object>) docs.get(0);
         assertEquals("Deployment", deployment.get("kind"));
-        Map<String, Object> container = this.<Map<String, Object>>listAt(deployment, "spec", "template", "spec", "containers").get(0);
-        assertEquals(at(yaml(MANIFEST), "spec", "image"), container.get("image"), "the job's image, which carries the service jar");
-        List<String> command = ((List<Object>) container.get("command")).stream().map(String::valueOf).toList();
+        Map<String, Object> container = this.<Map<String, Object>>listAt(
+                        deployment, "spec", "template", "spec", "containers")
+                .get(0);
+        assertEquals(
+                at(yaml(MANIFEST), "spec", "image"),
+                container.get("image"),
+                "the job's image, which carries the service jar");
+        List<String> command = ((List<Object>) container.get("command"))
+                .stream().map(String::valueOf).toList();
         int jar = command.indexOf("-jar");
-        Matcher copied = Pattern.compile("(?m)^COPY .*target/(\\S+-service\\.jar) (\\S+)$").matcher(Files.readString(DOCKERFILE));
+        Matcher copied = Pattern.compile("(?m)^COPY .*target/(\\S+-service\\.jar) (\\S+)$")
+                .matcher(Files.readString(DOCKERFILE));
         assertTrue(copied.find(), "the Dockerfile copies the service jar");
         assertEquals(copied.group(2), command.get(jar + 1));
         assertEquals("engagement-pipeline-" + pomVersion() + "-service.jar", copied.group(1));
@@ -287,16 +331,22 @@ class K8sManifestTest {
         Map<String, String> env = new LinkedHashMap<>();
         for (Map<String, Object> var : (List<Map<String, Object>>) container.get("env")) {
             String name = String.valueOf(var.get("name"));
-            assertTrue(io.engagement.pipeline.service.ServiceConfig.SETTINGS.keySet().stream()
-                    .anyMatch(k -> io.engagement.pipeline.service.ServiceConfig.envName(k).equals(name)),
+            assertTrue(
+                    io.engagement.pipeline.service.ServiceConfig.SETTINGS.keySet().stream()
+                            .anyMatch(k -> io.engagement.pipeline.service.ServiceConfig.envName(k)
+                                    .equals(name)),
                     name + " is the variable of a service setting");
-            env.put(name, var.containsKey("value") ? String.valueOf(var.get("value"))
-                    : name.endsWith("API_KEYS") ? "app:0123456789abcdef:tracking" : "secret");
+            env.put(
+                    name,
+                    var.containsKey("value")
+                            ? String.valueOf(var.get("value"))
+                            : name.endsWith("API_KEYS") ? "app:0123456789abcdef:tracking" : "secret");
             if (name.endsWith("PASSWORD") || name.endsWith("API_KEYS")) {
                 assertTrue(var.containsKey("valueFrom"), name + " comes from a Secret");
             }
         }
-        io.engagement.pipeline.service.ServiceConfig config = io.engagement.pipeline.service.ServiceConfig.from(args, env);
+        io.engagement.pipeline.service.ServiceConfig config =
+                io.engagement.pipeline.service.ServiceConfig.from(args, env);
         assertEquals("0.0.0.0", config.host);
         assertEquals(8090, config.port);
         assertEquals("/health", at(container, "readinessProbe", "httpGet", "path"));
@@ -312,7 +362,8 @@ class K8sManifestTest {
     }
 
     private static String pomProperty(String name) throws Exception {
-        Matcher m = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</").matcher(Files.readString(Path.of("pom.xml")));
+        Matcher m =
+                Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</").matcher(Files.readString(Path.of("pom.xml")));
         assertTrue(m.find(), name);
         return m.group(1);
     }

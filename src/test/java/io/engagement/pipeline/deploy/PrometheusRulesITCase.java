@@ -3,12 +3,11 @@ package io.engagement.pipeline.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 
 /**
  * The alert rules of deploy/prometheus/ as Prometheus reads them: {@code promtool check rules}
@@ -20,10 +19,15 @@ class PrometheusRulesITCase {
     private static final Path PROMTOOL = Path.of(System.getenv().getOrDefault("PROMTOOL", "/usr/bin/promtool"));
 
     private static String promtool(String... args) throws Exception {
-        assertTrue(Files.isExecutable(PROMTOOL), PROMTOOL + " not found: install it with deploy/install-deps.sh (the README test command does this)");
+        assertTrue(
+                Files.isExecutable(PROMTOOL),
+                PROMTOOL + " not found: install it with deploy/install-deps.sh (the README test command does this)");
         List<String> command = new java.util.ArrayList<>(List.of(PROMTOOL.toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(new java.io.File("deploy/prometheus")).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(new java.io.File("deploy/prometheus"))
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "promtool did not finish");
         assertEquals(0, p.exitValue(), output);

@@ -24,7 +24,8 @@ class DimensionsTest {
     @Test
     void theShippedCountryListHasEveryAlpha2Code() {
         assertEquals(249, Dimensions.COUNTRIES.size());
-        for (String code : new String[] {"AD", "AQ", "CH", "CN", "DE", "FR", "IN", "JP", "MX", "NG", "NZ", "ZW", "ZA"}) {
+        for (String code :
+                new String[] {"AD", "AQ", "CH", "CN", "DE", "FR", "IN", "JP", "MX", "NG", "NZ", "ZW", "ZA"}) {
             assertEquals(code, Dimensions.country(code));
         }
     }

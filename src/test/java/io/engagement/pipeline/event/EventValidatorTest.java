@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class EventValidatorTest {
 
@@ -19,7 +18,13 @@ class EventValidatorTest {
     private final EventValidator validator = new EventValidator(
             // A 16 MiB message cap (the largest allowed) so the dead-letter bounds below are exercised;
             // HostileInputTest uses the default cap.
-            new ValidationRules(Duration.ofMinutes(5), Duration.ofDays(7), Duration.ofHours(12), Duration.ofHours(24), 128, 16 << 20));
+            new ValidationRules(
+                    Duration.ofMinutes(5),
+                    Duration.ofDays(7),
+                    Duration.ofHours(12),
+                    Duration.ofHours(24),
+                    128,
+                    16 << 20));
 
     private static String event(String extra) {
         return "{\"event_id\":\"e1\",\"event_type\":\"view_start\",\"content_id\":\"c1\",\"creator_id\":\"k1\","
@@ -27,13 +32,16 @@ class EventValidatorTest {
     }
 
     private ValidationResult validate(String json) {
-        return validator.validate(new RawEvent(json.getBytes(StandardCharsets.UTF_8), "engagement-events", 3, 42L), NOW);
+        return validator.validate(
+                new RawEvent(json.getBytes(StandardCharsets.UTF_8), "engagement-events", 3, 42L), NOW);
     }
 
     @Test
     void acceptsAFullEvent() {
-        ValidationResult r = validate(event(",\"user_id\":\"u1\",\"watch_time_ms\":1500,\"content_duration_ms\":30000,"
-                + "\"progress\":0.5,\"is_rewatch\":true,\"total_watch_time_ms\":14000,\"loop_count\":2,\"source\":\"for_you\",\"device\":\"mobile\",\"platform\":\"ios\",\"country\":\"US\""));
+        ValidationResult r = validate(
+                event(
+                        ",\"user_id\":\"u1\",\"watch_time_ms\":1500,\"content_duration_ms\":30000,"
+                                + "\"progress\":0.5,\"is_rewatch\":true,\"total_watch_time_ms\":14000,\"loop_count\":2,\"source\":\"for_you\",\"device\":\"mobile\",\"platform\":\"ios\",\"country\":\"US\""));
         assertTrue(r.isAccepted());
         EngagementEvent e = r.event();
         assertEquals("e1", e.eventId);
@@ -60,12 +68,18 @@ class EventValidatorTest {
     void dimensionsAreBoundedToTheirVocabulariesOnBothParsePaths() {
         // ASCII goes through the streaming parser, a non-ASCII value elsewhere in the message through the tree.
         for (String extra : new String[] {"", ",\"user_id\":\"ü\""}) {
-            EngagementEvent odd = validate(event(",\"country\":\"uk\",\"device\":\"Fridge\",\"platform\":\"symbian\",\"source\":\"billboard\"" + extra)).event();
+            EngagementEvent odd = validate(event(
+                            ",\"country\":\"uk\",\"device\":\"Fridge\",\"platform\":\"symbian\",\"source\":\"billboard\""
+                                    + extra))
+                    .event();
             assertEquals("unknown", odd.country);
             assertEquals("other", odd.device);
             assertEquals("other", odd.platform);
             assertEquals("other", odd.source);
-            EngagementEvent known = validate(event(",\"country\":\"de\",\"device\":\"TV\",\"platform\":\"Android\",\"source\":\"Following\"" + extra)).event();
+            EngagementEvent known = validate(event(
+                            ",\"country\":\"de\",\"device\":\"TV\",\"platform\":\"Android\",\"source\":\"Following\""
+                                    + extra))
+                    .event();
             assertEquals("DE", known.country);
             assertEquals("tv", known.device);
             assertEquals("android", known.platform);
@@ -82,8 +96,9 @@ class EventValidatorTest {
 
     @Test
     void acceptsIsoTimestampsAndNumericIds() {
-        String json = "{\"event_id\":7,\"event_type\":\"LIKE\",\"content_id\":123,\"creator_id\":9,\"session_id\":\"s\","
-                + "\"event_time\":\"2026-03-02T11:59:00.250Z\"}";
+        String json =
+                "{\"event_id\":7,\"event_type\":\"LIKE\",\"content_id\":123,\"creator_id\":9,\"session_id\":\"s\","
+                        + "\"event_time\":\"2026-03-02T11:59:00.250Z\"}";
         EngagementEvent e = validate(json).event();
         assertEquals("7", e.eventId);
         assertEquals("123", e.contentId);
@@ -111,12 +126,15 @@ class EventValidatorTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "18446745846156051616|FUTURE_EVENT_TIME",               // 2^64 + a 2026 time: must not wrap to 2026
-            "-18446742301263051616|STALE_EVENT_TIME",
-            "\"+300000000-01-01T00:00:00Z\"|FUTURE_EVENT_TIME",      // parses as an Instant, has no epoch ms
-            "\"-300000000-01-01T00:00:00Z\"|STALE_EVENT_TIME",
-            "\"+999999999-12-31T23:59:59+18:00\"|FUTURE_EVENT_TIME"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "18446745846156051616|FUTURE_EVENT_TIME", // 2^64 + a 2026 time: must not wrap to 2026
+                "-18446742301263051616|STALE_EVENT_TIME",
+                "\"+300000000-01-01T00:00:00Z\"|FUTURE_EVENT_TIME", // parses as an Instant, has no epoch ms
+                "\"-300000000-01-01T00:00:00Z\"|STALE_EVENT_TIME",
+                "\"+999999999-12-31T23:59:59+18:00\"|FUTURE_EVENT_TIME"
+            })
     void eventTimesBeyondTheEpochMillisecondRangeAreRejectedNotWrappedOrThrown(String eventTime, RejectReason reason) {
         String json = event("").replace("\"event_time\":" + NOW, "\"event_time\":" + eventTime);
         assertEquals(reason, validate(json).deadLetter().reason, json);
@@ -126,19 +144,22 @@ class EventValidatorTest {
     void hugeRejectedMessagesKeepABoundedPayloadSoTheDeadLetterFitsAKafkaRecord() {
         // Kafka's default producer max.request.size is 1 048 576 bytes; a dead letter over it fails the job.
         int kafkaLimit = 1_048_576;
-        String controlCharacters = "\u0001".repeat(300_000);   // escapes to 6 bytes a character: 1.8 MB whole
+        String controlCharacters = "\u0001".repeat(300_000); // escapes to 6 bytes a character: 1.8 MB whole
         DeadLetter text = validate(controlCharacters).deadLetter();
         assertEquals(65_536, text.payload.length());
         assertEquals(controlCharacters.substring(0, 65_536), text.payload);
         assertEquals(300_000, text.payloadBytes);
         assertTrue(text.payloadTruncated);
-        assertTrue(DeadLetterJson.toJson(text).length < kafkaLimit, "dead letter " + DeadLetterJson.toJson(text).length + " bytes");
+        assertTrue(
+                DeadLetterJson.toJson(text).length < kafkaLimit,
+                "dead letter " + DeadLetterJson.toJson(text).length + " bytes");
 
         byte[] notUtf8 = new byte[800_000];
         java.util.Arrays.fill(notUtf8, (byte) 0xff);
-        DeadLetter binary = validator.validate(new RawEvent(notUtf8, "t", 0, 1), NOW).deadLetter();
+        DeadLetter binary =
+                validator.validate(new RawEvent(notUtf8, "t", 0, 1), NOW).deadLetter();
         assertEquals("base64", binary.payloadEncoding);
-        assertEquals(65_536, binary.payload.length());                         // base64 of the first 48 KiB
+        assertEquals(65_536, binary.payload.length()); // base64 of the first 48 KiB
         assertEquals(800_000, binary.payloadBytes);
         assertTrue(binary.payloadTruncated);
         assertTrue(DeadLetterJson.toJson(binary).length < kafkaLimit);
@@ -152,7 +173,7 @@ class EventValidatorTest {
         DeadLetter d = validate(longTime).deadLetter();
         assertEquals(RejectReason.INVALID_FIELD, d.reason);
         assertEquals(1_000, d.detail.length());
-        assertTrue(d.payloadTruncated);                        // 200 000 characters of event_time
+        assertTrue(d.payloadTruncated); // 200 000 characters of event_time
     }
 
     @Test
@@ -179,10 +200,13 @@ class EventValidatorTest {
     void nonObjectsEmptyMessagesAndInvalidUtf8AreMalformed() {
         assertEquals(RejectReason.MALFORMED_JSON, validate("[1,2]").deadLetter().reason);
         assertEquals(RejectReason.MALFORMED_JSON, validate("\"text\"").deadLetter().reason);
-        DeadLetter empty = validator.validate(new RawEvent(null, "t", 0, 1), NOW).deadLetter();
+        DeadLetter empty =
+                validator.validate(new RawEvent(null, "t", 0, 1), NOW).deadLetter();
         assertEquals(RejectReason.MALFORMED_JSON, empty.reason);
         assertEquals("none", empty.payloadEncoding);
-        DeadLetter binary = validator.validate(new RawEvent(new byte[] {(byte) 0xff, (byte) 0xfe}, "t", 0, 2), NOW).deadLetter();
+        DeadLetter binary = validator
+                .validate(new RawEvent(new byte[] {(byte) 0xff, (byte) 0xfe}, "t", 0, 2), NOW)
+                .deadLetter();
         assertEquals("base64", binary.payloadEncoding);
         assertEquals("//4=", binary.payload);
     }
@@ -205,37 +229,64 @@ class EventValidatorTest {
 
     @Test
     void watchTimeMustBeANonNegativeWholeNumberWithinTheMaximum() {
-        assertEquals(RejectReason.INVALID_WATCH_TIME, validate(event(",\"watch_time_ms\":-1")).deadLetter().reason);
-        assertEquals(RejectReason.INVALID_WATCH_TIME, validate(event(",\"watch_time_ms\":\"long\"")).deadLetter().reason);
-        assertEquals(RejectReason.INVALID_WATCH_TIME, validate(event(",\"watch_time_ms\":12.5")).deadLetter().reason);
+        assertEquals(
+                RejectReason.INVALID_WATCH_TIME,
+                validate(event(",\"watch_time_ms\":-1")).deadLetter().reason);
+        assertEquals(
+                RejectReason.INVALID_WATCH_TIME,
+                validate(event(",\"watch_time_ms\":\"long\"")).deadLetter().reason);
+        assertEquals(
+                RejectReason.INVALID_WATCH_TIME,
+                validate(event(",\"watch_time_ms\":12.5")).deadLetter().reason);
         long twelveHours = Duration.ofHours(12).toMillis();
         assertTrue(validate(event(",\"watch_time_ms\":" + twelveHours)).isAccepted());
-        assertEquals(RejectReason.INVALID_WATCH_TIME,
+        assertEquals(
+                RejectReason.INVALID_WATCH_TIME,
                 validate(event(",\"watch_time_ms\":" + (twelveHours + 1))).deadLetter().reason);
     }
 
     @Test
     void timestampsTooFarInTheFutureOrPastAreRejected() {
         long fiveMinutes = Duration.ofMinutes(5).toMillis();
-        assertTrue(validate(event("").replace(Long.toString(NOW), Long.toString(NOW + fiveMinutes))).isAccepted());
-        assertEquals(RejectReason.FUTURE_EVENT_TIME,
-                validate(event("").replace(Long.toString(NOW), Long.toString(NOW + fiveMinutes + 1))).deadLetter().reason);
+        assertTrue(validate(event("").replace(Long.toString(NOW), Long.toString(NOW + fiveMinutes)))
+                .isAccepted());
+        assertEquals(
+                RejectReason.FUTURE_EVENT_TIME,
+                validate(event("").replace(Long.toString(NOW), Long.toString(NOW + fiveMinutes + 1)))
+                        .deadLetter()
+                        .reason);
         long sevenDays = Duration.ofDays(7).toMillis();
-        assertTrue(validate(event("").replace(Long.toString(NOW), Long.toString(NOW - sevenDays))).isAccepted());
-        assertEquals(RejectReason.STALE_EVENT_TIME,
-                validate(event("").replace(Long.toString(NOW), Long.toString(NOW - sevenDays - 1))).deadLetter().reason);
-        assertEquals(RejectReason.INVALID_FIELD,
+        assertTrue(validate(event("").replace(Long.toString(NOW), Long.toString(NOW - sevenDays)))
+                .isAccepted());
+        assertEquals(
+                RejectReason.STALE_EVENT_TIME,
+                validate(event("").replace(Long.toString(NOW), Long.toString(NOW - sevenDays - 1)))
+                        .deadLetter()
+                        .reason);
+        assertEquals(
+                RejectReason.INVALID_FIELD,
                 validate(event("").replace(Long.toString(NOW), "\"yesterday\"")).deadLetter().reason);
     }
 
     @Test
     void otherFieldsAreTypeChecked() {
-        assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"progress\":1.5")).deadLetter().reason);
-        assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"progress\":-0.1")).deadLetter().reason);
-        assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"is_rewatch\":\"yes\"")).deadLetter().reason);
-        assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"content_duration_ms\":-5")).deadLetter().reason);
-        assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"user_id\":{\"id\":1}")).deadLetter().reason);
-        assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"user_id\":\"" + "x".repeat(129) + "\"")).deadLetter().reason);
+        assertEquals(
+                RejectReason.INVALID_FIELD, validate(event(",\"progress\":1.5")).deadLetter().reason);
+        assertEquals(
+                RejectReason.INVALID_FIELD,
+                validate(event(",\"progress\":-0.1")).deadLetter().reason);
+        assertEquals(
+                RejectReason.INVALID_FIELD,
+                validate(event(",\"is_rewatch\":\"yes\"")).deadLetter().reason);
+        assertEquals(
+                RejectReason.INVALID_FIELD,
+                validate(event(",\"content_duration_ms\":-5")).deadLetter().reason);
+        assertEquals(
+                RejectReason.INVALID_FIELD,
+                validate(event(",\"user_id\":{\"id\":1}")).deadLetter().reason);
+        assertEquals(
+                RejectReason.INVALID_FIELD,
+                validate(event(",\"user_id\":\"" + "x".repeat(129) + "\"")).deadLetter().reason);
         assertFalse(validate(event(",\"country\":[\"US\"]")).isAccepted());
     }
 
@@ -243,17 +294,29 @@ class EventValidatorTest {
     void playTotalsAreBounded() {
         long twelveHours = Duration.ofHours(12).toMillis();
         assertTrue(validate(event(",\"total_watch_time_ms\":" + twelveHours)).isAccepted());
-        assertEquals(RejectReason.INVALID_WATCH_TIME,
+        assertEquals(
+                RejectReason.INVALID_WATCH_TIME,
                 validate(event(",\"total_watch_time_ms\":" + (twelveHours + 1))).deadLetter().reason);
-        assertEquals(RejectReason.INVALID_WATCH_TIME, validate(event(",\"total_watch_time_ms\":-1")).deadLetter().reason);
+        assertEquals(
+                RejectReason.INVALID_WATCH_TIME,
+                validate(event(",\"total_watch_time_ms\":-1")).deadLetter().reason);
         assertTrue(validate(event(",\"loop_count\":10000")).isAccepted());
-        assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"loop_count\":10001")).deadLetter().reason);
-        assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"loop_count\":-1")).deadLetter().reason);
-        assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"loop_count\":1.5")).deadLetter().reason);
+        assertEquals(
+                RejectReason.INVALID_FIELD,
+                validate(event(",\"loop_count\":10001")).deadLetter().reason);
+        assertEquals(
+                RejectReason.INVALID_FIELD,
+                validate(event(",\"loop_count\":-1")).deadLetter().reason);
+        assertEquals(
+                RejectReason.INVALID_FIELD,
+                validate(event(",\"loop_count\":1.5")).deadLetter().reason);
         assertEquals(2, validate(event(",\"loop_count\":2.0")).event().loopCount);
         // beyond a long: must not wrap around into the accepted range
-        assertEquals(RejectReason.INVALID_FIELD, validate(event(",\"loop_count\":18446744073709551617")).deadLetter().reason);
-        assertEquals(RejectReason.INVALID_WATCH_TIME,
+        assertEquals(
+                RejectReason.INVALID_FIELD,
+                validate(event(",\"loop_count\":18446744073709551617")).deadLetter().reason);
+        assertEquals(
+                RejectReason.INVALID_WATCH_TIME,
                 validate(event(",\"total_watch_time_ms\":18446744073709551617")).deadLetter().reason);
     }
 }

@@ -3,20 +3,17 @@ package io.engagement.pipeline.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.engagement.pipeline.testing.KafkaTestBroker;
-import io.engagement.pipeline.testing.PipelineScenario;
-
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-
-import org.junit.jupiter.api.Test;
-
+import io.engagement.pipeline.testing.KafkaTestBroker;
+import io.engagement.pipeline.testing.PipelineScenario;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /**
  * The streaming parse (all-ASCII messages) and the tree parse (the reference, and every message that
@@ -29,13 +26,38 @@ import java.util.Random;
 class StreamingValidationTest {
 
     private static final long NOW = Instant.parse("2026-03-02T12:00:00Z").toEpochMilli();
-    private static final ObjectMapper JSON = JsonMapper.builder().configure(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY, true).build();
-    private static final String[] VALUES = {"null", "true", "\"\"", "\" x \"", "-0", "0", "1.0", "1.5", "-7",
-            "12345678901234567890123", "1e400", "{}", "{\"a\":{\"b\":[1,2]}}", "[]", "[1,{\"c\":2}]", "\"2026-03-02T11:00:00Z\"",
-            "\"\\u0001\"", "\"\\ud800\"", "\"VIEW_START\"", "99999999999", "0.5", "2.0E3"};
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .configure(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY, true)
+            .build();
+    private static final String[] VALUES = {
+        "null",
+        "true",
+        "\"\"",
+        "\" x \"",
+        "-0",
+        "0",
+        "1.0",
+        "1.5",
+        "-7",
+        "12345678901234567890123",
+        "1e400",
+        "{}",
+        "{\"a\":{\"b\":[1,2]}}",
+        "[]",
+        "[1,{\"c\":2}]",
+        "\"2026-03-02T11:00:00Z\"",
+        "\"\\u0001\"",
+        "\"\\ud800\"",
+        "\"VIEW_START\"",
+        "99999999999",
+        "0.5",
+        "2.0E3"
+    };
 
     private static String outcome(ValidationResult r) throws Exception {
-        return r.isAccepted() ? "accepted " + JSON.writeValueAsString(r.event()) : "rejected " + JSON.writeValueAsString(r.deadLetter());
+        return r.isAccepted()
+                ? "accepted " + JSON.writeValueAsString(r.event())
+                : "rejected " + JSON.writeValueAsString(r.deadLetter());
     }
 
     private static String mutate(String message, Random random) {
@@ -58,8 +80,11 @@ class StreamingValidationTest {
             }
             default -> { // one value replaced by another type
                 int colon = m.indexOf(":", random.nextInt(m.length()));
-                int end = colon < 0 ? -1 : Math.min(m.indexOf(",", colon) < 0 ? m.length() - 1 : m.indexOf(",", colon),
-                        m.indexOf("}", colon) < 0 ? m.length() : m.indexOf("}", colon));
+                int end = colon < 0
+                        ? -1
+                        : Math.min(
+                                m.indexOf(",", colon) < 0 ? m.length() - 1 : m.indexOf(",", colon),
+                                m.indexOf("}", colon) < 0 ? m.length() : m.indexOf("}", colon));
                 if (colon > 0 && end > colon) {
                     m.replace(colon + 1, end, VALUES[random.nextInt(VALUES.length)]);
                 }
@@ -93,7 +118,11 @@ class StreamingValidationTest {
             assertEquals(outcome(tree), outcome(streamed), message);
             accepted += streamed.isAccepted() ? 1 : 0;
         }
-        assertTrue(messages.size() > 10_000 && ascii == messages.size(), "ASCII messages: " + ascii + " of " + messages.size());
-        assertTrue(accepted > messages.size() / 3 && accepted < messages.size() * 0.8, "accepted " + accepted + " of " + messages.size());
+        assertTrue(
+                messages.size() > 10_000 && ascii == messages.size(),
+                "ASCII messages: " + ascii + " of " + messages.size());
+        assertTrue(
+                accepted > messages.size() / 3 && accepted < messages.size() * 0.8,
+                "accepted " + accepted + " of " + messages.size());
     }
 }

@@ -9,13 +9,6 @@ import io.engagement.pipeline.clickhouse.ClickHouseHttp;
 import io.engagement.pipeline.service.EngagementService;
 import io.engagement.pipeline.service.EventPublisher;
 import io.engagement.pipeline.service.ServiceConfig;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -27,6 +20,11 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ClickHouse the local stack runs (deploy/local/clickhouse.sh with the shipped config.xml and
@@ -61,8 +59,13 @@ class ClickHouseReaderProfileITCase {
     @BeforeAll
     static void start() throws Exception {
         int http = freePort();
-        env = new HashMap<>(Map.of("ENGAGEMENT_STACK_DIR", stackDir.toString(),
-                "CLICKHOUSE_HTTP_PORT", Integer.toString(http), "CLICKHOUSE_TCP_PORT", Integer.toString(freePort())));
+        env = new HashMap<>(Map.of(
+                "ENGAGEMENT_STACK_DIR",
+                stackDir.toString(),
+                "CLICKHOUSE_HTTP_PORT",
+                Integer.toString(http),
+                "CLICKHOUSE_TCP_PORT",
+                Integer.toString(freePort())));
         url = "http://127.0.0.1:" + http;
         script("start");
         ApplySchema.apply(new ClickHouseHttp(url, "default", ""), Path.of("sql/ddl"));
@@ -80,33 +83,64 @@ class ClickHouseReaderProfileITCase {
     void theReaderWritesNothingAndItsQueriesAreBounded() throws Exception {
         ClickHouseHttp reader = new ClickHouseHttp(url, "engagement_reader", READER_PASSWORD);
         assertEquals("1", reader.execute("SELECT 1").strip());
-        IOException write = assertThrows(IOException.class, () -> reader.execute(
-                "INSERT INTO engagement.content_catalog (content_id, creator_id, version) VALUES ('c', 'k', 1)"));
+        IOException write = assertThrows(
+                IOException.class,
+                () -> reader.execute(
+                        "INSERT INTO engagement.content_catalog (content_id, creator_id, version) VALUES ('c', 'k', 1)"));
         assertTrue(write.getMessage().contains("Code: 164"), write.getMessage()); // READONLY
-        IOException tooManyRows = assertThrows(IOException.class, () -> reader.execute("SELECT number FROM system.numbers LIMIT 20000"));
+        IOException tooManyRows =
+                assertThrows(IOException.class, () -> reader.execute("SELECT number FROM system.numbers LIMIT 20000"));
         assertTrue(tooManyRows.getMessage().contains("Code: 396"), tooManyRows.getMessage()); // TOO_MANY_ROWS_OR_BYTES
         // A query without an end is stopped by the profile (rows read or time), not left running.
         long start = System.nanoTime();
-        IOException endless = assertThrows(IOException.class, () -> reader.execute("SELECT count() FROM system.numbers"));
-        assertTrue(endless.getMessage().contains("Code: 158") || endless.getMessage().contains("Code: 159"), endless.getMessage());
+        IOException endless =
+                assertThrows(IOException.class, () -> reader.execute("SELECT count() FROM system.numbers"));
+        assertTrue(
+                endless.getMessage().contains("Code: 158")
+                        || endless.getMessage().contains("Code: 159"),
+                endless.getMessage());
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30), "stopped within the profile's bounds");
-        assertEquals(0, Long.parseLong(new ClickHouseHttp(url, "default", "").execute(
-                "SELECT count() FROM engagement.content_catalog").strip()), "the reader's insert left nothing");
+        assertEquals(
+                0,
+                Long.parseLong(new ClickHouseHttp(url, "default", "")
+                        .execute("SELECT count() FROM engagement.content_catalog")
+                        .strip()),
+                "the reader's insert left nothing");
     }
 
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void theServiceReadsAsTheReaderWithItsOwnPerQueryLimits() throws Exception {
-        ServiceConfig config = ServiceConfig.from(new String[] {"--service.port", "0", "--service.host", "127.0.0.1",
-                "--service.kafka-bootstrap-servers", "127.0.0.1:1", "--service.clickhouse-url", url,
-                "--service.clickhouse-user", "engagement_reader"},
-                Map.of("ENGAGEMENT_SERVICE_API_KEYS", "ops:reader-test-admin-key-0123:admin",
-                        "ENGAGEMENT_SERVICE_CLICKHOUSE_PASSWORD", READER_PASSWORD));
-        try (EngagementService service = new EngagementService(config, EventPublisher.forConfig(config),
-                new ClickHouseHttp(url, config.clickhouseUser, READER_PASSWORD)).start()) {
-            HttpResponse<String> stats = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + service.port() + "/v1/admin/stats?from=2026-01-01&to=2026-01-02"))
-                    .header("Authorization", "Bearer reader-test-admin-key-0123").build(), HttpResponse.BodyHandlers.ofString());
+        ServiceConfig config = ServiceConfig.from(
+                new String[] {
+                    "--service.port",
+                    "0",
+                    "--service.host",
+                    "127.0.0.1",
+                    "--service.kafka-bootstrap-servers",
+                    "127.0.0.1:1",
+                    "--service.clickhouse-url",
+                    url,
+                    "--service.clickhouse-user",
+                    "engagement_reader"
+                },
+                Map.of(
+                        "ENGAGEMENT_SERVICE_API_KEYS",
+                        "ops:reader-test-admin-key-0123:admin",
+                        "ENGAGEMENT_SERVICE_CLICKHOUSE_PASSWORD",
+                        READER_PASSWORD));
+        try (EngagementService service = new EngagementService(
+                        config,
+                        EventPublisher.forConfig(config),
+                        new ClickHouseHttp(url, config.clickhouseUser, READER_PASSWORD))
+                .start()) {
+            HttpResponse<String> stats = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port()
+                                            + "/v1/admin/stats?from=2026-01-01&to=2026-01-02"))
+                                    .header("Authorization", "Bearer reader-test-admin-key-0123")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, stats.statusCode(), stats.body());
         }
     }

@@ -8,7 +8,13 @@ import io.engagement.pipeline.dedup.DeduplicateAndRouteLate;
 import io.engagement.pipeline.dedup.StartHorizon;
 import io.engagement.pipeline.testing.PipelineScenario;
 import io.engagement.pipeline.testing.RealServers;
-
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -21,14 +27,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
 /**
  * Two ways real clients and real operators break event time, on the real Kafka broker and ClickHouse:
  * a phone whose clock runs almost {@code validation.max-future-skew} fast, and a job resubmitted
@@ -37,8 +35,10 @@ import java.util.concurrent.TimeUnit;
 class ClockSkewAndFreshStartITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final String SKEW_TOPIC = "skew-events";
     private static final String FRESH_TOPIC = "fresh-events";
@@ -47,33 +47,47 @@ class ClockSkewAndFreshStartITCase {
     /** Fresh servers per test: the start horizon reads what ClickHouse holds. */
     @RegisterExtension
     static final RealServers SERVERS = RealServers.perTest()
-            .topic(SKEW_TOPIC, 1).topic(FRESH_TOPIC, 1).topic("engagement-dlq", 1).topic("engagement-feedback", 1);
+            .topic(SKEW_TOPIC, 1)
+            .topic(FRESH_TOPIC, 1)
+            .topic("engagement-dlq", 1)
+            .topic("engagement-feedback", 1);
 
     private static String event(String id, String type, String content, String user, long time) {
         return "{\"event_id\":\"" + id + "\",\"event_type\":\"" + type + "\",\"content_id\":\"" + content + "\","
-                + "\"creator_id\":\"creator-" + content + "\",\"user_id\":\"" + user + "\",\"session_id\":\"s-" + user + "\","
+                + "\"creator_id\":\"creator-" + content + "\",\"user_id\":\"" + user + "\",\"session_id\":\"s-" + user
+                + "\","
                 + "\"event_time\":" + time + "}";
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String content, String json) throws Exception {
-        producer.send(new ProducerRecord<>(topic, 0, content.getBytes(StandardCharsets.UTF_8),
-                json.getBytes(StandardCharsets.UTF_8))).get();
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String content, String json)
+            throws Exception {
+        producer.send(new ProducerRecord<>(
+                        topic, 0, content.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)))
+                .get();
     }
 
     private static JobConfig config(String topic, String... extra) {
         List<String> args = new ArrayList<>(List.of(
-                "--kafka.bootstrap-servers", SERVERS.kafka().bootstrapServers(),
-                "--kafka.input-topic", topic,
-                "--kafka.group-id", "group-" + topic,
-                "--kafka.transactional-id-prefix", "tx-" + topic,
-                "--clickhouse.url", SERVERS.clickhouse().jdbcUrl(),
-                "--clickhouse.flush-interval", "200 ms",
-                "--validation.max-event-age", "3650 d"));
+                "--kafka.bootstrap-servers",
+                SERVERS.kafka().bootstrapServers(),
+                "--kafka.input-topic",
+                topic,
+                "--kafka.group-id",
+                "group-" + topic,
+                "--kafka.transactional-id-prefix",
+                "tx-" + topic,
+                "--clickhouse.url",
+                SERVERS.clickhouse().jdbcUrl(),
+                "--clickhouse.flush-interval",
+                "200 ms",
+                "--validation.max-event-age",
+                "3650 d"));
         args.addAll(List.of(extra));
         return JobConfig.fromSources(args.toArray(new String[0]), Map.of());
     }
 
-    private static JobClient start(JobConfig config, long startHorizonMs, Path checkpoints, String name) throws Exception {
+    private static JobClient start(JobConfig config, long startHorizonMs, Path checkpoints, String name)
+            throws Exception {
         Configuration conf = new Configuration();
         conf.setString("state.backend.type", "rocksdb");
         conf.setString("execution.checkpointing.interval", "300 ms");
@@ -93,43 +107,79 @@ class ClockSkewAndFreshStartITCase {
      */
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
-    void oneFastDeviceClockDoesNotMakeHonestTrafficLate(@TempDir Path checkpoints, @TempDir Path savepoints) throws Exception {
-        JobConfig config = config(SKEW_TOPIC,
-                "--kafka.starting-offsets", "earliest",
-                "--watermark.out-of-orderness", "2 s",
-                "--window.allowed-lateness", "1 s",
-                "--window.grains", "minute");
+    void oneFastDeviceClockDoesNotMakeHonestTrafficLate(@TempDir Path checkpoints, @TempDir Path savepoints)
+            throws Exception {
+        JobConfig config = config(
+                SKEW_TOPIC,
+                "--kafka.starting-offsets",
+                "earliest",
+                "--watermark.out-of-orderness",
+                "2 s",
+                "--window.allowed-lateness",
+                "1 s",
+                "--window.grains",
+                "minute");
         long skewMs = config.validationRules.maxFutureSkew().toMillis();
         JobClient job = start(config, StartHorizon.NONE, checkpoints, "clock-skew");
         int honest = 0;
         try (KafkaProducer<byte[], byte[]> producer = SERVERS.kafka().producer()) {
             // The job is reading once the first honest event is in ClickHouse.
-            send(producer, SKEW_TOPIC, "honest", event("h" + honest++, "view_start", "honest", "u0", System.currentTimeMillis()));
-            waitUntil(() -> count("SELECT count() FROM engagement.engagement_events WHERE content_id = 'honest'") == 1, 90);
+            send(
+                    producer,
+                    SKEW_TOPIC,
+                    "honest",
+                    event("h" + honest++, "view_start", "honest", "u0", System.currentTimeMillis()));
+            waitUntil(
+                    () -> count("SELECT count() FROM engagement.engagement_events WHERE content_id = 'honest'") == 1,
+                    90);
             for (int i = 0; i < 100; i++) {
                 if (i == 5) {
-                    send(producer, SKEW_TOPIC, "fast-clock",
-                            event("fast", "view_start", "fast-clock", "phone", System.currentTimeMillis() + skewMs - 5_000));
+                    send(
+                            producer,
+                            SKEW_TOPIC,
+                            "fast-clock",
+                            event(
+                                    "fast",
+                                    "view_start",
+                                    "fast-clock",
+                                    "phone",
+                                    System.currentTimeMillis() + skewMs - 5_000));
                 }
-                send(producer, SKEW_TOPIC, "honest",
+                send(
+                        producer,
+                        SKEW_TOPIC,
+                        "honest",
                         event("h" + honest, "view_start", "honest", "u" + honest, System.currentTimeMillis()));
                 honest++;
                 Thread.sleep(100); // several watermark intervals (200 ms) pass during the traffic
             }
         }
         long expected = honest;
-        waitUntil(() -> count("SELECT count() FROM engagement.engagement_events WHERE content_id = 'honest'")
-                + count("SELECT count() FROM engagement.late_events WHERE content_id = 'honest'") == expected, 90);
-        assertEquals(0, count("SELECT count() FROM engagement.late_events WHERE content_id = 'honest'"), "honest events made late");
+        waitUntil(
+                () -> count("SELECT count() FROM engagement.engagement_events WHERE content_id = 'honest'")
+                                + count("SELECT count() FROM engagement.late_events WHERE content_id = 'honest'")
+                        == expected,
+                90);
+        assertEquals(
+                0,
+                count("SELECT count() FROM engagement.late_events WHERE content_id = 'honest'"),
+                "honest events made late");
 
         // Draining fires every window, the fast event's (about 5 min ahead) too.
-        job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
-        assertEquals(expected, count("SELECT sum(views) FROM engagement.content_metrics FINAL"
-                + " WHERE grain = 'minute' AND content_id = 'honest'"), "honest views in their minute windows");
+        job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(60, TimeUnit.SECONDS);
+        assertEquals(
+                expected,
+                count("SELECT sum(views) FROM engagement.content_metrics FINAL"
+                        + " WHERE grain = 'minute' AND content_id = 'honest'"),
+                "honest views in their minute windows");
         // Each minute window fired once, on time: none was fired early by the fast clock and then updated.
         assertEquals(1, count("SELECT max(version) FROM engagement.content_metrics WHERE content_id = 'honest'"));
-        assertEquals(List.of("1"), SERVERS.clickhouse().rows("SELECT views FROM engagement.content_metrics FINAL"
-                + " WHERE grain = 'minute' AND content_id = 'fast-clock'"));
+        assertEquals(
+                List.of("1"),
+                SERVERS.clickhouse()
+                        .rows("SELECT views FROM engagement.content_metrics FINAL"
+                                + " WHERE grain = 'minute' AND content_id = 'fast-clock'"));
     }
 
     /**
@@ -151,8 +201,14 @@ class ClockSkewAndFreshStartITCase {
             send(producer, FRESH_TOPIC, "F", event("like-0", "like", "F", "u0", t0 + 3 * MIN));
             send(producer, FRESH_TOPIC, "F", event("like-1", "like", "F", "u1", t0 + 4 * MIN));
             send(producer, FRESH_TOPIC, "G", event("flush", "impression", "G", "u9", flushTime));
-            waitUntil(() -> count("SELECT count() FROM engagement.content_metrics FINAL WHERE grain = 'hour' AND content_id = 'F'") == 1
-                    && count("SELECT count() FROM engagement.creator_metrics FINAL WHERE grain = 'hour' AND creator_id = 'creator-F'") == 1, 90);
+            waitUntil(
+                    () -> count(
+                                            "SELECT count() FROM engagement.content_metrics FINAL WHERE grain = 'hour' AND content_id = 'F'")
+                                    == 1
+                            && count(
+                                            "SELECT count() FROM engagement.creator_metrics FINAL WHERE grain = 'hour' AND creator_id = 'creator-F'")
+                                    == 1,
+                    90);
             Thread.sleep(2_000); // checkpoints every 300 ms commit the offsets read so far
             first.cancel().get(30, TimeUnit.SECONDS);
         }
@@ -167,7 +223,8 @@ class ClockSkewAndFreshStartITCase {
         // the flush event's own minute is still open), so the horizon is 11:00.
         long horizon = StartHorizon.resolve(config);
         assertEquals(t0 + 60 * MIN, horizon);
-        assertEquals(horizon, StartHorizon.newestClosedWindowEnd(SERVERS.clickhouse().http(), "engagement"));
+        assertEquals(
+                horizon, StartHorizon.newestClosedWindowEnd(SERVERS.clickhouse().http(), "engagement"));
 
         // A late like is waiting when the job is submitted again without its state: it is the first
         // message the second run reads (the first run committed its offsets), before any watermark.
@@ -179,17 +236,28 @@ class ClockSkewAndFreshStartITCase {
             // Traffic at 13:00 and 14:01 then moves event time past every window the like could open.
             send(producer, FRESH_TOPIC, "probe", event("probe-13", "impression", "probe", "u8", t0 + 180 * MIN));
             send(producer, FRESH_TOPIC, "probe", event("probe-14", "impression", "probe", "u8", t0 + 241 * MIN));
-            waitUntil(() -> count("SELECT count() FROM engagement.content_metrics WHERE grain = 'hour' AND content_id = 'probe'") >= 1, 90);
+            waitUntil(
+                    () -> count(
+                                    "SELECT count() FROM engagement.content_metrics WHERE grain = 'hour' AND content_id = 'probe'")
+                            >= 1,
+                    90);
             Thread.sleep(1_000);
         } finally {
             second.cancel().get(30, TimeUnit.SECONDS);
         }
-        assertEquals(List.of(DeduplicateAndRouteLate.BEFORE_START_HORIZON_REASON),
+        assertEquals(
+                List.of(DeduplicateAndRouteLate.BEFORE_START_HORIZON_REASON),
                 SERVERS.clickhouse().rows("SELECT reason FROM engagement.late_events WHERE event_id = 'late-like'"));
         assertEquals(0, count("SELECT count() FROM engagement.engagement_events WHERE event_id = 'late-like'"));
         assertEquals(List.of("1\t3\t2"), SERVERS.clickhouse().rows(finishedHour), "the finished hour row is unchanged");
-        assertEquals(List.of("3\t2"), SERVERS.clickhouse().rows(finishedCreatorHour), "the finished creator row is unchanged");
-        assertEquals(0, count("SELECT count() FROM engagement.content_metrics WHERE content_id = 'F'"
-                + " AND grain = 'minute' AND window_start = toDateTime('2026-03-02 10:10:00')"), "no phantom minute row");
+        assertEquals(
+                List.of("3\t2"),
+                SERVERS.clickhouse().rows(finishedCreatorHour),
+                "the finished creator row is unchanged");
+        assertEquals(
+                0,
+                count("SELECT count() FROM engagement.content_metrics WHERE content_id = 'F'"
+                        + " AND grain = 'minute' AND window_start = toDateTime('2026-03-02 10:10:00')"),
+                "no phantom minute row");
     }
 }

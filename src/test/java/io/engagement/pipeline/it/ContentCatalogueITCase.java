@@ -10,7 +10,16 @@ import io.engagement.pipeline.service.EventPublisher;
 import io.engagement.pipeline.service.ServiceConfig;
 import io.engagement.pipeline.testing.PipelineScenario;
 import io.engagement.pipeline.testing.RealServers;
-
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -22,17 +31,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
 /**
  * Ownership from the content catalogue, on the real Kafka broker and ClickHouse: the attack of issue
  * 21 (events for someone else's content with another creator_id, first in their window) changes no
@@ -42,8 +40,10 @@ import java.util.concurrent.TimeUnit;
 class ContentCatalogueITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final String EVENTS = "catalogue-events";
     private static final String CATALOGUE = "content-catalog";
@@ -52,18 +52,27 @@ class ContentCatalogueITCase {
 
     @RegisterExtension
     static final RealServers SERVERS = RealServers.perClass()
-            .topic(EVENTS, 1).topic(CATALOGUE, 1).topic("engagement-dlq", 1).topic("engagement-feedback", 1);
+            .topic(EVENTS, 1)
+            .topic(CATALOGUE, 1)
+            .topic("engagement-dlq", 1)
+            .topic("engagement-feedback", 1);
 
-    private static String event(String id, String type, String content, String claimedCreator, String user, long time,
-                                String more) {
+    private static String event(
+            String id, String type, String content, String claimedCreator, String user, long time, String more) {
         return "{\"event_id\":\"" + id + "\",\"event_type\":\"" + type + "\",\"content_id\":\"" + content + "\","
-                + "\"creator_id\":\"" + claimedCreator + "\",\"user_id\":\"" + user + "\",\"session_id\":\"s-" + user + "\","
+                + "\"creator_id\":\"" + claimedCreator + "\",\"user_id\":\"" + user + "\",\"session_id\":\"s-" + user
+                + "\","
                 + "\"event_time\":" + time + more + "}";
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, String value) throws Exception {
-        producer.send(new ProducerRecord<>(topic, 0, key.getBytes(StandardCharsets.UTF_8),
-                value == null ? null : value.getBytes(StandardCharsets.UTF_8))).get();
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, String value)
+            throws Exception {
+        producer.send(new ProducerRecord<>(
+                        topic,
+                        0,
+                        key.getBytes(StandardCharsets.UTF_8),
+                        value == null ? null : value.getBytes(StandardCharsets.UTF_8)))
+                .get();
     }
 
     private static long count(String sql) throws Exception {
@@ -76,18 +85,22 @@ class ContentCatalogueITCase {
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    void aForgedCreatorIdMovesNoCreatorsNumbersAndOwnershipComesFromTheCatalogue(@TempDir Path checkpoints) throws Exception {
-        JobConfig config = JobConfig.fromSources(new String[] {
-                "--kafka.bootstrap-servers", SERVERS.kafka().bootstrapServers(),
-                "--kafka.input-topic", EVENTS,
-                "--kafka.catalog-topic", CATALOGUE,
-                "--kafka.starting-offsets", "earliest",
-                "--clickhouse.url", SERVERS.clickhouse().jdbcUrl(),
-                "--clickhouse.flush-interval", "200 ms",
-                "--validation.max-event-age", "3650 d",
-                "--watermark.out-of-orderness", "2 s",
-                "--window.grains", "minute,hour",
-                "--views.validation", "on"}, Map.of());
+    void aForgedCreatorIdMovesNoCreatorsNumbersAndOwnershipComesFromTheCatalogue(@TempDir Path checkpoints)
+            throws Exception {
+        JobConfig config = JobConfig.fromSources(
+                new String[] {
+                    "--kafka.bootstrap-servers", SERVERS.kafka().bootstrapServers(),
+                    "--kafka.input-topic", EVENTS,
+                    "--kafka.catalog-topic", CATALOGUE,
+                    "--kafka.starting-offsets", "earliest",
+                    "--clickhouse.url", SERVERS.clickhouse().jdbcUrl(),
+                    "--clickhouse.flush-interval", "200 ms",
+                    "--validation.max-event-age", "3650 d",
+                    "--watermark.out-of-orderness", "2 s",
+                    "--window.grains", "minute,hour",
+                    "--views.validation", "on"
+                },
+                Map.of());
         try (KafkaProducer<byte[], byte[]> producer = SERVERS.kafka().producer()) {
             // The platform's content service publishes the catalogue first.
             send(producer, CATALOGUE, "v1", "{\"content_id\":\"v1\",\"creator_id\":\"victim\",\"duration_ms\":20000}");
@@ -97,7 +110,8 @@ class ContentCatalogueITCase {
         }
         Configuration conf = PipelineScenario.flinkConf(checkpoints);
         conf.setString("restart-strategy.type", "none");
-        JobClient job = PipelineScenario.job(conf, 2, config, null, StartHorizon.NONE).executeAsync("content-catalogue");
+        JobClient job =
+                PipelineScenario.job(conf, 2, config, null, StartHorizon.NONE).executeAsync("content-catalogue");
         try (KafkaProducer<byte[], byte[]> producer = SERVERS.kafka().producer()) {
             // The job has read the catalogue once its entries are in ClickHouse (written after the join saw them).
             waitUntil(() -> count("SELECT count() FROM engagement.content_catalog") == 3, 90);
@@ -108,13 +122,31 @@ class ContentCatalogueITCase {
                 send(producer, EVENTS, "v1", event("h" + i, "view_start", "v1", "victim", "u" + i, T0 + i * 1_000, ""));
             }
             for (int i = 0; i < 5; i++) {
-                send(producer, EVENTS, "v1", event("x" + i, "view_start", "v1", "forger", "bot" + i, T0 + MIN + i * 1_000, ""));
+                send(
+                        producer,
+                        EVENTS,
+                        "v1",
+                        event("x" + i, "view_start", "v1", "forger", "bot" + i, T0 + MIN + i * 1_000, ""));
             }
             for (int i = 3; i < 5; i++) {
-                send(producer, EVENTS, "v1", event("h" + i, "view_start", "v1", "victim", "u" + i, T0 + MIN + 10_000 + i * 1_000, ""));
+                send(
+                        producer,
+                        EVENTS,
+                        "v1",
+                        event("h" + i, "view_start", "v1", "victim", "u" + i, T0 + MIN + 10_000 + i * 1_000, ""));
             }
-            send(producer, EVENTS, "v1", event("c0", "view_complete", "v1", "victim", "u3", T0 + MIN + 20_000,
-                    ",\"content_duration_ms\":1000"));
+            send(
+                    producer,
+                    EVENTS,
+                    "v1",
+                    event(
+                            "c0",
+                            "view_complete",
+                            "v1",
+                            "victim",
+                            "u3",
+                            T0 + MIN + 20_000,
+                            ",\"content_duration_ms\":1000"));
             // Content not in the catalogue: counted, for no creator.
             send(producer, EVENTS, "u9", event("n0", "view_start", "u9", "victim", "u0", T0 + 30_000, ""));
             send(producer, EVENTS, "u9", event("n1", "view_start", "u9", "victim", "u1", T0 + 40_000, ""));
@@ -122,50 +154,112 @@ class ContentCatalogueITCase {
             // watch time without a loop, 11 minutes after its start (so only the catalogue can tell it is
             // impossible); u8 plays it once through.
             send(producer, EVENTS, "d1", event("d-start-7", "view_start", "d1", "third", "u7", T0 + 2 * MIN, ""));
-            send(producer, EVENTS, "d1", event("d-start-8", "view_start", "d1", "third", "u8", T0 + 2 * MIN + 1_000, ""));
-            send(producer, EVENTS, "d1", event("d-end-8", "view_complete", "d1", "third", "u8", T0 + 2 * MIN + 21_000,
-                    ",\"total_watch_time_ms\":20000"));
-            send(producer, EVENTS, "d1", event("d-end-7", "swipe_away", "d1", "third", "u7", T0 + 13 * MIN,
-                    ",\"total_watch_time_ms\":600000,\"progress\":0.5"));
+            send(
+                    producer,
+                    EVENTS,
+                    "d1",
+                    event("d-start-8", "view_start", "d1", "third", "u8", T0 + 2 * MIN + 1_000, ""));
+            send(
+                    producer,
+                    EVENTS,
+                    "d1",
+                    event(
+                            "d-end-8",
+                            "view_complete",
+                            "d1",
+                            "third",
+                            "u8",
+                            T0 + 2 * MIN + 21_000,
+                            ",\"total_watch_time_ms\":20000"));
+            send(
+                    producer,
+                    EVENTS,
+                    "d1",
+                    event(
+                            "d-end-7",
+                            "swipe_away",
+                            "d1",
+                            "third",
+                            "u7",
+                            T0 + 13 * MIN,
+                            ",\"total_watch_time_ms\":600000,\"progress\":0.5"));
             // Event time moves past both hours' ends: every window fires.
             send(producer, EVENTS, "f1", event("flush", "impression", "f1", "forger", "u0", T0 + 130 * MIN, ""));
-            waitUntil(() -> count("SELECT count() FROM engagement.content_metrics FINAL WHERE grain = 'hour' AND content_id IN ('v1', 'u9', 'd1')") == 3
-                    && count("SELECT count() FROM engagement.creator_metrics FINAL WHERE grain = 'hour' AND creator_id = 'victim'") == 1, 120);
+            waitUntil(
+                    () -> count(
+                                            "SELECT count() FROM engagement.content_metrics FINAL WHERE grain = 'hour' AND content_id IN ('v1', 'u9', 'd1')")
+                                    == 3
+                            && count(
+                                            "SELECT count() FROM engagement.creator_metrics FINAL WHERE grain = 'hour' AND creator_id = 'victim'")
+                                    == 1,
+                    120);
             Thread.sleep(1_000);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
 
         // Every row of v1 carries the catalogue's creator; the forger's five views count under it, as mismatches.
-        assertEquals(List.of("victim"), rows("SELECT DISTINCT creator_id FROM engagement.content_metrics WHERE content_id = 'v1'"));
-        assertEquals(List.of("10:00\t3\t0", "10:01\t7\t5"), rows("SELECT formatDateTime(window_start, '%H:%M'), views,"
-                + " creator_mismatches FROM engagement.content_metrics FINAL WHERE grain = 'minute' AND content_id = 'v1' ORDER BY window_start"));
+        assertEquals(
+                List.of("victim"),
+                rows("SELECT DISTINCT creator_id FROM engagement.content_metrics WHERE content_id = 'v1'"));
+        assertEquals(
+                List.of("10:00\t3\t0", "10:01\t7\t5"),
+                rows(
+                        "SELECT formatDateTime(window_start, '%H:%M'), views,"
+                                + " creator_mismatches FROM engagement.content_metrics FINAL WHERE grain = 'minute' AND content_id = 'v1' ORDER BY window_start"));
         // The hour: 10 views of v1, 1 completion: a completion rate of 10 (%), whatever duration the event claimed.
-        assertEquals(List.of("10\t1\t10\t5"), rows("SELECT views, completions, completion_rate, creator_mismatches"
-                + " FROM engagement.content_metrics FINAL WHERE grain = 'hour' AND content_id = 'v1'"));
+        assertEquals(
+                List.of("10\t1\t10\t5"),
+                rows("SELECT views, completions, completion_rate, creator_mismatches"
+                        + " FROM engagement.content_metrics FINAL WHERE grain = 'hour' AND content_id = 'v1'"));
         // Its watch time is the catalogue's 20 s (within the sketch's 1 %), not the 1 s the event claimed.
-        assertEquals(List.of("1"), rows("SELECT abs(median_watch_time_ms - 20000) <= 200"
-                + " FROM engagement.content_metrics FINAL WHERE grain = 'hour' AND content_id = 'v1'"));
+        assertEquals(
+                List.of("1"),
+                rows("SELECT abs(median_watch_time_ms - 20000) <= 200"
+                        + " FROM engagement.content_metrics FINAL WHERE grain = 'hour' AND content_id = 'v1'"));
         // The victim's creator hour counts v1 only (u9 is not in the catalogue); the forger gained nothing.
-        assertEquals(List.of("10\t1"), rows("SELECT views, contents FROM engagement.creator_metrics FINAL"
-                + " WHERE grain = 'hour' AND creator_id = 'victim'"));
-        assertEquals(0, count("SELECT count() FROM engagement.creator_metrics WHERE creator_id = 'forger' AND views > 0"));
-        assertEquals(List.of("1\t2\t2"), rows("SELECT creator_id = '', views, uncatalogued_events FROM engagement.content_metrics FINAL"
-                + " WHERE grain = 'hour' AND content_id = 'u9'"));
+        assertEquals(
+                List.of("10\t1"),
+                rows("SELECT views, contents FROM engagement.creator_metrics FINAL"
+                        + " WHERE grain = 'hour' AND creator_id = 'victim'"));
+        assertEquals(
+                0, count("SELECT count() FROM engagement.creator_metrics WHERE creator_id = 'forger' AND views > 0"));
+        assertEquals(
+                List.of("1\t2\t2"),
+                rows("SELECT creator_id = '', views, uncatalogued_events FROM engagement.content_metrics FINAL"
+                        + " WHERE grain = 'hour' AND content_id = 'u9'"));
         // d1: both views and both plays counted; validated, u7's impossible play is not (its view is): one
         // completion and u8's 20 s of watch time.
-        assertEquals(List.of("2\t2\t1\t1\t20000"), rows("SELECT views, validated_views, completions, validated_completions,"
-                + " validated_watch_time_ms FROM engagement.content_metrics FINAL WHERE grain = 'hour' AND content_id = 'd1'"));
-        assertEquals(List.of("invalid_catalog_entry\t1"), rows("SELECT reason, detail = 'missing required field \\'creator_id\\''"
-                + " FROM engagement.dead_letters WHERE source_topic = '" + CATALOGUE + "'"));
+        assertEquals(
+                List.of("2\t2\t1\t1\t20000"),
+                rows(
+                        "SELECT views, validated_views, completions, validated_completions,"
+                                + " validated_watch_time_ms FROM engagement.content_metrics FINAL WHERE grain = 'hour' AND content_id = 'd1'"));
+        assertEquals(
+                List.of("invalid_catalog_entry\t1"),
+                rows("SELECT reason, detail = 'missing required field \\'creator_id\\''"
+                        + " FROM engagement.dead_letters WHERE source_topic = '" + CATALOGUE + "'"));
 
         // The service decides ownership from the catalogue: the forger's key gets a 404 for v1.
-        ServiceConfig serviceConfig = ServiceConfig.from(new String[] {"--service.port", "0",
-                "--service.kafka-bootstrap-servers", SERVERS.kafka().bootstrapServers(), "--service.input-topic", EVENTS,
-                "--service.clickhouse-url", SERVERS.clickhouse().httpUrl()},
-                Map.of("ENGAGEMENT_SERVICE_API_KEYS", "v:victim-key-0123456789abcdef:creator:victim,f:forger-key-0123456789abcdef:creator:forger"));
-        try (EngagementService service = new EngagementService(serviceConfig, EventPublisher.forConfig(serviceConfig),
-                SERVERS.clickhouse().http()).start()) {
+        ServiceConfig serviceConfig = ServiceConfig.from(
+                new String[] {
+                    "--service.port",
+                    "0",
+                    "--service.kafka-bootstrap-servers",
+                    SERVERS.kafka().bootstrapServers(),
+                    "--service.input-topic",
+                    EVENTS,
+                    "--service.clickhouse-url",
+                    SERVERS.clickhouse().httpUrl()
+                },
+                Map.of(
+                        "ENGAGEMENT_SERVICE_API_KEYS",
+                        "v:victim-key-0123456789abcdef:creator:victim,f:forger-key-0123456789abcdef:creator:forger"));
+        try (EngagementService service = new EngagementService(
+                        serviceConfig,
+                        EventPublisher.forConfig(serviceConfig),
+                        SERVERS.clickhouse().http())
+                .start()) {
             assertEquals(404, get(service.port(), "/v1/content/v1/metrics", "forger-key-0123456789abcdef"));
             assertEquals(200, get(service.port(), "/v1/content/v1/metrics", "victim-key-0123456789abcdef"));
             assertEquals(200, get(service.port(), "/v1/content/f1/metrics", "forger-key-0123456789abcdef"));
@@ -174,7 +268,11 @@ class ContentCatalogueITCase {
 
     private static int get(int port, String path, String key) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + key).GET().build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+                .header("Authorization", "Bearer " + key)
+                .GET()
+                .build();
+        return HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.ofString())
+                .statusCode();
     }
 }

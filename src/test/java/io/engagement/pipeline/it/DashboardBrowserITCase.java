@@ -8,7 +8,15 @@ import io.engagement.pipeline.service.EngagementService;
 import io.engagement.pipeline.service.EventPublisher;
 import io.engagement.pipeline.service.ServiceConfig;
 import io.engagement.pipeline.testing.RealServers;
-
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -26,16 +34,6 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
 /**
  * The dashboard as a person uses it: headless Chromium (Debian's chromium and chromium-driver) driven
  * by Selenium, against the real service over real ClickHouse 18.16 data written by the production job
@@ -45,11 +43,15 @@ import java.util.concurrent.TimeUnit;
 class DashboardBrowserITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     @RegisterExtension
-    static final RealServers SERVERS = RealServers.perClass().topic("engagement-events", 2).topic("engagement-dlq", 1)
+    static final RealServers SERVERS = RealServers.perClass()
+            .topic("engagement-events", 2)
+            .topic("engagement-dlq", 1)
             .topic("engagement-feedback", 2);
 
     static final String CREATOR_KEY = "kd-creator-key-0123456789";
@@ -65,7 +67,8 @@ class DashboardBrowserITCase {
 
     private static String event(String id, String type, String content, String user, long offsetMs, String extra) {
         return "{\"event_id\":\"" + id + "\",\"event_type\":\"" + type + "\",\"content_id\":\"" + content
-                + "\",\"creator_id\":\"kd\",\"user_id\":\"" + user + "\",\"session_id\":\"s-" + user + "\",\"event_time\":"
+                + "\",\"creator_id\":\"kd\",\"user_id\":\"" + user + "\",\"session_id\":\"s-" + user
+                + "\",\"event_time\":"
                 + (T0 + offsetMs) + ",\"device\":\"mobile\",\"country\":\"de\"" + extra + "}";
     }
 
@@ -94,31 +97,55 @@ class DashboardBrowserITCase {
         for (String e : d2) {
             SERVERS.kafka().send("engagement-events", 1, "d2", e);
         }
-        JobConfig job = JobConfig.fromSources(new String[] {
-                "--kafka.bootstrap-servers", SERVERS.kafka().bootstrapServers(),
-                "--clickhouse.url", SERVERS.clickhouse().jdbcUrl(),
-                "--kafka.starting-offsets", "earliest",
-                "--validation.max-event-age", "3650 d"}, Map.of());
+        JobConfig job = JobConfig.fromSources(
+                new String[] {
+                    "--kafka.bootstrap-servers",
+                    SERVERS.kafka().bootstrapServers(),
+                    "--clickhouse.url",
+                    SERVERS.clickhouse().jdbcUrl(),
+                    "--kafka.starting-offsets",
+                    "earliest",
+                    "--validation.max-event-age",
+                    "3650 d"
+                },
+                Map.of());
         EndToEndKafkaClickHouseITCase.runJobToEndOfInput(job, checkpoints);
         // Who owns d1 and d2 is the content catalogue's answer (as the job writes it from the catalogue
         // topic; ContentCatalogueITCase covers that path): the service reads ownership nowhere else.
-        SERVERS.clickhouse().http().execute("INSERT INTO engagement.content_catalog (content_id, creator_id, deleted, version)"
-                + " VALUES ('d1', 'kd', 0, 1), ('d2', 'kd', 0, 2)");
+        SERVERS.clickhouse()
+                .http()
+                .execute("INSERT INTO engagement.content_catalog (content_id, creator_id, deleted, version)"
+                        + " VALUES ('d1', 'kd', 0, 1), ('d2', 'kd', 0, 2)");
 
-        ServiceConfig config = ServiceConfig.from(new String[] {"--service.port", "0",
-                "--service.kafka-bootstrap-servers", SERVERS.kafka().bootstrapServers(),
-                "--service.clickhouse-url", SERVERS.clickhouse().httpUrl(), "--service.rate-limit.analytics-per-minute", "10000"},
+        ServiceConfig config = ServiceConfig.from(
+                new String[] {
+                    "--service.port",
+                    "0",
+                    "--service.kafka-bootstrap-servers",
+                    SERVERS.kafka().bootstrapServers(),
+                    "--service.clickhouse-url",
+                    SERVERS.clickhouse().httpUrl(),
+                    "--service.rate-limit.analytics-per-minute",
+                    "10000"
+                },
                 Map.of("ENGAGEMENT_SERVICE_API_KEYS", "kd:" + CREATOR_KEY + ":creator:kd,ops:" + ADMIN_KEY + ":admin"));
-        service = new EngagementService(config, EventPublisher.forConfig(config), SERVERS.clickhouse().http()).start();
+        service = new EngagementService(
+                        config,
+                        EventPublisher.forConfig(config),
+                        SERVERS.clickhouse().http())
+                .start();
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(System.getenv().getOrDefault("CHROMIUM_BIN", "/usr/bin/chromium"));
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1800");
-        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
-                "download.prompt_for_download", false));
+        options.setExperimentalOption(
+                "prefs",
+                Map.of("download.default_directory", downloads.toString(), "download.prompt_for_download", false));
         ChromeDriverService driver = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(System.getenv().getOrDefault("CHROMEDRIVER_BIN", "/usr/bin/chromedriver")))
-                .usingAnyFreePort().build();
+                .usingDriverExecutable(
+                        new File(System.getenv().getOrDefault("CHROMEDRIVER_BIN", "/usr/bin/chromedriver")))
+                .usingAnyFreePort()
+                .build();
         browser = new ChromeDriver(driver, options);
         browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
         Files.createDirectories(SCREENSHOTS);
@@ -146,7 +173,8 @@ class DashboardBrowserITCase {
     private static void clickAndWait(String button) throws Exception {
         String before = String.valueOf(browser.findElement(By.id("status")).getAttribute("data-loaded"));
         browser.findElement(By.id(button)).click();
-        waitFor(() -> !String.valueOf(browser.findElement(By.id("status")).getAttribute("data-loaded")).equals(before)
+        waitFor(() -> !String.valueOf(browser.findElement(By.id("status")).getAttribute("data-loaded"))
+                        .equals(before)
                 || browser.findElement(By.id("status")).getAttribute("class").contains("error"));
         assertTrue(!browser.findElement(By.id("status")).getAttribute("class").contains("error"), text("status"));
     }
@@ -182,7 +210,8 @@ class DashboardBrowserITCase {
 
     private static void screenshot(String name) throws Exception {
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                shot.toPath(), SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Test
@@ -192,17 +221,27 @@ class DashboardBrowserITCase {
         assertEquals("creator kd", text("who"));
         period("2026-03-10", "2026-03-10");
         clickAndWait("apply");
-        assertEquals(List.of("5", "4", "40", "60", "2"), List.of(text("card-views"), text("card-unique-viewers"),
-                text("card-completion"), text("card-engagement"), text("card-contents")));
-        assertEquals(2, browser.findElements(By.cssSelector("#top-content tbody tr")).size());
+        assertEquals(
+                List.of("5", "4", "40", "60", "2"),
+                List.of(
+                        text("card-views"),
+                        text("card-unique-viewers"),
+                        text("card-completion"),
+                        text("card-engagement"),
+                        text("card-contents")));
+        assertEquals(
+                2, browser.findElements(By.cssSelector("#top-content tbody tr")).size());
         assertTrue(text("top-content").startsWith("content views"), text("top-content"));
-        assertTrue(browser.findElements(By.cssSelector("#chart-timeline canvas")).size() > 0, "the chart is drawn");
+        assertTrue(
+                browser.findElements(By.cssSelector("#chart-timeline canvas")).size() > 0, "the chart is drawn");
         screenshot("creator-kd-2026-03-10");
 
         // The content filter: d2 alone had 1 view by u1, completed.
         new Select(browser.findElement(By.id("content"))).selectByValue("d2");
         clickAndWait("apply");
-        assertEquals(List.of("1", "1", "100"), List.of(text("card-views"), text("card-unique-viewers"), text("card-completion")));
+        assertEquals(
+                List.of("1", "1", "100"),
+                List.of(text("card-views"), text("card-unique-viewers"), text("card-completion")));
         screenshot("creator-kd-content-d2");
 
         // The period filter: nothing on March 11.
@@ -223,7 +262,10 @@ class DashboardBrowserITCase {
         assertEquals("5", row[header.indexOf("views")]);
         assertEquals("4", row[header.indexOf("unique_viewers")]);
         assertEquals("40", row[header.indexOf("completion_pct")]);
-        Files.copy(csv, SCREENSHOTS.resolve("creators-kd-analytics.csv"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                csv,
+                SCREENSHOTS.resolve("creators-kd-analytics.csv"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Test
@@ -235,13 +277,22 @@ class DashboardBrowserITCase {
         browser.findElement(By.id("creator")).sendKeys("kd");
         clickAndWait("apply");
         // 11 distinct accepted events (the retried like once), 5 views, 4 viewers, no dead letters that day.
-        assertEquals(List.of("5", "4", "11", "0"), List.of(text("admin-views"), text("admin-unique-viewers"),
-                text("admin-accepted"), text("admin-dead-letter-pct")));
+        assertEquals(
+                List.of("5", "4", "11", "0"),
+                List.of(
+                        text("admin-views"),
+                        text("admin-unique-viewers"),
+                        text("admin-accepted"),
+                        text("admin-dead-letter-pct")));
         assertEquals("5", text("card-views"), "the admin opens creator kd's dashboard too");
         screenshot("admin-2026-03-10");
         List<String> problems = new ArrayList<>();
         browser.manage().logs().get("browser").forEach(e -> problems.add(e.getMessage()));
-        assertEquals(List.of(), problems.stream().filter(m -> m.contains("SEVERE") || m.contains("Uncaught")).toList());
+        assertEquals(
+                List.of(),
+                problems.stream()
+                        .filter(m -> m.contains("SEVERE") || m.contains("Uncaught"))
+                        .toList());
     }
 
     @Test

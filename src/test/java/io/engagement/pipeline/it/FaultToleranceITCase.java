@@ -9,7 +9,12 @@ import io.engagement.pipeline.testing.KafkaTestBroker;
 import io.engagement.pipeline.testing.PipelineScenario;
 import io.engagement.pipeline.testing.RealServers;
 import io.engagement.pipeline.testing.ReferenceAggregation;
-
+import java.lang.reflect.Field;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.InternalMiniClusterExtension;
@@ -20,13 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.lang.reflect.Field;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Exactly-once results under failure: the production source, topology and sinks on a MiniCluster
@@ -39,12 +37,15 @@ import java.util.concurrent.TimeUnit;
 class FaultToleranceITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     /** Fresh servers per test: one test freezes and stops ClickHouse. */
     @RegisterExtension
     static final RealServers SERVERS = RealServers.perTest().scenarioTopics();
+
     private PipelineScenario scenario;
 
     @BeforeEach
@@ -61,10 +62,11 @@ class FaultToleranceITCase {
         long total = sent.size();
         long first = (long) (total * (0.2 + 0.25 * random.nextDouble()));
         long second = (long) (total * (0.55 + 0.3 * random.nextDouble()));
-        System.out.printf("fault injection: seed %d, %d messages, crashes after %d and %d records%n", seed, total, first, second);
+        System.out.printf(
+                "fault injection: seed %d, %d messages, crashes after %d and %d records%n", seed, total, first, second);
         FailureInjector.arm(List.of(first, second));
 
-        run(checkpoints, sent, () -> { });
+        run(checkpoints, sent, () -> {});
 
         assertEquals(2, FailureInjector.crashes(), "both injected crashes must have happened");
     }
@@ -78,7 +80,10 @@ class FaultToleranceITCase {
         System.out.printf("task manager kill: seed %d, after %d raw rows in ClickHouse%n", seed, killAfterRows);
         FailureInjector.arm(List.of());
         run(checkpoints, sent, () -> {
-            waitUntil(() -> SERVERS.clickhouse().count("SELECT count() FROM engagement.engagement_events") >= killAfterRows, 120);
+            waitUntil(
+                    () -> SERVERS.clickhouse().count("SELECT count() FROM engagement.engagement_events")
+                            >= killAfterRows,
+                    120);
             // The whole TaskManager process state (slots, RocksDB instances, Kafka clients) is gone.
             MiniCluster cluster = miniCluster();
             cluster.terminateTaskManager(0).get(30, TimeUnit.SECONDS);
@@ -91,18 +96,24 @@ class FaultToleranceITCase {
     void clickHouseFrozenThenDownForAMinuteCostsNoRestartAndLosesNothing(@TempDir Path checkpoints) throws Exception {
         List<KafkaTestBroker.Outgoing> sent = send(7);
         FailureInjector.arm(List.of());
-        run(checkpoints, sent, () -> {
-            // A stalled host: the server is frozen (SIGSTOP), connections hang, the sink backpressures.
-            waitUntil(() -> SERVERS.clickhouse().count("SELECT count() FROM engagement.engagement_events") > 0, 60);
-            SERVERS.clickhouse().pause();
-            Thread.sleep(20_000);
-            SERVERS.clickhouse().resume();
-            // An outage: the server is down for a minute; inserts fail, the sinks hold and retry with
-            // back-off (the job back-pressures; no failover, no restart loop) until ClickHouse is back.
-            SERVERS.clickhouse().shutDown();
-            Thread.sleep(60_000);
-            SERVERS.clickhouse().startAgain();
-        }, true);
+        run(
+                checkpoints,
+                sent,
+                () -> {
+                    // A stalled host: the server is frozen (SIGSTOP), connections hang, the sink backpressures.
+                    waitUntil(
+                            () -> SERVERS.clickhouse().count("SELECT count() FROM engagement.engagement_events") > 0,
+                            60);
+                    SERVERS.clickhouse().pause();
+                    Thread.sleep(20_000);
+                    SERVERS.clickhouse().resume();
+                    // An outage: the server is down for a minute; inserts fail, the sinks hold and retry with
+                    // back-off (the job back-pressures; no failover, no restart loop) until ClickHouse is back.
+                    SERVERS.clickhouse().shutDown();
+                    Thread.sleep(60_000);
+                    SERVERS.clickhouse().startAgain();
+                },
+                true);
     }
 
     /** MiniClusterExtension exposes no MiniCluster; its internal extension does (Flink test utilities). */
@@ -119,23 +130,34 @@ class FaultToleranceITCase {
         return sent;
     }
 
-    private void run(Path checkpoints, List<KafkaTestBroker.Outgoing> sent, ThrowingRunnable duringRun) throws Exception {
+    private void run(Path checkpoints, List<KafkaTestBroker.Outgoing> sent, ThrowingRunnable duringRun)
+            throws Exception {
         run(checkpoints, sent, duringRun, false);
     }
 
     /** @param noRestart the job must ride out {@code duringRun} without failing over once */
-    private void run(Path checkpoints, List<KafkaTestBroker.Outgoing> sent, ThrowingRunnable duringRun, boolean noRestart)
+    private void run(
+            Path checkpoints, List<KafkaTestBroker.Outgoing> sent, ThrowingRunnable duringRun, boolean noRestart)
             throws Exception {
         ReferenceAggregation reference = PipelineScenario.reference(sent);
-        JobClient job = PipelineScenario.job(PipelineScenario.flinkConf(checkpoints), 2, scenario.jobConfig(),
-                new FailureInjector<ValidatedRecord>(4)).executeAsync("fault-tolerance-test");
+        JobClient job = PipelineScenario.job(
+                        PipelineScenario.flinkConf(checkpoints),
+                        2,
+                        scenario.jobConfig(),
+                        new FailureInjector<ValidatedRecord>(4))
+                .executeAsync("fault-tolerance-test");
         try {
             duringRun.run();
             waitUntil(() -> scenario.complete(reference), 240);
             Thread.sleep(2_000); // anything extra (a duplicate) would show up now
             if (noRestart) {
-                assertEquals(0, miniCluster().getExecutionGraph(job.getJobID()).get(30, TimeUnit.SECONDS)
-                        .getStatusTimestamp(org.apache.flink.api.common.JobStatus.RESTARTING), "the job restarted");
+                assertEquals(
+                        0,
+                        miniCluster()
+                                .getExecutionGraph(job.getJobID())
+                                .get(30, TimeUnit.SECONDS)
+                                .getStatusTimestamp(org.apache.flink.api.common.JobStatus.RESTARTING),
+                        "the job restarted");
             }
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);

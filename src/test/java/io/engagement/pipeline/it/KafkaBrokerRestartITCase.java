@@ -6,7 +6,10 @@ import io.engagement.pipeline.testing.ClickHouseTestServer;
 import io.engagement.pipeline.testing.KafkaTestBroker;
 import io.engagement.pipeline.testing.PipelineScenario;
 import io.engagement.pipeline.testing.ReferenceAggregation;
-
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -15,11 +18,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
 /**
  * The Kafka broker (a real broker process, started by deploy/local/kafka.sh) is stopped mid-stream
  * and restarted 15 s later; the job recovers on its own and the final outputs equal the reference.
@@ -27,14 +25,17 @@ import java.util.concurrent.TimeUnit;
 class KafkaBrokerRestartITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
-    void jobRecoversFromABrokerRestartWithoutLossOrDuplicates(@TempDir Path stackDir, @TempDir Path checkpoints) throws Exception {
+    void jobRecoversFromABrokerRestartWithoutLossOrDuplicates(@TempDir Path stackDir, @TempDir Path checkpoints)
+            throws Exception {
         try (ClickHouseTestServer clickhouse = ClickHouseTestServer.startWithSchema();
-             KafkaTestBroker kafka = KafkaTestBroker.startProcess(stackDir)) {
+                KafkaTestBroker kafka = KafkaTestBroker.startProcess(stackDir)) {
             PipelineScenario scenario = new PipelineScenario(kafka, clickhouse);
             scenario.createTopics();
             List<KafkaTestBroker.Outgoing> traffic = PipelineScenario.traffic(23);

@@ -8,16 +8,6 @@ import io.engagement.pipeline.testing.KafkaTestBroker;
 import io.engagement.pipeline.testing.PipelineScenario;
 import io.engagement.pipeline.testing.RealServers;
 import io.engagement.pipeline.testing.ReferenceAggregation;
-
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,6 +24,14 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Prometheus reporter of flink-conf/config.yaml on a MiniCluster running the production job over
@@ -48,7 +46,10 @@ class MetricsEndpointITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).setConfiguration(reporterConf()).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .setConfiguration(reporterConf())
+            .build());
 
     @RegisterExtension
     static final RealServers SERVERS = RealServers.perClass().scenarioTopics();
@@ -57,7 +58,8 @@ class MetricsEndpointITCase {
     private static Configuration reporterConf() {
         Configuration conf = new Configuration();
         conf.setString("metrics.reporters", "prom");
-        conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        conf.setString(
+                "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         conf.setString("metrics.reporter.prom.port", Integer.toString(PORT));
         return conf;
     }
@@ -77,9 +79,12 @@ class MetricsEndpointITCase {
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     static List<Sample> scrape() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/metrics"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
         List<Sample> samples = new ArrayList<>();
         for (String line : response.body().split("\n")) {
@@ -111,9 +116,11 @@ class MetricsEndpointITCase {
     }
 
     private static long seenKeys(List<Sample> samples) {
-        return Math.round(named(samples, "flink_taskmanager_job_task_operator_column_family_rocksdb_estimate_num_keys").stream()
-                .filter(s -> "seen".equals(s.labels().get("column_family")))
-                .mapToDouble(Sample::value).sum());
+        return Math.round(
+                named(samples, "flink_taskmanager_job_task_operator_column_family_rocksdb_estimate_num_keys").stream()
+                        .filter(s -> "seen".equals(s.labels().get("column_family")))
+                        .mapToDouble(Sample::value)
+                        .sum());
     }
 
     /** Valid events with values outside the vocabularies (docs/events.md, bounded dimensions): 2 countries, 1 each of the rest. */
@@ -123,9 +130,12 @@ class MetricsEndpointITCase {
             oddEvent("odd-3", ",\"country\":\"XX\",\"source\":\"billboard\",\"platform\":\"iOS\""));
 
     private static KafkaTestBroker.Outgoing oddEvent(String id, String dimensions) {
-        return new KafkaTestBroker.Outgoing(0, "odd-content", "{\"event_id\":\"" + id + "\",\"event_type\":\"view_start\","
-                + "\"content_id\":\"odd-content\",\"creator_id\":\"odd-creator\",\"session_id\":\"odd-session\",\"event_time\":"
-                + (PipelineScenario.T0 + 1_000) + dimensions + "}");
+        return new KafkaTestBroker.Outgoing(
+                0,
+                "odd-content",
+                "{\"event_id\":\"" + id + "\",\"event_type\":\"view_start\","
+                        + "\"content_id\":\"odd-content\",\"creator_id\":\"odd-creator\",\"session_id\":\"odd-session\",\"event_time\":"
+                        + (PipelineScenario.T0 + 1_000) + dimensions + "}");
     }
 
     @Test
@@ -133,7 +143,8 @@ class MetricsEndpointITCase {
     void theScrapeEndpointShowsTheJobsMetricsWithTheReferenceValues(@TempDir Path checkpoints) throws Exception {
         PipelineScenario scenario = new PipelineScenario(SERVERS.kafka(), SERVERS.clickhouse());
         List<KafkaTestBroker.Outgoing> sent = new ArrayList<>(ODD_DIMENSIONS); // first: none can be late
-        sent.addAll(PipelineScenario.traffic(23)); // its countries, devices, platforms and sources are all in the vocabularies
+        sent.addAll(PipelineScenario.traffic(
+                23)); // its countries, devices, platforms and sources are all in the vocabularies
         sent.addAll(PipelineScenario.flushMarkers());
         SERVERS.kafka().sendAll("engagement-events", sent);
         ReferenceAggregation reference = PipelineScenario.reference(sent);
@@ -142,17 +153,20 @@ class MetricsEndpointITCase {
         Configuration conf = PipelineScenario.flinkConf(checkpoints);
         conf.setString("state.backend.rocksdb.metrics.estimate-num-keys", "true"); // as flink-conf/config.yaml
         conf.setString("state.backend.rocksdb.metrics.column-family-as-variable", "true");
-        JobClient job = PipelineScenario.job(conf, 2, scenario.jobConfig(), null).executeAsync("metrics-test");
+        JobClient job =
+                PipelineScenario.job(conf, 2, scenario.jobConfig(), null).executeAsync("metrics-test");
         List<Sample> samples;
         try {
             PipelineScenario.waitUntil(() -> scenario.complete(reference), 240);
             // Counters reach the reporter at scrape time; the sink counts a batch once ClickHouse took it.
             // RocksDB's estimates are views, refreshed every 5 s by Flink's metric registry.
-            PipelineScenario.waitUntil(() -> {
-                List<Sample> now = scrape();
-                return sum(now, "flink_taskmanager_job_task_operator_engagement_events_consumed") == sent.size()
-                        && seenKeys(now) > 0;
-            }, 30);
+            PipelineScenario.waitUntil(
+                    () -> {
+                        List<Sample> now = scrape();
+                        return sum(now, "flink_taskmanager_job_task_operator_engagement_events_consumed") == sent.size()
+                                && seenKeys(now) > 0;
+                    },
+                    30);
             samples = scrape();
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
@@ -161,8 +175,8 @@ class MetricsEndpointITCase {
         // Every metric the alert rules use exists on a running job's endpoint under that exact name.
         Set<String> exposed = new TreeSet<>();
         samples.forEach(x -> exposed.add(x.name()));
-        Matcher used = Pattern.compile("\\bflink_[A-Za-z0-9_]+").matcher(
-                java.nio.file.Files.readString(Path.of("deploy/prometheus/alerts.yml")));
+        Matcher used = Pattern.compile("\\bflink_[A-Za-z0-9_]+")
+                .matcher(java.nio.file.Files.readString(Path.of("deploy/prometheus/alerts.yml")));
         Set<String> missing = new TreeSet<>();
         while (used.find()) {
             if (!exposed.contains(used.group())) {
@@ -187,7 +201,8 @@ class MetricsEndpointITCase {
         }
         assertEquals(expectedReasons, reasons);
         assertEquals(reference.invalid, sum(samples, prefix + "engagement_reason_dead_letters"));
-        assertTrue(reference.invalid > 0 && reference.duplicates > 0, "the traffic must contain bad messages and retries");
+        assertTrue(
+                reference.invalid > 0 && reference.duplicates > 0, "the traffic must contain bad messages and retries");
 
         // Values outside the vocabularies, per dimension (a label): counted, never a new key.
         Map<String, Long> outside = new TreeMap<>();
@@ -199,20 +214,25 @@ class MetricsEndpointITCase {
         long eventRows = Math.round(named(samples, prefix + "clickhouse_table_rowsWritten").stream()
                 // The reporter writes label values with '.' as '_': engagement.engagement_events.
                 .filter(s -> "engagement_engagement_events".equals(s.labels().get("clickhouse_table")))
-                .mapToDouble(Sample::value).sum());
+                .mapToDouble(Sample::value)
+                .sum());
         assertEquals(reference.accepted, eventRows);
         assertTrue(sum(samples, prefix + "clickhouse_table_batchesWritten") > 0);
         assertEquals(0, sum(samples, prefix + "clickhouse_table_batchRetries"));
 
         // Event-time lag: wall clock minus the watermark (newest event time - 30 s out-of-orderness).
-        long lagMs = named(samples, prefix + "engagement_event_time_lag_ms").stream().mapToLong(s -> (long) s.value()).max().orElseThrow();
+        long lagMs = named(samples, prefix + "engagement_event_time_lag_ms").stream()
+                .mapToLong(s -> (long) s.value())
+                .max()
+                .orElseThrow();
         long expectedLagMs = System.currentTimeMillis() - (newestEventTime - 30_000);
         assertTrue(Math.abs(lagMs - expectedLagMs) < 120_000, "lag " + lagMs + " ms, expected about " + expectedLagMs);
 
         // Dedup state: RocksDB's estimate of the ids in the "seen" column family (one per distinct valid id).
         long seenKeys = seenKeys(samples);
         long distinctValidIds = reference.accepted; // no event is too late here, so every seen id was accepted
-        assertTrue(seenKeys > 0.5 * distinctValidIds && seenKeys < 1.5 * distinctValidIds,
+        assertTrue(
+                seenKeys > 0.5 * distinctValidIds && seenKeys < 1.5 * distinctValidIds,
                 "dedup keys estimated " + seenKeys + ", distinct ids " + distinctValidIds);
     }
 }

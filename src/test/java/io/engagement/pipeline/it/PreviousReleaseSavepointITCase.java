@@ -10,7 +10,14 @@ import io.engagement.pipeline.testing.KafkaTestBroker;
 import io.engagement.pipeline.testing.PipelineScenario;
 import io.engagement.pipeline.testing.RealServers;
 import io.engagement.pipeline.testing.ReferenceAggregation;
-
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -24,15 +31,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Upgrading from the previous release: a savepoint taken by the job of commit 1384af8 (before the
@@ -55,15 +53,23 @@ class PreviousReleaseSavepointITCase {
     private static final List<String> DUMPED_TOPICS = List.of("engagement-feedback", "engagement-dlq");
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     @RegisterExtension
     static final RealServers SERVERS = RealServers.perClass().scenarioTopics();
 
-    private static final List<ClickHouseTable<?>> TABLES = List.of(ClickHouseOutputs.EVENTS, ClickHouseOutputs.CONTENT_METRICS,
-            ClickHouseOutputs.LATE_EVENTS, ClickHouseOutputs.DEAD_LETTERS, ClickHouseOutputs.DUPLICATES,
-            ClickHouseOutputs.CONTENT_VELOCITY, ClickHouseOutputs.SESSION_METRICS, ClickHouseOutputs.CREATOR_METRICS,
+    private static final List<ClickHouseTable<?>> TABLES = List.of(
+            ClickHouseOutputs.EVENTS,
+            ClickHouseOutputs.CONTENT_METRICS,
+            ClickHouseOutputs.LATE_EVENTS,
+            ClickHouseOutputs.DEAD_LETTERS,
+            ClickHouseOutputs.DUPLICATES,
+            ClickHouseOutputs.CONTENT_VELOCITY,
+            ClickHouseOutputs.SESSION_METRICS,
+            ClickHouseOutputs.CREATOR_METRICS,
             ClickHouseOutputs.CONTENT_COUNTRY_METRICS);
 
     /** The first part of the traffic, before the savepoint; the rest and the flush markers come after it. */
@@ -73,7 +79,8 @@ class PreviousReleaseSavepointITCase {
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
-    void aSavepointOfThePreviousReleaseRestoresAndContinuesExactly(@TempDir Path checkpoints, @TempDir Path savepoints) throws Exception {
+    void aSavepointOfThePreviousReleaseRestoresAndContinuesExactly(@TempDir Path checkpoints, @TempDir Path savepoints)
+            throws Exception {
         String writeTo = System.getProperty("savepoint.fixture.write");
         if (writeTo != null) {
             writeFixture(Path.of(writeTo), checkpoints, savepoints);
@@ -95,10 +102,12 @@ class PreviousReleaseSavepointITCase {
         for (ClickHouseTable<?> table : TABLES) {
             String rows = Files.readString(fixture.resolve("clickhouse").resolve(shortName(table) + ".tsv"));
             // The columns that release wrote (later migrations add columns; the rows lack them).
-            String columns = Files.readString(fixture.resolve("clickhouse").resolve(shortName(table) + ".columns")).strip();
+            String columns = Files.readString(fixture.resolve("clickhouse").resolve(shortName(table) + ".columns"))
+                    .strip();
             if (!rows.isEmpty()) {
-                SERVERS.clickhouse().http().execute("INSERT INTO " + table.table() + " (" + columns
-                        + ") FORMAT TabSeparated\n" + rows);
+                SERVERS.clickhouse()
+                        .http()
+                        .execute("INSERT INTO " + table.table() + " (" + columns + ") FORMAT TabSeparated\n" + rows);
                 loaded += rows.lines().count();
             }
         }
@@ -107,7 +116,8 @@ class PreviousReleaseSavepointITCase {
             for (String topic : DUMPED_TOPICS) {
                 for (String line : Files.readAllLines(fixture.resolve("kafka").resolve(topic + ".txt"))) {
                     String[] f = line.split("\t", -1);
-                    producer.send(new ProducerRecord<>(topic, Integer.parseInt(f[0]), decode(f[1]), decode(f[2]))).get();
+                    producer.send(new ProducerRecord<>(topic, Integer.parseInt(f[0]), decode(f[1]), decode(f[2])))
+                            .get();
                 }
             }
         }
@@ -116,7 +126,8 @@ class PreviousReleaseSavepointITCase {
 
         Configuration conf = PipelineScenario.flinkConf(checkpoints);
         conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
-        JobClient job = PipelineScenario.job(conf, 2, scenario.jobConfig(), null).executeAsync("restore-previous-release");
+        JobClient job =
+                PipelineScenario.job(conf, 2, scenario.jobConfig(), null).executeAsync("restore-previous-release");
         try {
             waitUntil(() -> scenario.complete(reference), 240);
             Thread.sleep(2_000);
@@ -132,8 +143,11 @@ class PreviousReleaseSavepointITCase {
         long accepted = PipelineScenario.reference(first).accepted;
         SERVERS.kafka().sendAll(INPUT, first);
         JobConfig config = new PipelineScenario(SERVERS.kafka(), SERVERS.clickhouse()).jobConfig();
-        JobClient job = PipelineScenario.job(PipelineScenario.flinkConf(checkpoints), 2, config, null).executeAsync("fixture");
-        waitUntil(() -> SERVERS.clickhouse().count("SELECT count() FROM engagement.engagement_events FINAL") >= accepted, 120);
+        JobClient job = PipelineScenario.job(PipelineScenario.flinkConf(checkpoints), 2, config, null)
+                .executeAsync("fixture");
+        waitUntil(
+                () -> SERVERS.clickhouse().count("SELECT count() FROM engagement.engagement_events FINAL") >= accepted,
+                120);
         Thread.sleep(2_000);
         String path = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(60, TimeUnit.SECONDS);
@@ -142,10 +156,13 @@ class PreviousReleaseSavepointITCase {
         copyTree(from, to);
         Files.createDirectories(fixture.resolve("clickhouse"));
         for (ClickHouseTable<?> table : TABLES) {
-            String rows = SERVERS.clickhouse().http().execute("SELECT " + String.join(", ", table.columns()) + " FROM "
-                    + table.table() + " ORDER BY " + String.join(", ", table.columns()) + " FORMAT TabSeparated");
+            String rows = SERVERS.clickhouse()
+                    .http()
+                    .execute("SELECT " + String.join(", ", table.columns()) + " FROM " + table.table() + " ORDER BY "
+                            + String.join(", ", table.columns()) + " FORMAT TabSeparated");
             Files.writeString(fixture.resolve("clickhouse").resolve(shortName(table) + ".tsv"), rows);
-            Files.writeString(fixture.resolve("clickhouse").resolve(shortName(table) + ".columns"),
+            Files.writeString(
+                    fixture.resolve("clickhouse").resolve(shortName(table) + ".columns"),
                     String.join(", ", table.columns()) + "\n");
         }
         Files.createDirectories(fixture.resolve("kafka"));

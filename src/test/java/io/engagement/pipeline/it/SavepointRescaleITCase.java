@@ -7,7 +7,10 @@ import io.engagement.pipeline.testing.KafkaTestBroker;
 import io.engagement.pipeline.testing.PipelineScenario;
 import io.engagement.pipeline.testing.RealServers;
 import io.engagement.pipeline.testing.ReferenceAggregation;
-
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -19,11 +22,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
 /**
  * An upgrade path: the job runs at parallelism 2, is stopped with a savepoint, resumed from it at
  * parallelism 1, stopped again, and resumed at parallelism 2, with new traffic arriving in between.
@@ -32,20 +30,25 @@ import java.util.concurrent.TimeUnit;
 class SavepointRescaleITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     @RegisterExtension
     static final RealServers SERVERS = RealServers.perClass().scenarioTopics();
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
-    void stopWithSavepointAndRescaleTwoOneTwoChangesNothing(@TempDir Path checkpoints, @TempDir Path savepoints) throws Exception {
+    void stopWithSavepointAndRescaleTwoOneTwoChangesNothing(@TempDir Path checkpoints, @TempDir Path savepoints)
+            throws Exception {
         PipelineScenario scenario = new PipelineScenario(SERVERS.kafka(), SERVERS.clickhouse());
         List<KafkaTestBroker.Outgoing> traffic = PipelineScenario.traffic(11);
         int third = traffic.size() / 3;
         List<List<KafkaTestBroker.Outgoing>> parts = List.of(
-                traffic.subList(0, third), traffic.subList(third, 2 * third), traffic.subList(2 * third, traffic.size()));
+                traffic.subList(0, third),
+                traffic.subList(third, 2 * third),
+                traffic.subList(2 * third, traffic.size()));
         List<KafkaTestBroker.Outgoing> all = new ArrayList<>(traffic);
         all.addAll(PipelineScenario.flushMarkers());
         ReferenceAggregation reference = PipelineScenario.reference(all);
@@ -71,8 +74,8 @@ class SavepointRescaleITCase {
     }
 
     /** Runs until the job has written something, then stops it with a savepoint (no end-of-time drain). */
-    private static String runThenSavepoint(JobConfig config, Path checkpoints, Path savepoints, int parallelism,
-                                           String restoreFrom) throws Exception {
+    private static String runThenSavepoint(
+            JobConfig config, Path checkpoints, Path savepoints, int parallelism, String restoreFrom) throws Exception {
         Configuration conf = PipelineScenario.flinkConf(checkpoints);
         if (restoreFrom != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);

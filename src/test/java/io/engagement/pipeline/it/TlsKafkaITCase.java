@@ -12,7 +12,12 @@ import io.engagement.pipeline.testing.ClickHouseTestServer;
 import io.engagement.pipeline.testing.KafkaTestBroker;
 import io.engagement.pipeline.testing.PipelineScenario;
 import io.engagement.pipeline.testing.RealServers;
-
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -21,13 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The production job against a real broker whose client listener is TLS only, with a key pair
@@ -39,14 +37,17 @@ import java.util.concurrent.TimeUnit;
 class TlsKafkaITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     /** This job writes into its own database (clickhouse.database), beside an empty default one. */
     private static final String DATABASE = "engagement_tls";
 
     @TempDir
     static Path stores;
+
     private static KafkaTestBroker kafka;
     private static ClickHouseTestServer clickhouse;
 
@@ -72,11 +73,20 @@ class TlsKafkaITCase {
         KafkaPreflight.check(config, Duration.ofSeconds(20));
         scenario.runAndAssertMatchesReference(config, checkpoints, 13);
         // Every row went to the job's database; the default one on the same server stayed empty.
-        for (String table : java.util.List.of("engagement_events", "content_metrics", "creator_metrics", "dead_letters",
-                "duplicate_events", "session_metrics", "content_country_metrics", "content_velocity")) {
-            org.junit.jupiter.api.Assertions.assertEquals(0, clickhouse.count("SELECT count() FROM engagement." + table), table);
+        for (String table : java.util.List.of(
+                "engagement_events",
+                "content_metrics",
+                "creator_metrics",
+                "dead_letters",
+                "duplicate_events",
+                "session_metrics",
+                "content_country_metrics",
+                "content_velocity")) {
+            org.junit.jupiter.api.Assertions.assertEquals(
+                    0, clickhouse.count("SELECT count() FROM engagement." + table), table);
         }
-        org.junit.jupiter.api.Assertions.assertTrue(clickhouse.count("SELECT count() FROM " + DATABASE + ".content_viewers_hourly") > 0,
+        org.junit.jupiter.api.Assertions.assertTrue(
+                clickhouse.count("SELECT count() FROM " + DATABASE + ".content_viewers_hourly") > 0,
                 "the materialized view of the job's database feeds its own table");
     }
 
@@ -86,9 +96,14 @@ class TlsKafkaITCase {
         KafkaTestBroker.generateTlsStores(other);
         Map<String, String> env = new HashMap<>(SecuredKafkaITCase.asEnvironment(
                 KafkaTestBroker.tlsClient(other.resolve("truststore.p12"), KafkaTestBroker.TLS_STORE_PASSWORD)));
-        JobConfig config = JobConfig.fromSources(new String[] {"--kafka.bootstrap-servers", kafka.bootstrapServers()}, env);
-        ConfigException e = assertThrows(ConfigException.class, () -> KafkaPreflight.check(config, Duration.ofSeconds(20)));
-        assertTrue(e.getMessage().startsWith("kafka.properties.ssl.*: the TLS handshake with " + kafka.bootstrapServers() + " failed"),
+        JobConfig config =
+                JobConfig.fromSources(new String[] {"--kafka.bootstrap-servers", kafka.bootstrapServers()}, env);
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> KafkaPreflight.check(config, Duration.ofSeconds(20)));
+        assertTrue(
+                e.getMessage()
+                        .startsWith("kafka.properties.ssl.*: the TLS handshake with " + kafka.bootstrapServers()
+                                + " failed"),
                 e.getMessage());
         assertFalse(e.getMessage().contains(KafkaTestBroker.TLS_STORE_PASSWORD));
         assertTrue(Files.exists(other.resolve("truststore.p12")));

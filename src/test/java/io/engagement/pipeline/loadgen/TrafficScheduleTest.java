@@ -35,7 +35,9 @@ class TrafficScheduleTest {
         double whole = averageRate(perSecond, 0, 180);
         double firstTenSeconds = averageRate(perSecond, 0, 10);
         assertTrue(Math.abs(whole - RATE) <= 0.1 * RATE, "3-minute average " + whole + " msg/s, target " + RATE);
-        assertTrue(Math.abs(firstTenSeconds - RATE) <= 0.2 * RATE, "first 10 s: " + firstTenSeconds + " msg/s, target " + RATE);
+        assertTrue(
+                Math.abs(firstTenSeconds - RATE) <= 0.2 * RATE,
+                "first 10 s: " + firstTenSeconds + " msg/s, target " + RATE);
     }
 
     @Test

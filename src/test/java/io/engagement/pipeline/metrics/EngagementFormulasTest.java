@@ -11,12 +11,12 @@ class EngagementFormulasTest {
 
     @Test
     void ratesArePercentagesAndZeroWithoutViews() {
-        assertEquals(25.0, EngagementFormulas.completionRate(5, 20), EPS);        // 5/20 = 25 %
+        assertEquals(25.0, EngagementFormulas.completionRate(5, 20), EPS); // 5/20 = 25 %
         assertEquals(0.0, EngagementFormulas.completionRate(3, 0), EPS);
-        assertEquals(35.0, EngagementFormulas.engagementRate(4, 2, 1, 20), EPS);  // (4+2+1)/20 = 35 %
-        assertEquals(30.0, EngagementFormulas.actionRate(3, 1, 2, 20), EPS);      // (3+1+2)/20 = 30 %
-        assertEquals(5.0, EngagementFormulas.shareRate(1, 20), EPS);              // 1/20 = 5 %
-        assertEquals(20.0, EngagementFormulas.rewatchRate(3, 15), EPS);           // 3/15 = 20 %
+        assertEquals(35.0, EngagementFormulas.engagementRate(4, 2, 1, 20), EPS); // (4+2+1)/20 = 35 %
+        assertEquals(30.0, EngagementFormulas.actionRate(3, 1, 2, 20), EPS); // (3+1+2)/20 = 30 %
+        assertEquals(5.0, EngagementFormulas.shareRate(1, 20), EPS); // 1/20 = 5 %
+        assertEquals(20.0, EngagementFormulas.rewatchRate(3, 15), EPS); // 3/15 = 20 %
         assertEquals(1250.0, EngagementFormulas.averageWatchTimeMs(25_000, 20), EPS);
         assertEquals(0.0, EngagementFormulas.averageWatchTimeMs(25_000, 0), EPS);
     }
@@ -58,11 +58,11 @@ class EngagementFormulasTest {
 
     @Test
     void qualityComponentsSaturateAtSeed002Caps() {
-        assertEquals(50.0, EngagementFormulas.engagementComponent(10.0), EPS);   // 10/20 * 100
-        assertEquals(100.0, EngagementFormulas.engagementComponent(35.0), EPS);  // capped
-        assertEquals(60.0, EngagementFormulas.viralityScore(3.0), EPS);          // 3/5 * 100
+        assertEquals(50.0, EngagementFormulas.engagementComponent(10.0), EPS); // 10/20 * 100
+        assertEquals(100.0, EngagementFormulas.engagementComponent(35.0), EPS); // capped
+        assertEquals(60.0, EngagementFormulas.viralityScore(3.0), EPS); // 3/5 * 100
         assertEquals(100.0, EngagementFormulas.viralityScore(5.0), EPS);
-        assertEquals(50.0, EngagementFormulas.watchabilityScore(15.0), EPS);     // 15/30 * 100
+        assertEquals(50.0, EngagementFormulas.watchabilityScore(15.0), EPS); // 15/30 * 100
         assertEquals(100.0, EngagementFormulas.watchabilityScore(90.0), EPS);
         assertEquals(100.0, EngagementFormulas.retentionScore(150.0), EPS);
         assertEquals(42.0, EngagementFormulas.retentionScore(42.0), EPS);
@@ -78,8 +78,8 @@ class EngagementFormulasTest {
     @Test
     void trendComparesWithThePreviousPeriod() {
         assertEquals(Trend.RISING, EngagementFormulas.trend(121, 100));
-        assertEquals(Trend.STABLE, EngagementFormulas.trend(120, 100));   // exactly +20 % is not rising
-        assertEquals(Trend.STABLE, EngagementFormulas.trend(80, 100));    // exactly -20 % is not declining
+        assertEquals(Trend.STABLE, EngagementFormulas.trend(120, 100)); // exactly +20 % is not rising
+        assertEquals(Trend.STABLE, EngagementFormulas.trend(80, 100)); // exactly -20 % is not declining
         assertEquals(Trend.DECLINING, EngagementFormulas.trend(79, 100));
         assertEquals(Trend.RISING, EngagementFormulas.trend(1, 0));
         assertEquals(Trend.STABLE, EngagementFormulas.trend(0, 0));
@@ -87,7 +87,7 @@ class EngagementFormulasTest {
 
     @Test
     void velocityIsPerHourOverTheLastDayAndTrendingNeedsRisingAndTheThreshold() {
-        assertEquals(100.0, EngagementFormulas.perHour(2_400), EPS);   // 2 400 views / 24 h
+        assertEquals(100.0, EngagementFormulas.perHour(2_400), EPS); // 2 400 views / 24 h
         assertEquals(0.125, EngagementFormulas.perHour(3), EPS);
         assertEquals(true, EngagementFormulas.trending(100.0, 100, Trend.RISING));
         assertEquals(false, EngagementFormulas.trending(99.9, 100, Trend.RISING));

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -13,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 
 /** The routes the service registers, its OpenAPI file and docs/api.md name the same endpoints. */
 class ApiDescriptionTest {
@@ -25,16 +24,21 @@ class ApiDescriptionTest {
 
     @Test
     void openApiDescribesExactlyTheRoutes() throws Exception {
-        JsonNode doc = new ObjectMapper().readTree(Path.of("src/main/resources/service/openapi.json").toFile());
+        JsonNode doc = new ObjectMapper()
+                .readTree(Path.of("src/main/resources/service/openapi.json").toFile());
         Set<String> described = new TreeSet<>();
-        doc.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
-                .forEachRemaining(method -> described.add(method.toUpperCase(Locale.ROOT) + " " + p.getKey())));
+        doc.get("paths")
+                .fields()
+                .forEachRemaining(p -> p.getValue()
+                        .fieldNames()
+                        .forEachRemaining(method -> described.add(method.toUpperCase(Locale.ROOT) + " " + p.getKey())));
         assertEquals(routes(), described);
     }
 
     @Test
     void docsApiMdDocumentsExactlyTheRoutes() throws Exception {
-        Matcher m = Pattern.compile("(?m)^### `(GET|POST|PUT|DELETE) ([^`]+)`").matcher(Files.readString(Path.of("docs/api.md")));
+        Matcher m = Pattern.compile("(?m)^### `(GET|POST|PUT|DELETE) ([^`]+)`")
+                .matcher(Files.readString(Path.of("docs/api.md")));
         Set<String> documented = new TreeSet<>();
         while (m.find()) {
             documented.add(m.group(1) + " " + m.group(2));

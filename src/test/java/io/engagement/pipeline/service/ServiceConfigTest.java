@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.config.ConfigException;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class ServiceConfigTest {
 
-    private static final Map<String, String> KEYS = Map.of("ENGAGEMENT_SERVICE_API_KEYS", "app:0123456789abcdef:tracking");
+    private static final Map<String, String> KEYS =
+            Map.of("ENGAGEMENT_SERVICE_API_KEYS", "app:0123456789abcdef:tracking");
 
     @Test
     void defaultsRunTheLocalStack() {
@@ -27,23 +26,42 @@ class ServiceConfigTest {
 
     @Test
     void everyProblemIsReportedNamingItsSetting() {
-        ConfigException e = assertThrows(ConfigException.class, () -> ServiceConfig.from(
-                new String[] {"--service.port", "-1", "--service.produce-timeout", "soon", "--service.input-topic", "a b"}, Map.of()));
-        for (String named : new String[] {"service.port", "service.produce-timeout", "service.input-topic", "service.api-keys"}) {
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> ServiceConfig.from(
+                        new String[] {
+                            "--service.port", "-1", "--service.produce-timeout", "soon", "--service.input-topic", "a b"
+                        },
+                        Map.of()));
+        for (String named :
+                new String[] {"service.port", "service.produce-timeout", "service.input-topic", "service.api-keys"}) {
             assertTrue(e.getMessage().contains(named), e.getMessage());
         }
     }
 
     @Test
     void keysAreSecretsAndWellFormed() {
-        assertTrue(assertThrows(ConfigException.class, () -> ServiceConfig.from(
-                new String[] {"--service.api-keys", "a:0123456789abcdef:admin"}, Map.of())).getMessage().contains("is a secret"));
-        assertTrue(assertThrows(ConfigException.class, () -> ServiceConfig.from(new String[0],
-                Map.of("ENGAGEMENT_SERVICE_API_KEYS", "c:0123456789abcdef:creator"))).getMessage().contains("names its creator id"));
-        assertTrue(assertThrows(ConfigException.class, () -> ServiceConfig.from(new String[0],
-                Map.of("ENGAGEMENT_SERVICE_API_KEYS", "c:short:admin"))).getMessage().contains("shorter than 16"));
+        assertTrue(assertThrows(
+                        ConfigException.class,
+                        () -> ServiceConfig.from(
+                                new String[] {"--service.api-keys", "a:0123456789abcdef:admin"}, Map.of()))
+                .getMessage()
+                .contains("is a secret"));
+        assertTrue(assertThrows(
+                        ConfigException.class,
+                        () -> ServiceConfig.from(
+                                new String[0], Map.of("ENGAGEMENT_SERVICE_API_KEYS", "c:0123456789abcdef:creator")))
+                .getMessage()
+                .contains("names its creator id"));
+        assertTrue(assertThrows(
+                        ConfigException.class,
+                        () -> ServiceConfig.from(new String[0], Map.of("ENGAGEMENT_SERVICE_API_KEYS", "c:short:admin")))
+                .getMessage()
+                .contains("shorter than 16"));
         ApiKeys keys = ApiKeys.parse("a:0123456789abcdef:admin,c:fedcba9876543210:creator:k9");
-        assertEquals(new Caller("c", Role.CREATOR, "k9"), keys.find("fedcba9876543210").orElseThrow());
+        assertEquals(
+                new Caller("c", Role.CREATOR, "k9"),
+                keys.find("fedcba9876543210").orElseThrow());
         assertTrue(keys.find("0123456789abcdeX").isEmpty());
     }
 

@@ -5,13 +5,16 @@ import static io.engagement.pipeline.testing.Events.withWatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.engagement.pipeline.event.EngagementEvent;
-import io.engagement.pipeline.event.EventType;
-
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-
+import io.engagement.pipeline.event.EngagementEvent;
+import io.engagement.pipeline.event.EventType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -19,12 +22,6 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-import java.util.function.UnaryOperator;
 
 /**
  * Bundled sessions ({@link SessionBundleOperator}) against the session function applied event by
@@ -37,7 +34,9 @@ import java.util.function.UnaryOperator;
 class SessionBundleOperatorTest {
 
     private static final long MIN = 60_000;
-    private static final ObjectMapper JSON = JsonMapper.builder().configure(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY, true).build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .configure(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY, true)
+            .build();
 
     private static SessionTracker tracker() {
         return new SessionTracker(Duration.ofMinutes(30), Duration.ofHours(4), Duration.ofMinutes(5));
@@ -45,7 +44,8 @@ class SessionBundleOperatorTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, SessionMetrics> harness(
             OneInputStreamOperator<EngagementEvent, SessionMetrics> operator) throws Exception {
-        var harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, (EngagementEvent e) -> e.sessionId, Types.STRING);
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                operator, (EngagementEvent e) -> e.sessionId, Types.STRING);
         harness.open();
         return harness;
     }
@@ -64,22 +64,28 @@ class SessionBundleOperatorTest {
 
     @Test
     void bundledSessionsWriteWhatEventByEventSessionsWrite() throws Exception {
-        assertSameSessions(new KeyedProcessOperator<>(tracker()), new SessionBundleOperator(tracker(), 7), UnaryOperator.identity());
+        assertSameSessions(
+                new KeyedProcessOperator<>(tracker()),
+                new SessionBundleOperator(tracker(), 7),
+                UnaryOperator.identity());
     }
 
     /** The session shuffle carries slim events ({@link SessionEvents}): sessions come out the same. */
     @Test
     void slimEventsMakeTheSessionsWholeEventsMake() throws Exception {
-        assertSameSessions(new SessionBundleOperator(tracker(), 7), new SessionBundleOperator(tracker(), 7), SessionEvents::slim);
+        assertSameSessions(
+                new SessionBundleOperator(tracker(), 7), new SessionBundleOperator(tracker(), 7), SessionEvents::slim);
     }
 
     /**
      * Random traffic into {@code reference} and, each event through {@code toOther}, into {@code other}:
      * the same rows, timers and state entries at every watermark, and nothing left at the end.
      */
-    private static void assertSameSessions(OneInputStreamOperator<EngagementEvent, SessionMetrics> reference,
-                                           OneInputStreamOperator<EngagementEvent, SessionMetrics> other,
-                                           UnaryOperator<EngagementEvent> toOther) throws Exception {
+    private static void assertSameSessions(
+            OneInputStreamOperator<EngagementEvent, SessionMetrics> reference,
+            OneInputStreamOperator<EngagementEvent, SessionMetrics> other,
+            UnaryOperator<EngagementEvent> toOther)
+            throws Exception {
         Random random = new Random(17);
         var single = harness(reference);
         var bundled = harness(other);
@@ -91,7 +97,8 @@ class SessionBundleOperatorTest {
             // Event times run ahead by up to 3 minutes a step, with disorder and occasional late events
             // (up to 40 minutes back: some join fired sessions, some are past the allowed lateness).
             now += random.nextInt(3 * (int) MIN);
-            long time = random.nextInt(10) == 0 ? now - random.nextInt(40 * (int) MIN) : now - random.nextInt((int) MIN);
+            long time =
+                    random.nextInt(10) == 0 ? now - random.nextInt(40 * (int) MIN) : now - random.nextInt((int) MIN);
             late += time <= watermark ? 1 : 0;
             String user = "u" + random.nextInt(12);
             EventType type = EventType.values()[random.nextInt(EventType.values().length)];
@@ -110,14 +117,20 @@ class SessionBundleOperatorTest {
                 List<String> expected = drain(single);
                 rows += expected.size();
                 assertEquals(expected, drain(bundled), "rows at watermark " + watermark);
-                assertEquals(single.numEventTimeTimers(), bundled.numEventTimeTimers(), "timers at watermark " + watermark);
-                assertEquals(single.numKeyedStateEntries(), bundled.numKeyedStateEntries(), "state at watermark " + watermark);
+                assertEquals(
+                        single.numEventTimeTimers(), bundled.numEventTimeTimers(), "timers at watermark " + watermark);
+                assertEquals(
+                        single.numKeyedStateEntries(),
+                        bundled.numKeyedStateEntries(),
+                        "state at watermark " + watermark);
             }
         }
         single.processWatermark(Long.MAX_VALUE);
         bundled.processWatermark(Long.MAX_VALUE);
         assertEquals(drain(single), drain(bundled), "rows at the end of input");
-        assertTrue(rows > 300 && late > 100, "the traffic must fire many sessions and carry late events: " + rows + ", " + late);
+        assertTrue(
+                rows > 300 && late > 100,
+                "the traffic must fire many sessions and carry late events: " + rows + ", " + late);
         assertEquals(0, single.numKeyedStateEntries());
         assertEquals(0, bundled.numKeyedStateEntries());
         assertEquals(0, bundled.numEventTimeTimers());
@@ -134,8 +147,8 @@ class SessionBundleOperatorTest {
             bundled.prepareSnapshotPreBarrier(1);
             snapshot = bundled.snapshot(1, 1);
         }
-        try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(new SessionBundleOperator(tracker(), 1_000),
-                (EngagementEvent e) -> e.sessionId, Types.STRING)) {
+        try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(
+                new SessionBundleOperator(tracker(), 1_000), (EngagementEvent e) -> e.sessionId, Types.STRING)) {
             restored.initializeState(snapshot);
             restored.open();
             restored.processWatermark(MIN + 30 * MIN);

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
-
+import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -14,9 +15,6 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
 
 /** The session operator ({@link SessionTracker}) as the topology builds it, in Flink's operator test harness. */
 class SessionTrackerTest {
@@ -35,8 +33,10 @@ class SessionTrackerTest {
             Duration allowedLateness) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, SessionMetrics> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new SessionTracker(Duration.ofMinutes(30), MAX_DURATION, allowedLateness)),
-                        e -> e.sessionId, Types.STRING);
+                        new KeyedProcessOperator<>(
+                                new SessionTracker(Duration.ofMinutes(30), MAX_DURATION, allowedLateness)),
+                        e -> e.sessionId,
+                        Types.STRING);
         harness.open();
         return harness;
     }
@@ -74,12 +74,12 @@ class SessionTrackerTest {
         assertEquals(6, s.events);
         assertEquals(6, s.version);
         assertEquals(3, s.views);
-        assertEquals(2, s.contentsViewed);        // c1 and c2
+        assertEquals(2, s.contentsViewed); // c1 and c2
         assertEquals(1, s.completions);
         assertEquals(1, s.shares);
         assertEquals(1, s.saves);
-        assertEquals(20_000.0, s.avgWatchTimeMs, 1e-9);       // 60 000 ms over 3 views
-        assertEquals(200.0 / 3, s.engagementRate, 1e-9);      // (1 save + 1 share + 0 clicks) / 3 views
+        assertEquals(20_000.0, s.avgWatchTimeMs, 1e-9); // 60 000 ms over 3 views
+        assertEquals(200.0 / 3, s.engagementRate, 1e-9); // (1 save + 1 share + 0 clicks) / 3 views
     }
 
     @Test
@@ -87,7 +87,7 @@ class SessionTrackerTest {
         long t = 100 * MIN;
         send(event("1", EventType.VIEW_START, "c1", "u1", t));
         send(event("2", EventType.VIEW_START, "c2", "u1", t + 10 * MIN));
-        harness.processWatermark(t + 41 * MIN);          // session [t, t+40 min) fires: 2 events
+        harness.processWatermark(t + 41 * MIN); // session [t, t+40 min) fires: 2 events
         // 2 min before the start, within the 5 min allowed lateness of the fired session: it joins
         // and the session now starts at t - 2 min, a different ClickHouse key.
         send(event("3", EventType.VIEW_START, "c3", "u1", t - 2 * MIN));
@@ -95,13 +95,13 @@ class SessionTrackerTest {
         List<SessionMetrics> out = harness.extractOutputValues();
         assertEquals(3, out.size());
         assertRow(out.get(0), t, 2, false);
-        assertRow(out.get(1), t, 3, true);              // retracts the row at t, with a higher version
+        assertRow(out.get(1), t, 3, true); // retracts the row at t, with a higher version
         assertEquals(0, out.get(1).events);
         assertEquals(0, out.get(1).views);
         assertRow(out.get(2), t - 2 * MIN, 3, false);
         assertEquals(3, out.get(2).views);
 
-        harness.processWatermark(t + 2 * 60 * MIN);      // past the allowed lateness: the session is purged
+        harness.processWatermark(t + 2 * 60 * MIN); // past the allowed lateness: the session is purged
         assertEquals(0, harness.numKeyedStateEntries(), "purged sessions leave no state behind");
     }
 
@@ -111,12 +111,13 @@ class SessionTrackerTest {
                 sessionWindow(Duration.ofHours(2));
         try {
             long t = 100 * MIN;
-            for (EngagementEvent e : List.of(event("1", EventType.VIEW_START, "c1", "u1", t),
+            for (EngagementEvent e : List.of(
+                    event("1", EventType.VIEW_START, "c1", "u1", t),
                     event("2", EventType.SHARE, "c1", "u1", t + MIN),
                     event("3", EventType.VIEW_START, "c2", "u1", t + 40 * MIN))) {
                 longLateness.processElement(new StreamRecord<>(e, e.eventTimeMs));
             }
-            longLateness.processWatermark(t + 71 * MIN);  // [t, t+31 min) and [t+40 min, t+70 min) fire
+            longLateness.processWatermark(t + 71 * MIN); // [t, t+31 min) and [t+40 min, t+70 min) fire
             EngagementEvent bridge = event("4", EventType.VIEW_START, "c3", "u1", t + 20 * MIN);
             longLateness.processElement(new StreamRecord<>(bridge, bridge.eventTimeMs));
 
@@ -125,7 +126,7 @@ class SessionTrackerTest {
             assertRow(out.get(0), t, 2, false);
             assertRow(out.get(1), t + 40 * MIN, 1, false);
             assertRow(out.get(2), t + 40 * MIN, 4, true); // the later session is now part of the first
-            assertRow(out.get(3), t, 4, false);           // same start: replaces the first row itself
+            assertRow(out.get(3), t, 4, false); // same start: replaces the first row itself
             assertEquals(t + 40 * MIN, out.get(3).sessionEndMs);
             assertEquals(3, out.get(3).views);
         } finally {
@@ -145,7 +146,11 @@ class SessionTrackerTest {
         send(event("1", EventType.VIEW_START, "c1", "u1", 0));
         send(event("2", EventType.VIEW_START, "c1", "u1", 31 * MIN)); // 31 min later: a new session
         harness.processWatermark(31 * MIN + 30 * MIN);
-        assertEquals(List.of(0L, 31 * MIN), harness.extractOutputValues().stream().map(m -> m.sessionStartMs).toList());
+        assertEquals(
+                List.of(0L, 31 * MIN),
+                harness.extractOutputValues().stream()
+                        .map(m -> m.sessionStartMs)
+                        .toList());
     }
 
     @Test
@@ -158,10 +163,16 @@ class SessionTrackerTest {
         }
         harness.processWatermark(700 * MIN);
         List<SessionMetrics> out = harness.extractOutputValues();
-        assertEquals(List.of(0L, 250 * MIN, 500 * MIN), out.stream().map(r -> r.sessionStartMs).toList());
+        assertEquals(
+                List.of(0L, 250 * MIN, 500 * MIN),
+                out.stream().map(r -> r.sessionStartMs).toList());
         assertEquals(List.of(25L, 25L, 11L), out.stream().map(r -> r.events).toList());
-        assertEquals(List.of(240 * MIN, 240 * MIN, 100 * MIN), out.stream().map(r -> r.durationMs).toList());
-        assertEquals(List.of(false, false, false), out.stream().map(r -> r.superseded).toList());
+        assertEquals(
+                List.of(240 * MIN, 240 * MIN, 100 * MIN),
+                out.stream().map(r -> r.durationMs).toList());
+        assertEquals(
+                List.of(false, false, false),
+                out.stream().map(r -> r.superseded).toList());
         harness.processWatermark(800 * MIN);
         assertEquals(0, harness.numKeyedStateEntries(), "no window is left open");
     }
@@ -214,9 +225,11 @@ class SessionTrackerTest {
         assertEquals(4, harness.numEventTimeTimers(), "two sessions, a firing and a purge timer each");
         send(event("3", EventType.VIEW_START, "c1", "u1", 25 * MIN)); // within 30 min of both: one session
         assertEquals(2, harness.numEventTimeTimers());
-        harness.processWatermark(50 * MIN + 30 * MIN - 1);  // the merged session's end
-        assertEquals(List.of(3L), harness.extractOutputValues().stream().map(m -> m.events).toList());
-        harness.processWatermark(50 * MIN + 30 * MIN + 5 * MIN);  // past the allowed lateness
+        harness.processWatermark(50 * MIN + 30 * MIN - 1); // the merged session's end
+        assertEquals(
+                List.of(3L),
+                harness.extractOutputValues().stream().map(m -> m.events).toList());
+        harness.processWatermark(50 * MIN + 30 * MIN + 5 * MIN); // past the allowed lateness
         assertEquals(0, harness.numEventTimeTimers());
         assertEquals(0, harness.numKeyedStateEntries());
     }
@@ -245,7 +258,9 @@ class SessionTrackerTest {
                 // mostly small steps, sometimes a pause longer than the gap, sometimes the same time
                 t += random.nextInt(10) == 0 ? (31 + random.nextInt(30)) * MIN : random.nextInt(4) * MIN;
                 events.add(event("e" + id++, EventType.VIEW_START, "c" + random.nextInt(3), user, t));
-                timesByUser.computeIfAbsent("session-" + user, k -> new java.util.TreeMap<>()).merge(t, 1, Integer::sum);
+                timesByUser
+                        .computeIfAbsent("session-" + user, k -> new java.util.TreeMap<>())
+                        .merge(t, 1, Integer::sum);
             }
         }
         List<String> expected = new java.util.ArrayList<>();
@@ -274,7 +289,8 @@ class SessionTrackerTest {
         List<String> actual = harness.extractOutputValues().stream()
                 .peek(r -> assertEquals(false, r.superseded, "nothing had fired, so nothing is retracted"))
                 .map(r -> r.sessionId + " " + r.sessionStartMs + " " + r.sessionEndMs + " " + r.events)
-                .sorted().toList();
+                .sorted()
+                .toList();
         assertEquals(expected.stream().sorted().toList(), actual);
         assertEquals(0, harness.numKeyedStateEntries());
         assertEquals(0, harness.numEventTimeTimers());
@@ -291,12 +307,17 @@ class SessionTrackerTest {
         session.written = true;
         session.retract = new long[] {7, 9};
         SessionAggregate.add(session.counters, event("1", EventType.VIEW_START, "c1", "u1", 5));
-        org.apache.flink.api.common.typeutils.TypeSerializer<OpenSession[]> serializer = org.apache.flink.api.common.typeinfo.Types
-                .OBJECT_ARRAY(type).createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl());
-        org.apache.flink.core.memory.DataOutputSerializer bytes = new org.apache.flink.core.memory.DataOutputSerializer(64);
+        org.apache.flink.api.common.typeutils.TypeSerializer<OpenSession[]> serializer =
+                org.apache.flink.api.common.typeinfo.Types.OBJECT_ARRAY(type)
+                        .createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl());
+        org.apache.flink.core.memory.DataOutputSerializer bytes =
+                new org.apache.flink.core.memory.DataOutputSerializer(64);
         serializer.serialize(new OpenSession[] {session}, bytes);
-        OpenSession back = serializer.deserialize(new org.apache.flink.core.memory.DataInputDeserializer(bytes.getCopyOfBuffer()))[0];
-        assertEquals(List.of(5L, 1_800_005L, 1L, 1L), List.of(back.start, back.end, back.counters.events, back.counters.views));
+        OpenSession back = serializer
+                .deserialize(new org.apache.flink.core.memory.DataInputDeserializer(bytes.getCopyOfBuffer()))[0];
+        assertEquals(
+                List.of(5L, 1_800_005L, 1L, 1L),
+                List.of(back.start, back.end, back.counters.events, back.counters.views));
         assertEquals(true, back.written);
         org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {7, 9}, back.retract);
         assertEquals(1, back.counters.contentsViewed.estimate());

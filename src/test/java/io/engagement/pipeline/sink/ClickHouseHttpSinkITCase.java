@@ -10,15 +10,6 @@ import io.engagement.pipeline.clickhouse.ApplySchema;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.testing.ClickHouseTestServer;
 import io.engagement.pipeline.testing.TestWriterContext;
-
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +18,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The ClickHouse writer against a real ClickHouse server: one batch in flight while the next fills,
@@ -37,9 +35,8 @@ import java.util.concurrent.TimeoutException;
 class ClickHouseHttpSinkITCase {
 
     private static ClickHouseTestServer clickhouse;
-    private static final ClickHouseTable<Long> TABLE = new ClickHouseTable<Long>("default.sink_test")
-            .int64("id", id -> id)
-            .string("name", id -> "row " + id);
+    private static final ClickHouseTable<Long> TABLE =
+            new ClickHouseTable<Long>("default.sink_test").int64("id", id -> id).string("name", id -> "row " + id);
 
     @BeforeAll
     static void start() throws Exception {
@@ -54,7 +51,9 @@ class ClickHouseHttpSinkITCase {
     @BeforeEach
     void table() throws Exception {
         clickhouse.http().execute("DROP TABLE IF EXISTS default.sink_test");
-        clickhouse.http().execute("CREATE TABLE default.sink_test (id Int64, name String) ENGINE = MergeTree ORDER BY id");
+        clickhouse
+                .http()
+                .execute("CREATE TABLE default.sink_test (id Int64, name String) ENGINE = MergeTree ORDER BY id");
     }
 
     private static SinkWriter<Long> writer(int batchSize, int maxRetries) throws IOException {
@@ -62,9 +61,14 @@ class ClickHouseHttpSinkITCase {
     }
 
     private static SinkWriter<Long> writer(int batchSize, int maxRetries, boolean sendOnWatermark) throws IOException {
-        return new ClickHouseHttpSink<>(TABLE, clickhouse.httpUrl(), "default", "",
-                new ClickHouseHttpSink.Batching(batchSize, 1 << 20, Duration.ofHours(1), maxRetries),
-                sendOnWatermark ? Duration.ofMinutes(2) : ClickHouseHttpSink.NEVER_ON_WATERMARK).createWriter(new TestWriterContext());
+        return new ClickHouseHttpSink<>(
+                        TABLE,
+                        clickhouse.httpUrl(),
+                        "default",
+                        "",
+                        new ClickHouseHttpSink.Batching(batchSize, 1 << 20, Duration.ofHours(1), maxRetries),
+                        sendOnWatermark ? Duration.ofMinutes(2) : ClickHouseHttpSink.NEVER_ON_WATERMARK)
+                .createWriter(new TestWriterContext());
     }
 
     @Test
@@ -81,7 +85,8 @@ class ClickHouseHttpSinkITCase {
         windows.write(3L, null);
         windows.writeWatermark(new Watermark(live));
         awaitRows(2);
-        assertEquals(5, clickhouse.count("SELECT sum(id) FROM default.sink_test"), "the window rows, sent by the watermark");
+        assertEquals(
+                5, clickhouse.count("SELECT sum(id) FROM default.sink_test"), "the window rows, sent by the watermark");
         events.close();
         windows.close();
     }
@@ -115,25 +120,58 @@ class ClickHouseHttpSinkITCase {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void everyColumnKindRoundTripsThroughClickHouse() throws Exception {
         clickhouse.http().execute("DROP TABLE IF EXISTS default.kinds");
-        clickhouse.http().execute("CREATE TABLE default.kinds (s String, maybe Nullable(String), t DateTime, n Nullable(Int64),"
-                + " d Float64, dn Nullable(Float64), b UInt8, bn Nullable(UInt8), i Int32, u UInt64) ENGINE = MergeTree ORDER BY i");
+        clickhouse
+                .http()
+                .execute(
+                        "CREATE TABLE default.kinds (s String, maybe Nullable(String), t DateTime, n Nullable(Int64),"
+                                + " d Float64, dn Nullable(Float64), b UInt8, bn Nullable(UInt8), i Int32, u UInt64) ENGINE = MergeTree ORDER BY i");
         ClickHouseTable<Kinds> kinds = new ClickHouseTable<Kinds>("default.kinds")
-                .string("s", Kinds::s).nullableString("maybe", Kinds::maybe).dateTime("t", Kinds::t)
-                .nullableInt64("n", Kinds::n).float64("d", Kinds::d).nullableFloat64("dn", Kinds::dn)
-                .bool("b", Kinds::b).nullableBool("bn", Kinds::bn).int32("i", Kinds::i).uint64("u", Kinds::u);
-        SinkWriter<Kinds> writer = new ClickHouseHttpSink<>(kinds, clickhouse.httpUrl(), "default", "",
-                new ClickHouseHttpSink.Batching(100, 1 << 20, Duration.ofHours(1), 0), ClickHouseHttpSink.NEVER_ON_WATERMARK)
+                .string("s", Kinds::s)
+                .nullableString("maybe", Kinds::maybe)
+                .dateTime("t", Kinds::t)
+                .nullableInt64("n", Kinds::n)
+                .float64("d", Kinds::d)
+                .nullableFloat64("dn", Kinds::dn)
+                .bool("b", Kinds::b)
+                .nullableBool("bn", Kinds::bn)
+                .int32("i", Kinds::i)
+                .uint64("u", Kinds::u);
+        SinkWriter<Kinds> writer = new ClickHouseHttpSink<>(
+                        kinds,
+                        clickhouse.httpUrl(),
+                        "default",
+                        "",
+                        new ClickHouseHttpSink.Batching(100, 1 << 20, Duration.ofHours(1), 0),
+                        ClickHouseHttpSink.NEVER_ON_WATERMARK)
                 .createWriter(new TestWriterContext());
-        writer.write(new Kinds("tab\there, line\nbreak, back\\slash, é ü 日本 🎬", null, 1_764_000_000_999L, null,
-                -1.5e-300, null, true, null, Integer.MIN_VALUE, Long.MAX_VALUE), null);
-        writer.write(new Kinds("", "ok", 0L, Long.MIN_VALUE, Double.MAX_VALUE, -0.25, false, false, Integer.MAX_VALUE, 0L), null);
+        writer.write(
+                new Kinds(
+                        "tab\there, line\nbreak, back\\slash, é ü 日本 🎬",
+                        null,
+                        1_764_000_000_999L,
+                        null,
+                        -1.5e-300,
+                        null,
+                        true,
+                        null,
+                        Integer.MIN_VALUE,
+                        Long.MAX_VALUE),
+                null);
+        writer.write(
+                new Kinds("", "ok", 0L, Long.MIN_VALUE, Double.MAX_VALUE, -0.25, false, false, Integer.MAX_VALUE, 0L),
+                null);
         writer.flush(false);
         writer.close();
-        assertEquals(List.of(
-                "tab\\there, line\\nbreak, back\\\\slash, é ü 日本 🎬\t\\N\t1764000000\t\\N\t-1.5e-300\t\\N\t1\t\\N\t-2147483648\t9223372036854775807",
-                "\tok\t0\t-9223372036854775808\t1.7976931348623157e308\t-0.25\t0\t0\t2147483647\t0"),
-                List.of(clickhouse.http().execute("SELECT s, maybe, toUInt32(t), n, d, dn, b, bn, i, u FROM default.kinds ORDER BY i FORMAT TabSeparated")
-                        .strip().split("\n")));
+        assertEquals(
+                List.of(
+                        "tab\\there, line\\nbreak, back\\\\slash, é ü 日本 🎬\t\\N\t1764000000\t\\N\t-1.5e-300\t\\N\t1\t\\N\t-2147483648\t9223372036854775807",
+                        "\tok\t0\t-9223372036854775808\t1.7976931348623157e308\t-0.25\t0\t0\t2147483647\t0"),
+                List.of(clickhouse
+                        .http()
+                        .execute(
+                                "SELECT s, maybe, toUInt32(t), n, d, dn, b, bn, i, u FROM default.kinds ORDER BY i FORMAT TabSeparated")
+                        .strip()
+                        .split("\n")));
     }
 
     @Test
@@ -148,22 +186,32 @@ class ClickHouseHttpSinkITCase {
     void theCheckBeforeSubmissionNamesADroppedColumn() throws Exception {
         clickhouse.http().execute("DROP DATABASE IF EXISTS dropped");
         assertEquals(List.of(), clickhouse.jobTableMismatches("dropped"));
-        JobConfig config = JobConfig.fromSources(new String[] {"--clickhouse.url",
-                "jdbc:clickhouse://" + clickhouse.httpUrl().replaceFirst("^https?://", "") + "?compress=false",
-                "--clickhouse.database", "dropped"}, Map.of());
+        JobConfig config = JobConfig.fromSources(
+                new String[] {
+                    "--clickhouse.url",
+                    "jdbc:clickhouse://" + clickhouse.httpUrl().replaceFirst("^https?://", "") + "?compress=false",
+                    "--clickhouse.database",
+                    "dropped"
+                },
+                Map.of());
         ClickHouseOutputs.checkColumns(config); // the schema as applied: nothing to say
         clickhouse.http().execute("ALTER TABLE dropped.creator_metrics DROP COLUMN follows");
         IOException refused = assertThrows(IOException.class, () -> ClickHouseOutputs.checkColumns(config));
-        assertTrue(refused.getMessage().contains("dropped.creator_metrics has no column follows"), refused.getMessage());
+        assertTrue(
+                refused.getMessage().contains("dropped.creator_metrics has no column follows"), refused.getMessage());
     }
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aWriterRefusesToStartOnATableWithOtherColumnTypesNamingTheColumn() throws Exception {
         clickhouse.http().execute("DROP TABLE default.sink_test");
-        clickhouse.http().execute("CREATE TABLE default.sink_test (id Int32, name String) ENGINE = MergeTree ORDER BY id");
+        clickhouse
+                .http()
+                .execute("CREATE TABLE default.sink_test (id Int32, name String) ENGINE = MergeTree ORDER BY id");
         IOException refused = assertThrows(IOException.class, () -> writer(10, 0));
-        assertTrue(refused.getMessage().contains("default.sink_test.id is Int32, the job writes Int64"), refused.getMessage());
+        assertTrue(
+                refused.getMessage().contains("default.sink_test.id is Int32, the job writes Int64"),
+                refused.getMessage());
     }
 
     private static long rows() throws Exception {
@@ -188,7 +236,9 @@ class ClickHouseHttpSinkITCase {
                     throw new IllegalStateException(e);
                 }
             });
-            assertThrows(TimeoutException.class, () -> flushed.get(2, TimeUnit.SECONDS),
+            assertThrows(
+                    TimeoutException.class,
+                    () -> flushed.get(2, TimeUnit.SECONDS),
                     "flush must not return while a batch is unanswered");
             clickhouse.resume();
             flushed.get(30, TimeUnit.SECONDS);
@@ -221,7 +271,9 @@ class ClickHouseHttpSinkITCase {
         });
         Thread.sleep(4_000); // several attempts, past clickhouse.max-retries (1)
         assertFalse(flushed.isDone(), "the writer holds instead of failing");
-        clickhouse.http().execute("CREATE TABLE default.sink_test (id Int64, name String) ENGINE = MergeTree ORDER BY id");
+        clickhouse
+                .http()
+                .execute("CREATE TABLE default.sink_test (id Int64, name String) ENGINE = MergeTree ORDER BY id");
         flushed.get(60, TimeUnit.SECONDS);
         assertEquals(1, rows());
         writer.close();
@@ -238,19 +290,28 @@ class ClickHouseHttpSinkITCase {
         ApplySchema.apply(clickhouse.http(), Path.of("sql/ddl"));
         // A view that refuses id 13 (as a view's parse or check of a real table would): ClickHouse then
         // refuses every insert holding that row. Its own table gets only the rows of inserts it took.
-        clickhouse.http().execute("CREATE MATERIALIZED VIEW default.sink_test_guard ENGINE = MergeTree ORDER BY id"
-                + " AS SELECT id, throwIf(id = 13) AS refused FROM default.sink_test");
+        clickhouse
+                .http()
+                .execute("CREATE MATERIALIZED VIEW default.sink_test_guard ENGINE = MergeTree ORDER BY id"
+                        + " AS SELECT id, throwIf(id = 13) AS refused FROM default.sink_test");
         try {
-            SinkWriter<Long> writer = new ClickHouseHttpSink<>(TABLE, clickhouse.httpUrl(), "default",
-                    io.engagement.pipeline.config.SecretRef.none("clickhouse.password"),
-                    new ClickHouseHttpSink.Batching(100, 1 << 20, Duration.ofHours(1), 1), ClickHouseHttpSink.NEVER_ON_WATERMARK,
-                    ClickHouseOutputs.DEAD_LETTERS).createWriter(new TestWriterContext());
+            SinkWriter<Long> writer = new ClickHouseHttpSink<>(
+                            TABLE,
+                            clickhouse.httpUrl(),
+                            "default",
+                            io.engagement.pipeline.config.SecretRef.none("clickhouse.password"),
+                            new ClickHouseHttpSink.Batching(100, 1 << 20, Duration.ofHours(1), 1),
+                            ClickHouseHttpSink.NEVER_ON_WATERMARK,
+                            ClickHouseOutputs.DEAD_LETTERS)
+                    .createWriter(new TestWriterContext());
             for (long id = 1; id <= 20; id++) {
                 writer.write(id, null);
             }
             writer.flush(false);
             // Every other row was taken once: 19 rows, 1 + ... + 20 - 13 = 197.
-            assertEquals(List.of("19\t19\t197"), clickhouse.rows("SELECT count(), uniqExact(id), sum(id) FROM default.sink_test_guard"));
+            assertEquals(
+                    List.of("19\t19\t197"),
+                    clickhouse.rows("SELECT count(), uniqExact(id), sum(id) FROM default.sink_test_guard"));
             // The base table has every good row too (a refused attempt may leave rows there, 13 included:
             // ClickHouse writes the table before its views, so an insert is not atomic across a view).
             assertEquals(List.of("19"), clickhouse.rows("SELECT uniqExact(id) FROM default.sink_test WHERE id != 13"));
@@ -258,7 +319,9 @@ class ClickHouseHttpSinkITCase {
                     + " payload_encoding, payload_bytes FROM engagement.dead_letters");
             assertEquals(List.of("sink_rejected\tclickhouse:default.sink_test\t1\tbase64\t15"), deadLetters);
             // The payload is the row as RowBinary: Int64 13 little-endian, then the string "row 13" with its length.
-            String payload = clickhouse.rows("SELECT payload FROM engagement.dead_letters").get(0);
+            String payload = clickhouse
+                    .rows("SELECT payload FROM engagement.dead_letters")
+                    .get(0);
             byte[] row = java.util.Base64.getDecoder().decode(payload);
             byte[] expected = {13, 0, 0, 0, 0, 0, 0, 0, 6, 'r', 'o', 'w', ' ', '1', '3'};
             assertArrayEquals(expected, row);
@@ -270,11 +333,15 @@ class ClickHouseHttpSinkITCase {
 
     @Test
     void insertFailuresAreClassifiedByTheServersErrorCode() {
-        assertTrue(ClickHouseHttpSink.refusesRows(500, "Code: 27, e.displayText() = DB::Exception: Cannot parse input"));
-        assertTrue(ClickHouseHttpSink.refusesRows(500, "Code: 395, e.displayText() = DB::Exception: Value passed to 'throwIf'"));
+        assertTrue(
+                ClickHouseHttpSink.refusesRows(500, "Code: 27, e.displayText() = DB::Exception: Cannot parse input"));
+        assertTrue(ClickHouseHttpSink.refusesRows(
+                500, "Code: 395, e.displayText() = DB::Exception: Value passed to 'throwIf'"));
         assertFalse(ClickHouseHttpSink.refusesRows(500, "Code: 252, e.displayText() = DB::Exception: Too many parts"));
-        assertFalse(ClickHouseHttpSink.refusesRows(500, "Code: 60, e.displayText() = DB::Exception: Table default.t doesn't exist"));
-        assertFalse(ClickHouseHttpSink.refusesRows(500, "Code: 243, e.displayText() = DB::Exception: Cannot reserve 1.00 MiB"));
+        assertFalse(ClickHouseHttpSink.refusesRows(
+                500, "Code: 60, e.displayText() = DB::Exception: Table default.t doesn't exist"));
+        assertFalse(ClickHouseHttpSink.refusesRows(
+                500, "Code: 243, e.displayText() = DB::Exception: Cannot reserve 1.00 MiB"));
         assertFalse(ClickHouseHttpSink.refusesRows(503, "Service Unavailable"));
         assertFalse(ClickHouseHttpSink.refusesRows(200, ""));
     }

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.aggregate.ContentCounter;
 import io.engagement.pipeline.clickhouse.ApplySchema;
-
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -23,6 +20,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 
 /**
  * The column lists the sinks write (hand-kept in {@link ClickHouseOutputs}, partly derived from
@@ -33,7 +31,8 @@ import java.util.stream.Stream;
  */
 class ClickHouseSchemaTest {
 
-    private static final Pattern CREATE = Pattern.compile("(?is)^CREATE TABLE (?:IF NOT EXISTS )?(\\S+)\\s*\\((.*)\\)\\s*ENGINE\\b.*");
+    private static final Pattern CREATE =
+            Pattern.compile("(?is)^CREATE TABLE (?:IF NOT EXISTS )?(\\S+)\\s*\\((.*)\\)\\s*ENGINE\\b.*");
     private static final Pattern ALTER = Pattern.compile("(?is)^ALTER TABLE (\\S+)\\s+(ADD COLUMN.*)");
     private static final Pattern ADD_COLUMN = Pattern.compile("(?i)^ADD COLUMN (?:IF NOT EXISTS )?(\\S+)\\s+(.*)");
 
@@ -147,7 +146,8 @@ class ClickHouseSchemaTest {
         assertTrue(ddl.get("engagement.content_metrics").containsKey("views_other_platform"));
         assertTrue(ddl.get("engagement.session_metrics").containsKey("superseded"));
         // content_viewers_hourly is filled by a materialized view, not by a sink: its columns are read too.
-        assertEquals(List.of("content_id", "creator_id", "hour", "viewers"),
+        assertEquals(
+                List.of("content_id", "creator_id", "hour", "viewers"),
                 List.copyOf(ddl.get("engagement.content_viewers_hourly").keySet()));
     }
 

@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.clickhouse.client.api.data_formats.RowBinaryFormatSerializer;
-
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * The RowBinary encoding of rows (the wire format of {@link ClickHouseHttpSink}) against bytes laid
@@ -39,7 +37,9 @@ class ClickHouseTableTest {
     void encodesEveryColumnKindAsRowBinary() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         RowBinaryFormatSerializer serializer = new RowBinaryFormatSerializer(out);
-        table.writeRow(serializer, new Row("é\t", null, 1_764_000_000_999L, null, 1.5e-5, null, true, null, -2, Long.MAX_VALUE));
+        table.writeRow(
+                serializer,
+                new Row("é\t", null, 1_764_000_000_999L, null, 1.5e-5, null, true, null, -2, Long.MAX_VALUE));
         table.writeRow(serializer, new Row("", "x", -1L, -7L, Double.NaN, 2.0, false, true, 0, 0));
 
         ByteBuffer expected = ByteBuffer.allocate(200).order(ByteOrder.LITTLE_ENDIAN);
@@ -73,7 +73,9 @@ class ClickHouseTableTest {
     @Test
     void aTimeBeyondDateTimesRangeGoesAsItsLastSecond() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new ClickHouseTable<Long>("db.t").dateTime("t", ms -> ms).writeRow(new RowBinaryFormatSerializer(out), Long.MAX_VALUE);
+        new ClickHouseTable<Long>("db.t")
+                .dateTime("t", ms -> ms)
+                .writeRow(new RowBinaryFormatSerializer(out), Long.MAX_VALUE);
         assertArrayEquals(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF}, out.toByteArray());
     }
 
@@ -84,7 +86,8 @@ class ClickHouseTableTest {
 
     @Test
     void aTableWithTheEncodedTypesHasNoMismatchLowCardinalityAndTimeZonesIncluded() {
-        String describe = String.join("\n",
+        String describe = String.join(
+                "\n",
                 "s\tLowCardinality(String)\t\t\t\t\t",
                 "maybe\tLowCardinality(Nullable(String))",
                 "t\tDateTime('UTC')",
@@ -101,11 +104,22 @@ class ClickHouseTableTest {
 
     @Test
     void aMissingColumnOrAnotherWidthIsNamed() {
-        String describe = String.join("\n", "s\tString", "maybe\tNullable(String)", "t\tDateTime", "n\tInt64",
-                "d\tFloat32", "dn\tNullable(Float64)", "b\tUInt8", "bn\tNullable(UInt8)", "u\tUInt64");
-        assertEquals(List.of(
-                "db.t.n is Int64, the job writes Nullable(Int64)",
-                "db.t.d is Float32, the job writes Float64",
-                "db.t has no column i (the job writes it as Int32)"), table.mismatches(describe));
+        String describe = String.join(
+                "\n",
+                "s\tString",
+                "maybe\tNullable(String)",
+                "t\tDateTime",
+                "n\tInt64",
+                "d\tFloat32",
+                "dn\tNullable(Float64)",
+                "b\tUInt8",
+                "bn\tNullable(UInt8)",
+                "u\tUInt64");
+        assertEquals(
+                List.of(
+                        "db.t.n is Int64, the job writes Nullable(Int64)",
+                        "db.t.d is Float32, the job writes Float64",
+                        "db.t has no column i (the job writes it as Int32)"),
+                table.mismatches(describe));
     }
 }

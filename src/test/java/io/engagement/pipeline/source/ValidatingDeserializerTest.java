@@ -6,18 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.engagement.pipeline.event.RejectReason;
 import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.event.ValidationRules;
-
-import org.apache.flink.api.common.functions.util.ListCollector;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.record.TimestampType;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.flink.api.common.functions.util.ListCollector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
 
 /**
  * Event age and future skew are judged against the Kafka record timestamp (the earlier of it and the
@@ -31,11 +29,23 @@ class ValidatingDeserializerTest {
 
     private ValidatedRecord read(long kafkaTimestamp, long eventTime) throws Exception {
         byte[] value = ("{\"event_id\":\"e1\",\"event_type\":\"like\",\"content_id\":\"c1\",\"creator_id\":\"k1\","
-                + "\"session_id\":\"s1\",\"event_time\":" + eventTime + "}").getBytes(StandardCharsets.UTF_8);
+                        + "\"session_id\":\"s1\",\"event_time\":" + eventTime + "}")
+                .getBytes(StandardCharsets.UTF_8);
         List<ValidatedRecord> out = new ArrayList<>();
-        deserializer.deserialize(new ConsumerRecord<>("events", 0, 42, kafkaTimestamp,
-                kafkaTimestamp < 0 ? TimestampType.NO_TIMESTAMP_TYPE : TimestampType.CREATE_TIME, 0, value.length, null, value,
-                new RecordHeaders(), Optional.empty()), new ListCollector<>(out));
+        deserializer.deserialize(
+                new ConsumerRecord<>(
+                        "events",
+                        0,
+                        42,
+                        kafkaTimestamp,
+                        kafkaTimestamp < 0 ? TimestampType.NO_TIMESTAMP_TYPE : TimestampType.CREATE_TIME,
+                        0,
+                        value.length,
+                        null,
+                        value,
+                        new RecordHeaders(),
+                        Optional.empty()),
+                new ListCollector<>(out));
         assertEquals(1, out.size());
         return out.get(0);
     }
@@ -54,10 +64,15 @@ class ValidatingDeserializerTest {
     @Test
     void futureSkewIsJudgedAgainstTheProduceTimeAndWithoutATimestampAgainstTheReadTime() throws Exception {
         long now = System.currentTimeMillis();
-        assertEquals(RejectReason.FUTURE_EVENT_TIME, read(now - DAY, now - DAY + 10 * 60_000).deadLetter.reason,
+        assertEquals(
+                RejectReason.FUTURE_EVENT_TIME,
+                read(now - DAY, now - DAY + 10 * 60_000).deadLetter.reason,
                 "10 min ahead of its produce time (max-future-skew 5 min)");
         assertNull(read(now - DAY, now - DAY + 60_000).deadLetter);
-        assertEquals(RejectReason.STALE_EVENT_TIME, read(-1, now - 8 * DAY).deadLetter.reason, "no Kafka timestamp: the read time");
+        assertEquals(
+                RejectReason.STALE_EVENT_TIME,
+                read(-1, now - 8 * DAY).deadLetter.reason,
+                "no Kafka timestamp: the read time");
         assertNull(read(-1, now - 6 * DAY).deadLetter);
     }
 }

@@ -12,7 +12,10 @@ import io.engagement.pipeline.velocity.ContentVelocity;
 import io.engagement.pipeline.velocity.HourCounts;
 import io.engagement.pipeline.views.MinuteVerdict;
 import io.engagement.pipeline.views.ViewClaim;
-
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -23,11 +26,6 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Every keyed-state type besides the content window accumulator ({@link StateSchemaCompatibilityTest})
@@ -52,16 +50,17 @@ class StateFixturesTest {
 
     static List<StateType<?>> stateTypes() {
         return List.of(
-                new StateType<>("country-window-accumulator", TypeInformation.of(CountryWindowAccumulator.class), () -> {
-                    CountryWindowAccumulator a = new CountryWindowAccumulator();
-                    a.creatorId = "creator-3";
-                    a.views = 5;
-                    a.watchTimeMs = 12_345;
-                    a.completions = 2;
-                    a.viewers.add("u:1");
-                    a.viewers.add("s:2");
-                    return a;
-                }),
+                new StateType<>(
+                        "country-window-accumulator", TypeInformation.of(CountryWindowAccumulator.class), () -> {
+                            CountryWindowAccumulator a = new CountryWindowAccumulator();
+                            a.creatorId = "creator-3";
+                            a.views = 5;
+                            a.watchTimeMs = 12_345;
+                            a.completions = 2;
+                            a.viewers.add("u:1");
+                            a.viewers.add("s:2");
+                            return a;
+                        }),
                 new StateType<>("creator-accumulator", TypeInformation.of(CreatorAccumulator.class), () -> {
                     CreatorAccumulator a = new CreatorAccumulator();
                     a.totals = StateSchemaCompatibilityTest.v2Sample();
@@ -149,12 +148,16 @@ class StateFixturesTest {
     <T> void stateOfV1IsReadByThisBuild(StateType<T> state) throws Exception {
         Path dir = SCHEMAS.resolve(state.name()).resolve("v1");
         TypeSerializerSnapshot<T> snapshot = TypeSerializerSnapshot.readVersionedSnapshot(
-                new DataInputDeserializer(Files.readAllBytes(dir.resolve("serializer.snapshot"))), getClass().getClassLoader());
+                new DataInputDeserializer(Files.readAllBytes(dir.resolve("serializer.snapshot"))),
+                getClass().getClassLoader());
         TypeSerializer<T> current = state.type().createSerializer(new SerializerConfigImpl());
-        TypeSerializerSchemaCompatibility<T> compatibility = current.snapshotConfiguration().resolveSchemaCompatibility(snapshot);
+        TypeSerializerSchemaCompatibility<T> compatibility =
+                current.snapshotConfiguration().resolveSchemaCompatibility(snapshot);
         assertFalse(compatibility.isIncompatible(), "this build cannot restore " + state + " state of v1");
-        T read = snapshot.restoreSerializer().deserialize(new DataInputDeserializer(Files.readAllBytes(dir.resolve("value.data"))));
-        assertArrayEquals(bytes(current, state.sample().get()), bytes(current, read), state + ": the v1 value read back differs");
+        T read = snapshot.restoreSerializer()
+                .deserialize(new DataInputDeserializer(Files.readAllBytes(dir.resolve("value.data"))));
+        assertArrayEquals(
+                bytes(current, state.sample().get()), bytes(current, read), state + ": the v1 value read back differs");
     }
 
     /** Writes the fixtures of this build under {@code -Dstate.fixtures.write=<version>}; run once when a state type changes. */

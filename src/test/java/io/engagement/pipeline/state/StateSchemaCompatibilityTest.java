@@ -10,14 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.engagement.pipeline.aggregate.ContentCounter;
 import io.engagement.pipeline.aggregate.ContentWindowAccumulator;
 import io.engagement.pipeline.aggregate.ContentWindowAccumulatorSerializer;
+import io.engagement.pipeline.aggregate.ContentWindowAggregate;
 import io.engagement.pipeline.aggregate.ContentWindowSnapshot;
 import io.engagement.pipeline.aggregate.ContentWindowSnapshotSerializer;
-import io.engagement.pipeline.aggregate.ContentWindowAggregate;
+import io.engagement.pipeline.aggregate.UniqueViewerSketch;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
 import io.engagement.pipeline.testing.Events;
-import io.engagement.pipeline.aggregate.UniqueViewerSketch;
-
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -26,9 +27,6 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The window state written by every release must stay readable. src/test/resources/state-schemas/v1
@@ -126,7 +124,8 @@ class StateSchemaCompatibilityTest {
     @Test
     void windowStateUsesItsOwnSerializerNotThePojoSerializerOrKryo() {
         assertInstanceOf(ContentWindowAccumulatorSerializer.class, currentSerializer());
-        assertInstanceOf(ContentWindowSnapshotSerializer.class,
+        assertInstanceOf(
+                ContentWindowSnapshotSerializer.class,
                 TypeInformation.of(ContentWindowSnapshot.class).createSerializer(new SerializerConfigImpl()));
     }
 
@@ -137,15 +136,17 @@ class StateSchemaCompatibilityTest {
      */
     private ContentWindowAccumulator restore(String version) throws Exception {
         Path dir = SCHEMAS.resolve(version);
-        DataInputDeserializer snapshotIn = new DataInputDeserializer(Files.readAllBytes(dir.resolve("content-window-accumulator.snapshot")));
-        TypeSerializerSnapshot<ContentWindowAccumulator> snapshot =
-                TypeSerializerSnapshot.readVersionedSnapshot(snapshotIn, getClass().getClassLoader());
+        DataInputDeserializer snapshotIn =
+                new DataInputDeserializer(Files.readAllBytes(dir.resolve("content-window-accumulator.snapshot")));
+        TypeSerializerSnapshot<ContentWindowAccumulator> snapshot = TypeSerializerSnapshot.readVersionedSnapshot(
+                snapshotIn, getClass().getClassLoader());
         TypeSerializer<ContentWindowAccumulator> current = currentSerializer();
         TypeSerializerSchemaCompatibility<ContentWindowAccumulator> compatibility =
                 current.snapshotConfiguration().resolveSchemaCompatibility(snapshot);
         assertFalse(compatibility.isIncompatible(), "this build cannot restore " + version + " window state");
-        ContentWindowAccumulator read = snapshot.restoreSerializer().deserialize(
-                new DataInputDeserializer(Files.readAllBytes(dir.resolve("content-window-accumulator.data"))));
+        ContentWindowAccumulator read = snapshot.restoreSerializer()
+                .deserialize(
+                        new DataInputDeserializer(Files.readAllBytes(dir.resolve("content-window-accumulator.data"))));
         if (compatibility.isCompatibleAsIs()) {
             return read;
         }
@@ -160,16 +161,23 @@ class StateSchemaCompatibilityTest {
     void stateWrittenByV6IsReadAsIsAndTheFormatIsUnchanged() throws Exception {
         Path dir = SCHEMAS.resolve("v6");
         TypeSerializerSnapshot<ContentWindowAccumulator> snapshot = TypeSerializerSnapshot.readVersionedSnapshot(
-                new DataInputDeserializer(Files.readAllBytes(dir.resolve("content-window-accumulator.snapshot"))), getClass().getClassLoader());
-        assertTrue(currentSerializer().snapshotConfiguration().resolveSchemaCompatibility(snapshot).isCompatibleAsIs());
+                new DataInputDeserializer(Files.readAllBytes(dir.resolve("content-window-accumulator.snapshot"))),
+                getClass().getClassLoader());
+        assertTrue(currentSerializer()
+                .snapshotConfiguration()
+                .resolveSchemaCompatibility(snapshot)
+                .isCompatibleAsIs());
         ContentWindowAccumulator read = restore("v6");
         assertArrayEquals(counters(v3Sample()), counters(read));
-        assertArrayEquals(new long[] {41, 5, 2}, new long[] {read.events, read.creatorMismatches, read.uncataloguedEvents});
+        assertArrayEquals(
+                new long[] {41, 5, 2}, new long[] {read.events, read.creatorMismatches, read.uncataloguedEvents});
         assertEquals(V3_VIEWERS, read.viewers.estimate(), V3_VIEWERS * 0.05);
         assertEquals(3, read.playWatchTimes.count());
         DataOutputSerializer now = new DataOutputSerializer(1024);
         currentSerializer().serialize(v5Sample(), now);
-        assertArrayEquals(Files.readAllBytes(dir.resolve("content-window-accumulator.data")), now.getCopyOfBuffer(),
+        assertArrayEquals(
+                Files.readAllBytes(dir.resolve("content-window-accumulator.data")),
+                now.getCopyOfBuffer(),
                 "the accumulator's serialized form changed: a new format needs a new snapshot version and fixture");
     }
 
@@ -188,12 +196,14 @@ class StateSchemaCompatibilityTest {
         TypeSerializerSchemaCompatibility<ContentWindowAccumulator> compatibility =
                 currentSerializer().snapshotConfiguration().resolveSchemaCompatibility(olderSnapshot);
         assertTrue(compatibility.isCompatibleAfterMigration(), compatibility.toString());
-        ContentWindowAccumulator read = olderSnapshot.restoreSerializer().deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        ContentWindowAccumulator read =
+                olderSnapshot.restoreSerializer().deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
         assertArrayEquals(counters(v3Sample()), counters(read));
         assertEquals(41, read.events);
         assertEquals(0, read.validatedViews, "a counter the older format did not have");
         assertEquals(V3_VIEWERS, read.viewers.estimate(), V3_VIEWERS * 0.05);
-        assertTrue(older.snapshotConfiguration().resolveSchemaCompatibility(roundTrip(currentSerializer().snapshotConfiguration()))
+        assertTrue(older.snapshotConfiguration()
+                .resolveSchemaCompatibility(roundTrip(currentSerializer().snapshotConfiguration()))
                 .isIncompatible());
     }
 
@@ -203,12 +213,12 @@ class StateSchemaCompatibilityTest {
         return constructor.newInstance(counters);
     }
 
-    private static TypeSerializerSnapshot<ContentWindowAccumulator> roundTrip(TypeSerializerSnapshot<ContentWindowAccumulator> snapshot)
-            throws Exception {
+    private static TypeSerializerSnapshot<ContentWindowAccumulator> roundTrip(
+            TypeSerializerSnapshot<ContentWindowAccumulator> snapshot) throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(64);
         TypeSerializerSnapshot.writeVersionedSnapshot(out, snapshot);
-        return TypeSerializerSnapshot.readVersionedSnapshot(new DataInputDeserializer(out.getCopyOfBuffer()),
-                StateSchemaCompatibilityTest.class.getClassLoader());
+        return TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(out.getCopyOfBuffer()), StateSchemaCompatibilityTest.class.getClassLoader());
     }
 
     /** Every field survives a round trip and a copy, the legacy registers and the pending plays included. */
@@ -251,7 +261,8 @@ class StateSchemaCompatibilityTest {
         empty.playWatchTimes = null;
         DataOutputSerializer emptyOut = new DataOutputSerializer(64);
         serializer.serialize(empty, emptyOut);
-        ContentWindowAccumulator emptyRead = serializer.deserialize(new DataInputDeserializer(emptyOut.getCopyOfBuffer()));
+        ContentWindowAccumulator emptyRead =
+                serializer.deserialize(new DataInputDeserializer(emptyOut.getCopyOfBuffer()));
         assertNull(emptyRead.creatorId);
         assertNull(emptyRead.viewers);
         assertNull(emptyRead.playWatchTimes);
@@ -284,7 +295,8 @@ class StateSchemaCompatibilityTest {
             creator.add("u:other-content-" + i);
         }
         creator.merge(read.viewers);
-        assertEquals(V3_VIEWERS + 500, creator.estimate(), (V3_VIEWERS + 500) * 0.05); // the larger part (docs/metrics.md)
+        assertEquals(
+                V3_VIEWERS + 500, creator.estimate(), (V3_VIEWERS + 500) * 0.05); // the larger part (docs/metrics.md)
     }
 
     /** v5: the catalogue's counters, written by the release that introduced them. */
@@ -292,7 +304,8 @@ class StateSchemaCompatibilityTest {
     void stateWrittenByV5IsReadByThisBuild() throws Exception {
         ContentWindowAccumulator read = restore("v5");
         assertArrayEquals(counters(v3Sample()), counters(read));
-        assertArrayEquals(new long[] {41, 5, 2}, new long[] {read.events, read.creatorMismatches, read.uncataloguedEvents});
+        assertArrayEquals(
+                new long[] {41, 5, 2}, new long[] {read.events, read.creatorMismatches, read.uncataloguedEvents});
         assertNull(read.pendingPlayProgress);
         assertEquals(V3_VIEWERS, read.viewers.estimate(), V3_VIEWERS * 0.05);
     }
@@ -303,7 +316,8 @@ class StateSchemaCompatibilityTest {
         ContentWindowAccumulator read = restore("v4");
         assertArrayEquals(counters(v3Sample()), counters(read));
         // Counters added after v4 (the catalogue's) restore as 0.
-        assertArrayEquals(new long[] {0, 0, 0}, new long[] {read.events, read.creatorMismatches, read.uncataloguedEvents});
+        assertArrayEquals(
+                new long[] {0, 0, 0}, new long[] {read.events, read.creatorMismatches, read.uncataloguedEvents});
         assertNull(read.viewers.registers);
         assertEquals(V3_VIEWERS, read.viewers.estimate(), V3_VIEWERS * 0.05);
         read.viewers.add("u:one-more");
@@ -315,8 +329,9 @@ class StateSchemaCompatibilityTest {
         ContentWindowAccumulator read = restore("v2");
         ContentWindowAccumulator expected = v2Sample();
         assertArrayEquals(counters(expected), counters(read));
-        assertArrayEquals(new long[] {21, 22, 23, 24, 25, 26}, new long[] {read.viewsOrganic, read.viewsFollowing,
-                read.viewsMobile, read.viewsIos, read.swipedAway, read.loopPlays});
+        assertArrayEquals(new long[] {21, 22, 23, 24, 25, 26}, new long[] {
+            read.viewsOrganic, read.viewsFollowing, read.viewsMobile, read.viewsIos, read.swipedAway, read.loopPlays
+        });
         assertEquals(3, read.playWatchTimes.count());
         assertEquals(1, read.playWatchTimes.zeroCount);
         assertEquals(3, read.viewers.estimate());
@@ -359,8 +374,29 @@ class StateSchemaCompatibilityTest {
     }
 
     private static long[] counters(ContentWindowAccumulator a) {
-        return new long[] {a.impressions, a.views, a.rewatches, a.watchTimeMs, a.completions, a.endedOver75,
-                a.endedOver50, a.endedOver25, a.endedUnder25, a.skips, a.likes, a.unlikes, a.comments, a.shares,
-                a.saves, a.unsaves, a.clicks, a.follows, a.unfollows, a.notInterested, a.reports, a.hides};
+        return new long[] {
+            a.impressions,
+            a.views,
+            a.rewatches,
+            a.watchTimeMs,
+            a.completions,
+            a.endedOver75,
+            a.endedOver50,
+            a.endedOver25,
+            a.endedUnder25,
+            a.skips,
+            a.likes,
+            a.unlikes,
+            a.comments,
+            a.shares,
+            a.saves,
+            a.unsaves,
+            a.clicks,
+            a.follows,
+            a.unfollows,
+            a.notInterested,
+            a.reports,
+            a.hides
+        };
     }
 }

@@ -2,7 +2,6 @@ package io.engagement.pipeline.testing;
 
 import io.engagement.pipeline.clickhouse.ApplySchema;
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +16,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChdbTestServer implements ClickHouseEndpoint {
 
-    static final Path LIBRARY = Path.of(System.getenv().getOrDefault("ENGAGEMENT_CHDB_DIR",
-            System.getProperty("user.home") + "/.cache/engagement-chdb"), "package", "libchdb.so");
+    static final Path LIBRARY = Path.of(
+            System.getenv()
+                    .getOrDefault("ENGAGEMENT_CHDB_DIR", System.getProperty("user.home") + "/.cache/engagement-chdb"),
+            "package",
+            "libchdb.so");
     private static final Path FRONT = Path.of("src/test/chdb/chdb_http.py");
 
     private final Path dir;
@@ -55,10 +57,18 @@ public final class ChdbTestServer implements ClickHouseEndpoint {
         }
         Path dir = Files.createTempDirectory("chdb-test");
         int port = ClickHouseTestServer.freePort();
-        Process process = new ProcessBuilder(python(), FRONT.toString(), "--lib", LIBRARY.toString(),
-                "--data", dir.resolve("data").toString(), "--port", Integer.toString(port))
+        Process process = new ProcessBuilder(
+                        python(),
+                        FRONT.toString(),
+                        "--lib",
+                        LIBRARY.toString(),
+                        "--data",
+                        dir.resolve("data").toString(),
+                        "--port",
+                        Integer.toString(port))
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("front.log").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("front.log").toFile()))
                 .start();
         ChdbTestServer server = new ChdbTestServer(dir, process, port);
         try {

@@ -4,7 +4,6 @@ import io.engagement.pipeline.clickhouse.ApplySchema;
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
 import io.engagement.pipeline.sink.ClickHouseOutputs;
 import io.engagement.pipeline.sink.ClickHouseTable;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +40,8 @@ public interface ClickHouseEndpoint extends AutoCloseable {
         List<String> problems = new ArrayList<>();
         for (ClickHouseTable<?> table : ClickHouseOutputs.ALL) {
             ClickHouseTable<?> moved = table.inDatabase(database);
-            problems.addAll(moved.mismatches(http().execute("DESCRIBE TABLE " + moved.table() + " FORMAT TabSeparated")));
+            problems.addAll(
+                    moved.mismatches(http().execute("DESCRIBE TABLE " + moved.table() + " FORMAT TabSeparated")));
         }
         return problems;
     }

@@ -26,7 +26,10 @@ public final class ClickHouseTestCluster implements AutoCloseable {
     public static final String NAME = "engagement_cluster";
     private static final Path ZOOKEEPER_JAR = Path.of("/usr/share/java/zookeeper.jar");
 
-    public enum Topology { ONE_SHARD_TWO_REPLICAS, TWO_SHARDS }
+    public enum Topology {
+        ONE_SHARD_TWO_REPLICAS,
+        TWO_SHARDS
+    }
 
     private final Path zkDir;
     private final Process zookeeper;
@@ -45,16 +48,31 @@ public final class ClickHouseTestCluster implements AutoCloseable {
         }
         Path zkDir = Files.createTempDirectory("zookeeper-test");
         int zkPort = ClickHouseTestServer.freePort();
-        Files.writeString(zkDir.resolve("zoo.cfg"), String.join("\n",
-                "tickTime=500", "initLimit=10", "syncLimit=5", "dataDir=" + zkDir.resolve("data"),
-                "clientPort=" + zkPort, "clientPortAddress=127.0.0.1", "admin.enableServer=false",
-                "4lw.commands.whitelist=ruok,srvr,stat,mntr", ""));
+        Files.writeString(
+                zkDir.resolve("zoo.cfg"),
+                String.join(
+                        "\n",
+                        "tickTime=500",
+                        "initLimit=10",
+                        "syncLimit=5",
+                        "dataDir=" + zkDir.resolve("data"),
+                        "clientPort=" + zkPort,
+                        "clientPortAddress=127.0.0.1",
+                        "admin.enableServer=false",
+                        "4lw.commands.whitelist=ruok,srvr,stat,mntr",
+                        ""));
         // Debian's zookeeper.jar names its dependencies in its manifest; a logger binding is all it lacks.
         String classpath = ZOOKEEPER_JAR + ":/usr/share/java/slf4j-simple.jar";
-        Process zookeeper = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-cp", classpath, "org.apache.zookeeper.server.ZooKeeperServerMain", zkDir.resolve("zoo.cfg").toString())
+        Process zookeeper = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx128m",
+                        "-cp",
+                        classpath,
+                        "org.apache.zookeeper.server.ZooKeeperServerMain",
+                        zkDir.resolve("zoo.cfg").toString())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(zkDir.resolve("zookeeper.log").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        zkDir.resolve("zookeeper.log").toFile()))
                 .start();
         List<ClickHouseTestServer> nodes = new ArrayList<>();
         ClickHouseTestCluster cluster = new ClickHouseTestCluster(zkDir, zookeeper, nodes);
@@ -73,8 +91,12 @@ public final class ClickHouseTestCluster implements AutoCloseable {
                         <distributed_ddl><path>/clickhouse/task_queue/ddl</path></distributed_ddl>
                         %s
                         """.formatted(ClickHouseTestServer.freePort(), zkPort, shard, n + 1, remoteServers);
-                nodes.add(ClickHouseTestServer.start(http[n], tcp[n], extra,
-                        "<insert_distributed_sync>1</insert_distributed_sync><distributed_ddl_task_timeout>20</distributed_ddl_task_timeout>"));
+                nodes.add(
+                        ClickHouseTestServer.start(
+                                http[n],
+                                tcp[n],
+                                extra,
+                                "<insert_distributed_sync>1</insert_distributed_sync><distributed_ddl_task_timeout>20</distributed_ddl_task_timeout>"));
             }
             cluster.awaitDistributedDdl();
         } catch (Exception e) {
@@ -88,8 +110,10 @@ public final class ClickHouseTestCluster implements AutoCloseable {
         StringBuilder xml = new StringBuilder("<remote_servers><" + NAME + ">");
         if (topology == Topology.TWO_SHARDS) {
             for (int port : tcp) {
-                xml.append("<shard><internal_replication>true</internal_replication><replica><host>127.0.0.1</host><port>")
-                        .append(port).append("</port></replica></shard>");
+                xml.append(
+                                "<shard><internal_replication>true</internal_replication><replica><host>127.0.0.1</host><port>")
+                        .append(port)
+                        .append("</port></replica></shard>");
             }
         } else {
             xml.append("<shard><internal_replication>true</internal_replication>");
@@ -137,13 +161,17 @@ public final class ClickHouseTestCluster implements AutoCloseable {
     /** 18.16 can crash on an ON CLUSTER query sent before its DDL worker has made its queue node. */
     private void awaitDistributedDdl() throws Exception {
         for (ClickHouseTestServer node : nodes) {
-            PipelineScenario.waitUntil(() -> {
-                try {
-                    return node.count("SELECT count() FROM system.zookeeper WHERE path = '/clickhouse/task_queue' AND name = 'ddl'") == 1;
-                } catch (IOException e) {
-                    return false;
-                }
-            }, 60);
+            PipelineScenario.waitUntil(
+                    () -> {
+                        try {
+                            return node.count(
+                                            "SELECT count() FROM system.zookeeper WHERE path = '/clickhouse/task_queue' AND name = 'ddl'")
+                                    == 1;
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    },
+                    60);
         }
     }
 

@@ -2,7 +2,6 @@ package io.engagement.pipeline.testing;
 
 import io.engagement.pipeline.clickhouse.ApplySchema;
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -16,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ClickHouseTestServer implements ClickHouseEndpoint {
 
-    private static final Path BINARY = Path.of(System.getenv().getOrDefault("CLICKHOUSE_SERVER_BIN", "/usr/sbin/clickhouse-server"));
+    private static final Path BINARY =
+            Path.of(System.getenv().getOrDefault("CLICKHOUSE_SERVER_BIN", "/usr/sbin/clickhouse-server"));
 
     private final Path dir;
     private Process process;
@@ -47,7 +47,10 @@ public final class ClickHouseTestServer implements ClickHouseEndpoint {
      * {@code certificates} (a private CA's server certificate for 127.0.0.1).
      */
     public static ClickHouseTestServer startWithHttps(TestCertificates certificates, int httpsPort) throws Exception {
-        return start(freePort(), freePort(), """
+        return start(
+                freePort(),
+                freePort(),
+                """
                     <https_port>%d</https_port>
                     <openSSL><server>
                         <certificateFile>%s</certificateFile>
@@ -58,25 +61,28 @@ public final class ClickHouseTestServer implements ClickHouseEndpoint {
                         <disableProtocols>sslv2,sslv3</disableProtocols>
                         <preferServerCiphers>true</preferServerCiphers>
                     </server></openSSL>
-                """.formatted(httpsPort, certificates.serverChainPem, certificates.serverKeyPem), "");
+                """.formatted(httpsPort, certificates.serverChainPem, certificates.serverKeyPem),
+                "");
     }
 
     /**
      * A server on the given ports with {@code extraConfig} added to its config.xml and
      * {@code profileSettings} to its default profile (a cluster node: {@link ClickHouseTestCluster}).
      */
-    static ClickHouseTestServer start(int httpPort, int tcpPort, String extraConfig, String profileSettings) throws Exception {
+    static ClickHouseTestServer start(int httpPort, int tcpPort, String extraConfig, String profileSettings)
+            throws Exception {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " not found: install ClickHouse with deploy/install-deps.sh "
                     + "(the README test command does this)");
         }
         Path dir = Files.createTempDirectory("clickhouse-test");
         Files.writeString(dir.resolve("users.xml"), USERS.replace("@PROFILE@", profileSettings));
-        Files.writeString(dir.resolve("config.xml"), CONFIG
-                .replace("@DIR@", dir.toString())
-                .replace("@HTTP_PORT@", Integer.toString(httpPort))
-                .replace("@TCP_PORT@", Integer.toString(tcpPort))
-                .replace("@EXTRA@", extraConfig));
+        Files.writeString(
+                dir.resolve("config.xml"),
+                CONFIG.replace("@DIR@", dir.toString())
+                        .replace("@HTTP_PORT@", Integer.toString(httpPort))
+                        .replace("@TCP_PORT@", Integer.toString(tcpPort))
+                        .replace("@EXTRA@", extraConfig));
         ClickHouseTestServer server = new ClickHouseTestServer(dir, launch(dir), httpPort, tcpPort);
         try {
             server.awaitReady();
@@ -90,7 +96,8 @@ public final class ClickHouseTestServer implements ClickHouseEndpoint {
     private static Process launch(Path dir) throws IOException {
         return new ProcessBuilder(BINARY.toString(), "--config-file=" + dir.resolve("config.xml"))
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("stdout.log").toFile()))
                 .start();
     }
 
@@ -107,7 +114,9 @@ public final class ClickHouseTestServer implements ClickHouseEndpoint {
                 // (harmless "Retrying createReplica()" lines hid the refusal that the cluster test
                 // recovers from). The first error lines name the cause; the stack traces after them do not.
                 errorLines = errorLines.subList(Math.min(errorLinesBeforeStart, errorLines.size()), errorLines.size());
-                String causes = errorLines.stream().filter(l -> l.contains("<Error>")).limit(5)
+                String causes = errorLines.stream()
+                        .filter(l -> l.contains("<Error>"))
+                        .limit(5)
                         .map(l -> l.length() > 600 ? l.substring(0, 600) + "..." : l)
                         .collect(java.util.stream.Collectors.joining("\n"));
                 throw new IllegalStateException("clickhouse-server exited with " + process.exitValue() + ":\n"
@@ -133,7 +142,8 @@ public final class ClickHouseTestServer implements ClickHouseEndpoint {
     /** Starts the server again on the same ports and data after {@link #shutDown()} or {@link #kill()}. */
     public void startAgain() throws Exception {
         Path errors = dir.resolve("error.log");
-        errorLinesBeforeStart = Files.exists(errors) ? Files.readAllLines(errors).size() : 0;
+        errorLinesBeforeStart =
+                Files.exists(errors) ? Files.readAllLines(errors).size() : 0;
         process = launch(dir);
         awaitReady();
     }
@@ -178,7 +188,10 @@ public final class ClickHouseTestServer implements ClickHouseEndpoint {
     }
 
     private void signal(String signal) throws Exception {
-        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                .inheritIO()
+                .start()
+                .waitFor();
     }
 
     @Override

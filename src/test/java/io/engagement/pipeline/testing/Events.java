@@ -8,7 +8,8 @@ public final class Events {
 
     private Events() {}
 
-    public static EngagementEvent event(String eventId, EventType type, String contentId, String userId, long eventTimeMs) {
+    public static EngagementEvent event(
+            String eventId, EventType type, String contentId, String userId, long eventTimeMs) {
         EngagementEvent e = new EngagementEvent();
         e.eventId = eventId;
         e.eventType = type;

@@ -1,14 +1,12 @@
 package io.engagement.pipeline.testing;
 
 import io.engagement.pipeline.event.ValidatedRecord;
-
+import java.time.Duration;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
-
-import java.time.Duration;
 
 /**
  * Bounded out-of-orderness watermarks emitted after every event that moves the maximum, instead of
@@ -27,9 +25,9 @@ public final class EveryEventWatermarks implements WatermarkGenerator<ValidatedR
     /** {@code validated} with event-time timestamps and these watermarks. */
     public static DataStream<ValidatedRecord> assign(DataStream<ValidatedRecord> validated, Duration outOfOrderness) {
         long bound = outOfOrderness.toMillis();
-        return validated.assignTimestampsAndWatermarks(WatermarkStrategy.<ValidatedRecord>forGenerator(
-                        context -> new EveryEventWatermarks(bound))
-                .withTimestampAssigner((record, ignored) -> record.eventTimeOrMin()));
+        return validated.assignTimestampsAndWatermarks(
+                WatermarkStrategy.<ValidatedRecord>forGenerator(context -> new EveryEventWatermarks(bound))
+                        .withTimestampAssigner((record, ignored) -> record.eventTimeOrMin()));
     }
 
     @Override

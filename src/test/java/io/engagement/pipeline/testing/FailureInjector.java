@@ -1,11 +1,10 @@
 package io.engagement.pipeline.testing;
 
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
-
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
 
 /**
  * Crashes the job (throws) when the number of records seen across all subtasks and attempts passes

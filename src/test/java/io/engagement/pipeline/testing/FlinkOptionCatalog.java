@@ -1,8 +1,5 @@
 package io.engagement.pipeline.testing;
 
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.FallbackKey;
-
 import java.io.File;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -11,6 +8,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.FallbackKey;
 
 /**
  * Every {@link ConfigOption} declared as a static field of a Flink {@code *Options} class on the test
@@ -44,8 +43,11 @@ public final class FlinkOptionCatalog {
             Enumeration<JarEntry> entries = jarFile.entries();
             while (entries.hasMoreElements()) {
                 String name = entries.nextElement().getName();
-                if (name.startsWith("org/apache/flink/") && name.endsWith("Options.class") && !name.contains("/shaded/")) {
-                    addOptionsOf(name.substring(0, name.length() - ".class".length()).replace('/', '.'));
+                if (name.startsWith("org/apache/flink/")
+                        && name.endsWith("Options.class")
+                        && !name.contains("/shaded/")) {
+                    addOptionsOf(
+                            name.substring(0, name.length() - ".class".length()).replace('/', '.'));
                 }
             }
         }

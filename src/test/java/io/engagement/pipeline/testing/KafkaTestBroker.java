@@ -1,5 +1,11 @@
 package io.engagement.pipeline.testing;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -15,13 +21,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.stream.Collectors;
-
 /**
  * A real single-node KRaft Kafka broker in the test JVM (Kafka's own KafkaClusterTestKit), on a free
  * loopback port, with transactions enabled for a single replica.
@@ -31,6 +30,7 @@ public final class KafkaTestBroker implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
     /** For a broker process started by deploy/local/kafka.sh: its state dir and ports; else null. */
     private final Map<String, String> processEnv;
+
     private final String bootstrap;
     /** Security properties of the test's own clients (empty for a PLAINTEXT broker). */
     private final Map<String, String> clientSecurity;
@@ -39,8 +39,11 @@ public final class KafkaTestBroker implements AutoCloseable {
         this(cluster, processEnv, bootstrap, Map.of());
     }
 
-    private KafkaTestBroker(KafkaClusterTestKit cluster, Map<String, String> processEnv, String bootstrap,
-                            Map<String, String> clientSecurity) {
+    private KafkaTestBroker(
+            KafkaClusterTestKit cluster,
+            Map<String, String> processEnv,
+            String bootstrap,
+            Map<String, String> clientSecurity) {
         this.cluster = cluster;
         this.processEnv = processEnv;
         this.bootstrap = bootstrap;
@@ -54,8 +57,13 @@ public final class KafkaTestBroker implements AutoCloseable {
     public static KafkaTestBroker startProcess(java.nio.file.Path stateDir) throws Exception {
         int port = freePort();
         int controllerPort = freePort();
-        Map<String, String> env = Map.of("ENGAGEMENT_STACK_DIR", stateDir.toString(),
-                "KAFKA_PORT", Integer.toString(port), "KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort));
+        Map<String, String> env = Map.of(
+                "ENGAGEMENT_STACK_DIR",
+                stateDir.toString(),
+                "KAFKA_PORT",
+                Integer.toString(port),
+                "KAFKA_CONTROLLER_PORT",
+                Integer.toString(controllerPort));
         KafkaTestBroker broker = new KafkaTestBroker(null, env, "127.0.0.1:" + port);
         broker.script("start");
         return broker;
@@ -93,13 +101,19 @@ public final class KafkaTestBroker implements AutoCloseable {
 
     /** User and password the SASL broker accepts (Kafka's test kit registers them for SASL/PLAIN). */
     public static final String SASL_USER = org.apache.kafka.common.test.JaasUtils.KAFKA_PLAIN_ADMIN;
+
     public static final String SASL_PASSWORD = org.apache.kafka.common.test.JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD;
 
     /** The client properties of a SASL/PLAIN login, as a user would write them. */
     public static Map<String, String> saslPlain(String user, String password) {
-        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
-                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
-                        + user + "\" password=\"" + password + "\";");
+        return Map.of(
+                "security.protocol",
+                "SASL_PLAINTEXT",
+                "sasl.mechanism",
+                "PLAIN",
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user + "\" password=\""
+                        + password + "\";");
     }
 
     /**
@@ -107,7 +121,8 @@ public final class KafkaTestBroker implements AutoCloseable {
      * valid credentials cannot read or write.
      */
     public static KafkaTestBroker startSasl() throws Exception {
-        return start(org.apache.kafka.common.security.auth.SecurityProtocol.SASL_PLAINTEXT,
+        return start(
+                org.apache.kafka.common.security.auth.SecurityProtocol.SASL_PLAINTEXT,
                 saslPlain(SASL_USER, SASL_PASSWORD));
     }
 
@@ -123,16 +138,30 @@ public final class KafkaTestBroker implements AutoCloseable {
         java.nio.file.Path keystore = dir.resolve("broker.p12");
         java.nio.file.Path truststore = dir.resolve("truststore.p12");
         Map<String, String> broker = Map.of(
-                "ssl.keystore.location", keystore.toString(), "ssl.keystore.type", "PKCS12",
-                "ssl.keystore.password", TLS_STORE_PASSWORD, "ssl.key.password", TLS_STORE_PASSWORD,
+                "ssl.keystore.location",
+                keystore.toString(),
+                "ssl.keystore.type",
+                "PKCS12",
+                "ssl.keystore.password",
+                TLS_STORE_PASSWORD,
+                "ssl.key.password",
+                TLS_STORE_PASSWORD,
                 // the broker is its own client on the inter-broker listener
-                "ssl.truststore.location", truststore.toString(), "ssl.truststore.type", "PKCS12",
-                "ssl.truststore.password", TLS_STORE_PASSWORD,
-                "listener.security.protocol.map", "EXTERNAL:SSL,CONTROLLER:PLAINTEXT");
+                "ssl.truststore.location",
+                truststore.toString(),
+                "ssl.truststore.type",
+                "PKCS12",
+                "ssl.truststore.password",
+                TLS_STORE_PASSWORD,
+                "listener.security.protocol.map",
+                "EXTERNAL:SSL,CONTROLLER:PLAINTEXT");
         // The test kit accepts only PLAINTEXT and SASL_PLAINTEXT listeners; the protocol map (which it
         // leaves alone when set) turns its client listener into TLS.
-        return start(org.apache.kafka.common.security.auth.SecurityProtocol.PLAINTEXT,
-                org.apache.kafka.common.security.auth.SecurityProtocol.PLAINTEXT, broker, tlsClient(truststore, TLS_STORE_PASSWORD));
+        return start(
+                org.apache.kafka.common.security.auth.SecurityProtocol.PLAINTEXT,
+                org.apache.kafka.common.security.auth.SecurityProtocol.PLAINTEXT,
+                broker,
+                tlsClient(truststore, TLS_STORE_PASSWORD));
     }
 
     /** A new key pair for localhost in {@code dir/broker.p12} and its certificate in {@code dir/truststore.p12}. */
@@ -140,20 +169,69 @@ public final class KafkaTestBroker implements AutoCloseable {
         java.nio.file.Path keystore = dir.resolve("broker.p12");
         java.nio.file.Path certificate = dir.resolve("broker.crt");
         java.nio.file.Path truststore = dir.resolve("truststore.p12");
-        String keytool = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        keytool(keytool, "-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", TLS_STORE_PASSWORD, "-keypass", TLS_STORE_PASSWORD);
-        keytool(keytool, "-exportcert", "-alias", "broker", "-keystore", keystore.toString(), "-storepass", TLS_STORE_PASSWORD,
-                "-file", certificate.toString());
-        keytool(keytool, "-importcert", "-noprompt", "-alias", "broker", "-file", certificate.toString(), "-storetype", "PKCS12",
-                "-keystore", truststore.toString(), "-storepass", TLS_STORE_PASSWORD);
+        String keytool = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool")
+                .toString();
+        keytool(
+                keytool,
+                "-genkeypair",
+                "-alias",
+                "broker",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                TLS_STORE_PASSWORD,
+                "-keypass",
+                TLS_STORE_PASSWORD);
+        keytool(
+                keytool,
+                "-exportcert",
+                "-alias",
+                "broker",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                TLS_STORE_PASSWORD,
+                "-file",
+                certificate.toString());
+        keytool(
+                keytool,
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "broker",
+                "-file",
+                certificate.toString(),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                truststore.toString(),
+                "-storepass",
+                TLS_STORE_PASSWORD);
     }
 
     /** The client properties that trust the broker of {@link #startTls}, as a user would write them. */
     public static Map<String, String> tlsClient(java.nio.file.Path truststore, String password) {
-        return Map.of("security.protocol", "SSL", "ssl.truststore.location", truststore.toString(),
-                "ssl.truststore.type", "PKCS12", "ssl.truststore.password", password);
+        return Map.of(
+                "security.protocol",
+                "SSL",
+                "ssl.truststore.location",
+                truststore.toString(),
+                "ssl.truststore.type",
+                "PKCS12",
+                "ssl.truststore.password",
+                password);
     }
 
     private static void keytool(String... command) throws Exception {
@@ -164,16 +242,20 @@ public final class KafkaTestBroker implements AutoCloseable {
         }
     }
 
-    private static KafkaTestBroker start(org.apache.kafka.common.security.auth.SecurityProtocol protocol,
-                                         Map<String, String> clientSecurity) throws Exception {
+    private static KafkaTestBroker start(
+            org.apache.kafka.common.security.auth.SecurityProtocol protocol, Map<String, String> clientSecurity)
+            throws Exception {
         // With SASL the test kit installs an authorizer; the controller must see the broker's login (a
         // super user), not ANONYMOUS, or the broker never registers.
         return start(protocol, protocol, Map.of(), clientSecurity);
     }
 
-    private static KafkaTestBroker start(org.apache.kafka.common.security.auth.SecurityProtocol protocol,
-                                         org.apache.kafka.common.security.auth.SecurityProtocol controllerProtocol,
-                                         Map<String, String> brokerProps, Map<String, String> clientSecurity) throws Exception {
+    private static KafkaTestBroker start(
+            org.apache.kafka.common.security.auth.SecurityProtocol protocol,
+            org.apache.kafka.common.security.auth.SecurityProtocol controllerProtocol,
+            Map<String, String> brokerProps,
+            Map<String, String> clientSecurity)
+            throws Exception {
         TestKitNodes nodes = new TestKitNodes.Builder()
                 .setCombined(true)
                 .setNumBrokerNodes(1)
@@ -185,10 +267,10 @@ public final class KafkaTestBroker implements AutoCloseable {
         brokerProps.forEach(builder::setConfigProp);
         if (brokerProps.containsKey("listener.security.protocol.map")
                 && !nodes.brokerListenerName().value().equals("EXTERNAL")) {
-            throw new IllegalStateException("the test kit's client listener is " + nodes.brokerListenerName().value());
+            throw new IllegalStateException("the test kit's client listener is "
+                    + nodes.brokerListenerName().value());
         }
-        KafkaClusterTestKit cluster = builder
-                .setConfigProp("offsets.topic.replication.factor", "1")
+        KafkaClusterTestKit cluster = builder.setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("offsets.topic.num.partitions", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
@@ -208,7 +290,8 @@ public final class KafkaTestBroker implements AutoCloseable {
      * runs: the job graph carries no secret, and a secret given as a variable would be read from the
      * TaskManager's environment, which for a MiniCluster is this JVM's (it has none).
      */
-    public static Map<String, String> jobEnvironment(Map<String, String> properties, java.nio.file.Path dir) throws java.io.IOException {
+    public static Map<String, String> jobEnvironment(Map<String, String> properties, java.nio.file.Path dir)
+            throws java.io.IOException {
         Properties secrets = new Properties();
         java.nio.file.Path file = dir.resolve("kafka-secrets.properties");
         Map<String, String> env = new java.util.HashMap<>();
@@ -217,14 +300,17 @@ public final class KafkaTestBroker implements AutoCloseable {
             if (secret) {
                 secrets.setProperty(name, value);
             }
-            env.put(io.engagement.pipeline.config.KafkaClientProperties.envName(name), secret ? "${file:" + file + ":" + name + "}" : value);
+            env.put(
+                    io.engagement.pipeline.config.KafkaClientProperties.envName(name),
+                    secret ? "${file:" + file + ":" + name + "}" : value);
         });
         if (!secrets.isEmpty()) {
             try (var out = java.nio.file.Files.newBufferedWriter(file)) {
                 secrets.store(out, null);
             }
             env.put(io.engagement.pipeline.config.KafkaClientProperties.envName("config.providers"), "file");
-            env.put(io.engagement.pipeline.config.KafkaClientProperties.envName("config.providers.file.class"),
+            env.put(
+                    io.engagement.pipeline.config.KafkaClientProperties.envName("config.providers.file.class"),
                     "org.apache.kafka.common.config.provider.FileConfigProvider");
         }
         return env;
@@ -247,7 +333,9 @@ public final class KafkaTestBroker implements AutoCloseable {
 
     public void createTopic(String name, int partitions) throws Exception {
         try (Admin admin = Admin.create(adminConfig())) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                    .all()
+                    .get();
         }
     }
 
@@ -264,8 +352,12 @@ public final class KafkaTestBroker implements AutoCloseable {
     /** Sends to an explicit partition and waits, so offsets are known to the test. */
     public void send(String topic, int partition, String key, String value) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            producer.send(new ProducerRecord<>(topic, partition, key == null ? null : key.getBytes(),
-                    value == null ? null : value.getBytes(java.nio.charset.StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(
+                            topic,
+                            partition,
+                            key == null ? null : key.getBytes(),
+                            value == null ? null : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .get();
         }
     }
 
@@ -280,7 +372,10 @@ public final class KafkaTestBroker implements AutoCloseable {
         List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (Outgoing m : messages) {
-                acks.add(producer.send(new ProducerRecord<>(topic, m.partition(), m.key() == null ? null : m.key().getBytes(),
+                acks.add(producer.send(new ProducerRecord<>(
+                        topic,
+                        m.partition(),
+                        m.key() == null ? null : m.key().getBytes(),
                         m.value().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
             }
             producer.flush();
@@ -296,8 +391,12 @@ public final class KafkaTestBroker implements AutoCloseable {
         try (Admin admin = Admin.create(adminConfig())) {
             while (true) {
                 try {
-                    var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-                    if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    var description = admin.describeTopics(List.of(topic))
+                            .allTopicNames()
+                            .get()
+                            .get(topic);
+                    if (description.partitions().stream()
+                            .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
                         return;
                     }
                 } catch (java.util.concurrent.ExecutionException notYet) {
@@ -321,7 +420,8 @@ public final class KafkaTestBroker implements AutoCloseable {
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).collect(Collectors.toList());
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .collect(Collectors.toList());
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

@@ -1,10 +1,11 @@
 package io.engagement.pipeline.testing;
 
-import io.engagement.pipeline.catalog.CatalogRecord;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.engagement.pipeline.catalog.CatalogRecord;
 import io.engagement.pipeline.clickhouse.AnalystQuery;
 import io.engagement.pipeline.clickhouse.Database;
 import io.engagement.pipeline.config.JobConfig;
@@ -14,16 +15,6 @@ import io.engagement.pipeline.loadgen.EventGenerator;
 import io.engagement.pipeline.sink.ProductionSinks;
 import io.engagement.pipeline.source.KafkaInput;
 import io.engagement.pipeline.topology.EngagementPipeline;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +26,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * A reproducible failure scenario on real servers: seeded generated traffic (with retries and bad
@@ -73,7 +69,8 @@ public final class PipelineScenario {
     }
 
     /** The job's default topics with their partition counts. */
-    public static final Map<String, Integer> TOPICS = Map.of("engagement-events", 2, "engagement-dlq", 1, "engagement-feedback", 2);
+    public static final Map<String, Integer> TOPICS =
+            Map.of("engagement-events", 2, "engagement-dlq", 1, "engagement-feedback", 2);
 
     public void createTopics() throws Exception {
         for (Map.Entry<String, Integer> topic : TOPICS.entrySet()) {
@@ -83,7 +80,8 @@ public final class PipelineScenario {
 
     /** Generated traffic in send order, each message with its partition (by key, like the Java client). */
     public static List<KafkaTestBroker.Outgoing> traffic(long seed) {
-        EventGenerator generator = new EventGenerator(new EventGenerator.Settings(40, 8, 300, 1.1, 0.05, 0, 0.03, 0.01, seed));
+        EventGenerator generator =
+                new EventGenerator(new EventGenerator.Settings(40, 8, 300, 1.1, 0.05, 0, 0.03, 0.01, seed));
         List<EventGenerator.Timed> timed = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             timed.addAll(generator.nextSession(T0 + i * 14_000L));
@@ -102,15 +100,20 @@ public final class PipelineScenario {
     public static List<KafkaTestBroker.Outgoing> flushMarkers() {
         List<KafkaTestBroker.Outgoing> out = new ArrayList<>();
         for (int p = 0; p < 2; p++) {
-            out.add(new KafkaTestBroker.Outgoing(p, FLUSH_CONTENT, "{\"event_id\":\"flush-" + p + "\",\"event_type\":\"impression\","
-                    + "\"content_id\":\"" + FLUSH_CONTENT + "\",\"creator_id\":\"none\",\"session_id\":\"none\",\"event_time\":"
-                    + (T0 + Duration.ofDays(9).toMillis()) + "}"));
+            out.add(new KafkaTestBroker.Outgoing(
+                    p,
+                    FLUSH_CONTENT,
+                    "{\"event_id\":\"flush-" + p + "\",\"event_type\":\"impression\","
+                            + "\"content_id\":\"" + FLUSH_CONTENT
+                            + "\",\"creator_id\":\"none\",\"session_id\":\"none\",\"event_time\":"
+                            + (T0 + Duration.ofDays(9).toMillis()) + "}"));
         }
         return out;
     }
 
     public static ReferenceAggregation reference(List<KafkaTestBroker.Outgoing> sent) {
-        return ReferenceAggregation.of(sent.stream().map(KafkaTestBroker.Outgoing::value).toList(), Set.of(FLUSH_CONTENT));
+        return ReferenceAggregation.of(
+                sent.stream().map(KafkaTestBroker.Outgoing::value).toList(), Set.of(FLUSH_CONTENT));
     }
 
     public JobConfig jobConfig(String... extra) {
@@ -120,12 +123,18 @@ public final class PipelineScenario {
     /** The same, with environment variables (where secrets such as Kafka credentials are given). */
     public JobConfig jobConfig(Map<String, String> env, String... extra) {
         List<String> args = new ArrayList<>(List.of(
-                "--kafka.bootstrap-servers", kafka.bootstrapServers(),
-                "--clickhouse.url", clickhouse.jdbcUrl(),
-                "--clickhouse.flush-interval", "200 ms",
-                "--kafka.starting-offsets", "earliest",
-                "--validation.max-event-age", "3650 d",
-                "--clickhouse.database", database));
+                "--kafka.bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--clickhouse.url",
+                clickhouse.jdbcUrl(),
+                "--clickhouse.flush-interval",
+                "200 ms",
+                "--kafka.starting-offsets",
+                "earliest",
+                "--validation.max-event-age",
+                "3650 d",
+                "--clickhouse.database",
+                database));
         args.addAll(List.of(extra));
         return JobConfig.fromSources(args.toArray(new String[0]), env);
     }
@@ -146,24 +155,31 @@ public final class PipelineScenario {
     }
 
     /** The production source, topology and sinks; {@code tap} sits right after the source (failure injection). */
-    public static StreamExecutionEnvironment job(Configuration conf, int parallelism, JobConfig config,
-                                                 MapFunction<ValidatedRecord, ValidatedRecord> tap) {
+    public static StreamExecutionEnvironment job(
+            Configuration conf, int parallelism, JobConfig config, MapFunction<ValidatedRecord, ValidatedRecord> tap) {
         return job(conf, parallelism, config, tap, StartHorizon.NONE);
     }
 
     /** The same, for a job that starts without state with the given start horizon ({@link StartHorizon}). */
-    public static StreamExecutionEnvironment job(Configuration conf, int parallelism, JobConfig config,
-                                                 MapFunction<ValidatedRecord, ValidatedRecord> tap, long startHorizonMs) {
+    public static StreamExecutionEnvironment job(
+            Configuration conf,
+            int parallelism,
+            JobConfig config,
+            MapFunction<ValidatedRecord, ValidatedRecord> tap,
+            long startHorizonMs) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
         EngagementPipeline.configure(env);
-        DataStream<ValidatedRecord> input = env
-                .fromSource(KafkaInput.source(config), EngagementPipeline.watermarks(config), "kafka").uid("kafka-source");
+        DataStream<ValidatedRecord> input = env.fromSource(
+                        KafkaInput.source(config), EngagementPipeline.watermarks(config), "kafka")
+                .uid("kafka-source");
         if (tap != null) {
             input = input.map(tap).returns(ValidatedRecord.class).uid("test-tap");
         }
-        DataStream<CatalogRecord> catalogue = config.catalogTopic == null ? null : env
-                .fromSource(KafkaInput.catalogSource(config), KafkaInput.catalogWatermarks(), "kafka-catalog").uid("kafka-catalog-source");
+        DataStream<CatalogRecord> catalogue = config.catalogTopic == null
+                ? null
+                : env.fromSource(KafkaInput.catalogSource(config), KafkaInput.catalogWatermarks(), "kafka-catalog")
+                        .uid("kafka-catalog-source");
         new EngagementPipeline(config, ProductionSinks.create(config), startHorizonMs).build(input, catalogue);
         return env;
     }
@@ -177,7 +193,8 @@ public final class PipelineScenario {
         sent.addAll(flushMarkers());
         kafka.sendAll("engagement-events", sent);
         ReferenceAggregation reference = reference(sent);
-        org.apache.flink.core.execution.JobClient job = job(flinkConf(checkpoints), 2, config, null).executeAsync("scenario-" + seed);
+        org.apache.flink.core.execution.JobClient job =
+                job(flinkConf(checkpoints), 2, config, null).executeAsync("scenario-" + seed);
         try {
             waitUntil(() -> complete(reference), 240);
         } finally {
@@ -206,7 +223,8 @@ public final class PipelineScenario {
         return scores;
     }
 
-    public void assertMatchesReference(ReferenceAggregation reference, List<KafkaTestBroker.Outgoing> sent) throws Exception {
+    public void assertMatchesReference(ReferenceAggregation reference, List<KafkaTestBroker.Outgoing> sent)
+            throws Exception {
         List<String> expected = reference.rows();
         List<String> actual = new ArrayList<>(rows("SELECT grain, content_id, window_start, "
                 + ReferenceAggregation.COLUMNS + " FROM engagement.content_metrics FINAL"));
@@ -226,9 +244,11 @@ public final class PipelineScenario {
         // Feedback as a read_committed consumer sees it: exactly one message per window, same counts.
         List<String> feedback = new ArrayList<>();
         for (JsonNode m : contentScores()) {
-            String start = LocalDateTime.ofInstant(Instant.parse(m.get("window_start").asText()), ZoneOffset.UTC).format(CH_TIME);
-            feedback.add(m.get("grain").asText() + "\t" + m.get("content_id").asText() + "\t" + start
-                    + "\t" + m.get("views").asLong() + "\t" + m.get("unique_viewers").asLong());
+            String start = LocalDateTime.ofInstant(
+                            Instant.parse(m.get("window_start").asText()), ZoneOffset.UTC)
+                    .format(CH_TIME);
+            feedback.add(m.get("grain").asText() + "\t" + m.get("content_id").asText() + "\t" + start + "\t"
+                    + m.get("views").asLong() + "\t" + m.get("unique_viewers").asLong());
         }
         feedback.sort(null);
         List<String> expectedFeedback = new ArrayList<>();
@@ -251,17 +271,20 @@ public final class PipelineScenario {
         }
         assertEquals(reference.accepted, count("SELECT count() FROM engagement.engagement_events"));
         assertEquals(0, count("SELECT count() FROM engagement.late_events"));
-        assertTrue(reference.duplicates > 0 && reference.invalid > 0, "the traffic must contain retries and bad messages");
+        assertTrue(
+                reference.duplicates > 0 && reference.invalid > 0, "the traffic must contain retries and bad messages");
 
         // Accounting: the reconciliation query over all outcome tables, against what was sent.
         long accepted = 0;
         long duplicates = 0;
         long deadLettered = 0;
         long tooLate = 0;
-        for (String row : rows(AnalystQuery.load(Path.of("sql/queries/reconciliation.sql")).render(Map.of()))) {
+        for (String row : rows(
+                AnalystQuery.load(Path.of("sql/queries/reconciliation.sql")).render(Map.of()))) {
             String[] f = row.split("\t");
             int partition = Integer.parseInt(f[1]);
-            long sentToPartition = sent.stream().filter(o -> o.partition() == partition).count();
+            long sentToPartition =
+                    sent.stream().filter(o -> o.partition() == partition).count();
             assertEquals(sentToPartition, Long.parseLong(f[6]), "accounted offsets of partition " + partition);
             assertEquals(sentToPartition, Long.parseLong(f[7]), "distinct offsets of partition " + partition);
             assertEquals(sentToPartition - 1, Long.parseLong(f[9]), "last offset of partition " + partition);
@@ -270,7 +293,8 @@ public final class PipelineScenario {
             deadLettered += Long.parseLong(f[4]);
             tooLate += Long.parseLong(f[5]);
         }
-        assertEquals(List.of(reference.accepted, reference.duplicates, reference.invalid, 0L),
+        assertEquals(
+                List.of(reference.accepted, reference.duplicates, reference.invalid, 0L),
                 List.of(accepted, duplicates, deadLettered, tooLate));
     }
 

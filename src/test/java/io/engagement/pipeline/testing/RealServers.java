@@ -1,13 +1,12 @@
 package io.engagement.pipeline.testing;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A real ClickHouse server (schema applied) and a real Kafka broker with the test's topics, both on

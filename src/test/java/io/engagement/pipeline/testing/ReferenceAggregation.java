@@ -2,7 +2,6 @@ package io.engagement.pipeline.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -22,9 +21,31 @@ import java.util.TreeMap;
 public final class ReferenceAggregation {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> KNOWN_TYPES = Set.of("impression", "view_start", "view", "view_progress",
-            "view_complete", "complete", "completion", "swipe_away", "skip", "pause", "resume", "seek", "like",
-            "unlike", "comment", "share", "save", "unsave", "report", "not_interested", "hide", "follow", "unfollow", "click");
+    private static final Set<String> KNOWN_TYPES = Set.of(
+            "impression",
+            "view_start",
+            "view",
+            "view_progress",
+            "view_complete",
+            "complete",
+            "completion",
+            "swipe_away",
+            "skip",
+            "pause",
+            "resume",
+            "seek",
+            "like",
+            "unlike",
+            "comment",
+            "share",
+            "save",
+            "unsave",
+            "report",
+            "not_interested",
+            "hide",
+            "follow",
+            "unfollow",
+            "click");
     private static final DateTimeFormatter CH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final long MINUTE = 60_000;
     private static final long HOUR = 60 * MINUTE;
@@ -33,7 +54,8 @@ public final class ReferenceAggregation {
     private static final long MONDAY_OFFSET = 4 * DAY;
 
     /** Counters of one window, in the column order of {@link #COLUMNS}. */
-    public static final String COLUMNS = "impressions, views, unique_viewers, watch_time_ms, completions, skips, likes, shares, saves, clicks";
+    public static final String COLUMNS =
+            "impressions, views, unique_viewers, watch_time_ms, completions, skips, likes, shares, saves, clicks";
 
     /** Creator roll-ups (hour, day, week), in the column order of {@link #CREATOR_COLUMNS}. */
     public static final String CREATOR_COLUMNS = "contents, views, unique_viewers, completions";
@@ -90,17 +112,25 @@ public final class ReferenceAggregation {
         long t = e.get("event_time").asLong();
         String content = e.get("content_id").asText();
         String type = e.get("event_type").asText();
-        String viewer = e.hasNonNull("user_id") ? "u" + e.get("user_id").asText() : "s" + e.get("session_id").asText();
+        String viewer = e.hasNonNull("user_id")
+                ? "u" + e.get("user_id").asText()
+                : "s" + e.get("session_id").asText();
         Map<String, Long> starts = new LinkedHashMap<>();
         starts.put("minute", t - Math.floorMod(t, MINUTE));
         starts.put("hour", t - Math.floorMod(t, HOUR));
         starts.put("day", t - Math.floorMod(t, DAY));
         starts.put("week", t - Math.floorMod(t - MONDAY_OFFSET, WEEK));
         for (Map.Entry<String, Long> s : starts.entrySet()) {
-            String windowStart = LocalDateTime.ofInstant(Instant.ofEpochMilli(s.getValue()), ZoneOffset.UTC).format(CH_TIME);
+            String windowStart = LocalDateTime.ofInstant(Instant.ofEpochMilli(s.getValue()), ZoneOffset.UTC)
+                    .format(CH_TIME);
             String key = s.getKey() + "\t" + content + "\t" + windowStart;
             if (!s.getKey().equals("minute")) {
-                addToCreator(s.getKey() + "\t" + e.get("creator_id").asText() + "\t" + windowStart, content, type, viewer, e);
+                addToCreator(
+                        s.getKey() + "\t" + e.get("creator_id").asText() + "\t" + windowStart,
+                        content,
+                        type,
+                        viewer,
+                        e);
             }
             long[] c = windows.computeIfAbsent(key, k -> new long[10]);
             switch (type) {
@@ -124,7 +154,7 @@ public final class ReferenceAggregation {
                 case "save" -> c[8]++;
                 case "unsave" -> c[8]--;
                 case "click" -> c[9]++;
-                default -> { }
+                default -> {}
             }
             if (e.hasNonNull("watch_time_ms")) {
                 c[3] += e.get("watch_time_ms").asLong();
@@ -148,7 +178,7 @@ public final class ReferenceAggregation {
                     c[3]++;
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 

@@ -44,28 +44,133 @@ public final class TestCertificates {
         Path other = dir.resolve("other-ca.p12");
         Path request = dir.resolve("server.csr");
         Path signed = dir.resolve("server.pem");
-        keytool(dir, "-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=engagement test CA",
-                "-ext", "bc:c", "-validity", "3", "-keystore", ca.toString());
-        keytool(dir, "-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-file", files.caPem.toString());
-        keytool(dir, "-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=another CA",
-                "-ext", "bc:c", "-validity", "3", "-keystore", other.toString());
-        keytool(dir, "-exportcert", "-rfc", "-alias", "ca", "-keystore", other.toString(), "-file", files.otherCaPem.toString());
-        keytool(dir, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
-                "-validity", "3", "-keystore", files.serverKeystore.toString());
-        keytool(dir, "-certreq", "-alias", "server", "-keystore", files.serverKeystore.toString(), "-file", request.toString());
-        keytool(dir, "-gencert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-infile", request.toString(),
-                "-outfile", signed.toString(), "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-ext", "EKU=serverAuth", "-validity", "3");
-        keytool(dir, "-importcert", "-noprompt", "-alias", "ca", "-file", files.caPem.toString(), "-keystore", files.serverKeystore.toString());
-        keytool(dir, "-importcert", "-alias", "server", "-file", signed.toString(), "-keystore", files.serverKeystore.toString());
+        keytool(
+                dir,
+                "-genkeypair",
+                "-alias",
+                "ca",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-dname",
+                "CN=engagement test CA",
+                "-ext",
+                "bc:c",
+                "-validity",
+                "3",
+                "-keystore",
+                ca.toString());
+        keytool(
+                dir,
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "ca",
+                "-keystore",
+                ca.toString(),
+                "-file",
+                files.caPem.toString());
+        keytool(
+                dir,
+                "-genkeypair",
+                "-alias",
+                "ca",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-dname",
+                "CN=another CA",
+                "-ext",
+                "bc:c",
+                "-validity",
+                "3",
+                "-keystore",
+                other.toString());
+        keytool(
+                dir,
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "ca",
+                "-keystore",
+                other.toString(),
+                "-file",
+                files.otherCaPem.toString());
+        keytool(
+                dir,
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-dname",
+                "CN=localhost",
+                "-validity",
+                "3",
+                "-keystore",
+                files.serverKeystore.toString());
+        keytool(
+                dir,
+                "-certreq",
+                "-alias",
+                "server",
+                "-keystore",
+                files.serverKeystore.toString(),
+                "-file",
+                request.toString());
+        keytool(
+                dir,
+                "-gencert",
+                "-rfc",
+                "-alias",
+                "ca",
+                "-keystore",
+                ca.toString(),
+                "-infile",
+                request.toString(),
+                "-outfile",
+                signed.toString(),
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-ext",
+                "EKU=serverAuth",
+                "-validity",
+                "3");
+        keytool(
+                dir,
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "ca",
+                "-file",
+                files.caPem.toString(),
+                "-keystore",
+                files.serverKeystore.toString());
+        keytool(
+                dir,
+                "-importcert",
+                "-alias",
+                "server",
+                "-file",
+                signed.toString(),
+                "-keystore",
+                files.serverKeystore.toString());
         Files.writeString(files.serverChainPem, Files.readString(signed) + Files.readString(files.caPem));
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (var in = Files.newInputStream(files.serverKeystore)) {
             store.load(in, PASSWORD.toCharArray());
         }
         Key key = store.getKey("server", PASSWORD.toCharArray());
-        Files.writeString(files.serverKeyPem, "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
-                + "\n-----END PRIVATE KEY-----\n");
+        Files.writeString(
+                files.serverKeyPem,
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                .encodeToString(key.getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n");
         return files;
     }
 
@@ -74,7 +179,10 @@ public final class TestCertificates {
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(List.of(args));
         command.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + output);

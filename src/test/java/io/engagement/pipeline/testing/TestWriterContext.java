@@ -1,5 +1,6 @@
 package io.engagement.pipeline.testing;
 
+import java.util.OptionalLong;
 import org.apache.flink.api.common.JobInfo;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.operators.MailboxExecutor;
@@ -11,8 +12,6 @@ import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
 import org.apache.flink.util.UserCodeClassLoader;
-
-import java.util.OptionalLong;
 
 /** What the writer uses of its context: the processing-time service and the metric group. */
 public final class TestWriterContext implements WriterInitContext {

@@ -1,7 +1,7 @@
 package io.engagement.pipeline.testing;
 
 import io.engagement.pipeline.event.EngagementEvent;
-
+import java.util.function.Function;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -10,8 +10,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.transformations.OneInputTransformation;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-
-import java.util.function.Function;
 
 /**
  * An operator test harness around a window operator built exactly as the topology builds it: the
@@ -30,10 +28,13 @@ public final class WindowHarness {
     /** The same for a window over any input type; {@code sample} only gives the stream its type. */
     @SuppressWarnings("unchecked")
     public static <IN, OUT> KeyedOneInputStreamOperatorTestHarness<String, IN, OUT> open(
-            Class<IN> inputType, IN sample, KeySelector<IN, String> key,
-            Function<DataStream<IN>, DataStream<OUT>> window) throws Exception {
-        DataStream<IN> input = StreamExecutionEnvironment.getExecutionEnvironment()
-                .fromData(TypeInformation.of(inputType), sample);
+            Class<IN> inputType,
+            IN sample,
+            KeySelector<IN, String> key,
+            Function<DataStream<IN>, DataStream<OUT>> window)
+            throws Exception {
+        DataStream<IN> input =
+                StreamExecutionEnvironment.getExecutionEnvironment().fromData(TypeInformation.of(inputType), sample);
         OneInputStreamOperator<IN, OUT> operator = (OneInputStreamOperator<IN, OUT>)
                 ((OneInputTransformation<IN, OUT>) window.apply(input).getTransformation()).getOperator();
         KeyedOneInputStreamOperatorTestHarness<String, IN, OUT> harness =

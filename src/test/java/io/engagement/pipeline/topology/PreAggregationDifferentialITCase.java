@@ -3,6 +3,11 @@ package io.engagement.pipeline.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.event.EventValidator;
 import io.engagement.pipeline.event.RawEvent;
@@ -12,22 +17,6 @@ import io.engagement.pipeline.testing.CollectingSink;
 import io.engagement.pipeline.testing.EveryEventWatermarks;
 import io.engagement.pipeline.testing.KafkaTestBroker;
 import io.engagement.pipeline.testing.PipelineScenario;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +25,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The two-phase window aggregation changes no number and no row version. One input with disorder,
@@ -50,11 +47,14 @@ import java.util.Map;
 class PreAggregationDifferentialITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(1)
+            .build());
 
     private static final ObjectMapper JSON = JsonMapper.builder()
-            .configure(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY, true).build();
+            .configure(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY, true)
+            .build();
 
     /** Seeded traffic plus offline-buffer events 1 to 9 minutes old (allowed lateness 3 min: some late, some too late). */
     private static List<RawEvent> input() {
@@ -75,7 +75,9 @@ class PreAggregationDifferentialITCase {
                 }
             }
         }
-        raw.addAll(PipelineScenario.flushMarkers().stream().map(m -> raw(0, m.value())).toList());
+        raw.addAll(PipelineScenario.flushMarkers().stream()
+                .map(m -> raw(0, m.value()))
+                .toList());
         return raw;
     }
 
@@ -101,20 +103,41 @@ class PreAggregationDifferentialITCase {
         return new RawEvent(json.getBytes(StandardCharsets.UTF_8), "engagement-events", 0, offset);
     }
 
-    private static Map<String, List<String>> run(List<RawEvent> input, String preAggregationEntries, boolean checkpoints)
-            throws Exception {
-        JobConfig config = JobConfig.fromSources(new String[] {"--validation.max-event-age", "3650 d",
-                "--window.allowed-lateness", "3 min", "--watermark.out-of-orderness", "20 s",
-                // Off (the default), and so here on purpose: the view gates are a second path into the
-                // minute windows, and with it how many times a window fires for late events depends on
-                // which path's watermark comes first, so the version sequences this test compares are
-                // only reproducible on one path. The gates have their own tests (ViewGateTest, ValidatedViewsITCase).
-                "--window.pre-aggregation.max-entries", preAggregationEntries, "--views.validation", "off"}, Map.of());
+    private static Map<String, List<String>> run(
+            List<RawEvent> input, String preAggregationEntries, boolean checkpoints) throws Exception {
+        JobConfig config = JobConfig.fromSources(
+                new String[] {
+                    "--validation.max-event-age",
+                    "3650 d",
+                    "--window.allowed-lateness",
+                    "3 min",
+                    "--watermark.out-of-orderness",
+                    "20 s",
+                    // Off (the default), and so here on purpose: the view gates are a second path into the
+                    // minute windows, and with it how many times a window fires for late events depends on
+                    // which path's watermark comes first, so the version sequences this test compares are
+                    // only reproducible on one path. The gates have their own tests (ViewGateTest,
+                    // ValidatedViewsITCase).
+                    "--window.pre-aggregation.max-entries",
+                    preAggregationEntries,
+                    "--views.validation",
+                    "off"
+                },
+                Map.of());
         Map<String, CollectingSink<?>> sinks = new LinkedHashMap<>();
         PipelineSinks pipelineSinks = new PipelineSinks(
-                sink(sinks, "events"), sink(sinks, "content_metrics"), sink(sinks, "feedback"), sink(sinks, "dead_letters"),
-                sink(sinks, "dead_letter_table"), sink(sinks, "duplicates"), sink(sinks, "late_events"), sink(sinks, "velocity"),
-                sink(sinks, "velocity_feedback"), sink(sinks, "sessions"), sink(sinks, "creators"), sink(sinks, "countries"));
+                sink(sinks, "events"),
+                sink(sinks, "content_metrics"),
+                sink(sinks, "feedback"),
+                sink(sinks, "dead_letters"),
+                sink(sinks, "dead_letter_table"),
+                sink(sinks, "duplicates"),
+                sink(sinks, "late_events"),
+                sink(sinks, "velocity"),
+                sink(sinks, "velocity_feedback"),
+                sink(sinks, "sessions"),
+                sink(sinks, "creators"),
+                sink(sinks, "countries"));
         Configuration conf = new Configuration();
         if (checkpoints) {
             conf.setString("execution.checkpointing.interval", "50 ms");
@@ -124,7 +147,8 @@ class PreAggregationDifferentialITCase {
         EngagementPipeline.configure(env);
         EventValidator validator = new EventValidator(config.validationRules, config.userIdPseudonymizer());
         long now = System.currentTimeMillis();
-        DataStream<ValidatedRecord> validated = env.fromData(TypeInformation.of(RawEvent.class), input.toArray(new RawEvent[0]))
+        DataStream<ValidatedRecord> validated = env.fromData(
+                        TypeInformation.of(RawEvent.class), input.toArray(new RawEvent[0]))
                 .map(r -> ValidatedRecord.of(validator.validate(r, now), now))
                 .returns(ValidatedRecord.class);
         validated = EveryEventWatermarks.assign(validated, config.outOfOrderness);
@@ -153,7 +177,11 @@ class PreAggregationDifferentialITCase {
             object.fieldNames().forEachRemaining(name -> {
                 JsonNode value = object.get(name);
                 if (value.isDouble()) {
-                    object.put(name, new BigDecimal(value.doubleValue()).round(new MathContext(12)).doubleValue());
+                    object.put(
+                            name,
+                            new BigDecimal(value.doubleValue())
+                                    .round(new MathContext(12))
+                                    .doubleValue());
                 } else {
                     roundDoubles(value);
                 }
@@ -176,15 +204,22 @@ class PreAggregationDifferentialITCase {
         Map<String, List<String>> preAggregated = run(input, "20000", true);
 
         // The input exercises what could differ: late firings, too-late events, retries, dead letters.
-        assertTrue(recordByRecord.get("content_metrics").stream().anyMatch(r -> r.contains("\"version\":4")),
+        assertTrue(
+                recordByRecord.get("content_metrics").stream().anyMatch(r -> r.contains("\"version\":4")),
                 "some windows fire again for each of several late events");
-        assertTrue(recordByRecord.get("late_events").size() > 5, "too-late events: " + recordByRecord.get("late_events").size());
+        assertTrue(
+                recordByRecord.get("late_events").size() > 5,
+                "too-late events: " + recordByRecord.get("late_events").size());
         assertTrue(recordByRecord.get("duplicates").size() > 5, "client retries");
         assertTrue(recordByRecord.get("dead_letters").size() > 5, "bad messages");
-        assertTrue(recordByRecord.get("countries").size() > 20 && recordByRecord.get("creators").size() > 20, "breakdowns");
+        assertTrue(
+                recordByRecord.get("countries").size() > 20
+                        && recordByRecord.get("creators").size() > 20,
+                "breakdowns");
 
         for (String sink : recordByRecord.keySet()) {
-            assertEquals(recordByRecord.get(sink).size(), preAggregated.get(sink).size(), sink + ": number of records");
+            assertEquals(
+                    recordByRecord.get(sink).size(), preAggregated.get(sink).size(), sink + ": number of records");
             assertEquals(recordByRecord.get(sink), preAggregated.get(sink), sink);
         }
     }

@@ -7,14 +7,12 @@ import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.EventType;
 import io.engagement.pipeline.event.RejectReason;
 import io.engagement.pipeline.event.ValidatedRecord;
-
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.util.clock.ManualClock;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
 
 class ValidEventWatermarksTest {
 
@@ -60,10 +58,10 @@ class ValidEventWatermarksTest {
         ValidEventWatermarks generator = new ValidEventWatermarks(30_000, 60_000, clock);
         Recorder out = new Recorder();
         generator.onEvent(valid(100_000), 100_000, out);
-        generator.onEvent(valid(90_000), 90_000, out);   // out of order: does not lower it
+        generator.onEvent(valid(90_000), 90_000, out); // out of order: does not lower it
         generator.onEvent(deadLetter(), Long.MIN_VALUE, out);
         generator.onPeriodicEmit(out);
-        assertEquals(List.of("69999"), out.emitted);      // 100 000 - 30 000 - 1
+        assertEquals(List.of("69999"), out.emitted); // 100 000 - 30 000 - 1
     }
 
     @Test
@@ -78,8 +76,8 @@ class ValidEventWatermarksTest {
         clock.advanceTime(java.time.Duration.ofSeconds(1));
         generator.onEvent(deadLetter(), Long.MIN_VALUE, out);
         generator.onPeriodicEmit(out);
-        generator.onPeriodicEmit(out);                         // idle is announced once
-        generator.onEvent(valid(200_000), 200_000, out);       // a valid event makes it active again
+        generator.onPeriodicEmit(out); // idle is announced once
+        generator.onEvent(valid(200_000), 200_000, out); // a valid event makes it active again
         generator.onPeriodicEmit(out);
         assertEquals(List.of("69999", "idle", "169999"), out.emitted);
     }
@@ -90,7 +88,7 @@ class ValidEventWatermarksTest {
         ValidEventWatermarks generator = new ValidEventWatermarks(30_000, 60_000, clock);
         Recorder out = new Recorder();
         long now = 1_000_000_000L;
-        generator.onEvent(valid(now - 2_000, now), now - 2_000, out);          // honest, 2 s in transit
+        generator.onEvent(valid(now - 2_000, now), now - 2_000, out); // honest, 2 s in transit
         generator.onEvent(valid(now + 295_000, now + 100), now + 295_000, out); // clock 4 min 55 s fast
         generator.onEvent(valid(now + 295_000, now + 200), now + 295_000, out); // and again
         generator.onPeriodicEmit(out);

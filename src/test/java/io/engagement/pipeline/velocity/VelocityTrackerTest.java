@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.aggregate.ContentMetrics;
-
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -13,8 +13,6 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
 
 /** Expected values are worked out by hand in the comments. */
 class VelocityTrackerTest {
@@ -65,8 +63,8 @@ class VelocityTrackerTest {
         assertEquals(1.0, first.viewsPerHour, 1e-12);
         assertEquals(0.25, first.engagementPerHour, 1e-12);
         assertEquals(0.125, first.sharesPerHour, 1e-12);
-        assertEquals("rising", first.trend);          // 24 > 1.2 * 0
-        assertFalse(first.trending);                  // 1 view/h is below the threshold of 2
+        assertEquals("rising", first.trend); // 24 > 1.2 * 0
+        assertFalse(first.trending); // 1 view/h is below the threshold of 2
         assertEquals(1.0, first.peakViewsPerHour, 1e-12);
         assertEquals(T0 + H, first.peakAtMs);
 
@@ -90,15 +88,15 @@ class VelocityTrackerTest {
         // as_of T0+1h (the window result), then T0+2h .. T0+49h from timers; at T0+50h both days are
         // empty, so the state is cleared without another emission.
         assertEquals(49, out.size());
-        ContentVelocity lastWithHourZero = out.get(23);   // as_of T0+24h: hour 0 is still in the last 24 h
+        ContentVelocity lastWithHourZero = out.get(23); // as_of T0+24h: hour 0 is still in the last 24 h
         assertEquals(T0 + 24 * H, lastWithHourZero.asOfMs);
         assertEquals(24, lastWithHourZero.viewsLast24h);
         assertEquals("rising", lastWithHourZero.trend);
-        ContentVelocity declining = out.get(24);          // as_of T0+25h: hour 0 is in the previous 24 h
+        ContentVelocity declining = out.get(24); // as_of T0+25h: hour 0 is in the previous 24 h
         assertEquals(0, declining.viewsLast24h);
         assertEquals(24, declining.viewsPrevious24h);
-        assertEquals("declining", declining.trend);       // 0 < 0.8 * 24
-        ContentVelocity empty = out.get(48);              // as_of T0+49h: nothing in either day
+        assertEquals("declining", declining.trend); // 0 < 0.8 * 24
+        ContentVelocity empty = out.get(48); // as_of T0+49h: nothing in either day
         assertEquals(T0 + 49 * H, empty.asOfMs);
         assertEquals(0, empty.viewsLast24h);
         assertEquals(0, empty.viewsPrevious24h);
@@ -114,7 +112,9 @@ class VelocityTrackerTest {
         hour(T0, 24, 0, 0, 0);
         // Real event time reaches T0+3h: hours 1 and 2 close without events (two zero-hour rows).
         harness.processWatermark(T0 + 3 * H - 1);
-        assertEquals(List.of(T0 + H, T0 + 2 * H, T0 + 3 * H), out().stream().map(v -> v.asOfMs).toList());
+        assertEquals(
+                List.of(T0 + H, T0 + 2 * H, T0 + 3 * H),
+                out().stream().map(v -> v.asOfMs).toList());
         // Then the input ends (the watermark jumps to the end of time): hour 3 and the 45 after it
         // have not happened, so nothing more is emitted.
         harness.processWatermark(Long.MAX_VALUE);
@@ -131,7 +131,7 @@ class VelocityTrackerTest {
         hour(T0 + H, 24, 0, 0, 0);
         hour(T0, 48, 0, 0, 0); // hour 0 fired again (late events): 48 replaces 24
         ContentVelocity updated = out().get(2);
-        assertEquals(T0 + 2 * H, updated.asOfMs);         // still as of the latest closed hour
+        assertEquals(T0 + 2 * H, updated.asOfMs); // still as of the latest closed hour
         assertEquals(72, updated.viewsLast24h);
         assertEquals(3, updated.version);
     }

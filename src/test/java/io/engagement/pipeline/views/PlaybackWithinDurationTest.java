@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.engagement.pipeline.catalog.CatalogEntry;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
-
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
 
 /**
  * The catalogue's half of the impossible-playback rule: with a 20 s content and 5 s of slack, one play
@@ -26,9 +24,13 @@ class PlaybackWithinDurationTest {
 
     private static final ViewRules RULES = new ViewRules(40, 30_000, 5_000);
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, ViewClaim, CatalogEntry, ViewClaim> harness() throws Exception {
-        var h = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new PlaybackWithinDuration(RULES)),
-                (ViewClaim c) -> c.contentId, (CatalogEntry e) -> e.contentId, Types.STRING);
+    private static KeyedTwoInputStreamOperatorTestHarness<String, ViewClaim, CatalogEntry, ViewClaim> harness()
+            throws Exception {
+        var h = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new PlaybackWithinDuration(RULES)),
+                (ViewClaim c) -> c.contentId,
+                (CatalogEntry e) -> e.contentId,
+                Types.STRING);
         h.open();
         return h;
     }
@@ -50,7 +52,8 @@ class PlaybackWithinDurationTest {
         return ViewClaim.of(e);
     }
 
-    private static String verdict(KeyedTwoInputStreamOperatorTestHarness<String, ViewClaim, CatalogEntry, ViewClaim> h, ViewClaim claim)
+    private static String verdict(
+            KeyedTwoInputStreamOperatorTestHarness<String, ViewClaim, CatalogEntry, ViewClaim> h, ViewClaim claim)
             throws Exception {
         h.getOutput().clear();
         h.processElement1(new StreamRecord<>(claim, claim.eventTimeMs));
@@ -63,12 +66,12 @@ class PlaybackWithinDurationTest {
     void aPlayLongerThanItsContentCouldHaveBeenWatchedIsImpossible() throws Exception {
         try (var h = harness()) {
             h.processElement2(new StreamRecord<>(entry("c20", 20_000L), 0));
-            assertEquals("counts", verdict(h, playEnd("a", "c20", 25_000, null)));     // 20 s x 1 + 5 s
+            assertEquals("counts", verdict(h, playEnd("a", "c20", 25_000, null))); // 20 s x 1 + 5 s
             assertEquals("impossible_playback", verdict(h, playEnd("b", "c20", 25_001, null)));
             assertEquals("impossible_playback", verdict(h, playEnd("c", "c20", 25_001, 0)));
-            assertEquals("counts", verdict(h, playEnd("d", "c20", 45_000, 1)));        // 20 s x 2 + 5 s
+            assertEquals("counts", verdict(h, playEnd("d", "c20", 45_000, 1))); // 20 s x 2 + 5 s
             assertEquals("impossible_playback", verdict(h, playEnd("e", "c20", 3_600_000, 1)));
-            assertEquals("counts", verdict(h, playEnd("f", "c20", 3_600_000, 200)));   // 20 s x 201 + 5 s > 1 h
+            assertEquals("counts", verdict(h, playEnd("f", "c20", 3_600_000, 200))); // 20 s x 201 + 5 s > 1 h
 
             ViewClaim start = ViewClaim.of(event("g", EventType.VIEW_START, "c20", "u1", 100_000));
             assertEquals("counts", verdict(h, start));

@@ -3,6 +3,9 @@ package io.engagement.pipeline.views;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.event.EventValidator;
@@ -15,16 +18,6 @@ import io.engagement.pipeline.testing.EveryEventWatermarks;
 import io.engagement.pipeline.topology.EngagementPipeline;
 import io.engagement.pipeline.topology.PipelineSinks;
 import io.engagement.pipeline.velocity.ContentVelocity;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +30,11 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Validated views through the whole topology (MiniCluster, in-memory input and sinks): the load
@@ -79,7 +77,9 @@ class ValidatedViewsITCase {
         Reference expected = reference();
         assertTrue(expected.botViewStarts > 2_000, "bot view starts: " + expected.botViewStarts);
         assertTrue(expected.humanViewStarts > 1_000, "human view starts: " + expected.humanViewStarts);
-        assertTrue(expected.humanValidatedViews < expected.humanViewStarts, "the honest traffic has some repeats to count once");
+        assertTrue(
+                expected.humanValidatedViews < expected.humanViewStarts,
+                "the honest traffic has some repeats to count once");
 
         CollectingSink<ContentMetrics> metrics = new CollectingSink<>();
         CollectingSink<SuspectActor> suspects = new CollectingSink<>();
@@ -88,14 +88,30 @@ class ValidatedViewsITCase {
 
         for (String grain : List.of("minute", "hour")) {
             Map<String, ContentMetrics> rows = finalRows(metrics.records(), grain);
-            long validatedViews = rows.values().stream().mapToLong(m -> m.validatedViews).sum();
+            long validatedViews =
+                    rows.values().stream().mapToLong(m -> m.validatedViews).sum();
             long views = rows.values().stream().mapToLong(m -> m.views).sum();
-            assertEquals(expected.humanViewStarts + expected.botViewStarts, views, grain + ": every view start is still a view");
-            // Exact: no bot view counts (>= 99 % excluded is the floor; every one is), and every human one that is no repeat does.
-            assertEquals(expected.humanValidatedViews, validatedViews, grain + ": validated views are the humans' without repeats");
-            assertEquals(rows.values().stream().mapToLong(m -> m.completions).sum(),
-                    rows.values().stream().mapToLong(m -> m.validatedCompletions).sum(), grain + ": bots complete no play, humans' all count");
-            assertEquals(expected.humanPlayWatchTimeMs, rows.values().stream().mapToLong(m -> m.validatedWatchTimeMs).sum(),
+            assertEquals(
+                    expected.humanViewStarts + expected.botViewStarts,
+                    views,
+                    grain + ": every view start is still a view");
+            // Exact: no bot view counts (>= 99 % excluded is the floor; every one is), and every human one that is no
+            // repeat does.
+            assertEquals(
+                    expected.humanValidatedViews,
+                    validatedViews,
+                    grain + ": validated views are the humans' without repeats");
+            assertEquals(
+                    rows.values().stream().mapToLong(m -> m.completions).sum(),
+                    rows.values().stream()
+                            .mapToLong(m -> m.validatedCompletions)
+                            .sum(),
+                    grain + ": bots complete no play, humans' all count");
+            assertEquals(
+                    expected.humanPlayWatchTimeMs,
+                    rows.values().stream()
+                            .mapToLong(m -> m.validatedWatchTimeMs)
+                            .sum(),
                     grain + ": validated watch time is the humans' plays'");
         }
 
@@ -105,11 +121,19 @@ class ValidatedViewsITCase {
         // human's, checked above). Without validation the farm's views would divide them.
         int scoredRows = 0;
         for (ContentMetrics row : finalRows(metrics.records(), "hour").values()) {
-            long validated = expected.validatedViewsByContentHour.getOrDefault(row.contentId + "@" + row.windowStartMs, 0L);
-            assertEquals(EngagementFormulas.completionRate(row.completions, validated), row.completionRate, 1e-9,
+            long validated =
+                    expected.validatedViewsByContentHour.getOrDefault(row.contentId + "@" + row.windowStartMs, 0L);
+            assertEquals(
+                    EngagementFormulas.completionRate(row.completions, validated),
+                    row.completionRate,
+                    1e-9,
                     "completion rate of " + row.contentId);
-            assertEquals(EngagementFormulas.engagementScore(validated, row.completions, Math.max(0, row.saves), row.shares,
-                    row.clicks, row.skips), row.engagementScore, 1e-9, "engagement score of " + row.contentId);
+            assertEquals(
+                    EngagementFormulas.engagementScore(
+                            validated, row.completions, Math.max(0, row.saves), row.shares, row.clicks, row.skips),
+                    row.engagementScore,
+                    1e-9,
+                    "engagement score of " + row.contentId);
             scoredRows += row.views > validated && validated > 0 ? 1 : 0;
         }
         assertTrue(scoredRows > 50, "rows whose score would differ over every view: " + scoredRows);
@@ -118,42 +142,70 @@ class ValidatedViewsITCase {
         // last 24 hours (all of this traffic), never the farm's.
         Map<String, ContentVelocity> newestVelocity = new TreeMap<>();
         for (ContentVelocity v : velocity.records()) {
-            newestVelocity.merge(v.contentId, v, (a, b) -> a.asOfMs != b.asOfMs ? (a.asOfMs > b.asOfMs ? a : b) : (a.version >= b.version ? a : b));
+            newestVelocity.merge(
+                    v.contentId,
+                    v,
+                    (a, b) -> a.asOfMs != b.asOfMs ? (a.asOfMs > b.asOfMs ? a : b) : (a.version >= b.version ? a : b));
         }
         Map<String, Long> validatedByContent = new TreeMap<>();
-        expected.validatedViewsByContentHour.forEach((k, n) -> validatedByContent.merge(k.substring(0, k.indexOf('@')), n, Long::sum));
+        expected.validatedViewsByContentHour.forEach(
+                (k, n) -> validatedByContent.merge(k.substring(0, k.indexOf('@')), n, Long::sum));
         for (Map.Entry<String, Long> content : validatedByContent.entrySet()) {
             ContentVelocity v = newestVelocity.get(content.getKey());
             assertTrue(v != null, "velocity of " + content.getKey());
             assertEquals(content.getValue(), v.viewsLast24h, "validated views in the last 24 h of " + content.getKey());
         }
 
-        Set<String> flagged = suspects.records().stream().map(s -> s.actorKind + ":" + s.actorId).collect(Collectors.toCollection(java.util.TreeSet::new));
-        for (String bot : List.of("session:farm-session", "device:farm-device", "user:farm-user", "session:rotating-session",
-                "device:rotating-device", "user:replayer", "session:late-session", "user:late-bot")) {
+        Set<String> flagged = suspects.records().stream()
+                .map(s -> s.actorKind + ":" + s.actorId)
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+        for (String bot : List.of(
+                "session:farm-session",
+                "device:farm-device",
+                "user:farm-user",
+                "session:rotating-session",
+                "device:rotating-device",
+                "user:replayer",
+                "session:late-session",
+                "user:late-bot")) {
             assertTrue(flagged.contains(bot), bot + " flagged; flagged: " + flagged);
         }
         // The late bot's minute was decided under the limit and flagged only by its late claims.
         if (parallelism == 1) {
-            assertTrue(suspects.records().stream().anyMatch(s -> s.actorId.equals("late-session") && s.late), "a late flag");
+            assertTrue(
+                    suspects.records().stream().anyMatch(s -> s.actorId.equals("late-session") && s.late),
+                    "a late flag");
         }
         // Its 30 on-time plays passed every gate when the minute was decided (under the limit), and the
         // 10 first late ones too; only retractions bring its own contents' validated numbers back to 0.
-        assertEquals(0, finalRows(metrics.records(), "minute").values().stream().filter(m -> m.contentId.startsWith("late-bot-content-"))
-                .mapToLong(m -> m.validatedViews + m.validatedCompletions + m.validatedWatchTimeMs).sum(), "taken back by the late flag");
-        assertEquals(50, finalRows(metrics.records(), "minute").values().stream().filter(m -> m.contentId.startsWith("late-bot-content-"))
-                .mapToLong(m -> m.views).sum(), "every view start is still a view");
-        List<String> honestFlagged = flagged.stream().filter(a -> !expected.botActors.contains(a)).toList();
+        assertEquals(
+                0,
+                finalRows(metrics.records(), "minute").values().stream()
+                        .filter(m -> m.contentId.startsWith("late-bot-content-"))
+                        .mapToLong(m -> m.validatedViews + m.validatedCompletions + m.validatedWatchTimeMs)
+                        .sum(),
+                "taken back by the late flag");
+        assertEquals(
+                50,
+                finalRows(metrics.records(), "minute").values().stream()
+                        .filter(m -> m.contentId.startsWith("late-bot-content-"))
+                        .mapToLong(m -> m.views)
+                        .sum(),
+                "every view start is still a view");
+        List<String> honestFlagged =
+                flagged.stream().filter(a -> !expected.botActors.contains(a)).toList();
         assertEquals(List.of(), honestFlagged, "no honest actor is flagged");
     }
 
     // ---- the traffic ------------------------------------------------------------------------------
 
     private void honestTraffic() throws Exception {
-        EventGenerator generator = new EventGenerator(new EventGenerator.Settings(200, 20, 400, 1.1, 0.05, 0.0, 0.02, 0.0, 7));
+        EventGenerator generator =
+                new EventGenerator(new EventGenerator.Settings(200, 20, 400, 1.1, 0.05, 0.0, 0.02, 0.0, 7));
         for (int i = 0; i < 700; i++) {
             for (EventGenerator.Timed t : generator.nextSession(T0 + i * 2_000L)) {
-                messages.add(new Labelled(false, t.sendAtMs(), (ObjectNode) JSON.readTree(t.message().value())));
+                messages.add(new Labelled(false, t.sendAtMs(), (ObjectNode)
+                        JSON.readTree(t.message().value())));
             }
         }
     }
@@ -187,7 +239,15 @@ class ValidatedViewsITCase {
     private void rotatingUsersAndSessionsUnderOneDevice() {
         for (int i = 0; i < 600; i++) {
             long t = T0 + 7 * 60_000 + i * 300L;
-            add(true, play("content-" + random.nextInt(200), "device-farm-user-" + i, "device-farm-session-" + i, "rotating-device", t, 500));
+            add(
+                    true,
+                    play(
+                            "content-" + random.nextInt(200),
+                            "device-farm-user-" + i,
+                            "device-farm-session-" + i,
+                            "rotating-device",
+                            t,
+                            500));
         }
     }
 
@@ -197,8 +257,15 @@ class ValidatedViewsITCase {
         for (int replay = 0; replay < 60; replay++) {
             long t = T0 + 9 * 60_000 + replay * 2_000L;
             for (int p = 0; p < contents.length; p++) {
-                add(true, play("content-" + contents[p], "replayer", "replay-session-" + replay, "replay-device-" + replay,
-                        t + p * 250L, 200));
+                add(
+                        true,
+                        play(
+                                "content-" + contents[p],
+                                "replayer",
+                                "replay-session-" + replay,
+                                "replay-device-" + replay,
+                                t + p * 250L,
+                                200));
             }
         }
     }
@@ -215,7 +282,8 @@ class ValidatedViewsITCase {
             long sendAt = i < 30 ? t : minute + 3 * 60_000 + i * 100L;
             // Contents of its own, which no one else views: their rows show what was counted and taken back.
             for (ObjectNode e : play("late-bot-content-" + i % 10, "late-bot", "late-session", "late-device", t, 500)) {
-                messages.add(new Labelled(true, sendAt + (e.get("event_type").asText().equals("view_start") ? 0 : 500), e));
+                messages.add(new Labelled(
+                        true, sendAt + (e.get("event_type").asText().equals("view_start") ? 0 : 500), e));
             }
         }
     }
@@ -263,6 +331,7 @@ class ValidatedViewsITCase {
         long humanPlayWatchTimeMs;
         /** Validated views by "content@hour start" (the hour of the counted view start). */
         final Map<String, Long> validatedViewsByContentHour = new TreeMap<>();
+
         final Set<String> botActors = new HashSet<>();
     }
 
@@ -293,23 +362,29 @@ class ValidatedViewsITCase {
             }
             if (type.equals("view_start")) {
                 r.humanViewStarts++;
-                String viewer = e.has("user_id") ? "u:" + e.get("user_id").asText()
-                        : e.has("device_id") ? "d:" + e.get("device_id").asText() : "s:" + e.get("session_id").asText();
-                humanStarts.computeIfAbsent(viewer + "|" + e.get("content_id").asText(), k -> new ArrayList<>())
+                String viewer = e.has("user_id")
+                        ? "u:" + e.get("user_id").asText()
+                        : e.has("device_id")
+                                ? "d:" + e.get("device_id").asText()
+                                : "s:" + e.get("session_id").asText();
+                humanStarts
+                        .computeIfAbsent(viewer + "|" + e.get("content_id").asText(), k -> new ArrayList<>())
                         .add(e.get("event_time").asLong());
             } else if ((type.equals("view_complete") || type.equals("swipe_away")) && e.has("total_watch_time_ms")) {
                 r.humanPlayWatchTimeMs += e.get("total_watch_time_ms").asLong();
             }
         }
         for (Map.Entry<String, List<Long>> viewerContent : humanStarts.entrySet()) {
-            String content = viewerContent.getKey().substring(viewerContent.getKey().indexOf('|') + 1);
+            String content =
+                    viewerContent.getKey().substring(viewerContent.getKey().indexOf('|') + 1);
             List<Long> times = viewerContent.getValue();
             times.sort(null);
             Long lastCounted = null;
             for (long t : times) {
                 if (lastCounted == null || t - lastCounted >= REPEAT_SPAN_MS) {
                     r.humanValidatedViews++;
-                    r.validatedViewsByContentHour.merge(content + "@" + (t - Math.floorMod(t, 3_600_000L)), 1L, Long::sum);
+                    r.validatedViewsByContentHour.merge(
+                            content + "@" + (t - Math.floorMod(t, 3_600_000L)), 1L, Long::sum);
                     lastCounted = t;
                 }
             }
@@ -319,24 +394,51 @@ class ValidatedViewsITCase {
 
     // ---- the job ----------------------------------------------------------------------------------
 
-    private void run(CollectingSink<ContentMetrics> metrics, CollectingSink<SuspectActor> suspects,
-                     CollectingSink<ContentVelocity> velocity, int parallelism) throws Exception {
-        JobConfig config = JobConfig.fromSources(new String[] {"--validation.max-event-age", "3650 d",
-                "--views.validation", "on", "--views.max-starts-per-minute", "40", "--views.repeat-span", "30 s"}, Map.of());
+    private void run(
+            CollectingSink<ContentMetrics> metrics,
+            CollectingSink<SuspectActor> suspects,
+            CollectingSink<ContentVelocity> velocity,
+            int parallelism)
+            throws Exception {
+        JobConfig config = JobConfig.fromSources(
+                new String[] {
+                    "--validation.max-event-age",
+                    "3650 d",
+                    "--views.validation",
+                    "on",
+                    "--views.max-starts-per-minute",
+                    "40",
+                    "--views.repeat-span",
+                    "30 s"
+                },
+                Map.of());
         List<RawEvent> input = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
-            input.add(new RawEvent(messages.get(i).json().toString().getBytes(StandardCharsets.UTF_8), "engagement-events", 0, i));
+            input.add(new RawEvent(
+                    messages.get(i).json().toString().getBytes(StandardCharsets.UTF_8), "engagement-events", 0, i));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
         EngagementPipeline.configure(env);
-        PipelineSinks sinks = new PipelineSinks(new CollectingSink<>(), metrics, new CollectingSink<>(), new CollectingSink<>(),
-                new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(), velocity, new CollectingSink<>(),
-                new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>()).withSuspectActors(suspects);
+        PipelineSinks sinks = new PipelineSinks(
+                        new CollectingSink<>(),
+                        metrics,
+                        new CollectingSink<>(),
+                        new CollectingSink<>(),
+                        new CollectingSink<>(),
+                        new CollectingSink<>(),
+                        new CollectingSink<>(),
+                        velocity,
+                        new CollectingSink<>(),
+                        new CollectingSink<>(),
+                        new CollectingSink<>(),
+                        new CollectingSink<>())
+                .withSuspectActors(suspects);
         // Watermarks after every event (not periodically): the late bot's claims are late in every run.
         EventValidator validator = new EventValidator(config.validationRules);
         long now = System.currentTimeMillis();
-        DataStream<ValidatedRecord> validated = env.fromData(TypeInformation.of(RawEvent.class), input.toArray(new RawEvent[0]))
+        DataStream<ValidatedRecord> validated = env.fromData(
+                        TypeInformation.of(RawEvent.class), input.toArray(new RawEvent[0]))
                 .map(r -> ValidatedRecord.of(validator.validate(r, now), now))
                 .returns(ValidatedRecord.class);
         new EngagementPipeline(config, sinks).build(EveryEventWatermarks.assign(validated, config.outOfOrderness));

@@ -4,18 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * The view gate alone, in Flink's operator harness: which claims it excludes and why, that it
@@ -25,11 +24,13 @@ class ViewGateTest {
 
     /** 3 view starts a minute at most, repeats within 30 s count once, 2 s of playback slack. */
     private static final ViewRules RULES = new ViewRules(3, 30_000, 2_000);
+
     private static final Duration LATENESS = Duration.ofMinutes(2);
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, ViewClaim, ViewClaim> harness(ActorKind kind) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ViewGate(kind, RULES, LATENESS)),
-                kind::keyOf, Types.STRING);
+    private static KeyedOneInputStreamOperatorTestHarness<String, ViewClaim, ViewClaim> harness(ActorKind kind)
+            throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ViewGate(kind, RULES, LATENESS)), kind::keyOf, Types.STRING);
         h.open();
         return h;
     }
@@ -55,14 +56,16 @@ class ViewGateTest {
         return c;
     }
 
-    private static void send(KeyedOneInputStreamOperatorTestHarness<String, ViewClaim, ViewClaim> h, ViewClaim c) throws Exception {
+    private static void send(KeyedOneInputStreamOperatorTestHarness<String, ViewClaim, ViewClaim> h, ViewClaim c)
+            throws Exception {
         h.processElement(new StreamRecord<>(c, c.eventTimeMs));
     }
 
     /** Claims out, in order, as "content:excludedBy" (null when counted), retractions as "retract content". */
     private static List<String> verdicts(KeyedOneInputStreamOperatorTestHarness<String, ViewClaim, ViewClaim> h) {
         List<String> out = h.extractOutputValues().stream()
-                .map(c -> c.retraction ? "retract " + c.contentId : c.contentId + ":" + c.excludedBy).toList();
+                .map(c -> c.retraction ? "retract " + c.contentId : c.contentId + ":" + c.excludedBy)
+                .toList();
         h.getOutput().clear();
         return out;
     }
@@ -84,13 +87,16 @@ class ViewGateTest {
 
             h.processWatermark(new Watermark(59_999));
             Map<String, Long> byVerdict = h.extractOutputValues().stream()
-                    .collect(Collectors.groupingBy(c -> c.userId + ":" + c.excludedBy, TreeMap::new, Collectors.counting()));
+                    .collect(Collectors.groupingBy(
+                            c -> c.userId + ":" + c.excludedBy, TreeMap::new, Collectors.counting()));
             assertEquals(Map.of("farm:user_view_rate", 6L, "human:null", 1L), byVerdict);
             // The claims come before the watermark that closes their minute, so downstream windows are on time.
             Object last = h.getOutput().toArray()[h.getOutput().size() - 1];
             assertEquals(new Watermark(59_999), last);
 
-            List<SuspectActor> suspects = h.getSideOutput(ViewGate.SUSPECTS).stream().map(StreamRecord::getValue).toList();
+            List<SuspectActor> suspects = h.getSideOutput(ViewGate.SUSPECTS).stream()
+                    .map(StreamRecord::getValue)
+                    .toList();
             assertEquals(1, suspects.size());
             SuspectActor s = suspects.get(0);
             assertEquals("user", s.actorKind);
@@ -118,8 +124,17 @@ class ViewGateTest {
             send(h, start("r", "s", "farm", 75_000)); // a repeat: human rewatch, its play counts
             send(h, end("r", "s", "farm", 80_000, 5_000));
             h.processWatermark(new Watermark(119_999));
-            assertEquals(List.of("c0:user_view_rate", "c1:user_view_rate", "c2:user_view_rate", "c3:user_view_rate",
-                    "c3:view_start_excluded", "r:null", "r:repeat_view", "r:null"), verdicts(h));
+            assertEquals(
+                    List.of(
+                            "c0:user_view_rate",
+                            "c1:user_view_rate",
+                            "c2:user_view_rate",
+                            "c3:user_view_rate",
+                            "c3:view_start_excluded",
+                            "r:null",
+                            "r:repeat_view",
+                            "r:null"),
+                    verdicts(h));
             h.processWatermark(new Watermark(Duration.ofHours(3).toMillis()));
             assertNothingLeft(h);
         }
@@ -134,7 +149,8 @@ class ViewGateTest {
             }
             h.processWatermark(new Watermark(119_999));
             assertEquals(List.of("c0:null", "c1:null", "c2:null", "d0:null", "d1:null", "d2:null"), verdicts(h));
-            assertTrue(h.getSideOutput(ViewGate.SUSPECTS) == null || h.getSideOutput(ViewGate.SUSPECTS).isEmpty());
+            assertTrue(h.getSideOutput(ViewGate.SUSPECTS) == null
+                    || h.getSideOutput(ViewGate.SUSPECTS).isEmpty());
         }
     }
 
@@ -183,7 +199,9 @@ class ViewGateTest {
             h.processWatermark(new Watermark(59_999));
             send(h, end("c", "s", null, 70_000, 45_000)); // next minute: 20 s passed, 45 s reported
             h.processWatermark(new Watermark(119_999));
-            assertEquals(List.of("a:null", "a:null", "b:null", "b:impossible_playback", "c:null", "c:impossible_playback"), verdicts(h));
+            assertEquals(
+                    List.of("a:null", "a:null", "b:null", "b:impossible_playback", "c:null", "c:impossible_playback"),
+                    verdicts(h));
             h.processWatermark(new Watermark(Duration.ofHours(1).toMillis()));
             assertTrue(h.numKeyedStateEntries() > 0, "the session's view starts are kept for an hour");
             h.processWatermark(new Watermark(Duration.ofHours(3).toMillis()));
@@ -200,7 +218,9 @@ class ViewGateTest {
             send(h, start("c", "tv", "u", 30_000));
             send(h, end("c", "tv", "u", 40_000, 30_000));
             h.processWatermark(new Watermark(59_999));
-            assertEquals(List.of("a:null", "b:null", "a:null", "b:null", "b:null", "c:null", "c:impossible_playback"), verdicts(h));
+            assertEquals(
+                    List.of("a:null", "b:null", "a:null", "b:null", "b:null", "c:null", "c:impossible_playback"),
+                    verdicts(h));
         }
     }
 
@@ -214,11 +234,15 @@ class ViewGateTest {
             assertEquals(List.of("c0:null", "c1:null", "c2:null"), verdicts(h));
 
             send(h, start("late", "s", "u", 30_000)); // within the lateness, the 4th of its minute
-            assertEquals(List.of("retract c0", "retract c1", "retract c2", "late:user_view_rate"), verdicts(h),
+            assertEquals(
+                    List.of("retract c0", "retract c1", "retract c2", "late:user_view_rate"),
+                    verdicts(h),
                     "decided at once, not held; what counted of the minute is taken back");
             send(h, end("c0", "s", "u", 40_000, 1_000));
             assertEquals(List.of("c0:user_view_rate"), verdicts(h), "the minute stays flagged");
-            List<SuspectActor> suspects = h.getSideOutput(ViewGate.SUSPECTS).stream().map(StreamRecord::getValue).toList();
+            List<SuspectActor> suspects = h.getSideOutput(ViewGate.SUSPECTS).stream()
+                    .map(StreamRecord::getValue)
+                    .toList();
             assertEquals(1, suspects.size());
             assertTrue(suspects.get(0).late);
             assertEquals(4, suspects.get(0).viewStarts);
@@ -239,7 +263,8 @@ class ViewGateTest {
      */
     @Test
     void aLateFlagTakesBackOnlyWhatCountedAfterTheLastGate() throws Exception {
-        try (var session = harness(ActorKind.SESSION); var user = harness(ActorKind.USER)) {
+        try (var session = harness(ActorKind.SESSION);
+                var user = harness(ActorKind.USER)) {
             send(session, start("c1", "s", "u1", 1_000));
             send(session, start("c2", "s", "u2", 2_000));
             send(session, start("c2", "s", "u2", 7_000)); // u2's repeat: the user gate excludes it
@@ -254,12 +279,17 @@ class ViewGateTest {
 
             send(session, start("c3", "s", "u3", 30_000)); // late, the session's 4th start of the minute
             List<ViewClaim> late = session.extractOutputValues();
-            assertEquals(List.of("retract c1", "retract c2", "retract c2", "c3:session_view_rate"),
-                    late.stream().map(c -> c.retraction ? "retract " + c.contentId : c.contentId + ":" + c.excludedBy).toList());
+            assertEquals(
+                    List.of("retract c1", "retract c2", "retract c2", "c3:session_view_rate"),
+                    late.stream()
+                            .map(c -> c.retraction ? "retract " + c.contentId : c.contentId + ":" + c.excludedBy)
+                            .toList());
             for (ViewClaim c : late) {
                 send(user, c);
             }
-            assertEquals(List.of("retract c1", "retract c2", "c3:session_view_rate"), verdicts(user),
+            assertEquals(
+                    List.of("retract c1", "retract c2", "c3:session_view_rate"),
+                    verdicts(user),
                     "the repeat's retraction is dropped: only the two counted views are taken back");
 
             // u1's play of c1 ends in the next minute: its start no longer counts, so neither does the play.
@@ -282,7 +312,8 @@ class ViewGateTest {
      */
     @Test
     void aRetractionOfAClaimStillWaitingForItsMinuteExcludesItThere() throws Exception {
-        try (var session = harness(ActorKind.SESSION); var user = harness(ActorKind.USER)) {
+        try (var session = harness(ActorKind.SESSION);
+                var user = harness(ActorKind.USER)) {
             for (int i = 1; i <= 3; i++) {
                 send(session, start("c" + i, "s", "u" + i, i * 1_000L));
             }
@@ -300,8 +331,14 @@ class ViewGateTest {
             }
             assertEquals(List.of(), verdicts(user), "nothing decided yet, no retraction passed on");
             user.processWatermark(new Watermark(59_999));
-            assertEquals(List.of("c1:session_view_rate", "c2:session_view_rate", "c3:session_view_rate", "c4:session_view_rate"),
-                    verdicts(user).stream().sorted().toList(), "four users: decided each by its own timer");
+            assertEquals(
+                    List.of(
+                            "c1:session_view_rate",
+                            "c2:session_view_rate",
+                            "c3:session_view_rate",
+                            "c4:session_view_rate"),
+                    verdicts(user).stream().sorted().toList(),
+                    "four users: decided each by its own timer");
             session.processWatermark(new Watermark(Duration.ofHours(3).toMillis()));
             user.processWatermark(new Watermark(Duration.ofHours(3).toMillis()));
             assertNothingLeft(session);
@@ -317,8 +354,17 @@ class ViewGateTest {
             for (int i = 0; i < 4; i++) {
                 send(h, start("c" + i, "s" + i, "late-only", 1_000 + i));
             }
-            assertEquals(List.of("c0:null", "c1:null", "c2:null", "retract c0", "retract c1", "retract c2", "c3:user_view_rate"),
-                    verdicts(h), "the fourth late start of the minute flags it and takes the first three back");
+            assertEquals(
+                    List.of(
+                            "c0:null",
+                            "c1:null",
+                            "c2:null",
+                            "retract c0",
+                            "retract c1",
+                            "retract c2",
+                            "c3:user_view_rate"),
+                    verdicts(h),
+                    "the fourth late start of the minute flags it and takes the first three back");
             h.processWatermark(new Watermark(Duration.ofHours(3).toMillis()));
             assertNothingLeft(h);
         }
@@ -344,9 +390,18 @@ class ViewGateTest {
                 send(h, c);
             }
             h.processWatermark(new Watermark(59_999));
-            assertEquals(List.of("c0:session_view_rate", "c1:device_view_rate", "c2:device_view_rate", "c3:device_view_rate"), verdicts(h));
-            assertNull(h.getSideOutput(ViewGate.SUSPECTS).stream().map(StreamRecord::getValue)
-                    .filter(s -> !s.actorKind.equals("device")).findAny().orElse(null));
+            assertEquals(
+                    List.of(
+                            "c0:session_view_rate",
+                            "c1:device_view_rate",
+                            "c2:device_view_rate",
+                            "c3:device_view_rate"),
+                    verdicts(h));
+            assertNull(h.getSideOutput(ViewGate.SUSPECTS).stream()
+                    .map(StreamRecord::getValue)
+                    .filter(s -> !s.actorKind.equals("device"))
+                    .findAny()
+                    .orElse(null));
         }
     }
 }
