@@ -117,7 +117,7 @@ class EngagementEventSerializerTest extends SerializerTestBase<EngagementEvent> 
     @Test
     void flinkPicksThisSerializerForTheEventType() {
         TypeInformation<EngagementEvent> type = TypeInformation.of(EngagementEvent.class);
-        assertInstanceOf(EngagementEventTypeInfo.class, type);
+        assertInstanceOf(io.engagement.pipeline.serde.SerializerTypeInfo.class, type);
         assertInstanceOf(EngagementEventSerializer.class, type.createSerializer(new SerializerConfigImpl()));
     }
 }
