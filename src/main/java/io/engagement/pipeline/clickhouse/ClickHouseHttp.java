@@ -45,8 +45,9 @@ public final class ClickHouseHttp {
      */
     public static ClickHouseHttp forTool(String baseUrl, String userOverride, Map<String, String> env) {
         String caFile = env.getOrDefault("CLICKHOUSE_CA_FILE", "").strip();
-        if (!caFile.isEmpty() && ClickHouseTls.problem(caFile) != null) {
-            throw new IllegalArgumentException("CLICKHOUSE_CA_FILE: " + ClickHouseTls.problem(caFile));
+        String problem = caFile.isEmpty() ? null : ClickHouseTls.problem(caFile);
+        if (problem != null) {
+            throw new IllegalArgumentException("CLICKHOUSE_CA_FILE: " + problem);
         }
         return new ClickHouseHttp(
                 baseUrl,

@@ -263,8 +263,9 @@ public final class ServiceConfig {
         }
         String caFile = v.get("service.clickhouse-ca-file");
         clickhouseCaFile = caFile == null || caFile.isBlank() ? null : caFile.strip();
-        if (clickhouseCaFile != null && ClickHouseTls.problem(clickhouseCaFile) != null) {
-            problems.add("service.clickhouse-ca-file: " + ClickHouseTls.problem(clickhouseCaFile));
+        String caFileProblem = clickhouseCaFile == null ? null : ClickHouseTls.problem(clickhouseCaFile);
+        if (caFileProblem != null) {
+            problems.add("service.clickhouse-ca-file: " + caFileProblem);
         }
         String keystore = v.get("service.tls.keystore");
         tlsKeystore = keystore == null || keystore.isBlank() ? null : keystore.strip();
