@@ -44,7 +44,7 @@ fi
   --kafka.bootstrap-servers "$KAFKA" \
   --kafka.catalog-topic engagement-catalog \
   --views.validation on \
-  --clickhouse.url "jdbc:clickhouse://127.0.0.1:${CLICKHOUSE_HTTP_PORT:-8123}?compress=false"
+  --clickhouse.url "http://127.0.0.1:${CLICKHOUSE_HTTP_PORT:-8123}"
 
 log "generating ${DEMO_SECONDS}s of traffic at ${DEMO_RATE} msg/s ..."
 java -Dlog4j2.configurationFile="$REPO_ROOT/flink-conf/log4j-cli.properties" -Dlog.file="$STACK_DIR/demo-tools.log" -cp "$TOOLS_CP" \

@@ -7,6 +7,7 @@
 #   ENGAGEMENT_STACK_DIR   state dir (default <repo>/.stack); this script uses $STACK_DIR/service
 #   SERVICE_PORT           HTTP port on 127.0.0.1 (default 8090)
 #   KAFKA_PORT, CLICKHOUSE_HTTP_PORT   the stack's ports (defaults 9092, 8123)
+#   SERVICE_CLICKHOUSE_PASSWORD        password of the read-only engagement_reader (default: the local stack's)
 # The first start makes four random API keys (tracking, admin, creator for creator-1, and catalog for
 # the content service's catalogue writes) in
 # $STACK_DIR/service/api-keys (mode 600); `keys` prints them.
@@ -52,15 +53,15 @@ cmd_start() {
   # The -D names the state dir on the command line: how the stack scripts recognise their processes.
   # The analytics reads go as the read-only, bounded engagement_reader of deploy/clickhouse/users.xml.
   ENGAGEMENT_SERVICE_API_KEYS="$(cat "$KEYS_FILE")" \
-  ENGAGEMENT_SERVICE_CLICKHOUSE_PASSWORD="${ENGAGEMENT_SERVICE_CLICKHOUSE_PASSWORD:-engagement-reader-local}" \
+  ENGAGEMENT_CLICKHOUSE_PASSWORD="${SERVICE_CLICKHOUSE_PASSWORD:-engagement-reader-local}" \
   launch service "$SERVICE_OUT" \
     java -Dengagement.stack="$STACK_DIR" -Dlog4j2.configurationFile="$REPO_ROOT/flink-conf/log4j-cli.properties" \
     -Dlog.file="$SERVICE_HOME/service.log" -jar "$JAR" \
     --service.host "$BIND_HOST" --service.port "$SERVICE_PORT" \
-    --service.kafka-bootstrap-servers "$BIND_HOST:${KAFKA_PORT:-9092}" \
-    --service.catalog-topic engagement-catalog \
-    --service.clickhouse-user engagement_reader \
-    --service.clickhouse-url "http://$BIND_HOST:${CLICKHOUSE_HTTP_PORT:-8123}"
+    --kafka.bootstrap-servers "$BIND_HOST:${KAFKA_PORT:-9092}" \
+    --kafka.catalog-topic engagement-catalog \
+    --clickhouse.user engagement_reader \
+    --clickhouse.url "http://$BIND_HOST:${CLICKHOUSE_HTTP_PORT:-8123}"
   wait_for_http "http://$BIND_HOST:$SERVICE_PORT/health" '^ok' 60 "$(read_pid service)" "$SERVICE_OUT"
   log "up: dashboard http://$BIND_HOST:$SERVICE_PORT/dashboard/ (keys: deploy/local/service.sh keys)"
 }

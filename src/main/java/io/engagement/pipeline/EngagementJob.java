@@ -1,12 +1,12 @@
 package io.engagement.pipeline;
 
 import io.engagement.pipeline.catalog.CatalogRecord;
-import io.engagement.pipeline.config.ConfigException;
 import io.engagement.pipeline.config.JobConfig;
-import io.engagement.pipeline.config.KafkaClientProperties;
 import io.engagement.pipeline.config.KafkaPreflight;
 import io.engagement.pipeline.dedup.StartHorizon;
 import io.engagement.pipeline.event.ValidatedRecord;
+import io.engagement.pipeline.settings.ConfigException;
+import io.engagement.pipeline.settings.KafkaClientProperties;
 import io.engagement.pipeline.sink.ClickHouseOutputs;
 import io.engagement.pipeline.sink.ProductionSinks;
 import io.engagement.pipeline.source.KafkaInput;

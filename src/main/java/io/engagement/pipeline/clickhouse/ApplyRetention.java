@@ -20,7 +20,7 @@ import java.util.Map;
  * row lives at least the period and at most a month longer.
  *
  * <p>On servers with table TTL (19.6 and later) {@link ApplySchema} declares the same retention as
- * TTL and this command is optional. On a cluster ({@code --cluster} or {@code CLICKHOUSE_CLUSTER}, the
+ * TTL and this command is optional. On a cluster ({@code --cluster} or {@code ENGAGEMENT_CLICKHOUSE_CLUSTER}, the
  * layout of {@link ClusterLayout}) it reads the parts of every shard ({@code cluster(...)}) and drops
  * and deletes on the local tables {@code ON CLUSTER}.
  *
@@ -40,38 +40,30 @@ public final class ApplyRetention {
     }
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        String url = "http://127.0.0.1:8123";
-        String database = Database.fromEnvironment(env);
-        int days = 90;
+        Map<String, String> options = new java.util.LinkedHashMap<>();
         boolean dryRun = false;
-        String cluster = env.getOrDefault("CLICKHOUSE_CLUSTER", "").strip();
+        ClickHouseSettings.Tool tool;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
-                    case "--url" -> url = args[++i];
-                    case "--database" -> database = args[++i];
-                    case "--days" -> days = Integer.parseInt(args[++i]);
+                    case "--url" -> options.put(ClickHouseSettings.URL.key(), args[++i]);
+                    case "--database" -> options.put(ClickHouseSettings.DATABASE.key(), args[++i]);
+                    case "--days" -> options.put(ClickHouseSettings.RETENTION_DAYS.key(), args[++i]);
                     case "--dry-run" -> dryRun = true;
-                    case "--cluster" -> cluster = args[++i];
+                    case "--cluster" -> options.put(ClickHouseSettings.CLUSTER.key(), args[++i]);
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
                 }
             }
-            if (days < 1) {
-                throw new IllegalArgumentException("--days must be at least 1");
-            }
-            if (Database.problem(database) != null) {
-                throw new IllegalArgumentException("--database " + Database.problem(database));
-            }
-            if (!cluster.isEmpty() && !ClusterLayout.isClusterName(cluster)) {
-                throw new IllegalArgumentException(
-                        "--cluster must be a cluster name of letters, digits and _, not '" + cluster + "'");
-            }
+            tool = ClickHouseSettings.forTool(options, env);
         } catch (RuntimeException e) {
             err.println("retention: " + e.getMessage()
                     + "\nusage: deploy/retention.sh [--days 90] [--url URL] [--database DB] [--cluster C] [--dry-run]");
             return 2;
         }
-        ClickHouseHttp clickhouse = ClickHouseHttp.forTool(url, null, env);
+        ClickHouseHttp clickhouse = tool.client();
+        String database = tool.database();
+        String cluster = tool.cluster() == null ? "" : tool.cluster();
+        int days = tool.retentionDays();
         LocalDate cutoff = LocalDate.now(ZoneOffset.UTC).minusDays(days);
         try {
             Map<String, String> report =

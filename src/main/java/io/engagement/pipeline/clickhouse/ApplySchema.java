@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * applied migration is history; a change goes into a new file). A database made before the table
  * existed gets every file applied once more (harmless, see above) and recorded.
  *
- * <p>On a cluster ({@code CLICKHOUSE_CLUSTER} names a {@code <remote_servers>} entry) every statement
+ * <p>On a cluster ({@code clickhouse.cluster} names a {@code <remote_servers>} entry) every statement
  * runs in its clustered form ({@link ClusterLayout}: replicated local tables, Distributed tables under
  * the single-node names, {@code ON CLUSTER}), and {@code schema_migrations} is such a pair too, so
  * one run from any server migrates every server and records it once.
@@ -32,8 +32,9 @@ import java.util.stream.Stream;
  * its retention is {@link ApplyRetention}.
  *
  * <p>Usage: {@code java -cp job.jar io.engagement.pipeline.clickhouse.ApplySchema [http://127.0.0.1:8123] [sql/ddl]};
- * {@code CLICKHOUSE_USER}, {@code CLICKHOUSE_PASSWORD}, {@code CLICKHOUSE_DATABASE}, {@code CLICKHOUSE_CLUSTER},
- * {@code CLICKHOUSE_RETENTION_DAYS} (default 90) from the environment.
+ * the connection, database, cluster and retention are the tools' settings ({@link ClickHouseSettings#TOOLS}:
+ * {@code ENGAGEMENT_CLICKHOUSE_USER}, {@code ENGAGEMENT_CLICKHOUSE_PASSWORD}, {@code ENGAGEMENT_CLICKHOUSE_DATABASE},
+ * {@code ENGAGEMENT_CLICKHOUSE_CLUSTER}, {@code ENGAGEMENT_CLICKHOUSE_RETENTION_DAYS}, default 90).
  */
 public final class ApplySchema {
 
@@ -48,40 +49,16 @@ public final class ApplySchema {
      */
     public static final int MAX_RETENTION_DAYS = 3650;
 
-    /** {@code CLICKHOUSE_RETENTION_DAYS}, a whole number of days from 1 to 3650; 90 when unset. */
-    static int retentionDays(Map<String, String> env) {
-        String value = env.getOrDefault("CLICKHOUSE_RETENTION_DAYS", "").strip();
-        if (value.isEmpty()) {
-            return DEFAULT_RETENTION_DAYS;
-        }
-        try {
-            int days = Integer.parseInt(value);
-            if (days >= 1 && days <= MAX_RETENTION_DAYS) {
-                return days;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("CLICKHOUSE_RETENTION_DAYS must be a whole number of days from 1 to "
-                + MAX_RETENTION_DAYS + ", not '" + value + "'");
-    }
-
     public static void main(String[] args) {
-        String url = args.length > 0 ? args[0] : "http://127.0.0.1:8123";
         Path dir = Path.of(args.length > 1 ? args[1] : "sql/ddl");
-        String database = Database.fromEnvironment(System.getenv());
-        String cluster = System.getenv().getOrDefault("CLICKHOUSE_CLUSTER", "").strip();
         try {
-            int applied = apply(
-                    ClickHouseHttp.forTool(url, null, System.getenv()),
-                    dir,
-                    database,
-                    cluster.isEmpty() ? null : cluster,
-                    retentionDays(System.getenv()));
-            System.out.println(
-                    "Applied " + applied + " DDL statements from " + dir + " to database " + database + " at " + url
-                            + (cluster.isEmpty() ? "" : " on cluster " + cluster)
-                            + (applied == 0 ? " (every migration was already applied)" : ""));
+            ClickHouseSettings.Tool tool = ClickHouseSettings.forTool(
+                    args.length > 0 ? Map.of(ClickHouseSettings.URL.key(), args[0]) : Map.of(), System.getenv());
+            int applied = apply(tool.client(), dir, tool.database(), tool.cluster(), tool.retentionDays());
+            System.out.println("Applied " + applied + " DDL statements from " + dir + " to database " + tool.database()
+                    + " at " + tool.url()
+                    + (tool.cluster() == null ? "" : " on cluster " + tool.cluster())
+                    + (applied == 0 ? " (every migration was already applied)" : ""));
         } catch (IOException | RuntimeException e) {
             System.err.println("ApplySchema: " + ClickHouseHttp.oneLine(e));
             System.exit(1);
@@ -122,7 +99,7 @@ public final class ApplySchema {
         }
         if (cluster != null && !ClusterLayout.isClusterName(cluster)) {
             throw new IllegalArgumentException(
-                    "CLICKHOUSE_CLUSTER must be a cluster name of letters, digits and _: " + cluster);
+                    "clickhouse.cluster must be a cluster name of letters, digits and _: " + cluster);
         }
         List<Path> files;
         try (Stream<Path> listing = Files.list(ddlDirectory)) {

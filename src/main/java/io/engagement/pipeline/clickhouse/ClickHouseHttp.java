@@ -38,25 +38,6 @@ public final class ClickHouseHttp {
     }
 
     /**
-     * The client of a command-line tool: the user from {@code userOverride} (an option) or
-     * {@code CLICKHOUSE_USER} (default {@code default}), the password from {@code CLICKHOUSE_PASSWORD}
-     * only, never an argument; for an {@code https://} URL the CA certificates from the PEM file
-     * {@code CLICKHOUSE_CA_FILE} (unset: the JVM's trust store).
-     */
-    public static ClickHouseHttp forTool(String baseUrl, String userOverride, Map<String, String> env) {
-        String caFile = env.getOrDefault("CLICKHOUSE_CA_FILE", "").strip();
-        String problem = caFile.isEmpty() ? null : ClickHouseTls.problem(caFile);
-        if (problem != null) {
-            throw new IllegalArgumentException("CLICKHOUSE_CA_FILE: " + problem);
-        }
-        return new ClickHouseHttp(
-                baseUrl,
-                userOverride != null ? userOverride : env.getOrDefault("CLICKHOUSE_USER", "default"),
-                env.getOrDefault("CLICKHOUSE_PASSWORD", ""),
-                caFile);
-    }
-
-    /**
      * A failure for a tool's one-line error: ClickHouse's own message without its stack trace, a
      * refused connection named as such (its exception has no message).
      */

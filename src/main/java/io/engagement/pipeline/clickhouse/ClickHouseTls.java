@@ -18,7 +18,7 @@ import javax.net.ssl.TrustManagerFactory;
  * The HTTP client every ClickHouse connection of the project uses (the job's writers, the start-up
  * checks, the service, the tools): plain, or for an {@code https://} endpoint signed by a private CA,
  * trusting exactly the certificates of a PEM file ({@code clickhouse.ca-file},
- * {@code service.clickhouse-ca-file}, {@code CLICKHOUSE_CA_FILE}). Without a CA file an {@code https://}
+ * {@code clickhouse.ca-file}, {@code ENGAGEMENT_CLICKHOUSE_CA_FILE}). Without a CA file an {@code https://}
  * endpoint is checked against the JVM's trust store. Host names are always verified (the JDK client's
  * default): the certificate must name the host of the URL.
  */

@@ -21,11 +21,6 @@ public final class Database {
 
     private Database() {}
 
-    /** The tools' database: {@code CLICKHOUSE_DATABASE}, default {@link #DEFAULT}. */
-    public static String fromEnvironment(java.util.Map<String, String> env) {
-        return env.getOrDefault("CLICKHOUSE_DATABASE", DEFAULT);
-    }
-
     /** Null when {@code name} can be a database name here, else why not. */
     public static String problem(String name) {
         return NAME.matcher(name).matches()

@@ -12,7 +12,7 @@ import java.util.Map;
  * id, waits until ClickHouse has carried the deletes out, and reports the rows removed per table.
  *
  * <pre>
- * CLICKHOUSE_PASSWORD=... deploy/erase-user.sh user-42 [--url http://127.0.0.1:8123] [--database engagement] [--dry-run]
+ * ENGAGEMENT_CLICKHOUSE_PASSWORD=... deploy/erase-user.sh user-42 [--url http://127.0.0.1:8123] [--database engagement] [--dry-run]
  * </pre>
  *
  * <p>Deletes are ClickHouse mutations ({@code ALTER TABLE ... DELETE WHERE}, 18.12 and later), which
@@ -21,7 +21,7 @@ import java.util.Map;
  * hold 64-bit hashes, not ids: they keep the user's contribution to a count but no id. What remains
  * elsewhere (Kafka topics until their retention, Flink state) is in docs/clickhouse.md#erasing-a-user.
  *
- * <p>On a cluster ({@code --cluster} or {@code CLICKHOUSE_CLUSTER}, the layout of {@link ClusterLayout})
+ * <p>On a cluster ({@code --cluster} or {@code ENGAGEMENT_CLICKHOUSE_CLUSTER}, the layout of {@link ClusterLayout})
  * rows are counted through the Distributed tables and deleted from the local tables {@code ON CLUSTER};
  * the tool waits for the mutations of every shard.
  */
@@ -46,41 +46,39 @@ public final class EraseUser {
     }
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        String url = "http://127.0.0.1:8123";
-        String database = Database.fromEnvironment(env);
+        String usage = "\nusage: deploy/erase-user.sh <user_id> [--url URL] [--database DB] [--cluster C] [--dry-run]";
+        Map<String, String> options = new LinkedHashMap<>();
         boolean dryRun = false;
         String userId = null;
-        String cluster = env.getOrDefault("CLICKHOUSE_CLUSTER", "").strip();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--url" -> url = args[++i];
-                case "--database" -> database = args[++i];
+                case "--url" -> options.put(ClickHouseSettings.URL.key(), args[++i]);
+                case "--database" -> options.put(ClickHouseSettings.DATABASE.key(), args[++i]);
                 case "--dry-run" -> dryRun = true;
-                case "--cluster" -> cluster = args[++i];
+                case "--cluster" -> options.put(ClickHouseSettings.CLUSTER.key(), args[++i]);
                 default -> {
                     if (args[i].startsWith("--") || userId != null) {
-                        err.println(
-                                "erase-user: unknown argument '" + args[i] + "'\n"
-                                        + "usage: deploy/erase-user.sh <user_id> [--url URL] [--database DB] [--cluster C] [--dry-run]");
+                        err.println("erase-user: unknown argument '" + args[i] + "'" + usage);
                         return 2;
                     }
                     userId = args[i];
                 }
             }
         }
-        String problem = userId == null || userId.isBlank()
-                ? "no user id given"
-                : Database.problem(database) != null
-                        ? "--database " + Database.problem(database)
-                        : !cluster.isEmpty() && !ClusterLayout.isClusterName(cluster)
-                                ? "--cluster must be a cluster name of letters, digits and _, not '" + cluster + "'"
-                                : null;
-        if (problem != null) {
-            err.println("erase-user: " + problem
-                    + "\nusage: deploy/erase-user.sh <user_id> [--url URL] [--database DB] [--cluster C] [--dry-run]");
+        if (userId == null || userId.isBlank()) {
+            err.println("erase-user: no user id given" + usage);
             return 2;
         }
-        ClickHouseHttp clickhouse = ClickHouseHttp.forTool(url, null, env);
+        ClickHouseSettings.Tool tool;
+        try {
+            tool = ClickHouseSettings.forTool(options, env);
+        } catch (RuntimeException e) {
+            err.println("erase-user: " + e.getMessage() + usage);
+            return 2;
+        }
+        String database = tool.database();
+        String cluster = tool.cluster() == null ? "" : tool.cluster();
+        ClickHouseHttp clickhouse = tool.client();
         try {
             Map<String, long[]> report =
                     erase(clickhouse, database, userId, dryRun, cluster.isEmpty() ? null : cluster);

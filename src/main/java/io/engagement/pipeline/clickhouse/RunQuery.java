@@ -29,10 +29,10 @@ public final class RunQuery {
                                       <file.sql> --help): creator_id=creator-7, day=2026-03-02,
                                       from='2026-03-02 08:00:00', limit=10. Values are data, never SQL.
                   --format            table (default), csv (with a header row) or json
-                  --url               ClickHouse HTTP interface (default http://127.0.0.1:8123)
-                  --user              ClickHouse user (default: $CLICKHOUSE_USER, else default)
-                  --database          database of the pipeline's tables (default: $CLICKHOUSE_DATABASE, else engagement)
-                The password is read from $CLICKHOUSE_PASSWORD (never an argument). Queries run with
+                  --url               ClickHouse HTTP interface (default: $ENGAGEMENT_CLICKHOUSE_URL, else http://127.0.0.1:8123)
+                  --user              ClickHouse user (default: $ENGAGEMENT_CLICKHOUSE_USER, else default)
+                  --database          database of the pipeline's tables (default: $ENGAGEMENT_CLICKHOUSE_DATABASE, else engagement)
+                The password is read from $ENGAGEMENT_CLICKHOUSE_PASSWORD (never an argument). Queries run with
                 readonly=1: a query file cannot change data or settings.""";
     }
 
@@ -43,12 +43,11 @@ public final class RunQuery {
     /** Exit codes: 0 done, 1 the query failed, 2 bad usage. */
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         Map<String, String> values = new LinkedHashMap<>();
-        String url = "http://127.0.0.1:8123";
+        Map<String, String> options = new LinkedHashMap<>();
         String format = "table";
-        String user = null;
-        String database = Database.fromEnvironment(env);
         String file = null;
         boolean help = false;
+        ClickHouseSettings.Tool tool;
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -56,9 +55,9 @@ public final class RunQuery {
                     case "--help", "-h" -> help = true;
                     case "--csv" -> format = "csv";
                     case "--format" -> format = valueOf(args, ++i, arg);
-                    case "--url" -> url = valueOf(args, ++i, arg);
-                    case "--user" -> user = valueOf(args, ++i, arg);
-                    case "--database" -> database = valueOf(args, ++i, arg);
+                    case "--url" -> options.put(ClickHouseSettings.URL.key(), valueOf(args, ++i, arg));
+                    case "--user" -> options.put(ClickHouseSettings.USER.key(), valueOf(args, ++i, arg));
+                    case "--database" -> options.put(ClickHouseSettings.DATABASE.key(), valueOf(args, ++i, arg));
                     case "--param" -> {
                         String[] kv = valueOf(args, ++i, arg).split("=", 2);
                         if (kv.length != 2 || kv[0].isBlank()) {
@@ -74,9 +73,7 @@ public final class RunQuery {
                     }
                 }
             }
-            if (Database.problem(database) != null) {
-                throw new IllegalArgumentException("--database " + Database.problem(database));
-            }
+            tool = ClickHouseSettings.forTool(options, env);
             if (!FORMATS.containsKey(format)) {
                 throw new IllegalArgumentException("--format must be table, csv or json, not '" + format + "'");
             }
@@ -90,7 +87,7 @@ public final class RunQuery {
             if (!Files.isRegularFile(Path.of(file))) {
                 throw new IllegalArgumentException("no query file " + file);
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | io.engagement.pipeline.settings.ConfigException e) {
             err.println("query.sh: " + e.getMessage());
             err.println(usage());
             return 2;
@@ -105,7 +102,8 @@ public final class RunQuery {
                         .forEach(p -> out.printf("  %-16s %-9s default: %s%n", p.name(), p.type(), p.defaultSql()));
                 return 0;
             }
-            ClickHouseHttp clickhouse = ClickHouseHttp.forTool(url, user, env);
+            ClickHouseHttp clickhouse = tool.client();
+            String database = tool.database();
             AnalystQuery.Bound bound =
                     query.bind(values, ServerFeatures.detect(clickhouse).queryParameters());
             Map<String, String> urlParameters = new LinkedHashMap<>(bound.queryParameters());

@@ -1,5 +1,7 @@
 package io.engagement.pipeline.config;
 
+import io.engagement.pipeline.settings.ConfigException;
+import io.engagement.pipeline.settings.KafkaClientProperties;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;

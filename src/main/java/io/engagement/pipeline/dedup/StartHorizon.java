@@ -1,8 +1,8 @@
 package io.engagement.pipeline.dedup;
 
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
-import io.engagement.pipeline.config.ConfigException;
 import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.settings.ConfigException;
 import java.io.IOException;
 import java.time.Instant;
 
@@ -46,7 +46,7 @@ public final class StartHorizon {
             case "none" -> NONE;
             case "auto" -> {
                 ClickHouseHttp clickhouse = new ClickHouseHttp(
-                        ClickHouseHttp.httpUrlFromJdbc(config.clickhouseUrl),
+                        config.clickhouseUrl,
                         config.clickhouseUser,
                         config.clickhousePassword,
                         config.clickhouseCaFile);

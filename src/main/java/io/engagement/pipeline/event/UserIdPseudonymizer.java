@@ -1,6 +1,6 @@
 package io.engagement.pipeline.event;
 
-import io.engagement.pipeline.config.SecretRef;
+import io.engagement.pipeline.settings.SecretRef;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,6 +1,6 @@
 package io.engagement.pipeline.loadgen;
 
-import io.engagement.pipeline.config.KafkaClientProperties;
+import io.engagement.pipeline.settings.KafkaClientProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;

@@ -2,8 +2,9 @@ package io.engagement.pipeline.report;
 
 import io.engagement.pipeline.clickhouse.AnalystQuery;
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
+import io.engagement.pipeline.clickhouse.ClickHouseSettings;
 import io.engagement.pipeline.clickhouse.Database;
-import io.engagement.pipeline.config.KafkaClientProperties;
+import io.engagement.pipeline.settings.KafkaClientProperties;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Prints what the pipeline produced on a running stack: ClickHouse row counts, the top content of
  * the latest hour, and the number of messages on the dead-letter and feedback topics.
  *
- * <p>Usage: {@code StackReport [http://127.0.0.1:8123] [127.0.0.1:9092]}; ClickHouse credentials from
- * {@code CLICKHOUSE_USER}/{@code CLICKHOUSE_PASSWORD}, the database from {@code CLICKHOUSE_DATABASE}, Kafka client properties from
+ * <p>Usage: {@code StackReport [http://127.0.0.1:8123] [127.0.0.1:9092]}; the ClickHouse connection and
+ * database from the tools' settings ({@code ENGAGEMENT_CLICKHOUSE_*}), Kafka client properties from
  * {@code ENGAGEMENT_KAFKA_PROPERTIES_<NAME>}.
  */
 public final class StackReport {
@@ -27,8 +28,10 @@ public final class StackReport {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();
-        ClickHouseHttp ch = ClickHouseHttp.forTool(args.length > 0 ? args[0] : "http://127.0.0.1:8123", null, env);
-        String database = Database.fromEnvironment(env);
+        ClickHouseSettings.Tool tool = ClickHouseSettings.forTool(
+                args.length > 0 ? Map.of(ClickHouseSettings.URL.key(), args[0]) : Map.of(), env);
+        ClickHouseHttp ch = tool.client();
+        String database = tool.database();
         String bootstrap = args.length > 1 ? args[1] : "127.0.0.1:9092";
         Map<String, String> kafkaProperties = KafkaClientProperties.forTool(Map.of(), env);
 

@@ -3,8 +3,8 @@ package io.engagement.pipeline.service;
 import io.engagement.pipeline.catalog.CatalogEntryReader;
 import io.engagement.pipeline.catalog.CatalogRecord;
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
-import io.engagement.pipeline.config.ConfigException;
 import io.engagement.pipeline.event.EventValidator;
+import io.engagement.pipeline.settings.ConfigException;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -172,6 +172,10 @@ public final class EngagementService implements AutoCloseable {
         if (System.getProperty("log4j2.configurationFile") == null
                 && System.getProperty("log4j.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "classpath:service/log4j2.properties");
+        }
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            System.out.println(ServiceConfig.usage());
+            return;
         }
         ServiceConfig config;
         try {
@@ -386,7 +390,7 @@ public final class EngagementService implements AutoCloseable {
 
     private void publishCatalogue(Context ctx, String contentId, byte[] entry) throws Exception {
         if (config.catalogTopic == null) {
-            error(ctx, 503, "this service does not write the content catalogue: service.catalog-topic is empty");
+            error(ctx, 503, "this service does not write the content catalogue: kafka.catalog-topic is empty");
             return;
         }
         try {

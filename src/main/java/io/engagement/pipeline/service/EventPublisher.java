@@ -51,7 +51,7 @@ public final class EventPublisher implements AutoCloseable {
 
     public static EventPublisher forConfig(ServiceConfig config) {
         // The client properties first (security, client id, ...), so the service's own settings below win.
-        Properties p = io.engagement.pipeline.config.KafkaClientProperties.toProperties(config.kafkaProperties);
+        Properties p = io.engagement.pipeline.settings.KafkaClientProperties.toProperties(config.kafkaProperties);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");

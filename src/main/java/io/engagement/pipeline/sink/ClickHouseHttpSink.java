@@ -2,9 +2,9 @@ package io.engagement.pipeline.sink;
 
 import com.clickhouse.client.api.data_formats.RowBinaryFormatSerializer;
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
-import io.engagement.pipeline.config.SecretRef;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.RejectReason;
+import io.engagement.pipeline.settings.SecretRef;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -4,7 +4,6 @@ import io.engagement.pipeline.aggregate.ContentCounter;
 import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.aggregate.CountryMetrics;
 import io.engagement.pipeline.catalog.CatalogEntry;
-import io.engagement.pipeline.clickhouse.ClickHouseHttp;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.creator.CreatorMetrics;
 import io.engagement.pipeline.event.DeadLetter;
@@ -289,7 +288,7 @@ public final class ClickHouseOutputs {
                 table == DEAD_LETTERS ? null : DEAD_LETTERS.inDatabase(config.clickhouseDatabase);
         return new ClickHouseHttpSink<>(
                 table.inDatabase(config.clickhouseDatabase),
-                ClickHouseHttp.httpUrlFromJdbc(config.clickhouseUrl),
+                config.clickhouseUrl,
                 config.clickhouseUser,
                 config.clickhousePasswordSecret,
                 batching(config),

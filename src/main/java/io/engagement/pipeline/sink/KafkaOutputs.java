@@ -2,10 +2,10 @@ package io.engagement.pipeline.sink;
 
 import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.config.JobConfig;
-import io.engagement.pipeline.config.KafkaClientProperties;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.DeadLetterJson;
 import io.engagement.pipeline.feedback.FeedbackMessages;
+import io.engagement.pipeline.settings.KafkaClientProperties;
 import io.engagement.pipeline.velocity.ContentVelocity;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;

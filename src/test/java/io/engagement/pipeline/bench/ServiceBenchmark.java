@@ -56,9 +56,9 @@ public final class ServiceBenchmark {
                     new String[] {
                         "--service.port",
                         "0",
-                        "--service.kafka-bootstrap-servers",
+                        "--kafka.bootstrap-servers",
                         kafka.bootstrapServers(),
-                        "--service.clickhouse-url",
+                        "--clickhouse.url",
                         clickhouse.httpUrl(),
                         "--service.rate-limit.events-per-minute",
                         "1000000",
@@ -104,9 +104,9 @@ public final class ServiceBenchmark {
                 new String[] {
                     "--service.port",
                     "0",
-                    "--service.kafka-bootstrap-servers",
+                    "--kafka.bootstrap-servers",
                     kafka.bootstrapServers(),
-                    "--service.clickhouse-url",
+                    "--clickhouse.url",
                     clickhouse.httpUrl(),
                     "--service.rate-limit.max-clients",
                     "10000",

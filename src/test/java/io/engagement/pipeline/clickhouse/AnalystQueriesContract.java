@@ -682,7 +682,7 @@ abstract class AnalystQueriesContract {
     void queryToolReadsTheConfiguredDatabase() throws Exception {
         ApplySchema.apply(clickhouse.http(), Path.of("sql/ddl"), "engagement_other");
         Outcome other = query(
-                Map.of("CLICKHOUSE_DATABASE", "engagement_other"),
+                Map.of("ENGAGEMENT_CLICKHOUSE_DATABASE", "engagement_other"),
                 "sql/queries/top_content_today.sql",
                 "--url",
                 clickhouse.httpUrl(),

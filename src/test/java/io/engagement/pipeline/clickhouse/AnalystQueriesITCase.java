@@ -36,7 +36,7 @@ class AnalystQueriesITCase extends AnalystQueriesContract {
     @Test
     void queryToolSendsTheUserAndPasswordFromTheEnvironmentInAHeader() {
         Outcome o = query(
-                Map.of("CLICKHOUSE_PASSWORD", "wrong-password"),
+                Map.of("ENGAGEMENT_CLICKHOUSE_PASSWORD", "wrong-password"),
                 "sql/queries/top_content_today.sql",
                 "--url",
                 clickhouse.httpUrl(),

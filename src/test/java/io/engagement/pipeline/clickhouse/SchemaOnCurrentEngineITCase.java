@@ -130,7 +130,8 @@ class SchemaOnCurrentEngineITCase {
                 List.of("new", "sixty"), chdb.rows("SELECT event_id FROM ttl.engagement_events ORDER BY event_id"));
         assertEquals(List.of("2"), chdb.rows("SELECT source_offset FROM ttl.dead_letters"));
 
-        // A shorter period (CLICKHOUSE_RETENTION_DAYS=30): the four TTLs change, and the 60-day-old row goes.
+        // A shorter period (ENGAGEMENT_CLICKHOUSE_RETENTION_DAYS=30): the four TTLs change, and the 60-day-old row
+        // goes.
         assertEquals(4, ApplySchema.apply(chdb.http(), Path.of("sql/ddl"), "ttl", null, 30));
         assertTrue(
                 engine("ttl", "engagement_events").contains("TTL event_time + toIntervalDay(30)"),

@@ -59,15 +59,27 @@ class ServerFeaturesTest {
 
     @Test
     void theRetentionSettingIsValidated() {
-        assertEquals(90, ApplySchema.retentionDays(java.util.Map.of()));
-        assertEquals(30, ApplySchema.retentionDays(java.util.Map.of("CLICKHOUSE_RETENTION_DAYS", "30")));
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
-                IllegalArgumentException.class,
-                () -> ApplySchema.retentionDays(java.util.Map.of("CLICKHOUSE_RETENTION_DAYS", "0")));
-        assertTrue(e.getMessage().startsWith("CLICKHOUSE_RETENTION_DAYS must be"), e.getMessage());
+        assertEquals(90, retentionDays(java.util.Map.of()));
+        assertEquals(30, retentionDays(java.util.Map.of("ENGAGEMENT_CLICKHOUSE_RETENTION_DAYS", "30")));
+        RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.engagement.pipeline.settings.ConfigException.class,
+                () -> retentionDays(java.util.Map.of("ENGAGEMENT_CLICKHOUSE_RETENTION_DAYS", "0")));
+        assertTrue(e.getMessage().contains("clickhouse.retention-days must be from 1 to 3650"), e.getMessage());
         // 100 years would pass DateTime's end (2106) and wrap to a past time: refused, not a silent purge.
         org.junit.jupiter.api.Assertions.assertThrows(
-                IllegalArgumentException.class,
-                () -> ApplySchema.retentionDays(java.util.Map.of("CLICKHOUSE_RETENTION_DAYS", "36500")));
+                io.engagement.pipeline.settings.ConfigException.class,
+                () -> retentionDays(java.util.Map.of("ENGAGEMENT_CLICKHOUSE_RETENTION_DAYS", "36500")));
+        // The variable of the earlier name fails, naming the new one, instead of being ignored.
+        RuntimeException renamed = org.junit.jupiter.api.Assertions.assertThrows(
+                io.engagement.pipeline.settings.ConfigException.class,
+                () -> retentionDays(java.util.Map.of("CLICKHOUSE_RETENTION_DAYS", "30")));
+        assertTrue(
+                renamed.getMessage()
+                        .contains("CLICKHOUSE_RETENTION_DAYS was renamed ENGAGEMENT_CLICKHOUSE_RETENTION_DAYS"),
+                renamed.getMessage());
+    }
+
+    private static int retentionDays(java.util.Map<String, String> env) {
+        return ClickHouseSettings.forTool(java.util.Map.of(), env).retentionDays();
     }
 }

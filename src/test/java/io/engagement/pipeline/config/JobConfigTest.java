@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.aggregate.Grain;
+import io.engagement.pipeline.settings.ConfigException;
+import io.engagement.pipeline.settings.KafkaClientProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +29,12 @@ class JobConfigTest {
         assertEquals(Duration.ofSeconds(30), c.outOfOrderness);
         assertEquals(Duration.ofHours(6), c.dedupHorizon);
         assertEquals(EnumSet.allOf(Grain.class), c.grains);
-        assertTrue(c.clickhouseUrl.startsWith("jdbc:clickhouse://127.0.0.1:8123"));
+        assertEquals("http://127.0.0.1:8123", c.clickhouseUrl);
+        // The JDBC form of earlier releases still works: read as its HTTP address.
+        assertEquals(
+                "https://ch:8443",
+                JobConfig.fromSources(new String[] {"--clickhouse.url", "jdbc:clickhouse://ch:8443?ssl=true"}, Map.of())
+                        .clickhouseUrl);
     }
 
     @Test
@@ -114,8 +121,10 @@ class JobConfigTest {
         assertTrue(missing.getMessage().contains("--kafka.group-id has no value"));
         ConfigException badEnv = assertThrows(
                 ConfigException.class,
-                () -> JobConfig.fromSources(new String[0], Map.of("ENGAGEMENT_CLICKHOUSE_URL", "http://x")));
-        assertTrue(badEnv.getMessage().contains("clickhouse.url must start with jdbc:clickhouse://"));
+                () -> JobConfig.fromSources(new String[0], Map.of("ENGAGEMENT_CLICKHOUSE_URL", "ftp://x")));
+        assertTrue(
+                badEnv.getMessage().contains("clickhouse.url must be http(s)://host:port or a jdbc:clickhouse:// URL"),
+                badEnv.getMessage());
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.config.JobConfig;
-import io.engagement.pipeline.config.KafkaClientProperties;
+import io.engagement.pipeline.settings.KafkaClientProperties;
 import io.engagement.pipeline.testing.FlinkOptionCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -232,8 +232,8 @@ class K8sManifestTest {
         // JobConfig ignores environment variables it does not know: a typo would go unnoticed at run time.
         for (String name : env.keySet()) {
             if (name.startsWith("ENGAGEMENT_")) {
-                boolean known = JobConfig.SETTINGS.keySet().stream()
-                                .anyMatch(k -> JobConfig.envName(k).equals(name))
+                boolean known = io.engagement.pipeline.config.JobSettings.ALL.stream()
+                                .anyMatch(s -> s.envName().equals(name))
                         || name.startsWith(KafkaClientProperties.ENV_PREFIX);
                 assertTrue(known, name + " is not the environment variable of any job setting");
             }
@@ -255,6 +255,7 @@ class K8sManifestTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void theManifestRunsTheImageTheDockerfileBuilds() throws Exception {
         Map<String, Object> doc = yaml(MANIFEST);
         assertEquals("FlinkDeployment", doc.get("kind"));
@@ -300,6 +301,19 @@ class K8sManifestTest {
                     String.valueOf(c.get(2)).startsWith(jar.group(2) + ":"),
                     "the tools run from the job jar of the image: " + c);
         }
+        // The tools' variables are the tools' settings (a variable of an earlier name would fail them).
+        for (Map<String, Object> container : List.of(containers.get(0), retentionContainers.get(0))) {
+            Map<String, String> env = new LinkedHashMap<>();
+            for (Map<String, Object> variable : (List<Map<String, Object>>) container.get("env")) {
+                String name = String.valueOf(variable.get("name"));
+                assertTrue(
+                        io.engagement.pipeline.clickhouse.ClickHouseSettings.TOOLS.stream()
+                                .anyMatch(setting -> setting.envName().equals(name)),
+                        name + " is the variable of a setting of the ClickHouse tools");
+                env.put(name, variable.containsKey("value") ? String.valueOf(variable.get("value")) : "secret");
+            }
+            io.engagement.pipeline.clickhouse.ClickHouseSettings.forTool(Map.of(), env); // throws naming a bad one
+        }
     }
 
     @Test
@@ -332,9 +346,8 @@ class K8sManifestTest {
         for (Map<String, Object> var : (List<Map<String, Object>>) container.get("env")) {
             String name = String.valueOf(var.get("name"));
             assertTrue(
-                    io.engagement.pipeline.service.ServiceConfig.SETTINGS.keySet().stream()
-                            .anyMatch(k -> io.engagement.pipeline.service.ServiceConfig.envName(k)
-                                    .equals(name)),
+                    io.engagement.pipeline.service.ServiceSettings.ALL.stream()
+                            .anyMatch(s -> s.envName().equals(name)),
                     name + " is the variable of a service setting");
             env.put(
                     name,

@@ -51,11 +51,11 @@ class ServiceJarITCase {
                         "127.0.0.1",
                         "--service.port",
                         Integer.toString(port),
-                        "--service.kafka-bootstrap-servers",
+                        "--kafka.bootstrap-servers",
                         "127.0.0.1:1",
-                        "--service.clickhouse-url",
+                        "--clickhouse.url",
                         "http://127.0.0.1:1",
-                        "--service.catalog-topic",
+                        "--kafka.catalog-topic",
                         "catalogue"))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.engagement.pipeline.config.ConfigException;
 import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.settings.ConfigException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -71,11 +71,11 @@ class AnalyticsStreamingITCase {
                     "0",
                     "--service.host",
                     "127.0.0.1",
-                    "--service.kafka-bootstrap-servers",
+                    "--kafka.bootstrap-servers",
                     "127.0.0.1:1",
-                    "--service.clickhouse-url",
+                    "--clickhouse.url",
                     clickhouse.httpUrl(),
-                    "--service.clickhouse-database",
+                    "--clickhouse.database",
                     "slowdb"
                 },
                 Map.of("ENGAGEMENT_SERVICE_API_KEYS", "ops:" + ADMIN_KEY + ":admin"));

@@ -117,17 +117,17 @@ class ClickHouseReaderProfileITCase {
                     "0",
                     "--service.host",
                     "127.0.0.1",
-                    "--service.kafka-bootstrap-servers",
+                    "--kafka.bootstrap-servers",
                     "127.0.0.1:1",
-                    "--service.clickhouse-url",
+                    "--clickhouse.url",
                     url,
-                    "--service.clickhouse-user",
+                    "--clickhouse.user",
                     "engagement_reader"
                 },
                 Map.of(
                         "ENGAGEMENT_SERVICE_API_KEYS",
                         "ops:reader-test-admin-key-0123:admin",
-                        "ENGAGEMENT_SERVICE_CLICKHOUSE_PASSWORD",
+                        "ENGAGEMENT_CLICKHOUSE_PASSWORD",
                         READER_PASSWORD));
         try (EngagementService service = new EngagementService(
                         config,

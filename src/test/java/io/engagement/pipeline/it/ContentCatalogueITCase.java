@@ -245,11 +245,11 @@ class ContentCatalogueITCase {
                 new String[] {
                     "--service.port",
                     "0",
-                    "--service.kafka-bootstrap-servers",
+                    "--kafka.bootstrap-servers",
                     SERVERS.kafka().bootstrapServers(),
-                    "--service.input-topic",
+                    "--kafka.input-topic",
                     EVENTS,
-                    "--service.clickhouse-url",
+                    "--clickhouse.url",
                     SERVERS.clickhouse().httpUrl()
                 },
                 Map.of(

@@ -121,9 +121,9 @@ class DashboardBrowserITCase {
                 new String[] {
                     "--service.port",
                     "0",
-                    "--service.kafka-bootstrap-servers",
+                    "--kafka.bootstrap-servers",
                     SERVERS.kafka().bootstrapServers(),
-                    "--service.clickhouse-url",
+                    "--clickhouse.url",
                     SERVERS.clickhouse().httpUrl(),
                     "--service.rate-limit.analytics-per-minute",
                     "10000"

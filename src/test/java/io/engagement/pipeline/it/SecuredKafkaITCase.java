@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.engagement.pipeline.config.ConfigException;
 import io.engagement.pipeline.config.JobConfig;
-import io.engagement.pipeline.config.KafkaClientProperties;
 import io.engagement.pipeline.config.KafkaPreflight;
+import io.engagement.pipeline.settings.ConfigException;
+import io.engagement.pipeline.settings.KafkaClientProperties;
 import io.engagement.pipeline.testing.ClickHouseTestServer;
 import io.engagement.pipeline.testing.KafkaTestBroker;
 import io.engagement.pipeline.testing.PipelineScenario;
@@ -135,11 +135,11 @@ class SecuredKafkaITCase {
             "0",
             "--service.host",
             "127.0.0.1",
-            "--service.kafka-bootstrap-servers",
+            "--kafka.bootstrap-servers",
             kafka.bootstrapServers(),
-            "--service.input-topic",
+            "--kafka.input-topic",
             "secured-service-events",
-            "--service.clickhouse-url",
+            "--clickhouse.url",
             clickhouse.httpUrl(),
             "--service.produce-timeout",
             "3 s",

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.clickhouse.ApplySchema;
-import io.engagement.pipeline.config.ConfigException;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.config.KafkaPreflight;
+import io.engagement.pipeline.settings.ConfigException;
 import io.engagement.pipeline.testing.ClickHouseTestServer;
 import io.engagement.pipeline.testing.KafkaTestBroker;
 import io.engagement.pipeline.testing.PipelineScenario;

@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
-import io.engagement.pipeline.config.ConfigException;
+import io.engagement.pipeline.clickhouse.ClickHouseSettings;
 import io.engagement.pipeline.config.JobConfig;
-import io.engagement.pipeline.config.SecretRef;
 import io.engagement.pipeline.service.EngagementService;
 import io.engagement.pipeline.service.EventPublisher;
 import io.engagement.pipeline.service.ServiceConfig;
+import io.engagement.pipeline.settings.ConfigException;
+import io.engagement.pipeline.settings.SecretRef;
 import io.engagement.pipeline.sink.ClickHouseHttpSink;
 import io.engagement.pipeline.sink.ClickHouseTable;
 import io.engagement.pipeline.testing.ClickHouseTestServer;
@@ -92,16 +93,19 @@ class TransportSecurityITCase {
 
     @Test
     void theToolsReadTheCaFileFromTheEnvironment() throws Exception {
-        ClickHouseHttp tool =
-                ClickHouseHttp.forTool(httpsUrl, null, Map.of("CLICKHOUSE_CA_FILE", certificates.caPem.toString()));
+        ClickHouseHttp tool = ClickHouseSettings.forTool(
+                        Map.of(ClickHouseSettings.URL.key(), httpsUrl),
+                        Map.of("ENGAGEMENT_CLICKHOUSE_CA_FILE", certificates.caPem.toString()))
+                .client();
         assertEquals("7", tool.execute("SELECT 7").strip());
-        IllegalArgumentException missing = assertThrows(
-                IllegalArgumentException.class,
-                () -> ClickHouseHttp.forTool(
-                        httpsUrl,
-                        null,
-                        Map.of("CLICKHOUSE_CA_FILE", dir.resolve("absent.pem").toString())));
-        assertTrue(missing.getMessage().startsWith("CLICKHOUSE_CA_FILE"), missing.getMessage());
+        RuntimeException missing = assertThrows(
+                io.engagement.pipeline.settings.ConfigException.class,
+                () -> ClickHouseSettings.forTool(
+                        Map.of(ClickHouseSettings.URL.key(), httpsUrl),
+                        Map.of(
+                                "ENGAGEMENT_CLICKHOUSE_CA_FILE",
+                                dir.resolve("absent.pem").toString())));
+        assertTrue(missing.getMessage().contains("clickhouse.ca-file cannot be used"), missing.getMessage());
     }
 
     @Test
@@ -118,7 +122,7 @@ class TransportSecurityITCase {
                     certificates.caPem.toString()
                 },
                 Map.of());
-        String url = ClickHouseHttp.httpUrlFromJdbc(config.clickhouseUrl);
+        String url = config.clickhouseUrl;
         assertEquals(httpsUrl, url);
         ClickHouseTable<Long> table = new ClickHouseTable<Long>("default.tls_rows")
                 .int64("id", id -> id)
@@ -164,9 +168,9 @@ class TransportSecurityITCase {
             ConfigException service = assertThrows(
                     ConfigException.class,
                     () -> ServiceConfig.from(
-                            new String[] {"--service.clickhouse-ca-file", file.toString()},
+                            new String[] {"--clickhouse.ca-file", file.toString()},
                             Map.of("ENGAGEMENT_SERVICE_API_KEYS", "ops:tls-test-admin-key-0123:admin")));
-            assertTrue(service.getMessage().contains("service.clickhouse-ca-file"), service.getMessage());
+            assertTrue(service.getMessage().contains("clickhouse.ca-file"), service.getMessage());
         }
         assertEquals(
                 "https://127.0.0.1:8443",
@@ -189,11 +193,11 @@ class TransportSecurityITCase {
                     "0",
                     "--service.host",
                     "127.0.0.1",
-                    "--service.kafka-bootstrap-servers",
+                    "--kafka.bootstrap-servers",
                     "127.0.0.1:1",
-                    "--service.clickhouse-url",
+                    "--clickhouse.url",
                     httpsUrl,
-                    "--service.clickhouse-ca-file",
+                    "--clickhouse.ca-file",
                     certificates.caPem.toString(),
                     "--service.tls.keystore",
                     certificates.serverKeystore.toString()

@@ -45,16 +45,4 @@ class ApiDescriptionTest {
         }
         assertEquals(routes(), documented);
     }
-
-    @Test
-    void docsApiMdListsEverySetting() throws Exception {
-        String doc = Files.readString(Path.of("docs/api.md"));
-        Set<String> missing = new TreeSet<>();
-        for (String key : ServiceConfig.SETTINGS.keySet()) {
-            if (!doc.contains("`" + key + "`")) {
-                missing.add(key);
-            }
-        }
-        assertEquals(Set.of(), missing);
-    }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.engagement.pipeline.config.ConfigException;
+import io.engagement.pipeline.settings.ConfigException;
 import io.engagement.pipeline.testing.ClickHouseTestServer;
 import io.engagement.pipeline.testing.KafkaTestBroker;
 import java.net.URI;
@@ -89,11 +89,11 @@ class EngagementServiceITCase {
                 new String[] {
                     "--service.port",
                     "0",
-                    "--service.kafka-bootstrap-servers",
+                    "--kafka.bootstrap-servers",
                     kafka.bootstrapServers(),
-                    "--service.input-topic",
+                    "--kafka.input-topic",
                     "service-events",
-                    "--service.clickhouse-url",
+                    "--clickhouse.url",
                     clickhouse.httpUrl(),
                     "--service.produce-timeout",
                     "3 s",
@@ -306,7 +306,7 @@ class EngagementServiceITCase {
         }
         // A query ClickHouse refuses (its database does not exist): 502 with a reference, not the server's words.
         try (EngagementService misconfigured = new EngagementService(
-                        config(Map.of("ENGAGEMENT_SERVICE_CLICKHOUSE_DATABASE", "nodb")),
+                        config(Map.of("ENGAGEMENT_CLICKHOUSE_DATABASE", "nodb")),
                         EventPublisher.forConfig(config(Map.of())),
                         clickhouse.http())
                 .start()) {
@@ -431,7 +431,7 @@ class EngagementServiceITCase {
     @Test
     void theCatalogueRoutesPublishCheckedEntriesKeyedByContent() throws Exception {
         try (EngagementService catalogue = new EngagementService(
-                        config(Map.of("ENGAGEMENT_SERVICE_CATALOG_TOPIC", "service-catalog")),
+                        config(Map.of("ENGAGEMENT_KAFKA_CATALOG_TOPIC", "service-catalog")),
                         EventPublisher.forConfig(config(Map.of())),
                         clickhouse.http())
                 .start()) {
@@ -478,7 +478,7 @@ class EngagementServiceITCase {
         // A service without a catalogue topic says so.
         Answer off = call("PUT", "/v1/catalog/c-7", CATALOG_KEY, "{\"content_id\":\"c-7\",\"creator_id\":\"k2\"}");
         assertEquals(503, off.status());
-        assertTrue(off.json().get("error").asText().contains("service.catalog-topic"), off.body());
+        assertTrue(off.json().get("error").asText().contains("kafka.catalog-topic"), off.body());
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.engagement.pipeline.config.ConfigException;
+import io.engagement.pipeline.settings.ConfigException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -30,13 +30,49 @@ class ServiceConfigTest {
                 ConfigException.class,
                 () -> ServiceConfig.from(
                         new String[] {
-                            "--service.port", "-1", "--service.produce-timeout", "soon", "--service.input-topic", "a b"
+                            "--service.port", "-1", "--service.produce-timeout", "soon", "--kafka.input-topic", "a b"
                         },
                         Map.of()));
         for (String named :
-                new String[] {"service.port", "service.produce-timeout", "service.input-topic", "service.api-keys"}) {
+                new String[] {"service.port", "service.produce-timeout", "kafka.input-topic", "service.api-keys"}) {
             assertTrue(e.getMessage().contains(named), e.getMessage());
         }
+    }
+
+    @Test
+    void theSharedSettingsHaveTheJobsNamesAndMeanings() {
+        Map<String, String> env = new java.util.HashMap<>(KEYS);
+        env.put("ENGAGEMENT_CLICKHOUSE_URL", "https://ch.internal:8443/");
+        env.put("ENGAGEMENT_CLICKHOUSE_DATABASE", "engagement_eu");
+        env.put("ENGAGEMENT_KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092");
+        env.put("ENGAGEMENT_KAFKA_CATALOG_TOPIC", "catalogue");
+        env.put("ENGAGEMENT_VALIDATION_MAX_EVENT_AGE", "2 d");
+        ServiceConfig service = ServiceConfig.from(new String[0], env);
+        io.engagement.pipeline.config.JobConfig job =
+                io.engagement.pipeline.config.JobConfig.fromSources(new String[0], env);
+        assertEquals("https://ch.internal:8443", service.clickhouseUrl);
+        assertEquals(job.clickhouseUrl, service.clickhouseUrl);
+        assertEquals(job.clickhouseDatabase, service.clickhouseDatabase);
+        assertEquals(job.bootstrapServers, service.kafkaBootstrapServers);
+        assertEquals(job.catalogTopic, service.catalogTopic);
+        assertEquals(java.time.Duration.ofDays(2), service.validationRules.maxEventAge());
+        assertEquals(job.validationRules, service.validationRules);
+    }
+
+    @Test
+    void renamedSettingsFailNamingTheirNewKeys() {
+        String argument = assertThrows(
+                        ConfigException.class,
+                        () -> ServiceConfig.from(new String[] {"--service.clickhouse-url", "http://ch:8123"}, KEYS))
+                .getMessage();
+        assertTrue(argument.contains("--service.clickhouse-url was renamed --clickhouse.url"), argument);
+        Map<String, String> env = new java.util.HashMap<>(KEYS);
+        env.put("ENGAGEMENT_SERVICE_CLICKHOUSE_PASSWORD", "secret");
+        String variable = assertThrows(ConfigException.class, () -> ServiceConfig.from(new String[0], env))
+                .getMessage();
+        assertTrue(
+                variable.contains("ENGAGEMENT_SERVICE_CLICKHOUSE_PASSWORD was renamed ENGAGEMENT_CLICKHOUSE_PASSWORD"),
+                variable);
     }
 
     @Test

@@ -299,7 +299,7 @@ class ClickHouseHttpSinkITCase {
                             TABLE,
                             clickhouse.httpUrl(),
                             "default",
-                            io.engagement.pipeline.config.SecretRef.none("clickhouse.password"),
+                            io.engagement.pipeline.settings.SecretRef.none("clickhouse.password"),
                             new ClickHouseHttpSink.Batching(100, 1 << 20, Duration.ofHours(1), 1),
                             ClickHouseHttpSink.NEVER_ON_WATERMARK,
                             ClickHouseOutputs.DEAD_LETTERS)

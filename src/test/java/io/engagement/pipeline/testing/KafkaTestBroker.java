@@ -296,21 +296,21 @@ public final class KafkaTestBroker implements AutoCloseable {
         java.nio.file.Path file = dir.resolve("kafka-secrets.properties");
         Map<String, String> env = new java.util.HashMap<>();
         properties.forEach((name, value) -> {
-            boolean secret = io.engagement.pipeline.config.KafkaClientProperties.isSecret(name);
+            boolean secret = io.engagement.pipeline.settings.KafkaClientProperties.isSecret(name);
             if (secret) {
                 secrets.setProperty(name, value);
             }
             env.put(
-                    io.engagement.pipeline.config.KafkaClientProperties.envName(name),
+                    io.engagement.pipeline.settings.KafkaClientProperties.envName(name),
                     secret ? "${file:" + file + ":" + name + "}" : value);
         });
         if (!secrets.isEmpty()) {
             try (var out = java.nio.file.Files.newBufferedWriter(file)) {
                 secrets.store(out, null);
             }
-            env.put(io.engagement.pipeline.config.KafkaClientProperties.envName("config.providers"), "file");
+            env.put(io.engagement.pipeline.settings.KafkaClientProperties.envName("config.providers"), "file");
             env.put(
-                    io.engagement.pipeline.config.KafkaClientProperties.envName("config.providers.file.class"),
+                    io.engagement.pipeline.settings.KafkaClientProperties.envName("config.providers.file.class"),
                     "org.apache.kafka.common.config.provider.FileConfigProvider");
         }
         return env;

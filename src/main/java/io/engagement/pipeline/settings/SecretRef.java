@@ -1,4 +1,4 @@
-package io.engagement.pipeline.config;
+package io.engagement.pipeline.settings;
 
 import java.io.IOException;
 import java.io.Serializable;

@@ -1,4 +1,4 @@
-package io.engagement.pipeline.config;
+package io.engagement.pipeline.settings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

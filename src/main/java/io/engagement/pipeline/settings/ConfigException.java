@@ -1,4 +1,4 @@
-package io.engagement.pipeline.config;
+package io.engagement.pipeline.settings;
 
 /** Invalid job configuration; the message names every bad setting. Thrown at start-up, before any I/O. */
 public class ConfigException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.engagement.pipeline.config;
+package io.engagement.pipeline.settings;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,7 +82,7 @@ public final class KafkaClientProperties {
     }
 
     /** Why a property may not be given, or null when it may. */
-    static String problem(String property) {
+    public static String problem(String property) {
         String setByJob = SET_BY_THE_JOB.get(property);
         if (setByJob != null) {
             return PREFIX + property + " cannot be set: " + setByJob;
@@ -97,7 +97,7 @@ public final class KafkaClientProperties {
     }
 
     /** The properties of {@code values} (keys with the {@link #PREFIX}), without the prefix, sorted. */
-    static Map<String, String> select(Map<String, String> values) {
+    public static Map<String, String> select(Map<String, String> values) {
         Map<String, String> props = new TreeMap<>();
         values.forEach((key, value) -> {
             if (key.startsWith(PREFIX)) {
@@ -108,7 +108,7 @@ public final class KafkaClientProperties {
     }
 
     /** The {@code kafka.properties.*} settings found in the environment. */
-    static Map<String, String> fromEnv(Map<String, String> env) {
+    public static Map<String, String> fromEnv(Map<String, String> env) {
         Map<String, String> values = new LinkedHashMap<>();
         env.forEach((name, value) -> {
             String property = fromEnvName(name);

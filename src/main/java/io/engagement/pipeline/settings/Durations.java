@@ -1,4 +1,4 @@
-package io.engagement.pipeline.config;
+package io.engagement.pipeline.settings;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -67,5 +67,23 @@ public final class Durations {
         } catch (NumberFormatException | ArithmeticException overflow) {
             throw new IllegalArgumentException("duration out of range: " + text);
         }
+    }
+
+    /** {@code d} in the largest unit that writes it whole: {@code 7 d}, {@code 90 min}, {@code 1500 ms}. */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms != 0 && ms % 86_400_000 == 0) {
+            return ms / 86_400_000 + " d";
+        }
+        if (ms != 0 && ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + " h";
+        }
+        if (ms != 0 && ms % 60_000 == 0) {
+            return ms / 60_000 + " min";
+        }
+        if (ms != 0 && ms % 1_000 == 0) {
+            return ms / 1_000 + " s";
+        }
+        return ms + " ms";
     }
 }
