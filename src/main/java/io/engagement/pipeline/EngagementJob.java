@@ -3,7 +3,6 @@ package io.engagement.pipeline;
 import io.engagement.pipeline.catalog.CatalogRecord;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.config.KafkaPreflight;
-import io.engagement.pipeline.dedup.StartHorizon;
 import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.settings.ConfigException;
 import io.engagement.pipeline.settings.KafkaClientProperties;

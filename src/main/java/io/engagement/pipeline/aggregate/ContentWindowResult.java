@@ -1,6 +1,5 @@
 package io.engagement.pipeline.aggregate;
 
-import io.engagement.pipeline.creator.ContentWindowUpdate;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;

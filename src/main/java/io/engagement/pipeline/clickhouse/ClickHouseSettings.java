@@ -17,14 +17,16 @@ public final class ClickHouseSettings {
 
     private static final Pattern HTTP_URL = Pattern.compile("https?://[^\\s/?#]+/?");
 
+    /** The HTTP base URL, without a trailing slash, whatever form the text had. */
     public static final Setting<String> URL = Setting.of(
                     "clickhouse.url",
                     "http://127.0.0.1:8123",
                     SettingType.text(
-                            "`http://host:port` or `https://host:port` (the HTTP interface); a JDBC URL "
-                                    + "`jdbc:clickhouse://host:port[/db][?...]` is read as its HTTP address "
-                                    + "(`https://` for `jdbc:clickhouse:https://` or `ssl=true`)",
-                            ClickHouseSettings::urlProblem),
+                                    "`http://host:port` or `https://host:port` (the HTTP interface); a JDBC URL "
+                                            + "`jdbc:clickhouse://host:port[/db][?...]` is read as its HTTP address "
+                                            + "(`https://` for `jdbc:clickhouse:https://` or `ssl=true`)",
+                                    ClickHouseSettings::urlProblem)
+                            .map(ClickHouseSettings::httpUrl),
                     "ClickHouse's HTTP interface (the HTTPS port with `https://`); the tables are in"
                             + " `clickhouse.database` ([clickhouse.md](clickhouse.md))")
             .accepting("`http(s)://host:port`, or a JDBC URL `jdbc:clickhouse:[https:]//host:port[?ssl=true]`");
@@ -146,10 +148,9 @@ public final class ClickHouseSettings {
                 v.problem(variable + " was renamed " + setting.envName() + " (setting " + setting.key() + ")");
             }
         });
-        String url = v.get(URL);
         Integer days = v.get(RETENTION_DAYS);
         Tool tool = new Tool(
-                url == null ? null : httpUrl(url),
+                v.get(URL),
                 v.get(USER),
                 v.get(PASSWORD),
                 v.get(CA_FILE),

@@ -63,7 +63,7 @@ public final class JobConfig implements Serializable {
     public final Duration outOfOrderness;
     public final Duration idleness;
     public final Duration allowedLateness;
-    /** {@code auto}, {@code none} or an ISO-8601 instant; resolved by {@link io.engagement.pipeline.dedup.StartHorizon}. */
+    /** {@code auto}, {@code none} or an ISO-8601 instant; resolved at start-up by the job's {@code StartHorizon}. */
     public final String startHorizon;
 
     public final Set<Grain> grains;
@@ -117,8 +117,7 @@ public final class JobConfig implements Serializable {
                 : DeliveryGuarantee.EXACTLY_ONCE;
         transactionalIdPrefix = v.get(JobSettings.KAFKA_TRANSACTIONAL_ID_PREFIX);
         transactionTimeout = v.get(JobSettings.KAFKA_TRANSACTION_TIMEOUT);
-        String url = v.get(ClickHouseSettings.URL);
-        clickhouseUrl = url == null ? null : ClickHouseSettings.httpUrl(url);
+        clickhouseUrl = v.get(ClickHouseSettings.URL);
         clickhouseCaFile = v.get(ClickHouseSettings.CA_FILE);
         clickhouseDatabase = v.get(ClickHouseSettings.DATABASE);
         clickhouseUser = v.get(ClickHouseSettings.USER);

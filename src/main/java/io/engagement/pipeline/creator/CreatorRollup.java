@@ -1,6 +1,7 @@
 package io.engagement.pipeline.creator;
 
 import io.engagement.pipeline.aggregate.ContentWindowAggregate;
+import io.engagement.pipeline.aggregate.ContentWindowUpdate;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 /**

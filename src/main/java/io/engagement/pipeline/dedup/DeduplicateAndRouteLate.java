@@ -34,12 +34,15 @@ public class DeduplicateAndRouteLate extends KeyedProcessFunction<String, Engage
             "older than the start horizon of a job started without state";
 
     private final Duration dedupHorizon;
+    /** No start horizon: every valid event is accepted ({@code lateness.start-horizon: none}). */
+    public static final long NO_START_HORIZON = Long.MIN_VALUE;
+
     private final long allowedLatenessMs;
 
     /** The watermark reached before the last restore (see {@link DeduplicateOperator}). */
     private long restoredWatermark = Long.MIN_VALUE;
     /**
-     * Events older than this are too late ({@link StartHorizon}): set by {@link DeduplicateOperator}
+     * Events older than this are too late (the job's {@code lateness.start-horizon}): set by {@link DeduplicateOperator}
      * from the configured horizon when the job starts without state, or from its checkpoint.
      */
     private long startHorizonMs = Long.MIN_VALUE;

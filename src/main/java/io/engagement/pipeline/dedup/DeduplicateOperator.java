@@ -44,7 +44,7 @@ public class DeduplicateOperator extends KeyedProcessOperator<String, Engagement
     }
 
     /**
-     * @param startHorizonMs applied only when the job starts without state ({@link StartHorizon});
+     * @param startHorizonMs applied only when the job starts without state (the job's {@code lateness.start-horizon});
      *     {@code Long.MIN_VALUE} for none
      */
     public DeduplicateOperator(DeduplicateAndRouteLate function, long startHorizonMs) {

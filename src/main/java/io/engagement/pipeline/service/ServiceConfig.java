@@ -99,8 +99,7 @@ public final class ServiceConfig {
         maxPendingEvents = orZero(v.get(ServiceSettings.MAX_PENDING_EVENTS));
         produceTimeout = v.get(ServiceSettings.PRODUCE_TIMEOUT);
         kafkaLinger = v.get(ServiceSettings.KAFKA_LINGER);
-        String url = v.get(ClickHouseSettings.URL);
-        clickhouseUrl = url == null ? null : ClickHouseSettings.httpUrl(url);
+        clickhouseUrl = v.get(ClickHouseSettings.URL);
         clickhouseCaFile = v.get(ClickHouseSettings.CA_FILE);
         tlsKeystore = v.get(ServiceSettings.TLS_KEYSTORE);
         tlsKeystorePassword = v.get(ServiceSettings.TLS_KEYSTORE_PASSWORD);

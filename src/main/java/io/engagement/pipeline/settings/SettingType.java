@@ -31,6 +31,14 @@ public record SettingType<T>(String accepted, Function<String, T> parser) {
         });
     }
 
+    /** This type's value turned into another (the text's meaning, not a check: that is {@link #checked}). */
+    public <R> SettingType<R> map(Function<T, R> meaning) {
+        return new SettingType<>(accepted, text -> {
+            T value = parser.apply(text);
+            return value == null ? null : meaning.apply(value);
+        });
+    }
+
     /** Non-empty text, trimmed. */
     public static SettingType<String> text() {
         return new SettingType<>("non-empty", SettingType::nonEmpty);

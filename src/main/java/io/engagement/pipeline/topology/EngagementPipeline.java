@@ -5,6 +5,7 @@ import io.engagement.pipeline.aggregate.ContentPartials;
 import io.engagement.pipeline.aggregate.ContentWindowAccumulator;
 import io.engagement.pipeline.aggregate.ContentWindowResult;
 import io.engagement.pipeline.aggregate.ContentWindowSnapshot;
+import io.engagement.pipeline.aggregate.ContentWindowUpdate;
 import io.engagement.pipeline.aggregate.CountryMetrics;
 import io.engagement.pipeline.aggregate.CountryPartials;
 import io.engagement.pipeline.aggregate.CountryWindowAccumulator;
@@ -21,13 +22,11 @@ import io.engagement.pipeline.catalog.CatalogEntry;
 import io.engagement.pipeline.catalog.CatalogRecord;
 import io.engagement.pipeline.catalog.RouteCatalogDeadLetters;
 import io.engagement.pipeline.config.JobConfig;
-import io.engagement.pipeline.creator.ContentWindowUpdate;
 import io.engagement.pipeline.creator.CreatorMetrics;
 import io.engagement.pipeline.creator.CreatorRollup;
 import io.engagement.pipeline.creator.CreatorWindowResult;
 import io.engagement.pipeline.dedup.DeduplicateAndRouteLate;
 import io.engagement.pipeline.dedup.DeduplicateOperator;
-import io.engagement.pipeline.dedup.StartHorizon;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventValidator;
@@ -107,10 +106,10 @@ public final class EngagementPipeline {
 
     /** A pipeline that accepts every valid event when it starts without state (tests). */
     public EngagementPipeline(JobConfig config, PipelineSinks sinks) {
-        this(config, sinks, StartHorizon.NONE);
+        this(config, sinks, DeduplicateAndRouteLate.NO_START_HORIZON);
     }
 
-    /** @param startHorizonMs resolved {@code lateness.start-horizon} ({@link StartHorizon#resolve}) */
+    /** @param startHorizonMs resolved {@code lateness.start-horizon} (the job's start-up resolves it) */
     public EngagementPipeline(JobConfig config, PipelineSinks sinks, long startHorizonMs) {
         this.config = config;
         this.sinks = sinks;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.engagement.pipeline.creator.ContentWindowUpdate;
 import io.engagement.pipeline.creator.CreatorAccumulator;
 import io.engagement.pipeline.creator.CreatorMetrics;
 import org.junit.jupiter.api.Test;

@@ -149,10 +149,10 @@ class JobConfigTest {
                 JobConfig.fromSources(new String[] {"--lateness.start-horizon", "2026-03-02T10:00:00Z"}, Map.of());
         assertEquals(
                 java.time.Instant.parse("2026-03-02T10:00:00Z").toEpochMilli(),
-                io.engagement.pipeline.dedup.StartHorizon.resolve(ok));
+                io.engagement.pipeline.StartHorizon.resolve(ok));
         assertEquals(
-                io.engagement.pipeline.dedup.StartHorizon.NONE,
-                io.engagement.pipeline.dedup.StartHorizon.resolve(
+                io.engagement.pipeline.StartHorizon.NONE,
+                io.engagement.pipeline.StartHorizon.resolve(
                         JobConfig.fromSources(new String[] {"--lateness.start-horizon", "none"}, Map.of())));
         assertEquals(65_536, JobConfig.defaults().validationRules.maxMessageBytes());
         assertEquals(java.time.Duration.ofHours(4), JobConfig.defaults().sessionMaxDuration);

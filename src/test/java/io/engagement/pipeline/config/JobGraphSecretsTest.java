@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.EngagementJob;
-import io.engagement.pipeline.dedup.StartHorizon;
+import io.engagement.pipeline.StartHorizon;
 import io.engagement.pipeline.settings.ConfigException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.aggregate.ContentWindowAccumulator;
 import io.engagement.pipeline.aggregate.ContentWindowAggregate;
+import io.engagement.pipeline.aggregate.ContentWindowUpdate;
 import io.engagement.pipeline.aggregate.Grain;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;

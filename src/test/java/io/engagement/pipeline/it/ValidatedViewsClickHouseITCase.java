@@ -3,8 +3,8 @@ package io.engagement.pipeline.it;
 import static io.engagement.pipeline.testing.PipelineScenario.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.engagement.pipeline.StartHorizon;
 import io.engagement.pipeline.config.JobConfig;
-import io.engagement.pipeline.dedup.StartHorizon;
 import io.engagement.pipeline.testing.PipelineScenario;
 import io.engagement.pipeline.testing.RealServers;
 import java.nio.charset.StandardCharsets;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.engagement.pipeline.StartHorizon;
 import io.engagement.pipeline.catalog.CatalogRecord;
 import io.engagement.pipeline.clickhouse.AnalystQuery;
 import io.engagement.pipeline.clickhouse.Database;
 import io.engagement.pipeline.config.JobConfig;
-import io.engagement.pipeline.dedup.StartHorizon;
 import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.loadgen.EventGenerator;
 import io.engagement.pipeline.sink.ProductionSinks;

@@ -1,13 +1,14 @@
-package io.engagement.pipeline.dedup;
+package io.engagement.pipeline;
 
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
 import io.engagement.pipeline.config.JobConfig;
+import io.engagement.pipeline.dedup.DeduplicateAndRouteLate;
 import io.engagement.pipeline.settings.ConfigException;
 import java.io.IOException;
 import java.time.Instant;
 
 /**
- * Where a job started without state (no checkpoint, no savepoint) begins to accept events
+ * Start-up code beside the job's entry point: where a job started without state (no checkpoint, no savepoint) begins to accept events
  * (setting {@code lateness.start-horizon}, docs/guarantees.md).
  *
  * <p>Such a job has no watermark and no window state: without a horizon it would accept a late event
@@ -22,23 +23,9 @@ import java.time.Instant;
 public final class StartHorizon {
 
     /** No horizon: every valid event is accepted. */
-    public static final long NONE = Long.MIN_VALUE;
+    public static final long NONE = DeduplicateAndRouteLate.NO_START_HORIZON;
 
     private StartHorizon() {}
-
-    /** Parses a setting value: {@code auto}, {@code none} or an ISO-8601 instant; null when invalid. */
-    public static String validate(String value) {
-        if (value.equals("auto") || value.equals("none")) {
-            return null;
-        }
-        try {
-            Instant.parse(value);
-            return null;
-        } catch (RuntimeException e) {
-            return "lateness.start-horizon must be auto, none or an ISO-8601 instant such as 2026-03-02T10:00:00Z (was '"
-                    + value + "')";
-        }
-    }
 
     /** The horizon for this start; for {@code auto} it asks ClickHouse, failing fast if it cannot. */
     public static long resolve(JobConfig config) {

@@ -1,8 +1,5 @@
-package io.engagement.pipeline.creator;
+package io.engagement.pipeline.aggregate;
 
-import io.engagement.pipeline.aggregate.ContentMetrics;
-import io.engagement.pipeline.aggregate.ContentWindowAccumulator;
-import io.engagement.pipeline.aggregate.ScoreBasis;
 import io.engagement.pipeline.metrics.EngagementFormulas;
 
 /**
