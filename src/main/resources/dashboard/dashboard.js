@@ -110,8 +110,22 @@ async function loadCreator() {
   show('card-views-change', content ? '' : viewsChange && viewsChange.change_pct !== null ? viewsChange.change_pct + ' % against the period before' : '');
   fillTable('top-content', list.slice(0, 10), ['content_id', 'total_views', 'watch_s', 'completion_pct', 'engagement_pct', 'avg_quality_score']);
 
-  const [timeline, breakdowns, countries] = await Promise.all([
-    api(base + '/timeline', { grain: 'day', ...range }), api(base + '/breakdowns', range), api(base + '/countries', days)]);
+  const reachPath = content ? '/v1/content/' + encodeURIComponent(content) + '/reach' : base + '/reach';
+  const [timeline, breakdowns, countries, reach] = await Promise.all([
+    api(base + '/timeline', { grain: 'day', ...range }), api(base + '/breakdowns', range), api(base + '/countries', days),
+    api(reachPath, range)]);
+  const r = reach[0] || {};
+  show('card-ctr', r.click_through_pct ?? '-');
+  chart('chart-funnel', {
+    title: { text: 'From impression to follow', textStyle: { fontSize: 13 } }, tooltip: {},
+    xAxis: { type: 'category', data: ['impressions', 'views', 'completions', 'likes', 'follows'], axisLabel: { interval: 0 } }, yAxis: { type: 'value' },
+    series: [{ type: 'bar', data: [r.impression_count, r.view_count, r.completion_count, r.like_count, r.follow_count].map((v) => v || 0) }]
+  });
+  const sources = ['for_you', 'following', 'profile', 'hashtag', 'search', 'direct', 'other'];
+  chart('chart-sources', {
+    title: { text: 'Views by traffic source', textStyle: { fontSize: 13 } }, tooltip: {},
+    series: [{ type: 'pie', radius: '60%', data: sources.map((s) => ({ name: s.replace('_', ' '), value: r['from_' + s] || 0 })) }]
+  });
   chart('chart-timeline', {
     title: { text: 'Views and watch time per day', textStyle: { fontSize: 13 } }, tooltip: { trigger: 'axis' },
     legend: { top: 22, data: ['views', 'watch (s)'] }, grid: { top: 60 },
@@ -155,6 +169,8 @@ async function loadAdmin() {
   });
   const trending = await api('/v1/trending', { limit: 20 });
   fillTable('trending', trending, ['content_id', 'creator_id', 'views_per_hour', 'views_last_24h', 'trend']);
+  const labels = await api('/v1/trending/labels', { kind: $('label-kind').value, limit: 10 });
+  fillTable('trending-labels', labels, ['label', 'content_count', 'label_views_per_hour', 'views_24h', 'growth_pct']);
   if ($('creator').value.trim()) {
     $('creator-view').hidden = false;
     await loadCreator();
@@ -212,6 +228,7 @@ window.addEventListener('DOMContentLoaded', () => {
   $('sign-in').addEventListener('click', () => { state.key = $('api-key').value.trim(); signIn(); });
   $('sign-out').addEventListener('click', () => { sessionStorage.removeItem('engagement-key'); location.reload(); });
   $('apply').addEventListener('click', refresh);
+  $('label-kind').addEventListener('change', refresh);
   const creatorBase = () => '/v1/creators/' + encodeURIComponent(creatorId());
   const range = () => { const p = period(); return { from: p.from, to: p.until }; };
   $('export-analytics-csv').addEventListener('click', () => exportFile(creatorBase() + '/analytics', range(), 'csv'));

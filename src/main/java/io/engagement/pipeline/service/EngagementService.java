@@ -70,6 +70,11 @@ public final class EngagementService implements AutoCloseable {
                     "a content's views by country"),
             new Route(
                     HandlerType.GET,
+                    "/v1/content/{contentId}/reach",
+                    Access.OWNER_OF_CONTENT,
+                    "a content's click-through, funnel and traffic sources"),
+            new Route(
+                    HandlerType.GET,
                     "/v1/creators/{creatorId}/analytics",
                     Access.CREATOR_OF_PATH,
                     "creator totals, rates, unique viewers, top content"),
@@ -98,7 +103,17 @@ public final class EngagementService implements AutoCloseable {
                     "/v1/creators/{creatorId}/breakdowns",
                     Access.CREATOR_OF_PATH,
                     "completion buckets and devices"),
+            new Route(
+                    HandlerType.GET,
+                    "/v1/creators/{creatorId}/reach",
+                    Access.CREATOR_OF_PATH,
+                    "click-through, funnel and traffic sources of the creator's content"),
             new Route(HandlerType.GET, "/v1/trending", Access.READER, "trending content now"),
+            new Route(
+                    HandlerType.GET,
+                    "/v1/trending/labels",
+                    Access.READER,
+                    "trending hashtags, sounds or categories now"),
             new Route(HandlerType.GET, "/v1/top-performing", Access.READER, "top content by quality score"),
             new Route(HandlerType.GET, "/v1/users/{userId}/watch-history", Access.ADMIN, "a user's watch history"),
             new Route(HandlerType.GET, "/v1/sessions", Access.ADMIN, "session analytics of a day"),
@@ -117,6 +132,8 @@ public final class EngagementService implements AutoCloseable {
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final Set<String> SORTS = Set.of("recent", "views", "engagement", "quality");
     private static final Set<String> GRAINS = Set.of("hour", "day", "week");
+    /** What {@code /v1/trending/labels} groups contents by: the content catalogue's labels. */
+    private static final Set<String> LABEL_KINDS = Set.of("hashtag", "sound", "category");
 
     private final ServiceConfig config;
     private final TrackingApi tracking;
@@ -325,6 +342,11 @@ public final class EngagementService implements AutoCloseable {
                         ctx,
                         "top_countries",
                         values(ctx, Map.of("content_id", ctx.pathParam("contentId")), "from", "to", "limit"));
+            case "/v1/content/{contentId}/reach" ->
+                ctx -> stream(
+                        ctx,
+                        "reach_funnel",
+                        values(ctx, Map.of("content_id", ctx.pathParam("contentId"), "creator_id", ""), "from", "to"));
             case "/v1/creators/{creatorId}/analytics" ->
                 ctx -> stream(ctx, "creator_dashboard", values(ctx, creator(ctx), "from", "to", "top"));
             case "/v1/creators/{creatorId}/comparison" -> this::comparison;
@@ -341,7 +363,23 @@ public final class EngagementService implements AutoCloseable {
                 ctx -> stream(ctx, "creator_countries", values(ctx, creator(ctx), "from", "to", "limit"));
             case "/v1/creators/{creatorId}/breakdowns" ->
                 ctx -> stream(ctx, "creator_breakdowns", values(ctx, creator(ctx), "from", "to"));
+            case "/v1/creators/{creatorId}/reach" ->
+                ctx -> {
+                    Map<String, String> scope = new LinkedHashMap<>(creator(ctx));
+                    scope.put("content_id", ""); // every content of the creator
+                    stream(ctx, "reach_funnel", values(ctx, scope, "from", "to"));
+                };
             case "/v1/trending" -> ctx -> stream(ctx, "trending_now", values(ctx, Map.of(), "limit", "only_trending"));
+            case "/v1/trending/labels" ->
+                ctx -> {
+                    Map<String, String> params = values(ctx, Map.of(), "kind", "limit");
+                    String kind = params.getOrDefault("kind", "hashtag");
+                    if (!LABEL_KINDS.contains(kind)) {
+                        throw new IllegalArgumentException(
+                                "kind must be one of hashtag, sound, category, not '" + kind + "'");
+                    }
+                    stream(ctx, "trending_labels", params);
+                };
             case "/v1/top-performing" ->
                 ctx -> stream(ctx, "top_performing", values(ctx, Map.of(), "from", "to", "min_views", "limit"));
             case "/v1/users/{userId}/watch-history" ->

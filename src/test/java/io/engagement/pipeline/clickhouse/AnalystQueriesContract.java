@@ -443,6 +443,84 @@ abstract class AnalystQueriesContract {
     }
 
     @Test
+    void trendingLabelsAddUpTheirContentsAtTheLatestHour() throws Exception {
+        // Labels of the velocity fixture's contents at 12:00 (t1 2400 vs 1000 views, t2 4800 vs 1000, t3 240
+        // vs 10, t4 4800 vs 9600); t2's newer entry adds #party, t4 is deleted (it would make comedy and
+        // #party decline).
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.content_catalog (content_id, creator_id, category, hashtags, sound_id,"
+                        + " deleted, version) VALUES "
+                        + "('t1', 'k', 'music', 'dance summer', 's1', 0, 1),"
+                        + "('t2', 'k', 'music', 'dance', 's2', 0, 2),"
+                        + "('t2', 'k', 'music', 'dance party', 's2', 0, 3),"
+                        + "('t3', 'k', 'comedy', 'summer', 's1', 0, 4),"
+                        + "('t4', 'k', 'comedy', 'party', 's2', 0, 5),"
+                        + "('t4', '', '', '', '', 1, 6)");
+        // #dance: t1 + t2 = 7200 vs 2000, 300 an hour, +260 %; #party: t2 = 4800 vs 1000, 200, +380 %;
+        // #summer: t1 + t3 = 2640 vs 1010, 110, +161.4 %.
+        assertEquals(
+                List.of(
+                        "dance\t2\t7200\t2000\t300\t260",
+                        "party\t1\t4800\t1000\t200\t380",
+                        "summer\t2\t2640\t1010\t110\t161.4"),
+                run("trending_labels.sql", Map.of("kind", "'hashtag'")));
+        assertEquals(
+                List.of("dance\t2\t7200\t2000\t300\t260"),
+                run("trending_labels.sql", Map.of("kind", "'hashtag'", "limit", "1")));
+        assertEquals(
+                List.of("s2\t1\t4800\t1000\t200\t380", "s1\t2\t2640\t1010\t110\t161.4"),
+                run("trending_labels.sql", Map.of("kind", "'sound'")));
+        // comedy is t3 alone (240 vs 10, 10 an hour, +2300 %): the deleted t4 counts nowhere.
+        assertEquals(
+                List.of("music\t2\t7200\t2000\t300\t260", "comedy\t1\t240\t10\t10\t2300"),
+                run("trending_labels.sql", Map.of("kind", "'category'")));
+    }
+
+    @Test
+    void reachFunnelOfAContentAndOfACreator() throws Exception {
+        String columns =
+                "grain, window_start, window_end, content_id, creator_id, version, impressions, views, feed_views,"
+                        + " completions, likes, follows, views_organic, views_following, views_profile, views_hashtag,"
+                        + " views_search, views_direct, views_other_source";
+        String ten = "'hour', '2026-09-01 10:00:00', '2026-09-01 11:00:00', ";
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.content_metrics (" + columns + ") VALUES "
+                        + "(" + ten + "'r1', 'kr', 1, 100, 30, 20, 10, 5, 1, 15, 5, 4, 2, 2, 1, 1),"
+                        + "(" + ten + "'r1', 'kr', 2, 120, 40, 30, 12, 6, 2, 20, 10, 4, 2, 2, 1, 1),"
+                        + "('hour', '2026-09-01 11:00:00', '2026-09-01 12:00:00', 'r1', 'kr', 1, 80, 10, 8, 3, 1, 0,"
+                        + " 5, 3, 1, 0, 1, 0, 0),"
+                        + "(" + ten + "'r2', 'kr', 1, 0, 20, 0, 5, 2, 1, 0, 0, 10, 0, 5, 5, 0),"
+                        + "(" + ten + "'r3', 'ko', 1, 50, 50, 50, 50, 50, 50, 50, 0, 0, 0, 0, 0, 0),"
+                        + "('hour', '2026-09-02 10:00:00', '2026-09-02 11:00:00', 'r1', 'kr', 1, 999, 999, 999, 0, 0,"
+                        + " 0, 999, 0, 0, 0, 0, 0, 0)");
+        Map<String, String> range =
+                Map.of("from", "toDateTime('2026-09-01 00:00:00')", "to", "toDateTime('2026-09-02 00:00:00')");
+        java.util.function.BiFunction<String, String, List<String>> reach = (content, creator) -> {
+            Map<String, String> params = new java.util.HashMap<>(range);
+            params.put("content_id", content);
+            params.put("creator_id", creator);
+            try {
+                return run("reach_funnel.sql", params);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        // r1 (version 2 of 10:00 replaces version 1; the next day is outside): 120 + 80 impressions, 40 + 10
+        // views, 30 + 8 feed views (38 / 200 = 19 %), 15 completions (30 % of 50), 7 likes (14 %), 2 follows
+        // (4 %); sources 20 + 5, 10 + 3, 4 + 1, 2 + 0, 2 + 1, 1 + 0, 1 + 0.
+        assertEquals(List.of("200\t50\t38\t19\t15\t30\t7\t14\t2\t4\t25\t13\t5\t2\t3\t1\t1"), reach.apply("'r1'", "''"));
+        // r2 has no impressions: no click-through (NULL), its other rates as usual.
+        assertEquals(List.of("0\t20\t0\t\\N\t5\t25\t2\t10\t1\t5\t0\t0\t10\t0\t5\t5\t0"), reach.apply("'r2'", "''"));
+        // Creator kr = r1 + r2 (r3 is another creator's): 70 views, 20 completions (28.6 %), 9 likes (12.9 %),
+        // 3 follows (4.3 %).
+        assertEquals(
+                List.of("200\t70\t38\t19\t20\t28.6\t9\t12.9\t3\t4.3\t25\t13\t15\t2\t8\t6\t1"),
+                reach.apply("''", "'kr'"));
+    }
+
+    @Test
     void creatorCountriesAndBreakdowns() throws Exception {
         loadJulyFixture();
         // Countries in July: US 60 (v2) + 20 = 80 of 100 views, 34 s; DE 20, 10 s; FR is in August.

@@ -77,20 +77,30 @@ class DashboardBrowserITCase {
         // Creator kd on 2026-03-10. d1: u1 views, completes and likes; u2 views, swipes away at 20 %
         // and comments; u3 and u4 view. d2 (11:00): u1 views, completes and shares. A client retry of
         // the like. Views 5, viewers u1..u4 = 4, completions 2 (40 %), likes + comments + shares 3 (60 %).
+        // Reach: 8 feed impressions of d1 (u1..u4 twice); d1's views came from the for-you feed (u1, u2),
+        // the following feed (u3) and a profile (u4), d2's from a search: 3 feed views of 8 impressions =
+        // 37.5 % click-through; funnel 8 impressions, 5 views, 2 completions, 1 like, 0 follows.
+        List<String> impressions = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            impressions.add(event("i" + i, "impression", "d1", "u" + (1 + i % 4), i * 1_000L, ""));
+        }
         List<String> d1 = List.of(
-                event("e1", "view_start", "d1", "u1", 0, ""),
+                event("e1", "view_start", "d1", "u1", 0, ",\"source\":\"for_you\""),
                 event("e2", "view_complete", "d1", "u1", 20_000, ",\"watch_time_ms\":20000,\"progress\":1.0"),
                 event("e3", "like", "d1", "u1", 21_000, ""),
-                event("e4", "view_start", "d1", "u2", 60_000, ""),
+                event("e4", "view_start", "d1", "u2", 60_000, ",\"source\":\"for_you\""),
                 event("e5", "swipe_away", "d1", "u2", 65_000, ",\"watch_time_ms\":5000,\"progress\":0.2"),
                 event("e6", "comment", "d1", "u2", 66_000, ""),
-                event("e7", "view_start", "d1", "u3", 120_000, ""),
-                event("e8", "view_start", "d1", "u4", 180_000, ""),
+                event("e7", "view_start", "d1", "u3", 120_000, ",\"source\":\"following\""),
+                event("e8", "view_start", "d1", "u4", 180_000, ",\"source\":\"profile\""),
                 event("e3", "like", "d1", "u1", 21_000, ""));
         List<String> d2 = List.of(
-                event("f1", "view_start", "d2", "u1", 3_600_000, ""),
+                event("f1", "view_start", "d2", "u1", 3_600_000, ",\"source\":\"search\""),
                 event("f2", "view_complete", "d2", "u1", 3_630_000, ",\"watch_time_ms\":30000,\"progress\":1.0"),
                 event("f3", "share", "d2", "u1", 3_631_000, ""));
+        for (String e : impressions) {
+            SERVERS.kafka().send("engagement-events", 0, "d1", e);
+        }
         for (String e : d1) {
             SERVERS.kafka().send("engagement-events", 0, "d1", e);
         }
@@ -165,6 +175,17 @@ class DashboardBrowserITCase {
         return "http://127.0.0.1:" + service.port() + "/dashboard/index.html";
     }
 
+    /** The values of a chart's first series, as the page gave them to ECharts. */
+    @SuppressWarnings("unchecked")
+    private static List<Long> chartData(String id) {
+        List<Object> values = (List<Object>) ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript(
+                        "return state.charts[arguments[0]].getOption().series[0].data"
+                                + ".map((d) => typeof d === 'object' ? d.value : d)",
+                        id);
+        return values.stream().map(v -> ((Number) v).longValue()).toList();
+    }
+
     private static String text(String id) {
         return browser.findElement(By.id(id)).getText();
     }
@@ -234,6 +255,10 @@ class DashboardBrowserITCase {
         assertTrue(text("top-content").startsWith("content views"), text("top-content"));
         assertTrue(
                 browser.findElements(By.cssSelector("#chart-timeline canvas")).size() > 0, "the chart is drawn");
+        // Reach: 3 feed views of 8 impressions; the funnel and the traffic sources as drawn.
+        assertEquals("37.5", text("card-ctr"));
+        assertEquals(List.of(8L, 5L, 2L, 1L, 0L), chartData("chart-funnel"));
+        assertEquals(List.of(2L, 1L, 1L, 0L, 1L, 0L, 0L), chartData("chart-sources"));
         screenshot("creator-kd-2026-03-10");
 
         // The content filter: d2 alone had 1 view by u1, completed.
@@ -276,9 +301,10 @@ class DashboardBrowserITCase {
         period("2026-03-10", "2026-03-10");
         browser.findElement(By.id("creator")).sendKeys("kd");
         clickAndWait("apply");
-        // 11 distinct accepted events (the retried like once), 5 views, 4 viewers, no dead letters that day.
+        // 11 distinct accepted events (the retried like once) and 8 impressions, 5 views, 4 viewers, no dead
+        // letters that day.
         assertEquals(
-                List.of("5", "4", "11", "0"),
+                List.of("5", "4", "19", "0"),
                 List.of(
                         text("admin-views"),
                         text("admin-unique-viewers"),

@@ -608,6 +608,49 @@ class EngagementServiceITCase {
     }
 
     @Test
+    void reachIsAnsweredToTheOwnerOnlyWithTheDashboardsNumbers() throws Exception {
+        String june1 = "?from=2026-06-01%2000:00:00&to=2026-06-02%2000:00:00";
+        assertEquals(
+                404,
+                call("GET", "/v1/content/b1/reach" + june1, CREATOR_KEY, null).status(),
+                "k2's content");
+        assertEquals(
+                403,
+                call("GET", "/v1/creators/k2/reach" + june1, CREATOR_KEY, null).status());
+        // k1 on June 1: a1 (v2) 30 views + a2 10 = 40 (as the analytics card), 6 + 4 completions = 25 %,
+        // 3 likes = 7.5 %; no impressions in the fixture, so no click-through (null, not 0).
+        JsonNode creator = call("GET", "/v1/creators/k1/reach" + june1, CREATOR_KEY, null)
+                .json()
+                .get("data")
+                .get(0);
+        assertEquals(40, creator.get("view_count").asInt());
+        assertEquals(25.0, creator.get("completed_pct_of_views").asDouble());
+        assertEquals(7.5, creator.get("liked_pct_of_views").asDouble());
+        assertTrue(creator.get("click_through_pct").isNull(), creator.toString());
+        JsonNode content = call("GET", "/v1/content/a1/reach" + june1, CREATOR_KEY, null)
+                .json()
+                .get("data")
+                .get(0);
+        assertEquals(30, content.get("view_count").asInt());
+        assertEquals(6, content.get("completion_count").asInt());
+    }
+
+    @Test
+    void trendingLabelsAreAnsweredByKindAndAnUnknownKindIsRefused() throws Exception {
+        assertEquals(200, call("GET", "/v1/trending/labels", CREATOR_KEY, null).status());
+        assertEquals(
+                200,
+                call("GET", "/v1/trending/labels?kind=sound&limit=5", ADMIN_KEY, null)
+                        .status());
+        Answer mood = call("GET", "/v1/trending/labels?kind=mood", CREATOR_KEY, null);
+        assertEquals(400, mood.status());
+        assertTrue(
+                mood.json().get("error").asText().contains("kind must be one of hashtag, sound, category"),
+                mood.body());
+        assertEquals(403, call("GET", "/v1/trending/labels", METRICS_KEY, null).status());
+    }
+
+    @Test
     void everyAnswerExportsAsCsvWithTheSameNumbers() throws Exception {
         String path = "/v1/creators/k1/analytics?from=2026-06-01%2000:00:00&to=2026-06-02%2000:00:00";
         Answer csv = call("GET", path + "&format=csv", CREATOR_KEY, null);
