@@ -2,7 +2,7 @@
 # Installs chDB, the current ClickHouse engine as a shared library (npm package
 # @chdb/lib-linux-x64-gnu; 178 MB download, 566 MB unpacked), into a cache directory, once. The tests
 # run the project's schema, migrations and analyst queries against it through a small HTTP front
-# (src/test/chdb/chdb_http.py, python3 + ctypes): an engine-level check of a current ClickHouse,
+# (job/src/test/chdb/chdb_http.py, python3 + ctypes): an engine-level check of a current ClickHouse,
 # beside the real-server checks on Debian's clickhouse-server 18.16.
 #   ENGAGEMENT_CHDB_DIR  cache directory (default ~/.cache/engagement-chdb)
 # Prints nothing when the library is already there. Needs npm (or an existing tarball) and python3.
