@@ -8,8 +8,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 deploy/install-deps.sh
-./mvnw -B -q -ntp test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/benchmark.classpath -Dmdep.includeScope=test
+./mvnw -B -q -ntp -pl it -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$PWD/target/benchmark.classpath" -Dmdep.includeScope=test
 exec java -Xmx1g ${BENCH_JAVA_OPTS:-} -Dlog4j2.configurationFile="$PWD/flink-conf/log4j-cli.properties" -Dlog.file="$PWD/target/bench-service.log" \
-  -cp "target/classes:target/test-classes:$(cat target/benchmark.classpath)" \
+  -cp "it/target/test-classes:$(cat target/benchmark.classpath)" \
   io.engagement.pipeline.bench.ServiceBenchmark "$@"

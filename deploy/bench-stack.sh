@@ -28,8 +28,8 @@ RESULTS="target/stack-bench/results.properties"
 JAR="target/engagement-pipeline-0.1.0-SNAPSHOT.jar"
 
 ./mvnw -B -q -ntp -DskipTests package
-./mvnw -B -q -ntp test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/benchmark.classpath -Dmdep.includeScope=test
+./mvnw -B -q -ntp -pl it -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$PWD/target/benchmark.classpath" -Dmdep.includeScope=test
 mkdir -p "$(dirname "$RESULTS")"
 rm -f "$RESULTS"
 
@@ -40,7 +40,7 @@ deploy/local/stack.sh up
 tm_pid() { cat "$ENGAGEMENT_STACK_DIR/run/flink-taskmanager.pid" 2>/dev/null || true; }
 bench() {
   java -Xmx2g -Dlog4j2.configurationFile="$PWD/flink-conf/log4j-cli.properties" -Dlog.file="$PWD/target/stack-bench/driver.log" \
-    -cp "target/test-classes:target/classes:$(cat target/benchmark.classpath)" \
+    -cp "it/target/test-classes:$(cat target/benchmark.classpath)" \
     io.engagement.pipeline.bench.StackBenchmark "$@" --results "$RESULTS" --jar "$JAR" --tm-pid "$(tm_pid)"
 }
 has() { [[ " $PHASES " == *" $1 "* ]]; }

@@ -6,10 +6,10 @@
 #   BENCH_JAVA_OPTS="-Dbench.flink=key=value;key=value" deploy/benchmark.sh ...   (A/B of Flink runtime settings)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-./mvnw -B -q -ntp test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/benchmark.classpath -Dmdep.includeScope=test
+./mvnw -B -q -ntp -pl it -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$PWD/target/benchmark.classpath" -Dmdep.includeScope=test
 OPENS="$(sed -n 's:.*<flink.jvm.opens>\(.*\)</flink.jvm.opens>.*:\1:p' pom.xml)"
 # shellcheck disable=SC2086
 exec java $OPENS -Xmx1g ${BENCH_JAVA_OPTS:-} -Dlog4j2.configurationFile="$PWD/flink-conf/log4j-cli.properties" -Dlog.file="$PWD/target/benchmark.log" \
-  -cp "target/classes:target/test-classes:$(cat target/benchmark.classpath)" \
+  -cp "it/target/test-classes:$(cat target/benchmark.classpath)" \
   io.engagement.pipeline.bench.TopologyBenchmark "$@"

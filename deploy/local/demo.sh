@@ -22,15 +22,16 @@ DEMO_RATE="${DEMO_RATE:-300}"
 JAR="$REPO_ROOT/target/engagement-pipeline-0.1.0-SNAPSHOT.jar"
 
 cd "$REPO_ROOT"
-if [[ ! -f "$JAR" ]] || [[ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]]; then
+TOOLS_JAR="$REPO_ROOT/target/engagement-pipeline-0.1.0-SNAPSHOT-tools.jar"
+if [[ ! -f "$JAR" ]] || [[ ! -f "$TOOLS_JAR" ]] || [[ -n "$(find core job service tools pom.xml -newer "$JAR" -print -quit)" ]]; then
   log "building the job jar ..."
   ./mvnw -B -q -ntp -DskipTests package
 fi
 
 "$LOCAL_DIR/stack.sh" up
 
-# Tools run outside Flink: the job jar plus the cluster's lib (slf4j/log4j are provided there).
-TOOLS_CP="$JAR:$STACK_DIR/flink/lib/*"
+# Tools run outside Flink: the tools jar plus the cluster's lib (slf4j/log4j are provided there).
+TOOLS_CP="$TOOLS_JAR:$STACK_DIR/flink/lib/*"
 CH_HTTP="http://127.0.0.1:${CLICKHOUSE_HTTP_PORT:-8123}"
 KAFKA="127.0.0.1:${KAFKA_PORT:-9092}"
 java -cp "$TOOLS_CP" io.engagement.pipeline.clickhouse.ApplySchema "$CH_HTTP" sql/ddl

@@ -45,8 +45,8 @@ cmd_status() {
 }
 
 cmd_report() {
-  local jar="$REPO_ROOT/target/engagement-pipeline-0.1.0-SNAPSHOT.jar"
-  [[ -f "$jar" ]] || die "no job jar: run ./mvnw -DskipTests package (or deploy/local/demo.sh)"
+  local jar="$REPO_ROOT/target/engagement-pipeline-0.1.0-SNAPSHOT-tools.jar"
+  [[ -f "$jar" ]] || die "no tools jar: run ./mvnw -DskipTests package (or deploy/local/demo.sh)"
   cd "$REPO_ROOT"
   java -Dlog4j2.configurationFile="$REPO_ROOT/flink-conf/log4j-cli.properties" -Dlog.file="$STACK_DIR/demo-tools.log" \
     -cp "$jar:$STACK_DIR/flink/lib/*" io.engagement.pipeline.report.StackReport \

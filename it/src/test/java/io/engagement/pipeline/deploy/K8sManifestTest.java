@@ -296,10 +296,14 @@ class K8sManifestTest {
         List<?> retentionCommand = (List<?>) retentionContainers.get(0).get("command");
         assertEquals("io.engagement.pipeline.clickhouse.ApplyRetention", retentionCommand.get(3));
         Class.forName(String.valueOf(retentionCommand.get(3))).getMethod("main", String[].class);
+        Matcher tools = Pattern.compile("(?m)^COPY .*target/(engagement-pipeline-[^ ]+-tools\\.jar) (/\\S+)$")
+                .matcher(dockerfile);
+        assertTrue(tools.find(), "Dockerfile copies the tools jar");
+        assertEquals("engagement-pipeline-" + pomVersion() + "-tools.jar", tools.group(1));
         for (List<?> c : List.of(command, retentionCommand)) {
             assertTrue(
-                    String.valueOf(c.get(2)).startsWith(jar.group(2) + ":"),
-                    "the tools run from the job jar of the image: " + c);
+                    String.valueOf(c.get(2)).startsWith(tools.group(2) + ":"),
+                    "the tools run from the tools jar of the image: " + c);
         }
         // The tools' variables are the tools' settings (a variable of an earlier name would fail them).
         for (Map<String, Object> container : List.of(containers.get(0), retentionContainers.get(0))) {
