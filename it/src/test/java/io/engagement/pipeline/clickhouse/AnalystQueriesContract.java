@@ -443,6 +443,46 @@ abstract class AnalystQueriesContract {
     }
 
     @Test
+    void typicalPerformanceComparesAContentAtAnAgeWithTheCreatorsAndThePlatforms() throws Exception {
+        // Hours relative to now (a content's age counts from its first hour window), as epoch seconds.
+        long base = java.time.Instant.now()
+                        .truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+                        .getEpochSecond()
+                - 100 * 3600;
+        String columns = "grain, window_start, window_end, content_id, creator_id, version, views, validated_views,"
+                + " completions, likes, comments, shares";
+        java.util.function.BiFunction<Long, String, String> hour =
+                (start, rest) -> "('hour', " + start + ", " + (start + 3600) + ", " + rest + ")";
+        long h = 3600;
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.content_metrics (" + columns + ") VALUES "
+                        // ty's ty1, the content asked about: 10 + 20 views in its first 2 hours; its third is later.
+                        + hour.apply(base, "'ty1', 'ty', 1, 10, 8, 5, 1, 0, 1") + ","
+                        + hour.apply(base + h, "'ty1', 'ty', 1, 20, 15, 6, 2, 1, 0") + ","
+                        + hour.apply(base + 2 * h, "'ty1', 'ty', 1, 100, 100, 0, 0, 0, 0") + ","
+                        + hour.apply(base + 10 * h, "'ty2', 'ty', 1, 40, 40, 20, 4, 0, 0") + ","
+                        + hour.apply(base + 20 * h, "'ty3', 'ty', 1, 5, 5, 1, 0, 0, 0") + ","
+                        + hour.apply(base + 21 * h, "'ty3', 'ty', 1, 5, 5, 1, 0, 0, 0") + ","
+                        + hour.apply(base + 30 * h, "'ty4', 'ty', 1, 25, 20, 10, 5, 0, 0") + ","
+                        + hour.apply(base + 35 * h, "'ty4', 'ty', 1, 1000, 0, 0, 0, 0, 0") + ","
+                        // ty5 is younger than 2 hours, ty6 older than the 7 recent days: neither is compared.
+                        + hour.apply(base + 99 * h, "'ty5', 'ty', 1, 999, 0, 0, 0, 0, 0") + ","
+                        + hour.apply(base - 240 * h, "'ty6', 'ty', 1, 999, 0, 0, 0, 0, 0") + ","
+                        // another creator's contents count for the platform only
+                        + hour.apply(base + 5 * h, "'tz1', 'tz', 1, 60, 0, 0, 0, 0, 0") + ","
+                        + hour.apply(base + 6 * h, "'tz2', 'tz', 1, 70, 0, 0, 0, 0, 0"));
+        // At 2 hours: ty1 30 views, 23 validated, 11 completions (36.7 %), 5 engaged (16.7 %). The creator's
+        // others: ty2 40, ty3 10, ty4 25 -> p25 10, median 25, p75 40; ty1 is 20 % above the median and 2nd
+        // (ty2 has more). Validated 40, 10, 20 -> median 20; completion 50, 20, 40 % -> 40; engagement 10,
+        // 0, 20 % -> 10. Platform: 30, 40, 10, 25, 60, 70 -> median (ClickHouse's, the upper one) 40,
+        // ty1 25 % below.
+        assertEquals(
+                List.of("ty1\tty\t2\t30\t10\t25\t40\t3\t20\t40\t-25\t2\t23\t20\t36.7\t40\t16.7\t10"),
+                run("content_typical.sql", Map.of("content_id", "'ty1'", "age_hours", "2", "recent_days", "7")));
+    }
+
+    @Test
     void trendingLabelsAddUpTheirContentsAtTheLatestHour() throws Exception {
         // Labels of the velocity fixture's contents at 12:00 (t1 2400 vs 1000 views, t2 4800 vs 1000, t3 240
         // vs 10, t4 4800 vs 9600); t2's newer entry adds #party, t4 is deleted (it would make comedy and

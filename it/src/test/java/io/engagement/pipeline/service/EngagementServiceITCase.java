@@ -633,6 +633,16 @@ class EngagementServiceITCase {
                 .get(0);
         assertEquals(30, content.get("view_count").asInt());
         assertEquals(6, content.get("completion_count").asInt());
+        // Typical performance is a content's: k2's b1 is unknown to k1, a1 is answered (its figures are
+        // checked against hand-computed fixtures in AnalystQueriesContract).
+        assertEquals(
+                404, call("GET", "/v1/content/b1/typical", CREATOR_KEY, null).status());
+        Answer typical = call("GET", "/v1/content/a1/typical?age_hours=1&recent_days=400", CREATOR_KEY, null);
+        assertEquals(200, typical.status(), typical.body());
+        assertEquals("a1", typical.json().get("data").get(0).get("content").asText());
+        assertEquals(
+                400,
+                call("GET", "/v1/content/a1/typical?age=1", CREATOR_KEY, null).status());
     }
 
     @Test

@@ -70,6 +70,11 @@ public final class EngagementService implements AutoCloseable {
                     "a content's views by country"),
             new Route(
                     HandlerType.GET,
+                    "/v1/content/{contentId}/typical",
+                    Access.OWNER_OF_CONTENT,
+                    "a content at an age against the creator's typical content and the platform"),
+            new Route(
+                    HandlerType.GET,
                     "/v1/content/{contentId}/reach",
                     Access.OWNER_OF_CONTENT,
                     "a content's click-through, funnel and traffic sources"),
@@ -342,6 +347,11 @@ public final class EngagementService implements AutoCloseable {
                         ctx,
                         "top_countries",
                         values(ctx, Map.of("content_id", ctx.pathParam("contentId")), "from", "to", "limit"));
+            case "/v1/content/{contentId}/typical" ->
+                ctx -> stream(
+                        ctx,
+                        "content_typical",
+                        values(ctx, Map.of("content_id", ctx.pathParam("contentId")), "age_hours", "recent_days"));
             case "/v1/content/{contentId}/reach" ->
                 ctx -> stream(
                         ctx,
