@@ -5,7 +5,9 @@
 SELECT
     sum(views)                                                                  AS total_views,
     (SELECT uniqMerge(viewers) FROM engagement.content_viewers_hourly
-     WHERE hour >= {{from}} AND hour < {{to}})                                  AS unique_viewers,
+     WHERE hour >= {{from}} AND hour < {{to}}
+       AND hour < (SELECT max(window_end) FROM engagement.content_metrics
+                   WHERE grain = 'hour'))                                       AS unique_viewers,
     round(sum(watch_time_ms) / 1000, 1)                                         AS total_watch_s,
     (SELECT count() FROM engagement.session_metrics FINAL
      WHERE session_start >= {{from}} AND session_start < {{to}} AND superseded = 0) AS total_sessions,

@@ -1,7 +1,9 @@
 -- Creator dashboard (seed 001 creator analytics) over any period of whole hours: content count,
 -- views, unique viewers (merged from hourly uniq states, not summed), watch time, completion rate,
 -- saves, shares, clicks, engagement rates, averages (views per content, watch time per view; seed 002
--- creator analytics) and the top content by views. Rates are recomputed from
+-- creator analytics) and the top content by views. Unique viewers count only the hours up to the
+-- creator's newest closed hour window, the hours the views come from (an open hour has raw events but no
+-- window row yet), so the card never shows more viewers than views. Rates are recomputed from
 -- summed counters. Uses hour windows, so any hour-aligned range works (a day, a week, 30 days).
 -- (One JOIN per SELECT, nested: ClickHouse 18.16 supports no more; every joined subquery has an
 -- alias: current releases require one.)
@@ -49,6 +51,9 @@ FROM
         SELECT creator_id, uniqMerge(viewers) AS unique_viewers
         FROM engagement.content_viewers_hourly
         WHERE creator_id = {{creator_id}} AND hour >= {{from}} AND hour < {{to}}
+          -- only hours whose windows have closed, as for the views: uniques never exceed views
+          AND hour < (SELECT max(window_end) FROM engagement.content_metrics
+                      WHERE grain = 'hour' AND creator_id = {{creator_id}})
         GROUP BY creator_id
     ) AS viewers USING (creator_id)
 ) AS with_viewers

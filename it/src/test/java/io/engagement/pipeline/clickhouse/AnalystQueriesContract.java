@@ -483,6 +483,46 @@ abstract class AnalystQueriesContract {
     }
 
     @Test
+    void uniqueViewersComeFromTheHoursTheViewsComeFrom() throws Exception {
+        // uv1 (creator uv): 10:00 closed with 2 views by a and b; 11:00 still open (raw events of c, d, e,
+        // no window row yet). The cards count 2 views and 2 viewers, never 5 viewers for 2 views.
+        String events = "event_id, event_type, content_id, creator_id, user_id, session_id, event_time, event_time_ms,"
+                + " source_topic, source_partition, source_offset";
+        StringBuilder values = new StringBuilder();
+        String[][] plays = {{"a", "10:05"}, {"b", "10:20"}, {"c", "11:01"}, {"d", "11:02"}, {"e", "11:03"}};
+        for (int i = 0; i < plays.length; i++) {
+            values.append(i == 0 ? "" : ",")
+                    .append("('uv-e")
+                    .append(i)
+                    .append("', 'view_start', 'uv1', 'uv', '")
+                    .append(plays[i][0])
+                    .append("', 's', '2026-10-01 ")
+                    .append(plays[i][1])
+                    .append(":00', 0, 'u', 0, ")
+                    .append(900 + i)
+                    .append(")");
+        }
+        clickhouse.http().execute("INSERT INTO engagement.engagement_events (" + events + ") VALUES " + values);
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.content_metrics (grain, window_start, window_end, content_id, creator_id,"
+                                + " version, views) VALUES ('hour', '2026-10-01 10:00:00', '2026-10-01 11:00:00', 'uv1', 'uv', 1, 2)");
+        Map<String, String> day =
+                Map.of("from", "toDateTime('2026-10-01 00:00:00')", "to", "toDateTime('2026-10-02 00:00:00')");
+        Map<String, String> creator = new java.util.HashMap<>(day);
+        creator.put("creator_id", "'uv'");
+        List<String> card = run("creator_dashboard.sql", creator);
+        assertEquals(1, card.size(), card.toString());
+        String[] columns = card.get(0).split("\t");
+        assertEquals(List.of("uv", "1", "2", "2"), List.of(columns).subList(0, 4), card.toString());
+        Map<String, String> content = new java.util.HashMap<>(day);
+        content.put("content_id", "'uv1'");
+        String[] contentRow = run("content_analytics.sql", content).get(0).split("\t");
+        assertEquals(List.of("uv1", "2", "2"), List.of(contentRow).subList(0, 3));
+    }
+
+    @Test
     void trendingLabelsAddUpTheirContentsAtTheLatestHour() throws Exception {
         // Labels of the velocity fixture's contents at 12:00 (t1 2400 vs 1000 views, t2 4800 vs 1000, t3 240
         // vs 10, t4 4800 vs 9600); t2's newer entry adds #party, t4 is deleted (it would make comedy and
