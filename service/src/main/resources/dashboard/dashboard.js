@@ -110,6 +110,16 @@ async function loadCreator() {
   show('card-views-change', content ? '' : viewsChange && viewsChange.change_pct !== null ? viewsChange.change_pct + ' % against the period before' : '');
   fillTable('top-content', list.slice(0, 10), ['content_id', 'total_views', 'watch_s', 'completion_pct', 'engagement_pct', 'avg_quality_score']);
 
+  const realtime = await api(base + '/realtime', { minutes: 60 });
+  const now = Math.floor(Date.now() / 60000) * 60000;
+  const lastHour = Array.from({ length: 60 }, (_, i) => now - (60 - i) * 60000);
+  const byMinute = new Map(realtime.map((r) => [r.minute_epoch * 1000, r]));
+  chart('chart-realtime', {
+    title: { text: 'Last 60 minutes: views per minute', textStyle: { fontSize: 13 } }, tooltip: { trigger: 'axis' },
+    xAxis: { type: 'category', data: lastHour.map((t) => new Date(t).toISOString().substring(11, 16)) }, yAxis: { type: 'value' },
+    series: [{ type: 'bar', data: lastHour.map((t) => (byMinute.get(t) || {}).minute_views || 0) }]
+  });
+  show('card-realtime', realtime.reduce((sum, r) => sum + r.minute_views, 0));
   const reachPath = content ? '/v1/content/' + encodeURIComponent(content) + '/reach' : base + '/reach';
   const [timeline, breakdowns, countries, reach] = await Promise.all([
     api(base + '/timeline', { grain: 'day', ...range }), api(base + '/breakdowns', range), api(base + '/countries', days),

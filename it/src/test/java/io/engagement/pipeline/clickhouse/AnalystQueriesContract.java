@@ -483,6 +483,43 @@ abstract class AnalystQueriesContract {
     }
 
     @Test
+    void theRealtimeCardAddsUpTheCreatorsMinutesOfTheLastHour() throws Exception {
+        long minute = java.time.Instant.now()
+                .truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+                .getEpochSecond();
+        String columns =
+                "grain, window_start, window_end, content_id, creator_id, version, views, watch_time_ms, likes,"
+                        + " comments, shares";
+        java.util.function.BiFunction<Long, String, String> row =
+                (start, rest) -> "('minute', " + start + ", " + (start + 60) + ", " + rest + ")";
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.content_metrics (" + columns + ") VALUES "
+                        // 5 minutes ago: rt1 3 views (version 2 replaces 1) and rt2 2 views; 3 minutes ago rt1 4
+                        + row.apply(minute - 300, "'rt1', 'rt', 1, 1, 1000, 0, 0, 0") + ","
+                        + row.apply(minute - 300, "'rt1', 'rt', 2, 3, 9000, 1, 0, 0") + ","
+                        + row.apply(minute - 300, "'rt2', 'rt', 1, 2, 4000, 0, 1, 1") + ","
+                        + row.apply(minute - 180, "'rt1', 'rt', 1, 4, 2000, 0, 0, 0") + ","
+                        // 90 minutes ago: outside the hour; another creator's minute
+                        + row.apply(minute - 5400, "'rt1', 'rt', 1, 50, 0, 0, 0, 0") + ","
+                        + row.apply(minute - 120, "'ro1', 'ro', 1, 70, 0, 0, 0, 0") + ","
+                        // an hour row of rt must not count as a minute
+                        + "('hour', " + (minute - 3600) + ", " + minute + ", 'rt1', 'rt', 1, 99, 0, 0, 0, 0)");
+        // minute -5: 3 + 2 views, 13 s, 1 like + 1 comment + 1 share, 2 contents; minute -3: 4 views, 2 s, 0, 1.
+        List<String> minutes = run("creator_realtime.sql", Map.of("creator_id", "'rt'"));
+        assertEquals(
+                List.of("5\t13\t3\t2", "4\t2\t0\t1"),
+                minutes.stream().map(r -> r.split("\t", 3)[2]).toList(),
+                minutes.toString());
+        assertEquals(String.valueOf(minute - 300), minutes.get(0).split("\t")[1], "the minute's start, epoch seconds");
+        assertEquals(
+                List.of("4\t2\t0\t1"),
+                run("creator_realtime.sql", Map.of("creator_id", "'rt'", "minutes", "4")).stream()
+                        .map(r -> r.split("\t", 3)[2])
+                        .toList());
+    }
+
+    @Test
     void uniqueViewersComeFromTheHoursTheViewsComeFrom() throws Exception {
         // uv1 (creator uv): 10:00 closed with 2 views by a and b; 11:00 still open (raw events of c, d, e,
         // no window row yet). The cards count 2 views and 2 viewers, never 5 viewers for 2 views.

@@ -259,6 +259,9 @@ class DashboardBrowserITCase {
         assertEquals("37.5", text("card-ctr"));
         assertEquals(List.of(8L, 5L, 2L, 1L, 0L), chartData("chart-funnel"));
         assertEquals(List.of(2L, 1L, 1L, 0L, 1L, 0L, 0L), chartData("chart-sources"));
+        // The realtime chart: the last 60 minutes, one bar each (nothing in them: the fixture is in March).
+        assertEquals(60, chartData("chart-realtime").size());
+        assertEquals("0", text("card-realtime"));
         screenshot("creator-kd-2026-03-10");
 
         // The content filter: d2 alone had 1 view by u1, completed.

@@ -643,6 +643,16 @@ class EngagementServiceITCase {
         assertEquals(
                 400,
                 call("GET", "/v1/content/a1/typical?age=1", CREATOR_KEY, null).status());
+        // The realtime card: the creator's own minutes only, a bounded look-back.
+        assertEquals(
+                200, call("GET", "/v1/creators/k1/realtime", CREATOR_KEY, null).status());
+        assertEquals(
+                403, call("GET", "/v1/creators/k2/realtime", CREATOR_KEY, null).status());
+        Answer tooFar = call("GET", "/v1/creators/k1/realtime?minutes=5000", CREATOR_KEY, null);
+        assertEquals(400, tooFar.status());
+        assertTrue(
+                tooFar.json().get("error").asText().startsWith("minutes must be a whole number from 1 to 1440"),
+                tooFar.body());
     }
 
     @Test

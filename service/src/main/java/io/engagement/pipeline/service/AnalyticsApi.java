@@ -35,6 +35,7 @@ public final class AnalyticsApi {
             "creator_countries",
             "creator_breakdowns",
             "reach_funnel",
+            "creator_realtime",
             "content_typical",
             "trending_now",
             "trending_labels",

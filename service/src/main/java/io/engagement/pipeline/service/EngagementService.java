@@ -110,6 +110,11 @@ public final class EngagementService implements AutoCloseable {
                     "completion buckets and devices"),
             new Route(
                     HandlerType.GET,
+                    "/v1/creators/{creatorId}/realtime",
+                    Access.CREATOR_OF_PATH,
+                    "views and watch time per minute over the last minutes"),
+            new Route(
+                    HandlerType.GET,
                     "/v1/creators/{creatorId}/reach",
                     Access.CREATOR_OF_PATH,
                     "click-through, funnel and traffic sources of the creator's content"),
@@ -373,6 +378,18 @@ public final class EngagementService implements AutoCloseable {
                 ctx -> stream(ctx, "creator_countries", values(ctx, creator(ctx), "from", "to", "limit"));
             case "/v1/creators/{creatorId}/breakdowns" ->
                 ctx -> stream(ctx, "creator_breakdowns", values(ctx, creator(ctx), "from", "to"));
+            case "/v1/creators/{creatorId}/realtime" ->
+                ctx -> {
+                    Map<String, String> params = values(ctx, creator(ctx), "minutes");
+                    String minutes = params.getOrDefault("minutes", "60");
+                    if (!minutes.matches("\\d{1,4}")
+                            || Integer.parseInt(minutes) < 1
+                            || Integer.parseInt(minutes) > 1440) {
+                        throw new IllegalArgumentException(
+                                "minutes must be a whole number from 1 to 1440, not '" + minutes + "'");
+                    }
+                    stream(ctx, "creator_realtime", params);
+                };
             case "/v1/creators/{creatorId}/reach" ->
                 ctx -> {
                     Map<String, String> scope = new LinkedHashMap<>(creator(ctx));
