@@ -97,14 +97,15 @@ public final class ClickHouseSettings {
      * The variables the tools read before the settings had one name everywhere, refused with the new
      * name so that a forgotten variable fails instead of being ignored.
      */
-    private static final Map<String, Setting<?>> TOOL_VARIABLES_RENAMED = Map.of(
-            "CLICKHOUSE_USER", USER,
-            "CLICKHOUSE_PASSWORD", PASSWORD,
-            "CLICKHOUSE_DATABASE", DATABASE,
-            "CLICKHOUSE_CA_FILE", CA_FILE,
-            "CLICKHOUSE_CLUSTER", CLUSTER,
-            "CLICKHOUSE_RETENTION_DAYS", RETENTION_DAYS,
-            "CLICKHOUSE_URL", URL);
+    private static final SettingSources TOOL_SOURCES = SettingSources.of(TOOLS)
+            .renamingVariables(Map.of(
+                    "CLICKHOUSE_USER", USER.key(),
+                    "CLICKHOUSE_PASSWORD", PASSWORD.key(),
+                    "CLICKHOUSE_DATABASE", DATABASE.key(),
+                    "CLICKHOUSE_CA_FILE", CA_FILE.key(),
+                    "CLICKHOUSE_CLUSTER", CLUSTER.key(),
+                    "CLICKHOUSE_RETENTION_DAYS", RETENTION_DAYS.key(),
+                    "CLICKHOUSE_URL", URL.key()));
 
     private ClickHouseSettings() {}
 
@@ -140,23 +141,17 @@ public final class ClickHouseSettings {
     }
 
     /**
-     * A tool's settings: {@link #TOOLS} from the environment ({@code ENGAGEMENT_CLICKHOUSE_URL} ...) and
-     * {@code ENGAGEMENT_CONFIG_FILE}, then the tool's own options (given here by setting key, e.g.
+     * A tool's settings: {@link #TOOLS} from the environment ({@code ENGAGEMENT_CLICKHOUSE_URL} ...), then
+     * the tool's own options (given here by setting key, e.g.
      * {@code clickhouse.url} for a tool's {@code --url}).
      *
      * @throws ConfigException naming every bad setting, or a variable of the earlier names
      */
     public static Tool forTool(Map<String, String> options, Map<String, String> env) {
-        SettingSources sources = new SettingSources(TOOLS, false, Map.of());
         String[] args = options.entrySet().stream()
                 .flatMap(e -> java.util.stream.Stream.of("--" + e.getKey(), e.getValue()))
                 .toArray(String[]::new);
-        SettingValues v = sources.read(args, env);
-        TOOL_VARIABLES_RENAMED.forEach((variable, setting) -> {
-            if (env.containsKey(variable)) {
-                v.problem(variable + " was renamed " + setting.envName() + " (setting " + setting.key() + ")");
-            }
-        });
+        SettingValues v = TOOL_SOURCES.read(args, env);
         Integer days = v.get(RETENTION_DAYS);
         Tool tool = new Tool(
                 v.get(URL),

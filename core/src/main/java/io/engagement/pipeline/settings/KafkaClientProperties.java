@@ -120,29 +120,35 @@ public final class KafkaClientProperties {
     }
 
     /**
+     * The {@code kafka.properties.*} of {@code values}, without the prefix, sorted; a property the job may
+     * not take, or one without a value, is recorded there as a problem naming it.
+     */
+    public static Map<String, String> of(SettingValues values) {
+        Map<String, String> props = select(values.texts());
+        props.forEach((property, value) -> {
+            String problem = problem(property);
+            if (problem != null) {
+                values.problem(problem);
+            } else if (value == null || value.isBlank()) {
+                values.problem(PREFIX + property + " must not be empty");
+            }
+        });
+        return java.util.Collections.unmodifiableMap(props);
+    }
+
+    /**
      * For the tools: the properties in their options ({@code kafka.properties.<name>} keys, without the
      * leading dashes) and in the environment, checked as the job checks them.
      */
     public static Map<String, String> forTool(Map<String, String> options, Map<String, String> env) {
-        Map<String, String> values = new LinkedHashMap<>(fromEnv(env));
-        java.util.List<String> errors = new java.util.ArrayList<>();
-        options.forEach((key, value) -> {
-            if (key.startsWith(PREFIX)) {
-                if (isSecret(key.substring(PREFIX.length()))) {
-                    errors.add("--" + key + " is a secret and cannot be a command-line argument (ps shows those); set "
-                            + envName(key.substring(PREFIX.length())));
-                }
-                values.put(key, value);
-            }
-        });
-        Map<String, String> props = select(values);
-        props.keySet().stream()
-                .map(KafkaClientProperties::problem)
-                .filter(java.util.Objects::nonNull)
-                .forEach(errors::add);
-        if (!errors.isEmpty()) {
-            throw new ConfigException(String.join("\n", errors));
-        }
+        String[] args = options.entrySet().stream()
+                .filter(option -> option.getKey().startsWith(PREFIX))
+                .flatMap(option -> java.util.stream.Stream.of("--" + option.getKey(), option.getValue()))
+                .toArray(String[]::new);
+        SettingValues values =
+                SettingSources.of(List.of()).withKafkaProperties().read(args, env);
+        Map<String, String> props = of(values);
+        values.throwIfInvalid("invalid Kafka client properties");
         return props;
     }
 

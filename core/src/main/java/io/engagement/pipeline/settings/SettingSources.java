@@ -11,41 +11,92 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Where a program's settings come from, the same for the job, the service and the tools: in
+ * Where a program's settings come from, the same engine for the job, the service and the tools: in
  * increasing precedence the declared defaults, a properties file ({@code --config-file} or
- * {@code ENGAGEMENT_CONFIG_FILE}), environment variables ({@link Setting#envName()}) and program
- * arguments ({@code --key value} or {@code --key=value}). With Kafka client properties on,
- * {@code kafka.properties.<name>} keys (and {@code ENGAGEMENT_KAFKA_PROPERTIES_<NAME>}) are accepted
- * too ({@link KafkaClientProperties}). Secrets are refused as arguments (the Flink web UI and
- * {@code ps} show those); a renamed setting fails naming its new key, in any source. Every problem
- * is collected; {@link SettingValues#throwIfInvalid} reports them together.
+ * {@code ENGAGEMENT_CONFIG_FILE}; the job only, see {@link #withConfigFile}), environment variables
+ * ({@link Setting#envName()}) and program arguments ({@code --key value} or {@code --key=value}). With
+ * Kafka client properties on, {@code kafka.properties.<name>} keys (and
+ * {@code ENGAGEMENT_KAFKA_PROPERTIES_<NAME>}) are accepted too ({@link KafkaClientProperties}). Secrets
+ * are refused as arguments (the Flink web UI and {@code ps} show those); a renamed setting or variable
+ * fails naming its new name, in any source. Every problem is collected; {@link
+ * SettingValues#throwIfInvalid} reports them together.
  */
 public final class SettingSources {
 
     public static final String CONFIG_FILE = "config-file";
     public static final String CONFIG_FILE_ENV = Setting.ENV_PREFIX + "CONFIG_FILE";
 
-    private final Map<String, Setting<?>> declared = new LinkedHashMap<>();
+    private final Map<String, Setting<?>> declared;
+    private final Map<String, String> keyOfVariable;
     private final boolean kafkaProperties;
-    private final Map<String, String> renamed;
+    private final boolean configFile;
+    private final boolean sharedFile;
+    private final Map<String, String> renamedKeys;
+    private final Map<String, String> renamedVariables;
 
-    /**
-     * @param declared the program's settings
-     * @param kafkaProperties whether {@code kafka.properties.*} are accepted
-     * @param renamed earlier keys -> their current key, refused with a message naming the new key
-     */
-    public SettingSources(List<Setting<?>> declared, boolean kafkaProperties, Map<String, String> renamed) {
-        declared.forEach(setting -> {
-            if (this.declared.put(setting.key(), setting) != null) {
+    private SettingSources(
+            Map<String, Setting<?>> declared,
+            boolean kafkaProperties,
+            boolean configFile,
+            boolean sharedFile,
+            Map<String, String> renamedKeys,
+            Map<String, String> renamedVariables) {
+        this.declared = declared;
+        this.keyOfVariable = new LinkedHashMap<>();
+        declared.values().forEach(setting -> keyOfVariable.put(setting.envName(), setting.key()));
+        this.kafkaProperties = kafkaProperties;
+        this.configFile = configFile;
+        this.sharedFile = sharedFile;
+        this.renamedKeys = Map.copyOf(renamedKeys);
+        this.renamedVariables = Map.copyOf(renamedVariables);
+    }
+
+    /** The sources of {@code settings}: defaults, environment and arguments. */
+    public static SettingSources of(List<Setting<?>> settings) {
+        Map<String, Setting<?>> declared = new LinkedHashMap<>();
+        settings.forEach(setting -> {
+            if (declared.put(setting.key(), setting) != null) {
                 throw new IllegalArgumentException("setting " + setting.key() + " declared twice");
             }
         });
-        this.kafkaProperties = kafkaProperties;
-        this.renamed = Map.copyOf(renamed);
+        return new SettingSources(declared, false, false, false, Map.of(), Map.of());
     }
 
-    public List<Setting<?>> declared() {
-        return List.copyOf(declared.values());
+    /** These sources, also taking {@code kafka.properties.*}. */
+    public SettingSources withKafkaProperties() {
+        return new SettingSources(declared, true, configFile, sharedFile, renamedKeys, renamedVariables);
+    }
+
+    /**
+     * These sources, also reading a properties file. Only the job reads one: its unknown keys fail, so a
+     * file is one program's, and the service and the tools share the job's environment instead.
+     */
+    public SettingSources withConfigFile() {
+        return new SettingSources(declared, kafkaProperties, true, false, renamedKeys, renamedVariables);
+    }
+
+    /**
+     * These sources, also taking from the job's file ({@code ENGAGEMENT_CONFIG_FILE}, when the program
+     * shares the job's environment) the settings this program declares, except secrets (the job's file
+     * holds references the job resolves); the file's other keys are the job's and are ignored.
+     */
+    public SettingSources withSharedConfigFile() {
+        return new SettingSources(declared, kafkaProperties, false, true, renamedKeys, renamedVariables);
+    }
+
+    /**
+     * These sources, refusing earlier keys (as arguments, in the file, and their derived variables) with
+     * a message naming the current key.
+     */
+    public SettingSources renamingKeys(Map<String, String> earlierToCurrentKey) {
+        return new SettingSources(
+                declared, kafkaProperties, configFile, sharedFile, earlierToCurrentKey, renamedVariables);
+    }
+
+    /** These sources, refusing earlier environment variables with a message naming the current one. */
+    public SettingSources renamingVariables(Map<String, String> earlierVariableToCurrentKey) {
+        return new SettingSources(
+                declared, kafkaProperties, configFile, sharedFile, renamedKeys, earlierVariableToCurrentKey);
     }
 
     /** The settings' texts from every source; problems (unknown keys, secrets as arguments) are collected. */
@@ -54,38 +105,38 @@ public final class SettingSources {
         Map<String, String> values = new LinkedHashMap<>();
         declared.values().forEach(setting -> values.put(setting.key(), setting.defaultValue()));
         Map<String, String> cli = arguments(args, problems);
-        String file = cli.remove(CONFIG_FILE);
-        if (file == null) {
+        boolean argumentProblems = !problems.isEmpty();
+        String file = configFile ? cli.remove(CONFIG_FILE) : null;
+        if (file == null && (configFile || sharedFile)) {
             file = env.get(CONFIG_FILE_ENV);
         }
         if (file != null) {
             values.putAll(file(Path.of(file), problems));
         }
-        Map<String, String> fromEnv = new LinkedHashMap<>();
         env.forEach((name, value) -> {
-            String key = envToKey(name);
+            String key = keyOfVariable.get(name);
             if (key != null) {
-                fromEnv.put(key, value);
+                values.put(key, value);
             }
         });
-        renamed.forEach((old, current) -> {
-            if (env.containsKey(Setting.envName(old))) {
-                problems.add(Setting.envName(old) + " was renamed " + Setting.envName(current) + " (setting " + current
-                        + ")");
+        Map<String, String> earlierVariables = new LinkedHashMap<>(renamedVariables);
+        renamedKeys.forEach((earlier, current) -> earlierVariables.put(Setting.envName(earlier), current));
+        earlierVariables.forEach((variable, current) -> {
+            if (env.containsKey(variable)) {
+                problems.add(variable + " was renamed " + Setting.envName(current) + " (setting " + current + ")");
             }
         });
-        values.putAll(fromEnv);
         if (kafkaProperties) {
             values.putAll(KafkaClientProperties.fromEnv(env));
         }
         values.putAll(cli);
-        return new SettingValues(values, fromEnv, file != null, env, problems);
+        return new SettingValues(values, env, problems, argumentProblems);
     }
 
     /** {@code --help}: every setting with its meaning, default and environment variable. */
     public String usage() {
-        StringBuilder sb = new StringBuilder(
-                "Settings (--key value, environment variable ENGAGEMENT_KEY, or --config-file file.properties):\n");
+        StringBuilder sb = new StringBuilder("Settings (--key value, or the environment variable ENGAGEMENT_KEY"
+                + (configFile ? ", or --config-file file.properties" : "") + "):\n");
         declared.values()
                 .forEach(setting -> sb.append(String.format(
                         "  --%-36s %s (default: %s; %s)%n",
@@ -100,7 +151,8 @@ public final class SettingSources {
                     "  --%-36s %s%n",
                     KafkaClientProperties.PREFIX + "<name>",
                     "any Kafka client property (security.protocol, sasl.*, ssl.*, client.id, compression.type); env "
-                            + KafkaClientProperties.ENV_PREFIX + "<NAME>; secrets only from env or --config-file"));
+                            + KafkaClientProperties.ENV_PREFIX + "<NAME>; secrets only from the environment"
+                            + (configFile ? " or --config-file" : "")));
         }
         return sb.toString();
     }
@@ -129,18 +181,6 @@ public final class SettingSources {
                 : Setting.envName(key);
     }
 
-    private String envToKey(String name) {
-        if (!name.startsWith(Setting.ENV_PREFIX)) {
-            return null;
-        }
-        for (Setting<?> setting : declared.values()) {
-            if (setting.envName().equals(name)) {
-                return setting.key();
-            }
-        }
-        return null;
-    }
-
     private Map<String, String> arguments(String[] args, List<String> problems) {
         Map<String, String> cli = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -161,11 +201,11 @@ public final class SettingSources {
                 problems.add("setting --" + key + " has no value");
                 continue;
             }
-            if (renamed.containsKey(key)) {
-                problems.add("setting --" + key + " was renamed --" + renamed.get(key));
+            if (renamedKeys.containsKey(key)) {
+                problems.add("setting --" + key + " was renamed --" + renamedKeys.get(key));
                 continue;
             }
-            if (!isSetting(key) && !key.equals(CONFIG_FILE)) {
+            if (!isSetting(key) && !(configFile && key.equals(CONFIG_FILE))) {
                 problems.add("unknown setting --" + key);
                 continue;
             }
@@ -190,9 +230,11 @@ public final class SettingSources {
         }
         Map<String, String> values = new LinkedHashMap<>();
         for (String key : props.stringPropertyNames()) {
-            if (renamed.containsKey(key)) {
-                problems.add(
-                        CONFIG_FILE + " " + path + ": setting '" + key + "' was renamed '" + renamed.get(key) + "'");
+            if (renamedKeys.containsKey(key)) {
+                problems.add(CONFIG_FILE + " " + path + ": setting '" + key + "' was renamed '" + renamedKeys.get(key)
+                        + "'");
+            } else if (sharedFile && (!declared.containsKey(key) || isSecret(key))) {
+                continue; // the job's setting, or a secret reference only the job resolves
             } else if (!isSetting(key)) {
                 problems.add(CONFIG_FILE + " " + path + ": unknown setting '" + key + "'");
             } else {

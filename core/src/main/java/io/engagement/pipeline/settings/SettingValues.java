@@ -13,22 +13,15 @@ import java.util.Map;
 public final class SettingValues {
 
     private final Map<String, String> texts;
-    private final Map<String, String> fromEnv;
-    private final boolean fileGiven;
     private final Map<String, String> env;
     private final List<String> problems;
+    private final boolean argumentProblems;
 
-    SettingValues(
-            Map<String, String> texts,
-            Map<String, String> fromEnv,
-            boolean fileGiven,
-            Map<String, String> env,
-            List<String> problems) {
+    SettingValues(Map<String, String> texts, Map<String, String> env, List<String> problems, boolean argumentProblems) {
         this.texts = texts;
-        this.fromEnv = fromEnv;
-        this.fileGiven = fileGiven;
         this.env = env;
         this.problems = new ArrayList<>(problems);
+        this.argumentProblems = argumentProblems;
     }
 
     /** The value of {@code setting}, or null with a problem recorded when its text is not accepted. */
@@ -41,25 +34,9 @@ public final class SettingValues {
         }
     }
 
-    /** The text of a key as given (or its default). */
-    public String text(String key) {
-        return texts.get(key);
-    }
-
     /** Every key's text: declared settings and {@code kafka.properties.*}. */
     public Map<String, String> texts() {
         return Collections.unmodifiableMap(texts);
-    }
-
-    /** True when the key's current text came from its environment variable. */
-    public boolean fromEnvironment(String key) {
-        String value = texts.get(key);
-        return value != null
-                && (value.equals(fromEnv.get(key)) || value.equals(env.get(SettingSources.secretEnvName(key))));
-    }
-
-    public boolean fileGiven() {
-        return fileGiven;
     }
 
     public Map<String, String> environment() {
@@ -69,6 +46,11 @@ public final class SettingValues {
     /** Records a problem found by a check across settings, worded to name its setting. */
     public void problem(String problem) {
         problems.add(problem);
+    }
+
+    /** True when the program arguments themselves were refused (unknown, without value, a secret). */
+    public boolean argumentProblems() {
+        return argumentProblems;
     }
 
     public List<String> problems() {

@@ -20,8 +20,9 @@ class SettingSourcesTest {
     private static final Setting<Integer> SIZE = Setting.of("batch.size", "10", SettingType.integer(1, 100), "a size");
     private static final Setting<String> TOKEN =
             Setting.of("api.token", "", SettingType.anyText(), "a token").secret();
-    private static final SettingSources SOURCES =
-            new SettingSources(List.of(GAP, SIZE, TOKEN), false, Map.of("old.size", "batch.size"));
+    private static final SettingSources SOURCES = SettingSources.of(List.of(GAP, SIZE, TOKEN))
+            .withConfigFile()
+            .renamingKeys(Map.of("old.size", "batch.size"));
 
     @TempDir
     Path dir;
@@ -74,6 +75,42 @@ class SettingSourcesTest {
         assertEquals(
                 List.of("ENGAGEMENT_OLD_SIZE was renamed ENGAGEMENT_BATCH_SIZE (setting batch.size)"),
                 values.problems());
+    }
+
+    @Test
+    void withoutAConfigFileTheFileIsNoSource() throws Exception {
+        // The service and the tools read no file: a job's file in a shared environment is not theirs.
+        Path file = Files.writeString(dir.resolve("job.properties"), "window.grains=hour\n");
+        SettingSources noFile = SettingSources.of(List.of(GAP, SIZE));
+        assertEquals(
+                List.of(),
+                noFile.read(new String[0], Map.of("ENGAGEMENT_CONFIG_FILE", file.toString()))
+                        .problems());
+        assertEquals(
+                List.of("unknown setting --config-file"),
+                noFile.read(new String[] {"--config-file", file.toString()}, Map.of())
+                        .problems());
+        assertTrue(noFile.read(new String[] {"--x", "1"}, Map.of()).argumentProblems());
+    }
+
+    @Test
+    void theToolsTakeKafkaPropertiesAsTheJobDoes() {
+        assertEquals(
+                Map.of("security.protocol", "SASL_SSL", "sasl.jaas.config", "from-env"),
+                KafkaClientProperties.forTool(
+                        Map.of("kafka.properties.security.protocol", "SASL_SSL", "topic", "not a property"),
+                        Map.of("ENGAGEMENT_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "from-env")));
+        String secret = assertThrows(
+                        ConfigException.class,
+                        () -> KafkaClientProperties.forTool(Map.of("kafka.properties.sasl.jaas.config", "x"), Map.of()))
+                .getMessage();
+        assertTrue(secret.contains("--kafka.properties.sasl.jaas.config is a secret"), secret);
+        assertTrue(secret.contains("ENGAGEMENT_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"), secret);
+        String acks = assertThrows(
+                        ConfigException.class,
+                        () -> KafkaClientProperties.forTool(Map.of("kafka.properties.acks", "0"), Map.of()))
+                .getMessage();
+        assertTrue(acks.contains("kafka.properties.acks cannot be set"), acks);
     }
 
     @Test

@@ -60,6 +60,23 @@ class ServiceConfigTest {
     }
 
     @Test
+    void theServiceTakesItsSettingsFromTheJobsFileAndLeavesTheJobsOwnAlone(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(
+                dir.resolve("job.properties"),
+                "validation.max-event-age=2 d\nwindow.grains=hour\nclickhouse.password=${env:CH_PASSWORD}\n");
+        Map<String, String> env = new java.util.HashMap<>(KEYS);
+        env.put("ENGAGEMENT_CONFIG_FILE", file.toString());
+        env.put("CH_PASSWORD", "the-job-resolves-this");
+        ServiceConfig service = ServiceConfig.from(new String[0], env);
+        assertEquals(java.time.Duration.ofDays(2), service.validationRules.maxEventAge(), "the job's rule");
+        assertEquals("", service.clickhousePassword, "a secret reference is the job's to resolve");
+        assertEquals(
+                service.validationRules,
+                io.engagement.pipeline.config.JobConfig.fromSources(new String[0], env).validationRules);
+    }
+
+    @Test
     void renamedSettingsFailNamingTheirNewKeys() {
         String argument = assertThrows(
                         ConfigException.class,

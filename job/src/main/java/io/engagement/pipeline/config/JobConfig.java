@@ -27,7 +27,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  */
 public final class JobConfig implements Serializable {
 
-    private static final SettingSources SOURCES = new SettingSources(JobSettings.ALL, true, java.util.Map.of());
+    private static final SettingSources SOURCES =
+            SettingSources.of(JobSettings.ALL).withKafkaProperties().withConfigFile();
 
     public final String jobName;
     public final String bootstrapServers;
@@ -150,7 +151,7 @@ public final class JobConfig implements Serializable {
                 : null;
         validationRules = ValidationSettings.rules(v);
 
-        kafkaProperties = kafkaProperties(v);
+        kafkaProperties = KafkaClientProperties.of(v);
         kafkaJobProperties = kafkaJobProperties(kafkaProperties, secrets);
         SecretRef hmacKey = secrets.getOrDefault(
                 JobSettings.PRIVACY_USER_ID_HMAC_KEY.key(), SecretRef.none(JobSettings.PRIVACY_USER_ID_HMAC_KEY.key()));
@@ -170,11 +171,7 @@ public final class JobConfig implements Serializable {
     /** Builds and validates the configuration; throws {@link ConfigException} naming every bad setting. */
     public static JobConfig fromSources(String[] args, Map<String, String> env) {
         SettingValues values = SOURCES.read(args, env);
-        if (values.problems().stream()
-                .anyMatch(p -> p.startsWith("unknown setting --")
-                        || p.contains("has no value")
-                        || p.startsWith("unexpected argument")
-                        || p.contains("cannot be a program argument"))) {
+        if (values.argumentProblems()) {
             throw new ConfigException(
                     "Invalid job arguments:\n  " + String.join("\n  ", values.problems()) + "\n" + usage());
         }
@@ -208,19 +205,6 @@ public final class JobConfig implements Serializable {
             v.problem(e.getMessage());
             return "";
         }
-    }
-
-    private static Map<String, String> kafkaProperties(SettingValues v) {
-        Map<String, String> props = KafkaClientProperties.select(v.texts());
-        props.forEach((property, value) -> {
-            String problem = KafkaClientProperties.problem(property);
-            if (problem != null) {
-                v.problem(problem);
-            } else if (value == null || value.isBlank()) {
-                v.problem(KafkaClientProperties.PREFIX + property + " must not be empty");
-            }
-        });
-        return java.util.Collections.unmodifiableMap(props);
     }
 
     /** The user-id pseudonymizer of {@code privacy.user-id-hmac-key}, or null when ids are kept as sent. */

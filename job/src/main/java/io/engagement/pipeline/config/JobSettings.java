@@ -259,51 +259,47 @@ public final class JobSettings {
             .accepting("empty, or at least 32 characters")
             .secret();
 
-    static final List<Setting<?>> JOB_ONLY = List.of(
-            JOB_NAME,
-            KAFKA_DLQ_TOPIC,
-            KAFKA_FEEDBACK_TOPIC,
-            KAFKA_GROUP_ID,
-            KAFKA_STARTING_OFFSETS,
-            KAFKA_STOPPING_OFFSETS,
-            KAFKA_DELIVERY_GUARANTEE,
-            KAFKA_TRANSACTIONAL_ID_PREFIX,
-            KAFKA_TRANSACTION_TIMEOUT,
-            CLICKHOUSE_BATCH_SIZE,
-            CLICKHOUSE_BATCH_MB,
-            CLICKHOUSE_FLUSH_INTERVAL,
-            CLICKHOUSE_MAX_RETRIES,
-            WATERMARK_OUT_OF_ORDERNESS,
-            WATERMARK_IDLENESS,
-            WINDOW_ALLOWED_LATENESS,
-            LATENESS_START_HORIZON,
-            WINDOW_GRAINS,
-            WINDOW_PRE_AGGREGATION_MAX_ENTRIES,
-            SESSION_GAP,
-            SESSION_MAX_DURATION,
-            SESSION_BUNDLE_MAX_EVENTS,
-            VIEWS_VALIDATION,
-            VIEWS_MAX_STARTS_PER_MINUTE,
-            VIEWS_REPEAT_SPAN,
-            VIEWS_PLAYBACK_SLACK,
-            TRENDING_MIN_VIEWS_PER_HOUR,
-            DEDUP_HORIZON,
-            PRIVACY_USER_ID_HMAC_KEY);
-
     /** Every setting of the job, in the order of docs/configuration.md and {@code --help}. */
     public static final List<Setting<?>> ALL = all();
 
     private JobSettings() {}
 
     private static List<Setting<?>> all() {
-        List<Setting<?>> all = new ArrayList<>();
-        all.add(JOB_NAME);
-        all.add(KafkaSettings.BOOTSTRAP_SERVERS);
-        all.add(KafkaSettings.INPUT_TOPIC);
-        all.add(KafkaSettings.CATALOG_TOPIC);
-        all.addAll(JOB_ONLY.subList(1, 9)); // the job's own Kafka settings
+        List<Setting<?>> all = new ArrayList<>(List.of(
+                JOB_NAME,
+                KafkaSettings.BOOTSTRAP_SERVERS,
+                KafkaSettings.INPUT_TOPIC,
+                KafkaSettings.CATALOG_TOPIC,
+                KAFKA_DLQ_TOPIC,
+                KAFKA_FEEDBACK_TOPIC,
+                KAFKA_GROUP_ID,
+                KAFKA_STARTING_OFFSETS,
+                KAFKA_STOPPING_OFFSETS,
+                KAFKA_DELIVERY_GUARANTEE,
+                KAFKA_TRANSACTIONAL_ID_PREFIX,
+                KAFKA_TRANSACTION_TIMEOUT));
         all.addAll(ClickHouseSettings.CONNECTION);
-        all.addAll(JOB_ONLY.subList(9, JOB_ONLY.size()));
+        all.addAll(List.of(
+                CLICKHOUSE_BATCH_SIZE,
+                CLICKHOUSE_BATCH_MB,
+                CLICKHOUSE_FLUSH_INTERVAL,
+                CLICKHOUSE_MAX_RETRIES,
+                WATERMARK_OUT_OF_ORDERNESS,
+                WATERMARK_IDLENESS,
+                WINDOW_ALLOWED_LATENESS,
+                LATENESS_START_HORIZON,
+                WINDOW_GRAINS,
+                WINDOW_PRE_AGGREGATION_MAX_ENTRIES,
+                SESSION_GAP,
+                SESSION_MAX_DURATION,
+                SESSION_BUNDLE_MAX_EVENTS,
+                VIEWS_VALIDATION,
+                VIEWS_MAX_STARTS_PER_MINUTE,
+                VIEWS_REPEAT_SPAN,
+                VIEWS_PLAYBACK_SLACK,
+                TRENDING_MIN_VIEWS_PER_HOUR,
+                DEDUP_HORIZON,
+                PRIVACY_USER_ID_HMAC_KEY));
         all.addAll(ValidationSettings.ALL);
         return List.copyOf(all);
     }

@@ -11,14 +11,16 @@ import java.util.Map;
 
 /**
  * The HTTP service's one typed configuration, read from the settings {@link ServiceSettings} declares
- * through the engine the job and the tools use ({@link SettingSources}: defaults, a properties file,
- * environment variables, arguments); validated once, every problem reported together, each naming
+ * through the engine the job and the tools use ({@link SettingSources}: defaults, the service's settings
+ * in the job's {@code ENGAGEMENT_CONFIG_FILE}, environment variables, arguments); validated once, every problem reported together, each naming
  * its setting. The ClickHouse connection, Kafka and validation settings are the job's.
  */
 public final class ServiceConfig {
 
-    private static final SettingSources SOURCES =
-            new SettingSources(ServiceSettings.ALL, true, ServiceSettings.RENAMED);
+    private static final SettingSources SOURCES = SettingSources.of(ServiceSettings.ALL)
+            .withKafkaProperties()
+            .withSharedConfigFile()
+            .renamingKeys(ServiceSettings.RENAMED);
 
     public final String host;
     public final int port;
@@ -77,12 +79,7 @@ public final class ServiceConfig {
     }
 
     private ServiceConfig(SettingValues v) {
-        Map<String, String> properties = KafkaClientProperties.select(v.texts());
-        properties.keySet().stream()
-                .map(KafkaClientProperties::problem)
-                .filter(java.util.Objects::nonNull)
-                .forEach(v::problem);
-        kafkaProperties = properties;
+        kafkaProperties = KafkaClientProperties.of(v);
         validationRules = ValidationSettings.rules(v);
         host = v.get(ServiceSettings.HOST);
         port = orZero(v.get(ServiceSettings.PORT));
