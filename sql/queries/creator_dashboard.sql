@@ -1,10 +1,11 @@
 -- Creator dashboard (seed 001 creator analytics) over any period of whole hours: content count,
 -- views, unique viewers (merged from hourly uniq states, not summed), watch time, completion rate,
 -- saves, shares, clicks, engagement rates, averages (views per content, watch time per view; seed 002
--- creator analytics) and the top content by views. Unique viewers count only the hours up to the
--- creator's newest closed hour window, the hours the views come from (an open hour has raw events but no
--- window row yet), so the card never shows more viewers than views. Rates are recomputed from
--- summed counters. Uses hour windows, so any hour-aligned range works (a day, a week, 30 days).
+-- creator analytics) and the top content by views. The open hour counts from its provisional row
+-- (docs/metrics.md#provisional-rows). Unique viewers count only the hours up to the creator's newest
+-- hour row, the hours the views come from, and at most the views: the raw events of the open hour can
+-- be up to one provisional interval ahead of its row, so the card never shows more viewers than views.
+-- Rates are recomputed from summed counters. Uses hour windows, so any hour-aligned range works (a day, a week, 30 days).
 -- (One JOIN per SELECT, nested: ClickHouse 18.16 supports no more; every joined subquery has an
 -- alias: current releases require one.)
 -- param creator_id String: 'creator-1'
@@ -15,7 +16,7 @@ SELECT
     creator_id,
     contents,
     views,
-    unique_viewers,
+    least(viewers_seen, views)                                                     AS unique_viewers,
     round(watch_time_ms / 1000, 1)                                                 AS watch_s,
     round(if(views = 0, 0, 100 * completions / views), 1)                          AS completion_pct,
     saves,
@@ -48,10 +49,10 @@ FROM
     ) AS totals
     ANY LEFT JOIN
     (
-        SELECT creator_id, uniqMerge(viewers) AS unique_viewers
+        SELECT creator_id, uniqMerge(viewers) AS viewers_seen
         FROM engagement.content_viewers_hourly
         WHERE creator_id = {{creator_id}} AND hour >= {{from}} AND hour < {{to}}
-          -- only hours whose windows have closed, as for the views: uniques never exceed views
+          -- only hours with a window row (closed or provisional), as for the views
           AND hour < (SELECT max(window_end) FROM engagement.content_metrics
                       WHERE grain = 'hour' AND creator_id = {{creator_id}})
         GROUP BY creator_id

@@ -2,6 +2,7 @@
 -- count, views, unique viewers (merged in the job, exact for the window), watch time (total, average
 -- per view, median per play), completion rate and the average of its contents' completion rates,
 -- saves / shares / clicks, engagement and action rates, and the top content by engagement score.
+-- A period still open reads its running value, `provisional` = 1 (docs/metrics.md#provisional-rows).
 -- param creator_id String: 'creator-1'
 -- param grain String: 'day'
 -- param from DateTime: toStartOfDay(now()) - 30 * 86400
@@ -22,7 +23,8 @@ SELECT
     round(engagement_rate, 1)              AS engagement_pct,
     round(action_rate, 1)                  AS action_pct,
     top_content_id,
-    round(top_content_engagement_score, 1) AS top_content_score
+    round(top_content_engagement_score, 1) AS top_content_score,
+    provisional
 FROM engagement.creator_metrics FINAL
 WHERE creator_id = {{creator_id}} AND grain = {{grain}} AND window_start >= {{from}} AND window_start < {{to}}
 ORDER BY window_start

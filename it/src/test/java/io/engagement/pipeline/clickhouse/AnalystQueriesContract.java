@@ -358,11 +358,12 @@ abstract class AnalystQueriesContract {
                 run(
                         "period_comparison.sql",
                         Map.of("this_start", "toDate('2026-05-04')", "previous_start", "toDate('2026-04-27')")));
-        // Days of m1 from May 4 to before May 6: 300 s watched, 5 s per view, median play 4 s.
+        // Days of m1 from May 4 to before May 6: 300 s watched, 5 s per view, median play 4 s; both
+        // final (not provisional).
         assertEquals(
                 List.of(
-                        "2026-05-04 00:00:00\t2\t60\t50\t300\t5\t4\t50\t45\t3\t2\t1\t10\t10\tx1\t42.3",
-                        "2026-05-05 00:00:00\t1\t60\t60\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tx2\t0"),
+                        "2026-05-04 00:00:00\t2\t60\t50\t300\t5\t4\t50\t45\t3\t2\t1\t10\t10\tx1\t42.3\t0",
+                        "2026-05-05 00:00:00\t1\t60\t60\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tx2\t0\t0"),
                 run(
                         "creator_periods.sql",
                         Map.of(
@@ -557,6 +558,75 @@ abstract class AnalystQueriesContract {
         content.put("content_id", "'uv1'");
         String[] contentRow = run("content_analytics.sql", content).get(0).split("\t");
         assertEquals(List.of("uv1", "2", "2"), List.of(contentRow).subList(0, 3));
+    }
+
+    @Test
+    void provisionalRowsShowTheOpenHourUntilTheFinalRowReplacesThem() throws Exception {
+        // pv1 (creator pv): 10:00 closed with 1 view (a); 11:00 open, its raw events 4 plays by b, c, d, e.
+        String events = "event_id, event_type, content_id, creator_id, user_id, session_id, event_time, event_time_ms,"
+                + " source_topic, source_partition, source_offset";
+        StringBuilder values = new StringBuilder();
+        String[][] plays = {{"a", "10:05"}, {"b", "11:01"}, {"c", "11:02"}, {"d", "11:03"}, {"e", "11:04"}};
+        for (int i = 0; i < plays.length; i++) {
+            values.append(i == 0 ? "" : ",")
+                    .append("('pv-e")
+                    .append(i)
+                    .append("', 'view_start', 'pv1', 'pv', '")
+                    .append(plays[i][0])
+                    .append("', 's', '2026-10-02 ")
+                    .append(plays[i][1])
+                    .append(":00', 0, 'u', 0, ")
+                    .append(950 + i)
+                    .append(")");
+        }
+        clickhouse.http().execute("INSERT INTO engagement.engagement_events (" + events + ") VALUES " + values);
+        Map<String, String> params = new java.util.HashMap<>(Map.of(
+                "from", "toDateTime('2026-10-02 00:00:00')",
+                "to", "toDateTime('2026-10-03 00:00:00')",
+                "creator_id", "'pv'"));
+        insertHour("10:00", 1, 0, 1);
+        // The open hour's first running value counts 2 of its 4 plays: 3 views, and at most 3 viewers
+        // although the raw events already show 5.
+        insertHour("11:00", 0, 1, 2);
+        assertEquals(List.of("pv", "1", "3", "3"), cardHead(params));
+        // A newer running value replaces the older one (same version 0, written later).
+        insertHour("11:00", 0, 1, 4);
+        assertEquals(List.of("pv", "1", "5", "5"), cardHead(params));
+        // The final row replaces every running value, also one written after it (a replay after a restore).
+        insertHour("11:00", 1, 0, 4);
+        insertHour("11:00", 0, 1, 3);
+        assertEquals(List.of("pv", "1", "5", "5"), cardHead(params));
+        // A creator's open hour reads as provisional until its final row.
+        Map<String, String> hours = Map.of(
+                "creator_id", "'pv'",
+                "grain", "'hour'",
+                "from", "toDateTime('2026-10-02 00:00:00')",
+                "to", "toDateTime('2026-10-03 00:00:00')");
+        String creatorRow = "INSERT INTO engagement.creator_metrics (grain, window_start, window_end, creator_id,"
+                + " version, contents, views, provisional) VALUES ('hour', '2026-10-02 11:00:00', '2026-10-02 12:00:00', 'pv', ";
+        clickhouse.http().execute(creatorRow + "0, 1, 3, 1)");
+        List<String> open = run("creator_periods.sql", hours);
+        assertEquals(1, open.size(), open.toString());
+        String[] openRow = open.get(0).split("\t");
+        assertEquals(List.of("3", "1"), List.of(openRow[2], openRow[openRow.length - 1]), open.toString());
+        clickhouse.http().execute(creatorRow + "1, 1, 5, 0)");
+        String[] closedRow = run("creator_periods.sql", hours).get(0).split("\t");
+        assertEquals(List.of("5", "0"), List.of(closedRow[2], closedRow[closedRow.length - 1]));
+    }
+
+    private void insertHour(String hour, long version, int provisional, long views) throws Exception {
+        String start = "2026-10-02 " + hour + ":00";
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.content_metrics (grain, window_start, window_end, content_id,"
+                        + " creator_id, version, views, provisional) VALUES ('hour', '" + start + "', toDateTime('"
+                        + start + "') + 3600, 'pv1', 'pv', " + version + ", " + views + ", " + provisional + ")");
+    }
+
+    private List<String> cardHead(Map<String, String> params) throws Exception {
+        List<String> card = run("creator_dashboard.sql", params);
+        assertEquals(1, card.size(), card.toString());
+        return List.of(card.get(0).split("\t")).subList(0, 4);
     }
 
     @Test

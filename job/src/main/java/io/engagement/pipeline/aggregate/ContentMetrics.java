@@ -26,6 +26,8 @@ public class ContentMetrics {
     public String contentId;
     public String creatorId;
     public long version;
+    /** Fired before the window closed: the running value, replaced by the final row (version 0). */
+    public boolean provisional;
 
     public long impressions;
     public long views;

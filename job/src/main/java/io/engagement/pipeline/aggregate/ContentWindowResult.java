@@ -9,7 +9,8 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Turns a fired window's counters into a {@link ContentMetrics} row, versioned by {@link WindowFirings}
- * so a late update replaces the earlier row downstream. Side outputs, both stamped with the window's
+ * so a late update replaces the earlier row downstream; a firing before the window closes
+ * ({@link ProvisionalTrigger}) is a provisional row that the final one replaces. Side outputs, both stamped with the window's
  * last millisecond so they land in the window of the same end downstream, and both carrying what
  * this firing adds to the window's previous one (kept in window state while the window can fire):
  * <ul>
@@ -57,11 +58,13 @@ public class ContentWindowResult
             Iterable<ContentWindowAccumulator> elements,
             Collector<ContentMetrics> out)
             throws Exception {
-        long version = WindowFirings.next(context.windowState());
         TimeWindow window = context.window();
+        boolean provisional = ProvisionalTrigger.isProvisional(window, context.currentWatermark());
+        long version = provisional ? WindowFirings.PROVISIONAL : WindowFirings.next(context.windowState());
         ContentWindowAccumulator acc = elements.iterator().next();
         ContentMetrics row =
                 ContentMetrics.of(grain, window.getStart(), window.getEnd(), contentId, acc, version, basis);
+        row.provisional = provisional;
         out.collect(row);
         if (!emitDeltas && !emitCreatorUpdates) {
             return;

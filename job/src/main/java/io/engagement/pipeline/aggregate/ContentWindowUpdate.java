@@ -13,8 +13,10 @@ public class ContentWindowUpdate {
     public String creatorId;
     public long windowStartMs;
     public long windowEndMs;
-    /** Firing number of the content window: 1 is the first, so the creator counts the content once. */
+    /** Version of the content window's row (0 for a provisional firing, {@link WindowFirings}). */
     public long version;
+    /** The content window's first firing, provisional or final: the creator counts the content once. */
+    public boolean first;
 
     public ContentWindowAccumulator delta;
 
@@ -43,6 +45,7 @@ public class ContentWindowUpdate {
         u.windowStartMs = row.windowStartMs;
         u.windowEndMs = row.windowEndMs;
         u.version = row.version;
+        u.first = previous == null;
         u.delta = delta;
         u.previousHadViews = previous != null && basis.views(previous) > 0;
         u.previousCompletionRate = previous == null

@@ -11,6 +11,9 @@ public class CountryMetrics {
     public String creatorId;
     public String country;
     public long version;
+    /** Fired before the window closed: the running value, replaced by the final row (version 0). */
+    public boolean provisional;
+
     public long views;
     public long uniqueViewers;
     public long watchTimeMs;

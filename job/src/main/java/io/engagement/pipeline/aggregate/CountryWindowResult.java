@@ -9,7 +9,8 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Turns a fired (content, country) window into a {@link CountryMetrics} row, versioned by {@link WindowFirings}.
+ * Turns a fired (content, country) window into a {@link CountryMetrics} row, versioned by {@link WindowFirings}
+ * (provisional before the window closes, {@link ProvisionalTrigger}).
  * The finest country grain also sends each firing's {@link CountryWindowDelta} to {@link #DELTAS}, stamped
  * with the window's last millisecond, from which the larger country grains are built.
  */
@@ -39,11 +40,14 @@ public class CountryWindowResult
             Iterable<CountryWindowAccumulator> elements,
             Collector<CountryMetrics> out)
             throws Exception {
-        long version = WindowFirings.next(context.windowState());
         TimeWindow window = context.window();
+        boolean provisional = ProvisionalTrigger.isProvisional(window, context.currentWatermark());
+        long version = provisional ? WindowFirings.PROVISIONAL : WindowFirings.next(context.windowState());
         CountryWindowAccumulator acc = elements.iterator().next();
-        out.collect(CountryMetrics.of(
-                grain, window.getStart(), window.getEnd(), contentAndCountry.f0, contentAndCountry.f1, acc, version));
+        CountryMetrics row = CountryMetrics.of(
+                grain, window.getStart(), window.getEnd(), contentAndCountry.f0, contentAndCountry.f1, acc, version);
+        row.provisional = provisional;
+        out.collect(row);
         if (!emitDeltas) {
             return;
         }

@@ -5,14 +5,21 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 
 /**
- * The firing count of one window, kept in per-window state: the first firing is version 1 and every
- * late update one more, so ReplacingMergeTree(version) keeps the newest row. The count is in
+ * The firing count of one window, kept in per-window state: the first final firing is version 1 and
+ * every late update one more (provisional firings are version {@link #PROVISIONAL} and not counted), so ReplacingMergeTree(version) keeps the newest row. The count is in
  * checkpointed state, so a replay after a restore re-emits the same version, which replaces rather
  * than duplicates.
  */
 public final class WindowFirings {
 
     private static final ValueStateDescriptor<Long> FIRINGS = new ValueStateDescriptor<>("firings", Long.class);
+
+    /**
+     * The version of every provisional row (a firing before the window closes): below every final
+     * version, so the final row replaces all provisional ones, and among provisional rows
+     * ReplacingMergeTree keeps the newest written, which after a restore is the replay's.
+     */
+    public static final long PROVISIONAL = 0;
 
     private WindowFirings() {}
 

@@ -70,6 +70,8 @@ public final class JobConfig implements Serializable {
     public final Set<Grain> grains;
     /** {@code window.pre-aggregation.max-entries}: 0 = every record crosses the shuffle alone. */
     public final int preAggregationEntries;
+    /** {@code window.provisional-interval}: zero = rows only when windows close. */
+    public final Duration provisionalInterval;
 
     public final Duration dedupHorizon;
     public final double trendingMinViewsPerHour;
@@ -136,6 +138,8 @@ public final class JobConfig implements Serializable {
         Set<Grain> grainSet = v.get(JobSettings.WINDOW_GRAINS);
         grains = grainSet == null ? Set.of() : grainSet;
         preAggregationEntries = orZero(v.get(JobSettings.WINDOW_PRE_AGGREGATION_MAX_ENTRIES));
+        Duration provisional = v.get(JobSettings.WINDOW_PROVISIONAL_INTERVAL);
+        provisionalInterval = provisional == null ? Duration.ZERO : provisional;
         dedupHorizon = v.get(JobSettings.DEDUP_HORIZON);
         Double trending = v.get(JobSettings.TRENDING_MIN_VIEWS_PER_HOUR);
         trendingMinViewsPerHour = trending == null ? 0 : trending;

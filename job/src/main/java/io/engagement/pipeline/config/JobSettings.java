@@ -188,6 +188,13 @@ public final class JobSettings {
                     "partials (key and window) a subtask folds on the heap before the shuffle to each window stage; flushed before the watermark that closes their window, before every checkpoint barrier and when full ([guarantees.md](guarantees.md#pre-aggregation)); `0` sends every record alone (the record-by-record data flow, for A/B measurements)")
             .accepting("integer >= 0");
 
+    public static final Setting<Duration> WINDOW_PROVISIONAL_INTERVAL = Setting.of(
+                    "window.provisional-interval",
+                    "10 s",
+                    SettingType.duration(),
+                    "how often (processing time) an open window that received events publishes its running value as a provisional row, replaced by the final row when the window closes, so hours, days and weeks show within seconds ([metrics.md](metrics.md#provisional-rows)); only windows whose end is no older than `watermark.out-of-orderness` plus this interval (live traffic, not a replay); `0` publishes rows only when windows close")
+            .accepting("duration >= 0");
+
     public static final Setting<Duration> SESSION_GAP = Setting.of(
                     "session.gap",
                     "30 min",
@@ -290,6 +297,7 @@ public final class JobSettings {
                 LATENESS_START_HORIZON,
                 WINDOW_GRAINS,
                 WINDOW_PRE_AGGREGATION_MAX_ENTRIES,
+                WINDOW_PROVISIONAL_INTERVAL,
                 SESSION_GAP,
                 SESSION_MAX_DURATION,
                 SESSION_BUNDLE_MAX_EVENTS,

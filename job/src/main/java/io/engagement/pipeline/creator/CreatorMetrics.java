@@ -24,6 +24,8 @@ public class CreatorMetrics {
     public long windowEndMs;
     public String creatorId;
     public long version;
+    /** Fired before the window closed: the running value, replaced by the final row (version 0). */
+    public boolean provisional;
 
     /** Contents of the creator with at least one event in the window. */
     public long contents;

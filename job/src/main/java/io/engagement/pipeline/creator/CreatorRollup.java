@@ -22,7 +22,7 @@ public class CreatorRollup implements AggregateFunction<ContentWindowUpdate, Cre
     @Override
     public CreatorAccumulator add(ContentWindowUpdate update, CreatorAccumulator acc) {
         counters.merge(acc.totals, update.delta);
-        if (update.version == 1) {
+        if (update.first) {
             acc.contents++;
         }
         if (update.previousHadViews) {

@@ -1,6 +1,7 @@
 package io.engagement.pipeline.creator;
 
 import io.engagement.pipeline.aggregate.Grain;
+import io.engagement.pipeline.aggregate.ProvisionalTrigger;
 import io.engagement.pipeline.aggregate.ScoreBasis;
 import io.engagement.pipeline.aggregate.WindowFirings;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
@@ -10,7 +11,8 @@ import org.apache.flink.util.Collector;
 /**
  * Turns a creator window's accumulator ({@link CreatorRollup}) into a {@link CreatorMetrics} row. A late
  * event makes its content window fire again, whose update reaches this window within the same allowed
- * lateness and makes it fire again; the row's version counts its firings, as for content rows.
+ * lateness and makes it fire again; the row's version counts its firings, as for content rows, and a
+ * firing before the window closes is provisional ({@link ProvisionalTrigger}).
  */
 public class CreatorWindowResult extends ProcessWindowFunction<CreatorAccumulator, CreatorMetrics, String, TimeWindow> {
 
@@ -30,16 +32,19 @@ public class CreatorWindowResult extends ProcessWindowFunction<CreatorAccumulato
     public void process(
             String creatorId, Context context, Iterable<CreatorAccumulator> elements, Collector<CreatorMetrics> out)
             throws Exception {
-        long version = WindowFirings.next(context.windowState());
         TimeWindow window = context.window();
-        out.collect(CreatorMetrics.of(
+        boolean provisional = ProvisionalTrigger.isProvisional(window, context.currentWatermark());
+        long version = provisional ? WindowFirings.PROVISIONAL : WindowFirings.next(context.windowState());
+        CreatorMetrics row = CreatorMetrics.of(
                 grain,
                 window.getStart(),
                 window.getEnd(),
                 creatorId,
                 elements.iterator().next(),
                 version,
-                basis));
+                basis);
+        row.provisional = provisional;
+        out.collect(row);
     }
 
     @Override

@@ -83,7 +83,8 @@ public final class ClickHouseOutputs {
                 .float64("engagement_component", m -> m.engagementComponent)
                 .float64("virality_score", m -> m.viralityScore)
                 .float64("watchability_score", m -> m.watchabilityScore)
-                .float64("quality_score", m -> m.qualityScore);
+                .float64("quality_score", m -> m.qualityScore)
+                .bool("provisional", m -> m.provisional);
     }
 
     public static final ClickHouseTable<LateEvent> LATE_EVENTS = new ClickHouseTable<LateEvent>(
@@ -199,7 +200,8 @@ public final class ClickHouseOutputs {
             .float64("top_content_engagement_score", m -> m.topContentEngagementScore)
             .uint64("validated_views", m -> m.validatedViews)
             .uint64("validated_completions", m -> m.validatedCompletions)
-            .uint64("validated_watch_time_ms", m -> m.validatedWatchTimeMs);
+            .uint64("validated_watch_time_ms", m -> m.validatedWatchTimeMs)
+            .bool("provisional", m -> m.provisional);
 
     public static final ClickHouseTable<CountryMetrics> CONTENT_COUNTRY_METRICS = new ClickHouseTable<CountryMetrics>(
                     DATABASE + ".content_country_metrics")
@@ -214,7 +216,8 @@ public final class ClickHouseOutputs {
             .uint64("unique_viewers", m -> m.uniqueViewers)
             .uint64("watch_time_ms", m -> m.watchTimeMs)
             .uint64("completions", m -> m.completions)
-            .float64("completion_rate", m -> m.completionRate);
+            .float64("completion_rate", m -> m.completionRate)
+            .bool("provisional", m -> m.provisional);
 
     /** The content catalogue as the job read it: one row per entry, the newest by version (its Kafka offset) wins. */
     public static final ClickHouseTable<CatalogEntry> CONTENT_CATALOG = new ClickHouseTable<CatalogEntry>(

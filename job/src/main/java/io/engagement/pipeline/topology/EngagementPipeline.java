@@ -15,6 +15,7 @@ import io.engagement.pipeline.aggregate.CountryWindowResult;
 import io.engagement.pipeline.aggregate.Grain;
 import io.engagement.pipeline.aggregate.MergeFinerCountryWindows;
 import io.engagement.pipeline.aggregate.MergeFinerWindows;
+import io.engagement.pipeline.aggregate.ProvisionalTrigger;
 import io.engagement.pipeline.aggregate.ScoreBasis;
 import io.engagement.pipeline.aggregate.WindowPreAggregator;
 import io.engagement.pipeline.catalog.CatalogAttribution;
@@ -191,7 +192,13 @@ public final class EngagementPipeline {
                 .name("Late events table");
         unionOf(contents.values()).ifPresent(metrics -> {
             metrics.sinkTo(sinks.contentMetrics()).uid("content-metrics-sink").name("Content metrics table");
-            metrics.sinkTo(sinks.feedback()).uid("feedback-sink").name("Feedback topic");
+            // The recommender reads closed windows only: a provisional row is not a score update.
+            metrics.filter(m -> !m.provisional)
+                    .uid("closed-content-windows")
+                    .name("Closed content windows")
+                    .sinkTo(sinks.feedback())
+                    .uid("feedback-sink")
+                    .name("Feedback topic");
         });
         if (creators != null) {
             creators.sinkTo(sinks.creatorMetrics()).uid("creator-metrics-sink").name("Creator metrics table");
@@ -267,7 +274,11 @@ public final class EngagementPipeline {
             cascade = cascade.joiningFinest(this::attributeToCatalog);
         }
         Map<Grain, SingleOutputStreamOperator<ContentMetrics>> windows = cascade.build(
-                accepted, List.copyOf(config.grains), config.allowedLateness, config.preAggregationEntries);
+                accepted,
+                List.copyOf(config.grains),
+                config.allowedLateness,
+                config.preAggregationEntries,
+                windowTrigger());
         unionOf(windows.values().stream()
                         .map(w -> w.getSideOutput(CONTENT_WINDOW_CLOSED))
                         .toList())
@@ -364,8 +375,8 @@ public final class EngagementPipeline {
         DataStream<EngagementEvent> countryEvents = accepted.filter(CountryWindowAggregate::counts)
                 .uid("country-events-" + finest.code())
                 .name("Country events (" + finest.code() + ")");
-        Map<Grain, SingleOutputStreamOperator<CountryMetrics>> windows =
-                cascade.build(countryEvents, grains, config.allowedLateness, config.preAggregationEntries);
+        Map<Grain, SingleOutputStreamOperator<CountryMetrics>> windows = cascade.build(
+                countryEvents, grains, config.allowedLateness, config.preAggregationEntries, windowTrigger());
         unionOf(windows.values().stream()
                         .map(w -> w.getSideOutput(COUNTRY_WINDOW_CLOSED))
                         .toList())
@@ -403,9 +414,12 @@ public final class EngagementPipeline {
                 .orElse(null);
     }
 
-    /** Hourly velocity and trend per content, from the hour windows' rows. */
+    /** Hourly velocity and trend per content, from the closed hour windows' rows. */
     private void velocity(DataStream<ContentMetrics> hours) {
-        DataStream<ContentVelocity> velocity = hours.keyBy(m -> m.contentId, Types.STRING)
+        DataStream<ContentVelocity> velocity = hours.filter(m -> !m.provisional)
+                .uid("closed-content-hours")
+                .name("Closed content hours")
+                .keyBy(m -> m.contentId, Types.STRING)
                 .process(new VelocityTracker(config.trendingMinViewsPerHour, scoreBasis()))
                 .uid("content-velocity")
                 .name("Content velocity and trend");
@@ -436,6 +450,14 @@ public final class EngagementPipeline {
                 .name("Session metrics table");
     }
 
+    /**
+     * When the windows fire: when the watermark closes them, for each late update within the allowed
+     * lateness, and provisionally while they are open ({@link ProvisionalTrigger}).
+     */
+    private ProvisionalTrigger windowTrigger() {
+        return ProvisionalTrigger.every(config.provisionalInterval, config.outOfOrderness);
+    }
+
     /** Rates, scores, trends and feedback over validated plays when view validation is on ({@link ScoreBasis}). */
     private ScoreBasis scoreBasis() {
         return ScoreBasis.of(config.viewRules != null);
@@ -460,6 +482,7 @@ public final class EngagementPipeline {
         return contentWindows
                 .keyBy(update -> update.creatorId, Types.STRING)
                 .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))
+                .trigger(windowTrigger())
                 // Same lateness as the content windows, so a content window's late update always
                 // reaches its creator window before that closes.
                 .allowedLateness(config.allowedLateness)

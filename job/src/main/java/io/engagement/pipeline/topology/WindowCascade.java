@@ -18,6 +18,7 @@ import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.triggers.Trigger;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.OutputTag;
 
@@ -97,7 +98,11 @@ record WindowCascade<IN, K, ACC, P, ROW>(
 
     /** The per-grain operators, finest first: each emits rows, and side outputs the result function declares. */
     Map<Grain, SingleOutputStreamOperator<ROW>> build(
-            DataStream<IN> input, List<Grain> grains, Duration allowedLateness, int preAggregationEntries) {
+            DataStream<IN> input,
+            List<Grain> grains,
+            Duration allowedLateness,
+            int preAggregationEntries,
+            Trigger<Object, TimeWindow> trigger) {
         Map<Grain, SingleOutputStreamOperator<ROW>> windows = new LinkedHashMap<>();
         DataStream<P> finerDeltas = null;
         for (Grain grain : grains) {
@@ -114,6 +119,7 @@ record WindowCascade<IN, K, ACC, P, ROW>(
             }
             SingleOutputStreamOperator<ROW> perGrain = keyed.window(
                             TumblingEventTimeWindows.of(grain.size(), grain.offset()))
+                    .trigger(trigger)
                     // Same lateness at every grain: a finer window's late update arrives no later
                     // than the finer window's own lateness, which ends before this window's.
                     .allowedLateness(allowedLateness)

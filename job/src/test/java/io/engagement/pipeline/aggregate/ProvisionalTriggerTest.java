@@ -1,0 +1,165 @@
+package io.engagement.pipeline.aggregate;
+
+import static io.engagement.pipeline.testing.Events.event;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engagement.pipeline.event.EngagementEvent;
+import io.engagement.pipeline.event.EventType;
+import io.engagement.pipeline.testing.WindowHarness;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An hour window of one content as the topology builds it, with the provisional trigger: while the
+ * window is open and live it publishes its running value once per interval in which something
+ * arrived (version 0, provisional), the watermark then fires the final row (version 1), a late event
+ * within the lateness version 2; the creator updates of all firings add up to the final counters and
+ * count the content once; nothing is left in state or timers after the window is purged.
+ */
+class ProvisionalTriggerTest {
+
+    private static final long MINUTE = 60_000;
+    private static final long HOUR = 60 * MINUTE;
+    /** An hour on 2026-12-06: the window [T, T + 1 h). */
+    private static final long T = 1_796_515_200_000L;
+
+    private static final Duration INTERVAL = Duration.ofSeconds(10);
+    private static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(30);
+    private static final Duration LATENESS = Duration.ofMinutes(5);
+
+    private KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, ContentMetrics> harness;
+
+    private KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, ContentMetrics> hourWindow(
+            Duration interval) throws Exception {
+        harness = WindowHarness.open(
+                e -> e.contentId,
+                input -> input.keyBy(e -> e.contentId, Types.STRING)
+                        .window(TumblingEventTimeWindows.of(Grain.HOUR.size(), Grain.HOUR.offset()))
+                        .trigger(ProvisionalTrigger.every(interval, OUT_OF_ORDERNESS))
+                        .allowedLateness(LATENESS)
+                        .aggregate(new ContentWindowAggregate(), new ContentWindowResult(Grain.HOUR, true, false)));
+        return harness;
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    private void view(String id, String user, long eventTimeMs) throws Exception {
+        EngagementEvent e = event(id, EventType.VIEW_START, "c1", user, eventTimeMs);
+        harness.processElement(new StreamRecord<>(e, e.eventTimeMs));
+    }
+
+    @Test
+    void publishesTheRunningValueOfALiveWindowThenTheFinalRow() throws Exception {
+        hourWindow(INTERVAL);
+        harness.setProcessingTime(T + 5 * MINUTE + 1_000); // wall clock inside the hour: a live window
+        harness.processWatermark(T + 4 * MINUTE);
+        view("1", "u1", T + 4 * MINUTE + 10_000);
+        view("2", "u2", T + 4 * MINUTE + 20_000);
+        assertTrue(harness.extractOutputValues().isEmpty(), "nothing before the interval's end");
+
+        harness.setProcessingTime(T + 5 * MINUTE + 10_000); // the next multiple of 10 s
+        List<ContentMetrics> rows = harness.extractOutputValues();
+        assertEquals(1, rows.size(), rows.toString());
+        assertRow(rows.get(0), 0, true, 2);
+
+        harness.setProcessingTime(T + 5 * MINUTE + 20_000); // nothing arrived: no row
+        assertEquals(1, harness.extractOutputValues().size());
+
+        view("3", "u3", T + 5 * MINUTE);
+        harness.setProcessingTime(T + 5 * MINUTE + 30_000);
+        rows = harness.extractOutputValues();
+        assertEquals(2, rows.size(), rows.toString());
+        assertRow(rows.get(1), 0, true, 3);
+
+        view("4", "u4", T + 59 * MINUTE);
+        harness.processWatermark(T + HOUR - 1); // closes the hour before the next interval
+        rows = harness.extractOutputValues();
+        assertEquals(3, rows.size(), rows.toString());
+        assertRow(rows.get(2), 1, false, 4);
+        harness.setProcessingTime(T + 5 * MINUTE + 40_000); // the pending timer finds a closed window
+        assertEquals(3, harness.extractOutputValues().size());
+
+        view("5", "u5", T + 30 * MINUTE); // late, within the allowed lateness
+        rows = harness.extractOutputValues();
+        assertEquals(4, rows.size(), rows.toString());
+        assertRow(rows.get(3), 2, false, 5);
+
+        // Each firing's creator update carries what it adds: together they are the final counters,
+        // and only the first counts the content for its creator.
+        List<ContentWindowUpdate> updates = harness.getSideOutput(ContentWindowResult.CREATOR_UPDATES).stream()
+                .map(StreamRecord::getValue)
+                .toList();
+        assertEquals(4, updates.size());
+        assertEquals(5, updates.stream().mapToLong(u -> u.delta.views).sum());
+        assertEquals(
+                List.of(true, false, false, false),
+                updates.stream().map(u -> u.first).toList());
+        assertEquals(
+                List.of(0L, 0L, 1L, 2L), updates.stream().map(u -> u.version).toList());
+
+        harness.processWatermark(T + HOUR + LATENESS.toMillis());
+        harness.setProcessingTime(T + 2 * HOUR);
+        assertEquals(0, harness.numKeyedStateEntries(), "window state purged");
+        assertEquals(0, harness.numEventTimeTimers());
+        assertEquals(0, harness.numProcessingTimeTimers());
+    }
+
+    @Test
+    void aWindowOfAReplayedPastClosesOnlyOnTheWatermark() throws Exception {
+        hourWindow(INTERVAL);
+        harness.setProcessingTime(T + 3 * HOUR); // the hour ended long ago in wall-clock time
+        view("1", "u1", T + MINUTE);
+        assertEquals(0, harness.numProcessingTimeTimers(), "no provisional firing for a past window");
+        harness.setProcessingTime(T + 3 * HOUR + 10_000);
+        assertTrue(harness.extractOutputValues().isEmpty());
+        harness.processWatermark(T + HOUR - 1);
+        List<ContentMetrics> rows = harness.extractOutputValues();
+        assertEquals(1, rows.size());
+        assertRow(rows.get(0), 1, false, 1);
+    }
+
+    @Test
+    void aWindowWaitingForTheWatermarkAfterItsEndIsStillLive() throws Exception {
+        hourWindow(INTERVAL);
+        // 20 s after the hour's end: the watermark (30 s out-of-orderness) has not closed it yet.
+        harness.setProcessingTime(T + HOUR + 20_000);
+        view("1", "u1", T + HOUR - 5_000);
+        harness.setProcessingTime(T + HOUR + 30_000);
+        List<ContentMetrics> rows = harness.extractOutputValues();
+        assertEquals(1, rows.size());
+        assertRow(rows.get(0), 0, true, 1);
+    }
+
+    @Test
+    void aZeroIntervalFiresOnlyOnTheWatermark() throws Exception {
+        hourWindow(Duration.ZERO);
+        harness.setProcessingTime(T + 5 * MINUTE);
+        view("1", "u1", T + MINUTE);
+        assertEquals(0, harness.numProcessingTimeTimers());
+        harness.processWatermark(T + HOUR - 1);
+        List<ContentMetrics> rows = harness.extractOutputValues();
+        assertEquals(1, rows.size());
+        assertRow(rows.get(0), 1, false, 1);
+    }
+
+    private static void assertRow(ContentMetrics row, long version, boolean provisional, long views) {
+        assertEquals(version, row.version, row.toString());
+        assertEquals(provisional, row.provisional, row.toString());
+        assertEquals(views, row.views, row.toString());
+        assertEquals(T, row.windowStartMs);
+        assertFalse(row.grain.isEmpty());
+    }
+}
