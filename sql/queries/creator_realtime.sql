@@ -1,7 +1,8 @@
 -- The creator's realtime card (YouTube Studio's "last 60 minutes"): views, watch time, engagements and
 -- active contents per minute over the last `minutes` minutes, from the minute windows of content_metrics.
--- A minute shows once its window has fired: about out-of-orderness (30 s) after the minute's end, written
--- within a second while the job is live (docs/clickhouse.md); minutes without views have no row.
+-- The open minute shows its running value (a provisional row, within window.provisional-interval of
+-- the events, docs/metrics.md#provisional-rows) until its window closes about out-of-orderness (30 s)
+-- after the minute's end; minutes without views have no row.
 -- param creator_id String: 'creator-1'
 -- param minutes UInt32: 60
 SELECT

@@ -120,6 +120,20 @@ async function loadCreator() {
     series: [{ type: 'bar', data: lastHour.map((t) => (byMinute.get(t) || {}).minute_views || 0) }]
   });
   show('card-realtime', realtime.reduce((sum, r) => sum + r.minute_views, 0));
+  // The last 48 hours by hour; the open hour is its running value (provisional), drawn lighter.
+  const hourNow = Math.floor(Date.now() / 3600000) * 3600000;
+  const hourText = (t) => { const d = new Date(t); return isoDate(d) + ' ' + pad(d.getUTCHours()) + ':00:00'; };
+  const hours = await api(base + '/timeline', { grain: 'hour', from: hourText(hourNow - 47 * 3600000), to: hourText(hourNow + 3600000) });
+  const byHour = new Map(hours.map((r) => [r.window_start, r]));
+  const last48 = Array.from({ length: 48 }, (_, i) => hourText(hourNow - (47 - i) * 3600000));
+  chart('chart-48h', {
+    title: { text: 'Last 48 hours: views per hour (open hour so far, lighter)', textStyle: { fontSize: 13 } }, tooltip: { trigger: 'axis' },
+    xAxis: { type: 'category', data: last48.map((h) => h.substring(5, 13) + 'h') }, yAxis: { type: 'value' },
+    series: [{ type: 'bar', data: last48.map((h) => {
+      const row = byHour.get(h) || {};
+      return { value: row.views || 0, itemStyle: row.provisional ? { opacity: 0.45 } : undefined };
+    }) }]
+  });
   const reachPath = content ? '/v1/content/' + encodeURIComponent(content) + '/reach' : base + '/reach';
   const [timeline, breakdowns, countries, reach] = await Promise.all([
     api(base + '/timeline', { grain: 'day', ...range }), api(base + '/breakdowns', range), api(base + '/countries', days),
@@ -143,6 +157,21 @@ async function loadCreator() {
     yAxis: [{ type: 'value', name: 'views' }, { type: 'value', name: 'seconds' }],
     series: [{ name: 'views', type: 'bar', data: timeline.map((r) => r.views) },
       { name: 'watch (s)', type: 'line', yAxisIndex: 1, data: timeline.map((r) => r.watch_s) }]
+  });
+  // Audience retention of the chosen content, else of the creator's most viewed one in the period.
+  state.retentionContent = content || (list[0] || {}).content_id || '';
+  const retention = state.retentionContent
+    ? await api('/v1/content/' + encodeURIComponent(state.retentionContent) + '/retention', range) : [];
+  const hold = retention.length && retention[0].intro_hold_pct !== null ? ', ' + retention[0].intro_hold_pct + ' % still watching at 30 s' : '';
+  show('card-intro-hold', retention.length && retention[0].intro_hold_pct !== null ? retention[0].intro_hold_pct : '-');
+  chart('chart-retention', {
+    title: { text: 'Audience retention' + (state.retentionContent ? ' of ' + state.retentionContent : '') + hold, textStyle: { fontSize: 13 } },
+    tooltip: { trigger: 'axis' }, legend: { top: 22, data: ['still watching %', 'typical median', 'typical p25', 'typical p75'] }, grid: { top: 60 },
+    xAxis: { type: 'category', data: retention.map((r) => r.position_pct + ' %') }, yAxis: { type: 'value', max: 100 },
+    series: [{ name: 'still watching %', type: 'line', data: retention.map((r) => r.still_watching_pct) },
+      { name: 'typical median', type: 'line', lineStyle: { type: 'dashed' }, data: retention.map((r) => r.typical_median_pct) },
+      { name: 'typical p25', type: 'line', lineStyle: { type: 'dotted' }, data: retention.map((r) => r.typical_p25_pct) },
+      { name: 'typical p75', type: 'line', lineStyle: { type: 'dotted' }, data: retention.map((r) => r.typical_p75_pct) }]
   });
   const b = breakdowns[0] || {};
   chart('chart-completion', {
@@ -172,6 +201,21 @@ async function loadAdmin() {
   show('admin-accepted', stats.accepted ?? 0);
   show('admin-dead-letter-pct', stats.dead_letter_pct ?? 0);
   show('admin-late-pct', stats.late_pct ?? 0);
+  const live = await api('/v1/admin/live', { minutes: 60 });
+  const minuteNow = Math.floor(Date.now() / 60000) * 60000;
+  const lastMinutes = Array.from({ length: 60 }, (_, i) => minuteNow - (59 - i) * 60000);
+  const liveByMinute = new Map(live.map((r) => [r.minute_epoch * 1000, r]));
+  chart('chart-live', {
+    title: { text: 'Live throughput: events per minute, last 60 minutes', textStyle: { fontSize: 13 } }, tooltip: { trigger: 'axis' },
+    legend: { top: 22, data: ['accepted', 'dead letters'] }, grid: { top: 60 },
+    xAxis: { type: 'category', data: lastMinutes.map((t) => new Date(t).toISOString().substring(11, 16)) }, yAxis: { type: 'value' },
+    series: [{ name: 'accepted', type: 'bar', data: lastMinutes.map((t) => (liveByMinute.get(t) || {}).accepted || 0) },
+      { name: 'dead letters', type: 'bar', data: lastMinutes.map((t) => (liveByMinute.get(t) || {}).dead_letters || 0) }]
+  });
+  show('admin-live-accepted', live.reduce((sum, r) => sum + r.accepted, 0));
+  // A lag over a day means no closed minute in the last day: nothing live to measure.
+  const lag = live.length ? live[0].seconds_since_newest_closed_minute : null;
+  show('admin-lag', lag !== null && lag >= 0 && lag < 86400 ? lag : '-');
   chart('chart-pipeline', {
     title: { text: 'Pipeline input in the period', textStyle: { fontSize: 13 } }, tooltip: {},
     xAxis: { type: 'category', data: ['accepted', 'too late', 'duplicates', 'dead letters'] }, yAxis: { type: 'value' },
@@ -246,6 +290,11 @@ window.addEventListener('DOMContentLoaded', () => {
   $('export-content-csv').addEventListener('click', () => {
     const p = period();
     exportFile(creatorBase() + '/content', { from: p.from, to: p.last, sort: 'views', page_size: 100 }, 'csv');
+  });
+  $('export-retention-csv').addEventListener('click', () => {
+    if (state.retentionContent) {
+      exportFile('/v1/content/' + encodeURIComponent(state.retentionContent) + '/retention', range(), 'csv');
+    }
   });
   $('export-stats-csv').addEventListener('click', () => exportFile('/v1/admin/stats', range(), 'csv'));
   $('export-trending-csv').addEventListener('click', () => exportFile('/v1/trending', { limit: 20 }, 'csv'));

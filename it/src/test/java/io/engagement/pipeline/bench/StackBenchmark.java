@@ -675,6 +675,7 @@ public final class StackBenchmark {
         Thread reader = new Thread(() -> readFeedback(feedback, stop, feedbackSeen));
         poller.start();
         reader.start();
+        FreshnessProbes probes = new FreshnessProbes(liveTopic, prefix);
         EventGenerator generator =
                 new EventGenerator(new EventGenerator.Settings(20000, 2000, 200000, 1.1, 0.05, 0.01, 0.02, 0.005, 7));
         long scheduleStart = System.currentTimeMillis();
@@ -700,15 +701,18 @@ public final class StackBenchmark {
                             });
                     sent++;
                 }
+                probes.maybeSend(producer);
                 progress.at(sent);
                 Thread.sleep(5);
             }
         }
         // Windows ending up to 30 s before the last event time have closed; give their rows time to land.
         Thread.sleep(interval + 5_000);
+        probes.awaitSeen(Duration.ofSeconds(90));
         stop.set(true);
         poller.join();
         reader.join();
+        probes.close();
         rest("PATCH", "/jobs/" + jobId + "?mode=cancel", null);
         System.out.printf(
                 "latency at %,.0f messages/s for %d s (%,d sent), parallelism %d, checkpoint interval %d ms;"
@@ -722,8 +726,147 @@ public final class StackBenchmark {
                 "window can close -> message on the feedback topic (read_committed)",
                 closeTimes.latencies(feedbackSeen),
                 "latency.feedback");
+        printLatency(
+                "event acknowledged by Kafka -> counted by GET /v1/content/{id}/metrics",
+                probes.latencies(),
+                "latency.freshness");
+        if (probes.unseen() > 0) {
+            System.out.printf(
+                    "  %,d of %,d freshness probes not counted within 90 s of the traffic's end%n",
+                    probes.unseen(), probes.sent());
+        }
+        results.setProperty("latency.freshness.unseen", Long.toString(probes.unseen()));
         results.setProperty("latency.rate", Double.toString(rate));
         results.setProperty("latency.checkpoint-interval-ms", Long.toString(interval));
+    }
+
+    /**
+     * Freshness as a creator sees it (issue "Live"): during the live traffic, every 2 s one view of a
+     * content of its own (event time = now); the HTTP service, started here on the same ClickHouse, is
+     * asked every second for that content's metrics of the day (GET /v1/content/{id}/metrics, the hour
+     * windows, so the open hour's provisional row) until it counts the view. The latency of a probe is
+     * the first answer counting it minus Kafka's acknowledgement of the event.
+     */
+    private final class FreshnessProbes implements AutoCloseable {
+        private static final long EVERY_MS = 2_000;
+        private static final String KEY = "bench-freshness-admin-key-0123456789";
+        private final String topic;
+        private final String prefix;
+        private final io.engagement.pipeline.service.EngagementService service;
+        private final HttpClient http = HttpClient.newHttpClient();
+        private final Map<String, Long> acknowledged = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Long> counted = new java.util.concurrent.ConcurrentHashMap<>();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Thread poller;
+        private long nextAtMs = System.currentTimeMillis();
+        private int sent;
+
+        FreshnessProbes(String topic, String prefix) throws Exception {
+            this.topic = topic;
+            this.prefix = prefix;
+            io.engagement.pipeline.service.ServiceConfig config = io.engagement.pipeline.service.ServiceConfig.from(
+                    new String[] {
+                        "--service.port",
+                        "0",
+                        "--kafka.bootstrap-servers",
+                        kafka,
+                        "--kafka.input-topic",
+                        topic,
+                        "--clickhouse.url",
+                        option("clickhouse", "http://127.0.0.1:8123"),
+                        "--service.rate-limit.analytics-per-minute",
+                        "1000000"
+                    },
+                    Map.of("ENGAGEMENT_SERVICE_API_KEYS", "bench:" + KEY + ":admin"));
+            service = new io.engagement.pipeline.service.EngagementService(
+                            config, io.engagement.pipeline.service.EventPublisher.forConfig(config), clickhouse)
+                    .start();
+            poller = new Thread(this::poll, "freshness-poller");
+            poller.start();
+        }
+
+        void maybeSend(KafkaProducer<byte[], byte[]> producer) {
+            long now = System.currentTimeMillis();
+            if (now < nextAtMs) {
+                return;
+            }
+            nextAtMs = now + EVERY_MS;
+            String id = prefix + "-probe-" + sent++;
+            String json = "{\"event_id\":\"" + id + "\",\"event_type\":\"view_start\",\"content_id\":\"" + id
+                    + "\",\"creator_id\":\"bench-probe\",\"user_id\":\"" + id + "\",\"session_id\":\"" + id
+                    + "\",\"event_time\":" + now + "}";
+            producer.send(
+                    new ProducerRecord<>(
+                            topic, id.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)),
+                    (metadata, error) -> {
+                        if (error == null) {
+                            acknowledged.put(id, System.currentTimeMillis());
+                        }
+                    });
+        }
+
+        private void poll() {
+            String base = "http://127.0.0.1:" + service.port() + "/v1/content/";
+            while (!stop.get()) {
+                for (String id : acknowledged.keySet()) {
+                    if (counted.containsKey(id)) {
+                        continue;
+                    }
+                    try {
+                        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+                        HttpResponse<String> response = http.send(
+                                HttpRequest.newBuilder(URI.create(base + id + "/metrics?from=" + today.minusDays(1)
+                                                + "&to=" + today.plusDays(2)))
+                                        .header("Authorization", "Bearer " + KEY)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        JsonNode views = response.statusCode() == 200
+                                ? JSON.readTree(response.body()).findValue("total_views")
+                                : null;
+                        if (views != null && views.asLong() >= 1) {
+                            counted.put(id, System.currentTimeMillis());
+                        }
+                    } catch (Exception e) {
+                        System.err.println("freshness probe " + id + ": " + e.getMessage());
+                    }
+                }
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        void awaitSeen(Duration timeout) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + timeout.toMillis();
+            while (unseen() > 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(500);
+            }
+        }
+
+        long sent() {
+            return sent;
+        }
+
+        long unseen() {
+            return sent - counted.size();
+        }
+
+        List<Long> latencies() {
+            List<Long> latencies = new ArrayList<>();
+            for (Map.Entry<String, Long> seen : counted.entrySet()) {
+                latencies.add(seen.getValue() - acknowledged.get(seen.getKey()));
+            }
+            return latencies;
+        }
+
+        @Override
+        public void close() throws Exception {
+            stop.set(true);
+            poller.join();
+            service.close();
+        }
     }
 
     /** The event time of a generated message, or Long.MIN_VALUE for one without (malformed on purpose). */
@@ -952,6 +1095,13 @@ public final class StackBenchmark {
                 results.getProperty("latency.feedback.p50", "?"),
                 results.getProperty("latency.feedback.p99", "?"),
                 results.getProperty("latency.checkpoint-interval-ms", "?"));
+        System.out.printf(
+                "freshness at %,.0f msg/s: event acknowledged -> counted through the API p50 %s / p99 %s ms"
+                        + " (target p99 <= 60000; %s probes not counted)%n",
+                number("latency.rate"),
+                results.getProperty("latency.freshness.p50", "?"),
+                results.getProperty("latency.freshness.p99", "?"),
+                results.getProperty("latency.freshness.unseen", "?"));
         System.out.printf(
                 "TaskManager peak RSS (p=2): %s MB; checkpoints avg %s ms, max %s ms, largest full state %s KB;"
                         + " dedup state %s MB per million ids; content windows %s MB per million contents%n",

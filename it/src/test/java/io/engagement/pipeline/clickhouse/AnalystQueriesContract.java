@@ -1,6 +1,7 @@
 package io.engagement.pipeline.clickhouse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.testing.ClickHouseEndpoint;
 import java.nio.file.Path;
@@ -627,6 +628,108 @@ abstract class AnalystQueriesContract {
         List<String> card = run("creator_dashboard.sql", params);
         assertEquals(1, card.size(), card.toString());
         return List.of(card.get(0).split("\t")).subList(0, 4);
+    }
+
+    @Test
+    void liveThroughputCountsEachAcceptedEventOnceAndTheDeadLettersPerMinute() throws Exception {
+        // Ten minutes ago: events live-a, live-b and a second physical copy of live-a (a batch a restore
+        // wrote twice), and one dead letter; no closed minute window at all in this fixture's last day.
+        long minute = (System.currentTimeMillis() / 60_000 - 10) * 60;
+        String events = "event_id, event_type, content_id, creator_id, user_id, session_id, event_time, event_time_ms,"
+                + " source_topic, source_partition, source_offset";
+        String at = "toDateTime(" + (minute + 5) + ")";
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.engagement_events (" + events + ") VALUES "
+                        + "('live-a', 'view_start', 'lv', 'k', 'u', 's', " + at + ", 0, 'live', 0, 1),"
+                        + "('live-b', 'view_start', 'lv', 'k', 'u', 's', " + at + ", 0, 'live', 0, 2)");
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.engagement_events (" + events + ") VALUES "
+                        + "('live-a', 'view_start', 'lv', 'k', 'u', 's', " + at + ", 0, 'live', 0, 1)");
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.dead_letters (reason, detail, payload_encoding, source_topic,"
+                        + " source_partition, source_offset, received_at) VALUES ('malformed', '', 'utf8', 'live', 0, 3, "
+                        + at + ")");
+        List<String> rows = run("platform_live.sql", Map.of("minutes", "60"));
+        List<String> ours = rows.stream()
+                .filter(r -> r.startsWith(minute + "\t"))
+                .map(r -> String.join("\t", List.of(r.split("\t")).subList(0, 3)))
+                .toList();
+        assertEquals(List.of(minute + "\t2\t1"), ours, rows.toString());
+        long sinceNewestEvent = Long.parseLong(rows.get(0).split("\t")[3]);
+        assertTrue(sinceNewestEvent >= 0 && sinceNewestEvent <= 600 - 5 + 60, rows.toString());
+    }
+
+    @Test
+    void retentionCurveOfAContentAgainstTheCreatorsContentsOfSimilarLength() throws Exception {
+        // rt1 (creator rk, 60 s): hour 10 ended plays at 0 % (2), 50 % (1) and the end (1), intro hold 2
+        // of 4; hour 11 at 0 % (1), 95 % (1) and the end (2), 3 of 4 (its provisional row, written before,
+        // is replaced). Together 8 plays: still watching 8 at 0 %, 5 from 5 % to 50 %, 4 from 55 % to
+        // 95 %, 3 at the end; intro hold 5 of 8.
+        insertRetention("rt1", "10:00", 1, 0, Map.of(0, 2L, 10, 1L, 20, 1L), 4, 2);
+        insertRetention("rt1", "11:00", 0, 1, Map.of(0, 9L), 9, 0);
+        insertRetention("rt1", "11:00", 1, 0, Map.of(0, 1L, 19, 1L, 20, 2L), 4, 3);
+        // The creator's contents of similar length (30 s .. 120 s): rt2 (50 s) half at 0 %, half to the
+        // end; rt3 (100 s) all at 50 %; rt6 (60 s) all to the end. Not rt4 (300 s) nor rt5 (another
+        // creator's), whose plays all ended at 0 %.
+        insertRetention("rt2", "10:00", 1, 0, Map.of(0, 1L, 20, 1L), 0, 0);
+        insertRetention("rt3", "10:00", 1, 0, Map.of(10, 2L), 0, 0);
+        insertRetention("rt6", "12:00", 1, 0, Map.of(20, 3L), 0, 0);
+        insertRetention("rt4", "10:00", 1, 0, Map.of(0, 5L), 0, 0);
+        insertRetention("rt5", "10:00", 1, 0, Map.of(0, 5L), 0, 0);
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.content_catalog (content_id, creator_id, duration_ms, deleted, version)"
+                                + " VALUES ('rt1', 'rk', 60000, 0, 1), ('rt2', 'rk', 50000, 0, 1), ('rt3', 'rk', 100000, 0, 1),"
+                                + " ('rt6', 'rk', 60000, 0, 1), ('rt4', 'rk', 300000, 0, 1), ('rt5', 'rj', 60000, 0, 1)");
+        List<String> rows = run(
+                "content_retention.sql",
+                Map.of(
+                        "content_id", "'rt1'",
+                        "from", "toDateTime('2026-11-02 00:00:00')",
+                        "to", "toDateTime('2026-11-03 00:00:00')"));
+        assertEquals(21, rows.size(), rows.toString());
+        for (int k = 0; k <= 20; k++) {
+            String[] row = rows.get(k).split("\t");
+            String still = k == 0 ? "100" : k <= 10 ? "62.5" : k <= 19 ? "50" : "37.5";
+            // The typical median: of rt2, rt3, rt6 still watching at k: 1, 1, 1 at 0; 0.5, 1, 1 to 50 %;
+            // 0.5, 0, 1 after.
+            String median = k <= 10 ? "100" : "50";
+            assertEquals(
+                    List.of(Integer.toString(5 * k), still, "8", "62.5", median, "3"),
+                    List.of(row[0], row[1], row[2], row[3], row[5], row[7]),
+                    rows.get(k));
+            double p25 = Double.parseDouble(row[4]);
+            double p75 = Double.parseDouble(row[6]);
+            assertTrue(p25 <= Double.parseDouble(median) && Double.parseDouble(median) <= p75, rows.get(k));
+        }
+    }
+
+    private void insertRetention(
+            String content,
+            String hour,
+            long version,
+            int provisional,
+            Map<Integer, Long> exits,
+            long introPlays,
+            long introHeld)
+            throws Exception {
+        long[] counts = new long[21];
+        exits.forEach((bucket, n) -> counts[bucket] = n);
+        String start = "2026-11-02 " + hour + ":00";
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.content_retention (grain, window_start, window_end, content_id, version,"
+                                + " provisional, exits, intro_plays, intro_held) VALUES ('hour', '" + start
+                                + "', toDateTime('"
+                                + start + "') + 3600, '" + content + "', " + version + ", " + provisional + ", "
+                                + java.util.Arrays.toString(counts).replace(" ", "") + ", " + introPlays + ", "
+                                + introHeld
+                                + ")");
     }
 
     @Test

@@ -107,6 +107,19 @@ class DashboardBrowserITCase {
         for (String e : d2) {
             SERVERS.kafka().send("engagement-events", 1, "d2", e);
         }
+        // Creator kl's content l1, live: 3 views 90 s ago and 2 five hours ago.
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < 5; i++) {
+            long at = i < 3 ? now - 90_000 : now - 5 * 3_600_000L;
+            SERVERS.kafka()
+                    .send(
+                            "engagement-events",
+                            0,
+                            "l1",
+                            "{\"event_id\":\"l" + i + "\",\"event_type\":\"view_start\",\"content_id\":\"l1\","
+                                    + "\"creator_id\":\"kl\",\"user_id\":\"lu" + i + "\",\"session_id\":\"ls" + i
+                                    + "\",\"event_time\":" + at + "}");
+        }
         JobConfig job = JobConfig.fromSources(
                 new String[] {
                     "--kafka.bootstrap-servers",
@@ -125,7 +138,7 @@ class DashboardBrowserITCase {
         SERVERS.clickhouse()
                 .http()
                 .execute("INSERT INTO engagement.content_catalog (content_id, creator_id, deleted, version)"
-                        + " VALUES ('d1', 'kd', 0, 1), ('d2', 'kd', 0, 2)");
+                        + " VALUES ('d1', 'kd', 0, 1), ('d2', 'kd', 0, 2), ('l1', 'kl', 0, 3)");
 
         ServiceConfig config = ServiceConfig.from(
                 new String[] {
@@ -259,6 +272,14 @@ class DashboardBrowserITCase {
         assertEquals("37.5", text("card-ctr"));
         assertEquals(List.of(8L, 5L, 2L, 1L, 0L), chartData("chart-funnel"));
         assertEquals(List.of(2L, 1L, 1L, 0L, 1L, 0L, 0L), chartData("chart-sources"));
+        // Audience retention of d1, the most viewed: u1 played it to the end, u2 left at 20 %, so both
+        // are still watching from 0 % to 20 % and half of them from 25 % on; no length, no intro hold.
+        List<Long> retention = new ArrayList<>();
+        for (int k = 0; k <= 20; k++) {
+            retention.add(k <= 4 ? 100L : 50L);
+        }
+        assertEquals(retention, chartData("chart-retention"));
+        assertEquals("-", text("card-intro-hold"));
         // The realtime chart: the last 60 minutes, one bar each (nothing in them: the fixture is in March).
         assertEquals(60, chartData("chart-realtime").size());
         assertEquals("0", text("card-realtime"));
@@ -294,6 +315,17 @@ class DashboardBrowserITCase {
                 csv,
                 SCREENSHOTS.resolve("creators-kd-analytics.csv"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        // The retention export: one line per 5 %, as charted; d2 (played to the end) is the typical band.
+        browser.findElement(By.id("export-retention-csv")).click();
+        Path retentionCsv = downloads.resolve("content-d1-retention.csv");
+        waitFor(() ->
+                Files.exists(retentionCsv) && Files.readAllLines(retentionCsv).size() == 22);
+        List<String> retentionLines = Files.readAllLines(retentionCsv);
+        List<String> columns = List.of(retentionLines.get(0).split(","));
+        String[] at25 = retentionLines.get(6).split(",");
+        assertEquals("25", at25[columns.indexOf("position_pct")]);
+        assertEquals("50", at25[columns.indexOf("still_watching_pct")]);
+        assertEquals("100", at25[columns.indexOf("typical_median_pct")]);
     }
 
     @Test
@@ -322,6 +354,31 @@ class DashboardBrowserITCase {
                 problems.stream()
                         .filter(m -> m.contains("SEVERE") || m.contains("Uncaught"))
                         .toList());
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void theDashboardOpensOnTheLastHourByMinuteAndTheLast48HoursByHour() throws Exception {
+        signIn(ADMIN_KEY);
+        browser.findElement(By.id("creator")).sendKeys("kl");
+        clickAndWait("apply");
+        // kl's 3 views of 90 s ago are in the last 60 minutes; those and the 2 of five hours ago in
+        // the last 48 hours, one bar per hour.
+        assertEquals("3", text("card-realtime"));
+        assertEquals(
+                3,
+                chartData("chart-realtime").stream().mapToLong(Long::longValue).sum());
+        List<Long> hours = chartData("chart-48h");
+        assertEquals(48, hours.size());
+        assertEquals(5, hours.stream().mapToLong(Long::longValue).sum(), hours.toString());
+        assertEquals(2, hours.stream().filter(v -> v > 0).count(), hours.toString());
+        // The admin's live throughput: of every accepted event only kl's 3 are in the last 60 minutes.
+        assertEquals("3", text("admin-live-accepted"));
+        assertEquals(
+                3, chartData("chart-live").stream().mapToLong(Long::longValue).sum());
+        long lag = Long.parseLong(text("admin-lag"));
+        assertTrue(lag >= 0 && lag < 900, "pipeline lag " + lag + " s");
+        screenshot("live-view-kl");
     }
 
     @Test

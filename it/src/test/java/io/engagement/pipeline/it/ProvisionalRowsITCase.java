@@ -59,7 +59,8 @@ class ProvisionalRowsITCase {
                         partition,
                         content,
                         "{\"event_id\":\"" + id + "\",\"event_type\":\"view_start\",\"content_id\":\"" + content + "\","
-                                + "\"creator_id\":\"live-k\",\"user_id\":\"" + user + "\",\"session_id\":\"s-" + user
+                                + "\"creator_id\":\"creator-of-" + content + "\",\"user_id\":\"" + user
+                                + "\",\"session_id\":\"s-" + user
                                 + "\",\"country\":\"de\",\"event_time\":" + time + "}");
     }
 
@@ -104,7 +105,8 @@ class ProvisionalRowsITCase {
             }
             waitFor(
                     "SELECT views, provisional, version FROM engagement.creator_metrics FINAL"
-                            + " WHERE grain = 'hour' AND creator_id = 'live-k' AND window_start = toStartOfHour(" + at
+                            + " WHERE grain = 'hour' AND creator_id = 'creator-of-live-1' AND window_start = toStartOfHour("
+                            + at
                             + ")",
                     "3\t1\t0");
             waitFor(

@@ -9,6 +9,7 @@ import io.engagement.pipeline.creator.CreatorMetrics;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.LateEvent;
+import io.engagement.pipeline.retention.ContentRetention;
 import io.engagement.pipeline.session.SessionMetrics;
 import io.engagement.pipeline.velocity.ContentVelocity;
 import io.engagement.pipeline.views.SuspectActor;
@@ -219,6 +220,19 @@ public final class ClickHouseOutputs {
             .float64("completion_rate", m -> m.completionRate)
             .bool("provisional", m -> m.provisional);
 
+    /** Where plays ended, per content and hour (docs/metrics.md#audience-retention). */
+    public static final ClickHouseTable<ContentRetention> CONTENT_RETENTION = new ClickHouseTable<ContentRetention>(
+                    DATABASE + ".content_retention")
+            .string("grain", r -> r.grain)
+            .dateTime("window_start", r -> r.windowStartMs)
+            .dateTime("window_end", r -> r.windowEndMs)
+            .string("content_id", r -> r.contentId)
+            .uint64("version", r -> r.version)
+            .bool("provisional", r -> r.provisional)
+            .uint64Array("exits", r -> r.counts.exits)
+            .uint64("intro_plays", r -> r.counts.introPlays)
+            .uint64("intro_held", r -> r.counts.introHeld);
+
     /** The content catalogue as the job read it: one row per entry, the newest by version (its Kafka offset) wins. */
     public static final ClickHouseTable<CatalogEntry> CONTENT_CATALOG = new ClickHouseTable<CatalogEntry>(
                     DATABASE + ".content_catalog")
@@ -255,6 +269,7 @@ public final class ClickHouseOutputs {
             SESSION_METRICS,
             CREATOR_METRICS,
             CONTENT_COUNTRY_METRICS,
+            CONTENT_RETENTION,
             CONTENT_CATALOG,
             SUSPECT_ACTORS);
 

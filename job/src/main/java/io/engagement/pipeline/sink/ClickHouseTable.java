@@ -159,6 +159,23 @@ public final class ClickHouseTable<T> implements Serializable {
         });
     }
 
+    /**
+     * An {@code Array(UInt64)} of fewer than 128 elements: RowBinary writes an array's length as a
+     * LEB128 varint, which below 128 is the one byte of the length, then the elements.
+     */
+    public ClickHouseTable<T> uint64Array(String name, SerializableFunction<T, long[]> value) {
+        return column(name, "Array(UInt64)", (out, row) -> {
+            long[] values = value.apply(row);
+            if (values.length >= 128) {
+                throw new IOException(name + " has " + values.length + " elements; this writer sends fewer than 128");
+            }
+            out.writeUInt8((short) values.length);
+            for (long v : values) {
+                out.writeInt64(v);
+            }
+        });
+    }
+
     /** The statement a batch of {@link #writeRow rows} is the data of. */
     public String insertSql() {
         return "INSERT INTO " + table + " (" + String.join(", ", columns()) + ") FORMAT RowBinary";

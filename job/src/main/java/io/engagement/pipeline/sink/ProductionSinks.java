@@ -23,6 +23,7 @@ public final class ProductionSinks {
                 ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CREATOR_METRICS),
                 ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CONTENT_COUNTRY_METRICS),
                 ClickHouseOutputs.sink(config, ClickHouseOutputs.CONTENT_CATALOG),
-                ClickHouseOutputs.sink(config, ClickHouseOutputs.SUSPECT_ACTORS));
+                ClickHouseOutputs.sink(config, ClickHouseOutputs.SUSPECT_ACTORS),
+                ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CONTENT_RETENTION));
     }
 }

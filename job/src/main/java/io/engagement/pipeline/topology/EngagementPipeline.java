@@ -34,6 +34,11 @@ import io.engagement.pipeline.event.EventValidator;
 import io.engagement.pipeline.event.RawEvent;
 import io.engagement.pipeline.event.ValidateEvents;
 import io.engagement.pipeline.event.ValidatedRecord;
+import io.engagement.pipeline.retention.RetentionAggregate;
+import io.engagement.pipeline.retention.RetentionCounts;
+import io.engagement.pipeline.retention.RetentionPartial;
+import io.engagement.pipeline.retention.RetentionPartials;
+import io.engagement.pipeline.retention.RetentionResult;
 import io.engagement.pipeline.session.SessionBundleOperator;
 import io.engagement.pipeline.session.SessionEvents;
 import io.engagement.pipeline.session.SessionMetrics;
@@ -79,6 +84,7 @@ import org.apache.flink.util.OutputTag;
  *       -> partials per (content, country, hour) -keyBy(content_id, country)-> hour windows -> country metrics
  *            their deltas -> partials per (content, country, day | week) -> windows of that grain -> country metrics
  *       -> the fields sessions read -keyBy(session_id)-> sessions (gap, capped duration) -> session metrics table
+ *       -> play ends -> partials per (content, hour) -keyBy(content_id)-> retention hours -> content retention table
  *       -> view starts and play ends as claims -keyBy(session)-> gate -keyBy(device)-> gate -keyBy(user)-> gate
  *            -(flagged actors)-> suspect actors table
  *            -keyBy(content_id), with a catalogue-> play ends within the content's duration
@@ -185,6 +191,7 @@ public final class EngagementPipeline {
             velocity(contents.get(Grain.HOUR));
         }
         sessions(accepted);
+        retention(accepted);
 
         accepted.getSideOutput(DeduplicateAndRouteLate.TOO_LATE)
                 .sinkTo(sinks.lateEvents())
@@ -456,6 +463,39 @@ public final class EngagementPipeline {
      */
     private ProvisionalTrigger windowTrigger() {
         return ProvisionalTrigger.every(config.provisionalInterval, config.outOfOrderness);
+    }
+
+    /**
+     * Audience retention per content and hour: where each play ended ({@link RetentionCounts}),
+     * folded before the shuffle, added up in hour windows that fire provisionally like the others.
+     * Hours add up to any range, so no larger grain is kept.
+     */
+    private void retention(DataStream<EngagementEvent> accepted) {
+        if (!config.grains.contains(Grain.HOUR)) {
+            return;
+        }
+        accepted.filter(RetentionCounts::endsPlay)
+                .uid("play-ends")
+                .name("Play ends")
+                .transform(
+                        "Retention partials per hour",
+                        TypeInformation.of(RetentionPartial.class),
+                        new WindowPreAggregator<>(
+                                new RetentionPartials(),
+                                Grain.HOUR.size(),
+                                Grain.HOUR.offset(),
+                                config.preAggregationEntries))
+                .uid("retention-partials-hour")
+                .keyBy(partial -> partial.contentId, Types.STRING)
+                .window(TumblingEventTimeWindows.of(Grain.HOUR.size(), Grain.HOUR.offset()))
+                .trigger(windowTrigger())
+                .allowedLateness(config.allowedLateness)
+                .aggregate(new RetentionAggregate(), new RetentionResult(Grain.HOUR))
+                .uid("content-retention-hour")
+                .name("Audience retention per hour")
+                .sinkTo(sinks.contentRetention())
+                .uid("content-retention-sink")
+                .name("Content retention table");
     }
 
     /** Rates, scores, trends and feedback over validated plays when view validation is on ({@link ScoreBasis}). */

@@ -7,6 +7,7 @@ import io.engagement.pipeline.creator.CreatorMetrics;
 import io.engagement.pipeline.event.DeadLetter;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.LateEvent;
+import io.engagement.pipeline.retention.ContentRetention;
 import io.engagement.pipeline.session.SessionMetrics;
 import io.engagement.pipeline.velocity.ContentVelocity;
 import io.engagement.pipeline.views.SuspectActor;
@@ -33,7 +34,42 @@ public record PipelineSinks(
         Sink<CreatorMetrics> creatorMetrics,
         Sink<CountryMetrics> countryMetrics,
         Sink<CatalogEntry> contentCatalog,
-        Sink<SuspectActor> suspectActors) {
+        Sink<SuspectActor> suspectActors,
+        Sink<ContentRetention> contentRetention) {
+
+    /** Every sink but the retention table, whose rows are not kept. */
+    public PipelineSinks(
+            Sink<EngagementEvent> events,
+            Sink<ContentMetrics> contentMetrics,
+            Sink<ContentMetrics> feedback,
+            Sink<DeadLetter> deadLetters,
+            Sink<DeadLetter> deadLetterTable,
+            Sink<EngagementEvent> duplicates,
+            Sink<LateEvent> lateEvents,
+            Sink<ContentVelocity> velocity,
+            Sink<ContentVelocity> velocityFeedback,
+            Sink<SessionMetrics> sessions,
+            Sink<CreatorMetrics> creatorMetrics,
+            Sink<CountryMetrics> countryMetrics,
+            Sink<CatalogEntry> contentCatalog,
+            Sink<SuspectActor> suspectActors) {
+        this(
+                events,
+                contentMetrics,
+                feedback,
+                deadLetters,
+                deadLetterTable,
+                duplicates,
+                lateEvents,
+                velocity,
+                velocityFeedback,
+                sessions,
+                creatorMetrics,
+                countryMetrics,
+                contentCatalog,
+                suspectActors,
+                new DiscardingSink<>());
+    }
 
     /** Sinks for a topology with a content catalogue, whose flagged actors are not kept. */
     public PipelineSinks(
@@ -83,6 +119,27 @@ public record PipelineSinks(
                 creatorMetrics,
                 countryMetrics,
                 contentCatalog,
+                sink,
+                contentRetention);
+    }
+
+    /** The same sinks, retention rows going to {@code sink}. */
+    public PipelineSinks withContentRetention(Sink<ContentRetention> sink) {
+        return new PipelineSinks(
+                events,
+                contentMetrics,
+                feedback,
+                deadLetters,
+                deadLetterTable,
+                duplicates,
+                lateEvents,
+                velocity,
+                velocityFeedback,
+                sessions,
+                creatorMetrics,
+                countryMetrics,
+                contentCatalog,
+                suspectActors,
                 sink);
     }
 

@@ -37,13 +37,15 @@ public final class AnalyticsApi {
             "reach_funnel",
             "creator_realtime",
             "content_typical",
+            "content_retention",
             "trending_now",
             "trending_labels",
             "top_performing",
             "user_watch_history",
             "session_analytics",
             "aggregated_metrics_by_period",
-            "platform_health");
+            "platform_health",
+            "platform_live");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** One answer row of JSONEachRow, its columns in the query's order. */

@@ -75,6 +75,11 @@ public final class EngagementService implements AutoCloseable {
                     "a content at an age against the creator's typical content and the platform"),
             new Route(
                     HandlerType.GET,
+                    "/v1/content/{contentId}/retention",
+                    Access.OWNER_OF_CONTENT,
+                    "a content's audience retention curve and intro hold, with the creator's typical band"),
+            new Route(
+                    HandlerType.GET,
                     "/v1/content/{contentId}/reach",
                     Access.OWNER_OF_CONTENT,
                     "a content's click-through, funnel and traffic sources"),
@@ -128,6 +133,11 @@ public final class EngagementService implements AutoCloseable {
             new Route(HandlerType.GET, "/v1/users/{userId}/watch-history", Access.ADMIN, "a user's watch history"),
             new Route(HandlerType.GET, "/v1/sessions", Access.ADMIN, "session analytics of a day"),
             new Route(HandlerType.GET, "/v1/admin/stats", Access.ADMIN, "platform totals and pipeline health"),
+            new Route(
+                    HandlerType.GET,
+                    "/v1/admin/live",
+                    Access.ADMIN,
+                    "accepted events and dead letters per minute over the last minutes, and the pipeline's lag"),
             new Route(
                     HandlerType.PUT,
                     "/v1/catalog/{contentId}",
@@ -357,6 +367,11 @@ public final class EngagementService implements AutoCloseable {
                         ctx,
                         "content_typical",
                         values(ctx, Map.of("content_id", ctx.pathParam("contentId")), "age_hours", "recent_days"));
+            case "/v1/content/{contentId}/retention" ->
+                ctx -> stream(
+                        ctx,
+                        "content_retention",
+                        values(ctx, Map.of("content_id", ctx.pathParam("contentId")), "from", "to"));
             case "/v1/content/{contentId}/reach" ->
                 ctx -> stream(
                         ctx,
@@ -379,17 +394,7 @@ public final class EngagementService implements AutoCloseable {
             case "/v1/creators/{creatorId}/breakdowns" ->
                 ctx -> stream(ctx, "creator_breakdowns", values(ctx, creator(ctx), "from", "to"));
             case "/v1/creators/{creatorId}/realtime" ->
-                ctx -> {
-                    Map<String, String> params = values(ctx, creator(ctx), "minutes");
-                    String minutes = params.getOrDefault("minutes", "60");
-                    if (!minutes.matches("\\d{1,4}")
-                            || Integer.parseInt(minutes) < 1
-                            || Integer.parseInt(minutes) > 1440) {
-                        throw new IllegalArgumentException(
-                                "minutes must be a whole number from 1 to 1440, not '" + minutes + "'");
-                    }
-                    stream(ctx, "creator_realtime", params);
-                };
+                ctx -> stream(ctx, "creator_realtime", lastMinutes(values(ctx, creator(ctx), "minutes")));
             case "/v1/creators/{creatorId}/reach" ->
                 ctx -> {
                     Map<String, String> scope = new LinkedHashMap<>(creator(ctx));
@@ -424,8 +429,18 @@ public final class EngagementService implements AutoCloseable {
                     analytics.rows("platform_health", range).forEach(merged::putAll);
                     answer(ctx, List.of(merged));
                 };
+            case "/v1/admin/live" -> ctx -> stream(ctx, "platform_live", lastMinutes(values(ctx, Map.of(), "minutes")));
             default -> throw new IllegalStateException("no handler for " + route.path());
         };
+    }
+
+    /** The {@code minutes} of a live route: 1 to 1440 (a day by minute), 60 when not given. */
+    private static Map<String, String> lastMinutes(Map<String, String> params) {
+        String minutes = params.getOrDefault("minutes", "60");
+        if (!minutes.matches("\\d{1,4}") || Integer.parseInt(minutes) < 1 || Integer.parseInt(minutes) > 1440) {
+            throw new IllegalArgumentException("minutes must be a whole number from 1 to 1440, not '" + minutes + "'");
+        }
+        return params;
     }
 
     // --- the content catalogue ---
