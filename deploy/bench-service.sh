@@ -4,6 +4,8 @@
 # heaviest queries on a million-row content_metrics table (through the API and as SQL). A real
 # in-JVM Kafka broker and a real ClickHouse 18.16 server, started and stopped here. Prints figures.
 #   deploy/bench-service.sh [seconds per tracking run (default 20)] [concurrent clients (default 8)]
+#   deploy/bench-service.sh dashboard [users (default 100)] [seconds (default 60)]   the dashboard lines alone:
+#     the heaviest queries, then simulated users opening dashboards (request p50/p95/p99)
 #   BENCH_JAVA_OPTS=-Dbench.linger=0ms deploy/bench-service.sh   (the producer's linger, service.kafka-linger)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

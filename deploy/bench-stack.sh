@@ -10,6 +10,8 @@
 #   BENCH_PHASES="limit job sql kafka-engine p1 latency p4"   phases to run after the preload (default: all)
 #   BENCH_JOB_RUNS=3   runs of the p=2 job; the median run's figures are reported, every run's rate beside them
 #   BENCH_JOB_ARGS="--views.validation on"   job settings added to every run of the job (an A/B of a setting)
+#   BENCH_LATENCY_RATE=7500   the latency phase's rate (default: half the p=2 run's, 2000 without one); the
+#                             phase also measures freshness: a probe view's way to GET /v1/content/{id}/metrics
 #
 # It uses its own state dir (.stack-bench) and the default ports (Kafka 9092, ClickHouse 8123/9000,
 # Flink 8081), so stop a running demo stack first (deploy/local/stack.sh down). It stops what it
@@ -79,8 +81,8 @@ if has p1; then
   bench job --parallelism 1 --label p1
 fi
 if has latency; then
-  # Half the sustained rate of the p=2 run (or 2000 msg/s if it was not run).
-  RATE="$(sed -n 's/^job\.p2=//p' "$RESULTS" | awk '{ r = $1 / 2; print (r > 0 ? int(r) : 2000) }')"
+  # Half the sustained rate of the p=2 run (or 2000 msg/s if it was not run), unless BENCH_LATENCY_RATE says.
+  RATE="${BENCH_LATENCY_RATE:-$(sed -n 's/^job\.p2=//p' "$RESULTS" | awk '{ r = $1 / 2; print (r > 0 ? int(r) : 2000) }')}"
   echo "== latency at ${RATE:-2000} messages/s (half the sustained rate)"
   bench latency --rate "${RATE:-2000}" --seconds "${BENCH_LATENCY_SECONDS:-150}" --parallelism 2
 fi

@@ -7,7 +7,12 @@ const state = { key: sessionStorage.getItem('engagement-key'), me: null, charts:
 
 async function api(path, params = {}, format = 'json') {
   const query = new URLSearchParams({ ...params, ...(format === 'json' ? {} : { format }) });
-  const response = await fetch(path + '?' + query, { headers: { Authorization: 'Bearer ' + state.key } });
+  let response = await fetch(path + '?' + query, { headers: { Authorization: 'Bearer ' + state.key } });
+  // A busy service answers 503 with Retry-After (service.analytics.max-concurrent): wait and ask again.
+  for (let attempt = 0; response.status === 503 && response.headers.get('Retry-After') && attempt < 10; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000 * Number(response.headers.get('Retry-After'))));
+    response = await fetch(path + '?' + query, { headers: { Authorization: 'Bearer ' + state.key } });
+  }
   if (!response.ok) {
     let message = response.status + ' ' + response.statusText;
     try { message = (await response.json()).error || message; } catch (e) { /* not JSON */ }

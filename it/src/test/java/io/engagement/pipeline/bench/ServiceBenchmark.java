@@ -32,10 +32,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>the dashboard's heaviest query (the creator totals with merged unique viewers, and the content
  *       list) on a content_metrics table of a million rows, through the API and as plain SQL over
  *       ClickHouse's HTTP interface, median of repeated runs;</li>
+ *   <li>100 simulated users opening dashboards on that table ({@link #dashboardUsers});</li>
  *   <li>the rate limits under 100 000 requests with made-up identities, and the heap they leave.</li>
  * </ol>
  * Prints figures; asserts nothing. {@code deploy/bench-service.sh [seconds] [clients]};
- * {@code deploy/bench-service.sh limits} runs the last line alone.
+ * {@code deploy/bench-service.sh limits} runs the last line alone, {@code deploy/bench-service.sh
+ * dashboard [users] [seconds]} the dashboard lines alone (the heaviest queries, then {@link
+ * #dashboardUsers}).
  */
 public final class ServiceBenchmark {
 
@@ -47,8 +50,11 @@ public final class ServiceBenchmark {
 
     public static void main(String[] args) throws Exception {
         boolean limitsOnly = args.length > 0 && args[0].equals("limits");
-        int seconds = args.length > 0 && !limitsOnly ? Integer.parseInt(args[0]) : 20;
-        int clients = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        boolean dashboardOnly = args.length > 0 && args[0].equals("dashboard");
+        int seconds = args.length > 0 && !limitsOnly && !dashboardOnly ? Integer.parseInt(args[0]) : 20;
+        int clients = args.length > 1 && !dashboardOnly ? Integer.parseInt(args[1]) : 8;
+        int users = dashboardOnly && args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        int userSeconds = dashboardOnly && args.length > 2 ? Integer.parseInt(args[2]) : 60;
         try (KafkaTestBroker kafka = KafkaTestBroker.start();
                 ClickHouseTestServer clickhouse = ClickHouseTestServer.startWithSchema()) {
             kafka.createTopic("engagement-events", 4);
@@ -82,10 +88,16 @@ public final class ServiceBenchmark {
                 System.out.printf(
                         "ServiceBenchmark: %d s per tracking run, %d clients, %d cores, producer linger %d ms%n",
                         seconds, clients, Runtime.getRuntime().availableProcessors(), LINGER.toMillis());
-                baseline(kafka, clients, seconds);
-                tracking(base, "/v1/events/batch", 100, clients, seconds);
-                tracking(base, "/v1/events", 1, clients, seconds);
+                if (!dashboardOnly) {
+                    baseline(kafka, clients, seconds);
+                    tracking(base, "/v1/events/batch", 100, clients, seconds);
+                    tracking(base, "/v1/events", 1, clients, seconds);
+                }
                 heaviestQueries(base, clickhouse);
+                dashboardUsers(base, users, userSeconds);
+                if (dashboardOnly) {
+                    return;
+                }
             }
             limits(kafka, clickhouse, 100_000, clients);
         }
@@ -396,6 +408,129 @@ public final class ServiceBenchmark {
                 AnalystQuery.load(Path.of("sql/queries/aggregated_metrics_by_period.sql"))
                         .render(platformRange),
                 AnalystQuery.load(Path.of("sql/queries/platform_health.sql")).render(platformRange));
+    }
+
+    /**
+     * 100 simulated dashboard users (seed 004: API answers under 5 s for 100+ concurrent users) on the
+     * million-row fixture: each opens a random creator's dashboard, making the requests the page makes
+     * (totals, content list, comparison, the last 60 minutes, the last 48 hours, the daily timeline,
+     * breakdowns, countries, reach, a content's retention; the page sends the later six in parallel),
+     * then reads it for 2 to 8 s and opens another. A 503 (more than service.analytics.max-concurrent
+     * requests in progress) is asked again after its Retry-After, as the page does. Prints p50/p95/p99
+     * of the requests (until their answer) and of whole dashboard openings, and the requests that failed.
+     */
+    static void dashboardUsers(String base, int users, int seconds) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(users);
+        HttpClient http = HttpClient.newBuilder().executor(pool).build();
+        String range = "from=2026-11-01&to=2026-11-10";
+        List<Long> requests = Collections.synchronizedList(new ArrayList<>());
+        List<Long> openings = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+        long end = System.currentTimeMillis() + seconds * 1000L;
+        List<Thread> threads = new ArrayList<>();
+        for (int u = 0; u < users; u++) {
+            java.util.Random random = new java.util.Random(u);
+            Thread t = new Thread(() -> {
+                while (System.currentTimeMillis() < end) {
+                    String creator = "/v1/creators/creator-" + random.nextInt(500);
+                    long opened = System.nanoTime();
+                    try {
+                        get(http, base + creator + "/analytics?" + range, requests, failed)
+                                .join();
+                        get(http, base + creator + "/content?sort=views&page_size=100&" + range, requests, failed)
+                                .join();
+                        get(http, base + creator + "/comparison?" + range, requests, failed)
+                                .join();
+                        java.util.concurrent.CompletableFuture.allOf(
+                                        get(http, base + creator + "/realtime?minutes=60", requests, failed),
+                                        get(
+                                                http,
+                                                base + creator + "/timeline?grain=hour&from=2026-11-08&to=2026-11-10",
+                                                requests,
+                                                failed),
+                                        get(http, base + creator + "/timeline?grain=day&" + range, requests, failed),
+                                        get(http, base + creator + "/breakdowns?" + range, requests, failed),
+                                        get(http, base + creator + "/countries?" + range, requests, failed),
+                                        get(http, base + creator + "/reach?" + range, requests, failed),
+                                        get(
+                                                http,
+                                                base + "/v1/content/content-" + random.nextInt(5000) + "/retention?"
+                                                        + range,
+                                                requests,
+                                                failed))
+                                .join();
+                        openings.add(System.nanoTime() - opened);
+                        Thread.sleep(2_000 + random.nextInt(6_000));
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        System.out.printf(
+                "dashboard  %d users for %d s: %,d requests (%,d failed, %,d asked again after a 503), %,d dashboards"
+                        + " opened%n",
+                users, seconds, requests.size(), failed.get(), RETRIES.get(), openings.size());
+        System.out.printf("dashboard  per request:        %s (target p95 <= 5 s)%n", percentiles(requests));
+        pool.shutdown();
+        System.out.printf("dashboard  per dashboard open: %s%n", percentiles(openings));
+    }
+
+    /**
+     * One request as the dashboard makes it: a 503 with Retry-After (the service's bound on analytics
+     * requests in progress) is asked again after that many seconds, up to 10 times, like the page does;
+     * the latency is until the answer that counts.
+     */
+    private static java.util.concurrent.CompletableFuture<Void> get(
+            HttpClient http, String url, List<Long> latencies, java.util.concurrent.atomic.AtomicLong failed) {
+        long t0 = System.nanoTime();
+        return send(http, url, 0).handle((response, error) -> {
+            latencies.add(System.nanoTime() - t0);
+            if (error != null || response.statusCode() != 200) {
+                failed.incrementAndGet();
+            }
+            return null;
+        });
+    }
+
+    private static java.util.concurrent.CompletableFuture<HttpResponse<Void>> send(
+            HttpClient http, String url, int attempt) {
+        return http.sendAsync(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("Authorization", "Bearer " + ADMIN)
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .thenCompose(response -> {
+                    java.util.Optional<String> retryAfter = response.headers().firstValue("Retry-After");
+                    if (response.statusCode() != 503 || retryAfter.isEmpty() || attempt >= 10) {
+                        return java.util.concurrent.CompletableFuture.completedFuture(response);
+                    }
+                    RETRIES.incrementAndGet();
+                    return java.util.concurrent.CompletableFuture.supplyAsync(
+                                    () -> null,
+                                    java.util.concurrent.CompletableFuture.delayedExecutor(
+                                            Long.parseLong(retryAfter.get()), java.util.concurrent.TimeUnit.SECONDS))
+                            .thenCompose(ignored -> send(http, url, attempt + 1));
+                });
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong RETRIES = new java.util.concurrent.atomic.AtomicLong();
+
+    private static String percentiles(List<Long> nanos) {
+        List<Long> sorted = new ArrayList<>(nanos);
+        Collections.sort(sorted);
+        if (sorted.isEmpty()) {
+            return "none";
+        }
+        java.util.function.DoubleFunction<Double> at = q -> sorted.get((int) (q * (sorted.size() - 1))) / 1e6;
+        return String.format(
+                "p50 %,.0f ms  p95 %,.0f ms  p99 %,.0f ms  max %,.0f ms",
+                at.apply(0.5), at.apply(0.95), at.apply(0.99), sorted.get(sorted.size() - 1) / 1e6);
     }
 
     /** Median of 7: the API call, and the SQL it runs ({@code sqls}, one after the other) over ClickHouse's HTTP interface. */
