@@ -169,6 +169,11 @@ async function loadCreator() {
     ? await api('/v1/content/' + encodeURIComponent(state.retentionContent) + '/retention', range) : [];
   const hold = retention.length && retention[0].intro_hold_pct !== null ? ', ' + retention[0].intro_hold_pct + ' % still watching at 30 s' : '';
   show('card-intro-hold', retention.length && retention[0].intro_hold_pct !== null ? retention[0].intro_hold_pct : '-');
+  // Typical performance of the same content: its first 24 hours against the creator's other recent contents.
+  const typical = state.retentionContent
+    ? (await api('/v1/content/' + encodeURIComponent(state.retentionContent) + '/typical', { age_hours: 24 }))[0] || {} : {};
+  show('card-typical', typical.vs_creator_pct === undefined || typical.vs_creator_pct === null
+    ? '-' : (typical.vs_creator_pct > 0 ? '+' : '') + typical.vs_creator_pct + ' % (#' + typical.rank_among_creator + ')');
   chart('chart-retention', {
     title: { text: 'Audience retention' + (state.retentionContent ? ' of ' + state.retentionContent : '') + hold, textStyle: { fontSize: 13 } },
     tooltip: { trigger: 'axis' }, legend: { top: 22, data: ['still watching %', 'typical median', 'typical p25', 'typical p75'] }, grid: { top: 60 },

@@ -286,12 +286,7 @@ public final class StackBenchmark {
                 jdbcUrl(),
                 "--job.name",
                 "bench-" + label));
-        // BENCH_JOB_ARGS="--views.validation on": job settings for an A/B of a setting on the stack.
-        String extra = System.getenv().getOrDefault("BENCH_JOB_ARGS", "").trim();
-        if (!extra.isEmpty()) {
-            args.addAll(List.of(extra.split("\\s+")));
-            System.out.println("job settings added: " + extra);
-        }
+        args.addAll(jobSettingsUnderTest());
         resetTmPeakMemory();
         String jobId = submit("io.engagement.pipeline.EngagementJob", args, parallelism);
         System.out.printf("job %s (%s, parallelism %d) submitted%n", jobId, label, parallelism);
@@ -641,30 +636,29 @@ public final class StackBenchmark {
         String feedback = "bench-feedback-live";
         recreateTopic(feedback, 4);
         recreateTopic("bench-dlq", 4);
-        String jobId = submit(
-                "io.engagement.pipeline.EngagementJob",
-                List.of(
-                        "--kafka.bootstrap-servers",
-                        kafka,
-                        "--kafka.input-topic",
-                        liveTopic,
-                        "--kafka.starting-offsets",
-                        "earliest",
-                        "--kafka.group-id",
-                        prefix,
-                        "--kafka.transactional-id-prefix",
-                        prefix,
-                        "--kafka.dlq-topic",
-                        "bench-dlq",
-                        "--kafka.feedback-topic",
-                        feedback,
-                        "--lateness.start-horizon",
-                        "none",
-                        "--clickhouse.url",
-                        jdbcUrl(),
-                        "--job.name",
-                        "bench-latency"),
-                parallelism);
+        List<String> args = new ArrayList<>(List.of(
+                "--kafka.bootstrap-servers",
+                kafka,
+                "--kafka.input-topic",
+                liveTopic,
+                "--kafka.starting-offsets",
+                "earliest",
+                "--kafka.group-id",
+                prefix,
+                "--kafka.transactional-id-prefix",
+                prefix,
+                "--kafka.dlq-topic",
+                "bench-dlq",
+                "--kafka.feedback-topic",
+                feedback,
+                "--lateness.start-horizon",
+                "none",
+                "--clickhouse.url",
+                jdbcUrl(),
+                "--job.name",
+                "bench-latency"));
+        args.addAll(jobSettingsUnderTest());
+        String jobId = submit("io.engagement.pipeline.EngagementJob", args, parallelism);
         waitRunning(jobId);
         long interval = checkpointIntervalMs(jobId);
         AtomicBoolean stop = new AtomicBoolean();
@@ -867,6 +861,16 @@ public final class StackBenchmark {
             poller.join();
             service.close();
         }
+    }
+
+    /** BENCH_JOB_ARGS="--views.validation on": job settings for an A/B of a setting on the stack (every job run). */
+    private static List<String> jobSettingsUnderTest() {
+        String extra = System.getenv().getOrDefault("BENCH_JOB_ARGS", "").trim();
+        if (extra.isEmpty()) {
+            return List.of();
+        }
+        System.out.println("job settings added: " + extra);
+        return List.of(extra.split("\\s+"));
     }
 
     /** The event time of a generated message, or Long.MIN_VALUE for one without (malformed on purpose). */

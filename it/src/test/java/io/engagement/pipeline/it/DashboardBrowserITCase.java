@@ -107,17 +107,19 @@ class DashboardBrowserITCase {
         for (String e : d2) {
             SERVERS.kafka().send("engagement-events", 1, "d2", e);
         }
-        // Creator kl's content l1, live: 3 views 90 s ago and 2 five hours ago.
+        // Creator kl's content l1, live: 3 views 90 s ago and 2 five hours ago; its content l2, 30 hours
+        // old: 2 views then.
         long now = System.currentTimeMillis();
-        for (int i = 0; i < 5; i++) {
-            long at = i < 3 ? now - 90_000 : now - 5 * 3_600_000L;
+        for (int i = 0; i < 7; i++) {
+            long at = i < 3 ? now - 90_000 : i < 5 ? now - 5 * 3_600_000L : now - 30 * 3_600_000L;
+            String content = i < 5 ? "l1" : "l2";
             SERVERS.kafka()
                     .send(
                             "engagement-events",
                             0,
-                            "l1",
-                            "{\"event_id\":\"l" + i + "\",\"event_type\":\"view_start\",\"content_id\":\"l1\","
-                                    + "\"creator_id\":\"kl\",\"user_id\":\"lu" + i + "\",\"session_id\":\"ls" + i
+                            content,
+                            "{\"event_id\":\"l" + i + "\",\"event_type\":\"view_start\",\"content_id\":\"" + content
+                                    + "\",\"creator_id\":\"kl\",\"user_id\":\"lu" + i + "\",\"session_id\":\"ls" + i
                                     + "\",\"event_time\":" + at + "}");
         }
         JobConfig job = JobConfig.fromSources(
@@ -138,7 +140,7 @@ class DashboardBrowserITCase {
         SERVERS.clickhouse()
                 .http()
                 .execute("INSERT INTO engagement.content_catalog (content_id, creator_id, deleted, version)"
-                        + " VALUES ('d1', 'kd', 0, 1), ('d2', 'kd', 0, 2), ('l1', 'kl', 0, 3)");
+                        + " VALUES ('d1', 'kd', 0, 1), ('d2', 'kd', 0, 2), ('l1', 'kl', 0, 3), ('l2', 'kl', 0, 4)");
 
         ServiceConfig config = ServiceConfig.from(
                 new String[] {
@@ -362,16 +364,19 @@ class DashboardBrowserITCase {
         signIn(ADMIN_KEY);
         browser.findElement(By.id("creator")).sendKeys("kl");
         clickAndWait("apply");
-        // kl's 3 views of 90 s ago are in the last 60 minutes; those and the 2 of five hours ago in
-        // the last 48 hours, one bar per hour.
+        // kl's 3 views of 90 s ago are in the last 60 minutes; those, the 2 of five hours ago and l2's
+        // 2 of 30 hours ago in the last 48 hours, one bar per hour.
         assertEquals("3", text("card-realtime"));
         assertEquals(
                 3,
                 chartData("chart-realtime").stream().mapToLong(Long::longValue).sum());
         List<Long> hours = chartData("chart-48h");
         assertEquals(48, hours.size());
-        assertEquals(5, hours.stream().mapToLong(Long::longValue).sum(), hours.toString());
-        assertEquals(2, hours.stream().filter(v -> v > 0).count(), hours.toString());
+        assertEquals(7, hours.stream().mapToLong(Long::longValue).sum(), hours.toString());
+        assertEquals(3, hours.stream().filter(v -> v > 0).count(), hours.toString());
+        // l1 (the most viewed) in its first 24 hours: 5 views against the creator's typical content at
+        // that age, l2 with 2: +150 %, first of the creator's contents.
+        assertEquals("+150 % (#1)", text("card-typical"));
         // The admin's live throughput: of every accepted event only kl's 3 are in the last 60 minutes.
         assertEquals("3", text("admin-live-accepted"));
         assertEquals(

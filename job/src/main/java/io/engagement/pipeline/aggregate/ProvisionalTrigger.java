@@ -14,10 +14,11 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * watermark ({@link #isProvisional}); a provisional firing does not count as a version
  * ({@link WindowFirings}), so the final row always replaces every provisional one.
  *
- * <p>Only live windows fire provisionally: those whose end is no older, in wall-clock time, than the
+ * <p>Only live input makes a window fire provisionally: an element whose timestamp (an event's time,
+ * or the end of the finer window whose firing it is) is no older, in wall-clock time, than the
  * out-of-orderness bound plus one interval. A backlog of older events (a replay, a catch-up after an
- * outage) closes its windows on the watermark within moments, so provisional rows for them would be
- * work nobody reads.
+ * outage) closes its windows on the watermark soon enough, and provisional rows for them would be
+ * work nobody reads, also for the day and week still open around them.
  *
  * <p>The processing-time timers are aligned to multiples of the interval, so registering one per
  * element adds no timer: Flink keeps one timer per key, window and timestamp. No trigger state is
@@ -27,10 +28,12 @@ public final class ProvisionalTrigger extends Trigger<Object, TimeWindow> {
 
     private final long intervalMs;
     private final long liveHorizonMs;
+    private final boolean onEveryInput;
 
-    private ProvisionalTrigger(long intervalMs, long liveHorizonMs) {
+    private ProvisionalTrigger(long intervalMs, long liveHorizonMs, boolean onEveryInput) {
         this.intervalMs = intervalMs;
         this.liveHorizonMs = liveHorizonMs;
+        this.onEveryInput = onEveryInput;
     }
 
     /**
@@ -40,7 +43,19 @@ public final class ProvisionalTrigger extends Trigger<Object, TimeWindow> {
      */
     public static ProvisionalTrigger every(Duration interval, Duration outOfOrderness) {
         long intervalMs = interval.toMillis();
-        return new ProvisionalTrigger(intervalMs, outOfOrderness.toMillis() + intervalMs);
+        return new ProvisionalTrigger(intervalMs, outOfOrderness.toMillis() + intervalMs, false);
+    }
+
+    /**
+     * The trigger of a window fed by another window's firings (the hour, day and week of a cascade,
+     * fed by the minute's deltas): a live open window fires provisionally on each input, at once,
+     * since its input already comes at most once per firing of the finer window (which the interval
+     * paces) and per pre-aggregation flush. This saves a second wait for the interval: the hour shows
+     * what the minute showed as soon as it arrives. Zero {@code interval}: no provisional firing.
+     */
+    public static ProvisionalTrigger onEachFinerFiring(Duration interval, Duration outOfOrderness) {
+        long intervalMs = interval.toMillis();
+        return new ProvisionalTrigger(intervalMs, outOfOrderness.toMillis() + intervalMs, true);
     }
 
     /** A firing whose window the watermark has not closed yet: its row is provisional. */
@@ -56,7 +71,12 @@ public final class ProvisionalTrigger extends Trigger<Object, TimeWindow> {
         ctx.registerEventTimeTimer(window.maxTimestamp());
         if (intervalMs > 0) {
             long now = ctx.getCurrentProcessingTime();
-            if (window.maxTimestamp() + liveHorizonMs > now) {
+            // Live input: an event (or a finer window's firing) no older than the horizon. An open day
+            // or week fed by a replay of old events is not live, whatever its end.
+            if (timestamp + liveHorizonMs > now) {
+                if (onEveryInput) {
+                    return TriggerResult.FIRE;
+                }
                 ctx.registerProcessingTimeTimer(now - Math.floorMod(now, intervalMs) + intervalMs);
             }
         }

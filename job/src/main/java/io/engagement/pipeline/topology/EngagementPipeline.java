@@ -285,7 +285,8 @@ public final class EngagementPipeline {
                 List.copyOf(config.grains),
                 config.allowedLateness,
                 config.preAggregationEntries,
-                windowTrigger());
+                windowTrigger(),
+                cascadedWindowTrigger());
         unionOf(windows.values().stream()
                         .map(w -> w.getSideOutput(CONTENT_WINDOW_CLOSED))
                         .toList())
@@ -383,7 +384,12 @@ public final class EngagementPipeline {
                 .uid("country-events-" + finest.code())
                 .name("Country events (" + finest.code() + ")");
         Map<Grain, SingleOutputStreamOperator<CountryMetrics>> windows = cascade.build(
-                countryEvents, grains, config.allowedLateness, config.preAggregationEntries, windowTrigger());
+                countryEvents,
+                grains,
+                config.allowedLateness,
+                config.preAggregationEntries,
+                windowTrigger(),
+                cascadedWindowTrigger());
         unionOf(windows.values().stream()
                         .map(w -> w.getSideOutput(COUNTRY_WINDOW_CLOSED))
                         .toList())
@@ -463,6 +469,11 @@ public final class EngagementPipeline {
      */
     private ProvisionalTrigger windowTrigger() {
         return ProvisionalTrigger.every(config.provisionalInterval, config.outOfOrderness);
+    }
+
+    /** The same for the larger grains of a cascade: provisionally on each firing of the finest grain. */
+    private ProvisionalTrigger cascadedWindowTrigger() {
+        return ProvisionalTrigger.onEachFinerFiring(config.provisionalInterval, config.outOfOrderness);
     }
 
     /**

@@ -102,7 +102,8 @@ record WindowCascade<IN, K, ACC, P, ROW>(
             List<Grain> grains,
             Duration allowedLateness,
             int preAggregationEntries,
-            Trigger<Object, TimeWindow> trigger) {
+            Trigger<Object, TimeWindow> finestTrigger,
+            Trigger<Object, TimeWindow> largerTrigger) {
         Map<Grain, SingleOutputStreamOperator<ROW>> windows = new LinkedHashMap<>();
         DataStream<P> finerDeltas = null;
         for (Grain grain : grains) {
@@ -119,7 +120,7 @@ record WindowCascade<IN, K, ACC, P, ROW>(
             }
             SingleOutputStreamOperator<ROW> perGrain = keyed.window(
                             TumblingEventTimeWindows.of(grain.size(), grain.offset()))
-                    .trigger(trigger)
+                    .trigger(finerDeltas == null ? finestTrigger : largerTrigger)
                     // Same lateness at every grain: a finer window's late update arrives no later
                     // than the finer window's own lateness, which ends before this window's.
                     .allowedLateness(allowedLateness)

@@ -39,11 +39,16 @@ class ProvisionalTriggerTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, ContentMetrics> hourWindow(
             Duration interval) throws Exception {
+        return hourWindow(ProvisionalTrigger.every(interval, OUT_OF_ORDERNESS));
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, EngagementEvent, ContentMetrics> hourWindow(
+            ProvisionalTrigger trigger) throws Exception {
         harness = WindowHarness.open(
                 e -> e.contentId,
                 input -> input.keyBy(e -> e.contentId, Types.STRING)
                         .window(TumblingEventTimeWindows.of(Grain.HOUR.size(), Grain.HOUR.offset()))
-                        .trigger(ProvisionalTrigger.every(interval, OUT_OF_ORDERNESS))
+                        .trigger(trigger)
                         .allowedLateness(LATENESS)
                         .aggregate(new ContentWindowAggregate(), new ContentWindowResult(Grain.HOUR, true, false)));
         return harness;
@@ -64,10 +69,10 @@ class ProvisionalTriggerTest {
     @Test
     void publishesTheRunningValueOfALiveWindowThenTheFinalRow() throws Exception {
         hourWindow(INTERVAL);
-        harness.setProcessingTime(T + 5 * MINUTE + 1_000); // wall clock inside the hour: a live window
+        harness.setProcessingTime(T + 5 * MINUTE + 1_000); // wall clock inside the hour: live events
         harness.processWatermark(T + 4 * MINUTE);
-        view("1", "u1", T + 4 * MINUTE + 10_000);
-        view("2", "u2", T + 4 * MINUTE + 20_000);
+        view("1", "u1", T + 4 * MINUTE + 40_000);
+        view("2", "u2", T + 4 * MINUTE + 50_000);
         assertTrue(harness.extractOutputValues().isEmpty(), "nothing before the interval's end");
 
         harness.setProcessingTime(T + 5 * MINUTE + 10_000); // the next multiple of 10 s
@@ -78,7 +83,7 @@ class ProvisionalTriggerTest {
         harness.setProcessingTime(T + 5 * MINUTE + 20_000); // nothing arrived: no row
         assertEquals(1, harness.extractOutputValues().size());
 
-        view("3", "u3", T + 5 * MINUTE);
+        view("3", "u3", T + 5 * MINUTE + 10_000);
         harness.setProcessingTime(T + 5 * MINUTE + 30_000);
         rows = harness.extractOutputValues();
         assertEquals(2, rows.size(), rows.toString());
@@ -118,6 +123,28 @@ class ProvisionalTriggerTest {
     }
 
     @Test
+    void oldEventsInAWindowStillOpenAreNotLive() throws Exception {
+        // A day still open in wall-clock time, fed by a replay of this morning's events: no running value.
+        harness = WindowHarness.open(
+                e -> e.contentId,
+                input -> input.keyBy(e -> e.contentId, Types.STRING)
+                        .window(TumblingEventTimeWindows.of(Grain.DAY.size(), Grain.DAY.offset()))
+                        .trigger(ProvisionalTrigger.every(INTERVAL, OUT_OF_ORDERNESS))
+                        .allowedLateness(LATENESS)
+                        .aggregate(new ContentWindowAggregate(), new ContentWindowResult(Grain.DAY)));
+        harness.setProcessingTime(T + 10 * HOUR);
+        view("1", "u1", T + HOUR);
+        assertEquals(0, harness.numProcessingTimeTimers());
+        view("2", "u2", T + 10 * HOUR - 5_000); // a live one: the day fires at the next interval
+        assertEquals(1, harness.numProcessingTimeTimers());
+        harness.setProcessingTime(T + 10 * HOUR + 10_000);
+        List<ContentMetrics> rows = harness.extractOutputValues();
+        assertEquals(1, rows.size());
+        assertEquals(2, rows.get(0).views);
+        assertTrue(rows.get(0).provisional);
+    }
+
+    @Test
     void aWindowOfAReplayedPastClosesOnlyOnTheWatermark() throws Exception {
         hourWindow(INTERVAL);
         harness.setProcessingTime(T + 3 * HOUR); // the hour ended long ago in wall-clock time
@@ -147,12 +174,38 @@ class ProvisionalTriggerTest {
     void aZeroIntervalFiresOnlyOnTheWatermark() throws Exception {
         hourWindow(Duration.ZERO);
         harness.setProcessingTime(T + 5 * MINUTE);
-        view("1", "u1", T + MINUTE);
+        view("1", "u1", T + 5 * MINUTE - 1_000); // live, but no interval: no provisional firing
         assertEquals(0, harness.numProcessingTimeTimers());
         harness.processWatermark(T + HOUR - 1);
         List<ContentMetrics> rows = harness.extractOutputValues();
         assertEquals(1, rows.size());
         assertRow(rows.get(0), 1, false, 1);
+    }
+
+    @Test
+    void aWindowFedByFinerFiringsFiresOnEachWhileLiveAndOpen() throws Exception {
+        hourWindow(ProvisionalTrigger.onEachFinerFiring(INTERVAL, OUT_OF_ORDERNESS));
+        harness.setProcessingTime(T + 5 * MINUTE);
+        view("1", "u1", T + 5 * MINUTE - 20_000);
+        view("2", "u2", T + 5 * MINUTE - 10_000);
+        List<ContentMetrics> rows = harness.extractOutputValues();
+        assertEquals(2, rows.size(), rows.toString());
+        assertRow(rows.get(0), 0, true, 1);
+        assertRow(rows.get(1), 0, true, 2);
+        assertEquals(0, harness.numProcessingTimeTimers(), "no timer: it fires on its input");
+        harness.processWatermark(T + HOUR - 1);
+        rows = harness.extractOutputValues();
+        assertEquals(3, rows.size());
+        assertRow(rows.get(2), 1, false, 2);
+        // A replay of the past fires only on the watermark.
+        harness.setProcessingTime(T + 5 * HOUR);
+        view("3", "u3", T + HOUR + MINUTE);
+        assertEquals(3, harness.extractOutputValues().size());
+        harness.processWatermark(T + 2 * HOUR - 1);
+        rows = harness.extractOutputValues();
+        assertEquals(4, rows.size());
+        assertEquals(1, rows.get(3).version);
+        assertFalse(rows.get(3).provisional);
     }
 
     private static void assertRow(ContentMetrics row, long version, boolean provisional, long views) {
