@@ -13,8 +13,8 @@ import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.event.ValidationResult;
 import io.engagement.pipeline.loadgen.EventGenerator;
 import io.engagement.pipeline.testing.PipelineScenario;
+import io.engagement.pipeline.testing.TestSinks;
 import io.engagement.pipeline.topology.EngagementPipeline;
-import io.engagement.pipeline.topology.PipelineSinks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -158,22 +158,7 @@ public final class TopologyBenchmark {
     }
 
     private static void full(StreamExecutionEnvironment env, JobConfig config) {
-        new EngagementPipeline(
-                        config,
-                        new PipelineSinks(
-                                new DiscardingSink<>(),
-                                new DiscardingSink<>(),
-                                new DiscardingSink<>(),
-                                new DiscardingSink<>(),
-                                new DiscardingSink<>(),
-                                new DiscardingSink<>(),
-                                new DiscardingSink<>(),
-                                new DiscardingSink<>(),
-                                new DiscardingSink<>(),
-                                new DiscardingSink<>(),
-                                new DiscardingSink<>(),
-                                new DiscardingSink<>()))
-                .build(input(env, config));
+        new EngagementPipeline(config, TestSinks.discarding()).build(input(env, config));
     }
 
     /** Sessions over 8 hours of event time ending an hour ago, in send order (with disorder, retries, bad messages). */
