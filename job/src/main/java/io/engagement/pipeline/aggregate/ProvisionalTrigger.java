@@ -14,24 +14,17 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * watermark ({@link #isProvisional}); a provisional firing does not count as a version
  * ({@link WindowFirings}), so the final row always replaces every provisional one.
  *
- * <p>Only live input fires provisionally. For a window fed by events: an event no older, in wall-clock
- * time, than the out-of-orderness bound plus one interval. For a window fed by a finer window's
- * firings, whose input carries its own window's end (in the future for today's day): a job whose
- * watermark trails the wall clock by at most that plus a minute. A job reading a backlog (a replay, a
- * catch-up after an outage) closes its windows on the watermark soon enough, and provisional rows for
- * them would be work nobody reads, also for the day and week still open around its events.
+ * <p>Only live input makes a window fire provisionally: an element whose timestamp (an event's time,
+ * or the end of the finer window whose firing it is) is no older, in wall-clock time, than the
+ * out-of-orderness bound plus one interval. A backlog of older events (a replay, a catch-up after an
+ * outage) closes its windows on the watermark soon enough, and provisional rows for them would be
+ * work nobody reads, also for the day and week still open around them.
  *
  * <p>The processing-time timers are aligned to multiples of the interval, so registering one per
  * element adds no timer: Flink keeps one timer per key, window and timestamp. No trigger state is
  * kept. A timer left after the window is purged fires once, finds no window contents and does nothing.
  */
 public final class ProvisionalTrigger extends Trigger<Object, TimeWindow> {
-
-    /**
-     * How far beyond the out-of-orderness bound and the interval a job's watermark may trail the wall
-     * clock and the job still count as live (the ClickHouse sink's notion of live uses the same minute).
-     */
-    static final long CATCHING_UP_MS = 60_000;
 
     private final long intervalMs;
     private final long liveHorizonMs;
@@ -78,14 +71,12 @@ public final class ProvisionalTrigger extends Trigger<Object, TimeWindow> {
         ctx.registerEventTimeTimer(window.maxTimestamp());
         if (intervalMs > 0) {
             long now = ctx.getCurrentProcessingTime();
-            if (onEveryInput) {
-                // Input from a finer window's firing carries this window's end (in the future for
-                // today's day), so the job's watermark tells a live job from one reading a backlog.
-                if (ctx.getCurrentWatermark() + liveHorizonMs + CATCHING_UP_MS > now) {
+            // Live input: an event (or a finer window's firing) no older than the horizon. An open day
+            // or week fed by a replay of old events is not live, whatever its end.
+            if (timestamp + liveHorizonMs > now) {
+                if (onEveryInput) {
                     return TriggerResult.FIRE;
                 }
-            } else if (timestamp + liveHorizonMs > now) {
-                // An event no older than the horizon: live, even if the watermark of a quiet stream is stale.
                 ctx.registerProcessingTimeTimer(now - Math.floorMod(now, intervalMs) + intervalMs);
             }
         }

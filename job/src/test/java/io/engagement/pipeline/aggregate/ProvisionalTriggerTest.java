@@ -69,8 +69,8 @@ class ProvisionalTriggerTest {
     @Test
     void publishesTheRunningValueOfALiveWindowThenTheFinalRow() throws Exception {
         hourWindow(INTERVAL);
-        harness.setProcessingTime(T + 5 * MINUTE + 1_000); // wall clock inside the hour
-        harness.processWatermark(T + 4 * MINUTE + 30_000); // a live job: 31 s behind the wall clock
+        harness.setProcessingTime(T + 5 * MINUTE + 1_000); // wall clock inside the hour: live events
+        harness.processWatermark(T + 4 * MINUTE);
         view("1", "u1", T + 4 * MINUTE + 40_000);
         view("2", "u2", T + 4 * MINUTE + 50_000);
         assertTrue(harness.extractOutputValues().isEmpty(), "nothing before the interval's end");
@@ -83,7 +83,6 @@ class ProvisionalTriggerTest {
         harness.setProcessingTime(T + 5 * MINUTE + 20_000); // nothing arrived: no row
         assertEquals(1, harness.extractOutputValues().size());
 
-        harness.processWatermark(T + 5 * MINUTE);
         view("3", "u3", T + 5 * MINUTE + 10_000);
         harness.setProcessingTime(T + 5 * MINUTE + 30_000);
         rows = harness.extractOutputValues();
@@ -124,25 +123,21 @@ class ProvisionalTriggerTest {
     }
 
     @Test
-    void aJobReadingABacklogIsNotLiveUntilItsWatermarkCatchesUp() throws Exception {
-        // A day still open in wall-clock time, fed by finer firings (stamped with the day's last
-        // millisecond, as pre-aggregated partials are) while the job reads this morning's backlog: no
-        // running value; once the watermark is within a minute and the horizon of the wall clock, one
-        // on each input.
+    void oldEventsInAWindowStillOpenAreNotLive() throws Exception {
+        // A day still open in wall-clock time, fed by a replay of this morning's events: no running value.
         harness = WindowHarness.open(
                 e -> e.contentId,
                 input -> input.keyBy(e -> e.contentId, Types.STRING)
                         .window(TumblingEventTimeWindows.of(Grain.DAY.size(), Grain.DAY.offset()))
-                        .trigger(ProvisionalTrigger.onEachFinerFiring(INTERVAL, OUT_OF_ORDERNESS))
+                        .trigger(ProvisionalTrigger.every(INTERVAL, OUT_OF_ORDERNESS))
                         .allowedLateness(LATENESS)
                         .aggregate(new ContentWindowAggregate(), new ContentWindowResult(Grain.DAY)));
-        long dayEnd = T + Grain.DAY.size().toMillis() - 1;
         harness.setProcessingTime(T + 10 * HOUR);
-        harness.processWatermark(T + HOUR);
-        view("1", "u1", dayEnd);
-        assertTrue(harness.extractOutputValues().isEmpty(), "a backlog: no running value");
-        harness.processWatermark(T + 10 * HOUR - 90_000); // 90 s behind: within 30 s + 10 s + 1 min
-        view("2", "u2", dayEnd);
+        view("1", "u1", T + HOUR);
+        assertEquals(0, harness.numProcessingTimeTimers());
+        view("2", "u2", T + 10 * HOUR - 5_000); // a live one: the day fires at the next interval
+        assertEquals(1, harness.numProcessingTimeTimers());
+        harness.setProcessingTime(T + 10 * HOUR + 10_000);
         List<ContentMetrics> rows = harness.extractOutputValues();
         assertEquals(1, rows.size());
         assertEquals(2, rows.get(0).views);
@@ -168,7 +163,6 @@ class ProvisionalTriggerTest {
         hourWindow(INTERVAL);
         // 20 s after the hour's end: the watermark (30 s out-of-orderness) has not closed it yet.
         harness.setProcessingTime(T + HOUR + 20_000);
-        harness.processWatermark(T + HOUR - 11_000);
         view("1", "u1", T + HOUR - 5_000);
         harness.setProcessingTime(T + HOUR + 30_000);
         List<ContentMetrics> rows = harness.extractOutputValues();
@@ -192,7 +186,6 @@ class ProvisionalTriggerTest {
     void aWindowFedByFinerFiringsFiresOnEachWhileLiveAndOpen() throws Exception {
         hourWindow(ProvisionalTrigger.onEachFinerFiring(INTERVAL, OUT_OF_ORDERNESS));
         harness.setProcessingTime(T + 5 * MINUTE);
-        harness.processWatermark(T + 4 * MINUTE + 30_000);
         view("1", "u1", T + 5 * MINUTE - 20_000);
         view("2", "u2", T + 5 * MINUTE - 10_000);
         List<ContentMetrics> rows = harness.extractOutputValues();
