@@ -31,7 +31,7 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
-KAFKA_TOPICS="${KAFKA_TOPICS:-engagement-events:4:604800000 engagement-dlq:2:2592000000 engagement-feedback:4:86400000 engagement-catalog:2:compact}"
+KAFKA_TOPICS="${KAFKA_TOPICS:-engagement-events:4:604800000 engagement-dlq:2:2592000000 engagement-feedback:4:86400000 engagement-alerts:2:2592000000 engagement-catalog:2:compact}"
 
 K_HOME="$STACK_DIR/kafka"
 K_LIB="$K_HOME/lib"

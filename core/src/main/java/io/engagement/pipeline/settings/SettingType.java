@@ -128,6 +128,22 @@ public record SettingType<T>(String accepted, Function<String, T> parser) {
         });
     }
 
+    /** A number above 1: how many times larger or smaller than typical something must be. */
+    public static SettingType<Double> factor() {
+        return new SettingType<>("number above 1", text -> {
+            String v = nonEmpty(text);
+            try {
+                double d = Double.parseDouble(v);
+                if (!(d > 1) || Double.isInfinite(d)) {
+                    throw new IllegalArgumentException("must be a number above 1 (was '" + v + "')");
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("must be a number (was '" + v + "')");
+            }
+        });
+    }
+
     /** A duration >= 0 ({@link Durations}: {@code 500 ms}, {@code 30 s}, {@code 5 min}, {@code 6 h}, {@code 7 d}). */
     public static SettingType<Duration> duration() {
         return new SettingType<>("duration >= 0", SettingType::parseDuration);

@@ -262,6 +262,7 @@ public final class StackBenchmark {
         resetEngagementDatabase();
         recreateTopic("bench-dlq", 4);
         recreateTopic("bench-feedback", 4);
+        recreateTopic("bench-alerts", 2);
         String prefix = "bench-" + label + "-" + System.currentTimeMillis();
         List<String> args = new ArrayList<>(List.of(
                 "--kafka.bootstrap-servers",
@@ -280,6 +281,8 @@ public final class StackBenchmark {
                 "bench-dlq",
                 "--kafka.feedback-topic",
                 "bench-feedback",
+                "--kafka.alerts-topic",
+                "bench-alerts",
                 "--lateness.start-horizon",
                 "none",
                 "--clickhouse.url",
@@ -636,6 +639,7 @@ public final class StackBenchmark {
         String feedback = "bench-feedback-live";
         recreateTopic(feedback, 4);
         recreateTopic("bench-dlq", 4);
+        recreateTopic("bench-alerts", 2);
         List<String> args = new ArrayList<>(List.of(
                 "--kafka.bootstrap-servers",
                 kafka,
@@ -651,6 +655,8 @@ public final class StackBenchmark {
                 "bench-dlq",
                 "--kafka.feedback-topic",
                 feedback,
+                "--kafka.alerts-topic",
+                "bench-alerts",
                 "--lateness.start-horizon",
                 "none",
                 "--clickhouse.url",

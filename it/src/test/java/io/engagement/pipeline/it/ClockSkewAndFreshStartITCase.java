@@ -50,7 +50,8 @@ class ClockSkewAndFreshStartITCase {
             .topic(SKEW_TOPIC, 1)
             .topic(FRESH_TOPIC, 1)
             .topic("engagement-dlq", 1)
-            .topic("engagement-feedback", 1);
+            .topic("engagement-feedback", 1)
+            .topic("engagement-alerts", 1);
 
     private static String event(String id, String type, String content, String user, long time) {
         return "{\"event_id\":\"" + id + "\",\"event_type\":\"" + type + "\",\"content_id\":\"" + content + "\","

@@ -55,7 +55,8 @@ class ContentCatalogueITCase {
             .topic(EVENTS, 1)
             .topic(CATALOGUE, 1)
             .topic("engagement-dlq", 1)
-            .topic("engagement-feedback", 1);
+            .topic("engagement-feedback", 1)
+            .topic("engagement-alerts", 1);
 
     private static String event(
             String id, String type, String content, String claimedCreator, String user, long time, String more) {

@@ -39,8 +39,11 @@ class LatenessAndIdlenessITCase {
     private static final String TOPIC = "engagement-events";
 
     @RegisterExtension
-    static final RealServers SERVERS =
-            RealServers.perClass().topic(TOPIC, 3).topic("engagement-dlq", 1).topic("engagement-feedback", 1);
+    static final RealServers SERVERS = RealServers.perClass()
+            .topic(TOPIC, 3)
+            .topic("engagement-dlq", 1)
+            .topic("engagement-feedback", 1)
+            .topic("engagement-alerts", 1);
 
     private static void view(String id, String user, long time) throws Exception {
         view(id, "L", user, time);

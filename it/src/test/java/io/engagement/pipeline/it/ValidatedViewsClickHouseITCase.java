@@ -42,8 +42,11 @@ class ValidatedViewsClickHouseITCase {
     private static final long T0 = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
 
     @RegisterExtension
-    static final RealServers SERVERS =
-            RealServers.perClass().topic(EVENTS, 1).topic("engagement-dlq", 1).topic("engagement-feedback", 1);
+    static final RealServers SERVERS = RealServers.perClass()
+            .topic(EVENTS, 1)
+            .topic("engagement-dlq", 1)
+            .topic("engagement-feedback", 1)
+            .topic("engagement-alerts", 1);
 
     private static String viewStart(String id, String content, String user, String session, String device, long time) {
         return "{\"event_id\":\"" + id + "\",\"event_type\":\"view_start\",\"content_id\":\"" + content + "\","

@@ -38,6 +38,10 @@ public final class JobConfig implements Serializable {
 
     public final String dlqTopic;
     public final String feedbackTopic;
+    public final String alertsTopic;
+    /** When creator alerts are raised; null with {@code alerts: off}. */
+    public final io.engagement.pipeline.alerts.AlertRules alertRules;
+
     public final String groupId;
     public final String startingOffsets;
     /** {@code kafka.stopping-offsets}: true = a bounded run that ends at the offsets newest at start. */
@@ -112,6 +116,7 @@ public final class JobConfig implements Serializable {
         dlqTopic = v.get(JobSettings.KAFKA_DLQ_TOPIC);
         catalogTopic = v.get(KafkaSettings.CATALOG_TOPIC);
         feedbackTopic = v.get(JobSettings.KAFKA_FEEDBACK_TOPIC);
+        alertsTopic = v.get(JobSettings.KAFKA_ALERTS_TOPIC);
         groupId = v.get(JobSettings.KAFKA_GROUP_ID);
         startingOffsets = v.get(JobSettings.KAFKA_STARTING_OFFSETS);
         stopAtLatestOffsets = "latest".equals(v.get(JobSettings.KAFKA_STOPPING_OFFSETS));
@@ -154,6 +159,7 @@ public final class JobConfig implements Serializable {
                 ? new io.engagement.pipeline.views.ViewRules(maxStarts, repeatSpan.toMillis(), playbackSlack.toMillis())
                 : null;
         validationRules = ValidationSettings.rules(v);
+        alertRules = alertRules(v);
 
         kafkaProperties = KafkaClientProperties.of(v);
         kafkaJobProperties = kafkaJobProperties(kafkaProperties, secrets);
@@ -165,6 +171,25 @@ public final class JobConfig implements Serializable {
                 ? null
                 : hmacKey;
         v.throwIfInvalid("Invalid configuration");
+    }
+
+    private static io.engagement.pipeline.alerts.AlertRules alertRules(SettingValues v) {
+        Double spike = v.get(JobSettings.ALERTS_SPIKE_FACTOR);
+        Integer minSpike = v.get(JobSettings.ALERTS_MIN_SPIKE_VIEWS);
+        Double drop = v.get(JobSettings.ALERTS_DROP_FACTOR);
+        Double minTypical = v.get(JobSettings.ALERTS_MIN_TYPICAL_VIEWS_PER_MINUTE);
+        Double day = v.get(JobSettings.ALERTS_CREATOR_DAY_FACTOR);
+        Integer minDay = v.get(JobSettings.ALERTS_MIN_CREATOR_DAY_VIEWS);
+        if (!Boolean.TRUE.equals(v.get(JobSettings.ALERTS))
+                || spike == null
+                || minSpike == null
+                || drop == null
+                || minTypical == null
+                || day == null
+                || minDay == null) {
+            return null; // off, or a bad value already reported by name
+        }
+        return new io.engagement.pipeline.alerts.AlertRules(spike, minSpike, drop, minTypical, day, minDay);
     }
 
     /** Defaults only: the local stack. */

@@ -251,6 +251,62 @@ public final class JobSettings {
                     "views per hour over the last 24 h from which rising content is flagged `trending` (seed 002)")
             .accepting("positive number");
 
+    public static final Setting<String> KAFKA_ALERTS_TOPIC = Setting.of(
+                    "kafka.alerts-topic",
+                    "engagement-alerts",
+                    KafkaSettings.topic(),
+                    "topic of creator alerts (spikes, drops, days far off typical), keyed by creator; the service delivers them to creators' webhooks")
+            .accepting("topic name");
+
+    public static final Setting<Boolean> ALERTS = Setting.of(
+                    "alerts",
+                    "on",
+                    SettingType.onOff(),
+                    "`on`: creator alerts are evaluated in the stream on every content minute and creator day as it closes ([metrics.md](metrics.md#creator-alerts)) and written to `kafka.alerts-topic` and `creator_alerts`")
+            .accepting("`on` or `off`");
+
+    public static final Setting<Double> ALERTS_SPIKE_FACTOR = Setting.of(
+                    "alerts.spike-factor",
+                    "4",
+                    SettingType.factor(),
+                    "a content's closed minute with at least this many times its typical minute's views (and `alerts.min-spike-views`) raises a `spike`")
+            .accepting("number above 1");
+
+    public static final Setting<Integer> ALERTS_MIN_SPIKE_VIEWS = Setting.of(
+                    "alerts.min-spike-views",
+                    "50",
+                    SettingType.integer(1, Integer.MAX_VALUE),
+                    "a spike needs at least this many views in its minute, so a content with one view a minute does not alert at four")
+            .accepting("integer >= 1");
+
+    public static final Setting<Double> ALERTS_DROP_FACTOR = Setting.of(
+                    "alerts.drop-factor",
+                    "4",
+                    SettingType.factor(),
+                    "a content's last 10 minutes with at most 1/this of their typical views raise a `drop` (also when no view comes at all)")
+            .accepting("number above 1");
+
+    public static final Setting<Double> ALERTS_MIN_TYPICAL_VIEWS_PER_MINUTE = Setting.of(
+                    "alerts.min-typical-views-per-minute",
+                    "5",
+                    SettingType.positiveNumber(),
+                    "drops are watched only on contents whose typical minute has at least this many views")
+            .accepting("positive number");
+
+    public static final Setting<Double> ALERTS_CREATOR_DAY_FACTOR = Setting.of(
+                    "alerts.creator-day-factor",
+                    "3",
+                    SettingType.factor(),
+                    "a creator's closed day with at least this many times (`day_high`) or at most 1/this (`day_low`) of its typical day's views")
+            .accepting("number above 1");
+
+    public static final Setting<Integer> ALERTS_MIN_CREATOR_DAY_VIEWS = Setting.of(
+                    "alerts.min-creator-day-views",
+                    "100",
+                    SettingType.integer(1, Integer.MAX_VALUE),
+                    "creator day alerts only where the day (`day_high`) or the typical day (`day_low`) has at least this many views")
+            .accepting("integer >= 1");
+
     public static final Setting<Duration> DEDUP_HORIZON = Setting.of(
                     "dedup.horizon",
                     "6 h",
@@ -279,6 +335,7 @@ public final class JobSettings {
                 KafkaSettings.CATALOG_TOPIC,
                 KAFKA_DLQ_TOPIC,
                 KAFKA_FEEDBACK_TOPIC,
+                KAFKA_ALERTS_TOPIC,
                 KAFKA_GROUP_ID,
                 KAFKA_STARTING_OFFSETS,
                 KAFKA_STOPPING_OFFSETS,
@@ -306,6 +363,13 @@ public final class JobSettings {
                 VIEWS_REPEAT_SPAN,
                 VIEWS_PLAYBACK_SLACK,
                 TRENDING_MIN_VIEWS_PER_HOUR,
+                ALERTS,
+                ALERTS_SPIKE_FACTOR,
+                ALERTS_MIN_SPIKE_VIEWS,
+                ALERTS_DROP_FACTOR,
+                ALERTS_MIN_TYPICAL_VIEWS_PER_MINUTE,
+                ALERTS_CREATOR_DAY_FACTOR,
+                ALERTS_MIN_CREATOR_DAY_VIEWS,
                 DEDUP_HORIZON,
                 PRIVACY_USER_ID_HMAC_KEY));
         all.addAll(ValidationSettings.ALL);

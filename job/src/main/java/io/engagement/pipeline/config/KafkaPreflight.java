@@ -37,6 +37,9 @@ public final class KafkaPreflight {
         if (config.catalogTopic != null) {
             topics.add(config.catalogTopic);
         }
+        if (config.alertRules != null) {
+            topics.add(config.alertsTopic);
+        }
         String protocol = config.kafkaProperties.getOrDefault("security.protocol", "PLAINTEXT");
         try (Admin admin = Admin.create(props)) {
             for (String topic : topics) {
@@ -97,6 +100,9 @@ public final class KafkaPreflight {
         }
         if (topic.equals(config.catalogTopic)) {
             return "kafka.catalog-topic";
+        }
+        if (topic.equals(config.alertsTopic) && !topic.equals(config.feedbackTopic)) {
+            return "kafka.alerts-topic";
         }
         return topic.equals(config.dlqTopic) ? "kafka.dlq-topic" : "kafka.feedback-topic";
     }

@@ -3,6 +3,7 @@ package io.engagement.pipeline.sink;
 import io.engagement.pipeline.aggregate.ContentCounter;
 import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.aggregate.CountryMetrics;
+import io.engagement.pipeline.alerts.CreatorAlert;
 import io.engagement.pipeline.catalog.CatalogEntry;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.creator.CreatorMetrics;
@@ -258,6 +259,18 @@ public final class ClickHouseOutputs {
             .uint64("play_ends", a -> a.playEnds)
             .bool("late", a -> a.late);
 
+    public static final ClickHouseTable<CreatorAlert> CREATOR_ALERTS = new ClickHouseTable<CreatorAlert>(
+                    DATABASE + ".creator_alerts")
+            .string("alert_id", a -> a.alertId)
+            .string("kind", a -> a.kind)
+            .string("creator_id", a -> a.creatorId)
+            .string("content_id", a -> a.contentId)
+            .dateTime("window_start", a -> a.windowStartMs)
+            .dateTime("window_end", a -> a.windowEndMs)
+            .uint64("observed_views", a -> a.observedViews)
+            .float64("typical_views", a -> a.typicalViews)
+            .dateTime("raised_at", a -> a.raisedAtMs);
+
     /** Every table the job writes. */
     public static final java.util.List<ClickHouseTable<?>> ALL = java.util.List.of(
             EVENTS,
@@ -271,7 +284,8 @@ public final class ClickHouseOutputs {
             CONTENT_COUNTRY_METRICS,
             CONTENT_RETENTION,
             CONTENT_CATALOG,
-            SUSPECT_ACTORS);
+            SUSPECT_ACTORS,
+            CREATOR_ALERTS);
 
     private ClickHouseOutputs() {}
 

@@ -43,6 +43,17 @@ public final class KafkaOutputs {
                 "-velocity");
     }
 
+    /** Creator alerts, keyed by creator (the service delivers them to webhooks). */
+    public static KafkaSink<io.engagement.pipeline.alerts.CreatorAlert> alerts(JobConfig config) {
+        return sink(
+                config,
+                new JsonRecordSerializer<io.engagement.pipeline.alerts.CreatorAlert>(
+                        config.alertsTopic,
+                        io.engagement.pipeline.alerts.AlertMessages::key,
+                        io.engagement.pipeline.alerts.AlertMessages::value),
+                "-alerts");
+    }
+
     private static <T> KafkaSink<T> sink(
             JobConfig config, KafkaRecordSerializationSchema<T> serializer, String idSuffix) {
         return KafkaSink.<T>builder()

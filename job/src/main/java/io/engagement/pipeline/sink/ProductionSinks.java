@@ -10,20 +10,23 @@ public final class ProductionSinks {
 
     public static PipelineSinks create(JobConfig config) {
         return new PipelineSinks(
-                ClickHouseOutputs.sink(config, ClickHouseOutputs.EVENTS),
-                ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CONTENT_METRICS),
-                KafkaOutputs.feedback(config),
-                KafkaOutputs.deadLetters(config),
-                ClickHouseOutputs.sink(config, ClickHouseOutputs.DEAD_LETTERS),
-                ClickHouseOutputs.sink(config, ClickHouseOutputs.DUPLICATES),
-                ClickHouseOutputs.sink(config, ClickHouseOutputs.LATE_EVENTS),
-                ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CONTENT_VELOCITY),
-                KafkaOutputs.velocityFeedback(config),
-                ClickHouseOutputs.windowSink(config, ClickHouseOutputs.SESSION_METRICS),
-                ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CREATOR_METRICS),
-                ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CONTENT_COUNTRY_METRICS),
-                ClickHouseOutputs.sink(config, ClickHouseOutputs.CONTENT_CATALOG),
-                ClickHouseOutputs.sink(config, ClickHouseOutputs.SUSPECT_ACTORS),
-                ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CONTENT_RETENTION));
+                        ClickHouseOutputs.sink(config, ClickHouseOutputs.EVENTS),
+                        ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CONTENT_METRICS),
+                        KafkaOutputs.feedback(config),
+                        KafkaOutputs.deadLetters(config),
+                        ClickHouseOutputs.sink(config, ClickHouseOutputs.DEAD_LETTERS),
+                        ClickHouseOutputs.sink(config, ClickHouseOutputs.DUPLICATES),
+                        ClickHouseOutputs.sink(config, ClickHouseOutputs.LATE_EVENTS),
+                        ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CONTENT_VELOCITY),
+                        KafkaOutputs.velocityFeedback(config),
+                        ClickHouseOutputs.windowSink(config, ClickHouseOutputs.SESSION_METRICS),
+                        ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CREATOR_METRICS),
+                        ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CONTENT_COUNTRY_METRICS),
+                        ClickHouseOutputs.sink(config, ClickHouseOutputs.CONTENT_CATALOG),
+                        ClickHouseOutputs.sink(config, ClickHouseOutputs.SUSPECT_ACTORS),
+                        ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CONTENT_RETENTION))
+                .withAlerts(
+                        KafkaOutputs.alerts(config),
+                        ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CREATOR_ALERTS));
     }
 }

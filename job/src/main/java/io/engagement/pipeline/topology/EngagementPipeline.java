@@ -18,6 +18,10 @@ import io.engagement.pipeline.aggregate.MergeFinerWindows;
 import io.engagement.pipeline.aggregate.ProvisionalTrigger;
 import io.engagement.pipeline.aggregate.ScoreBasis;
 import io.engagement.pipeline.aggregate.WindowPreAggregator;
+import io.engagement.pipeline.alerts.ContentAlerts;
+import io.engagement.pipeline.alerts.CreatorAlert;
+import io.engagement.pipeline.alerts.CreatorDayAlerts;
+import io.engagement.pipeline.alerts.MinuteViews;
 import io.engagement.pipeline.catalog.CatalogAttribution;
 import io.engagement.pipeline.catalog.CatalogEntry;
 import io.engagement.pipeline.catalog.CatalogRecord;
@@ -62,6 +66,7 @@ import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -186,9 +191,12 @@ public final class EngagementPipeline {
         DataStream<ContentWindowSnapshot> validatedViews = config.viewRules == null ? null : validateViews(accepted);
         Map<Grain, SingleOutputStreamOperator<ContentMetrics>> contents = contentWindows(accepted, validatedViews);
         Map<Grain, SingleOutputStreamOperator<CountryMetrics>> countries = countryWindows(accepted);
-        DataStream<CreatorMetrics> creators = creatorWindows(contents);
+        Map<Grain, SingleOutputStreamOperator<CreatorMetrics>> creators = creatorWindows(contents);
         if (contents.containsKey(Grain.HOUR)) {
             velocity(contents.get(Grain.HOUR));
+        }
+        if (config.alertRules != null) {
+            alerts(contents.get(Grain.MINUTE), creators.get(Grain.DAY));
         }
         sessions(accepted);
         retention(accepted);
@@ -207,9 +215,10 @@ public final class EngagementPipeline {
                     .uid("feedback-sink")
                     .name("Feedback topic");
         });
-        if (creators != null) {
-            creators.sinkTo(sinks.creatorMetrics()).uid("creator-metrics-sink").name("Creator metrics table");
-        }
+        unionOf(creators.values())
+                .ifPresent(rows -> rows.sinkTo(sinks.creatorMetrics())
+                        .uid("creator-metrics-sink")
+                        .name("Creator metrics table"));
         unionOf(countries.values())
                 .ifPresent(metrics -> metrics.sinkTo(sinks.countryMetrics())
                         .uid("country-metrics-sink")
@@ -418,13 +427,52 @@ public final class EngagementPipeline {
     }
 
     /** Creator roll-ups of every content grain above the minute, from the content windows' updates. */
-    private DataStream<CreatorMetrics> creatorWindows(Map<Grain, SingleOutputStreamOperator<ContentMetrics>> contents) {
-        return unionOf(contents.entrySet().stream()
-                        .filter(e -> e.getKey() != Grain.MINUTE)
-                        .map(e -> creatorRollup(
-                                e.getKey(), e.getValue().getSideOutput(ContentWindowResult.CREATOR_UPDATES)))
-                        .toList())
-                .orElse(null);
+    private Map<Grain, SingleOutputStreamOperator<CreatorMetrics>> creatorWindows(
+            Map<Grain, SingleOutputStreamOperator<ContentMetrics>> contents) {
+        Map<Grain, SingleOutputStreamOperator<CreatorMetrics>> creators = new java.util.LinkedHashMap<>();
+        contents.forEach((grain, windows) -> {
+            if (grain != Grain.MINUTE) {
+                creators.put(grain, creatorRollup(grain, windows.getSideOutput(ContentWindowResult.CREATOR_UPDATES)));
+            }
+        });
+        return creators;
+    }
+
+    /**
+     * Creator alerts ({@link ContentAlerts}, {@link CreatorDayAlerts}), raised as each content minute and
+     * creator day closes, in the task of the windows that closed them: their rows are already keyed by
+     * content and creator, so the alert state needs no shuffle. Either input is null when its grain
+     * is not configured.
+     */
+    private void alerts(DataStream<ContentMetrics> minutes, DataStream<CreatorMetrics> creatorDays) {
+        java.util.List<DataStream<CreatorAlert>> alerts = new java.util.ArrayList<>();
+        if (minutes != null) {
+            DataStream<MinuteViews> closed = minutes.filter(MinuteViews::isFirstClosing)
+                    .uid("closed-content-minutes")
+                    .name("Closed content minutes")
+                    .map(MinuteViews::of)
+                    .returns(MinuteViews.class)
+                    .uid("minute-views")
+                    .name("Minute views");
+            alerts.add(DataStreamUtils.reinterpretAsKeyedStream(closed, views -> views.contentId, Types.STRING)
+                    .process(new ContentAlerts(config.alertRules))
+                    .uid("content-alerts")
+                    .name("Content spikes and drops"));
+        }
+        if (creatorDays != null) {
+            DataStream<CreatorMetrics> closedDays = creatorDays
+                    .filter(CreatorDayAlerts::isFirstClosing)
+                    .uid("closed-creator-days")
+                    .name("Closed creator days");
+            alerts.add(DataStreamUtils.reinterpretAsKeyedStream(closedDays, day -> day.creatorId, Types.STRING)
+                    .process(new CreatorDayAlerts(config.alertRules))
+                    .uid("creator-day-alerts")
+                    .name("Creator days far off typical"));
+        }
+        unionOf(alerts).ifPresent(all -> {
+            all.sinkTo(sinks.alerts()).uid("alerts-sink").name("Alerts topic");
+            all.sinkTo(sinks.alertTable()).uid("alerts-table-sink").name("Creator alerts table");
+        });
     }
 
     /** Hourly velocity and trend per content, from the closed hour windows' rows. */
@@ -529,7 +577,8 @@ public final class EngagementPipeline {
      * folds it into one accumulator, so a creator with 50 000 contents costs what a creator with one does.
      * (uid "creator-rollup-*": the earlier "creator-metrics-*" operators kept every firing in a list.)
      */
-    private DataStream<CreatorMetrics> creatorRollup(Grain grain, DataStream<ContentWindowUpdate> contentWindows) {
+    private SingleOutputStreamOperator<CreatorMetrics> creatorRollup(
+            Grain grain, DataStream<ContentWindowUpdate> contentWindows) {
         return contentWindows
                 .keyBy(update -> update.creatorId, Types.STRING)
                 .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))

@@ -2,6 +2,7 @@ package io.engagement.pipeline.topology;
 
 import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.aggregate.CountryMetrics;
+import io.engagement.pipeline.alerts.CreatorAlert;
 import io.engagement.pipeline.catalog.CatalogEntry;
 import io.engagement.pipeline.creator.CreatorMetrics;
 import io.engagement.pipeline.event.DeadLetter;
@@ -35,7 +36,46 @@ public record PipelineSinks(
         Sink<CountryMetrics> countryMetrics,
         Sink<CatalogEntry> contentCatalog,
         Sink<SuspectActor> suspectActors,
-        Sink<ContentRetention> contentRetention) {
+        Sink<ContentRetention> contentRetention,
+        Sink<CreatorAlert> alerts,
+        Sink<CreatorAlert> alertTable) {
+
+    /** Every sink but the alerts topic and table, whose alerts are not kept. */
+    public PipelineSinks(
+            Sink<EngagementEvent> events,
+            Sink<ContentMetrics> contentMetrics,
+            Sink<ContentMetrics> feedback,
+            Sink<DeadLetter> deadLetters,
+            Sink<DeadLetter> deadLetterTable,
+            Sink<EngagementEvent> duplicates,
+            Sink<LateEvent> lateEvents,
+            Sink<ContentVelocity> velocity,
+            Sink<ContentVelocity> velocityFeedback,
+            Sink<SessionMetrics> sessions,
+            Sink<CreatorMetrics> creatorMetrics,
+            Sink<CountryMetrics> countryMetrics,
+            Sink<CatalogEntry> contentCatalog,
+            Sink<SuspectActor> suspectActors,
+            Sink<ContentRetention> contentRetention) {
+        this(
+                events,
+                contentMetrics,
+                feedback,
+                deadLetters,
+                deadLetterTable,
+                duplicates,
+                lateEvents,
+                velocity,
+                velocityFeedback,
+                sessions,
+                creatorMetrics,
+                countryMetrics,
+                contentCatalog,
+                suspectActors,
+                contentRetention,
+                new DiscardingSink<>(),
+                new DiscardingSink<>());
+    }
 
     /** Every sink but the retention table, whose rows are not kept. */
     public PipelineSinks(
@@ -120,7 +160,9 @@ public record PipelineSinks(
                 countryMetrics,
                 contentCatalog,
                 sink,
-                contentRetention);
+                contentRetention,
+                alerts,
+                alertTable);
     }
 
     /** The same sinks, retention rows going to {@code sink}. */
@@ -140,7 +182,31 @@ public record PipelineSinks(
                 countryMetrics,
                 contentCatalog,
                 suspectActors,
-                sink);
+                sink,
+                alerts,
+                alertTable);
+    }
+
+    /** The same sinks, creator alerts going to {@code topic} (the service delivers them) and {@code table}. */
+    public PipelineSinks withAlerts(Sink<CreatorAlert> topic, Sink<CreatorAlert> table) {
+        return new PipelineSinks(
+                events,
+                contentMetrics,
+                feedback,
+                deadLetters,
+                deadLetterTable,
+                duplicates,
+                lateEvents,
+                velocity,
+                velocityFeedback,
+                sessions,
+                creatorMetrics,
+                countryMetrics,
+                contentCatalog,
+                suspectActors,
+                contentRetention,
+                topic,
+                table);
     }
 
     /** Sinks for a topology without a content catalogue (its catalogue table sink is never used). */

@@ -70,7 +70,7 @@ public final class PipelineScenario {
 
     /** The job's default topics with their partition counts. */
     public static final Map<String, Integer> TOPICS =
-            Map.of("engagement-events", 2, "engagement-dlq", 1, "engagement-feedback", 2);
+            Map.of("engagement-events", 2, "engagement-dlq", 1, "engagement-feedback", 2, "engagement-alerts", 1);
 
     public void createTopics() throws Exception {
         for (Map.Entry<String, Integer> topic : TOPICS.entrySet()) {
