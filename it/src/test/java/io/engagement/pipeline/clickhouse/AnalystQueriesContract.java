@@ -663,6 +663,63 @@ abstract class AnalystQueriesContract {
     }
 
     @Test
+    void creatorAlertsNewestFirstOncePerIdWithinTheRange() throws Exception {
+        String columns = "alert_id, kind, creator_id, content_id, window_start, window_end, observed_views,"
+                + " typical_views, raised_at";
+        String rows = "('spike:a1:1', 'spike', 'ka', 'a1', '2026-05-02 10:00:00', '2026-05-02 10:01:00', 200, 16,"
+                + " '2026-05-02 10:01:31'),"
+                + "('drop:a2:1', 'drop', 'ka', 'a2', '2026-05-02 11:00:00', '2026-05-02 11:10:00', 38, 200,"
+                + " '2026-05-02 11:10:31'),"
+                + "('day_high:ka:1', 'day_high', 'ka', '', '2026-04-20 00:00:00', '2026-04-21 00:00:00', 4000, 1271.43,"
+                + " '2026-04-21 00:00:31'),"
+                + "('spike:b1:1', 'spike', 'kb', 'b1', '2026-05-02 10:00:00', '2026-05-02 10:01:00', 90, 10,"
+                + " '2026-05-02 10:01:31')";
+        // The drop written twice (a replay after a restore): one row under FINAL.
+        clickhouse.http().execute("INSERT INTO engagement.creator_alerts (" + columns + ") VALUES " + rows);
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.creator_alerts (" + columns + ") VALUES "
+                        + "('drop:a2:1', 'drop', 'ka', 'a2', '2026-05-02 11:00:00', '2026-05-02 11:10:00', 38, 200,"
+                        + " '2026-05-02 11:10:45')");
+        List<String> alerts = run(
+                "creator_alerts.sql",
+                Map.of(
+                        "creator_id",
+                        "'ka'",
+                        "from",
+                        "toDateTime('2026-05-01 00:00:00')",
+                        "to",
+                        "toDateTime('2026-05-03 00:00:00')",
+                        "limit",
+                        "10"));
+        // Creator ka's two alerts of May, newest window first (kb's and April's left out); ratio 38 / 200
+        // = 0.19 and 200 / 16 = 12.5.
+        assertEquals(
+                List.of("drop:a2:1\tdrop\ta2\t38\t200\t0.19", "spike:a1:1\tspike\ta1\t200\t16\t12.5"),
+                alerts.stream()
+                        .map(r -> {
+                            String[] f = r.split("\t");
+                            return String.join("\t", f[0], f[1], f[2], f[5], f[6], f[7]);
+                        })
+                        .toList(),
+                alerts.toString());
+        assertEquals(
+                1,
+                run(
+                                "creator_alerts.sql",
+                                Map.of(
+                                        "creator_id",
+                                        "'ka'",
+                                        "from",
+                                        "toDateTime('2026-04-01 00:00:00')",
+                                        "to",
+                                        "toDateTime('2026-05-03 00:00:00')",
+                                        "limit",
+                                        "1"))
+                        .size());
+    }
+
+    @Test
     void retentionCurveOfAContentAgainstTheCreatorsContentsOfSimilarLength() throws Exception {
         // rt1 (creator rk, 60 s): hour 10 ended plays at 0 % (2), 50 % (1) and the end (1), intro hold 2
         // of 4; hour 11 at 0 % (1), 95 % (1) and the end (2), 3 of 4 (its provisional row, written before,

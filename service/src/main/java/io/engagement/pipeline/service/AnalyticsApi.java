@@ -36,6 +36,7 @@ public final class AnalyticsApi {
             "creator_breakdowns",
             "reach_funnel",
             "creator_realtime",
+            "creator_alerts",
             "content_typical",
             "content_retention",
             "trending_now",

@@ -123,6 +123,11 @@ public final class EngagementService implements AutoCloseable {
                     "/v1/creators/{creatorId}/reach",
                     Access.CREATOR_OF_PATH,
                     "click-through, funnel and traffic sources of the creator's content"),
+            new Route(
+                    HandlerType.GET,
+                    "/v1/creators/{creatorId}/alerts",
+                    Access.CREATOR_OF_PATH,
+                    "the creator's alerts, newest first"),
             new Route(HandlerType.GET, "/v1/trending", Access.READER, "trending content now"),
             new Route(
                     HandlerType.GET,
@@ -401,6 +406,8 @@ public final class EngagementService implements AutoCloseable {
                     scope.put("content_id", ""); // every content of the creator
                     stream(ctx, "reach_funnel", values(ctx, scope, "from", "to"));
                 };
+            case "/v1/creators/{creatorId}/alerts" ->
+                ctx -> stream(ctx, "creator_alerts", values(ctx, creator(ctx), "from", "to", "limit"));
             case "/v1/trending" -> ctx -> stream(ctx, "trending_now", values(ctx, Map.of(), "limit", "only_trending"));
             case "/v1/trending/labels" ->
                 ctx -> {
