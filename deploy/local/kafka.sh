@@ -10,8 +10,8 @@
 #   KAFKA_HEAP_OPTS        broker heap (default "-Xms256m -Xmx512m")
 #   KAFKA_START_TIMEOUT    seconds to wait for the broker (default 90)
 #   KAFKA_TOPICS           topics for create-topics as "name:partitions[:retention.ms|compact] ..." (default:
-#                          the pipeline's: input 7 d, dead letters 30 d, feedback 1 d of retention, the
-#                          content catalogue compacted)
+#                          the pipeline's: input 7 d, dead letters 30 d, feedback 1 d, alerts 30 d of
+#                          retention, the content catalogue compacted)
 #
 # Jars: deploy/local/kafka/pom.xml, copied once into $STACK_DIR/kafka/lib (delete it to refresh).
 # Data: $STACK_DIR/kafka/data (formatted once; delete it for a fresh cluster).
