@@ -115,6 +115,11 @@ async function loadCreator() {
   show('card-views-change', content ? '' : viewsChange && viewsChange.change_pct !== null ? viewsChange.change_pct + ' % against the period before' : '');
   fillTable('top-content', list.slice(0, 10), ['content_id', 'total_views', 'watch_s', 'completion_pct', 'engagement_pct', 'avg_quality_score']);
 
+  // Spikes and drops the job raised (creator_alerts), newest first: what changed, on which content.
+  const kinds = { spike: 'spike: far above typical', drop: 'drop: far below typical', day_high: 'day far above typical', day_low: 'day far below typical' };
+  const alerts = await api(base + '/alerts', {});
+  fillTable('alerts', alerts.map((a) => ({ ...a, kind: kinds[a.kind] || a.kind, content_id: a.content_id || '(all content)' })),
+    ['window_end', 'kind', 'content_id', 'observed_views', 'typical_views', 'ratio']);
   const realtime = await api(base + '/realtime', { minutes: 60 });
   const now = Math.floor(Date.now() / 60000) * 60000;
   const lastHour = Array.from({ length: 60 }, (_, i) => now - (60 - i) * 60000);

@@ -22,6 +22,14 @@ public final class KafkaSettings {
                     "topic of the client events: the job reads it, the" + " service's tracking routes write it")
             .accepting(TOPIC_ACCEPTED);
 
+    public static final Setting<String> ALERTS_TOPIC = Setting.of(
+                    "kafka.alerts-topic",
+                    "engagement-alerts",
+                    topic(),
+                    "topic of creator alerts (spikes, drops, days far off typical), keyed by creator: the job writes"
+                            + " it, the service delivers it to creators' webhooks")
+            .accepting(TOPIC_ACCEPTED);
+
     public static final Setting<String> CATALOG_TOPIC = Setting.of(
                     "kafka.catalog-topic",
                     "",

@@ -664,6 +664,7 @@ public final class StackBenchmark {
                 "--job.name",
                 "bench-latency"));
         args.addAll(jobSettingsUnderTest());
+        SurgeProbes surges = new SurgeProbes(liveTopic, "bench-alerts", seconds);
         String jobId = submit("io.engagement.pipeline.EngagementJob", args, parallelism);
         waitRunning(jobId);
         long interval = checkpointIntervalMs(jobId);
@@ -702,6 +703,7 @@ public final class StackBenchmark {
                     sent++;
                 }
                 probes.maybeSend(producer);
+                surges.maybeSend(producer);
                 progress.at(sent);
                 Thread.sleep(5);
             }
@@ -709,6 +711,7 @@ public final class StackBenchmark {
         // Windows ending up to 30 s before the last event time have closed; give their rows time to land.
         Thread.sleep(interval + 5_000);
         probes.awaitSeen(Duration.ofSeconds(90));
+        surges.awaitAlerts(Duration.ofSeconds(30));
         stop.set(true);
         poller.join();
         reader.join();
@@ -730,6 +733,20 @@ public final class StackBenchmark {
                 "event acknowledged by Kafka -> counted by GET /v1/content/{id}/metrics",
                 probes.latencies(),
                 "latency.freshness");
+        printLatency(
+                "planted surge (first event acknowledged) -> its spike alert on the alerts topic",
+                surges.latencies(),
+                "latency.alert");
+        System.out.printf(
+                "  planted surges %d, spike alerts for them %d, other alerts %d %s%n",
+                surges.planted(),
+                surges.latencies().size(),
+                surges.otherAlerts().size(),
+                surges.otherAlerts());
+        results.setProperty("latency.alert.planted", Integer.toString(surges.planted()));
+        results.setProperty(
+                "latency.alert.other", Integer.toString(surges.otherAlerts().size()));
+        surges.close();
         if (probes.unseen() > 0) {
             System.out.printf(
                     "  %,d of %,d freshness probes not counted within 90 s of the traffic's end%n",
@@ -738,6 +755,155 @@ public final class StackBenchmark {
         results.setProperty("latency.freshness.unseen", Long.toString(probes.unseen()));
         results.setProperty("latency.rate", Double.toString(rate));
         results.setProperty("latency.checkpoint-interval-ms", Long.toString(interval));
+    }
+
+    /**
+     * Alert latency (issue "Live", point 5): {@link #CONTENTS} contents of their own get 45 minutes of
+     * history before the job starts (10 views a minute, event times in the past, so each is warm), then
+     * 10 views a minute live, and each one planted surge of 100 views at once, spread over the first
+     * part of the live traffic (late enough in it that the surge's minute closes while traffic still
+     * moves the watermark). A surge's latency is the first read_committed sight of its spike alert on the
+     * alerts topic minus Kafka's acknowledgement of the surge's first event. Any other alert is counted
+     * (a false alert: steady contents must raise none).
+     */
+    private final class SurgeProbes implements AutoCloseable {
+        static final int CONTENTS = 12;
+        private static final int HISTORY_MINUTES = 45;
+        private static final int VIEWS_PER_MINUTE = 10;
+        private static final int SURGE_VIEWS = 100;
+        private final String topic;
+        private final long[] surgeAtMs = new long[CONTENTS];
+        private final boolean[] surged = new boolean[CONTENTS];
+        private final Map<String, Long> surgeAcked = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Long> spikeSeen = new java.util.concurrent.ConcurrentHashMap<>();
+        private final List<String> other = Collections.synchronizedList(new ArrayList<>());
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Thread reader;
+        private long nextSteadyAtMs;
+        private long seq;
+
+        SurgeProbes(String topic, String alertsTopic, int seconds) throws Exception {
+            this.topic = topic;
+            long now = System.currentTimeMillis();
+            long firstMinute = (now / 60_000 - HISTORY_MINUTES) * 60_000;
+            try (KafkaProducer<byte[], byte[]> producer = producer()) {
+                for (long minute = firstMinute; minute < now - 60_000; minute += 60_000) {
+                    for (int c = 0; c < CONTENTS; c++) {
+                        for (int v = 0; v < VIEWS_PER_MINUTE; v++) {
+                            send(producer, c, minute + v * 5_000L + c * 100L, null);
+                        }
+                    }
+                }
+                producer.flush();
+            }
+            // Surges between 10 s into the traffic and 100 s before its end: each minute closes (its end
+            // plus the 30 s out-of-orderness) while live events still move the watermark.
+            long span = Math.max(CONTENTS, (seconds - 110) * 1000L);
+            for (int c = 0; c < CONTENTS; c++) {
+                surgeAtMs[c] = 10_000 + c * span / CONTENTS; // offsets, made absolute at the first send
+            }
+            reader = new Thread(() -> read(alertsTopic), "bench-alert-reader");
+            reader.start();
+        }
+
+        private String content(int c) {
+            return "bench-surge-" + c;
+        }
+
+        private void send(KafkaProducer<byte[], byte[]> producer, int c, long eventTime, Runnable acked) {
+            String id = "surge-" + c + "-" + (seq++);
+            String json = "{\"event_id\":\"" + id + "\",\"event_type\":\"view_start\",\"content_id\":\"" + content(c)
+                    + "\",\"creator_id\":\"bench-surge-creator\",\"user_id\":\"su" + seq
+                    + "\",\"session_id\":\"ss" + seq + "\",\"event_time\":" + eventTime + "}";
+            producer.send(
+                    new ProducerRecord<>(
+                            topic, content(c).getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)),
+                    (metadata, error) -> {
+                        if (error == null && acked != null) {
+                            acked.run();
+                        }
+                    });
+        }
+
+        private long liveStartMs;
+
+        /** Called in the traffic loop: the steady views, and each surge when its time comes. */
+        void maybeSend(KafkaProducer<byte[], byte[]> producer) {
+            long now = System.currentTimeMillis();
+            if (liveStartMs == 0) {
+                liveStartMs = now;
+                nextSteadyAtMs = now;
+            }
+            if (now >= nextSteadyAtMs) { // one view per content every 6 s: 10 a minute
+                for (int c = 0; c < CONTENTS; c++) {
+                    send(producer, c, now, null);
+                }
+                nextSteadyAtMs += 6_000;
+            }
+            for (int c = 0; c < CONTENTS; c++) {
+                if (!surged[c] && now - liveStartMs >= surgeAtMs[c]) {
+                    surged[c] = true;
+                    String key = content(c);
+                    for (int v = 0; v < SURGE_VIEWS; v++) {
+                        send(producer, c, now, v == 0 ? () -> surgeAcked.put(key, System.currentTimeMillis()) : null);
+                    }
+                }
+            }
+        }
+
+        private void read(String alertsTopic) {
+            try (KafkaConsumer<byte[], byte[]> consumer = consumer("bench-alert-reader-" + System.nanoTime(), true)) {
+                consumer.subscribe(List.of(alertsTopic));
+                while (!stop.get()) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                        long now = System.currentTimeMillis();
+                        JsonNode alert = JSON.readTree(r.value());
+                        String content = alert.path("content_id").asText();
+                        if ("spike".equals(alert.path("kind").asText()) && content.startsWith("bench-surge-")) {
+                            if (spikeSeen.putIfAbsent(content, now) != null) {
+                                other.add("second spike " + content);
+                            }
+                        } else {
+                            other.add(alert.path("kind").asText() + " " + content);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        void awaitAlerts(Duration atMost) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + atMost.toMillis();
+            while (System.currentTimeMillis() < deadline && spikeSeen.size() < surgeAcked.size()) {
+                Thread.sleep(200);
+            }
+        }
+
+        int planted() {
+            return surgeAcked.size();
+        }
+
+        List<Long> latencies() {
+            List<Long> latencies = new ArrayList<>();
+            surgeAcked.forEach((content, acked) -> {
+                Long seen = spikeSeen.get(content);
+                if (seen != null) {
+                    latencies.add(seen - acked);
+                }
+            });
+            return latencies;
+        }
+
+        List<String> otherAlerts() {
+            return List.copyOf(other);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            reader.join();
+        }
     }
 
     /**
@@ -1112,6 +1278,14 @@ public final class StackBenchmark {
                 results.getProperty("latency.freshness.p50", "?"),
                 results.getProperty("latency.freshness.p99", "?"),
                 results.getProperty("latency.freshness.unseen", "?"));
+        System.out.printf(
+                "alerts at %,.0f msg/s: planted surge -> its spike alert on the topic p50 %s / p99 %s ms"
+                        + " (target p99 <= 120000; %s surges planted, %s other alerts)%n",
+                number("latency.rate"),
+                results.getProperty("latency.alert.p50", "?"),
+                results.getProperty("latency.alert.p99", "?"),
+                results.getProperty("latency.alert.planted", "?"),
+                results.getProperty("latency.alert.other", "?"));
         System.out.printf(
                 "TaskManager peak RSS (p=2): %s MB; checkpoints avg %s ms, max %s ms, largest full state %s KB;"
                         + " dedup state %s MB per million ids; content windows %s MB per million contents%n",

@@ -29,6 +29,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -122,6 +123,24 @@ class DashboardBrowserITCase {
                             "{\"event_id\":\"l" + i + "\",\"event_type\":\"view_start\",\"content_id\":\"" + content
                                     + "\",\"creator_id\":\"kl\",\"user_id\":\"lu" + i + "\",\"session_id\":\"ls" + i
                                     + "\",\"event_time\":" + at + "}");
+        }
+        // Creator ka's content a1, four hours ago: 45 minutes of exactly 10 views a minute, then a minute
+        // of 80 (>= 50 and 8 x its typical 10): one spike alert, 80 views against a typical 10.
+        long firstMinute = (now - 4 * 3_600_000L) / 60_000 * 60_000;
+        for (int minute = 0; minute <= 45; minute++) {
+            int views = minute < 45 ? 10 : 80;
+            for (int v = 0; v < views; v++) {
+                long at = firstMinute + minute * 60_000L + v * 500L;
+                SERVERS.kafka()
+                        .send(
+                                "engagement-events",
+                                1,
+                                "a1",
+                                "{\"event_id\":\"a" + minute + "-" + v
+                                        + "\",\"event_type\":\"view_start\",\"content_id\":\"a1\",\"creator_id\":\"ka\","
+                                        + "\"user_id\":\"au" + v + "\",\"session_id\":\"as" + minute + "-" + v
+                                        + "\",\"event_time\":" + at + "}");
+            }
         }
         JobConfig job = JobConfig.fromSources(
                 new String[] {
@@ -387,6 +406,20 @@ class DashboardBrowserITCase {
         long lag = Long.parseLong(text("admin-lag"));
         assertTrue(lag >= 0 && lag < 900, "pipeline lag " + lag + " s");
         screenshot("live-view-kl");
+    }
+
+    @Test
+    void theAlertsTheJobRaisedAreListedNewestFirst() throws Exception {
+        signIn(ADMIN_KEY);
+        browser.findElement(By.id("creator")).sendKeys("ka");
+        clickAndWait("apply");
+        List<WebElement> rows = browser.findElements(By.cssSelector("#alerts tbody tr"));
+        assertEquals(1, rows.size(), browser.findElement(By.id("alerts")).getText());
+        List<String> cells = rows.get(0).findElements(By.tagName("td")).stream()
+                .map(WebElement::getText)
+                .toList();
+        assertEquals(List.of("spike: far above typical", "a1", "80", "10", "8"), cells.subList(1, 6));
+        screenshot("alerts-ka");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.engagement.pipeline.aggregate;
 
+import io.engagement.pipeline.alerts.MinuteViews;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
@@ -17,7 +18,9 @@ import org.apache.flink.util.OutputTag;
  *   <li>{@link #CREATOR_UPDATES}: for the creator roll-up of the same grain, with the content's
  *       figures before and after, so the creator state holds no per-content entries;</li>
  *   <li>{@link #DELTAS} (finest grain only): from which the larger grains are built, so each event
- *       updates one window state instead of one per grain.</li>
+ *       updates one window state instead of one per grain;</li>
+ *   <li>{@link #FIRST_CLOSINGS} (when asked, for the alert rules): each window's first final firing as a
+ *       slim {@link MinuteViews}, so the alerts read no copy of the whole row.</li>
  * </ul>
  */
 public class ContentWindowResult
@@ -26,6 +29,7 @@ public class ContentWindowResult
     public static final OutputTag<ContentWindowUpdate> CREATOR_UPDATES =
             new OutputTag<>("content-window-creator-updates") {};
     public static final OutputTag<ContentWindowSnapshot> DELTAS = new OutputTag<>("content-window-deltas") {};
+    public static final OutputTag<MinuteViews> FIRST_CLOSINGS = new OutputTag<>("content-window-first-closings") {};
 
     private static final ValueStateDescriptor<ContentWindowAccumulator> EMITTED =
             new ValueStateDescriptor<>("emitted-counters", ContentWindowAccumulator.class);
@@ -34,6 +38,7 @@ public class ContentWindowResult
     private final boolean emitCreatorUpdates;
     private final boolean emitDeltas;
     private final ScoreBasis basis;
+    private final boolean emitFirstClosings;
 
     public ContentWindowResult(Grain grain) {
         this(grain, false, false, ScoreBasis.COUNTED);
@@ -45,10 +50,17 @@ public class ContentWindowResult
 
     /** @param basis the plays the row's rates and scores are computed over ({@link ScoreBasis}) */
     public ContentWindowResult(Grain grain, boolean emitCreatorUpdates, boolean emitDeltas, ScoreBasis basis) {
+        this(grain, emitCreatorUpdates, emitDeltas, basis, false);
+    }
+
+    /** @param emitFirstClosings also {@link #FIRST_CLOSINGS} (the alert rules read them) */
+    public ContentWindowResult(
+            Grain grain, boolean emitCreatorUpdates, boolean emitDeltas, ScoreBasis basis, boolean emitFirstClosings) {
         this.grain = grain;
         this.emitCreatorUpdates = emitCreatorUpdates;
         this.emitDeltas = emitDeltas;
         this.basis = basis;
+        this.emitFirstClosings = emitFirstClosings;
     }
 
     @Override
@@ -66,6 +78,9 @@ public class ContentWindowResult
                 ContentMetrics.of(grain, window.getStart(), window.getEnd(), contentId, acc, version, basis);
         row.provisional = provisional;
         out.collect(row);
+        if (emitFirstClosings && MinuteViews.isFirstClosing(row)) {
+            context.output(FIRST_CLOSINGS, MinuteViews.of(row));
+        }
         if (!emitDeltas && !emitCreatorUpdates) {
             return;
         }

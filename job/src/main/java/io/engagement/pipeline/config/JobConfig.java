@@ -116,7 +116,7 @@ public final class JobConfig implements Serializable {
         dlqTopic = v.get(JobSettings.KAFKA_DLQ_TOPIC);
         catalogTopic = v.get(KafkaSettings.CATALOG_TOPIC);
         feedbackTopic = v.get(JobSettings.KAFKA_FEEDBACK_TOPIC);
-        alertsTopic = v.get(JobSettings.KAFKA_ALERTS_TOPIC);
+        alertsTopic = v.get(KafkaSettings.ALERTS_TOPIC);
         groupId = v.get(JobSettings.KAFKA_GROUP_ID);
         startingOffsets = v.get(JobSettings.KAFKA_STARTING_OFFSETS);
         stopAtLatestOffsets = "latest".equals(v.get(JobSettings.KAFKA_STOPPING_OFFSETS));

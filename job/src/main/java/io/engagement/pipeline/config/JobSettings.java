@@ -251,13 +251,6 @@ public final class JobSettings {
                     "views per hour over the last 24 h from which rising content is flagged `trending` (seed 002)")
             .accepting("positive number");
 
-    public static final Setting<String> KAFKA_ALERTS_TOPIC = Setting.of(
-                    "kafka.alerts-topic",
-                    "engagement-alerts",
-                    KafkaSettings.topic(),
-                    "topic of creator alerts (spikes, drops, days far off typical), keyed by creator; the service delivers them to creators' webhooks")
-            .accepting("topic name");
-
     public static final Setting<Boolean> ALERTS = Setting.of(
                     "alerts",
                     "on",
@@ -335,7 +328,7 @@ public final class JobSettings {
                 KafkaSettings.CATALOG_TOPIC,
                 KAFKA_DLQ_TOPIC,
                 KAFKA_FEEDBACK_TOPIC,
-                KAFKA_ALERTS_TOPIC,
+                KafkaSettings.ALERTS_TOPIC,
                 KAFKA_GROUP_ID,
                 KAFKA_STARTING_OFFSETS,
                 KAFKA_STOPPING_OFFSETS,

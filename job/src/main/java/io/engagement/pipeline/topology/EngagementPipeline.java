@@ -277,8 +277,12 @@ public final class EngagementPipeline {
                         Types.STRING,
                         TypeInformation.of(ContentWindowSnapshot.class),
                         new MergeFinerWindows(),
-                        (grain, emitDeltas) ->
-                                new ContentWindowResult(grain, grain != Grain.MINUTE, emitDeltas, scoreBasis()),
+                        (grain, emitDeltas) -> new ContentWindowResult(
+                                grain,
+                                grain != Grain.MINUTE,
+                                emitDeltas,
+                                scoreBasis(),
+                                grain == Grain.MINUTE && config.alertRules != null),
                         ContentWindowResult.DELTAS,
                         CONTENT_WINDOW_CLOSED,
                         null,
@@ -444,16 +448,10 @@ public final class EngagementPipeline {
      * content and creator, so the alert state needs no shuffle. Either input is null when its grain
      * is not configured.
      */
-    private void alerts(DataStream<ContentMetrics> minutes, DataStream<CreatorMetrics> creatorDays) {
+    private void alerts(SingleOutputStreamOperator<ContentMetrics> minutes, DataStream<CreatorMetrics> creatorDays) {
         java.util.List<DataStream<CreatorAlert>> alerts = new java.util.ArrayList<>();
         if (minutes != null) {
-            DataStream<MinuteViews> closed = minutes.filter(MinuteViews::isFirstClosing)
-                    .uid("closed-content-minutes")
-                    .name("Closed content minutes")
-                    .map(MinuteViews::of)
-                    .returns(MinuteViews.class)
-                    .uid("minute-views")
-                    .name("Minute views");
+            DataStream<MinuteViews> closed = minutes.getSideOutput(ContentWindowResult.FIRST_CLOSINGS);
             alerts.add(DataStreamUtils.reinterpretAsKeyedStream(closed, views -> views.contentId, Types.STRING)
                     .process(new ContentAlerts(config.alertRules))
                     .uid("content-alerts")

@@ -179,12 +179,16 @@ public final class EngagementService implements AutoCloseable {
     private final java.util.concurrent.Semaphore analyticsInFlight;
 
     private final ServiceMetrics metrics;
+    private final ClickHouseHttp clickhouse;
     private Javalin app;
+    /** Delivers creator alerts to webhooks; null without {@code service.alert-webhooks-file}. */
+    private AlertDelivery alertDelivery;
 
     /** The service over the given publisher and ClickHouse (tests hand in their own). */
     public EngagementService(ServiceConfig config, EventPublisher publisher, ClickHouseHttp clickhouse) {
         this.config = config;
         this.publisher = publisher;
+        this.clickhouse = clickhouse;
         this.tracking = new TrackingApi(
                 new EventValidator(config.validationRules),
                 publisher,
@@ -243,6 +247,9 @@ public final class EngagementService implements AutoCloseable {
 
     public EngagementService start() {
         app = Javalin.create(this::configure).start(config.host, config.port);
+        if (config.alertWebhooks != null) {
+            alertDelivery = new AlertDelivery(config, config.alertWebhooks, clickhouse).start();
+        }
         return this;
     }
 
@@ -345,7 +352,8 @@ public final class EngagementService implements AutoCloseable {
             case "/openapi.json" -> ctx -> ctx.contentType("application/json").result(openApi);
             case "/metrics" ->
                 ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                        .result(metrics.prometheusText());
+                        .result(metrics.prometheusText()
+                                + (alertDelivery == null ? "" : alertDelivery.prometheusText()));
             case "/v1/events" -> this::trackOne;
             case "/v1/events/batch" -> this::trackBatch;
             case "/v1/me" ->
@@ -956,6 +964,9 @@ public final class EngagementService implements AutoCloseable {
 
     @Override
     public void close() {
+        if (alertDelivery != null) {
+            alertDelivery.close();
+        }
         if (app != null) {
             app.stop();
         }

@@ -65,6 +65,13 @@ public final class ServiceConfig {
     public final int authFailuresPerMinute;
     public final int rateLimitClients;
     public final java.util.Set<String> trustedProxies;
+    public final String alertsTopic;
+    /** The creators' webhooks; null when alerts are not delivered ({@code service.alert-webhooks-file} empty). */
+    final AlertWebhooks alertWebhooks;
+
+    public final int alertDeliveryAttempts;
+    public final Duration alertDeliveryBackoff;
+    public final String alertDeliveryGroup;
 
     public static ServiceConfig from(String[] args, Map<String, String> env) {
         SettingValues v = SOURCES.read(args, env);
@@ -125,6 +132,20 @@ public final class ServiceConfig {
             }
         }
         trustedProxies = java.util.Set.copyOf(proxies);
+        alertsTopic = v.get(KafkaSettings.ALERTS_TOPIC);
+        alertDeliveryAttempts = orZero(v.get(ServiceSettings.ALERT_DELIVERY_ATTEMPTS));
+        alertDeliveryBackoff = v.get(ServiceSettings.ALERT_DELIVERY_BACKOFF);
+        alertDeliveryGroup = v.get(ServiceSettings.ALERT_DELIVERY_GROUP);
+        String webhooksFile = v.get(ServiceSettings.ALERT_WEBHOOKS_FILE);
+        AlertWebhooks hooks = null;
+        if (webhooksFile != null && !webhooksFile.isBlank()) {
+            try {
+                hooks = AlertWebhooks.read(java.nio.file.Path.of(webhooksFile.strip()));
+            } catch (IllegalArgumentException e) {
+                v.problem(ServiceSettings.ALERT_WEBHOOKS_FILE.key() + ": " + e.getMessage());
+            }
+        }
+        alertWebhooks = hooks;
     }
 
     private static int orZero(Integer value) {

@@ -140,6 +140,33 @@ public final class ServiceSettings {
                             + " `X-Forwarded-For` believed for the client address")
             .accepting("empty, or addresses separated by commas");
 
+    public static final Setting<String> ALERT_WEBHOOKS_FILE = Setting.of(
+                    "service.alert-webhooks-file",
+                    "",
+                    SettingType.anyText(),
+                    "creators' alert webhooks: a JSON file `{\"<creator id>\": {\"url\": \"https://...\", \"secret\": \"<at least 16 characters>\"}}`"
+                            + " read at start; empty: alerts are not delivered ([api.md](api.md#alert-webhooks))")
+            .accepting("empty, or a readable file of that shape");
+
+    public static final Setting<Integer> ALERT_DELIVERY_ATTEMPTS = Setting.of(
+            "service.alert-delivery-attempts",
+            "6",
+            SettingType.integer(1, 20),
+            "attempts to deliver one alert to its webhook before giving up (network errors, 5xx, 408 and 429 are"
+                    + " retried)");
+
+    public static final Setting<Duration> ALERT_DELIVERY_BACKOFF = Setting.of(
+            "service.alert-delivery-backoff",
+            "1 s",
+            SettingType.positiveDuration(),
+            "wait before the second attempt; each further wait doubles (1, 2, 4, 8, 16 s at the defaults)");
+
+    public static final Setting<String> ALERT_DELIVERY_GROUP = Setting.of(
+            "service.alert-delivery-group",
+            "engagement-alert-delivery",
+            SettingType.text(),
+            "consumer group the service reads `kafka.alerts-topic` with (one delivering service per group)");
+
     /** Every setting of the service, in the order of docs/configuration.md and {@code --help}. */
     public static final List<Setting<?>> ALL = all();
 
@@ -172,6 +199,12 @@ public final class ServiceSettings {
                 AUTH_FAILURES_PER_MINUTE,
                 RATE_LIMIT_CLIENTS,
                 TRUSTED_PROXIES));
+        all.addAll(List.of(
+                KafkaSettings.ALERTS_TOPIC,
+                ALERT_WEBHOOKS_FILE,
+                ALERT_DELIVERY_ATTEMPTS,
+                ALERT_DELIVERY_BACKOFF,
+                ALERT_DELIVERY_GROUP));
         all.addAll(ValidationSettings.ALL);
         return List.copyOf(all);
     }
