@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -130,6 +131,35 @@ class ContentAlertsTest {
         }
         assertEquals(1, alerts().size());
         assertEquals(1, harness.numEventTimeTimers(), "watched again");
+    }
+
+    @Test
+    void aReplayAfterARestoreRaisesTheSameAlertAgainAndNoOther() throws Exception {
+        long m = DAY0;
+        for (int i = 0; i < 40; i++) {
+            minute(m++, 20);
+        }
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 1);
+        long surge = m;
+        minute(m++, 200);
+        minute(m++, 20);
+        List<CreatorAlert> before = alerts();
+        assertEquals(1, before.size());
+
+        // The job fails and restores the checkpoint: the minutes after it are fired and read again.
+        harness.close();
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new ContentAlerts(RULES), v -> v.contentId, Types.STRING);
+        harness.setup();
+        harness.initializeState(checkpoint);
+        harness.open();
+        minute(surge, 200);
+        minute(surge + 1, 20);
+        List<CreatorAlert> replayed = alerts();
+        assertEquals(1, replayed.size());
+        assertEquals(before.get(0).alertId, replayed.get(0).alertId);
+        assertEquals(before.get(0).observedViews, replayed.get(0).observedViews);
+        assertEquals(before.get(0).typicalViews, replayed.get(0).typicalViews, 0.0);
     }
 
     @Test
