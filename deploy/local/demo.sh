@@ -5,7 +5,8 @@
 #   3. applies the ClickHouse schema (sql/ddl, idempotent)
 #   4. submits the job to the Flink cluster; a previous demo job is first stopped with a savepoint
 #      and the new one resumes from it (windows, dedup markers and watermark carry over)
-#   5. generates DEMO_SECONDS (default 180) of traffic at DEMO_RATE (default 300) messages/s
+#   5. generates DEMO_SECONDS (default 180) of traffic at DEMO_RATE (default 300) messages/s, with one
+#      planted surge on content-surge of creator-1 (a creator alert on a fresh stack, DEMO_SECONDS >= 150)
 #   6. prints what landed in ClickHouse and on the DLQ and feedback topics, with the accounting
 #      messages = accepted + duplicates + dead letters + too late, and what the numbers mean
 #   7. starts the HTTP service (tracking and analytics API, dashboard) and prints the dashboard URL
@@ -51,7 +52,8 @@ log "generating ${DEMO_SECONDS}s of traffic at ${DEMO_RATE} msg/s ..."
 java -Dlog4j2.configurationFile="$REPO_ROOT/flink-conf/log4j-cli.properties" -Dlog.file="$STACK_DIR/demo-tools.log" -cp "$TOOLS_CP" \
   io.engagement.pipeline.loadgen.LoadGenerator \
   --bootstrap-servers "$KAFKA" --topic engagement-events --catalog-topic engagement-catalog \
-  --rate "$DEMO_RATE" --duration-seconds "$DEMO_SECONDS"
+  --rate "$DEMO_RATE" --duration-seconds "$DEMO_SECONDS" \
+  --plant-surge content-surge --plant-surge-creator creator-1
 
 # A window fires when event time (the newest event minus 30 s out-of-orderness) passes its end, so
 # windows of the last ~30 s of traffic stay open until more events arrive. Fired rows reach

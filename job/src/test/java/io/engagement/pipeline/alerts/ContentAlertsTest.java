@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -148,8 +149,8 @@ class ContentAlertsTest {
 
         // The job fails and restores the checkpoint: the minutes after it are fired and read again.
         harness.close();
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new ContentAlerts(RULES), v -> v.contentId, Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ContentAlerts(RULES)), v -> v.contentId, Types.STRING);
         harness.setup();
         harness.initializeState(checkpoint);
         harness.open();

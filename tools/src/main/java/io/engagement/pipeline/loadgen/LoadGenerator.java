@@ -22,7 +22,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * </pre>
  * Options: --catalog-topic (publish the generated contents' catalogue there first), --rate (messages/s, default 500), --duration-seconds (default 60), --count (stop after so
  * many messages), --contents, --creators, --users, --seed, --late-fraction, --duplicate-fraction,
- * --malformed-fraction, and Kafka client properties as {@code --kafka.properties.<name> value} or
+ * --malformed-fraction, --plant-surge CONTENT (with --plant-surge-creator, default creator-1: a content with 45
+ * minutes of backdated history and a surge of views 110 s before the end, for a creator alert;
+ * {@link PlantedSurge}), and Kafka client properties as {@code --kafka.properties.<name> value} or
  * {@code ENGAGEMENT_KAFKA_PROPERTIES_<NAME>} (secrets only from the environment).
  */
 public final class LoadGenerator {
@@ -92,7 +94,9 @@ public final class LoadGenerator {
                 "seed",
                 "late-fraction",
                 "duplicate-fraction",
-                "malformed-fraction");
+                "malformed-fraction",
+                "plant-surge",
+                "plant-surge-creator");
         for (String key : opts.keySet()) {
             if (!known.contains(key) && !key.startsWith(KafkaClientProperties.PREFIX)) {
                 throw new IllegalArgumentException("unknown option --" + key + "; known: " + known);
@@ -131,8 +135,25 @@ public final class LoadGenerator {
         long scheduleLagMs = start - scheduleStart;
         long sent = 0;
         Progress progress = new Progress(start, durationMs, maxCount, rate);
+        PlantedSurge surge = opts.containsKey("plant-surge")
+                ? new PlantedSurge(
+                        topic,
+                        opts.get("plant-surge"),
+                        opts.getOrDefault("plant-surge-creator", "creator-1"),
+                        // Its minute must close (its end plus 30 s) while traffic still moves the watermark.
+                        Math.max(10_000, durationMs - 110_000))
+                : null;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             String catalogTopic = opts.get("catalog-topic");
+            if (surge != null && catalogTopic != null) {
+                producer.send(new ProducerRecord<>(
+                        catalogTopic,
+                        surge.contentId().getBytes(StandardCharsets.UTF_8),
+                        surge.catalogueEntry().getBytes(StandardCharsets.UTF_8)));
+            }
+            if (surge != null) {
+                surge.sendHistory(producer, System.currentTimeMillis());
+            }
             if (catalogTopic != null) {
                 // The content service's part: every content is in the catalogue before anyone views it.
                 List<EventGenerator.Message> catalogue = generator.catalogue();
@@ -148,6 +169,9 @@ public final class LoadGenerator {
             }
             while (sent < maxCount && System.currentTimeMillis() - start < durationMs) {
                 progress.maybePrint(sent, System.currentTimeMillis());
+                if (surge != null) {
+                    surge.maybeSend(producer, System.currentTimeMillis(), System.currentTimeMillis() - start);
+                }
                 for (EventGenerator.Message m : schedule.due(System.currentTimeMillis() - scheduleLagMs)) {
                     if (sent >= maxCount) {
                         break;
