@@ -14,11 +14,11 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * watermark ({@link #isProvisional}); a provisional firing does not count as a version
  * ({@link WindowFirings}), so the final row always replaces every provisional one.
  *
- * <p>Only live input makes a window fire provisionally: an element whose timestamp (an event's time,
- * or the end of the finer window whose firing it is) is no older, in wall-clock time, than the
- * out-of-orderness bound plus one interval. A backlog of older events (a replay, a catch-up after an
- * outage) closes its windows on the watermark soon enough, and provisional rows for them would be
- * work nobody reads, also for the day and week still open around them.
+ * <p>Only live input makes a window fire provisionally: an element whose timestamp (a partial's is the end
+ * of the newest minute it folded: {@link WindowPreAggregator}) is no older, in
+ * wall-clock time, than the out-of-orderness bound plus one interval. A backlog of older events (a
+ * replay, a catch-up after an outage) closes its windows on the watermark soon enough, and provisional
+ * rows for them would be work nobody reads, also for the day and week still open around them.
  *
  * <p>The processing-time timers are aligned to multiples of the interval, so registering one per
  * element adds no timer: Flink keeps one timer per key, window and timestamp. No trigger state is

@@ -16,8 +16,12 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * The local half of a two-phase window aggregation (the technique Flink SQL's planner applies to
  * window aggregates): chained before the shuffle to a keyed tumbling window, it folds records into a
  * partial per (key, window) on the heap and sends one partial instead of every record; the window
- * downstream merges partials. Partials are stamped with their window's last millisecond, so the
- * downstream window assigner puts each into the window it was folded for.
+ * downstream merges partials. A partial is stamped with the last millisecond of the newest minute it
+ * folded, capped at its window's last millisecond (so the downstream window assigner puts it into the
+ * window it was folded for): a trigger that judges liveness by the element's time
+ * ({@link ProvisionalTrigger}) then sees a backlog's partial of today's day or this week as old, by the
+ * minutes it holds, although the window itself ends in the future; and a live minute's partial as live
+ * for as long as that minute can still take events, whatever its events' own times.
  *
  * <p>What the window downstream sees is what it would have seen record by record, in the same
  * order relative to this channel's watermarks:
@@ -46,24 +50,43 @@ public final class WindowPreAggregator<IN, K, ACC, OUT> extends AbstractStreamOp
     private final long sizeMs;
     private final long offsetMs;
     private final int maxEntries;
+    /** Partials are stamped with the end of the newest such span they folded (capped at the window's end). */
+    private final long stampSpanMs;
+
+    /** The span whose end stamps a partial by default: a minute, the finest grain. */
+    public static final Duration STAMP_SPAN = Duration.ofMinutes(1);
 
     /**
      * Buffered partials by window start, then key: windows are flushed in order as the watermark
      * passes them, and a record finds its slot without allocating a composite key.
      */
-    private transient NavigableMap<Long, Map<K, ACC>> buffer;
+    private transient NavigableMap<Long, Map<K, Slot<ACC>>> buffer;
 
     private transient int entries;
     /** The window the last record went to, and its partials: most records fall into the same one. */
     private transient long lastWindowStart;
 
-    private transient Map<K, ACC> lastWindow;
+    private transient Map<K, Slot<ACC>> lastWindow;
     private transient long currentWatermark;
     private transient Counter recordsIn;
     private transient Counter partialsOut;
 
     public WindowPreAggregator(
             PreAggregation<IN, K, ACC, OUT> aggregation, Duration size, Duration offset, int maxEntries) {
+        this(aggregation, size, offset, maxEntries, STAMP_SPAN);
+    }
+
+    /** @param stampSpan partials carry the end of the newest span of this length they folded ({@link #STAMP_SPAN}) */
+    public WindowPreAggregator(
+            PreAggregation<IN, K, ACC, OUT> aggregation,
+            Duration size,
+            Duration offset,
+            int maxEntries,
+            Duration stampSpan) {
+        this.stampSpanMs = stampSpan.toMillis();
+        if (stampSpanMs <= 0) {
+            throw new IllegalArgumentException("stampSpan must be positive: " + stampSpan);
+        }
         if (maxEntries < 0) {
             throw new IllegalArgumentException("maxEntries must not be negative: " + maxEntries);
         }
@@ -94,31 +117,43 @@ public final class WindowPreAggregator<IN, K, ACC, OUT> extends AbstractStreamOp
         if (windowMaxTs <= currentWatermark || maxEntries == 0) {
             ACC alone = aggregation.createAccumulator();
             aggregation.add(alone, in);
-            emit(key, windowStart, alone);
+            emit(key, windowStart, alone, element.getTimestamp());
             return;
         }
-        Map<K, ACC> window =
+        Map<K, Slot<ACC>> window =
                 windowStart == lastWindowStart && lastWindow != null ? lastWindow : bufferedWindow(windowStart);
-        ACC acc = window.get(key);
-        if (acc != null && !aggregation.folds(acc, in)) {
-            emit(key, windowStart, acc);
+        Slot<ACC> slot = window.get(key);
+        if (slot != null && !aggregation.folds(slot.acc, in)) {
+            emit(key, windowStart, slot.acc, slot.newest);
             window.remove(key);
             entries--;
-            acc = null;
+            slot = null;
         }
-        if (acc == null) {
+        if (slot == null) {
             if (entries >= maxEntries) {
                 flushAll();
                 window = bufferedWindow(windowStart);
             }
-            acc = aggregation.createAccumulator();
-            window.put(key, acc);
+            slot = new Slot<>(aggregation.createAccumulator(), element.getTimestamp());
+            window.put(key, slot);
             entries++;
         }
-        aggregation.add(acc, in);
+        aggregation.add(slot.acc, in);
+        slot.newest = Math.max(slot.newest, element.getTimestamp());
     }
 
-    private Map<K, ACC> bufferedWindow(long windowStart) {
+    /** A buffered partial and the newest timestamp folded into it. */
+    private static final class Slot<ACC> {
+        final ACC acc;
+        long newest;
+
+        Slot(ACC acc, long newest) {
+            this.acc = acc;
+            this.newest = newest;
+        }
+    }
+
+    private Map<K, Slot<ACC>> bufferedWindow(long windowStart) {
         lastWindowStart = windowStart;
         lastWindow = buffer.computeIfAbsent(windowStart, start -> new HashMap<>());
         return lastWindow;
@@ -157,10 +192,10 @@ public final class WindowPreAggregator<IN, K, ACC, OUT> extends AbstractStreamOp
         }
     }
 
-    private void flushWindow(Map.Entry<Long, Map<K, ACC>> window) {
+    private void flushWindow(Map.Entry<Long, Map<K, Slot<ACC>>> window) {
         long windowStart = window.getKey();
-        for (Map.Entry<K, ACC> partial : window.getValue().entrySet()) {
-            emit(partial.getKey(), windowStart, partial.getValue());
+        for (Map.Entry<K, Slot<ACC>> partial : window.getValue().entrySet()) {
+            emit(partial.getKey(), windowStart, partial.getValue().acc, partial.getValue().newest);
         }
         entries -= window.getValue().size();
         if (window.getValue() == lastWindow) {
@@ -168,9 +203,10 @@ public final class WindowPreAggregator<IN, K, ACC, OUT> extends AbstractStreamOp
         }
     }
 
-    private void emit(K key, long windowStart, ACC acc) {
+    private void emit(K key, long windowStart, ACC acc, long newestTimestamp) {
         partialsOut.inc();
         OUT partial = aggregation.partial(key, windowStart, windowStart + sizeMs, acc);
-        output.collect(new StreamRecord<>(partial, windowStart + sizeMs - 1));
+        long newestSpanEnd = Math.floorDiv(newestTimestamp, stampSpanMs) * stampSpanMs + stampSpanMs - 1;
+        output.collect(new StreamRecord<>(partial, Math.min(windowStart + sizeMs - 1, newestSpanEnd)));
     }
 }

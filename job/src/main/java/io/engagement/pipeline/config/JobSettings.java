@@ -192,7 +192,7 @@ public final class JobSettings {
                     "window.provisional-interval",
                     "30 s",
                     SettingType.duration(),
-                    "how often (processing time) an open window that received events publishes its running value as a provisional row, replaced by the final row when the window closes; the hour, day and week of a cascade publish on each firing of the minute, so every open window shows within about this interval plus a checkpoint ([metrics.md](metrics.md#provisional-rows), the cost in [benchmarks.md](benchmarks.md#fresh-within-a-minute-issue-24-2026-12-06)); only for input no older than `watermark.out-of-orderness` plus this interval (live traffic; a replay or backlog fires none, except today's open day and week around a backlog of today's events, a known cost); `0` publishes rows only when windows close")
+                    "how often (processing time) an open window that received events publishes its running value as a provisional row, replaced by the final row when the window closes; the hour, day and week of a cascade publish on each firing of the minute, so every open window shows within about this interval plus a checkpoint ([metrics.md](metrics.md#provisional-rows), the cost in [benchmarks.md](benchmarks.md#fresh-within-a-minute-issue-24-2026-12-06)); only for input no older than `watermark.out-of-orderness` plus this interval (live traffic; a replay or backlog fires none); `0` publishes rows only when windows close")
             .accepting("duration >= 0");
 
     public static final Setting<Duration> SESSION_GAP = Setting.of(

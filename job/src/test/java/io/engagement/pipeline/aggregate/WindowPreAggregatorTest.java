@@ -187,6 +187,27 @@ class WindowPreAggregatorTest {
         }
     }
 
+    @Test
+    void aPartialCarriesTheEndOfTheNewestMinuteItFoldedNotItsWindowsEnd() throws Exception {
+        long hour = 3_600_000L * 490_000; // an hour far from the epoch
+        try (var h = new OneInputStreamOperatorTestHarness<String, String>(
+                new WindowPreAggregator<>(new SumPerKey(), Duration.ofHours(1), Duration.ZERO, 100))) {
+            h.open();
+            // 10:05:10 and 10:20:30 into an hour window [10:00, 11:00): the partial carries 10:20:59.999,
+            // the end of its newest minute, so a backlog of them looks as old as they are.
+            h.processElement(new StreamRecord<>("a:1", hour + 5 * 60_000 + 10_000));
+            h.processElement(new StreamRecord<>("a:2", hour + 20 * 60_000 + 30_000));
+            // A record in the hour's last minute: capped at the hour's last millisecond.
+            h.processElement(new StreamRecord<>("b:1", hour + 59 * 60_000 + 59_000));
+            h.prepareSnapshotPreBarrier(1);
+            assertEquals(
+                    List.of(
+                            "a@" + hour + "=3/2@" + (hour + 21 * 60_000 - 1),
+                            "b@" + hour + "=1/1@" + (hour + 60 * 60_000 - 1)),
+                    drain(h).stream().sorted().toList());
+        }
+    }
+
     private static int buffered(OneInputStreamOperatorTestHarness<String, String> h) {
         return ((WindowPreAggregator<?, ?, ?, ?>) h.getOperator()).buffered();
     }
