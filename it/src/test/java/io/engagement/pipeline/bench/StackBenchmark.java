@@ -299,16 +299,6 @@ public final class StackBenchmark {
         String coresUsed = cpu.coresSinceStart();
         double insertsPerSecond = (clickhouseInserts() - insertsAtStart) / run.seconds();
         long reconciled = reconciliationCount();
-        // A backlog should write final rows only: provisional rows here are work nobody reads.
-        String provisional = clickhouse
-                .execute("SELECT grain, count() FROM engagement.content_metrics WHERE provisional = 1"
-                        + " GROUP BY grain ORDER BY grain FORMAT CSV")
-                .trim()
-                .replace('\n', ' ');
-        System.out.printf(
-                "job %s: provisional content rows written during the backlog (grain,rows): %s%n",
-                label, provisional.isEmpty() ? "none" : provisional);
-        results.setProperty("job." + label + ".provisional-rows", provisional.isEmpty() ? "none" : provisional);
         double rate = messages / run.seconds();
         double rateToRows = run.reconciledAtMs > 0 ? messages / ((run.reconciledAtMs - run.firstRecordMs) / 1000.0) : 0;
         System.out.printf(
