@@ -23,6 +23,11 @@ public final class WindowFirings {
 
     private WindowFirings() {}
 
+    /** A row of a window's first final firing: the window has just closed (no provisional row, no late update). */
+    public static boolean isFirstClosing(boolean provisional, long version) {
+        return !provisional && version == 1;
+    }
+
     /** Counts this firing and returns its version. */
     public static long next(KeyedStateStore windowState) throws Exception {
         ValueState<Long> firings = windowState.getState(FIRINGS);

@@ -64,9 +64,14 @@ public class ContentViewTrend {
      */
     String advanceTo(long minute, long views, AlertRules rules) {
         if (minute - lastMinute > FORGET_AFTER_MINUTES) {
-            ContentViewTrend fresh = startingAt(minute, creatorId);
-            fresh.dropTimer = dropTimer;
-            copyFrom(fresh);
+            // Start over, as a content first seen now (its pending drop timer is the caller's).
+            typical = 0;
+            minutesLearned = 0;
+            minutesStepped = 0;
+            state = NORMAL;
+            learnable = 0;
+            java.util.Arrays.fill(recent, 0);
+            lastMinute = minute - 1;
         }
         String raised = null;
         for (long m = lastMinute + 1; m < minute; m++) {
@@ -176,25 +181,18 @@ public class ContentViewTrend {
         minutesLearned++;
     }
 
+    /** What the rules step on, for stepping ahead without touching this state. */
     private ContentViewTrend copy() {
         ContentViewTrend c = new ContentViewTrend();
-        c.copyFrom(this);
+        c.creatorId = creatorId;
+        c.typical = typical;
+        c.minutesLearned = minutesLearned;
+        c.lastMinute = lastMinute;
+        c.minutesStepped = minutesStepped;
+        c.state = state;
         c.recent = recent.clone();
+        c.learnable = learnable;
+        c.dropTimer = Long.MIN_VALUE;
         return c;
-    }
-
-    private void copyFrom(ContentViewTrend o) {
-        creatorId = o.creatorId;
-        typical = o.typical;
-        minutesLearned = o.minutesLearned;
-        lastMinute = o.lastMinute;
-        minutesStepped = o.minutesStepped;
-        state = o.state;
-        recent = o.recent;
-        learnable = o.learnable;
-        dropTimer = o.dropTimer;
-        alertMinute = o.alertMinute;
-        alertViews = o.alertViews;
-        alertTypicalViews = o.alertTypicalViews;
     }
 }

@@ -1,5 +1,6 @@
 package io.engagement.pipeline.alerts;
 
+import io.engagement.pipeline.aggregate.WindowFirings;
 import io.engagement.pipeline.creator.CreatorMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -27,7 +28,7 @@ public class CreatorDayAlerts extends KeyedProcessFunction<String, CreatorMetric
 
     /** The day's first final firing only. */
     public static boolean isFirstClosing(CreatorMetrics day) {
-        return !day.provisional && day.version == 1;
+        return WindowFirings.isFirstClosing(day.provisional, day.version);
     }
 
     @Override

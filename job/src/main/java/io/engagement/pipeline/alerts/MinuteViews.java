@@ -1,6 +1,7 @@
 package io.engagement.pipeline.alerts;
 
 import io.engagement.pipeline.aggregate.ContentMetrics;
+import io.engagement.pipeline.aggregate.WindowFirings;
 
 /** What the alert rules read of a content's closed minute: the slim record between the minute windows and {@link ContentAlerts}. */
 public class MinuteViews {
@@ -13,7 +14,7 @@ public class MinuteViews {
 
     /** The minute's first final firing only: a provisional row is not a closed minute, a late update not a new one. */
     public static boolean isFirstClosing(ContentMetrics minute) {
-        return !minute.provisional && minute.version == 1;
+        return WindowFirings.isFirstClosing(minute.provisional, minute.version);
     }
 
     public static MinuteViews of(ContentMetrics minute) {

@@ -55,7 +55,9 @@ import io.engagement.pipeline.views.SuspectActor;
 import io.engagement.pipeline.views.ValidatedViewPartials;
 import io.engagement.pipeline.views.ViewClaim;
 import io.engagement.pipeline.views.ViewGate;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -433,7 +435,7 @@ public final class EngagementPipeline {
     /** Creator roll-ups of every content grain above the minute, from the content windows' updates. */
     private Map<Grain, SingleOutputStreamOperator<CreatorMetrics>> creatorWindows(
             Map<Grain, SingleOutputStreamOperator<ContentMetrics>> contents) {
-        Map<Grain, SingleOutputStreamOperator<CreatorMetrics>> creators = new java.util.LinkedHashMap<>();
+        Map<Grain, SingleOutputStreamOperator<CreatorMetrics>> creators = new LinkedHashMap<>();
         contents.forEach((grain, windows) -> {
             if (grain != Grain.MINUTE) {
                 creators.put(grain, creatorRollup(grain, windows.getSideOutput(ContentWindowResult.CREATOR_UPDATES)));
@@ -449,7 +451,7 @@ public final class EngagementPipeline {
      * is not configured.
      */
     private void alerts(SingleOutputStreamOperator<ContentMetrics> minutes, DataStream<CreatorMetrics> creatorDays) {
-        java.util.List<DataStream<CreatorAlert>> alerts = new java.util.ArrayList<>();
+        List<DataStream<CreatorAlert>> alerts = new ArrayList<>();
         if (minutes != null) {
             DataStream<MinuteViews> closed = minutes.getSideOutput(ContentWindowResult.FIRST_CLOSINGS);
             alerts.add(DataStreamUtils.reinterpretAsKeyedStream(closed, views -> views.contentId, Types.STRING)

@@ -164,6 +164,21 @@ class ContentAlertsTest {
     }
 
     @Test
+    void aContentSilentForMoreThanADayStartsOver() throws Exception {
+        long m = DAY0;
+        for (int i = 0; i < 40; i++) {
+            minute(m++, 20);
+        }
+        // Two days later (no watermark in between): it is warmed up again from nothing, so a burst
+        // in its first minutes back raises nothing, and the old drop watch is gone.
+        long back = m + 2 * 24 * 60;
+        minute(back, 20);
+        minute(back + 1, 500);
+        assertEquals(List.of(), alerts());
+        assertEquals(0, harness.numEventTimeTimers());
+    }
+
+    @Test
     void steadyTrafficOverADayRaisesNothing() throws Exception {
         // A simulated day: a diurnal curve between 6 and 60 views a minute, each minute a binomial draw
         // around it (the noise of real traffic), a fixed seed.
