@@ -10,8 +10,8 @@
 #   KAFKA_HEAP_OPTS        broker heap (default "-Xms256m -Xmx512m")
 #   KAFKA_START_TIMEOUT    seconds to wait for the broker (default 90)
 #   KAFKA_TOPICS           topics for create-topics as "name:partitions[:retention.ms|compact] ..." (default:
-#                          the pipeline's: input 7 d, dead letters 30 d, feedback 1 d, alerts 30 d of
-#                          retention, the content catalogue compacted)
+#                          the pipeline's: input 7 d, dead letters 30 d, feedback 1 d, alerts and erasure
+#                          requests 30 d of retention, the user signals and the content catalogue compacted)
 #
 # Jars: deploy/local/kafka/pom.xml, copied once into $STACK_DIR/kafka/lib (delete it to refresh).
 # Data: $STACK_DIR/kafka/data (formatted once; delete it for a fresh cluster).
@@ -31,7 +31,7 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
-KAFKA_TOPICS="${KAFKA_TOPICS:-engagement-events:4:604800000 engagement-dlq:2:2592000000 engagement-feedback:4:86400000 engagement-alerts:2:2592000000 engagement-catalog:2:compact}"
+KAFKA_TOPICS="${KAFKA_TOPICS:-engagement-events:4:604800000 engagement-dlq:2:2592000000 engagement-feedback:4:86400000 engagement-alerts:2:2592000000 engagement-user-signals:4:compact engagement-erasures:1:2592000000 engagement-catalog:2:compact}"
 
 K_HOME="$STACK_DIR/kafka"
 K_LIB="$K_HOME/lib"

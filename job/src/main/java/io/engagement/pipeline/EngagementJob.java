@@ -84,7 +84,16 @@ public final class EngagementJob {
                                 KafkaInput.catalogWatermarks(),
                                 "Kafka: " + config.catalogTopic)
                         .uid("kafka-catalog-source");
-        new EngagementPipeline(config, ProductionSinks.create(config), startHorizonMs).build(input, catalogue);
+        DataStream<io.engagement.pipeline.signals.ErasureRecord> erasures =
+                config.userSignalRules == null || config.erasuresTopic == null
+                        ? null
+                        : env.fromSource(
+                                        KafkaInput.erasureSource(config),
+                                        KafkaInput.catalogWatermarks(),
+                                        "Kafka: " + config.erasuresTopic)
+                                .uid("kafka-erasures-source");
+        new EngagementPipeline(config, ProductionSinks.create(config), startHorizonMs)
+                .build(input, catalogue, erasures);
     }
 
     /**

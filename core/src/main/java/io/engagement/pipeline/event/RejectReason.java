@@ -15,6 +15,8 @@ public enum RejectReason {
     STALE_EVENT_TIME,
     /** A content catalogue entry the job cannot use (docs/topics.md, content catalogue). */
     INVALID_CATALOG_ENTRY,
+    /** A message of the erasures topic that is not an erasure request (docs/topics.md, erasures). */
+    INVALID_ERASURE_REQUEST,
     /** A row ClickHouse refused for its data (the job's own output; docs/clickhouse.md, "When an insert fails"). */
     SINK_REJECTED;
 

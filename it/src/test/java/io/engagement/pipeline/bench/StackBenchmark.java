@@ -263,6 +263,8 @@ public final class StackBenchmark {
         recreateTopic("bench-dlq", 4);
         recreateTopic("bench-feedback", 4);
         recreateTopic("bench-alerts", 2);
+        recreateTopic("bench-user-signals", 4);
+        recreateTopic("bench-erasures", 1);
         String prefix = "bench-" + label + "-" + System.currentTimeMillis();
         List<String> args = new ArrayList<>(List.of(
                 "--kafka.bootstrap-servers",
@@ -283,6 +285,10 @@ public final class StackBenchmark {
                 "bench-feedback",
                 "--kafka.alerts-topic",
                 "bench-alerts",
+                "--kafka.user-signals-topic",
+                "bench-user-signals",
+                "--kafka.erasures-topic",
+                "bench-erasures",
                 "--lateness.start-horizon",
                 "none",
                 "--clickhouse.url",
@@ -640,6 +646,8 @@ public final class StackBenchmark {
         recreateTopic(feedback, 4);
         recreateTopic("bench-dlq", 4);
         recreateTopic("bench-alerts", 2);
+        recreateTopic("bench-user-signals", 4);
+        recreateTopic("bench-erasures", 1);
         List<String> args = new ArrayList<>(List.of(
                 "--kafka.bootstrap-servers",
                 kafka,
@@ -657,6 +665,10 @@ public final class StackBenchmark {
                 feedback,
                 "--kafka.alerts-topic",
                 "bench-alerts",
+                "--kafka.user-signals-topic",
+                "bench-user-signals",
+                "--kafka.erasures-topic",
+                "bench-erasures",
                 "--lateness.start-horizon",
                 "none",
                 "--clickhouse.url",

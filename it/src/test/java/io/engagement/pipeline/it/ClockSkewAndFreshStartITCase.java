@@ -51,7 +51,9 @@ class ClockSkewAndFreshStartITCase {
             .topic(FRESH_TOPIC, 1)
             .topic("engagement-dlq", 1)
             .topic("engagement-feedback", 1)
-            .topic("engagement-alerts", 1);
+            .topic("engagement-alerts", 1)
+            .topic("engagement-user-signals", 1)
+            .topic("engagement-erasures", 1);
 
     private static String event(String id, String type, String content, String user, long time) {
         return "{\"event_id\":\"" + id + "\",\"event_type\":\"" + type + "\",\"content_id\":\"" + content + "\","

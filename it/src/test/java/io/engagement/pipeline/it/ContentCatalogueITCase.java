@@ -56,7 +56,9 @@ class ContentCatalogueITCase {
             .topic(CATALOGUE, 1)
             .topic("engagement-dlq", 1)
             .topic("engagement-feedback", 1)
-            .topic("engagement-alerts", 1);
+            .topic("engagement-alerts", 1)
+            .topic("engagement-user-signals", 1)
+            .topic("engagement-erasures", 1);
 
     private static String event(
             String id, String type, String content, String claimedCreator, String user, long time, String more) {

@@ -59,7 +59,9 @@ class EndToEndKafkaClickHouseITCase {
             .topic(INPUT, 2)
             .topic(DLQ, 1)
             .topic(FEEDBACK, 2)
-            .topic("engagement-alerts", 1);
+            .topic("engagement-alerts", 1)
+            .topic("engagement-user-signals", 1)
+            .topic("engagement-erasures", 1);
 
     private static String event(String id, String type, String content, String user, long offsetMs, String extra) {
         return "{\"event_id\":\"" + id + "\",\"event_type\":\"" + type + "\",\"content_id\":\"" + content

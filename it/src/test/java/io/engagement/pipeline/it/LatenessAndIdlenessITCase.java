@@ -43,7 +43,9 @@ class LatenessAndIdlenessITCase {
             .topic(TOPIC, 3)
             .topic("engagement-dlq", 1)
             .topic("engagement-feedback", 1)
-            .topic("engagement-alerts", 1);
+            .topic("engagement-alerts", 1)
+            .topic("engagement-user-signals", 1)
+            .topic("engagement-erasures", 1);
 
     private static void view(String id, String user, long time) throws Exception {
         view(id, "L", user, time);

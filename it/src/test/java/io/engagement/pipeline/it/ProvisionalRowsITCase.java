@@ -49,7 +49,9 @@ class ProvisionalRowsITCase {
             .topic(TOPIC, 2)
             .topic("engagement-dlq", 1)
             .topic(FEEDBACK, 1)
-            .topic("engagement-alerts", 1);
+            .topic("engagement-alerts", 1)
+            .topic("engagement-user-signals", 1)
+            .topic("engagement-erasures", 1);
 
     private static void view(String id, String content, String user, long time) throws Exception {
         view(0, id, content, user, time);

@@ -46,7 +46,9 @@ class ValidatedViewsClickHouseITCase {
             .topic(EVENTS, 1)
             .topic("engagement-dlq", 1)
             .topic("engagement-feedback", 1)
-            .topic("engagement-alerts", 1);
+            .topic("engagement-alerts", 1)
+            .topic("engagement-user-signals", 1)
+            .topic("engagement-erasures", 1);
 
     private static String viewStart(String id, String content, String user, String session, String device, long time) {
         return "{\"event_id\":\"" + id + "\",\"event_type\":\"view_start\",\"content_id\":\"" + content + "\","

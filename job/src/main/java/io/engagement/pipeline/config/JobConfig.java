@@ -42,6 +42,12 @@ public final class JobConfig implements Serializable {
     /** When creator alerts are raised; null with {@code alerts: off}. */
     public final io.engagement.pipeline.alerts.AlertRules alertRules;
 
+    public final String userSignalsTopic;
+    /** {@code kafka.erasures-topic}; null when none. */
+    public final String erasuresTopic;
+    /** How per-user signals are kept; null with {@code user-signals: off}. */
+    public final io.engagement.pipeline.signals.UserSignalRules userSignalRules;
+
     public final String groupId;
     public final String startingOffsets;
     /** {@code kafka.stopping-offsets}: true = a bounded run that ends at the offsets newest at start. */
@@ -117,6 +123,8 @@ public final class JobConfig implements Serializable {
         catalogTopic = v.get(KafkaSettings.CATALOG_TOPIC);
         feedbackTopic = v.get(JobSettings.KAFKA_FEEDBACK_TOPIC);
         alertsTopic = v.get(KafkaSettings.ALERTS_TOPIC);
+        userSignalsTopic = v.get(JobSettings.KAFKA_USER_SIGNALS_TOPIC);
+        erasuresTopic = v.get(JobSettings.KAFKA_ERASURES_TOPIC);
         groupId = v.get(JobSettings.KAFKA_GROUP_ID);
         startingOffsets = v.get(JobSettings.KAFKA_STARTING_OFFSETS);
         stopAtLatestOffsets = "latest".equals(v.get(JobSettings.KAFKA_STOPPING_OFFSETS));
@@ -160,6 +168,7 @@ public final class JobConfig implements Serializable {
                 : null;
         validationRules = ValidationSettings.rules(v);
         alertRules = alertRules(v);
+        userSignalRules = userSignalRules(v, maxStarts);
 
         kafkaProperties = KafkaClientProperties.of(v);
         kafkaJobProperties = kafkaJobProperties(kafkaProperties, secrets);
@@ -190,6 +199,36 @@ public final class JobConfig implements Serializable {
             return null; // off, or a bad value already reported by name
         }
         return new io.engagement.pipeline.alerts.AlertRules(spike, minSpike, drop, minTypical, day, minDay);
+    }
+
+    private static io.engagement.pipeline.signals.UserSignalRules userSignalRules(SettingValues v, Integer maxStarts) {
+        Duration halfLife = v.get(JobSettings.USER_SIGNALS_HALF_LIFE);
+        Duration ttl = v.get(JobSettings.USER_SIGNALS_STATE_TTL);
+        Integer entries = v.get(JobSettings.USER_SIGNALS_MAX_ENTRIES);
+        Integer negatives = v.get(JobSettings.USER_SIGNALS_RECENT_NEGATIVES);
+        Duration quickSkip = v.get(JobSettings.USER_SIGNALS_QUICK_SKIP);
+        Duration interval = v.get(JobSettings.USER_SIGNALS_EMIT_INTERVAL);
+        Integer bundle = v.get(JobSettings.USER_SIGNALS_BUNDLE_MAX);
+        if (!Boolean.TRUE.equals(v.get(JobSettings.USER_SIGNALS))
+                || halfLife == null
+                || ttl == null
+                || entries == null
+                || negatives == null
+                || quickSkip == null
+                || interval == null
+                || bundle == null
+                || maxStarts == null) {
+            return null; // off, or a bad value already reported by name
+        }
+        return new io.engagement.pipeline.signals.UserSignalRules(
+                halfLife.toMillis(),
+                ttl.toMillis(),
+                entries,
+                negatives,
+                quickSkip.toMillis(),
+                maxStarts,
+                interval.toMillis(),
+                bundle);
     }
 
     /** Defaults only: the local stack. */

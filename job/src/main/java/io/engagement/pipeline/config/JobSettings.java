@@ -300,6 +300,80 @@ public final class JobSettings {
                     "creator day alerts only where the day (`day_high`) or the typical day (`day_low`) has at least this many views")
             .accepting("integer >= 1");
 
+    public static final Setting<String> KAFKA_USER_SIGNALS_TOPIC = Setting.of(
+                    "kafka.user-signals-topic",
+                    "engagement-user-signals",
+                    KafkaSettings.topic(),
+                    "compacted topic of per-user signals, keyed by user id: each user's profile (decayed affinities, recent negative items) within seconds of its events, a tombstone on erasure ([topics.md](topics.md#user-signals))")
+            .accepting("topic name");
+
+    public static final Setting<String> KAFKA_ERASURES_TOPIC = Setting.of(
+                    "kafka.erasures-topic",
+                    "engagement-erasures",
+                    SettingType.optional(
+                            "empty, or a Kafka topic name",
+                            v -> v.matches("[a-zA-Z0-9._-]{1,249}")
+                                    ? null
+                                    : "must be a Kafka topic name, or empty for none (was '" + v + "')"),
+                    "topic of erasure requests (`deploy/erase-user.sh --kafka ...` writes them): the job drops the user's signal state and writes a tombstone to `kafka.user-signals-topic`. Empty = none: a user's state then only expires (`user-signals.state-ttl`)")
+            .accepting("empty, or a Kafka topic name");
+
+    public static final Setting<Boolean> USER_SIGNALS = Setting.of(
+                    "user-signals",
+                    "on",
+                    SettingType.onOff(),
+                    "`on`: per-user signals for the recommender, updated within seconds of each event ([metrics.md](metrics.md#per-user-signals)), on `kafka.user-signals-topic`")
+            .accepting("`on` or `off`");
+
+    public static final Setting<Duration> USER_SIGNALS_HALF_LIFE = Setting.of(
+                    "user-signals.half-life",
+                    "7 d",
+                    SettingType.positiveDuration(),
+                    "event time after which a signal's weight in a user's affinities has halved")
+            .accepting("positive duration");
+
+    public static final Setting<Duration> USER_SIGNALS_STATE_TTL = Setting.of(
+                    "user-signals.state-ttl",
+                    "30 d",
+                    SettingType.positiveDuration(),
+                    "a user's signal state is dropped after this long (processing time) without a signal (Flink state TTL); the topic keeps the last profile")
+            .accepting("positive duration");
+
+    public static final Setting<Integer> USER_SIGNALS_MAX_ENTRIES = Setting.of(
+                    "user-signals.max-entries",
+                    "50",
+                    SettingType.integer(1, 10_000),
+                    "affinities kept per user and dimension (creators, categories, hashtags); a new one replaces the weakest")
+            .accepting("integer 1..10000");
+
+    public static final Setting<Integer> USER_SIGNALS_RECENT_NEGATIVES = Setting.of(
+                    "user-signals.recent-negatives",
+                    "20",
+                    SettingType.integer(0, 1_000),
+                    "negative items (quick skips, not interested, hides, reports, unfollows) kept per user, newest first")
+            .accepting("integer 0..1000");
+
+    public static final Setting<Duration> USER_SIGNALS_QUICK_SKIP = Setting.of(
+                    "user-signals.quick-skip",
+                    "3 s",
+                    SettingType.duration(),
+                    "a play left with less watch time than this is a quick skip: a negative signal, not a watch")
+            .accepting("duration >= 0");
+
+    public static final Setting<Duration> USER_SIGNALS_EMIT_INTERVAL = Setting.of(
+                    "user-signals.emit-interval",
+                    "1 s",
+                    SettingType.positiveDuration(),
+                    "how long a user's signals may wait on the heap before they are applied and the user's update written (one update per changed user per interval); also applied before every checkpoint")
+            .accepting("positive duration");
+
+    public static final Setting<Integer> USER_SIGNALS_BUNDLE_MAX = Setting.of(
+                    "user-signals.bundle.max-signals",
+                    "10000",
+                    SettingType.integer(1, Integer.MAX_VALUE),
+                    "signals a subtask keeps on the heap before applying them (each user's between one state read and one write)")
+            .accepting("integer >= 1");
+
     public static final Setting<Duration> DEDUP_HORIZON = Setting.of(
                     "dedup.horizon",
                     "6 h",
@@ -329,6 +403,8 @@ public final class JobSettings {
                 KAFKA_DLQ_TOPIC,
                 KAFKA_FEEDBACK_TOPIC,
                 KafkaSettings.ALERTS_TOPIC,
+                KAFKA_USER_SIGNALS_TOPIC,
+                KAFKA_ERASURES_TOPIC,
                 KAFKA_GROUP_ID,
                 KAFKA_STARTING_OFFSETS,
                 KAFKA_STOPPING_OFFSETS,
@@ -363,6 +439,14 @@ public final class JobSettings {
                 ALERTS_MIN_TYPICAL_VIEWS_PER_MINUTE,
                 ALERTS_CREATOR_DAY_FACTOR,
                 ALERTS_MIN_CREATOR_DAY_VIEWS,
+                USER_SIGNALS,
+                USER_SIGNALS_HALF_LIFE,
+                USER_SIGNALS_STATE_TTL,
+                USER_SIGNALS_MAX_ENTRIES,
+                USER_SIGNALS_RECENT_NEGATIVES,
+                USER_SIGNALS_QUICK_SKIP,
+                USER_SIGNALS_EMIT_INTERVAL,
+                USER_SIGNALS_BUNDLE_MAX,
                 DEDUP_HORIZON,
                 PRIVACY_USER_ID_HMAC_KEY));
         all.addAll(ValidationSettings.ALL);

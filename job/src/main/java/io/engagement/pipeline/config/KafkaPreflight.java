@@ -40,6 +40,12 @@ public final class KafkaPreflight {
         if (config.alertRules != null) {
             topics.add(config.alertsTopic);
         }
+        if (config.userSignalRules != null) {
+            topics.add(config.userSignalsTopic);
+            if (config.erasuresTopic != null) {
+                topics.add(config.erasuresTopic);
+            }
+        }
         String protocol = config.kafkaProperties.getOrDefault("security.protocol", "PLAINTEXT");
         try (Admin admin = Admin.create(props)) {
             for (String topic : topics) {
@@ -103,6 +109,12 @@ public final class KafkaPreflight {
         }
         if (topic.equals(config.alertsTopic) && !topic.equals(config.feedbackTopic)) {
             return "kafka.alerts-topic";
+        }
+        if (topic.equals(config.userSignalsTopic) && !topic.equals(config.feedbackTopic)) {
+            return "kafka.user-signals-topic";
+        }
+        if (topic.equals(config.erasuresTopic)) {
+            return "kafka.erasures-topic";
         }
         return topic.equals(config.dlqTopic) ? "kafka.dlq-topic" : "kafka.feedback-topic";
     }

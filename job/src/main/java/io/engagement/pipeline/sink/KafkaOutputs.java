@@ -54,6 +54,17 @@ public final class KafkaOutputs {
                 "-alerts");
     }
 
+    /** Per-user signals, keyed by user id on a compacted topic; an erased user's tombstone has no value. */
+    public static KafkaSink<io.engagement.pipeline.signals.UserSignalUpdate> userSignals(JobConfig config) {
+        return sink(
+                config,
+                new JsonRecordSerializer<io.engagement.pipeline.signals.UserSignalUpdate>(
+                        config.userSignalsTopic,
+                        io.engagement.pipeline.signals.UserSignalMessages::key,
+                        io.engagement.pipeline.signals.UserSignalMessages::value),
+                "-user-signals");
+    }
+
     private static <T> KafkaSink<T> sink(
             JobConfig config, KafkaRecordSerializationSchema<T> serializer, String idSuffix) {
         return KafkaSink.<T>builder()

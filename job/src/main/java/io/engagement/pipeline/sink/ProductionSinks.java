@@ -27,6 +27,7 @@ public final class ProductionSinks {
                         ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CONTENT_RETENTION))
                 .withAlerts(
                         KafkaOutputs.alerts(config),
-                        ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CREATOR_ALERTS));
+                        ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CREATOR_ALERTS))
+                .withUserSignals(KafkaOutputs.userSignals(config));
     }
 }

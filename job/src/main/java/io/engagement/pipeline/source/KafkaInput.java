@@ -67,6 +67,29 @@ public final class KafkaInput {
     }
 
     /**
+     * The erasures topic (deploy/erase-user.sh writes it), read by the job's group from its committed
+     * offsets (earliest on a first start: a request written while the job was down still counts), then
+     * followed. Bounded like the input in bounded runs.
+     */
+    public static KafkaSource<io.engagement.pipeline.signals.ErasureRecord> erasureSource(JobConfig config) {
+        KafkaSourceBuilder<io.engagement.pipeline.signals.ErasureRecord> builder =
+                KafkaSource.<io.engagement.pipeline.signals.ErasureRecord>builder()
+                        .setProperties(KafkaClientProperties.toProperties(config.kafkaJobProperties))
+                        .setBootstrapServers(config.bootstrapServers)
+                        .setTopics(config.erasuresTopic)
+                        .setGroupId(config.groupId + "-erasures")
+                        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                        .setDeserializer(new io.engagement.pipeline.signals.ErasureDeserializer())
+                        .setProperty("commit.offsets.on.checkpoint", "true")
+                        .setProperty("isolation.level", "read_committed")
+                        .setProperty("partition.discovery.interval.ms", "60000");
+        if (config.stopAtLatestOffsets) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    /**
      * The catalogue never holds event time back: its entries are not events in time, and a quiet
      * catalogue must not stop the windows (the join's watermark is the smaller of its two inputs').
      */

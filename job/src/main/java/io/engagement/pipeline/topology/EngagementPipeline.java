@@ -47,6 +47,12 @@ import io.engagement.pipeline.session.SessionBundleOperator;
 import io.engagement.pipeline.session.SessionEvents;
 import io.engagement.pipeline.session.SessionMetrics;
 import io.engagement.pipeline.session.SessionTracker;
+import io.engagement.pipeline.signals.ErasureRecord;
+import io.engagement.pipeline.signals.RouteErasures;
+import io.engagement.pipeline.signals.SignalAttribution;
+import io.engagement.pipeline.signals.UserSignal;
+import io.engagement.pipeline.signals.UserSignalUpdate;
+import io.engagement.pipeline.signals.UserSignalsOperator;
 import io.engagement.pipeline.velocity.ContentVelocity;
 import io.engagement.pipeline.velocity.VelocityTracker;
 import io.engagement.pipeline.views.ActorKind;
@@ -92,6 +98,8 @@ import org.apache.flink.util.OutputTag;
  *            their deltas -> partials per (content, country, day | week) -> windows of that grain -> country metrics
  *       -> the fields sessions read -keyBy(session_id)-> sessions (gap, capped duration) -> session metrics table
  *       -> play ends -> partials per (content, hour) -keyBy(content_id)-> retention hours -> content retention table
+ *       -> events that say something about their user's taste, slim -keyBy(content_id), with a catalogue->
+ *            creator, category, hashtags -keyBy(user_id), with erasure requests-> user profiles -> user-signals topic
  *       -> view starts and play ends as claims -keyBy(session)-> gate -keyBy(device)-> gate -keyBy(user)-> gate
  *            -(flagged actors)-> suspect actors table
  *            -keyBy(content_id), with a catalogue-> play ends within the content's duration
@@ -179,16 +187,35 @@ public final class EngagementPipeline {
      * own {@code creator_id} (a deployment without a content service).
      */
     public void build(DataStream<ValidatedRecord> input, DataStream<CatalogRecord> catalogue) {
-        DataStream<DeadLetter> catalogueDeadLetters = null;
+        build(input, catalogue, null);
+    }
+
+    /**
+     * The same, with erasure requests for the per-user signals ({@link
+     * io.engagement.pipeline.signals.ErasureDeserializer}); {@code null}: a user's signal state only expires.
+     */
+    public void build(
+            DataStream<ValidatedRecord> input,
+            DataStream<CatalogRecord> catalogue,
+            DataStream<ErasureRecord> erasures) {
+        List<DataStream<DeadLetter>> sideDeadLetters = new ArrayList<>();
         if (catalogue != null) {
             SingleOutputStreamOperator<CatalogEntry> entries = catalogue
                     .process(new RouteCatalogDeadLetters())
                     .uid("catalog-entries")
                     .name("Catalogue entries");
             catalog = entries;
-            catalogueDeadLetters = entries.getSideOutput(RouteCatalogDeadLetters.DEAD_LETTERS);
+            sideDeadLetters.add(entries.getSideOutput(RouteCatalogDeadLetters.DEAD_LETTERS));
         }
-        SingleOutputStreamOperator<EngagementEvent> valid = routeDeadLetters(input, catalogueDeadLetters);
+        SingleOutputStreamOperator<UserSignal> erasureSignals = null;
+        if (erasures != null && config.userSignalRules != null) {
+            erasureSignals = erasures.process(new RouteErasures())
+                    .uid("erasure-requests")
+                    .name("Erasure requests");
+            sideDeadLetters.add(erasureSignals.getSideOutput(RouteErasures.DEAD_LETTERS));
+        }
+        SingleOutputStreamOperator<EngagementEvent> valid =
+                routeDeadLetters(input, unionOf(sideDeadLetters).orElse(null));
         SingleOutputStreamOperator<EngagementEvent> accepted = deduplicate(valid);
         DataStream<ContentWindowSnapshot> validatedViews = config.viewRules == null ? null : validateViews(accepted);
         Map<Grain, SingleOutputStreamOperator<ContentMetrics>> contents = contentWindows(accepted, validatedViews);
@@ -202,6 +229,9 @@ public final class EngagementPipeline {
         }
         sessions(accepted);
         retention(accepted);
+        if (config.userSignalRules != null) {
+            userSignals(accepted, erasureSignals);
+        }
 
         accepted.getSideOutput(DeduplicateAndRouteLate.TOO_LATE)
                 .sinkTo(sinks.lateEvents())
@@ -227,14 +257,14 @@ public final class EngagementPipeline {
                         .name("Content country metrics table"));
     }
 
-    /** Rejected records go to the dead-letter topic and table, with their reason. */
+    /** Rejected records (also the catalogue's and the erasure requests') go to the dead-letter topic and table, with their reason. */
     private SingleOutputStreamOperator<EngagementEvent> routeDeadLetters(
-            DataStream<ValidatedRecord> input, DataStream<DeadLetter> catalogueDeadLetters) {
+            DataStream<ValidatedRecord> input, DataStream<DeadLetter> sideDeadLetters) {
         SingleOutputStreamOperator<EngagementEvent> valid =
                 input.process(new ValidateEvents()).uid("validate-events").name("Route dead letters");
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(ValidateEvents.DEAD_LETTERS);
-        if (catalogueDeadLetters != null) {
-            deadLetters = deadLetters.union(catalogueDeadLetters);
+        if (sideDeadLetters != null) {
+            deadLetters = deadLetters.union(sideDeadLetters);
         }
         deadLetters.sinkTo(sinks.deadLetters()).uid("dead-letter-sink").name("Dead-letter topic");
         deadLetters
@@ -509,6 +539,48 @@ public final class EngagementPipeline {
                 .sinkTo(sinks.sessions())
                 .uid("session-metrics-sink")
                 .name("Session metrics table");
+    }
+
+    /**
+     * Per-user signals for the recommender: each accepted event that says something about its user's
+     * taste, as a slim {@link UserSignal}, gets its content's creator, category and hashtags from the
+     * catalogue (keyed by content, when the job has one), then is applied to the user's profile in
+     * bundles ({@link UserSignalsOperator}, keyed by user) and the user's new profile written to the
+     * compacted user-signals topic, within {@code user-signals.emit-interval} and a checkpoint. Erasure
+     * requests join the same keyed stream, so they are ordered with the user's signals.
+     */
+    private void userSignals(DataStream<EngagementEvent> accepted, DataStream<UserSignal> erasures) {
+        long quickSkipMs = config.userSignalRules.quickSkipMs();
+        DataStream<UserSignal> signals = accepted.flatMap((EngagementEvent event, Collector<UserSignal> out) -> {
+                    if (UserSignal.mayGiveSignal(event.eventType)) {
+                        UserSignal signal = UserSignal.of(event, quickSkipMs);
+                        if (signal != null) {
+                            out.collect(signal);
+                        }
+                    }
+                })
+                .returns(UserSignal.class)
+                .uid("user-signal-events")
+                .name("User signals (the fields they read)");
+        if (catalog != null) {
+            signals = signals.keyBy(signal -> signal.contentId, Types.STRING)
+                    .connect(catalog.keyBy(entry -> entry.contentId, Types.STRING))
+                    .process(new SignalAttribution())
+                    .uid("user-signal-attribution")
+                    .name("User signals: creator, category and hashtags from the catalogue");
+        }
+        if (erasures != null) {
+            signals = signals.union(erasures);
+        }
+        signals.keyBy(signal -> signal.userId, Types.STRING)
+                .transform(
+                        "User signals per user",
+                        TypeInformation.of(UserSignalUpdate.class),
+                        new UserSignalsOperator(config.userSignalRules))
+                .uid("user-signals")
+                .sinkTo(sinks.userSignals())
+                .uid("user-signals-sink")
+                .name("User signals topic");
     }
 
     /**

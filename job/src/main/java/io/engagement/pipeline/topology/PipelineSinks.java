@@ -10,6 +10,7 @@ import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.LateEvent;
 import io.engagement.pipeline.retention.ContentRetention;
 import io.engagement.pipeline.session.SessionMetrics;
+import io.engagement.pipeline.signals.UserSignalUpdate;
 import io.engagement.pipeline.velocity.ContentVelocity;
 import io.engagement.pipeline.views.SuspectActor;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -38,7 +39,48 @@ public record PipelineSinks(
         Sink<SuspectActor> suspectActors,
         Sink<ContentRetention> contentRetention,
         Sink<CreatorAlert> alerts,
-        Sink<CreatorAlert> alertTable) {
+        Sink<CreatorAlert> alertTable,
+        Sink<UserSignalUpdate> userSignals) {
+
+    /** Every sink but the user-signals topic, whose updates are not kept. */
+    public PipelineSinks(
+            Sink<EngagementEvent> events,
+            Sink<ContentMetrics> contentMetrics,
+            Sink<ContentMetrics> feedback,
+            Sink<DeadLetter> deadLetters,
+            Sink<DeadLetter> deadLetterTable,
+            Sink<EngagementEvent> duplicates,
+            Sink<LateEvent> lateEvents,
+            Sink<ContentVelocity> velocity,
+            Sink<ContentVelocity> velocityFeedback,
+            Sink<SessionMetrics> sessions,
+            Sink<CreatorMetrics> creatorMetrics,
+            Sink<CountryMetrics> countryMetrics,
+            Sink<CatalogEntry> contentCatalog,
+            Sink<SuspectActor> suspectActors,
+            Sink<ContentRetention> contentRetention,
+            Sink<CreatorAlert> alerts,
+            Sink<CreatorAlert> alertTable) {
+        this(
+                events,
+                contentMetrics,
+                feedback,
+                deadLetters,
+                deadLetterTable,
+                duplicates,
+                lateEvents,
+                velocity,
+                velocityFeedback,
+                sessions,
+                creatorMetrics,
+                countryMetrics,
+                contentCatalog,
+                suspectActors,
+                contentRetention,
+                alerts,
+                alertTable,
+                new DiscardingSink<>());
+    }
 
     /** Every sink but the alerts topic and table, whose alerts are not kept. */
     public PipelineSinks(
@@ -162,7 +204,8 @@ public record PipelineSinks(
                 sink,
                 contentRetention,
                 alerts,
-                alertTable);
+                alertTable,
+                userSignals);
     }
 
     /** The same sinks, retention rows going to {@code sink}. */
@@ -184,7 +227,8 @@ public record PipelineSinks(
                 suspectActors,
                 sink,
                 alerts,
-                alertTable);
+                alertTable,
+                userSignals);
     }
 
     /** The same sinks, creator alerts going to {@code topic} (the service delivers them) and {@code table}. */
@@ -206,7 +250,31 @@ public record PipelineSinks(
                 suspectActors,
                 contentRetention,
                 topic,
-                table);
+                table,
+                userSignals);
+    }
+
+    /** The same sinks, per-user signal updates going to {@code topic}. */
+    public PipelineSinks withUserSignals(Sink<UserSignalUpdate> topic) {
+        return new PipelineSinks(
+                events,
+                contentMetrics,
+                feedback,
+                deadLetters,
+                deadLetterTable,
+                duplicates,
+                lateEvents,
+                velocity,
+                velocityFeedback,
+                sessions,
+                creatorMetrics,
+                countryMetrics,
+                contentCatalog,
+                suspectActors,
+                contentRetention,
+                alerts,
+                alertTable,
+                topic);
     }
 
     /** Sinks for a topology without a content catalogue (its catalogue table sink is never used). */

@@ -69,8 +69,19 @@ public final class PipelineScenario {
     }
 
     /** The job's default topics with their partition counts. */
-    public static final Map<String, Integer> TOPICS =
-            Map.of("engagement-events", 2, "engagement-dlq", 1, "engagement-feedback", 2, "engagement-alerts", 1);
+    public static final Map<String, Integer> TOPICS = Map.of(
+            "engagement-events",
+            2,
+            "engagement-dlq",
+            1,
+            "engagement-feedback",
+            2,
+            "engagement-alerts",
+            1,
+            "engagement-user-signals",
+            2,
+            "engagement-erasures",
+            1);
 
     public void createTopics() throws Exception {
         for (Map.Entry<String, Integer> topic : TOPICS.entrySet()) {
@@ -180,7 +191,13 @@ public final class PipelineScenario {
                 ? null
                 : env.fromSource(KafkaInput.catalogSource(config), KafkaInput.catalogWatermarks(), "kafka-catalog")
                         .uid("kafka-catalog-source");
-        new EngagementPipeline(config, ProductionSinks.create(config), startHorizonMs).build(input, catalogue);
+        DataStream<io.engagement.pipeline.signals.ErasureRecord> erasures = config.userSignalRules == null
+                        || config.erasuresTopic == null
+                ? null
+                : env.fromSource(KafkaInput.erasureSource(config), KafkaInput.catalogWatermarks(), "kafka-erasures")
+                        .uid("kafka-erasures-source");
+        new EngagementPipeline(config, ProductionSinks.create(config), startHorizonMs)
+                .build(input, catalogue, erasures);
         return env;
     }
 

@@ -21,6 +21,10 @@ import java.util.Map;
  * hold 64-bit hashes, not ids: they keep the user's contribution to a count but no id. What remains
  * elsewhere (Kafka topics until their retention, Flink state) is in docs/clickhouse.md#erasing-a-user.
  *
+ * <p>With {@code --kafka host:port} the tool also writes an erasure request for the user to the job's
+ * erasures topic ({@code --erasures-topic}, default {@code engagement-erasures}): the job drops the
+ * user's per-user signal state and writes a tombstone to the user-signals topic (docs/topics.md).
+ *
  * <p>On a cluster ({@code --cluster} or {@code ENGAGEMENT_CLICKHOUSE_CLUSTER}, the layout of {@link ClusterLayout})
  * rows are counted through the Distributed tables and deleted from the local tables {@code ON CLUSTER};
  * the tool waits for the mutations of every shard.
@@ -45,8 +49,11 @@ public final class EraseUser {
         System.exit(run(args, System.getenv(), System.out, System.err));
     }
 
-    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        String usage = "\nusage: deploy/erase-user.sh <user_id> [--url URL] [--database DB] [--cluster C] [--dry-run]";
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        String usage = "\nusage: deploy/erase-user.sh <user_id> [--url URL] [--database DB] [--cluster C] [--dry-run]"
+                + " [--kafka HOST:PORT [--erasures-topic TOPIC]]";
+        String kafka = null;
+        String erasuresTopic = DEFAULT_ERASURES_TOPIC;
         Map<String, String> options = new LinkedHashMap<>();
         boolean dryRun = false;
         String userId = null;
@@ -56,6 +63,8 @@ public final class EraseUser {
                 case "--database" -> options.put(ClickHouseSettings.DATABASE.key(), args[++i]);
                 case "--dry-run" -> dryRun = true;
                 case "--cluster" -> options.put(ClickHouseSettings.CLUSTER.key(), args[++i]);
+                case "--kafka" -> kafka = args[++i];
+                case "--erasures-topic" -> erasuresTopic = args[++i];
                 default -> {
                     if (args[i].startsWith("--") || userId != null) {
                         err.println("erase-user: unknown argument '" + args[i] + "'" + usage);
@@ -96,10 +105,64 @@ public final class EraseUser {
                 total += row.getValue()[0];
             }
             out.printf("  %-20s %,8d rows%n", "total", total);
+            if (kafka != null && !dryRun) {
+                out.println("  " + requestErasure(kafka, erasuresTopic, userId));
+            } else if (kafka != null) {
+                out.println("  would write an erasure request to " + erasuresTopic + " on " + kafka);
+            }
             return 0;
         } catch (IOException e) {
             err.println("erase-user: " + ClickHouseHttp.oneLine(e));
             return 1;
+        } catch (KafkaRequestFailed e) {
+            err.println("erase-user: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static final String DEFAULT_ERASURES_TOPIC = "engagement-erasures";
+
+    /** The erasure request could not be written: one line saying why. */
+    static final class KafkaRequestFailed extends RuntimeException {
+        KafkaRequestFailed(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Writes {@code {"user_id": ...}} keyed by the user to the erasures topic and waits for the broker's
+     * acknowledgement (all replicas), so a reported request is one the job will read.
+     */
+    static String requestErasure(String bootstrap, String topic, String userId) {
+        java.util.Properties p = new java.util.Properties();
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all");
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        String value =
+                "{\"user_id\":\"" + jsonEscape(userId) + "\",\"requested_at\":\"" + java.time.Instant.now() + "\"}";
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+                p,
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            var sent = producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                            topic,
+                            userId.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            value.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .get(45, java.util.concurrent.TimeUnit.SECONDS);
+            return "erasure request written to " + topic + " (partition " + sent.partition() + ", offset "
+                    + sent.offset() + "): the job drops the user's signal state and writes a tombstone";
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new KafkaRequestFailed("cannot write the erasure request to " + topic + " on " + bootstrap + ": "
+                    + e.getCause().getMessage());
+        } catch (java.util.concurrent.TimeoutException | org.apache.kafka.common.KafkaException e) {
+            throw new KafkaRequestFailed(
+                    "cannot write the erasure request to " + topic + " on " + bootstrap + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaRequestFailed("interrupted while writing the erasure request");
         }
     }
 
