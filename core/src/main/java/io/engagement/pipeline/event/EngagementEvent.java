@@ -48,6 +48,14 @@ public class EngagementEvent {
      * view starts is checked (docs/metrics.md, validated views). Optional, id rules.
      */
     public String deviceId;
+    /**
+     * The event's custom properties ({@code properties}, docs/events.md#custom-properties), flattened to
+     * dotted keys, sorted by key; {@link #propertyValues} holds each key's value as text. Both null
+     * when the event has none.
+     */
+    public String[] propertyKeys;
+
+    public String[] propertyValues;
 
     /** Where the event was read (topic, partition, offset): its identity for accounting (docs/guarantees.md). */
     public String sourceTopic;
@@ -94,7 +102,9 @@ public class EngagementEvent {
                 && Objects.equals(source, e.source)
                 && Objects.equals(device, e.device)
                 && Objects.equals(platform, e.platform)
-                && Objects.equals(country, e.country);
+                && Objects.equals(country, e.country)
+                && java.util.Arrays.equals(propertyKeys, e.propertyKeys)
+                && java.util.Arrays.equals(propertyValues, e.propertyValues);
     }
 
     @Override

@@ -45,6 +45,7 @@ public final class EngagementEventSerializer extends TypeSerializer<EngagementEv
     private static final int CREATOR_ID = 1 << 16;
     private static final int SESSION_ID = 1 << 17;
     private static final int DEVICE_ID = 1 << 18;
+    private static final int PROPERTIES = 1 << 19;
 
     private static final EventType[] TYPES = EventType.values();
 
@@ -87,6 +88,9 @@ public final class EngagementEventSerializer extends TypeSerializer<EngagementEv
         to.platform = from.platform;
         to.country = from.country;
         to.deviceId = from.deviceId;
+        // Never changed after validation: the arrays are shared, not copied.
+        to.propertyKeys = from.propertyKeys;
+        to.propertyValues = from.propertyValues;
         to.sourceTopic = from.sourceTopic;
         to.sourcePartition = from.sourcePartition;
         to.sourceOffset = from.sourceOffset;
@@ -123,7 +127,8 @@ public final class EngagementEventSerializer extends TypeSerializer<EngagementEv
                 | (e.contentId != null ? CONTENT_ID : 0)
                 | (e.creatorId != null ? CREATOR_ID : 0)
                 | (e.sessionId != null ? SESSION_ID : 0)
-                | (e.deviceId != null ? DEVICE_ID : 0);
+                | (e.deviceId != null ? DEVICE_ID : 0)
+                | (e.propertyKeys != null ? PROPERTIES : 0);
         out.writeInt(present);
         writeIf(present, EVENT_ID, e.eventId, out);
         if ((present & EVENT_TYPE) != 0) {
@@ -155,6 +160,13 @@ public final class EngagementEventSerializer extends TypeSerializer<EngagementEv
         writeIf(present, COUNTRY, e.country, out);
         writeIf(present, SOURCE_TOPIC, e.sourceTopic, out);
         writeIf(present, DEVICE_ID, e.deviceId, out);
+        if ((present & PROPERTIES) != 0) {
+            out.writeInt(e.propertyKeys.length);
+            for (int i = 0; i < e.propertyKeys.length; i++) {
+                writeString(e.propertyKeys[i], out);
+                writeString(e.propertyValues[i], out);
+            }
+        }
         out.writeInt(e.sourcePartition);
         out.writeLong(e.sourceOffset);
     }
@@ -196,6 +208,15 @@ public final class EngagementEventSerializer extends TypeSerializer<EngagementEv
         e.country = readIf(present, COUNTRY, in);
         e.sourceTopic = readIf(present, SOURCE_TOPIC, in);
         e.deviceId = readIf(present, DEVICE_ID, in);
+        if ((present & PROPERTIES) != 0) {
+            int n = in.readInt();
+            e.propertyKeys = new String[n];
+            e.propertyValues = new String[n];
+            for (int i = 0; i < n; i++) {
+                e.propertyKeys[i] = readString(in);
+                e.propertyValues[i] = readString(in);
+            }
+        }
         e.sourcePartition = in.readInt();
         e.sourceOffset = in.readLong();
         return e;

@@ -259,7 +259,8 @@ public final class EventValidator implements Serializable {
         "device",
         "platform",
         "country",
-        "device_id"
+        "device_id",
+        "properties"
     };
 
     private static int knownField(String name) {
@@ -362,7 +363,121 @@ public final class EventValidator implements Serializable {
         e.platform = Dimensions.platform(optionalId(root, "platform"));
         e.country = Dimensions.country(optionalId(root, "country"));
         e.deviceId = optionalId(root, "device_id");
+        properties(root.get("properties"), e);
         return e;
+    }
+
+    /** At most this many keys in an event's {@code properties}, after flattening (docs/events.md#custom-properties). */
+    static final int MAX_PROPERTIES = 32;
+    /** Objects inside {@code properties} may nest this deep ({@code properties.a.b.c}); their keys are joined by dots. */
+    static final int MAX_PROPERTY_DEPTH = 3;
+
+    static final int MAX_PROPERTY_KEY_LENGTH = 64;
+    static final int MAX_PROPERTY_VALUE_LENGTH = 256;
+
+    /**
+     * The event's custom properties: an object of scalars (and objects of scalars, up to
+     * {@link #MAX_PROPERTY_DEPTH} levels, flattened to dotted keys), kept as sorted key and value
+     * arrays (numbers and booleans as their JSON text, nulls dropped). Anything beyond the limits is
+     * a rejection naming the property, not a silent cut: a client learns what it sent wrong.
+     */
+    private static void properties(JsonNode node, EngagementEvent e) throws Rejection {
+        if (node == null || node.isNull()) {
+            return;
+        }
+        if (!node.isObject()) {
+            throw new Rejection(RejectReason.INVALID_FIELD, "properties must be an object of keys and values");
+        }
+        java.util.TreeMap<String, String> flat = new java.util.TreeMap<>();
+        flatten(node, "", 1, flat);
+        if (!flat.isEmpty()) {
+            e.propertyKeys = flat.keySet().toArray(String[]::new);
+            e.propertyValues = flat.values().toArray(String[]::new);
+        }
+    }
+
+    private static void flatten(JsonNode object, String prefix, int depth, java.util.Map<String, String> flat)
+            throws Rejection {
+        var fields = object.fields();
+        while (fields.hasNext()) {
+            var field = fields.next();
+            String key = field.getKey();
+            String path = prefix + key;
+            if (!validPropertyKey(key)) {
+                throw new Rejection(
+                        RejectReason.INVALID_FIELD,
+                        "properties key '" + preview(path) + "' must be 1-" + MAX_PROPERTY_KEY_LENGTH
+                                + " of a-z A-Z 0-9 _ - : (a dot joins nested keys)");
+            }
+            JsonNode value = field.getValue();
+            if (value.isObject()) {
+                if (depth >= MAX_PROPERTY_DEPTH) {
+                    throw new Rejection(
+                            RejectReason.INVALID_FIELD,
+                            "properties." + path + " nests deeper than " + MAX_PROPERTY_DEPTH + " levels");
+                }
+                flatten(value, path + ".", depth + 1, flat);
+                continue;
+            }
+            if (value.isArray()) {
+                throw new Rejection(
+                        RejectReason.INVALID_FIELD,
+                        "properties." + path + " is an array; property values are strings, numbers or booleans");
+            }
+            if (value.isNull()) {
+                continue;
+            }
+            String text;
+            if (value.isTextual()) {
+                text = value.asText();
+                String problem = characterProblem(text);
+                if (problem != null) {
+                    throw new Rejection(RejectReason.INVALID_FIELD, "properties." + path + " " + problem);
+                }
+                if (text.length() > MAX_PROPERTY_VALUE_LENGTH) {
+                    throw new Rejection(
+                            RejectReason.INVALID_FIELD,
+                            "properties." + path + " is longer than " + MAX_PROPERTY_VALUE_LENGTH + " characters");
+                }
+            } else if (value.isNumber() || value.isBoolean()) {
+                text = value.asText();
+            } else {
+                throw new Rejection(RejectReason.INVALID_FIELD, "properties." + path + " has an unsupported value");
+            }
+            flat.put(path, text);
+            if (flat.size() > MAX_PROPERTIES) {
+                throw new Rejection(RejectReason.INVALID_FIELD, "properties has more than " + MAX_PROPERTIES + " keys");
+            }
+        }
+    }
+
+    private static boolean validPropertyKey(String key) {
+        if (key.isEmpty() || key.length() > MAX_PROPERTY_KEY_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '_'
+                    || c == '-'
+                    || c == ':';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String preview(String key) {
+        String cut = key.length() > 80 ? key.substring(0, 80) + "..." : key;
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < cut.length(); i++) {
+            char c = cut.charAt(i);
+            b.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return b.toString();
     }
 
     private long eventTime(Fields root, long nowMs) throws Rejection {

@@ -319,4 +319,47 @@ class EventValidatorTest {
                 RejectReason.INVALID_WATCH_TIME,
                 validate(event(",\"total_watch_time_ms\":18446744073709551617")).deadLetter().reason);
     }
+
+    @Test
+    void customPropertiesAreFlattenedSortedAndKeptAsText() {
+        ValidationResult r = validate(event(",\"properties\":{\"plan\":\"pro\",\"ab\":{\"feed\":\"v2\",\"n\":3},"
+                + "\"trial\":true,\"score\":2.5,\"gone\":null,\"ref\":{\"utm\":{\"source\":\"mail\"}}}"));
+        assertTrue(r.isAccepted(), () -> r.deadLetter().detail);
+        assertEquals(
+                java.util.List.of("ab.feed", "ab.n", "plan", "ref.utm.source", "score", "trial"),
+                java.util.List.of(r.event().propertyKeys));
+        assertEquals(
+                java.util.List.of("v2", "3", "pro", "mail", "2.5", "true"),
+                java.util.List.of(r.event().propertyValues));
+        // None, null and {} are no properties.
+        for (String none : new String[] {"", ",\"properties\":null", ",\"properties\":{}"}) {
+            ValidationResult plain = validate(event(none));
+            assertTrue(plain.isAccepted());
+            assertNull(plain.event().propertyKeys);
+        }
+    }
+
+    @Test
+    void propertiesBeyondTheirLimitsAreRejectedWithTheReason() {
+        StringBuilder many = new StringBuilder("{");
+        for (int i = 0; i < 33; i++) {
+            many.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":").append(i);
+        }
+        String[][] cases = {
+            {"\"x\"", "properties must be an object of keys and values"},
+            {"{\"tags\":[\"a\"]}", "properties.tags is an array; property values are strings, numbers or booleans"},
+            {"{\"a\":{\"b\":{\"c\":{\"d\":1}}}}", "properties.a.b.c nests deeper than 3 levels"},
+            {"{\"a.b\":1}", "properties key 'a.b' must be 1-64 of a-z A-Z 0-9 _ - : (a dot joins nested keys)"},
+            {"{\"\":1}", "properties key '' must be 1-64 of a-z A-Z 0-9 _ - : (a dot joins nested keys)"},
+            {"{\"v\":\"" + "x".repeat(257) + "\"}", "properties.v is longer than 256 characters"},
+            {"{\"v\":\"a\\u0000\"}", "properties.v contains the control character U+0000 at position 1"},
+            {many + "}", "properties has more than 32 keys"},
+        };
+        for (String[] c : cases) {
+            ValidationResult r = validate(event(",\"properties\":" + c[0]));
+            assertFalse(r.isAccepted(), c[1]);
+            assertEquals(RejectReason.INVALID_FIELD, r.deadLetter().reason);
+            assertEquals(c[1], r.deadLetter().detail);
+        }
+    }
 }

@@ -892,6 +892,49 @@ abstract class AnalystQueriesContract {
     }
 
     @Test
+    void anyMetricBrokenDownByACustomProperty() throws Exception {
+        String events = "event_id, event_type, content_id, creator_id, user_id, session_id, event_time, event_time_ms,"
+                + " source_topic, source_partition, source_offset, progress, watch_time_ms, property_keys, property_values";
+        String at = "'2026-09-14 10:00:00', 0, 'props', 0, ";
+        String pro = "['ab.feed', 'plan'], ['v2', 'pro']";
+        String free = "['plan'], ['free']";
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.engagement_events (" + events + ") VALUES "
+                        + "('p1', 'view_start', 'c', 'k', 'pa', 's1', " + at + "1, NULL, 1000, " + pro + "),"
+                        + "('p2', 'view_start', 'c', 'k', 'pa', 's1', " + at + "2, NULL, 2000, " + pro + "),"
+                        + "('p3', 'view_start', 'c', 'k', NULL, 's9', " + at + "3, NULL, 0, " + pro + "),"
+                        + "('p4', 'swipe_away', 'c', 'k', 'pa', 's1', " + at + "4, 1.0, 500, " + pro + "),"
+                        + "('p5', 'like', 'c', 'k', 'pa', 's1', " + at + "5, NULL, NULL, " + pro + "),"
+                        + "('p6', 'view_start', 'c', 'k', 'pb', 's2', " + at + "6, NULL, 4000, " + free + "),"
+                        + "('p7', 'view_complete', 'c', 'k', 'pb', 's2', " + at + "7, NULL, NULL, " + free + "),"
+                        + "('p8', 'swipe_away', 'c', 'k', 'pb', 's2', " + at + "8, 0.4, NULL, " + free + "),"
+                        + "('p9', 'view_start', 'c', 'k', 'pc', 's3', " + at + "9, NULL, NULL, [], []),"
+                        // outside the range
+                        + "('p10', 'view_start', 'c', 'k', 'pc', 's3', '2026-09-15 10:00:00', 0, 'props', 0, 10,"
+                        + " NULL, NULL, " + free + ")");
+        // By hand, 09-14: pro 3 views by 2 viewers (u:pa, s:s9), 1 completion (swipe at 1.0), 1 like,
+        // 3 500 ms; free 1 view, 1 viewer, 1 completion, 4 000 ms; (none) the one view of pc.
+        assertEquals(
+                List.of("pro\t3\t2\t1\t1\t0\t3500", "(none)\t1\t1\t0\t0\t0\t0", "free\t1\t1\t1\t0\t0\t4000"),
+                run(
+                        "property_breakdown.sql",
+                        Map.of(
+                                "property", "'plan'",
+                                "from", "toDateTime('2026-09-14 00:00:00')",
+                                "to", "toDateTime('2026-09-15 00:00:00')")));
+        // A nested key reads the same way; the events without it are one row.
+        assertEquals(
+                List.of("v2\t3\t2\t1\t1\t0\t3500", "(none)\t2\t2\t1\t0\t0\t4000"),
+                run(
+                        "property_breakdown.sql",
+                        Map.of(
+                                "property", "'ab.feed'",
+                                "from", "toDateTime('2026-09-14 00:00:00')",
+                                "to", "toDateTime('2026-09-15 00:00:00')")));
+    }
+
+    @Test
     void platformHealthRatesOverARange() throws Exception {
         String events = "event_id, event_type, content_id, creator_id, user_id, session_id, event_time, event_time_ms,"
                 + " source_topic, source_partition, source_offset";

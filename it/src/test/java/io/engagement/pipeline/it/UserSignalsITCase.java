@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * topic as the recommender would. A "not interested" drops the content, and its creator's other content,
  * in that user's ranking within seconds; a view farm (accounts over the view-start rate) moves nothing;
  * an erasure request writes a tombstone and the user starts over; a bad erasure request is a dead
- * letter. Every user's versions arrive once each, in order (read_committed).
+ * letter. Every user's versions arrive once each, in order (read_committed). (And an event's custom
+ * properties reach the raw events table through the job's shuffles.)
  */
 class UserSignalsITCase {
 
@@ -137,7 +138,16 @@ class UserSignalsITCase {
             waitUntil(() -> SERVERS.clickhouse().count("SELECT count() FROM engagement.content_catalog") == 7, 90);
             // u1 watched and liked A's comedy, finished B's song, watched half of C's match; the events
             // claim another creator ("claimed"): the catalogue's owner counts. Three other users like b2.
-            send(producer, EVENTS, "a1", event("view_complete", "a1", "u1", T0, ""));
+            send(
+                    producer,
+                    EVENTS,
+                    "a1",
+                    event(
+                            "view_complete",
+                            "a1",
+                            "u1",
+                            T0,
+                            ",\"properties\":{\"plan\":\"pro\",\"ab\":{\"feed\":\"v2\"}}"));
             send(producer, EVENTS, "a1", event("like", "a1", "u1", T0 + 1_000, ""));
             send(producer, EVENTS, "b1", event("view_complete", "b1", "u1", T0 + 2_000, ""));
             send(
@@ -245,6 +255,12 @@ class UserSignalsITCase {
                             == 1,
                     30);
             assertFalse(topic.duplicates, "every version of a user arrives once, in order: " + topic.versions);
+            // The custom properties of u1's first event, through the job's shuffles to the raw events table.
+            assertEquals(
+                    List.of("['ab.feed','plan']\t['v2','pro']"),
+                    SERVERS.clickhouse()
+                            .rows("SELECT property_keys, property_values FROM engagement.engagement_events"
+                                    + " WHERE user_id = 'u1' AND event_type = 'view_complete' AND content_id = 'a1'"));
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }

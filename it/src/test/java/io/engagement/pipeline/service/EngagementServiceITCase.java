@@ -172,6 +172,18 @@ class EngagementServiceITCase {
         assertEquals(400, broken.status());
         assertEquals("malformed_json", broken.json().get("reason").asText());
         assertEquals(List.of(), produced("e-bad"), "a rejected event is not produced");
+
+        // Custom properties go through as the client sent them; one beyond the limits is a 400 naming it.
+        String withProperties = event("e-props", "like", "a1").replace("}", ",\"properties\":{\"plan\":\"pro\"}}");
+        Answer props = call("POST", "/v1/events", TRACKING_KEY, withProperties);
+        assertEquals(202, props.status(), props.body());
+        JsonNode producedProps = JSON.readTree(produced("e-props").get(0).value());
+        assertEquals("pro", producedProps.get("properties").get("plan").asText());
+        String arrayProperty = event("e-props-bad", "like", "a1").replace("}", ",\"properties\":{\"tags\":[\"a\"]}}");
+        Answer refused = call("POST", "/v1/events", TRACKING_KEY, arrayProperty);
+        assertEquals(400, refused.status());
+        assertEquals("invalid_field", refused.json().get("reason").asText());
+        assertTrue(refused.json().get("detail").asText().startsWith("properties.tags is an array"), refused.body());
     }
 
     static final String TOKEN_KEY = "user-token-key-of-the-platform-login-0123456789";

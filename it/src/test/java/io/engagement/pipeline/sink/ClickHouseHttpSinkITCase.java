@@ -114,7 +114,18 @@ class ClickHouseHttpSinkITCase {
         }
     }
 
-    record Kinds(String s, String maybe, long t, Long n, double d, Double dn, boolean b, Boolean bn, int i, long u) {}
+    record Kinds(
+            String s,
+            String maybe,
+            long t,
+            Long n,
+            double d,
+            Double dn,
+            boolean b,
+            Boolean bn,
+            int i,
+            long u,
+            String[] a) {}
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -122,9 +133,9 @@ class ClickHouseHttpSinkITCase {
         clickhouse.http().execute("DROP TABLE IF EXISTS default.kinds");
         clickhouse
                 .http()
-                .execute(
-                        "CREATE TABLE default.kinds (s String, maybe Nullable(String), t DateTime, n Nullable(Int64),"
-                                + " d Float64, dn Nullable(Float64), b UInt8, bn Nullable(UInt8), i Int32, u UInt64) ENGINE = MergeTree ORDER BY i");
+                .execute("CREATE TABLE default.kinds (s String, maybe Nullable(String), t DateTime, n Nullable(Int64),"
+                        + " d Float64, dn Nullable(Float64), b UInt8, bn Nullable(UInt8), i Int32, u UInt64, a Array(String))"
+                        + " ENGINE = MergeTree ORDER BY i");
         ClickHouseTable<Kinds> kinds = new ClickHouseTable<Kinds>("default.kinds")
                 .string("s", Kinds::s)
                 .nullableString("maybe", Kinds::maybe)
@@ -135,7 +146,8 @@ class ClickHouseHttpSinkITCase {
                 .bool("b", Kinds::b)
                 .nullableBool("bn", Kinds::bn)
                 .int32("i", Kinds::i)
-                .uint64("u", Kinds::u);
+                .uint64("u", Kinds::u)
+                .stringArray("a", Kinds::a);
         SinkWriter<Kinds> writer = new ClickHouseHttpSink<>(
                         kinds,
                         clickhouse.httpUrl(),
@@ -155,21 +167,35 @@ class ClickHouseHttpSinkITCase {
                         true,
                         null,
                         Integer.MIN_VALUE,
-                        Long.MAX_VALUE),
+                        Long.MAX_VALUE,
+                        new String[] {"plan", "é'ü", ""}),
                 null);
         writer.write(
-                new Kinds("", "ok", 0L, Long.MIN_VALUE, Double.MAX_VALUE, -0.25, false, false, Integer.MAX_VALUE, 0L),
+                new Kinds(
+                        "",
+                        "ok",
+                        0L,
+                        Long.MIN_VALUE,
+                        Double.MAX_VALUE,
+                        -0.25,
+                        false,
+                        false,
+                        Integer.MAX_VALUE,
+                        0L,
+                        null),
                 null);
         writer.flush(false);
         writer.close();
+        // TabSeparated escapes a tab, a newline, a backslash and a single quote with a backslash.
         assertEquals(
                 List.of(
-                        "tab\\there, line\\nbreak, back\\\\slash, é ü 日本 🎬\t\\N\t1764000000\t\\N\t-1.5e-300\t\\N\t1\t\\N\t-2147483648\t9223372036854775807",
-                        "\tok\t0\t-9223372036854775808\t1.7976931348623157e308\t-0.25\t0\t0\t2147483647\t0"),
+                        "tab\\there, line\\nbreak, back\\\\slash, é ü 日本 🎬\t\\N\t1764000000\t\\N\t-1.5e-300\t\\N\t1\t\\N\t-2147483648\t9223372036854775807\t3\tplan\té\\'ü\t\tend",
+                        "\tok\t0\t-9223372036854775808\t1.7976931348623157e308\t-0.25\t0\t0\t2147483647\t0\t0\t\t\t\tend"),
                 List.of(clickhouse
                         .http()
                         .execute(
-                                "SELECT s, maybe, toUInt32(t), n, d, dn, b, bn, i, u FROM default.kinds ORDER BY i FORMAT TabSeparated")
+                                "SELECT s, maybe, toUInt32(t), n, d, dn, b, bn, i, u, length(a), a[1], a[2], a[3], 'end'"
+                                        + " FROM default.kinds ORDER BY i FORMAT TabSeparated")
                         .strip()
                         .split("\n")));
     }

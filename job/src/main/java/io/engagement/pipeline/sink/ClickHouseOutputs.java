@@ -51,7 +51,9 @@ public final class ClickHouseOutputs {
             .int64("source_offset", e -> e.sourceOffset)
             .nullableInt64("total_watch_time_ms", e -> e.totalWatchTimeMs)
             .nullableInt64("loop_count", e -> e.loopCount == null ? null : e.loopCount.longValue())
-            .nullableString("device_id", e -> e.deviceId);
+            .nullableString("device_id", e -> e.deviceId)
+            .stringArray("property_keys", e -> e.propertyKeys)
+            .stringArray("property_values", e -> e.propertyValues);
 
     public static final ClickHouseTable<ContentMetrics> CONTENT_METRICS = contentMetrics();
 

@@ -176,6 +176,28 @@ public final class ClickHouseTable<T> implements Serializable {
         });
     }
 
+    /**
+     * An {@code Array(String)} of fewer than 128 elements (an event's property keys or values, at most
+     * 32): the length as its one LEB128 byte, then each string as RowBinary writes a String. A null
+     * array is an empty one.
+     */
+    public ClickHouseTable<T> stringArray(String name, SerializableFunction<T, String[]> value) {
+        return column(name, "Array(String)", (out, row) -> {
+            String[] values = value.apply(row);
+            if (values == null) {
+                out.writeUInt8((short) 0);
+                return;
+            }
+            if (values.length >= 128) {
+                throw new IOException(name + " has " + values.length + " elements; this writer sends fewer than 128");
+            }
+            out.writeUInt8((short) values.length);
+            for (String v : values) {
+                out.writeString(v);
+            }
+        });
+    }
+
     /** The statement a batch of {@link #writeRow rows} is the data of. */
     public String insertSql() {
         return "INSERT INTO " + table + " (" + String.join(", ", columns()) + ") FORMAT RowBinary";
