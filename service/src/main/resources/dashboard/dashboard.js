@@ -240,11 +240,45 @@ async function loadAdmin() {
   fillTable('trending', trending, ['content_id', 'creator_id', 'views_per_hour', 'views_last_24h', 'trend']);
   const labels = await api('/v1/trending/labels', { kind: $('label-kind').value, limit: 10 });
   fillTable('trending-labels', labels, ['label', 'content_count', 'label_views_per_hour', 'views_24h', 'growth_pct']);
+  await loadExperiment();
   if ($('creator').value.trim()) {
     $('creator-view').hidden = false;
     await loadCreator();
   } else {
     $('creator-view').hidden = true;
+  }
+}
+
+// An experiment's variants (GET /v1/experiments/{id}): per-user means, each variant against the
+// control with an always-valid interval (may be looked at any time), and the sample-ratio check.
+async function loadExperiment() {
+  const id = $('experiment-id').value.trim();
+  if (!id) {
+    fillTable('experiments', [], []);
+    show('experiment-srm', '');
+    return;
+  }
+  const p = period();
+  const params = { from: p.from, to: p.until };
+  if ($('experiment-split').value.trim()) {
+    params.split = $('experiment-split').value.trim();
+  }
+  const rows = await api('/v1/experiments/' + encodeURIComponent(id), params);
+  fillTable('experiments', rows.map((r) => ({
+    ...r,
+    variant: r.variant + (r.is_control ? ' (control)' : ''),
+    interval: r.ci_low === null ? '' : r.ci_low + ' .. ' + r.ci_high,
+    significant: r.significant === null ? '' : (r.significant ? 'yes' : 'no')
+  })), ['variant', 'users', 'metric', 'mean', 'difference', 'interval', 'significant']);
+  if (!rows.length) {
+    show('experiment-srm', 'no events of experiment ' + id + ' in the period');
+  } else {
+    const r = rows[0];
+    show('experiment-srm', (r.sample_ratio_mismatch
+      ? 'Sample ratio mismatch: the users per variant do not fit the design split; do not trust the differences'
+      : 'Sample ratio fits the design split') + ' (log Bayes factor ' + r.srm_log_bayes_factor + '; '
+      + r.users_in_several_variants + ' users seen in several variants left out)');
+    $('experiment-srm').className = r.sample_ratio_mismatch ? 'error' : '';
   }
 }
 
@@ -298,6 +332,7 @@ window.addEventListener('DOMContentLoaded', () => {
   $('sign-out').addEventListener('click', () => { sessionStorage.removeItem('engagement-key'); location.reload(); });
   $('apply').addEventListener('click', refresh);
   $('label-kind').addEventListener('change', refresh);
+  $('experiment-show').addEventListener('click', refresh);
   const creatorBase = () => '/v1/creators/' + encodeURIComponent(creatorId());
   const range = () => { const p = period(); return { from: p.from, to: p.until }; };
   $('export-analytics-csv').addEventListener('click', () => exportFile(creatorBase() + '/analytics', range(), 'csv'));

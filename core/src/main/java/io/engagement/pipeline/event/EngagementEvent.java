@@ -56,6 +56,10 @@ public class EngagementEvent {
     public String[] propertyKeys;
 
     public String[] propertyValues;
+    /** The experiment the user is in on this event's surface, with {@link #variant}; both or neither. */
+    public String experiment;
+
+    public String variant;
 
     /** Where the event was read (topic, partition, offset): its identity for accounting (docs/guarantees.md). */
     public String sourceTopic;
@@ -103,6 +107,8 @@ public class EngagementEvent {
                 && Objects.equals(device, e.device)
                 && Objects.equals(platform, e.platform)
                 && Objects.equals(country, e.country)
+                && Objects.equals(experiment, e.experiment)
+                && Objects.equals(variant, e.variant)
                 && java.util.Arrays.equals(propertyKeys, e.propertyKeys)
                 && java.util.Arrays.equals(propertyValues, e.propertyValues);
     }

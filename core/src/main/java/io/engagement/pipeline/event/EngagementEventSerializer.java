@@ -46,6 +46,8 @@ public final class EngagementEventSerializer extends TypeSerializer<EngagementEv
     private static final int SESSION_ID = 1 << 17;
     private static final int DEVICE_ID = 1 << 18;
     private static final int PROPERTIES = 1 << 19;
+    private static final int EXPERIMENT = 1 << 20;
+    private static final int VARIANT = 1 << 21;
 
     private static final EventType[] TYPES = EventType.values();
 
@@ -91,6 +93,8 @@ public final class EngagementEventSerializer extends TypeSerializer<EngagementEv
         // Never changed after validation: the arrays are shared, not copied.
         to.propertyKeys = from.propertyKeys;
         to.propertyValues = from.propertyValues;
+        to.experiment = from.experiment;
+        to.variant = from.variant;
         to.sourceTopic = from.sourceTopic;
         to.sourcePartition = from.sourcePartition;
         to.sourceOffset = from.sourceOffset;
@@ -128,7 +132,9 @@ public final class EngagementEventSerializer extends TypeSerializer<EngagementEv
                 | (e.creatorId != null ? CREATOR_ID : 0)
                 | (e.sessionId != null ? SESSION_ID : 0)
                 | (e.deviceId != null ? DEVICE_ID : 0)
-                | (e.propertyKeys != null ? PROPERTIES : 0);
+                | (e.propertyKeys != null ? PROPERTIES : 0)
+                | (e.experiment != null ? EXPERIMENT : 0)
+                | (e.variant != null ? VARIANT : 0);
         out.writeInt(present);
         writeIf(present, EVENT_ID, e.eventId, out);
         if ((present & EVENT_TYPE) != 0) {
@@ -160,6 +166,8 @@ public final class EngagementEventSerializer extends TypeSerializer<EngagementEv
         writeIf(present, COUNTRY, e.country, out);
         writeIf(present, SOURCE_TOPIC, e.sourceTopic, out);
         writeIf(present, DEVICE_ID, e.deviceId, out);
+        writeIf(present, EXPERIMENT, e.experiment, out);
+        writeIf(present, VARIANT, e.variant, out);
         if ((present & PROPERTIES) != 0) {
             out.writeInt(e.propertyKeys.length);
             for (int i = 0; i < e.propertyKeys.length; i++) {
@@ -208,6 +216,8 @@ public final class EngagementEventSerializer extends TypeSerializer<EngagementEv
         e.country = readIf(present, COUNTRY, in);
         e.sourceTopic = readIf(present, SOURCE_TOPIC, in);
         e.deviceId = readIf(present, DEVICE_ID, in);
+        e.experiment = readIf(present, EXPERIMENT, in);
+        e.variant = readIf(present, VARIANT, in);
         if ((present & PROPERTIES) != 0) {
             int n = in.readInt();
             e.propertyKeys = new String[n];

@@ -260,7 +260,9 @@ public final class EventValidator implements Serializable {
         "platform",
         "country",
         "device_id",
-        "properties"
+        "properties",
+        "experiment",
+        "variant"
     };
 
     private static int knownField(String name) {
@@ -364,6 +366,13 @@ public final class EventValidator implements Serializable {
         e.country = Dimensions.country(optionalId(root, "country"));
         e.deviceId = optionalId(root, "device_id");
         properties(root.get("properties"), e);
+        e.experiment = optionalId(root, "experiment");
+        e.variant = optionalId(root, "variant");
+        if ((e.experiment == null) != (e.variant == null)) {
+            throw new Rejection(
+                    RejectReason.INVALID_FIELD,
+                    e.experiment == null ? "variant without experiment" : "experiment without variant");
+        }
         return e;
     }
 

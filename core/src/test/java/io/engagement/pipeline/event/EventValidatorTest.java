@@ -362,4 +362,19 @@ class EventValidatorTest {
             assertEquals(c[1], r.deadLetter().detail);
         }
     }
+
+    @Test
+    void anExperimentComesWithItsVariantOnBothParsePaths() {
+        for (String extra : new String[] {"", ",\"user_id\":\"\u00fc\""}) {
+            ValidationResult r = validate(event(extra + ",\"experiment\":\"feed-ranker\",\"variant\":\"b\""));
+            assertTrue(r.isAccepted());
+            assertEquals("feed-ranker", r.event().experiment);
+            assertEquals("b", r.event().variant);
+            ValidationResult alone = validate(event(extra + ",\"experiment\":\"feed-ranker\""));
+            assertEquals(RejectReason.INVALID_FIELD, alone.deadLetter().reason);
+            assertEquals("experiment without variant", alone.deadLetter().detail);
+            ValidationResult orphan = validate(event(extra + ",\"variant\":\"b\""));
+            assertEquals("variant without experiment", orphan.deadLetter().detail);
+        }
+    }
 }

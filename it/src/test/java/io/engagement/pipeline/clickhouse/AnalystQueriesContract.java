@@ -935,6 +935,45 @@ abstract class AnalystQueriesContract {
     }
 
     @Test
+    void experimentSummaryGivesPerUserSumsAndSquaresPerVariant() throws Exception {
+        String events = "event_id, event_type, content_id, creator_id, user_id, session_id, event_time, event_time_ms,"
+                + " source_topic, source_partition, source_offset, progress, watch_time_ms, experiment, variant";
+        String at = "'2026-09-20 10:00:00', 0, 'exp', 0, ";
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.engagement_events (" + events + ") VALUES "
+                        + "('x1', 'view_start', 'c', 'k', 'u1', 's1', " + at + "1, NULL, 1000, 'e1', 'a'),"
+                        + "('x2', 'view_start', 'c', 'k', 'u1', 's1', " + at + "2, NULL, NULL, 'e1', 'a'),"
+                        + "('x3', 'like', 'c', 'k', 'u1', 's1', " + at + "3, NULL, NULL, 'e1', 'a'),"
+                        + "('x4', 'view_start', 'c', 'k', 'u2', 's2', " + at + "4, NULL, 3000, 'e1', 'a'),"
+                        + "('x5', 'view_start', 'c', 'k', 'u3', 's3', " + at + "5, NULL, NULL, 'e1', 'b'),"
+                        + "('x6', 'view_start', 'c', 'k', 'u3', 's3', " + at + "6, NULL, NULL, 'e1', 'b'),"
+                        + "('x7', 'view_start', 'c', 'k', 'u3', 's3', " + at + "7, NULL, NULL, 'e1', 'b'),"
+                        + "('x8', 'swipe_away', 'c', 'k', 'u3', 's3', " + at + "8, 1.0, NULL, 'e1', 'b'),"
+                        + "('x9', 'view_start', 'c', 'k', 'u4', 's4', " + at + "9, NULL, NULL, 'e1', 'a'),"
+                        + "('x10', 'view_start', 'c', 'k', 'u4', 's4', " + at + "10, NULL, NULL, 'e1', 'b'),"
+                        + "('x11', 'view_start', 'c', 'k', NULL, 's9', " + at + "11, NULL, NULL, 'e1', 'b'),"
+                        // another experiment, and outside the range
+                        + "('x12', 'view_start', 'c', 'k', 'u1', 's1', " + at + "12, NULL, NULL, 'e2', 'a'),"
+                        + "('x13', 'view_start', 'c', 'k', 'u1', 's1', '2026-09-22 10:00:00', 0, 'exp', 0, 13,"
+                        + " NULL, NULL, 'e1', 'a')");
+        // By hand: u4 saw a and b (the row '(several)'); a: u1 (2 views, 1 000 ms, 1 like) and u2
+        // (1 view, 3 000 ms); b: u3 (3 views, 1 completion) and the anonymous session s9 (1 view).
+        // Columns: users, views, views^2, watch, watch^2, completions, ^2, engagements, ^2.
+        assertEquals(
+                List.of(
+                        "(several)\t1\t2\t4\t0\t0\t0\t0\t0\t0",
+                        "a\t2\t3\t5\t4000\t10000000\t0\t0\t1\t1",
+                        "b\t2\t4\t10\t0\t0\t1\t1\t0\t0"),
+                run(
+                        "experiment_summary.sql",
+                        Map.of(
+                                "experiment", "'e1'",
+                                "from", "toDateTime('2026-09-20 00:00:00')",
+                                "to", "toDateTime('2026-09-21 00:00:00')")));
+    }
+
+    @Test
     void platformHealthRatesOverARange() throws Exception {
         String events = "event_id, event_type, content_id, creator_id, user_id, session_id, event_time, event_time_ms,"
                 + " source_topic, source_partition, source_offset";

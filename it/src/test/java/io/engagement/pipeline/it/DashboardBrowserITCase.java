@@ -7,8 +7,10 @@ import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.service.EngagementService;
 import io.engagement.pipeline.service.EventPublisher;
 import io.engagement.pipeline.service.ServiceConfig;
+import io.engagement.pipeline.testing.KafkaTestBroker;
 import io.engagement.pipeline.testing.RealServers;
 import java.io.File;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,6 +113,8 @@ class DashboardBrowserITCase {
         for (String e : d2) {
             SERVERS.kafka().send("engagement-events", 1, "d2", e);
         }
+        // Event time only moves forward on a partition: the experiments of 03-11 come before the live events.
+        experiments();
         // Creator kl's content l1, live: 3 views 90 s ago and 2 five hours ago; its content l2, 30 hours
         // old: 2 views then.
         long now = System.currentTimeMillis();
@@ -196,6 +200,39 @@ class DashboardBrowserITCase {
         browser = new ChromeDriver(driver, options);
         browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
         Files.createDirectories(SCREENSHOTS);
+    }
+
+    /**
+     * Two experiments on 2026-03-11, through the job. "feed-ranker", 50/50: 20 users of variant a with
+     * 1 or 2 views each (mean 1.5), 20 of b with 3 or 4 (mean 3.5): b leads by exactly 2 views per user.
+     * "broken-split", designed 50/50: 1 100 users in a, 900 in b (55/45), one view each.
+     */
+    private static void experiments() throws Exception {
+        long day = Instant.parse("2026-03-11T10:00:00Z").toEpochMilli();
+        List<KafkaTestBroker.Outgoing> out = new ArrayList<>();
+        int id = 0;
+        for (int u = 0; u < 40; u++) {
+            String variant = u < 20 ? "a" : "b";
+            int views = (u < 20 ? 1 : 3) + u % 2;
+            for (int v = 0; v < views; v++) {
+                out.add(experimentEvent(id++, "x" + u, "feed-ranker", variant, day + id * 1_000L));
+            }
+        }
+        for (int u = 0; u < 2_000; u++) {
+            out.add(experimentEvent(id++, "y" + u, "broken-split", u < 1_100 ? "a" : "b", day + id * 10L));
+        }
+        SERVERS.kafka().sendAll("engagement-events", out);
+    }
+
+    private static KafkaTestBroker.Outgoing experimentEvent(
+            int id, String user, String experiment, String variant, long at) {
+        return new KafkaTestBroker.Outgoing(
+                id % 2,
+                "xc",
+                "{\"event_id\":\"x-" + id
+                        + "\",\"event_type\":\"view_start\",\"content_id\":\"xc\",\"creator_id\":\"kx\","
+                        + "\"user_id\":\"" + user + "\",\"session_id\":\"xs-" + user + "\",\"event_time\":" + at
+                        + ",\"experiment\":\"" + experiment + "\",\"variant\":\"" + variant + "\"}");
     }
 
     @AfterAll
@@ -422,6 +459,48 @@ class DashboardBrowserITCase {
                 .toList();
         assertEquals(List.of("spike: far above typical", "a1", "80", "10", "8"), cells.subList(1, 6));
         screenshot("alerts-ka");
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void anAdminComparesTheVariantsOfAnExperimentAndIsWarnedOfABrokenSplit() throws Exception {
+        signIn(ADMIN_KEY);
+        period("2026-03-11", "2026-03-11");
+        browser.findElement(By.id("experiment-id")).sendKeys("feed-ranker");
+        clickAndWait("experiment-show");
+        List<List<String>> rows = browser.findElements(By.cssSelector("#experiments tbody tr")).stream()
+                .map(r -> r.findElements(By.tagName("td")).stream()
+                        .map(WebElement::getText)
+                        .toList())
+                .toList();
+        // Four metrics per variant; views: a 1.5 per user, b 3.5, so +2 and an interval above 0.
+        assertEquals(8, rows.size(), rows.toString());
+        assertEquals(List.of("a (control)", "20", "views_per_user", "1.5", "", "", ""), rows.get(0));
+        List<String> b = rows.get(4);
+        assertEquals(List.of("b", "20", "views_per_user", "3.5", "2"), b.subList(0, 5));
+        assertEquals("yes", b.get(6));
+        assertTrue(text("experiment-srm").startsWith("Sample ratio fits the design split"), text("experiment-srm"));
+        screenshot("experiment-feed-ranker");
+
+        // The same route answers the broken split: 1 100 against 900 of a 50/50 design. By hand, the
+        // log Bayes factor (Dirichlet(50, 50) mixture against 1/2, 1/2) is 8.018 > ln 1000.
+        HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create(
+                                                "http://127.0.0.1:" + service.port()
+                                                        + "/v1/experiments/broken-split?from=2026-03-11%2000:00:00&to=2026-03-12%2000:00:00&split=50,50"))
+                                .header("Authorization", "Bearer " + ADMIN_KEY)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answer.statusCode(), answer.body());
+        com.fasterxml.jackson.databind.JsonNode first = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(answer.body())
+                .get("data")
+                .get(0);
+        assertEquals(1_100, first.get("users").asLong());
+        assertTrue(first.get("sample_ratio_mismatch").asBoolean(), answer.body());
+        assertEquals(8.018, first.get("srm_log_bayes_factor").asDouble(), 1e-3);
     }
 
     @Test

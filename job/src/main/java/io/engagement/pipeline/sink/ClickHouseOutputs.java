@@ -53,7 +53,9 @@ public final class ClickHouseOutputs {
             .nullableInt64("loop_count", e -> e.loopCount == null ? null : e.loopCount.longValue())
             .nullableString("device_id", e -> e.deviceId)
             .stringArray("property_keys", e -> e.propertyKeys)
-            .stringArray("property_values", e -> e.propertyValues);
+            .stringArray("property_values", e -> e.propertyValues)
+            .nullableString("experiment", e -> e.experiment)
+            .nullableString("variant", e -> e.variant);
 
     public static final ClickHouseTable<ContentMetrics> CONTENT_METRICS = contentMetrics();
 

@@ -46,7 +46,8 @@ public final class AnalyticsApi {
             "session_analytics",
             "aggregated_metrics_by_period",
             "platform_health",
-            "platform_live");
+            "platform_live",
+            "experiment_summary");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** One answer row of JSONEachRow, its columns in the query's order. */

@@ -144,6 +144,11 @@ public final class EngagementService implements AutoCloseable {
                     Access.ADMIN,
                     "accepted events and dead letters per minute over the last minutes, and the pipeline's lag"),
             new Route(
+                    HandlerType.GET,
+                    "/v1/experiments/{experiment}",
+                    Access.ADMIN,
+                    "an experiment's variants: per-user means, differences with always-valid intervals, sample-ratio check"),
+            new Route(
                     HandlerType.PUT,
                     "/v1/catalog/{contentId}",
                     Access.CATALOG,
@@ -445,8 +450,41 @@ public final class EngagementService implements AutoCloseable {
                     answer(ctx, List.of(merged));
                 };
             case "/v1/admin/live" -> ctx -> stream(ctx, "platform_live", lastMinutes(values(ctx, Map.of(), "minutes")));
+            case "/v1/experiments/{experiment}" ->
+                ctx -> {
+                    String experiment = ctx.pathParam("experiment");
+                    Map<String, String> range = values(
+                            ctx, Map.of("experiment", experiment), Set.of("control", "split", "alpha"), "from", "to");
+                    double alpha = alpha(ctx.queryParam("alpha"));
+                    double[] split = ExperimentReport.split(ctx.queryParam("split"));
+                    answer(
+                            ctx,
+                            ExperimentReport.of(
+                                    experiment,
+                                    analytics.rows("experiment_summary", range),
+                                    ctx.queryParam("control"),
+                                    split,
+                                    alpha));
+                };
             default -> throw new IllegalStateException("no handler for " + route.path());
         };
+    }
+
+    /** The experiment route's {@code alpha}: 0.001 to 0.5, 0.05 when not given. */
+    private static double alpha(String text) {
+        if (text == null) {
+            return 0.05;
+        }
+        double alpha;
+        try {
+            alpha = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            alpha = Double.NaN;
+        }
+        if (!(alpha >= 0.001 && alpha <= 0.5)) {
+            throw new IllegalArgumentException("alpha must be a number from 0.001 to 0.5, not '" + text + "'");
+        }
+        return alpha;
     }
 
     /** The {@code minutes} of a live route: 1 to 1440 (a day by minute), 60 when not given. */
