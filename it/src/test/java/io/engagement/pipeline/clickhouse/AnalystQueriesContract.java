@@ -957,14 +957,32 @@ abstract class AnalystQueriesContract {
                         + "('x12', 'view_start', 'c', 'k', 'u1', 's1', " + at + "12, NULL, NULL, 'e2', 'a'),"
                         + "('x13', 'view_start', 'c', 'k', 'u1', 's1', '2026-09-22 10:00:00', 0, 'exp', 0, 13,"
                         + " NULL, NULL, 'e1', 'a')");
-        // By hand: u4 saw a and b (the row '(several)'); a: u1 (2 views, 1 000 ms, 1 like) and u2
-        // (1 view, 3 000 ms); b: u3 (3 views, 1 completion) and the anonymous session s9 (1 view).
-        // Columns: users, views, views^2, watch, watch^2, completions, ^2, engagements, ^2.
+        // The view gates' verdicts: u1's two view starts counted, one later taken back (-1); u3's three
+        // counted; a replayed row of u3 (removed by FINAL); s9's not counted (no row).
+        String validated = "experiment, variant, event_id, user_id, session_id, event_time, counted";
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.experiment_validated_views (" + validated + ") VALUES "
+                        + "('e1', 'a', 'x1', 'u1', 's1', '2026-09-20 10:00:00', 1),"
+                        + "('e1', 'a', 'x2', 'u1', 's1', '2026-09-20 10:00:00', 1),"
+                        + "('e1', 'a', 'x2', 'u1', 's1', '2026-09-20 10:00:00', -1),"
+                        + "('e1', 'b', 'x5', 'u3', 's3', '2026-09-20 10:00:00', 1),"
+                        + "('e1', 'b', 'x6', 'u3', 's3', '2026-09-20 10:00:00', 1),"
+                        + "('e1', 'b', 'x7', 'u3', 's3', '2026-09-20 10:00:00', 1),"
+                        + "('e2', 'a', 'x12', 'u1', 's1', '2026-09-20 10:00:00', 1)");
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.experiment_validated_views (" + validated + ") VALUES "
+                        + "('e1', 'b', 'x7', 'u3', 's3', '2026-09-20 10:00:00', 1)");
+        // By hand: u4 saw a and b (the row '(several)'); a: u1 (2 views, 1 validated, 1 000 ms, 1 like)
+        // and u2 (1 view, none validated, 3 000 ms); b: u3 (3 views, 3 validated, 1 completion) and the
+        // anonymous session s9 (1 view, none validated). Columns: users, views, views^2, validated,
+        // validated^2, watch, watch^2, completions, ^2, engagements, ^2.
         assertEquals(
                 List.of(
-                        "(several)\t1\t2\t4\t0\t0\t0\t0\t0\t0",
-                        "a\t2\t3\t5\t4000\t10000000\t0\t0\t1\t1",
-                        "b\t2\t4\t10\t0\t0\t1\t1\t0\t0"),
+                        "(several)\t1\t2\t4\t0\t0\t0\t0\t0\t0\t0\t0",
+                        "a\t2\t3\t5\t1\t1\t4000\t10000000\t0\t0\t1\t1",
+                        "b\t2\t4\t10\t3\t9\t0\t0\t1\t1\t0\t0"),
                 run(
                         "experiment_summary.sql",
                         Map.of(

@@ -473,10 +473,10 @@ class DashboardBrowserITCase {
                         .map(WebElement::getText)
                         .toList())
                 .toList();
-        // Four metrics per variant; views: a 1.5 per user, b 3.5, so +2 and an interval above 0.
-        assertEquals(8, rows.size(), rows.toString());
+        // Five metrics per variant; views: a 1.5 per user, b 3.5, so +2 and an interval above 0.
+        assertEquals(10, rows.size(), rows.toString());
         assertEquals(List.of("a (control)", "20", "views_per_user", "1.5", "", "", ""), rows.get(0));
-        List<String> b = rows.get(4);
+        List<String> b = rows.get(5);
         assertEquals(List.of("b", "20", "views_per_user", "3.5", "2"), b.subList(0, 5));
         assertEquals("yes", b.get(6));
         assertTrue(text("experiment-srm").startsWith("Sample ratio fits the design split"), text("experiment-srm"));

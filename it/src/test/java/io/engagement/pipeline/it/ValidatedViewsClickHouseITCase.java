@@ -50,10 +50,13 @@ class ValidatedViewsClickHouseITCase {
             .topic("engagement-user-signals", 1)
             .topic("engagement-erasures", 1);
 
+    /** Every view start is in experiment "ex": the farm and u2 in variant b, u0 and u1 in a. */
     private static String viewStart(String id, String content, String user, String session, String device, long time) {
+        String variant = user.equals("u0") || user.equals("u1") ? "a" : "b";
         return "{\"event_id\":\"" + id + "\",\"event_type\":\"view_start\",\"content_id\":\"" + content + "\","
                 + "\"creator_id\":\"k1\",\"user_id\":\"" + user + "\",\"session_id\":\"" + session + "\","
-                + "\"device_id\":\"" + device + "\",\"event_time\":" + time + "}";
+                + "\"device_id\":\"" + device + "\",\"event_time\":" + time
+                + ",\"experiment\":\"ex\",\"variant\":\"" + variant + "\"}";
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, String key, String value) throws Exception {
@@ -138,5 +141,13 @@ class ValidatedViewsClickHouseITCase {
         assertEquals(List.of("3"), rows("SELECT count() FROM engagement.suspect_actors"));
         assertEquals(
                 List.of("phone-0"), rows("SELECT device_id FROM engagement.engagement_events WHERE event_id = 'h0'"));
+        // The experiment's validated view starts are the gates' verdicts: the three people's (u0, u1 in a,
+        // u2 in b), none of the farm's 30; the flush event's minute is never decided (no later event time).
+        assertEquals(
+                List.of("a\t2", "b\t1"),
+                rows("SELECT variant, sum(counted) FROM engagement.experiment_validated_views FINAL"
+                        + " WHERE experiment = 'ex' GROUP BY variant ORDER BY variant"));
+        assertEquals(
+                List.of("0"), rows("SELECT count() FROM engagement.experiment_validated_views WHERE user_id = 'farm'"));
     }
 }

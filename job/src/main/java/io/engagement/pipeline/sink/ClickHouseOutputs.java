@@ -275,6 +275,20 @@ public final class ClickHouseOutputs {
             .float64("typical_views", a -> a.typicalViews)
             .dateTime("raised_at", a -> a.raisedAtMs);
 
+    /**
+     * Validated view starts of experiments (docs/metrics.md#experiments): +1 for a view start the view
+     * gates let through, -1 for the retraction of one a late flag took back.
+     */
+    public static final ClickHouseTable<io.engagement.pipeline.views.ViewClaim> EXPERIMENT_VALIDATED_VIEWS =
+            new ClickHouseTable<io.engagement.pipeline.views.ViewClaim>(DATABASE + ".experiment_validated_views")
+                    .string("experiment", c -> c.experiment)
+                    .string("variant", c -> c.variant)
+                    .string("event_id", c -> c.eventId)
+                    .nullableString("user_id", c -> c.userId)
+                    .string("session_id", c -> c.sessionId)
+                    .dateTime("event_time", c -> c.eventTimeMs)
+                    .int32("counted", c -> c.retraction ? -1 : 1);
+
     /** Every table the job writes. */
     public static final java.util.List<ClickHouseTable<?>> ALL = java.util.List.of(
             EVENTS,
@@ -289,7 +303,8 @@ public final class ClickHouseOutputs {
             CONTENT_RETENTION,
             CONTENT_CATALOG,
             SUSPECT_ACTORS,
-            CREATOR_ALERTS);
+            CREATOR_ALERTS,
+            EXPERIMENT_VALIDATED_VIEWS);
 
     private ClickHouseOutputs() {}
 

@@ -28,6 +28,7 @@ public final class ProductionSinks {
                 .withAlerts(
                         KafkaOutputs.alerts(config),
                         ClickHouseOutputs.windowSink(config, ClickHouseOutputs.CREATOR_ALERTS))
-                .withUserSignals(KafkaOutputs.userSignals(config));
+                .withUserSignals(KafkaOutputs.userSignals(config))
+                .withExperimentViews(ClickHouseOutputs.sink(config, ClickHouseOutputs.EXPERIMENT_VALIDATED_VIEWS));
     }
 }

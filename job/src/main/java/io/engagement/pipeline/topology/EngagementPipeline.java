@@ -369,6 +369,13 @@ public final class EngagementPipeline {
             claims = gated;
         }
         suspects.sinkTo(sinks.suspectActors()).uid("suspect-actors-sink").name("Suspect actors table");
+        // View starts are decided by the gates alone (the catalogue's duration checks play ends only).
+        claims.filter(ViewClaim::isExperimentViewStart)
+                .uid("experiment-validated-views")
+                .name("Validated view starts of experiments")
+                .sinkTo(sinks.experimentViews())
+                .uid("experiment-validated-views-sink")
+                .name("Experiment validated views table");
         if (catalog != null) {
             claims = claims.keyBy(claim -> claim.contentId, Types.STRING)
                     .connect(catalog.keyBy(entry -> entry.contentId, Types.STRING))

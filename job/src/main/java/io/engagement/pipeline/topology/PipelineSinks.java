@@ -13,6 +13,7 @@ import io.engagement.pipeline.session.SessionMetrics;
 import io.engagement.pipeline.signals.UserSignalUpdate;
 import io.engagement.pipeline.velocity.ContentVelocity;
 import io.engagement.pipeline.views.SuspectActor;
+import io.engagement.pipeline.views.ViewClaim;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
@@ -40,7 +41,50 @@ public record PipelineSinks(
         Sink<ContentRetention> contentRetention,
         Sink<CreatorAlert> alerts,
         Sink<CreatorAlert> alertTable,
-        Sink<UserSignalUpdate> userSignals) {
+        Sink<UserSignalUpdate> userSignals,
+        Sink<ViewClaim> experimentViews) {
+
+    /** Every sink but the experiments' validated views, whose rows are not kept. */
+    public PipelineSinks(
+            Sink<EngagementEvent> events,
+            Sink<ContentMetrics> contentMetrics,
+            Sink<ContentMetrics> feedback,
+            Sink<DeadLetter> deadLetters,
+            Sink<DeadLetter> deadLetterTable,
+            Sink<EngagementEvent> duplicates,
+            Sink<LateEvent> lateEvents,
+            Sink<ContentVelocity> velocity,
+            Sink<ContentVelocity> velocityFeedback,
+            Sink<SessionMetrics> sessions,
+            Sink<CreatorMetrics> creatorMetrics,
+            Sink<CountryMetrics> countryMetrics,
+            Sink<CatalogEntry> contentCatalog,
+            Sink<SuspectActor> suspectActors,
+            Sink<ContentRetention> contentRetention,
+            Sink<CreatorAlert> alerts,
+            Sink<CreatorAlert> alertTable,
+            Sink<UserSignalUpdate> userSignals) {
+        this(
+                events,
+                contentMetrics,
+                feedback,
+                deadLetters,
+                deadLetterTable,
+                duplicates,
+                lateEvents,
+                velocity,
+                velocityFeedback,
+                sessions,
+                creatorMetrics,
+                countryMetrics,
+                contentCatalog,
+                suspectActors,
+                contentRetention,
+                alerts,
+                alertTable,
+                userSignals,
+                new DiscardingSink<>());
+    }
 
     /** Every sink but the user-signals topic, whose updates are not kept. */
     public PipelineSinks(
@@ -205,7 +249,8 @@ public record PipelineSinks(
                 contentRetention,
                 alerts,
                 alertTable,
-                userSignals);
+                userSignals,
+                experimentViews);
     }
 
     /** The same sinks, retention rows going to {@code sink}. */
@@ -228,7 +273,8 @@ public record PipelineSinks(
                 sink,
                 alerts,
                 alertTable,
-                userSignals);
+                userSignals,
+                experimentViews);
     }
 
     /** The same sinks, creator alerts going to {@code topic} (the service delivers them) and {@code table}. */
@@ -251,7 +297,8 @@ public record PipelineSinks(
                 contentRetention,
                 topic,
                 table,
-                userSignals);
+                userSignals,
+                experimentViews);
     }
 
     /** The same sinks, per-user signal updates going to {@code topic}. */
@@ -274,7 +321,32 @@ public record PipelineSinks(
                 contentRetention,
                 alerts,
                 alertTable,
-                topic);
+                topic,
+                experimentViews);
+    }
+
+    /** The same sinks, the experiments' validated view starts going to {@code table}. */
+    public PipelineSinks withExperimentViews(Sink<ViewClaim> table) {
+        return new PipelineSinks(
+                events,
+                contentMetrics,
+                feedback,
+                deadLetters,
+                deadLetterTable,
+                duplicates,
+                lateEvents,
+                velocity,
+                velocityFeedback,
+                sessions,
+                creatorMetrics,
+                countryMetrics,
+                contentCatalog,
+                suspectActors,
+                contentRetention,
+                alerts,
+                alertTable,
+                userSignals,
+                table);
     }
 
     /** Sinks for a topology without a content catalogue (its catalogue table sink is never used). */

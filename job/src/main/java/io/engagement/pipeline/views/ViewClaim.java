@@ -39,6 +39,10 @@ public class ViewClaim {
     public boolean retraction;
     /** Why a gate excluded the claim from the validated numbers (docs/metrics.md); null while it counts. */
     public String excludedBy;
+    /** The event's experiment and variant (docs/metrics.md#experiments); null outside experiments. */
+    public String experiment;
+
+    public String variant;
 
     public ViewClaim() {}
 
@@ -57,6 +61,8 @@ public class ViewClaim {
         claim.deviceId = event.deviceId;
         claim.eventTimeMs = event.eventTimeMs;
         claim.viewStart = viewStart;
+        claim.experiment = event.experiment;
+        claim.variant = event.variant;
         if (playEnd) {
             claim.completes = event.completesPlay();
             Long watched = EngagementFormulas.playWatchTimeMs(
@@ -83,9 +89,16 @@ public class ViewClaim {
         r.completes = completes;
         r.playWatchTimeMs = playWatchTimeMs;
         r.loops = loops;
+        r.experiment = experiment;
+        r.variant = variant;
         r.retraction = true;
         r.excludedBy = reason;
         return r;
+    }
+
+    /** A view start of an experiment that counts (+1) or a retraction of one that did (-1). */
+    public boolean isExperimentViewStart() {
+        return experiment != null && viewStart && (excludedBy == null || retraction);
     }
 
     @Override

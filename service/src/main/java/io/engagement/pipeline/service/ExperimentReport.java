@@ -16,7 +16,8 @@ import java.util.Map;
 final class ExperimentReport {
 
     /** Per-user metrics: the query's column of the users' sum (its square: {@code <column>_sq}). */
-    static final List<String> METRICS = List.of("views", "watch_time_ms", "completions", "engagements");
+    static final List<String> METRICS =
+            List.of("views", "validated_views", "watch_time_ms", "completions", "engagements");
 
     /** The query's row of the users seen in more than one variant. */
     static final String SEVERAL = "(several)";
