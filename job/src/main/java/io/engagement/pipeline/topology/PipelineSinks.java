@@ -44,7 +44,10 @@ public record PipelineSinks(
         Sink<UserSignalUpdate> userSignals,
         Sink<ViewClaim> experimentViews) {
 
-    /** Every sink but the experiments' validated views, whose rows are not kept. */
+    /**
+     * Sinks for a topology without a content catalogue: the catalogue table, flagged actors,
+     * retention rows, alerts, user signals and the experiments' validated views are not kept.
+     */
     public PipelineSinks(
             Sink<EngagementEvent> events,
             Sink<ContentMetrics> contentMetrics,
@@ -57,13 +60,7 @@ public record PipelineSinks(
             Sink<ContentVelocity> velocityFeedback,
             Sink<SessionMetrics> sessions,
             Sink<CreatorMetrics> creatorMetrics,
-            Sink<CountryMetrics> countryMetrics,
-            Sink<CatalogEntry> contentCatalog,
-            Sink<SuspectActor> suspectActors,
-            Sink<ContentRetention> contentRetention,
-            Sink<CreatorAlert> alerts,
-            Sink<CreatorAlert> alertTable,
-            Sink<UserSignalUpdate> userSignals) {
+            Sink<CountryMetrics> countryMetrics) {
         this(
                 events,
                 contentMetrics,
@@ -77,56 +74,16 @@ public record PipelineSinks(
                 sessions,
                 creatorMetrics,
                 countryMetrics,
-                contentCatalog,
-                suspectActors,
-                contentRetention,
-                alerts,
-                alertTable,
-                userSignals,
+                new DiscardingSink<>(),
+                new DiscardingSink<>(),
+                new DiscardingSink<>(),
+                new DiscardingSink<>(),
+                new DiscardingSink<>(),
+                new DiscardingSink<>(),
                 new DiscardingSink<>());
     }
 
-    /** Every sink but the user-signals topic, whose updates are not kept. */
-    public PipelineSinks(
-            Sink<EngagementEvent> events,
-            Sink<ContentMetrics> contentMetrics,
-            Sink<ContentMetrics> feedback,
-            Sink<DeadLetter> deadLetters,
-            Sink<DeadLetter> deadLetterTable,
-            Sink<EngagementEvent> duplicates,
-            Sink<LateEvent> lateEvents,
-            Sink<ContentVelocity> velocity,
-            Sink<ContentVelocity> velocityFeedback,
-            Sink<SessionMetrics> sessions,
-            Sink<CreatorMetrics> creatorMetrics,
-            Sink<CountryMetrics> countryMetrics,
-            Sink<CatalogEntry> contentCatalog,
-            Sink<SuspectActor> suspectActors,
-            Sink<ContentRetention> contentRetention,
-            Sink<CreatorAlert> alerts,
-            Sink<CreatorAlert> alertTable) {
-        this(
-                events,
-                contentMetrics,
-                feedback,
-                deadLetters,
-                deadLetterTable,
-                duplicates,
-                lateEvents,
-                velocity,
-                velocityFeedback,
-                sessions,
-                creatorMetrics,
-                countryMetrics,
-                contentCatalog,
-                suspectActors,
-                contentRetention,
-                alerts,
-                alertTable,
-                new DiscardingSink<>());
-    }
-
-    /** Every sink but the alerts topic and table, whose alerts are not kept. */
+    /** Sinks for a topology with a content catalogue; alerts, user signals and experiment views are not kept. */
     public PipelineSinks(
             Sink<EngagementEvent> events,
             Sink<ContentMetrics> contentMetrics,
@@ -160,222 +117,112 @@ public record PipelineSinks(
                 suspectActors,
                 contentRetention,
                 new DiscardingSink<>(),
-                new DiscardingSink<>());
-    }
-
-    /** Every sink but the retention table, whose rows are not kept. */
-    public PipelineSinks(
-            Sink<EngagementEvent> events,
-            Sink<ContentMetrics> contentMetrics,
-            Sink<ContentMetrics> feedback,
-            Sink<DeadLetter> deadLetters,
-            Sink<DeadLetter> deadLetterTable,
-            Sink<EngagementEvent> duplicates,
-            Sink<LateEvent> lateEvents,
-            Sink<ContentVelocity> velocity,
-            Sink<ContentVelocity> velocityFeedback,
-            Sink<SessionMetrics> sessions,
-            Sink<CreatorMetrics> creatorMetrics,
-            Sink<CountryMetrics> countryMetrics,
-            Sink<CatalogEntry> contentCatalog,
-            Sink<SuspectActor> suspectActors) {
-        this(
-                events,
-                contentMetrics,
-                feedback,
-                deadLetters,
-                deadLetterTable,
-                duplicates,
-                lateEvents,
-                velocity,
-                velocityFeedback,
-                sessions,
-                creatorMetrics,
-                countryMetrics,
-                contentCatalog,
-                suspectActors,
-                new DiscardingSink<>());
-    }
-
-    /** Sinks for a topology with a content catalogue, whose flagged actors are not kept. */
-    public PipelineSinks(
-            Sink<EngagementEvent> events,
-            Sink<ContentMetrics> contentMetrics,
-            Sink<ContentMetrics> feedback,
-            Sink<DeadLetter> deadLetters,
-            Sink<DeadLetter> deadLetterTable,
-            Sink<EngagementEvent> duplicates,
-            Sink<LateEvent> lateEvents,
-            Sink<ContentVelocity> velocity,
-            Sink<ContentVelocity> velocityFeedback,
-            Sink<SessionMetrics> sessions,
-            Sink<CreatorMetrics> creatorMetrics,
-            Sink<CountryMetrics> countryMetrics,
-            Sink<CatalogEntry> contentCatalog) {
-        this(
-                events,
-                contentMetrics,
-                feedback,
-                deadLetters,
-                deadLetterTable,
-                duplicates,
-                lateEvents,
-                velocity,
-                velocityFeedback,
-                sessions,
-                creatorMetrics,
-                countryMetrics,
-                contentCatalog,
+                new DiscardingSink<>(),
+                new DiscardingSink<>(),
                 new DiscardingSink<>());
     }
 
     /** The same sinks, flagged actors going to {@code sink}. */
     public PipelineSinks withSuspectActors(Sink<SuspectActor> sink) {
-        return new PipelineSinks(
-                events,
-                contentMetrics,
-                feedback,
-                deadLetters,
-                deadLetterTable,
-                duplicates,
-                lateEvents,
-                velocity,
-                velocityFeedback,
-                sessions,
-                creatorMetrics,
-                countryMetrics,
-                contentCatalog,
-                sink,
-                contentRetention,
-                alerts,
-                alertTable,
-                userSignals,
-                experimentViews);
+        Parts p = new Parts(this);
+        p.suspectActors = sink;
+        return p.build();
     }
 
     /** The same sinks, retention rows going to {@code sink}. */
     public PipelineSinks withContentRetention(Sink<ContentRetention> sink) {
-        return new PipelineSinks(
-                events,
-                contentMetrics,
-                feedback,
-                deadLetters,
-                deadLetterTable,
-                duplicates,
-                lateEvents,
-                velocity,
-                velocityFeedback,
-                sessions,
-                creatorMetrics,
-                countryMetrics,
-                contentCatalog,
-                suspectActors,
-                sink,
-                alerts,
-                alertTable,
-                userSignals,
-                experimentViews);
+        Parts p = new Parts(this);
+        p.contentRetention = sink;
+        return p.build();
     }
 
     /** The same sinks, creator alerts going to {@code topic} (the service delivers them) and {@code table}. */
     public PipelineSinks withAlerts(Sink<CreatorAlert> topic, Sink<CreatorAlert> table) {
-        return new PipelineSinks(
-                events,
-                contentMetrics,
-                feedback,
-                deadLetters,
-                deadLetterTable,
-                duplicates,
-                lateEvents,
-                velocity,
-                velocityFeedback,
-                sessions,
-                creatorMetrics,
-                countryMetrics,
-                contentCatalog,
-                suspectActors,
-                contentRetention,
-                topic,
-                table,
-                userSignals,
-                experimentViews);
+        Parts p = new Parts(this);
+        p.alerts = topic;
+        p.alertTable = table;
+        return p.build();
     }
 
     /** The same sinks, per-user signal updates going to {@code topic}. */
     public PipelineSinks withUserSignals(Sink<UserSignalUpdate> topic) {
-        return new PipelineSinks(
-                events,
-                contentMetrics,
-                feedback,
-                deadLetters,
-                deadLetterTable,
-                duplicates,
-                lateEvents,
-                velocity,
-                velocityFeedback,
-                sessions,
-                creatorMetrics,
-                countryMetrics,
-                contentCatalog,
-                suspectActors,
-                contentRetention,
-                alerts,
-                alertTable,
-                topic,
-                experimentViews);
+        Parts p = new Parts(this);
+        p.userSignals = topic;
+        return p.build();
     }
 
     /** The same sinks, the experiments' validated view starts going to {@code table}. */
     public PipelineSinks withExperimentViews(Sink<ViewClaim> table) {
-        return new PipelineSinks(
-                events,
-                contentMetrics,
-                feedback,
-                deadLetters,
-                deadLetterTable,
-                duplicates,
-                lateEvents,
-                velocity,
-                velocityFeedback,
-                sessions,
-                creatorMetrics,
-                countryMetrics,
-                contentCatalog,
-                suspectActors,
-                contentRetention,
-                alerts,
-                alertTable,
-                userSignals,
-                table);
+        Parts p = new Parts(this);
+        p.experimentViews = table;
+        return p.build();
     }
 
-    /** Sinks for a topology without a content catalogue (its catalogue table sink is never used). */
-    public PipelineSinks(
-            Sink<EngagementEvent> events,
-            Sink<ContentMetrics> contentMetrics,
-            Sink<ContentMetrics> feedback,
-            Sink<DeadLetter> deadLetters,
-            Sink<DeadLetter> deadLetterTable,
-            Sink<EngagementEvent> duplicates,
-            Sink<LateEvent> lateEvents,
-            Sink<ContentVelocity> velocity,
-            Sink<ContentVelocity> velocityFeedback,
-            Sink<SessionMetrics> sessions,
-            Sink<CreatorMetrics> creatorMetrics,
-            Sink<CountryMetrics> countryMetrics) {
-        this(
-                events,
-                contentMetrics,
-                feedback,
-                deadLetters,
-                deadLetterTable,
-                duplicates,
-                lateEvents,
-                velocity,
-                velocityFeedback,
-                sessions,
-                creatorMetrics,
-                countryMetrics,
-                new DiscardingSink<>());
+    /** A copy of the sinks to change one or two and build again: what the {@code with} methods share. */
+    private static final class Parts {
+        Sink<EngagementEvent> events;
+        Sink<ContentMetrics> contentMetrics;
+        Sink<ContentMetrics> feedback;
+        Sink<DeadLetter> deadLetters;
+        Sink<DeadLetter> deadLetterTable;
+        Sink<EngagementEvent> duplicates;
+        Sink<LateEvent> lateEvents;
+        Sink<ContentVelocity> velocity;
+        Sink<ContentVelocity> velocityFeedback;
+        Sink<SessionMetrics> sessions;
+        Sink<CreatorMetrics> creatorMetrics;
+        Sink<CountryMetrics> countryMetrics;
+        Sink<CatalogEntry> contentCatalog;
+        Sink<SuspectActor> suspectActors;
+        Sink<ContentRetention> contentRetention;
+        Sink<CreatorAlert> alerts;
+        Sink<CreatorAlert> alertTable;
+        Sink<UserSignalUpdate> userSignals;
+        Sink<ViewClaim> experimentViews;
+
+        Parts(PipelineSinks s) {
+            events = s.events;
+            contentMetrics = s.contentMetrics;
+            feedback = s.feedback;
+            deadLetters = s.deadLetters;
+            deadLetterTable = s.deadLetterTable;
+            duplicates = s.duplicates;
+            lateEvents = s.lateEvents;
+            velocity = s.velocity;
+            velocityFeedback = s.velocityFeedback;
+            sessions = s.sessions;
+            creatorMetrics = s.creatorMetrics;
+            countryMetrics = s.countryMetrics;
+            contentCatalog = s.contentCatalog;
+            suspectActors = s.suspectActors;
+            contentRetention = s.contentRetention;
+            alerts = s.alerts;
+            alertTable = s.alertTable;
+            userSignals = s.userSignals;
+            experimentViews = s.experimentViews;
+        }
+
+        PipelineSinks build() {
+            return new PipelineSinks(
+                    events,
+                    contentMetrics,
+                    feedback,
+                    deadLetters,
+                    deadLetterTable,
+                    duplicates,
+                    lateEvents,
+                    velocity,
+                    velocityFeedback,
+                    sessions,
+                    creatorMetrics,
+                    countryMetrics,
+                    contentCatalog,
+                    suspectActors,
+                    contentRetention,
+                    alerts,
+                    alertTable,
+                    userSignals,
+                    experimentViews);
+        }
     }
 }
