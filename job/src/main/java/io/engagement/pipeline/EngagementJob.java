@@ -77,23 +77,31 @@ public final class EngagementJob {
         DataStream<ValidatedRecord> input = env.fromSource(
                         KafkaInput.source(config), EngagementPipeline.watermarks(config), "Kafka: " + config.inputTopic)
                 .uid("kafka-source");
-        DataStream<CatalogRecord> catalogue = config.catalogTopic == null
+        new EngagementPipeline(config, ProductionSinks.create(config), startHorizonMs)
+                .build(input, catalogue(env, config), erasures(env, config));
+    }
+
+    /** The content catalogue topic as read, or {@code null} when the job runs without one. */
+    public static DataStream<CatalogRecord> catalogue(StreamExecutionEnvironment env, JobConfig config) {
+        return config.catalogTopic == null
                 ? null
                 : env.fromSource(
                                 KafkaInput.catalogSource(config),
-                                KafkaInput.catalogWatermarks(),
+                                KafkaInput.sideInputWatermarks(),
                                 "Kafka: " + config.catalogTopic)
                         .uid("kafka-catalog-source");
-        DataStream<io.engagement.pipeline.signals.ErasureRecord> erasures =
-                config.userSignalRules == null || config.erasuresTopic == null
-                        ? null
-                        : env.fromSource(
-                                        KafkaInput.erasureSource(config),
-                                        KafkaInput.catalogWatermarks(),
-                                        "Kafka: " + config.erasuresTopic)
-                                .uid("kafka-erasures-source");
-        new EngagementPipeline(config, ProductionSinks.create(config), startHorizonMs)
-                .build(input, catalogue, erasures);
+    }
+
+    /** The erasure requests, or {@code null} when user signals are off or no erasures topic is set. */
+    public static DataStream<io.engagement.pipeline.signals.ErasureRecord> erasures(
+            StreamExecutionEnvironment env, JobConfig config) {
+        return config.userSignalRules == null || config.erasuresTopic == null
+                ? null
+                : env.fromSource(
+                                KafkaInput.erasureSource(config),
+                                KafkaInput.sideInputWatermarks(),
+                                "Kafka: " + config.erasuresTopic)
+                        .uid("kafka-erasures-source");
     }
 
     /**

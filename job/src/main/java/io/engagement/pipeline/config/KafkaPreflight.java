@@ -3,10 +3,10 @@ package io.engagement.pipeline.config;
 import io.engagement.pipeline.settings.ConfigException;
 import io.engagement.pipeline.settings.KafkaClientProperties;
 import java.time.Duration;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,7 +19,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The start-up check of the Kafka settings: connects with the job's client properties and describes
- * its three topics. Wrong credentials, an unreachable broker, a protocol mismatch or a missing topic
+ * every topic it reads or writes. Wrong credentials, an unreachable broker, a protocol mismatch or a missing topic
  * stop the submission with a message naming the setting, instead of a job that restarts forever on
  * the cluster.
  */
@@ -33,28 +33,16 @@ public final class KafkaPreflight {
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(timeout.toMillis(), 10_000)));
         props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, config.jobName + "-preflight");
-        Set<String> topics = new LinkedHashSet<>(List.of(config.inputTopic, config.dlqTopic, config.feedbackTopic));
-        if (config.catalogTopic != null) {
-            topics.add(config.catalogTopic);
-        }
-        if (config.alertRules != null) {
-            topics.add(config.alertsTopic);
-        }
-        if (config.userSignalRules != null) {
-            topics.add(config.userSignalsTopic);
-            if (config.erasuresTopic != null) {
-                topics.add(config.erasuresTopic);
-            }
-        }
+        Map<String, String> topics = topicsAndSettings(config);
         String protocol = config.kafkaProperties.getOrDefault("security.protocol", "PLAINTEXT");
         try (Admin admin = Admin.create(props)) {
-            for (String topic : topics) {
+            for (String topic : topics.keySet()) {
                 try {
                     admin.describeTopics(List.of(topic))
                             .allTopicNames()
                             .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
-                    throw explain(e.getCause(), config, topic, protocol);
+                    throw explain(e.getCause(), config, topic, topics.get(topic), protocol);
                 }
             }
         } catch (InterruptedException e) {
@@ -65,7 +53,32 @@ public final class KafkaPreflight {
         }
     }
 
-    private static ConfigException explain(Throwable cause, JobConfig config, String topic, String protocol) {
+    /**
+     * Every topic the job reads or writes with the setting that names it (the first, when settings
+     * share a topic), in the order they are checked.
+     */
+    static Map<String, String> topicsAndSettings(JobConfig config) {
+        Map<String, String> topics = new LinkedHashMap<>();
+        topics.put(config.inputTopic, "kafka.input-topic");
+        topics.putIfAbsent(config.dlqTopic, "kafka.dlq-topic");
+        topics.putIfAbsent(config.feedbackTopic, "kafka.feedback-topic");
+        if (config.catalogTopic != null) {
+            topics.putIfAbsent(config.catalogTopic, "kafka.catalog-topic");
+        }
+        if (config.alertRules != null) {
+            topics.putIfAbsent(config.alertsTopic, "kafka.alerts-topic");
+        }
+        if (config.userSignalRules != null) {
+            topics.putIfAbsent(config.userSignalsTopic, "kafka.user-signals-topic");
+            if (config.erasuresTopic != null) {
+                topics.putIfAbsent(config.erasuresTopic, "kafka.erasures-topic");
+            }
+        }
+        return topics;
+    }
+
+    private static ConfigException explain(
+            Throwable cause, JobConfig config, String topic, String setting, String protocol) {
         if (cause instanceof SslAuthenticationException) {
             return new ConfigException("kafka.properties.ssl.*: the TLS handshake with " + config.bootstrapServers
                     + " failed (security.protocol=" + protocol + "): " + cause.getMessage());
@@ -82,9 +95,8 @@ public final class KafkaPreflight {
                     + "WRITE on the output topics): " + cause.getMessage());
         }
         if (cause instanceof UnknownTopicOrPartitionException) {
-            return new ConfigException(
-                    settingOf(config, topic) + ": topic '" + topic + "' does not exist on " + config.bootstrapServers
-                            + " (the job does not create topics; deploy/local/kafka.sh create-topics does)");
+            return new ConfigException(setting + ": topic '" + topic + "' does not exist on " + config.bootstrapServers
+                    + " (the job does not create topics; deploy/local/kafka.sh create-topics does)");
         }
         if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
             return unreachable(config, protocol, null);
@@ -98,24 +110,5 @@ public final class KafkaPreflight {
                 + (timeout == null ? "" : " within " + timeout.toSeconds() + " s")
                 + "; check the address and that kafka.properties.security.protocol (" + protocol
                 + ") is the protocol of that listener");
-    }
-
-    private static String settingOf(JobConfig config, String topic) {
-        if (topic.equals(config.inputTopic)) {
-            return "kafka.input-topic";
-        }
-        if (topic.equals(config.catalogTopic)) {
-            return "kafka.catalog-topic";
-        }
-        if (topic.equals(config.alertsTopic) && !topic.equals(config.feedbackTopic)) {
-            return "kafka.alerts-topic";
-        }
-        if (topic.equals(config.userSignalsTopic) && !topic.equals(config.feedbackTopic)) {
-            return "kafka.user-signals-topic";
-        }
-        if (topic.equals(config.erasuresTopic)) {
-            return "kafka.erasures-topic";
-        }
-        return topic.equals(config.dlqTopic) ? "kafka.dlq-topic" : "kafka.feedback-topic";
     }
 }

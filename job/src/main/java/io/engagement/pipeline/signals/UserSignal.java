@@ -2,6 +2,7 @@ package io.engagement.pipeline.signals;
 
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
+import io.engagement.pipeline.metrics.EngagementFormulas;
 import java.util.Objects;
 
 /**
@@ -89,21 +90,18 @@ public class UserSignal {
     }
 
     /**
-     * A play left early: its whole watch time (the client's total, else the share of the duration it
-     * claims) under {@code quickSkipMs}; with neither, a position under 5 % of the content. A
-     * swipe-away without a position is taken as a quick skip too (nothing says it was watched).
+     * A play left early: its watch time as the project measures a play's ({@link
+     * EngagementFormulas#playWatchTimeMs}: the client's total, else the position times the duration it
+     * claims) under {@code quickSkipMs}; when neither is known, a position under 5 % of the content or
+     * none at all (nothing says it was watched).
      */
     static boolean isQuickSkip(EngagementEvent event, long quickSkipMs) {
-        if (event.totalWatchTimeMs != null) {
-            return event.totalWatchTimeMs < quickSkipMs;
+        Long watched = EngagementFormulas.playWatchTimeMs(
+                event.totalWatchTimeMs, event.progress, event.contentDurationMs, false);
+        if (watched != null) {
+            return watched < quickSkipMs;
         }
-        if (event.progress == null) {
-            return true;
-        }
-        if (event.contentDurationMs != null) {
-            return event.progress * event.contentDurationMs < quickSkipMs;
-        }
-        return event.progress < 0.05;
+        return event.progress == null || event.progress < 0.05;
     }
 
     /** Whether an event type can give a signal (a cheap filter before {@link #of}). */

@@ -90,10 +90,11 @@ public final class KafkaInput {
     }
 
     /**
-     * The catalogue never holds event time back: its entries are not events in time, and a quiet
-     * catalogue must not stop the windows (the join's watermark is the smaller of its two inputs').
+     * A side input (the catalogue, the erasure requests) never holds event time back: its records are
+     * not events in time, and a quiet side input must not stop the windows (a join's watermark is the
+     * smaller of its two inputs').
      */
-    public static <T> WatermarkStrategy<T> catalogWatermarks() {
+    public static <T> WatermarkStrategy<T> sideInputWatermarks() {
         return WatermarkStrategy.<T>forGenerator(context -> new WatermarkGenerator<>() {
             @Override
             public void onEvent(T entry, long timestamp, WatermarkOutput output) {}

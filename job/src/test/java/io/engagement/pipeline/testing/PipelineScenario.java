@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.engagement.pipeline.EngagementJob;
 import io.engagement.pipeline.StartHorizon;
-import io.engagement.pipeline.catalog.CatalogRecord;
 import io.engagement.pipeline.clickhouse.AnalystQuery;
 import io.engagement.pipeline.clickhouse.Database;
 import io.engagement.pipeline.config.JobConfig;
@@ -187,17 +187,8 @@ public final class PipelineScenario {
         if (tap != null) {
             input = input.map(tap).returns(ValidatedRecord.class).uid("test-tap");
         }
-        DataStream<CatalogRecord> catalogue = config.catalogTopic == null
-                ? null
-                : env.fromSource(KafkaInput.catalogSource(config), KafkaInput.catalogWatermarks(), "kafka-catalog")
-                        .uid("kafka-catalog-source");
-        DataStream<io.engagement.pipeline.signals.ErasureRecord> erasures = config.userSignalRules == null
-                        || config.erasuresTopic == null
-                ? null
-                : env.fromSource(KafkaInput.erasureSource(config), KafkaInput.catalogWatermarks(), "kafka-erasures")
-                        .uid("kafka-erasures-source");
         new EngagementPipeline(config, ProductionSinks.create(config), startHorizonMs)
-                .build(input, catalogue, erasures);
+                .build(input, EngagementJob.catalogue(env, config), EngagementJob.erasures(env, config));
         return env;
     }
 
