@@ -16,5 +16,5 @@ SELECT
     sum(views_desktop)      AS desktop,
     sum(views_tv)           AS tv,
     sum(views_other_device) AS other_device
-FROM engagement.content_metrics FINAL
+FROM engagement.content_metrics_by_creator FINAL
 WHERE grain = 'hour' AND creator_id = {{creator_id}} AND window_start >= {{from}} AND window_start < {{to}}

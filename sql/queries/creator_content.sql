@@ -17,7 +17,7 @@ SELECT
     round(if(total_views = 0, 0, 100 * (sum(likes) + sum(comments) + sum(shares)) / total_views), 1) AS engagement_pct,
     round(if(total_views = 0, 0, sum(engagement_score * views) / total_views), 1)          AS avg_engagement_score,
     round(if(total_views = 0, 0, sum(quality_score * views) / total_views), 1)             AS avg_quality_score
-FROM engagement.content_metrics FINAL
+FROM engagement.content_metrics_by_creator FINAL
 WHERE grain = 'day' AND creator_id = {{creator_id}} AND toDate(window_start) >= {{from}} AND toDate(window_start) <= {{to}}
 GROUP BY content_id
 ORDER BY multiIf({{sort}} = 'views', toFloat64(total_views),

@@ -8,11 +8,11 @@
 SELECT
     country,
     sum(views)                                                                         AS country_views,
-    round(100 * country_views / (SELECT sum(views) FROM engagement.content_country_metrics FINAL
+    round(100 * country_views / (SELECT sum(views) FROM engagement.content_country_metrics_by_creator FINAL
         WHERE grain = 'day' AND creator_id = {{creator_id}}
           AND toDate(window_start) >= {{from}} AND toDate(window_start) <= {{to}}), 1)  AS share_pct,
     round(sum(watch_time_ms) / 1000, 1)                                                AS watch_s
-FROM engagement.content_country_metrics FINAL
+FROM engagement.content_country_metrics_by_creator FINAL
 WHERE grain = 'day' AND creator_id = {{creator_id}} AND toDate(window_start) >= {{from}} AND toDate(window_start) <= {{to}}
 GROUP BY country
 ORDER BY country_views DESC, country

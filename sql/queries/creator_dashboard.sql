@@ -6,6 +6,8 @@
 -- hour row, the hours the views come from, and at most the views: the raw events of the open hour can
 -- be up to one provisional interval ahead of its row, so the card never shows more viewers than views.
 -- Rates are recomputed from summed counters. Uses hour windows, so any hour-aligned range works (a day, a week, 30 days).
+-- Reads the creator-first copies (content_metrics_by_creator, creator_viewers_hourly: sql/ddl/250), so
+-- it touches one creator's rows, not every content's of the range.
 -- (One JOIN per SELECT, nested: ClickHouse 18.16 supports no more; every joined subquery has an
 -- alias: current releases require one.)
 -- param creator_id String: 'creator-1'
@@ -43,17 +45,17 @@ FROM
             sum(saves)            AS saves,
             sum(shares)           AS shares,
             sum(clicks)           AS clicks
-        FROM engagement.content_metrics FINAL
+        FROM engagement.content_metrics_by_creator FINAL
         WHERE grain = 'hour' AND creator_id = {{creator_id}} AND window_start >= {{from}} AND window_start < {{to}}
         GROUP BY creator_id
     ) AS totals
     ANY LEFT JOIN
     (
         SELECT creator_id, uniqMerge(viewers) AS viewers_seen
-        FROM engagement.content_viewers_hourly
+        FROM engagement.creator_viewers_hourly
         WHERE creator_id = {{creator_id}} AND hour >= {{from}} AND hour < {{to}}
           -- only hours with a window row (closed or provisional), as for the views
-          AND hour < (SELECT max(window_end) FROM engagement.content_metrics
+          AND hour < (SELECT max(window_end) FROM engagement.content_metrics_by_creator
                       WHERE grain = 'hour' AND creator_id = {{creator_id}})
         GROUP BY creator_id
     ) AS viewers USING (creator_id)
@@ -64,7 +66,7 @@ ANY LEFT JOIN
     FROM
     (
         SELECT creator_id, content_id, sum(views) AS content_views
-        FROM engagement.content_metrics FINAL
+        FROM engagement.content_metrics_by_creator FINAL
         WHERE grain = 'hour' AND creator_id = {{creator_id}} AND window_start >= {{from}} AND window_start < {{to}}
         GROUP BY creator_id, content_id
         ORDER BY content_views DESC, content_id

@@ -26,7 +26,7 @@ FROM
         sum(comments)                       AS comments,
         sum(shares)                         AS shares,
         sum(saves)                          AS saves
-    FROM engagement.content_metrics FINAL
+    FROM engagement.content_metrics_by_creator FINAL
     WHERE grain = 'day'
       AND creator_id = {{creator_id}}
       AND toDate(window_start) BETWEEN {{end_day}} - 6 AND {{end_day}}

@@ -12,7 +12,7 @@ SELECT
     round(sum(watch_time_ms) / 1000, 1)                 AS minute_watch_s,
     sum(likes) + sum(comments) + sum(shares)            AS minute_engagements,
     uniqExact(content_id)                               AS active_contents
-FROM engagement.content_metrics FINAL
+FROM engagement.content_metrics_by_creator FINAL
 WHERE grain = 'minute'
   AND creator_id = {{creator_id}}
   AND window_start >= toStartOfMinute(now()) - {{minutes}} * 60

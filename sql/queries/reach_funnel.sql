@@ -26,7 +26,19 @@ SELECT
     sum(views_search)                                                                        AS from_search,
     sum(views_direct)                                                                        AS from_direct,
     sum(views_other_source)                                                                  AS from_other
-FROM engagement.content_metrics FINAL
-WHERE grain = 'hour'
-  AND (content_id = {{content_id}} OR ({{content_id}} = '' AND creator_id = {{creator_id}}))
-  AND window_start >= {{from}} AND window_start < {{to}}
+FROM
+(
+    -- One content: its rows in the content-first table; a creator's contents (content_id ''): the
+    -- creator-first copy (sql/ddl/250). Each branch reads only its own key's rows.
+    SELECT impressions, views, feed_views, completions, likes, follows, views_organic, views_following,
+           views_profile, views_hashtag, views_search, views_direct, views_other_source
+    FROM engagement.content_metrics FINAL
+    WHERE grain = 'hour' AND content_id = {{content_id}}
+      AND window_start >= {{from}} AND window_start < {{to}}
+    UNION ALL
+    SELECT impressions, views, feed_views, completions, likes, follows, views_organic, views_following,
+           views_profile, views_hashtag, views_search, views_direct, views_other_source
+    FROM engagement.content_metrics_by_creator FINAL
+    WHERE {{content_id}} = '' AND grain = 'hour' AND creator_id = {{creator_id}}
+      AND window_start >= {{from}} AND window_start < {{to}}
+) AS hour_rows

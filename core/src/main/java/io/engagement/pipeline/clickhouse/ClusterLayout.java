@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  *       other servers' Distributed tables without the column). A Distributed table holds no rows when
  *       inserts into it are synchronous ({@code insert_distributed_sync=1}, docs/clickhouse.md);
  *       an insert in the moment between drop and create fails and the job retries it from its checkpoint.</li>
+ *   <li>{@code INSERT INTO d.t SELECT ... FROM d.s} (a backfill) runs once, unchanged, through the
+ *       Distributed tables: the rows are read from every shard and sharded like every other insert.</li>
  * </ul>
  * A statement of another form is refused, so a new kind of migration cannot silently skip the cluster.
  */
@@ -42,6 +44,8 @@ public final class ClusterLayout {
             "(?is)^CREATE\\s+MATERIALIZED\\s+VIEW\\s+IF\\s+NOT\\s+EXISTS\\s+(\\w+)\\.(\\w+)\\s+TO\\s+(\\w+)\\.(\\w+)\\s+AS\\s+(SELECT\\s.*)$");
     private static final Pattern ALTER_TABLE =
             Pattern.compile("(?is)^ALTER\\s+TABLE\\s+(\\w+)\\.(\\w+)\\s+(ADD\\s+COLUMN\\s.*)$");
+    private static final Pattern INSERT_SELECT =
+            Pattern.compile("(?is)^INSERT\\s+INTO\\s+(\\w+)\\.(\\w+)\\s+SELECT\\s.*$");
     private static final Pattern ORDER_BY = Pattern.compile("(?is)ORDER\\s+BY\\s*\\(([^)]*)\\)|ORDER\\s+BY\\s+(\\w+)");
     private static final Pattern FROM_TABLE = Pattern.compile("(?i)\\bFROM\\s+(\\w+)\\.(\\w+)\\b");
 
@@ -136,8 +140,12 @@ public final class ClusterLayout {
                     "DROP TABLE IF EXISTS " + m.group(1) + "." + m.group(2) + on,
                     distributed(m.group(1), m.group(2)));
         }
+        if (INSERT_SELECT.matcher(s).matches()) {
+            return List.of(s);
+        }
         throw new IllegalArgumentException("no cluster form for this statement (ClusterLayout knows CREATE DATABASE,"
-                + " CREATE TABLE ... ENGINE = *MergeTree, CREATE MATERIALIZED VIEW ... TO, ALTER TABLE ... ADD COLUMN): "
+                + " CREATE TABLE ... ENGINE = *MergeTree, CREATE MATERIALIZED VIEW ... TO, ALTER TABLE ... ADD COLUMN,"
+                + " INSERT INTO ... SELECT): "
                 + s.lines().findFirst().orElse(s));
     }
 

@@ -75,7 +75,11 @@ public final class ServiceBenchmark {
                         "--service.rate-limit.tracking-key-per-minute",
                         "100000000",
                         "--service.kafka-linger",
-                        LINGER.toMillis() + " ms"
+                        LINGER.toMillis() + " ms",
+                        // -Dbench.analytics.max-wait=0ms: the service without a line (every request
+                        // beyond max-concurrent refused at once), for an A/B of the line.
+                        "--service.analytics.max-wait",
+                        System.getProperty("bench.analytics.max-wait", "3 s")
                     },
                     Map.of("ENGAGEMENT_SERVICE_API_KEYS", "app:" + KEY + ":tracking,ops:" + ADMIN + ":admin"));
             if (limitsOnly) {
@@ -94,6 +98,7 @@ public final class ServiceBenchmark {
                     tracking(base, "/v1/events", 1, clients, seconds);
                 }
                 heaviestQueries(base, clickhouse);
+                eachRouteAlone(base);
                 dashboardUsers(base, users, userSeconds);
                 if (dashboardOnly) {
                     return;
@@ -360,12 +365,50 @@ public final class ServiceBenchmark {
                                 + " SELECT concat('v', toString(number)), 'view_start', concat('content-', toString(number % 5000)),"
                                 + " concat('creator-', toString(number % 500)), concat('u', toString(number % 200000)), 's',"
                                 + " toDateTime('2026-11-01 00:00:00') + number % (200 * 3600), 0, 't', 0, number FROM system.numbers LIMIT 1000000");
-        clickhouse.http().execute("OPTIMIZE TABLE engagement.content_metrics FINAL");
+        // What the job writes beside them for the same windows: the creators' hour and day rows (the
+        // timelines) and each content's day rows by country, four countries each (the countries card).
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.creator_metrics (grain, window_start, window_end, creator_id, version,"
+                        + " contents, views, watch_time_ms, completions, likes, comments, shares, saves, clicks)"
+                        + " SELECT 'hour', toDateTime('2026-11-01 00:00:00') + 3600 * intDiv(number, 500),"
+                        + " toDateTime('2026-11-01 01:00:00') + 3600 * intDiv(number, 500), concat('creator-', toString(number % 500)),"
+                        + " 1, 10, 500 + number % 900, 10000 * (number % 600), number % 70, number % 50, number % 30,"
+                        + " number % 20, number % 20, number % 40 FROM system.numbers LIMIT 100000");
+        clickhouse
+                .http()
+                .execute("INSERT INTO engagement.creator_metrics (grain, window_start, window_end, creator_id, version,"
+                        + " contents, views, watch_time_ms, completions, likes, comments, shares, saves, clicks)"
+                        + " SELECT 'day', toDateTime('2026-11-01 00:00:00') + 86400 * intDiv(number, 500),"
+                        + " toDateTime('2026-11-02 00:00:00') + 86400 * intDiv(number, 500), concat('creator-', toString(number % 500)),"
+                        + " 1, 10, 12000 + number % 9000, 240000 * (number % 600), number % 700, number % 500, number % 300,"
+                        + " number % 200, number % 200, number % 400 FROM system.numbers LIMIT 4500");
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.content_country_metrics (grain, window_start, window_end, content_id, creator_id,"
+                                + " country, version, views, unique_viewers, watch_time_ms, completions, completion_rate)"
+                                + " SELECT 'day', toDateTime('2026-11-01 00:00:00') + 86400 * intDiv(number, 20000),"
+                                + " toDateTime('2026-11-02 00:00:00') + 86400 * intDiv(number, 20000),"
+                                + " concat('content-', toString(intDiv(number, 4) % 5000)), concat('creator-', toString(intDiv(number, 4) % 500)),"
+                                + " ['US', 'BR', 'IN', 'DE'][number % 4 + 1], 1, 60 + number % 200, 50 + number % 150,"
+                                + " 1000 * (number % 1500), number % 20, 10 FROM system.numbers LIMIT 180000");
+        for (String table : List.of(
+                "content_metrics",
+                "content_metrics_by_creator",
+                "creator_metrics",
+                "content_country_metrics",
+                "content_country_metrics_by_creator")) {
+            clickhouse.http().execute("OPTIMIZE TABLE engagement." + table + " FINAL");
+        }
         System.out.printf(
-                "dashboard  content_metrics: %,d rows (hour windows %,d); content_viewers_hourly: %,d rows%n",
+                "dashboard  content_metrics: %,d rows (hour windows %,d); content_viewers_hourly: %,d rows;"
+                        + " creator_metrics: %,d rows; content_country_metrics: %,d rows%n",
                 clickhouse.count("SELECT count() FROM engagement.content_metrics"),
                 clickhouse.count("SELECT count() FROM engagement.content_metrics WHERE grain = 'hour'"),
-                clickhouse.count("SELECT count() FROM engagement.content_viewers_hourly"));
+                clickhouse.count("SELECT count() FROM engagement.content_viewers_hourly"),
+                clickhouse.count("SELECT count() FROM engagement.creator_metrics"),
+                clickhouse.count("SELECT count() FROM engagement.content_country_metrics"));
         HttpClient http = HttpClient.newHttpClient();
         String range = "from=2026-11-01&to=2026-11-10";
         Map<String, String> sqlRange = Map.of(
@@ -422,7 +465,6 @@ public final class ServiceBenchmark {
     static void dashboardUsers(String base, int users, int seconds) throws Exception {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(users);
         HttpClient http = HttpClient.newBuilder().executor(pool).build();
-        String range = "from=2026-11-01&to=2026-11-10";
         List<Long> requests = Collections.synchronizedList(new ArrayList<>());
         List<Long> openings = Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
@@ -432,32 +474,19 @@ public final class ServiceBenchmark {
             java.util.Random random = new java.util.Random(u);
             Thread t = new Thread(() -> {
                 while (System.currentTimeMillis() < end) {
-                    String creator = "/v1/creators/creator-" + random.nextInt(500);
+                    List<Map.Entry<String, String>> page =
+                            pageRequests(base, "creator-" + random.nextInt(500), random.nextInt(5000));
                     long opened = System.nanoTime();
                     try {
-                        get(http, base + creator + "/analytics?" + range, requests, failed)
-                                .join();
-                        get(http, base + creator + "/content?sort=views&page_size=100&" + range, requests, failed)
-                                .join();
-                        get(http, base + creator + "/comparison?" + range, requests, failed)
-                                .join();
-                        java.util.concurrent.CompletableFuture.allOf(
-                                        get(http, base + creator + "/realtime?minutes=60", requests, failed),
-                                        get(
-                                                http,
-                                                base + creator + "/timeline?grain=hour&from=2026-11-08&to=2026-11-10",
-                                                requests,
-                                                failed),
-                                        get(http, base + creator + "/timeline?grain=day&" + range, requests, failed),
-                                        get(http, base + creator + "/breakdowns?" + range, requests, failed),
-                                        get(http, base + creator + "/countries?" + range, requests, failed),
-                                        get(http, base + creator + "/reach?" + range, requests, failed),
-                                        get(
-                                                http,
-                                                base + "/v1/content/content-" + random.nextInt(5000) + "/retention?"
-                                                        + range,
-                                                requests,
-                                                failed))
+                        // The page asks for the first three in turn, then the rest at once.
+                        for (Map.Entry<String, String> request : page.subList(0, 3)) {
+                            get(http, request.getKey(), request.getValue(), requests, failed)
+                                    .join();
+                        }
+                        java.util.concurrent.CompletableFuture.allOf(page.subList(3, page.size()).stream()
+                                        .map(request ->
+                                                get(http, request.getKey(), request.getValue(), requests, failed))
+                                        .toArray(java.util.concurrent.CompletableFuture[]::new))
                                 .join();
                         openings.add(System.nanoTime() - opened);
                         Thread.sleep(2_000 + random.nextInt(6_000));
@@ -479,6 +508,49 @@ public final class ServiceBenchmark {
         System.out.printf("dashboard  per request:        %s (target p95 <= 5 s)%n", percentiles(requests));
         pool.shutdown();
         System.out.printf("dashboard  per dashboard open: %s%n", percentiles(openings));
+        synchronized (PER_ROUTE) {
+            PER_ROUTE.forEach((route, took) ->
+                    System.out.printf("dashboard    %-14s %,6d requests  %s%n", route, took.size(), percentiles(took)));
+        }
+    }
+
+    /** The requests of one creator dashboard opening, in the page's order: route name and URL. */
+    private static List<Map.Entry<String, String>> pageRequests(String base, String creatorId, int content) {
+        String creator = base + "/v1/creators/" + creatorId;
+        String range = "from=2026-11-01&to=2026-11-10";
+        return List.of(
+                Map.entry("analytics", creator + "/analytics?" + range),
+                Map.entry("content", creator + "/content?sort=views&page_size=100&" + range),
+                Map.entry("comparison", creator + "/comparison?" + range),
+                Map.entry("realtime", creator + "/realtime?minutes=60"),
+                Map.entry("timeline 48 h", creator + "/timeline?grain=hour&from=2026-11-08&to=2026-11-10"),
+                Map.entry("timeline day", creator + "/timeline?grain=day&" + range),
+                Map.entry("breakdowns", creator + "/breakdowns?" + range),
+                Map.entry("countries", creator + "/countries?" + range),
+                Map.entry("reach", creator + "/reach?" + range),
+                Map.entry("retention", base + "/v1/content/content-" + content + "/retention?" + range));
+    }
+
+    /** Each request of a dashboard opening alone, one at a time: the median of 5 (the cost without queueing). */
+    static void eachRouteAlone(String base) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (Map.Entry<String, String> request : pageRequests(base, "creator-7", 7)) {
+            List<Long> took = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                long t0 = System.nanoTime();
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create(request.getValue()))
+                                .header("Authorization", "Bearer " + ADMIN)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                took.add(System.nanoTime() - t0);
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException(request.getKey() + ": " + r.statusCode() + " " + r.body());
+                }
+            }
+            Collections.sort(took);
+            System.out.printf("dashboard  alone  %-14s median %7.1f ms%n", request.getKey(), took.get(2) / 1e6);
+        }
     }
 
     /**
@@ -487,10 +559,18 @@ public final class ServiceBenchmark {
      * the latency is until the answer that counts.
      */
     private static java.util.concurrent.CompletableFuture<Void> get(
-            HttpClient http, String url, List<Long> latencies, java.util.concurrent.atomic.AtomicLong failed) {
+            HttpClient http,
+            String route,
+            String url,
+            List<Long> latencies,
+            java.util.concurrent.atomic.AtomicLong failed) {
         long t0 = System.nanoTime();
         return send(http, url, 0).handle((response, error) -> {
-            latencies.add(System.nanoTime() - t0);
+            long took = System.nanoTime() - t0;
+            latencies.add(took);
+            PER_ROUTE
+                    .computeIfAbsent(route, r -> Collections.synchronizedList(new ArrayList<>()))
+                    .add(took);
             if (error != null || response.statusCode() != 200) {
                 failed.incrementAndGet();
             }
@@ -520,6 +600,9 @@ public final class ServiceBenchmark {
     }
 
     private static final java.util.concurrent.atomic.AtomicLong RETRIES = new java.util.concurrent.atomic.AtomicLong();
+    /** Each dashboard route's request latencies, in the order the page asks for them. */
+    private static final Map<String, List<Long>> PER_ROUTE =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
 
     private static String percentiles(List<Long> nanos) {
         List<Long> sorted = new ArrayList<>(nanos);

@@ -35,12 +35,48 @@ class ApplySchemaITCase {
                     .execute(
                             "INSERT INTO engagement.content_metrics (grain, window_start, window_end, content_id,"
                                     + " creator_id, version, views) VALUES ('day', '2026-03-02 00:00:00', '2026-03-03 00:00:00', 'old', 'k', 1, 5)");
+            clickhouse
+                    .http()
+                    .execute("INSERT INTO engagement.engagement_events (event_id, event_type, content_id, creator_id,"
+                            + " user_id, session_id, event_time, event_time_ms, source_topic, source_partition, source_offset)"
+                            + " VALUES ('v1', 'view_start', 'old', 'k', 'u1', 's1', '2026-03-02 10:00:00', 0, 't', 0, 1),"
+                            + " ('v2', 'view_start', 'old', 'k', 'u2', 's2', '2026-03-02 10:20:00', 0, 't', 0, 2),"
+                            + " ('v3', 'view_start', 'old', 'k', 'u1', 's3', '2026-03-02 10:40:00', 0, 't', 0, 3)");
 
             ApplySchema.apply(clickhouse.http(), Path.of("sql/ddl"));
             ApplySchema.apply(clickhouse.http(), Path.of("sql/ddl")); // again: nothing to do, no error
             assertEquals(List.of("16"), clickhouse.rows(columns)); // the 16 breakdown columns
             assertEquals(
                     List.of("5\t0"), clickhouse.rows("SELECT views, views_organic FROM engagement.content_metrics"));
+            // The creator-first copies (250) got the older rows once, though the schema was applied twice,
+            // and get every later insert through their views.
+            assertEquals(
+                    List.of("old\t5"),
+                    clickhouse.rows(
+                            "SELECT content_id, views FROM engagement.content_metrics_by_creator WHERE creator_id = 'k'"));
+            assertEquals(
+                    List.of("2"),
+                    clickhouse.rows(
+                            "SELECT uniqMerge(viewers) FROM engagement.creator_viewers_hourly WHERE creator_id = 'k'"));
+            clickhouse
+                    .http()
+                    .execute(
+                            "INSERT INTO engagement.content_metrics (grain, window_start, window_end, content_id,"
+                                    + " creator_id, version, views) VALUES ('day', '2026-03-02 00:00:00', '2026-03-03 00:00:00', 'old', 'k', 2, 7)");
+            clickhouse
+                    .http()
+                    .execute(
+                            "INSERT INTO engagement.engagement_events (event_id, event_type, content_id, creator_id,"
+                                    + " user_id, session_id, event_time, event_time_ms, source_topic, source_partition, source_offset)"
+                                    + " VALUES ('v4', 'view_start', 'old', 'k', 'u3', 's4', '2026-03-02 11:00:00', 0, 't', 0, 4)");
+            assertEquals(
+                    List.of("7"),
+                    clickhouse.rows(
+                            "SELECT views FROM engagement.content_metrics_by_creator FINAL WHERE creator_id = 'k'"));
+            assertEquals(
+                    List.of("3"),
+                    clickhouse.rows(
+                            "SELECT uniqMerge(viewers) FROM engagement.creator_viewers_hourly WHERE creator_id = 'k'"));
             // 18.16 gets the files as written: no TTL (it has none; deploy/retention.sh does retention),
             // plain String where a current server gets LowCardinality (SchemaOnCurrentEngineITCase).
             assertEquals(

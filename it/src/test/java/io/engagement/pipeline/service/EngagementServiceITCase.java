@@ -400,7 +400,11 @@ class EngagementServiceITCase {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void analyticsReadsWaitingOnClickHouseCannotStarveTracking() throws Exception {
         try (EngagementService bounded = new EngagementService(
-                        config(Map.of("ENGAGEMENT_SERVICE_ANALYTICS_MAX_CONCURRENT", "1")),
+                        config(Map.of(
+                                "ENGAGEMENT_SERVICE_ANALYTICS_MAX_CONCURRENT",
+                                "1",
+                                "ENGAGEMENT_SERVICE_ANALYTICS_MAX_WAIT",
+                                "500 ms")),
                         EventPublisher.forConfig(config(Map.of())),
                         clickhouse.http())
                 .start()) {
@@ -417,8 +421,12 @@ class EngagementServiceITCase {
                     }
                 });
                 Thread.sleep(1_500); // the first read is waiting on the frozen server
+                long asked = System.nanoTime();
                 Answer second = call("GET", port, read, ADMIN_KEY, null);
                 assertEquals(503, second.status(), second.body());
+                assertTrue(
+                        System.nanoTime() - asked >= TimeUnit.MILLISECONDS.toNanos(450),
+                        "the second read waited service.analytics.max-wait in line before it was refused");
                 assertTrue(
                         second.json().get("error").asText().contains("service.analytics.max-concurrent"),
                         second.body());

@@ -39,6 +39,17 @@ class ClickHouseSchemaTest {
     /** Table -> columns, in order, after every migration; columns the server fills itself are marked. */
     static Map<String, Map<String, Boolean>> ddlColumns() throws IOException {
         Map<String, Map<String, Boolean>> tables = new LinkedHashMap<>();
+        ddlDefinitions().forEach((table, columns) -> {
+            Map<String, Boolean> filled = new LinkedHashMap<>();
+            columns.forEach((column, definition) -> filled.put(column, serverFilled(definition)));
+            tables.put(table, filled);
+        });
+        return tables;
+    }
+
+    /** Table -> column -> its definition (type and clauses, whitespace collapsed), in order, after every migration. */
+    static Map<String, Map<String, String>> ddlDefinitions() throws IOException {
+        Map<String, Map<String, String>> tables = new LinkedHashMap<>();
         List<Path> files;
         try (Stream<Path> list = Files.list(Path.of("sql/ddl"))) {
             files = list.filter(p -> p.toString().endsWith(".sql")).sorted().toList();
@@ -48,24 +59,40 @@ class ClickHouseSchemaTest {
                 Matcher create = CREATE.matcher(statement);
                 Matcher alter = ALTER.matcher(statement);
                 if (create.matches()) {
-                    Map<String, Boolean> columns = new LinkedHashMap<>();
+                    Map<String, String> columns = new LinkedHashMap<>();
                     for (String definition : topLevelSplit(create.group(2))) {
                         String[] parts = definition.trim().split("\\s+", 2);
-                        columns.put(parts[0], serverFilled(parts[1]));
+                        columns.put(parts[0], parts[1].trim().replaceAll("\\s+", " "));
                     }
                     tables.put(create.group(1), columns);
                 } else if (alter.matches()) {
-                    Map<String, Boolean> columns = tables.get(alter.group(1));
+                    Map<String, String> columns = tables.get(alter.group(1));
                     assertTrue(columns != null, file + ": ALTER of a table no earlier file creates: " + alter.group(1));
                     for (String clause : topLevelSplit(alter.group(2))) {
                         Matcher add = ADD_COLUMN.matcher(clause.trim());
                         assertTrue(add.matches(), file + ": not an ADD COLUMN clause: " + clause.trim());
-                        columns.put(add.group(1), serverFilled(add.group(2)));
+                        columns.put(add.group(1), add.group(2).trim().replaceAll("\\s+", " "));
                     }
                 }
             }
         }
         return tables;
+    }
+
+    /**
+     * The creator-first copies (sql/ddl/250) are filled by views that insert {@code SELECT *}: a
+     * column the source gains and its copy lacks would fail every insert into the source, so the two
+     * must have the same columns, in the same order, of the same types.
+     */
+    @Test
+    void theCreatorFirstCopiesHaveExactlyTheColumnsOfTheirSources() throws IOException {
+        Map<String, Map<String, String>> ddl = ddlDefinitions();
+        for (String source : List.of("engagement.content_metrics", "engagement.content_country_metrics")) {
+            assertEquals(
+                    new ArrayList<>(ddl.get(source).entrySet()),
+                    new ArrayList<>(ddl.get(source + "_by_creator").entrySet()),
+                    source + "_by_creator");
+        }
     }
 
     /** DEFAULT / MATERIALIZED / ALIAS columns are filled by the server, not written by a sink. */

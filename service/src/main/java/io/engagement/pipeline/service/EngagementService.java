@@ -180,8 +180,8 @@ public final class EngagementService implements AutoCloseable {
 
     private final byte[] openApi;
     private final CatalogEntryReader catalogueReader;
-    /** Analytics requests in progress: bounded, so reads waiting on ClickHouse cannot hold every request thread. */
-    private final java.util.concurrent.Semaphore analyticsInFlight;
+    /** Analytics requests in progress and waiting: bounded, so reads waiting on ClickHouse cannot hold every request thread. */
+    private final AnalyticsAdmission analyticsAdmission;
 
     private final ServiceMetrics metrics;
     private final ClickHouseHttp clickhouse;
@@ -210,7 +210,8 @@ public final class EngagementService implements AutoCloseable {
         this.authFailures = new RateLimiter(config.authFailuresPerMinute, config.rateLimitClients, System::nanoTime);
         this.metrics = new ServiceMetrics(publisher::pendingEvents);
         this.catalogueReader = new CatalogEntryReader(config.validationRules);
-        this.analyticsInFlight = new java.util.concurrent.Semaphore(config.analyticsMaxConcurrent);
+        this.analyticsAdmission = new AnalyticsAdmission(
+                config.analyticsMaxConcurrent, config.analyticsMaxWaiting, config.analyticsMaxWait);
         try (InputStream in = EngagementService.class.getResourceAsStream("/service/openapi.json")) {
             this.openApi = in.readAllBytes();
         } catch (IOException | NullPointerException e) {
@@ -617,13 +618,15 @@ public final class EngagementService implements AutoCloseable {
             boolean analytics = route.access() != Access.TRACKING
                     && route.access() != Access.METRICS
                     && route.access() != Access.CATALOG;
-            if (analytics && !analyticsInFlight.tryAcquire()) {
+            if (analytics && !analyticsAdmission.enter()) {
                 ctx.header("Retry-After", "1");
                 error(
                         ctx,
                         503,
                         "too many analytics requests in progress (service.analytics.max-concurrent = "
-                                + config.analyticsMaxConcurrent + "); retry in a second");
+                                + config.analyticsMaxConcurrent + ", service.analytics.max-waiting = "
+                                + config.analyticsMaxWaiting + ", service.analytics.max-wait = "
+                                + config.analyticsMaxWait.toMillis() + " ms); retry in a second");
                 return;
             }
             try {
@@ -635,7 +638,7 @@ public final class EngagementService implements AutoCloseable {
                 handler.handle(ctx);
             } finally {
                 if (analytics) {
-                    analyticsInFlight.release();
+                    analyticsAdmission.leave();
                 }
             }
         };

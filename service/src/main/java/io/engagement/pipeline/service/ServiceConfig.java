@@ -50,6 +50,10 @@ public final class ServiceConfig {
     public final String clickhouseUser;
     /** {@code service.analytics.max-concurrent}. */
     public final int analyticsMaxConcurrent;
+    /** {@code service.analytics.max-waiting}. */
+    public final int analyticsMaxWaiting;
+    /** {@code service.analytics.max-wait}. */
+    public final java.time.Duration analyticsMaxWait;
 
     public final String clickhousePassword;
     /** The job's validation rules (its {@code ENGAGEMENT_VALIDATION_*} settings from the same environment). */
@@ -121,6 +125,8 @@ public final class ServiceConfig {
         batchesPerMinute = orZero(v.get(ServiceSettings.BATCHES_PER_MINUTE));
         analyticsPerMinute = orZero(v.get(ServiceSettings.ANALYTICS_PER_MINUTE));
         analyticsMaxConcurrent = orZero(v.get(ServiceSettings.ANALYTICS_MAX_CONCURRENT));
+        analyticsMaxWaiting = orZero(v.get(ServiceSettings.ANALYTICS_MAX_WAITING));
+        analyticsMaxWait = v.get(ServiceSettings.ANALYTICS_MAX_WAIT);
         analyticsMaxResultRows = orZero(v.get(ServiceSettings.ANALYTICS_MAX_RESULT_ROWS));
         trackingKeyRequestsPerMinute = orZero(v.get(ServiceSettings.TRACKING_KEY_PER_MINUTE));
         authFailuresPerMinute = orZero(v.get(ServiceSettings.AUTH_FAILURES_PER_MINUTE));

@@ -102,9 +102,24 @@ public final class ServiceSettings {
             "service.analytics.max-concurrent",
             "16",
             SettingType.integer(1, 10_000),
-            "analytics requests answered at once (each holds a request thread while ClickHouse works); more are"
-                    + " answered 503 with `Retry-After: 1` at once, so a flood of reads never takes the threads"
-                    + " tracking needs");
+            "analytics requests answered at once (each holds a request thread while ClickHouse works); more wait"
+                    + " in line (`service.analytics.max-waiting`, `service.analytics.max-wait`) or are answered 503 with"
+                    + " `Retry-After: 1`, so a flood of reads never takes the threads tracking needs");
+
+    public static final Setting<Integer> ANALYTICS_MAX_WAITING = Setting.of(
+            "service.analytics.max-waiting",
+            "64",
+            SettingType.integer(0, 10_000),
+            "analytics requests that may wait, first come first served, for one of the"
+                    + " `service.analytics.max-concurrent` slots (each holds a request thread while it waits); one more"
+                    + " is answered 503 at once");
+
+    public static final Setting<Duration> ANALYTICS_MAX_WAIT = Setting.of(
+            "service.analytics.max-wait",
+            "3 s",
+            SettingType.duration(),
+            "how long an analytics request waits for a slot before it is answered 503 with `Retry-After: 1`"
+                    + " (0: never waits)");
 
     public static final Setting<Integer> ANALYTICS_MAX_RESULT_ROWS = Setting.of(
             "service.analytics.max-result-rows",
@@ -194,6 +209,8 @@ public final class ServiceSettings {
                 BATCHES_PER_MINUTE,
                 ANALYTICS_PER_MINUTE,
                 ANALYTICS_MAX_CONCURRENT,
+                ANALYTICS_MAX_WAITING,
+                ANALYTICS_MAX_WAIT,
                 ANALYTICS_MAX_RESULT_ROWS,
                 TRACKING_KEY_PER_MINUTE,
                 AUTH_FAILURES_PER_MINUTE,
