@@ -109,6 +109,7 @@ class ContentCatalogueITCase {
             send(producer, CATALOGUE, "v1", "{\"content_id\":\"v1\",\"creator_id\":\"victim\",\"duration_ms\":20000}");
             send(producer, CATALOGUE, "f1", "{\"content_id\":\"f1\",\"creator_id\":\"forger\",\"duration_ms\":10000}");
             send(producer, CATALOGUE, "d1", "{\"content_id\":\"d1\",\"creator_id\":\"third\",\"duration_ms\":20000}");
+            send(producer, CATALOGUE, "r1", "{\"content_id\":\"r1\",\"creator_id\":\"fourth\",\"duration_ms\":60000}");
             send(producer, CATALOGUE, "bad", "{\"content_id\":\"bad\"}"); // no creator: a dead letter
         }
         Configuration conf = PipelineScenario.flinkConf(checkpoints);
@@ -117,7 +118,7 @@ class ContentCatalogueITCase {
                 PipelineScenario.job(conf, 2, config, null, StartHorizon.NONE).executeAsync("content-catalogue");
         try (KafkaProducer<byte[], byte[]> producer = SERVERS.kafka().producer()) {
             // The job has read the catalogue once its entries are in ClickHouse (written after the join saw them).
-            waitUntil(() -> count("SELECT count() FROM engagement.content_catalog") == 3, 90);
+            waitUntil(() -> count("SELECT count() FROM engagement.content_catalog") == 4, 90);
             // Minute 10:00: three honest views of v1. Minute 10:01: the forger's five views of v1,
             // claiming v1 is theirs, come first in the window; then two honest views. One completion
             // claims a 1 s duration (the catalogue says 20 s).
@@ -186,6 +187,37 @@ class ContentCatalogueITCase {
                             "u7",
                             T0 + 13 * MIN,
                             ",\"total_watch_time_ms\":600000,\"progress\":0.5"));
+            // The intro hold of r1 (60 s by the catalogue) from plays that claim a 10 s content: by the
+            // claim none would reach 30 s; by the catalogue 36 s and 60 s do, 24 s does not.
+            send(
+                    producer,
+                    EVENTS,
+                    "r1",
+                    event(
+                            "r-0",
+                            "swipe_away",
+                            "r1",
+                            "fourth",
+                            "u1",
+                            T0 + 5_000,
+                            ",\"progress\":0.6,\"content_duration_ms\":10000"));
+            send(
+                    producer,
+                    EVENTS,
+                    "r1",
+                    event(
+                            "r-1",
+                            "swipe_away",
+                            "r1",
+                            "fourth",
+                            "u2",
+                            T0 + 6_000,
+                            ",\"progress\":0.4,\"content_duration_ms\":10000"));
+            send(
+                    producer,
+                    EVENTS,
+                    "r1",
+                    event("r-2", "view_complete", "r1", "fourth", "u3", T0 + 7_000, ",\"content_duration_ms\":10000"));
             // Event time moves past both hours' ends: every window fires.
             send(producer, EVENTS, "f1", event("flush", "impression", "f1", "forger", "u0", T0 + 130 * MIN, ""));
             waitUntil(
@@ -194,6 +226,8 @@ class ContentCatalogueITCase {
                                     == 3
                             && count(
                                             "SELECT count() FROM engagement.creator_metrics FINAL WHERE grain = 'hour' AND creator_id = 'victim'")
+                                    == 1
+                            && count("SELECT count() FROM engagement.content_retention FINAL WHERE content_id = 'r1'")
                                     == 1,
                     120);
             Thread.sleep(1_000);
@@ -201,6 +235,12 @@ class ContentCatalogueITCase {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
 
+        // r1's retention: three plays, exits at 40 %, 60 % and the end; intro held by two of three (by the
+        // catalogue's 60 s; the claimed 10 s would have held none).
+        assertEquals(
+                List.of("3\t2\t1\t1\t1"),
+                rows("SELECT intro_plays, intro_held, exits[9], exits[13], exits[21]"
+                        + " FROM engagement.content_retention FINAL WHERE content_id = 'r1'"));
         // Every row of v1 carries the catalogue's creator; the forger's five views count under it, as mismatches.
         assertEquals(
                 List.of("victim"),

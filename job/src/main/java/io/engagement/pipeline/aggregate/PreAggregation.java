@@ -10,7 +10,8 @@ import java.io.Serializable;
  *
  * @param <IN> the record before the shuffle (an event, or a finer window's delta)
  * @param <K> the key the downstream window is keyed by
- * @param <ACC> the partial accumulator (the downstream window's own accumulator type)
+ * @param <ACC> the partial accumulator (for the content and country cascades, the downstream window's own
+ *     accumulator type)
  * @param <OUT> the partial record sent through the shuffle
  */
 public interface PreAggregation<IN, K, ACC, OUT> extends Serializable {

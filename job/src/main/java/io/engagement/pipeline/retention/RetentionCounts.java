@@ -47,15 +47,28 @@ public class RetentionCounts {
         return position >= 1.0 ? BUCKETS - 1 : Math.min(BUCKETS - 2, (int) Math.floor(position * 20 + 1e-9));
     }
 
-    /** Counts the play {@code e} ends; {@code e} must {@link #endsPlay end a play}. */
+    /**
+     * Counts the play {@code e} ends, its intro hold by the duration the event reports; {@code e} must
+     * {@link #endsPlay end a play}.
+     */
     public void add(EngagementEvent e) {
         double position = position(e);
-        exits[bucket(position)]++;
+        addExit(position);
         if (e.contentDurationMs != null && e.contentDurationMs > 0) {
-            introPlays++;
-            if (position * e.contentDurationMs >= INTRO_MS) {
-                introHeld++;
-            }
+            countIntro(position, e.contentDurationMs);
+        }
+    }
+
+    /** Counts a play that ended at {@code position} (0 .. 1) in the exits only. */
+    void addExit(double position) {
+        exits[bucket(position)]++;
+    }
+
+    /** Counts a play that ended at {@code position} of a content {@code durationMs} long in the intro hold. */
+    void countIntro(double position, long durationMs) {
+        introPlays++;
+        if (position * durationMs >= INTRO_MS) {
+            introHeld++;
         }
     }
 

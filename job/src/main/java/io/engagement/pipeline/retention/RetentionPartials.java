@@ -3,9 +3,19 @@ package io.engagement.pipeline.retention;
 import io.engagement.pipeline.aggregate.PreAggregation;
 import io.engagement.pipeline.event.EngagementEvent;
 
-/** Play-ending events folded per content and window before the shuffle ({@link io.engagement.pipeline.aggregate.WindowPreAggregator}). */
-public final class RetentionPartials
-        implements PreAggregation<EngagementEvent, String, RetentionCounts, RetentionPartial> {
+/**
+ * Play-ending events folded per content and window before the shuffle ({@link
+ * io.engagement.pipeline.aggregate.WindowPreAggregator}). With a content catalogue the events'
+ * {@code content_duration_ms} is a claim: the intro hold is left to {@link RetentionDurations}, which
+ * has the catalogue's duration, and each play's end position travels with the partial for it.
+ */
+public final class RetentionPartials implements PreAggregation<EngagementEvent, String, PlayEnds, RetentionPartial> {
+
+    private final boolean durationFromCatalogue;
+
+    public RetentionPartials(boolean durationFromCatalogue) {
+        this.durationFromCatalogue = durationFromCatalogue;
+    }
 
     @Override
     public String key(EngagementEvent event) {
@@ -13,17 +23,23 @@ public final class RetentionPartials
     }
 
     @Override
-    public RetentionCounts createAccumulator() {
-        return new RetentionCounts();
+    public PlayEnds createAccumulator() {
+        return new PlayEnds();
     }
 
     @Override
-    public void add(RetentionCounts acc, EngagementEvent event) {
-        acc.add(event);
+    public void add(PlayEnds acc, EngagementEvent event) {
+        if (durationFromCatalogue) {
+            double position = RetentionCounts.position(event);
+            acc.counts.addExit(position);
+            acc.keepPosition(position);
+        } else {
+            acc.counts.add(event);
+        }
     }
 
     @Override
-    public RetentionPartial partial(String contentId, long windowStartMs, long windowEndMs, RetentionCounts acc) {
-        return new RetentionPartial(contentId, acc);
+    public RetentionPartial partial(String contentId, long windowStartMs, long windowEndMs, PlayEnds acc) {
+        return new RetentionPartial(contentId, acc.counts, acc.positions());
     }
 }

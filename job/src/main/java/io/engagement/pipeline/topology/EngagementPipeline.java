@@ -40,6 +40,7 @@ import io.engagement.pipeline.event.ValidateEvents;
 import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.retention.RetentionAggregate;
 import io.engagement.pipeline.retention.RetentionCounts;
+import io.engagement.pipeline.retention.RetentionDurations;
 import io.engagement.pipeline.retention.RetentionPartial;
 import io.engagement.pipeline.retention.RetentionPartials;
 import io.engagement.pipeline.retention.RetentionResult;
@@ -97,7 +98,7 @@ import org.apache.flink.util.OutputTag;
  *       -> partials per (content, country, hour) -keyBy(content_id, country)-> hour windows -> country metrics
  *            their deltas -> partials per (content, country, day | week) -> windows of that grain -> country metrics
  *       -> the fields sessions read -keyBy(session_id)-> sessions (gap, capped duration) -> session metrics table
- *       -> play ends -> partials per (content, hour) -keyBy(content_id)-> retention hours -> content retention table
+ *       -> play ends -> partials per (content, hour) -keyBy(content_id), with a catalogue-> retention hours -> content retention table
  *       -> events that say something about their user's taste, slim -keyBy(content_id), with a catalogue->
  *            creator, category, hashtags -keyBy(user_id), with erasure requests-> user profiles -> user-signals topic
  *       -> view starts and play ends as claims -keyBy(session)-> gate -keyBy(device)-> gate -keyBy(user)-> gate
@@ -606,26 +607,36 @@ public final class EngagementPipeline {
     /**
      * Audience retention per content and hour: where each play ended ({@link RetentionCounts}),
      * folded before the shuffle, added up in hour windows that fire provisionally like the others.
-     * Hours add up to any range, so no larger grain is kept.
+     * Hours add up to any range, so no larger grain is kept. With a catalogue, the intro hold is
+     * counted with the catalogue's duration in the content-keyed stage ({@link RetentionDurations}).
      */
     private void retention(DataStream<EngagementEvent> accepted) {
         if (!config.grains.contains(Grain.HOUR)) {
             return;
         }
-        accepted.filter(RetentionCounts::endsPlay)
+        KeyedStream<RetentionPartial, String> partials = accepted.filter(RetentionCounts::endsPlay)
                 .uid("play-ends")
                 .name("Play ends")
                 .transform(
                         "Retention partials per hour",
                         TypeInformation.of(RetentionPartial.class),
                         new WindowPreAggregator<>(
-                                new RetentionPartials(),
+                                new RetentionPartials(catalog != null),
                                 Grain.HOUR.size(),
                                 Grain.HOUR.offset(),
                                 config.preAggregationEntries))
                 .uid("retention-partials-hour")
-                .keyBy(partial -> partial.contentId, Types.STRING)
-                .window(TumblingEventTimeWindows.of(Grain.HOUR.size(), Grain.HOUR.offset()))
+                .keyBy(partial -> partial.contentId, Types.STRING);
+        if (catalog != null) {
+            partials = DataStreamUtils.reinterpretAsKeyedStream(
+                    partials.connect(catalog.keyBy(entry -> entry.contentId, Types.STRING))
+                            .process(new RetentionDurations())
+                            .uid("retention-catalogue-durations")
+                            .name("Intro hold by the catalogue's duration"),
+                    partial -> partial.contentId,
+                    Types.STRING);
+        }
+        partials.window(TumblingEventTimeWindows.of(Grain.HOUR.size(), Grain.HOUR.offset()))
                 .trigger(windowTrigger())
                 .allowedLateness(config.allowedLateness)
                 .aggregate(new RetentionAggregate(), new RetentionResult(Grain.HOUR))
