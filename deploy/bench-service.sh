@@ -7,6 +7,8 @@
 #   deploy/bench-service.sh dashboard [users (default 100)] [seconds (default 60)]   the dashboard lines alone:
 #     the heaviest queries, then simulated users opening dashboards (request p50/p95/p99)
 #   BENCH_JAVA_OPTS=-Dbench.linger=0ms deploy/bench-service.sh   (the producer's linger, service.kafka-linger)
+#   BENCH_JAVA_OPTS="-Dbench.analytics.cache-ttl=0ms -Dbench.analytics.max-wait=0ms"   the dashboard without the
+#     answer cache / without the line for a slot (A/B of service.analytics.cache-ttl / max-wait)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 deploy/install-deps.sh

@@ -79,7 +79,10 @@ public final class ServiceBenchmark {
                         // -Dbench.analytics.max-wait=0ms: the service without a line (every request
                         // beyond max-concurrent refused at once), for an A/B of the line.
                         "--service.analytics.max-wait",
-                        System.getProperty("bench.analytics.max-wait", "3 s")
+                        System.getProperty("bench.analytics.max-wait", "3 s"),
+                        // -Dbench.analytics.cache-ttl=0ms: without the answer cache.
+                        "--service.analytics.cache-ttl",
+                        System.getProperty("bench.analytics.cache-ttl", "5 s")
                     },
                     Map.of("ENGAGEMENT_SERVICE_API_KEYS", "app:" + KEY + ":tracking,ops:" + ADMIN + ":admin"));
             if (limitsOnly) {
@@ -393,22 +396,40 @@ public final class ServiceBenchmark {
                                 + " concat('content-', toString(intDiv(number, 4) % 5000)), concat('creator-', toString(intDiv(number, 4) % 500)),"
                                 + " ['US', 'BR', 'IN', 'DE'][number % 4 + 1], 1, 60 + number % 200, 50 + number % 150,"
                                 + " 1000 * (number % 1500), number % 20, 10 FROM system.numbers LIMIT 180000");
+        // The catalogue of the 5 000 contents (lengths 15 s to 10 min) and their retention hours: a
+        // quarter of the content-hours had plays that ended (the retention route's curve and typical band).
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.content_catalog (content_id, creator_id, duration_ms, category, hashtags,"
+                                + " sound_id, deleted, version) SELECT concat('content-', toString(number)),"
+                                + " concat('creator-', toString(number % 500)), 15000 + (number * 7919) % 585000, 'music', '', '', 0, 1"
+                                + " FROM system.numbers LIMIT 5000");
+        clickhouse
+                .http()
+                .execute(
+                        "INSERT INTO engagement.content_retention (grain, window_start, window_end, content_id, version,"
+                                + " exits, intro_plays, intro_held) SELECT 'hour', toDateTime('2026-11-01 00:00:00') + 3600 * intDiv(number, 1250),"
+                                + " toDateTime('2026-11-01 01:00:00') + 3600 * intDiv(number, 1250), concat('content-', toString((number * 4) % 5000)), 1,"
+                                + " arrayMap(k -> toUInt64((number + k) % 7), range(21)), 20, number % 20 FROM system.numbers LIMIT 250000");
         for (String table : List.of(
                 "content_metrics",
                 "content_metrics_by_creator",
                 "creator_metrics",
                 "content_country_metrics",
-                "content_country_metrics_by_creator")) {
+                "content_country_metrics_by_creator",
+                "content_retention")) {
             clickhouse.http().execute("OPTIMIZE TABLE engagement." + table + " FINAL");
         }
         System.out.printf(
                 "dashboard  content_metrics: %,d rows (hour windows %,d); content_viewers_hourly: %,d rows;"
-                        + " creator_metrics: %,d rows; content_country_metrics: %,d rows%n",
+                        + " creator_metrics: %,d rows; content_country_metrics: %,d rows; content_retention: %,d rows%n",
                 clickhouse.count("SELECT count() FROM engagement.content_metrics"),
                 clickhouse.count("SELECT count() FROM engagement.content_metrics WHERE grain = 'hour'"),
                 clickhouse.count("SELECT count() FROM engagement.content_viewers_hourly"),
                 clickhouse.count("SELECT count() FROM engagement.creator_metrics"),
-                clickhouse.count("SELECT count() FROM engagement.content_country_metrics"));
+                clickhouse.count("SELECT count() FROM engagement.content_country_metrics"),
+                clickhouse.count("SELECT count() FROM engagement.content_retention"));
         HttpClient http = HttpClient.newHttpClient();
         String range = "from=2026-11-01&to=2026-11-10";
         Map<String, String> sqlRange = Map.of(

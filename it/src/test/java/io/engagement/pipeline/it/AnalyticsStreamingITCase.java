@@ -33,8 +33,9 @@ import org.junit.jupiter.api.Timeout;
  * Analytics answers on the real server (issue 22, point 2): streamed to the client as ClickHouse
  * sends them, not held whole in the service; a query whose client disconnects is killed in
  * ClickHouse at once instead of running to its 10 s limit; a query that reaches the limit is a 400.
- * The slow query: {@code content_viewers_hourly} replaced by a view that aggregates the endless
- * {@code system.numbers} (bounded memory, never done), joined by the creator dashboard's query. (The
+ * The slow query: {@code creator_viewers_hourly} (and {@code content_viewers_hourly}) replaced by a view that
+ * aggregates the endless {@code system.numbers} (bounded memory, never done), joined by the creator
+ * dashboard's query. (The
  * content metrics route reads it in a scalar subquery, which 18.16 runs while it analyses the query,
  * where neither KILL QUERY nor anything else but max_execution_time reaches it.)
  */
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.Timeout;
 class AnalyticsStreamingITCase {
 
     private static final String ADMIN_KEY = "streaming-test-admin-key-0123";
-    private static final String SLOW_QUERY = "content_viewers_hourly";
+    private static final String SLOW_QUERY = "creator_viewers_hourly";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static ClickHouseTestServer clickhouse;
@@ -57,6 +58,12 @@ class AnalyticsStreamingITCase {
         http.execute("DROP TABLE slowdb.content_viewers_hourly");
         http.execute(
                 "CREATE VIEW slowdb.content_viewers_hourly AS SELECT 'c1' AS content_id, 'creator-1' AS creator_id,"
+                        + " toDateTime('2026-01-01 00:00:00') AS hour, uniqState(toString(number)) AS viewers FROM system.numbers");
+        // The creator dashboard reads the creator-first viewer states (sql/ddl/250): the same endless view.
+        http.execute("DROP TABLE slowdb.creator_viewers_hourly_mv");
+        http.execute("DROP TABLE slowdb.creator_viewers_hourly");
+        http.execute(
+                "CREATE VIEW slowdb.creator_viewers_hourly AS SELECT 'creator-1' AS creator_id,"
                         + " toDateTime('2026-01-01 00:00:00') AS hour, uniqState(toString(number)) AS viewers FROM system.numbers");
         // 1 000 plays of one user, each of another content: a watch history answer of about 150 KB.
         http.execute(

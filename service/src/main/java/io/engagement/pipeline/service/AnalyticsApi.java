@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.engagement.pipeline.clickhouse.AnalystQuery;
 import io.engagement.pipeline.clickhouse.ClickHouseHttp;
 import io.engagement.pipeline.clickhouse.Database;
@@ -11,6 +13,7 @@ import io.engagement.pipeline.clickhouse.ServerFeatures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,15 +71,41 @@ public final class AnalyticsApi {
 
     private final long maxResultRows;
 
+    /** The most rows of one answer kept in {@link #answers}; a larger answer is streamed, not kept. */
+    static final int CACHED_ANSWER_MAX_ROWS = 1_000;
+    /** The most rows all kept answers hold together (Caffeine evicts the least used beyond). */
+    static final long CACHE_MAX_ROWS = 200_000;
+
+    /**
+     * Recent answers by query and values, for {@code service.analytics.cache-ttl}: a dashboard opening
+     * asks some queries twice (the totals, then the comparison's current period) and users of one
+     * creator ask the same windows within seconds; null when the TTL is 0.
+     */
+    private final Cache<Answer, List<Map<String, Object>>> answers;
+
+    /** One query with its values as asked (the cache key). */
+    private record Answer(String query, Map<String, String> values) {}
+
     public AnalyticsApi(ClickHouseHttp clickhouse, String database) {
-        this(clickhouse, database, 10_000);
+        this(clickhouse, database, 10_000, Duration.ZERO);
     }
 
-    /** @param maxResultRows the most rows ClickHouse may answer one query with (more: refused, not cut) */
-    public AnalyticsApi(ClickHouseHttp clickhouse, String database, long maxResultRows) {
+    /**
+     * @param maxResultRows the most rows ClickHouse may answer one query with (more: refused, not cut)
+     * @param cacheTtl how long an answer is served again to the same query and values (0: never)
+     */
+    public AnalyticsApi(ClickHouseHttp clickhouse, String database, long maxResultRows, Duration cacheTtl) {
         this.clickhouse = clickhouse;
         this.database = database;
         this.maxResultRows = maxResultRows;
+        this.answers = cacheTtl.isZero()
+                ? null
+                : Caffeine.newBuilder()
+                        .expireAfterWrite(cacheTtl)
+                        .maximumWeight(CACHE_MAX_ROWS)
+                        .<Answer, List<Map<String, Object>>>weigher((key, rows) -> rows.size() + 1)
+                        .recordStats()
+                        .build();
         for (String name : QUERIES) {
             String resource = "/sql/queries/" + name + ".sql";
             try (InputStream in = AnalyticsApi.class.getResourceAsStream(resource)) {
@@ -154,6 +183,42 @@ public final class AnalyticsApi {
      * ClickHouse ({@link ClickHouseHttp#stream}).
      */
     public long stream(String name, Map<String, String> values, ClickHouseHttp.Caller caller, RowSink sink)
+            throws IOException {
+        if (answers == null) {
+            return fromClickHouse(name, values, caller, sink);
+        }
+        Answer key = new Answer(name, Map.copyOf(values));
+        List<Map<String, Object>> kept = answers.getIfPresent(key);
+        if (kept != null) {
+            for (Map<String, Object> row : kept) {
+                sink.row(row);
+            }
+            return kept.size();
+        }
+        List<Map<String, Object>> captured = new ArrayList<>();
+        long rows = fromClickHouse(name, values, caller, row -> {
+            Map<String, Object> unmodifiable = java.util.Collections.unmodifiableMap(row);
+            if (captured.size() <= CACHED_ANSWER_MAX_ROWS) {
+                captured.add(unmodifiable);
+            }
+            sink.row(unmodifiable);
+        });
+        if (rows <= CACHED_ANSWER_MAX_ROWS) {
+            answers.put(key, List.copyOf(captured));
+        }
+        return rows;
+    }
+
+    /** Answers served from the cache and answers asked of ClickHouse since start ({@code service.analytics.cache-ttl}). */
+    public long[] cacheHitsAndMisses() {
+        if (answers == null) {
+            return new long[] {0, 0};
+        }
+        var stats = answers.stats();
+        return new long[] {stats.hitCount(), stats.missCount()};
+    }
+
+    private long fromClickHouse(String name, Map<String, String> values, ClickHouseHttp.Caller caller, RowSink sink)
             throws IOException {
         AnalystQuery query = queries.get(name);
         if (query == null) {

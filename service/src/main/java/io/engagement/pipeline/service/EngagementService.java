@@ -201,14 +201,15 @@ public final class EngagementService implements AutoCloseable {
                 config.userTokenKey != null);
         this.userTokens =
                 config.userTokenKey == null ? null : new UserTokens(config.userTokenKey, java.time.Clock.systemUTC());
-        this.analytics = new AnalyticsApi(clickhouse, config.clickhouseDatabase, config.analyticsMaxResultRows);
+        this.analytics = new AnalyticsApi(
+                clickhouse, config.clickhouseDatabase, config.analyticsMaxResultRows, config.analyticsCacheTtl);
         this.events = new RateLimiter(config.eventsPerMinute, config.rateLimitClients, System::nanoTime);
         this.batches = new RateLimiter(config.batchesPerMinute, config.rateLimitClients, System::nanoTime);
         this.reads = new RateLimiter(config.analyticsPerMinute, config.rateLimitClients, System::nanoTime);
         this.trackingKeys =
                 new RateLimiter(config.trackingKeyRequestsPerMinute, config.rateLimitClients, System::nanoTime);
         this.authFailures = new RateLimiter(config.authFailuresPerMinute, config.rateLimitClients, System::nanoTime);
-        this.metrics = new ServiceMetrics(publisher::pendingEvents);
+        this.metrics = new ServiceMetrics(publisher::pendingEvents, analytics::cacheHitsAndMisses);
         this.catalogueReader = new CatalogEntryReader(config.validationRules);
         this.analyticsAdmission = new AnalyticsAdmission(
                 config.analyticsMaxConcurrent, config.analyticsMaxWaiting, config.analyticsMaxWait);

@@ -54,6 +54,8 @@ public final class ServiceConfig {
     public final int analyticsMaxWaiting;
     /** {@code service.analytics.max-wait}. */
     public final java.time.Duration analyticsMaxWait;
+    /** {@code service.analytics.cache-ttl}. */
+    public final java.time.Duration analyticsCacheTtl;
 
     public final String clickhousePassword;
     /** The job's validation rules (its {@code ENGAGEMENT_VALIDATION_*} settings from the same environment). */
@@ -127,6 +129,7 @@ public final class ServiceConfig {
         analyticsMaxConcurrent = orZero(v.get(ServiceSettings.ANALYTICS_MAX_CONCURRENT));
         analyticsMaxWaiting = orZero(v.get(ServiceSettings.ANALYTICS_MAX_WAITING));
         analyticsMaxWait = v.get(ServiceSettings.ANALYTICS_MAX_WAIT);
+        analyticsCacheTtl = v.get(ServiceSettings.ANALYTICS_CACHE_TTL);
         analyticsMaxResultRows = orZero(v.get(ServiceSettings.ANALYTICS_MAX_RESULT_ROWS));
         trackingKeyRequestsPerMinute = orZero(v.get(ServiceSettings.TRACKING_KEY_PER_MINUTE));
         authFailuresPerMinute = orZero(v.get(ServiceSettings.AUTH_FAILURES_PER_MINUTE));

@@ -5,6 +5,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The service's counters in the Prometheus text format ({@code GET /metrics}): requests by route and
@@ -20,9 +21,12 @@ public final class ServiceMetrics {
     private final LongAdder accepted = new LongAdder();
     private final LongAdder unavailable = new LongAdder();
     private final LongSupplier pendingEvents;
+    private final Supplier<long[]> cacheHitsAndMisses;
 
-    public ServiceMetrics(LongSupplier pendingEvents) {
+    /** @param cacheHitsAndMisses the analytics answers served from the cache and asked of ClickHouse */
+    public ServiceMetrics(LongSupplier pendingEvents, Supplier<long[]> cacheHitsAndMisses) {
         this.pendingEvents = pendingEvents;
+        this.cacheHitsAndMisses = cacheHitsAndMisses;
     }
 
     void request(String route, int status, long nanos) {
@@ -90,6 +94,16 @@ public final class ServiceMetrics {
                 .append("# TYPE engagement_service_pending_events gauge\n")
                 .append("engagement_service_pending_events ")
                 .append(pendingEvents.getAsLong())
+                .append('\n');
+        long[] cache = cacheHitsAndMisses.get();
+        out.append(
+                        "# HELP engagement_service_analytics_cache_total Analytics answers served from the cache (hit) or asked of ClickHouse (miss).\n")
+                .append("# TYPE engagement_service_analytics_cache_total counter\n")
+                .append("engagement_service_analytics_cache_total{result=\"hit\"} ")
+                .append(cache[0])
+                .append('\n')
+                .append("engagement_service_analytics_cache_total{result=\"miss\"} ")
+                .append(cache[1])
                 .append('\n');
         return out.toString();
     }

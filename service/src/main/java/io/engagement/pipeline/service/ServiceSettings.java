@@ -121,6 +121,14 @@ public final class ServiceSettings {
             "how long an analytics request waits for a slot before it is answered 503 with `Retry-After: 1`"
                     + " (0: never waits)");
 
+    public static final Setting<Duration> ANALYTICS_CACHE_TTL = Setting.of(
+            "service.analytics.cache-ttl",
+            "5 s",
+            SettingType.atMostDays(SettingType.duration(), 1),
+            "how long an analytics answer (of at most 1 000 rows) is served again to the same query with the same"
+                    + " values, without asking ClickHouse (0: never); figures are at most this much older than"
+                    + " ClickHouse's ([api.md](api.md#analytics))");
+
     public static final Setting<Integer> ANALYTICS_MAX_RESULT_ROWS = Setting.of(
             "service.analytics.max-result-rows",
             "10000",
@@ -211,6 +219,7 @@ public final class ServiceSettings {
                 ANALYTICS_MAX_CONCURRENT,
                 ANALYTICS_MAX_WAITING,
                 ANALYTICS_MAX_WAIT,
+                ANALYTICS_CACHE_TTL,
                 ANALYTICS_MAX_RESULT_ROWS,
                 TRACKING_KEY_PER_MINUTE,
                 AUTH_FAILURES_PER_MINUTE,
