@@ -9,7 +9,8 @@
 -- Reads the creator-first copies (content_metrics_by_creator, creator_viewers_hourly: sql/ddl/250), so
 -- it touches one creator's rows, not every content's of the range.
 -- (One JOIN per SELECT, nested: ClickHouse 18.16 supports no more; every joined subquery has an
--- alias: current releases require one.)
+-- alias: current releases require one. The top content relies on groupArray keeping the order of its
+-- ordered subquery, as ClickHouse does for one ordered stream.)
 -- param creator_id String: 'creator-1'
 -- param from DateTime: toStartOfDay(now()) - 30 * 86400
 -- param to DateTime: now()
@@ -34,19 +35,38 @@ FROM
     SELECT *
     FROM
     (
+        -- One read of the creator's hour rows: per content first (for the top content, in order),
+        -- then the creator's totals over those sums.
         SELECT
             creator_id,
-            uniqExact(content_id) AS contents,
-            sum(views)            AS views,
-            sum(watch_time_ms)    AS watch_time_ms,
-            sum(completions)      AS completions,
-            sum(likes)            AS likes,
-            sum(comments)         AS comments,
-            sum(saves)            AS saves,
-            sum(shares)           AS shares,
-            sum(clicks)           AS clicks
-        FROM engagement.content_metrics_by_creator FINAL
-        WHERE grain = 'hour' AND creator_id = {{creator_id}} AND window_start >= {{from}} AND window_start < {{to}}
+            count()                                                             AS contents,
+            sum(content_views)                                                  AS views,
+            sum(content_watch_time_ms)                                          AS watch_time_ms,
+            sum(content_completions)                                            AS completions,
+            sum(content_likes)                                                  AS likes,
+            sum(content_comments)                                               AS comments,
+            sum(content_saves)                                                  AS saves,
+            sum(content_shares)                                                 AS shares,
+            sum(content_clicks)                                                 AS clicks,
+            groupArray({{top}})(concat(content_id, ':', toString(content_views))) AS top_content
+        FROM
+        (
+            SELECT
+                creator_id,
+                content_id,
+                sum(views)         AS content_views,
+                sum(watch_time_ms) AS content_watch_time_ms,
+                sum(completions)   AS content_completions,
+                sum(likes)         AS content_likes,
+                sum(comments)      AS content_comments,
+                sum(saves)         AS content_saves,
+                sum(shares)        AS content_shares,
+                sum(clicks)        AS content_clicks
+            FROM engagement.content_metrics_by_creator FINAL
+            WHERE grain = 'hour' AND creator_id = {{creator_id}} AND window_start >= {{from}} AND window_start < {{to}}
+            GROUP BY creator_id, content_id
+            ORDER BY content_views DESC, content_id
+        )
         GROUP BY creator_id
     ) AS totals
     ANY LEFT JOIN
@@ -60,16 +80,3 @@ FROM
         GROUP BY creator_id
     ) AS viewers USING (creator_id)
 ) AS with_viewers
-ANY LEFT JOIN
-(
-    SELECT creator_id, groupArray({{top}})(concat(content_id, ':', toString(content_views))) AS top_content
-    FROM
-    (
-        SELECT creator_id, content_id, sum(views) AS content_views
-        FROM engagement.content_metrics_by_creator FINAL
-        WHERE grain = 'hour' AND creator_id = {{creator_id}} AND window_start >= {{from}} AND window_start < {{to}}
-        GROUP BY creator_id, content_id
-        ORDER BY content_views DESC, content_id
-    )
-    GROUP BY creator_id
-) AS top USING (creator_id)

@@ -83,8 +83,8 @@ public final class AnalyticsApi {
      */
     private final Cache<Answer, List<Map<String, Object>>> answers;
 
-    /** One query with its values as asked (the cache key). */
-    private record Answer(String query, Map<String, String> values) {}
+    /** One bound query: its SQL and its server-side parameters (the cache key). */
+    private record Answer(String sql, Map<String, String> parameters) {}
 
     public AnalyticsApi(ClickHouseHttp clickhouse, String database) {
         this(clickhouse, database, 10_000, Duration.ZERO);
@@ -184,10 +184,18 @@ public final class AnalyticsApi {
      */
     public long stream(String name, Map<String, String> values, ClickHouseHttp.Caller caller, RowSink sink)
             throws IOException {
-        if (answers == null) {
-            return fromClickHouse(name, values, caller, sink);
+        AnalystQuery query = queries.get(name);
+        if (query == null) {
+            throw new IllegalStateException("no query " + name);
         }
-        Answer key = new Answer(name, Map.copyOf(values));
+        checkBounds(values);
+        AnalystQuery.Bound bound = query.bind(values, serverParameters());
+        if (answers == null) {
+            return fromClickHouse(bound, caller, sink);
+        }
+        // Keyed by the bound query, so the same values written differently (a date, or the same date
+        // with 00:00:00) are one answer.
+        Answer key = new Answer(bound.sql(), Map.copyOf(bound.queryParameters()));
         List<Map<String, Object>> kept = answers.getIfPresent(key);
         if (kept != null) {
             for (Map<String, Object> row : kept) {
@@ -196,7 +204,7 @@ public final class AnalyticsApi {
             return kept.size();
         }
         List<Map<String, Object>> captured = new ArrayList<>();
-        long rows = fromClickHouse(name, values, caller, row -> {
+        long rows = fromClickHouse(bound, caller, row -> {
             Map<String, Object> unmodifiable = java.util.Collections.unmodifiableMap(row);
             if (captured.size() <= CACHED_ANSWER_MAX_ROWS) {
                 captured.add(unmodifiable);
@@ -218,14 +226,8 @@ public final class AnalyticsApi {
         return new long[] {stats.hitCount(), stats.missCount()};
     }
 
-    private long fromClickHouse(String name, Map<String, String> values, ClickHouseHttp.Caller caller, RowSink sink)
+    private long fromClickHouse(AnalystQuery.Bound bound, ClickHouseHttp.Caller caller, RowSink sink)
             throws IOException {
-        AnalystQuery query = queries.get(name);
-        if (query == null) {
-            throw new IllegalStateException("no query " + name);
-        }
-        checkBounds(values);
-        AnalystQuery.Bound bound = query.bind(values, serverParameters());
         Map<String, String> url = new LinkedHashMap<>(bound.queryParameters());
         // ClickHouse's own limits for this query, before readonly=1 (which forbids changing settings):
         // a query that runs too long is stopped by the server, an answer too large is refused, not cut.
