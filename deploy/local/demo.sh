@@ -42,10 +42,13 @@ SAVEPOINT_FILE="$STACK_DIR/flink/last-savepoint"
 if [[ -f "$SAVEPOINT_FILE" ]]; then
   export FLINK_FROM_SAVEPOINT="$(cat "$SAVEPOINT_FILE")"
 fi
+# trending.min-views-per-hour 10 instead of 100: a few minutes of demo traffic over hundreds of
+# contents give no content 100 views an hour over the last 24 h, and the trending list would stay empty.
 "$LOCAL_DIR/flink.sh" submit "$JAR" \
   --kafka.bootstrap-servers "$KAFKA" \
   --kafka.catalog-topic engagement-catalog \
   --views.validation on \
+  --trending.min-views-per-hour 10 \
   --clickhouse.url "http://127.0.0.1:${CLICKHOUSE_HTTP_PORT:-8123}"
 
 log "generating ${DEMO_SECONDS}s of traffic at ${DEMO_RATE} msg/s ..."

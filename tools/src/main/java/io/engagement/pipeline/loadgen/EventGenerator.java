@@ -158,12 +158,20 @@ public final class EventGenerator {
             e.put("creator_id", creatorOf(content));
             e.put("duration_ms", durationMsOf(content));
             e.put("category", CATEGORIES[content % CATEGORIES.length]);
+            // Two hashtags and a sound per content, so trending by label has labels of every kind.
+            e.putArray("hashtags")
+                    .add(HASHTAGS[content % HASHTAGS.length])
+                    .add(HASHTAGS[
+                            (content + 1 + (content / HASHTAGS.length) % (HASHTAGS.length - 1)) % HASHTAGS.length]);
+            e.put("sound_id", "sound-" + (content % SOUNDS));
             entries.add(new Message("content-" + content, e.toString()));
         }
         return entries;
     }
 
     private static final String[] CATEGORIES = {"music", "comedy", "sports", "education", "gaming", "food"};
+    private static final String[] HASHTAGS = {"fyp", "dance", "recipe", "goal", "tutorial", "prank", "travel"};
+    private static final int SOUNDS = 25;
 
     private String creatorOf(int content) {
         return "creator-" + (content % settings.creators());
