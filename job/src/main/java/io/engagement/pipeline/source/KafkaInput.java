@@ -5,7 +5,6 @@ import io.engagement.pipeline.catalog.CatalogRecord;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.settings.KafkaClientProperties;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -92,16 +91,22 @@ public final class KafkaInput {
     /**
      * A side input (the catalogue, the erasure requests) never holds event time back: its records are
      * not events in time, and a quiet side input must not stop the windows (a join's watermark is the
-     * smaller of its two inputs').
+     * smaller of its two inputs'). So it is marked idle, and a join's watermark is the events' alone.
+     * Not a watermark of {@code Long.MAX_VALUE}: while the events' partitions are idle (a pause in the
+     * traffic longer than {@code watermark.idleness}) a join takes the watermark of its active inputs
+     * only, which would then be MAX, and every open window behind it would close for good
+     * ({@code IdleInputWithCatalogueITCase}).
      */
     public static <T> WatermarkStrategy<T> sideInputWatermarks() {
         return WatermarkStrategy.<T>forGenerator(context -> new WatermarkGenerator<>() {
             @Override
-            public void onEvent(T entry, long timestamp, WatermarkOutput output) {}
+            public void onEvent(T entry, long timestamp, WatermarkOutput output) {
+                output.markIdle();
+            }
 
             @Override
             public void onPeriodicEmit(WatermarkOutput output) {
-                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+                output.markIdle();
             }
         });
     }
