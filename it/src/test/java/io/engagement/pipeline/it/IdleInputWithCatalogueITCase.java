@@ -78,7 +78,7 @@ class IdleInputWithCatalogueITCase {
                     "--clickhouse.flush-interval", "200 ms",
                     "--validation.max-event-age", "3650 d",
                     "--watermark.out-of-orderness", "2 s",
-                    "--watermark.idleness", "2 s",
+                    "--watermark.idleness", "3 s",
                     "--window.grains", "minute,hour"
                 },
                 Map.of());
@@ -102,16 +102,17 @@ class IdleInputWithCatalogueITCase {
                                             + " WHERE grain = 'minute' AND window_start = '2026-03-02 10:00:00'")
                             == 1,
                     90);
-            // The pause: well past watermark.idleness (2 s), the events' partition goes idle.
+            // The pause: well past watermark.idleness (3 s), the events' partition goes idle.
             Thread.sleep(8_000);
             // More views of the same hour, then event time passes the hour's end.
             for (int i = 4; i < 6; i++) {
                 send(producer, EVENTS, "c1", view("a" + i, "u" + i, T0 + 20 * MIN + i * 1_000));
             }
-            // (Before moving event time on, let the source report the partition active again: records
-            // sent while a channel is still marked idle can meet a watermark that another, active channel
-            // already carried past their window, Flink's idleness semantics, not what is tested here.)
-            Thread.sleep(3_000);
+            // (Before moving event time on, let the source report the partition active again, within
+            // the idleness: records sent while a channel is still marked idle can meet a watermark that
+            // another, active channel already carried past their window, Flink's idleness semantics, not
+            // what is tested here.)
+            Thread.sleep(1_000);
             send(producer, EVENTS, "c1", view("flush", "u9", T0 + 70 * MIN));
             waitUntil(
                     () -> SERVERS.clickhouse()
