@@ -5,8 +5,13 @@
 -- share still playing at 30 s. The typical band: at each point, the quartiles of the same share over
 -- the creator's other contents of similar length (catalogue duration within a factor of two of this
 -- content's; all of the creator's contents when this one has no duration) with plays in the range.
--- Owner and duration from content_catalog. One row per point; no rows without plays.
--- (One JOIN per SELECT, nested: ClickHouse 18.16 supports no more.)
+-- Owner and duration from content_catalog; the creator's rows from content_retention_by_creator (the
+-- same rows sorted by creator: only that creator's granules are read). One row per point; no rows
+-- without plays.
+-- (One JOIN per SELECT, nested: ClickHouse 18.16 supports no more. The catalogue is read through IN
+-- sets and an ALL JOIN with the content's own entry (one row; a current server's ANY INNER JOIN would
+-- keep one entry per creator) rather than scalar subqueries: 18.16 evaluates a scalar subquery again each time it
+-- analyses a nested query, which cost this query more than its reads; 50 -> 21 ms, docs/benchmarks.md.)
 -- param content_id String: 'content-1'
 -- param from DateTime: toStartOfDay(now()) - 28 * 86400
 -- param to DateTime: now()
@@ -21,27 +26,22 @@ SELECT
     typical_contents
 FROM
 (
-    SELECT point_index - 1 AS point, remaining, plays, intro_hold_pct
+    SELECT
+        point_index - 1 AS point,
+        remaining,
+        arraySum(exit_counts) AS plays,
+        if(intro_plays = 0, NULL, round(100 * intro_held / intro_plays, 1)) AS intro_hold_pct
     FROM
     (
-        SELECT
-            exit_counts,
-            plays,
-            intro_hold_pct,
-            arrayMap(k -> arraySum(arraySlice(exit_counts, k)), arrayEnumerate(exit_counts)) AS remaining_at
-        FROM
-        (
-            SELECT
-                sumForEach(exits)                                         AS exit_counts,
-                arraySum(sumForEach(exits))                               AS plays,
-                if(sum(intro_plays) = 0, NULL, round(100 * sum(intro_held) / sum(intro_plays), 1)) AS intro_hold_pct
-            FROM engagement.content_retention FINAL
-            WHERE grain = 'hour' AND content_id = {{content_id}}
-              AND window_start >= {{from}} AND window_start < {{to}}
-        )
-        WHERE plays > 0
+        SELECT sumForEach(exits) AS exit_counts, sum(intro_plays) AS intro_plays, sum(intro_held) AS intro_held
+        FROM engagement.content_retention FINAL
+        WHERE grain = 'hour' AND content_id = {{content_id}}
+          AND window_start >= {{from}} AND window_start < {{to}}
+        HAVING arraySum(exit_counts) > 0
     )
-    ARRAY JOIN remaining_at AS remaining, arrayEnumerate(remaining_at) AS point_index
+    ARRAY JOIN
+        arrayMap(k -> arraySum(arraySlice(exit_counts, k)), arrayEnumerate(exit_counts)) AS remaining,
+        arrayEnumerate(exit_counts) AS point_index
 ) AS own
 ANY LEFT JOIN
 (
@@ -53,29 +53,36 @@ ANY LEFT JOIN
         count()                       AS typical_contents
     FROM
     (
-        SELECT content_id, arrayMap(k -> arraySum(arraySlice(counts, k)) / arraySum(counts), arrayEnumerate(counts)) AS curve
-        FROM
-        (
-            SELECT content_id, sumForEach(exits) AS counts
-            FROM engagement.content_retention FINAL
-            WHERE grain = 'hour' AND window_start >= {{from}} AND window_start < {{to}}
-              AND content_id != {{content_id}}
-              AND content_id IN
+        SELECT sumForEach(exits) AS counts
+        FROM engagement.content_retention_by_creator FINAL
+        WHERE grain = 'hour'
+          AND creator_id IN (SELECT creator_id FROM engagement.content_catalog FINAL WHERE content_id = {{content_id}})
+          AND window_start >= {{from}} AND window_start < {{to}}
+          AND content_id != {{content_id}}
+          AND content_id IN
+          (
+              SELECT content_id
+              FROM
               (
-                  SELECT content_id FROM engagement.content_catalog FINAL
+                  SELECT content_id, creator_id, duration_ms
+                  FROM engagement.content_catalog FINAL
                   WHERE deleted = 0
-                    AND creator_id = (SELECT any(creator_id) FROM engagement.content_catalog FINAL
-                                      WHERE content_id = {{content_id}})
-                    AND ((SELECT any(duration_ms) FROM engagement.content_catalog FINAL WHERE content_id = {{content_id}}) IS NULL
-                         OR (duration_ms IS NOT NULL
-                             AND duration_ms * 2 >= (SELECT any(duration_ms) FROM engagement.content_catalog FINAL WHERE content_id = {{content_id}})
-                             AND duration_ms <= 2 * (SELECT any(duration_ms) FROM engagement.content_catalog FINAL WHERE content_id = {{content_id}})))
-              )
-            GROUP BY content_id
-        )
-        WHERE arraySum(counts) > 0
+              ) AS entries
+              ALL INNER JOIN
+              (
+                  SELECT creator_id, duration_ms AS this_duration_ms
+                  FROM engagement.content_catalog FINAL
+                  WHERE content_id = {{content_id}}
+              ) AS this_entry USING (creator_id)
+              WHERE isNull(this_duration_ms)
+                 OR (duration_ms IS NOT NULL AND duration_ms * 2 >= this_duration_ms AND duration_ms <= 2 * this_duration_ms)
+          )
+        GROUP BY content_id
+        HAVING arraySum(counts) > 0
     )
-    ARRAY JOIN curve AS share, arrayEnumerate(curve) AS point_index
+    ARRAY JOIN
+        arrayMap(k -> arraySum(arraySlice(counts, k)) / arraySum(counts), arrayEnumerate(counts)) AS share,
+        arrayEnumerate(counts) AS point_index
     GROUP BY point_index
 ) AS typical USING (point)
 ORDER BY position_pct

@@ -430,9 +430,10 @@ public final class ServiceBenchmark {
         clickhouse
                 .http()
                 .execute(
-                        "INSERT INTO engagement.content_retention (grain, window_start, window_end, content_id, version,"
-                                + " exits, intro_plays, intro_held) SELECT 'hour', toDateTime('2026-11-01 00:00:00') + 3600 * intDiv(number, 1250),"
-                                + " toDateTime('2026-11-01 01:00:00') + 3600 * intDiv(number, 1250), concat('content-', toString((number * 4) % 5000)), 1,"
+                        "INSERT INTO engagement.content_retention (grain, window_start, window_end, content_id, creator_id,"
+                                + " version, exits, intro_plays, intro_held) SELECT 'hour', toDateTime('2026-11-01 00:00:00') + 3600 * intDiv(number, 1250),"
+                                + " toDateTime('2026-11-01 01:00:00') + 3600 * intDiv(number, 1250), concat('content-', toString((number * 4) % 5000)),"
+                                + " concat('creator-', toString((number * 4) % 500)), 1,"
                                 + " arrayMap(k -> toUInt64((number + k) % 7), range(21)), 20, number % 20 FROM system.numbers LIMIT 250000");
         for (String table : List.of(
                 "content_metrics",
@@ -440,7 +441,8 @@ public final class ServiceBenchmark {
                 "creator_metrics",
                 "content_country_metrics",
                 "content_country_metrics_by_creator",
-                "content_retention")) {
+                "content_retention",
+                "content_retention_by_creator")) {
             clickhouse.http().execute("OPTIMIZE TABLE engagement." + table + " FINAL");
         }
         System.out.printf(

@@ -725,17 +725,17 @@ abstract class AnalystQueriesContract {
         // of 4; hour 11 at 0 % (1), 95 % (1) and the end (2), 3 of 4 (its provisional row, written before,
         // is replaced). Together 8 plays: still watching 8 at 0 %, 5 from 5 % to 50 %, 4 from 55 % to
         // 95 %, 3 at the end; intro hold 5 of 8.
-        insertRetention("rt1", "10:00", 1, 0, Map.of(0, 2L, 10, 1L, 20, 1L), 4, 2);
-        insertRetention("rt1", "11:00", 0, 1, Map.of(0, 9L), 9, 0);
-        insertRetention("rt1", "11:00", 1, 0, Map.of(0, 1L, 19, 1L, 20, 2L), 4, 3);
+        insertRetention("rt1", "rk", "10:00", 1, 0, Map.of(0, 2L, 10, 1L, 20, 1L), 4, 2);
+        insertRetention("rt1", "rk", "11:00", 0, 1, Map.of(0, 9L), 9, 0);
+        insertRetention("rt1", "rk", "11:00", 1, 0, Map.of(0, 1L, 19, 1L, 20, 2L), 4, 3);
         // The creator's contents of similar length (30 s .. 120 s): rt2 (50 s) half at 0 %, half to the
         // end; rt3 (100 s) all at 50 %; rt6 (60 s) all to the end. Not rt4 (300 s) nor rt5 (another
         // creator's), whose plays all ended at 0 %.
-        insertRetention("rt2", "10:00", 1, 0, Map.of(0, 1L, 20, 1L), 0, 0);
-        insertRetention("rt3", "10:00", 1, 0, Map.of(10, 2L), 0, 0);
-        insertRetention("rt6", "12:00", 1, 0, Map.of(20, 3L), 0, 0);
-        insertRetention("rt4", "10:00", 1, 0, Map.of(0, 5L), 0, 0);
-        insertRetention("rt5", "10:00", 1, 0, Map.of(0, 5L), 0, 0);
+        insertRetention("rt2", "rk", "10:00", 1, 0, Map.of(0, 1L, 20, 1L), 0, 0);
+        insertRetention("rt3", "rk", "10:00", 1, 0, Map.of(10, 2L), 0, 0);
+        insertRetention("rt6", "rk", "12:00", 1, 0, Map.of(20, 3L), 0, 0);
+        insertRetention("rt4", "rk", "10:00", 1, 0, Map.of(0, 5L), 0, 0);
+        insertRetention("rt5", "rj", "10:00", 1, 0, Map.of(0, 5L), 0, 0);
         clickhouse
                 .http()
                 .execute(
@@ -767,6 +767,7 @@ abstract class AnalystQueriesContract {
 
     private void insertRetention(
             String content,
+            String creator,
             String hour,
             long version,
             int provisional,
@@ -779,14 +780,13 @@ abstract class AnalystQueriesContract {
         String start = "2026-11-02 " + hour + ":00";
         clickhouse
                 .http()
-                .execute(
-                        "INSERT INTO engagement.content_retention (grain, window_start, window_end, content_id, version,"
-                                + " provisional, exits, intro_plays, intro_held) VALUES ('hour', '" + start
-                                + "', toDateTime('"
-                                + start + "') + 3600, '" + content + "', " + version + ", " + provisional + ", "
-                                + java.util.Arrays.toString(counts).replace(" ", "") + ", " + introPlays + ", "
-                                + introHeld
-                                + ")");
+                .execute("INSERT INTO engagement.content_retention (grain, window_start, window_end, content_id,"
+                        + " creator_id, version, provisional, exits, intro_plays, intro_held) VALUES ('hour', '"
+                        + start + "', toDateTime('" + start + "') + 3600, '" + content + "', '" + creator
+                        + "', " + version + ", " + provisional + ", "
+                        + java.util.Arrays.toString(counts).replace(" ", "") + ", " + introPlays + ", "
+                        + introHeld
+                        + ")");
     }
 
     @Test

@@ -91,6 +91,55 @@ class ApplySchemaITCase {
     }
 
     @Test
+    void theRetentionRowsOfAnOlderReleaseReachTheCreatorCopyWithTheCataloguesOwner(@TempDir Path olderDdl)
+            throws Exception {
+        // The release before 260: retention rows without an owner.
+        try (Stream<Path> files = Files.list(Path.of("sql/ddl"))) {
+            for (Path f : files.filter(f -> f.getFileName().toString().compareTo("260") < 0)
+                    .toList()) {
+                Files.copy(f, olderDdl.resolve(f.getFileName()));
+            }
+        }
+        try (ClickHouseTestServer clickhouse = ClickHouseTestServer.start()) {
+            ApplySchema.apply(clickhouse.http(), olderDdl);
+            String retention = "INSERT INTO engagement.content_retention (grain, window_start, window_end, content_id,"
+                    + " version, provisional, exits, intro_plays, intro_held) VALUES ";
+            clickhouse
+                    .http()
+                    .execute(retention
+                            + "('hour', '2026-03-02 10:00:00', '2026-03-02 11:00:00', 'a', 1, 0, [2, 3], 0, 0),"
+                            + " ('hour', '2026-03-02 11:00:00', '2026-03-02 12:00:00', 'a', 1, 0, [4], 0, 0),"
+                            + " ('hour', '2026-03-02 10:00:00', '2026-03-02 11:00:00', 'gone', 1, 0, [1], 0, 0),"
+                            + " ('hour', '2026-03-02 10:00:00', '2026-03-02 11:00:00', 'unknown', 1, 0, [1], 0, 0)");
+            // 'a' belongs to k (its older entry said j); 'gone' was deleted; 'unknown' never catalogued.
+            clickhouse
+                    .http()
+                    .execute("INSERT INTO engagement.content_catalog (content_id, creator_id, deleted, version) VALUES"
+                            + " ('a', 'j', 0, 1), ('a', 'k', 0, 2), ('gone', 'k', 0, 3), ('gone', '', 1, 4)");
+
+            ApplySchema.apply(clickhouse.http(), Path.of("sql/ddl"));
+            ApplySchema.apply(clickhouse.http(), Path.of("sql/ddl")); // again: backfilled once
+
+            assertEquals(
+                    List.of("k\ta\t10:00\t5", "k\ta\t11:00\t4"),
+                    clickhouse.rows(
+                            "SELECT creator_id, content_id, formatDateTime(window_start, '%H:%M'), arraySum(exits)"
+                                    + " FROM engagement.content_retention_by_creator ORDER BY window_start"));
+            // A row the job writes from now on names its owner and reaches the copy through the view.
+            clickhouse
+                    .http()
+                    .execute("INSERT INTO engagement.content_retention (grain, window_start, window_end, content_id,"
+                            + " creator_id, version, provisional, exits, intro_plays, intro_held) VALUES"
+                            + " ('hour', '2026-03-02 10:00:00', '2026-03-02 11:00:00', 'a', 'k', 2, 0, [2, 4], 0, 0)");
+            assertEquals(
+                    List.of("a\t10:00\t6", "a\t11:00\t4"),
+                    clickhouse.rows("SELECT content_id, formatDateTime(window_start, '%H:%M'), arraySum(exits)"
+                            + " FROM engagement.content_retention_by_creator FINAL WHERE creator_id = 'k'"
+                            + " ORDER BY window_start"));
+        }
+    }
+
+    @Test
     void otherDdlErrorsStillFail(@TempDir Path ddl) throws Exception {
         Files.writeString(
                 ddl.resolve("001.sql"),

@@ -197,7 +197,7 @@ class ContentCatalogueITCase {
                             "r-0",
                             "swipe_away",
                             "r1",
-                            "fourth",
+                            "forger", // a false claim of ownership: the rows name the catalogue's owner
                             "u1",
                             T0 + 5_000,
                             ",\"progress\":0.6,\"content_duration_ms\":10000"));
@@ -241,6 +241,12 @@ class ContentCatalogueITCase {
                 List.of("3\t2\t1\t1\t1"),
                 rows("SELECT intro_plays, intro_held, exits[9], exits[13], exits[21]"
                         + " FROM engagement.content_retention FINAL WHERE content_id = 'r1'"));
+        // Its owner is the catalogue's, whatever a play claimed, and the creator-first copy has the row
+        // under it (the creator's typical retention band reads the copy).
+        assertEquals(
+                List.of("fourth\t3"),
+                rows("SELECT creator_id, arraySum(exits) FROM engagement.content_retention_by_creator FINAL"
+                        + " WHERE content_id = 'r1'"));
         // Every row of v1 carries the catalogue's creator; the forger's five views count under it, as mismatches.
         assertEquals(
                 List.of("victim"),

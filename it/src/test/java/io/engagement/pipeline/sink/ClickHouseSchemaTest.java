@@ -34,6 +34,7 @@ class ClickHouseSchemaTest {
     private static final Pattern CREATE =
             Pattern.compile("(?is)^CREATE TABLE (?:IF NOT EXISTS )?(\\S+)\\s*\\((.*)\\)\\s*ENGINE\\b.*");
     private static final Pattern ALTER = Pattern.compile("(?is)^ALTER TABLE (\\S+)\\s+(ADD COLUMN.*)");
+    private static final Pattern AFTER = Pattern.compile("(?i)^(.*?) AFTER (\\S+)$");
     private static final Pattern ADD_COLUMN = Pattern.compile("(?i)^ADD COLUMN (?:IF NOT EXISTS )?(\\S+)\\s+(.*)");
 
     /** Table -> columns, in order, after every migration; columns the server fills itself are marked. */
@@ -71,7 +72,24 @@ class ClickHouseSchemaTest {
                     for (String clause : topLevelSplit(alter.group(2))) {
                         Matcher add = ADD_COLUMN.matcher(clause.trim());
                         assertTrue(add.matches(), file + ": not an ADD COLUMN clause: " + clause.trim());
-                        columns.put(add.group(1), add.group(2).trim().replaceAll("\\s+", " "));
+                        String definition = add.group(2).trim().replaceAll("\\s+", " ");
+                        Matcher after = AFTER.matcher(definition);
+                        if (after.matches()) {
+                            // ADD COLUMN c T AFTER b: c goes right after b, as the server places it.
+                            assertTrue(
+                                    columns.containsKey(after.group(2)), file + ": AFTER an unknown column: " + clause);
+                            Map<String, String> placed = new LinkedHashMap<>();
+                            columns.forEach((name, type) -> {
+                                placed.put(name, type);
+                                if (name.equals(after.group(2))) {
+                                    placed.put(add.group(1), after.group(1));
+                                }
+                            });
+                            columns.clear();
+                            columns.putAll(placed);
+                        } else {
+                            columns.put(add.group(1), definition);
+                        }
                     }
                 }
             }
@@ -87,7 +105,8 @@ class ClickHouseSchemaTest {
     @Test
     void theCreatorFirstCopiesHaveExactlyTheColumnsOfTheirSources() throws IOException {
         Map<String, Map<String, String>> ddl = ddlDefinitions();
-        for (String source : List.of("engagement.content_metrics", "engagement.content_country_metrics")) {
+        for (String source : List.of(
+                "engagement.content_metrics", "engagement.content_country_metrics", "engagement.content_retention")) {
             assertEquals(
                     new ArrayList<>(ddl.get(source).entrySet()),
                     new ArrayList<>(ddl.get(source + "_by_creator").entrySet()),

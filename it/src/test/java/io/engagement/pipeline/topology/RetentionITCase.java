@@ -101,6 +101,7 @@ class RetentionITCase {
         Map<String, long[]> actual = new TreeMap<>();
         for (ContentRetention row : retention.records()) {
             assertEquals(1, row.version, row.toString()); // every play on time: one final firing per hour
+            assertEquals("k1", row.creatorId, "without a catalogue, the owner the events claim");
             long[] counts = Arrays.copyOf(row.counts.exits, 23);
             counts[21] = row.counts.introPlays;
             counts[22] = row.counts.introHeld;

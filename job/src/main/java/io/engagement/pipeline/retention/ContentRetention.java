@@ -10,6 +10,9 @@ public class ContentRetention {
     public long windowStartMs;
     public long windowEndMs;
     public String contentId;
+    /** The content's owner ({@link RetentionCounts#creatorId}); empty when unknown. */
+    public String creatorId;
+
     public long version;
     public boolean provisional;
     public RetentionCounts counts;

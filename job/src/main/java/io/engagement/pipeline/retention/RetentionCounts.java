@@ -27,6 +27,14 @@ public class RetentionCounts {
     public long introPlays;
     /** Of those, the plays that ended at or after {@link #INTRO_MS}. */
     public long introHeld;
+    /**
+     * The content's owner, for the creator-first copy of the rows (the creator's typical retention
+     * band): the catalogue's creator with a catalogue ({@link RetentionDurations}), else the first
+     * claim of the events; {@code null} when unknown. Like the content windows' creator, the first
+     * one known wins in a window. (A field added to a Flink POJO: state written without it restores,
+     * with it {@code null}.)
+     */
+    public String creatorId;
 
     public RetentionCounts() {}
 
@@ -78,6 +86,9 @@ public class RetentionCounts {
         }
         introPlays += other.introPlays;
         introHeld += other.introHeld;
+        if (creatorId == null) {
+            creatorId = other.creatorId;
+        }
     }
 
     /** This minus {@code before} (what a later firing adds to an earlier one); {@code before} may be null. */
@@ -98,6 +109,7 @@ public class RetentionCounts {
         c.exits = exits.clone();
         c.introPlays = introPlays;
         c.introHeld = introHeld;
+        c.creatorId = creatorId;
         return c;
     }
 
@@ -126,6 +138,7 @@ public class RetentionCounts {
 
     @Override
     public String toString() {
-        return "RetentionCounts{exits=" + Arrays.toString(exits) + ", intro " + introHeld + "/" + introPlays + "}";
+        return "RetentionCounts{exits=" + Arrays.toString(exits) + ", intro " + introHeld + "/" + introPlays
+                + (creatorId == null ? "" : ", creator " + creatorId) + "}";
     }
 }

@@ -17,6 +17,12 @@ import org.apache.flink.util.Collector;
  * no intro sample, as it gives no watch-time sample ({@link
  * io.engagement.pipeline.aggregate.ContentWindowAggregate#resolvePlayProgress}); their exits count
  * either way.
+ *
+ * <p>The same stage names the content's owner on the counts ({@link RetentionCounts#creatorId}, for
+ * the creator-first copy of the rows) from the catalogue, and no owner for content not in it, as
+ * {@link io.engagement.pipeline.catalog.CatalogAttribution} does for the content windows. (The owner
+ * is a state of its own beside the duration, so a savepoint taken before it existed restores; its
+ * contents get their owner with their next catalogue entry.)
  */
 public class RetentionDurations
         extends KeyedCoProcessFunction<String, RetentionPartial, CatalogEntry, RetentionPartial> {
@@ -24,12 +30,17 @@ public class RetentionDurations
     static final ValueStateDescriptor<Long> DURATION =
             new ValueStateDescriptor<>("retention-content-duration", Long.class);
 
+    static final ValueStateDescriptor<String> CREATOR =
+            new ValueStateDescriptor<>("retention-content-creator", String.class);
+
     private transient ValueState<Long> durationMs;
+    private transient ValueState<String> creatorId;
     private transient Counter withoutDuration;
 
     @Override
     public void open(OpenContext openContext) {
         durationMs = getRuntimeContext().getState(DURATION);
+        creatorId = getRuntimeContext().getState(CREATOR);
         withoutDuration = getRuntimeContext()
                 .getMetricGroup()
                 .addGroup("engagement")
@@ -52,6 +63,7 @@ public class RetentionDurations
             }
             partial.introPositions = null;
         }
+        partial.counts.creatorId = creatorId.value();
         out.collect(partial);
     }
 
@@ -61,6 +73,11 @@ public class RetentionDurations
             durationMs.clear();
         } else {
             durationMs.update(entry.durationMs);
+        }
+        if (entry.deleted || entry.creatorId == null || entry.creatorId.isEmpty()) {
+            creatorId.clear();
+        } else {
+            creatorId.update(entry.creatorId);
         }
     }
 }

@@ -30,11 +30,15 @@ public final class RetentionPartials implements PreAggregation<EngagementEvent, 
     @Override
     public void add(PlayEnds acc, EngagementEvent event) {
         if (durationFromCatalogue) {
+            // The owner too comes from the catalogue (RetentionDurations), never from the claim.
             double position = RetentionCounts.position(event);
             acc.counts.addExit(position);
             acc.keepPosition(position);
         } else {
             acc.counts.add(event);
+            if (acc.counts.creatorId == null) {
+                acc.counts.creatorId = event.creatorId;
+            }
         }
     }
 

@@ -30,6 +30,7 @@ public final class RetentionResult
         row.provisional = ProvisionalTrigger.isProvisional(window, context.currentWatermark());
         row.version = row.provisional ? WindowFirings.PROVISIONAL : WindowFirings.next(context.windowState());
         row.counts = elements.iterator().next().copy();
+        row.creatorId = row.counts.creatorId == null ? "" : row.counts.creatorId;
         out.collect(row);
     }
 

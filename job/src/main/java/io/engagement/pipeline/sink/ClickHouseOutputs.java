@@ -232,6 +232,7 @@ public final class ClickHouseOutputs {
             .dateTime("window_start", r -> r.windowStartMs)
             .dateTime("window_end", r -> r.windowEndMs)
             .string("content_id", r -> r.contentId)
+            .string("creator_id", r -> r.creatorId)
             .uint64("version", r -> r.version)
             .bool("provisional", r -> r.provisional)
             .uint64Array("exits", r -> r.counts.exits)

@@ -101,4 +101,20 @@ class RetentionCountsTest {
             assertTrue(curve[k] <= curve[k - 1], "rises at " + k);
         }
     }
+
+    @Test
+    void theFirstOwnerKnownStaysWithTheCounts() {
+        RetentionCounts window = new RetentionCounts();
+        RetentionCounts unknown = new RetentionCounts();
+        RetentionCounts owned = new RetentionCounts();
+        owned.creatorId = "k";
+        RetentionCounts later = new RetentionCounts();
+        later.creatorId = "j";
+        window.merge(unknown);
+        assertEquals(null, window.creatorId);
+        window.merge(owned);
+        window.merge(later);
+        assertEquals("k", window.creatorId);
+        assertEquals("k", window.copy().creatorId);
+    }
 }

@@ -30,6 +30,7 @@ class RetentionDurationsTest {
             EngagementEvent e = event("e" + p, p >= 1.0 ? EventType.VIEW_COMPLETE : EventType.SWIPE_AWAY, "c", "u", 0);
             e.progress = p >= 1.0 ? null : p;
             e.contentDurationMs = 100_000L;
+            e.creatorId = "claimed";
             WITH_CATALOGUE.add(acc, e);
         }
         return WITH_CATALOGUE.partial("c", 0, 3_600_000, acc);
@@ -74,6 +75,7 @@ class RetentionDurationsTest {
             assertEquals(5, out.counts.introPlays);
             assertEquals(3, out.counts.introHeld);
             assertNull(out.introPositions, "resolved once");
+            assertEquals("k", out.counts.creatorId, "the owner is the catalogue's, not the events' claim");
             // The exits are the plays' own positions: buckets 10, 14, 15, 18 and "to the end".
             long[] exits = new long[RetentionCounts.BUCKETS];
             exits[10] = 1;
@@ -105,7 +107,11 @@ class RetentionDurationsTest {
             assertEquals(
                     List.of(2L, 1L, 1L, 1L),
                     out.stream().map(p -> p.counts.plays()).toList());
-            // One state entry per content, gone with its deletion.
+            // An owner only while the catalogue has the content (a length is not needed for it).
+            assertEquals(
+                    java.util.Arrays.asList(null, "k", "k", null),
+                    out.stream().map(p -> p.counts.creatorId).toList());
+            // Per content, duration and owner state gone with its deletion.
             assertEquals(0, h.numKeyedStateEntries());
         }
     }
@@ -117,10 +123,17 @@ class RetentionDurationsTest {
         EngagementEvent e = event("e", EventType.SWIPE_AWAY, "c", "u", 0);
         e.progress = 0.4;
         e.contentDurationMs = 100_000L; // 40 s: held
+        e.creatorId = "first";
         own.add(acc, e);
+        EngagementEvent other = event("e2", EventType.VIEW_COMPLETE, "c", "u2", 0);
+        other.creatorId = "second";
+        own.add(acc, other);
         RetentionPartial partial = own.partial("c", 0, 3_600_000, acc);
         assertNull(partial.introPositions);
         assertEquals(1, partial.counts.introPlays);
         assertEquals(1, partial.counts.introHeld);
+        // Without a catalogue the owner is the events' claim, the first one in the window (as the
+        // content windows take it).
+        assertEquals("first", partial.counts.creatorId);
     }
 }

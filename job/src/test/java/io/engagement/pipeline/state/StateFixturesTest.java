@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.engagement.pipeline.aggregate.CountryWindowAccumulator;
 import io.engagement.pipeline.catalog.ContentOwnership;
 import io.engagement.pipeline.creator.CreatorAccumulator;
+import io.engagement.pipeline.retention.RetentionCounts;
 import io.engagement.pipeline.session.OpenSession;
 import io.engagement.pipeline.velocity.ContentVelocity;
 import io.engagement.pipeline.velocity.HourCounts;
@@ -116,6 +117,16 @@ class StateFixturesTest {
                     return o;
                 }),
                 new StateType<>("view-claim", TypeInformation.of(ViewClaim.class), StateFixturesTest::claim),
+                // v1 written by the build before the owner (creatorId) was added: it reads back as null.
+                new StateType<>("retention-counts", TypeInformation.of(RetentionCounts.class), () -> {
+                    RetentionCounts r = new RetentionCounts();
+                    r.exits[0] = 3;
+                    r.exits[10] = 2;
+                    r.exits[20] = 5;
+                    r.introPlays = 9;
+                    r.introHeld = 6;
+                    return r;
+                }),
                 new StateType<>("minute-verdict", TypeInformation.of(MinuteVerdict.class), () -> {
                     MinuteVerdict m = new MinuteVerdict();
                     m.viewStarts = 4;
