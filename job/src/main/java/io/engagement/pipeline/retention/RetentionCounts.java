@@ -23,7 +23,7 @@ public class RetentionCounts {
     public static final long INTRO_MS = 30_000;
 
     public long[] exits = new long[BUCKETS];
-    /** Plays whose end position in milliseconds is known (progress and the content's duration). */
+    /** Plays of a content at least {@link #INTRO_MS} long whose end position in milliseconds is known. */
     public long introPlays;
     /** Of those, the plays that ended at or after {@link #INTRO_MS}. */
     public long introHeld;
@@ -72,8 +72,15 @@ public class RetentionCounts {
         exits[bucket(position)]++;
     }
 
-    /** Counts a play that ended at {@code position} of a content {@code durationMs} long in the intro hold. */
+    /**
+     * Counts a play that ended at {@code position} of a content {@code durationMs} long in the intro
+     * hold. A content shorter than {@link #INTRO_MS} has no intro to hold: its plays are no sample
+     * (else every short video would show 0 % still watching at 30 s).
+     */
     void countIntro(double position, long durationMs) {
+        if (durationMs < INTRO_MS) {
+            return;
+        }
         introPlays++;
         if (position * durationMs >= INTRO_MS) {
             introHeld++;

@@ -41,30 +41,31 @@ class RetentionCountsTest {
         counts.add(swipe(0.5, 60_000L)); //                bucket 10, exactly 30 s: held
         counts.add(swipe(0.999, 60_000L)); //              bucket 19, held
         counts.add(swipe(null, 60_000L)); //               no progress: the start, bucket 0
+        counts.add(complete(20_000L)); //                  to the end of a 20 s content: bucket 20, no intro to hold
 
         long[] expected = new long[21];
         expected[0] = 3;
         expected[1] = 1;
         expected[10] = 2;
         expected[19] = 1;
-        expected[20] = 3;
+        expected[20] = 4;
         assertArrayEquals(expected, counts.exits);
-        assertEquals(10, counts.plays());
+        assertEquals(11, counts.plays());
         assertEquals(9, counts.introPlays);
         assertEquals(5, counts.introHeld); // complete(60 s), swipe at 1.0, 0.52, 0.5, 0.999
 
-        // Still watching at k x 5 %: 10 at 0, 7 from 5 % (3 ended in bucket 0), 6 from 10 % to 50 %,
-        // 4 from 55 % to 95 %, 3 at 100 %.
+        // Still watching at k x 5 %: 11 at 0, 8 from 5 % (3 ended in bucket 0), 7 from 10 % to 50 %,
+        // 5 from 55 % to 95 %, 4 at 100 %.
         double[] curve = counts.stillWatching();
         assertEquals(1.0, curve[0]);
-        assertEquals(0.7, curve[1], 1e-12);
+        assertEquals(8.0 / 11, curve[1], 1e-12);
         for (int k = 2; k <= 10; k++) {
-            assertEquals(0.6, curve[k], 1e-12, "point " + k);
+            assertEquals(7.0 / 11, curve[k], 1e-12, "point " + k);
         }
         for (int k = 11; k <= 19; k++) {
-            assertEquals(0.4, curve[k], 1e-12, "point " + k);
+            assertEquals(5.0 / 11, curve[k], 1e-12, "point " + k);
         }
-        assertEquals(0.3, curve[20], 1e-12);
+        assertEquals(4.0 / 11, curve[20], 1e-12);
     }
 
     @Test

@@ -22,7 +22,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * </pre>
  * Options: --catalog-topic (publish the generated contents' catalogue there first), --rate (messages/s, default 500), --duration-seconds (default 60), --count (stop after so
  * many messages), --contents, --creators, --users, --seed, --late-fraction, --duplicate-fraction,
- * --malformed-fraction, --plant-surge CONTENT (with --plant-surge-creator, default creator-1: a content with 45
+ * --malformed-fraction, --plant-surge CONTENT (with --plant-surge-creator, default creator-1: a content with 75
  * minutes of backdated history and a surge of views 110 s before the end, for a creator alert;
  * {@link PlantedSurge}), and Kafka client properties as {@code --kafka.properties.<name> value} or
  * {@code ENGAGEMENT_KAFKA_PROPERTIES_<NAME>} (secrets only from the environment).

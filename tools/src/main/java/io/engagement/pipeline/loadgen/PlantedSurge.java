@@ -5,15 +5,17 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * A content with a known story, so a demo shows a creator alert (docs/metrics.md#creator-alerts): 45
+ * A content with a known story, so a demo shows a creator alert (docs/metrics.md#creator-alerts): 75
  * minutes of history sent first with event times in the past (10 views a minute, so the content is
- * warm when the live traffic starts), then 10 views a minute live, and once a surge of 100 views at
+ * warm when the live traffic starts, and at least one hour of its history has closed: velocity, trending
+ * and trending labels read closed hours only, and a demo's live traffic of a few minutes rarely closes
+ * one), then 10 views a minute live, and once a surge of 100 views at
  * {@code surgeAtMs} into the run: a spike of 10x its typical minute. The history lands only in a job
- * whose watermark is not past it yet (a job started fresh, or restored from a run more than 45 minutes
+ * whose watermark is not past it yet (a job started fresh, or restored from a run more than 75 minutes
  * old); otherwise its events are too late and no alert comes.
  */
 final class PlantedSurge {
-    static final int HISTORY_MINUTES = 45;
+    static final int HISTORY_MINUTES = 75;
     static final int VIEWS_PER_MINUTE = 10;
     static final int SURGE_VIEWS = 100;
 
@@ -32,10 +34,11 @@ final class PlantedSurge {
         this.surgeAtMs = surgeAtMs;
     }
 
-    /** The content's catalogue entry, so the catalogue names its owner. */
+    /** The content's catalogue entry: its owner, and labels for trending by hashtag, sound and category. */
     String catalogueEntry() {
         return "{\"content_id\":\"" + contentId + "\",\"creator_id\":\"" + creatorId
-                + "\",\"duration_ms\":30000,\"category\":\"music\"}";
+                + "\",\"duration_ms\":30000,\"category\":\"music\",\"hashtags\":[\"surge\",\"dance\"],"
+                + "\"sound_id\":\"sound-surge\"}";
     }
 
     String contentId() {
