@@ -58,33 +58,27 @@ public final class ServiceBenchmark {
         try (KafkaTestBroker kafka = KafkaTestBroker.start();
                 ClickHouseTestServer clickhouse = ClickHouseTestServer.startWithSchema()) {
             kafka.createTopic("engagement-events", 4);
-            ServiceConfig config = ServiceConfig.from(
-                    new String[] {
-                        "--service.port",
-                        "0",
-                        "--kafka.bootstrap-servers",
-                        kafka.bootstrapServers(),
-                        "--clickhouse.url",
-                        clickhouse.httpUrl(),
-                        "--service.rate-limit.events-per-minute",
-                        "1000000",
-                        "--service.rate-limit.batches-per-minute",
-                        "1000000",
-                        "--service.rate-limit.analytics-per-minute",
-                        "1000000",
-                        "--service.rate-limit.tracking-key-per-minute",
-                        "100000000",
-                        "--service.kafka-linger",
-                        LINGER.toMillis() + " ms",
-                        // -Dbench.analytics.max-wait=0ms: the service without a line (every request
-                        // beyond max-concurrent refused at once), for an A/B of the line.
-                        "--service.analytics.max-wait",
-                        System.getProperty("bench.analytics.max-wait", "3 s"),
-                        // -Dbench.analytics.cache-ttl=0ms: without the answer cache.
-                        "--service.analytics.cache-ttl",
-                        System.getProperty("bench.analytics.cache-ttl", "5 s")
-                    },
-                    Map.of("ENGAGEMENT_SERVICE_API_KEYS", "app:" + KEY + ":tracking,ops:" + ADMIN + ":admin"));
+            ServiceConfig config = serviceConfig(
+                    kafka,
+                    clickhouse,
+                    "app:" + KEY + ":tracking,ops:" + ADMIN + ":admin",
+                    "--service.rate-limit.events-per-minute",
+                    "1000000",
+                    "--service.rate-limit.batches-per-minute",
+                    "1000000",
+                    "--service.rate-limit.analytics-per-minute",
+                    "1000000",
+                    "--service.rate-limit.tracking-key-per-minute",
+                    "100000000",
+                    "--service.kafka-linger",
+                    LINGER.toMillis() + " ms",
+                    // -Dbench.analytics.max-wait=0ms: the service without a line (every request
+                    // beyond max-concurrent refused at once), for an A/B of the line.
+                    "--service.analytics.max-wait",
+                    System.getProperty("bench.analytics.max-wait", "3 s"),
+                    // -Dbench.analytics.cache-ttl=0ms: without the answer cache.
+                    "--service.analytics.cache-ttl",
+                    System.getProperty("bench.analytics.cache-ttl", "5 s"));
             if (limitsOnly) {
                 limits(kafka, clickhouse, 100_000, clients);
                 return;
@@ -102,20 +96,14 @@ public final class ServiceBenchmark {
                 }
                 // The single-query lines measure what a query costs, so they ask a service without the
                 // answer cache (their repeated calls would otherwise be cache hits).
-                ServiceConfig uncachedConfig = ServiceConfig.from(
-                        new String[] {
-                            "--service.port",
-                            "0",
-                            "--kafka.bootstrap-servers",
-                            kafka.bootstrapServers(),
-                            "--clickhouse.url",
-                            clickhouse.httpUrl(),
-                            "--service.rate-limit.analytics-per-minute",
-                            "1000000",
-                            "--service.analytics.cache-ttl",
-                            "0 s"
-                        },
-                        Map.of("ENGAGEMENT_SERVICE_API_KEYS", "ops:" + ADMIN + ":admin"));
+                ServiceConfig uncachedConfig = serviceConfig(
+                        kafka,
+                        clickhouse,
+                        "ops:" + ADMIN + ":admin",
+                        "--service.rate-limit.analytics-per-minute",
+                        "1000000",
+                        "--service.analytics.cache-ttl",
+                        "0 s");
                 try (EngagementService uncached = new EngagementService(
                                 uncachedConfig, EventPublisher.forConfig(uncachedConfig), clickhouse.http())
                         .start()) {
@@ -140,22 +128,30 @@ public final class ServiceBenchmark {
      * up to service.rate-limit.max-clients = 10 000 here), with the heap retained after a full GC before
      * and after.
      */
+    /** The service's settings on this broker and server, with these API keys and further settings. */
+    private static ServiceConfig serviceConfig(
+            KafkaTestBroker kafka, ClickHouseTestServer clickhouse, String apiKeys, String... settings) {
+        List<String> args = new ArrayList<>(List.of(
+                "--service.port",
+                "0",
+                "--kafka.bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--clickhouse.url",
+                clickhouse.httpUrl()));
+        args.addAll(List.of(settings));
+        return ServiceConfig.from(args.toArray(new String[0]), Map.of("ENGAGEMENT_SERVICE_API_KEYS", apiKeys));
+    }
+
     private static void limits(KafkaTestBroker kafka, ClickHouseTestServer clickhouse, int requests, int clients)
             throws Exception {
-        ServiceConfig config = ServiceConfig.from(
-                new String[] {
-                    "--service.port",
-                    "0",
-                    "--kafka.bootstrap-servers",
-                    kafka.bootstrapServers(),
-                    "--clickhouse.url",
-                    clickhouse.httpUrl(),
-                    "--service.rate-limit.max-clients",
-                    "10000",
-                    "--service.trusted-proxies",
-                    "127.0.0.1"
-                },
-                Map.of("ENGAGEMENT_SERVICE_API_KEYS", "app:" + KEY + ":tracking"));
+        ServiceConfig config = serviceConfig(
+                kafka,
+                clickhouse,
+                "app:" + KEY + ":tracking",
+                "--service.rate-limit.max-clients",
+                "10000",
+                "--service.trusted-proxies",
+                "127.0.0.1");
         try (EngagementService service =
                 new EngagementService(config, EventPublisher.forConfig(config), clickhouse.http()).start()) {
             String url = "http://127.0.0.1:" + service.port() + "/v1/events";

@@ -18,12 +18,7 @@ class ApplySchemaITCase {
     @Test
     void upgradesADatabaseMadeByAnOlderReleaseAndIsSafeToApplyAgain(@TempDir Path olderDdl) throws Exception {
         // An older release: the DDL files before the view-breakdown migration.
-        try (Stream<Path> files = Files.list(Path.of("sql/ddl"))) {
-            for (Path f : files.filter(f -> f.getFileName().toString().compareTo("080") < 0)
-                    .toList()) {
-                Files.copy(f, olderDdl.resolve(f.getFileName()));
-            }
-        }
+        migrationsBefore("080", olderDdl);
         try (ClickHouseTestServer clickhouse = ClickHouseTestServer.start()) {
             ApplySchema.apply(clickhouse.http(), olderDdl);
             String columns =
@@ -94,12 +89,7 @@ class ApplySchemaITCase {
     void theRetentionRowsOfAnOlderReleaseReachTheCreatorCopyWithTheCataloguesOwner(@TempDir Path olderDdl)
             throws Exception {
         // The release before 260: retention rows without an owner.
-        try (Stream<Path> files = Files.list(Path.of("sql/ddl"))) {
-            for (Path f : files.filter(f -> f.getFileName().toString().compareTo("260") < 0)
-                    .toList()) {
-                Files.copy(f, olderDdl.resolve(f.getFileName()));
-            }
-        }
+        migrationsBefore("260", olderDdl);
         try (ClickHouseTestServer clickhouse = ClickHouseTestServer.start()) {
             ApplySchema.apply(clickhouse.http(), olderDdl);
             String retention = "INSERT INTO engagement.content_retention (grain, window_start, window_end, content_id,"
@@ -136,6 +126,16 @@ class ApplySchemaITCase {
                     clickhouse.rows("SELECT content_id, formatDateTime(window_start, '%H:%M'), arraySum(exits)"
                             + " FROM engagement.content_retention_by_creator FINAL WHERE creator_id = 'k'"
                             + " ORDER BY window_start"));
+        }
+    }
+
+    /** Copies the migrations whose names sort before {@code first} into {@code dir}: an older release's schema. */
+    private static void migrationsBefore(String first, Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("sql/ddl"))) {
+            for (Path f : files.filter(f -> f.getFileName().toString().compareTo(first) < 0)
+                    .toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
         }
     }
 
