@@ -46,14 +46,8 @@ class ClockSkewAndFreshStartITCase {
 
     /** Fresh servers per test: the start horizon reads what ClickHouse holds. */
     @RegisterExtension
-    static final RealServers SERVERS = RealServers.perTest()
-            .topic(SKEW_TOPIC, 1)
-            .topic(FRESH_TOPIC, 1)
-            .topic("engagement-dlq", 1)
-            .topic("engagement-feedback", 1)
-            .topic("engagement-alerts", 1)
-            .topic("engagement-user-signals", 1)
-            .topic("engagement-erasures", 1);
+    static final RealServers SERVERS =
+            RealServers.perTest().topic(SKEW_TOPIC, 1).topic(FRESH_TOPIC, 1).jobTopics();
 
     private static String event(String id, String type, String content, String user, long time) {
         return "{\"event_id\":\"" + id + "\",\"event_type\":\"" + type + "\",\"content_id\":\"" + content + "\","

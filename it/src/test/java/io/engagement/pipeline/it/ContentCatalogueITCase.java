@@ -51,14 +51,8 @@ class ContentCatalogueITCase {
     private static final long T0 = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
 
     @RegisterExtension
-    static final RealServers SERVERS = RealServers.perClass()
-            .topic(EVENTS, 1)
-            .topic(CATALOGUE, 1)
-            .topic("engagement-dlq", 1)
-            .topic("engagement-feedback", 1)
-            .topic("engagement-alerts", 1)
-            .topic("engagement-user-signals", 1)
-            .topic("engagement-erasures", 1);
+    static final RealServers SERVERS =
+            RealServers.perClass().topic(EVENTS, 1).topic(CATALOGUE, 1).jobTopics();
 
     private static String event(
             String id, String type, String content, String claimedCreator, String user, long time, String more) {

@@ -52,13 +52,8 @@ class DashboardBrowserITCase {
             .build());
 
     @RegisterExtension
-    static final RealServers SERVERS = RealServers.perClass()
-            .topic("engagement-events", 2)
-            .topic("engagement-dlq", 1)
-            .topic("engagement-feedback", 2)
-            .topic("engagement-alerts", 1)
-            .topic("engagement-user-signals", 1)
-            .topic("engagement-erasures", 1);
+    static final RealServers SERVERS =
+            RealServers.perClass().topic("engagement-events", 2).jobTopics().topic("engagement-feedback", 2);
 
     static final String CREATOR_KEY = "kd-creator-key-0123456789";
     static final String ADMIN_KEY = "dash-admin-key-0123456789";

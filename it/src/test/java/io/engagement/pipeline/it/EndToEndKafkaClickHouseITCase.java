@@ -55,13 +55,8 @@ class EndToEndKafkaClickHouseITCase {
     private static final String FEEDBACK = "engagement-feedback";
 
     @RegisterExtension
-    static final RealServers SERVERS = RealServers.perClass()
-            .topic(INPUT, 2)
-            .topic(DLQ, 1)
-            .topic(FEEDBACK, 2)
-            .topic("engagement-alerts", 1)
-            .topic("engagement-user-signals", 1)
-            .topic("engagement-erasures", 1);
+    static final RealServers SERVERS =
+            RealServers.perClass().topic(INPUT, 2).jobTopics().topic(FEEDBACK, 2);
 
     private static String event(String id, String type, String content, String user, long offsetMs, String extra) {
         return "{\"event_id\":\"" + id + "\",\"event_type\":\"" + type + "\",\"content_id\":\"" + content

@@ -39,13 +39,7 @@ class LatenessAndIdlenessITCase {
     private static final String TOPIC = "engagement-events";
 
     @RegisterExtension
-    static final RealServers SERVERS = RealServers.perClass()
-            .topic(TOPIC, 3)
-            .topic("engagement-dlq", 1)
-            .topic("engagement-feedback", 1)
-            .topic("engagement-alerts", 1)
-            .topic("engagement-user-signals", 1)
-            .topic("engagement-erasures", 1);
+    static final RealServers SERVERS = RealServers.perClass().topic(TOPIC, 3).jobTopics();
 
     private static void view(String id, String user, long time) throws Exception {
         view(id, "L", user, time);

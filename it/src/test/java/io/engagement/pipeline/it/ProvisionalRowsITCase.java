@@ -45,13 +45,7 @@ class ProvisionalRowsITCase {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
-    static final RealServers SERVERS = RealServers.perClass()
-            .topic(TOPIC, 2)
-            .topic("engagement-dlq", 1)
-            .topic(FEEDBACK, 1)
-            .topic("engagement-alerts", 1)
-            .topic("engagement-user-signals", 1)
-            .topic("engagement-erasures", 1);
+    static final RealServers SERVERS = RealServers.perClass().topic(TOPIC, 2).jobTopics();
 
     private static void view(String id, String content, String user, long time) throws Exception {
         view(0, id, content, user, time);

@@ -42,13 +42,7 @@ class ValidatedViewsClickHouseITCase {
     private static final long T0 = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
 
     @RegisterExtension
-    static final RealServers SERVERS = RealServers.perClass()
-            .topic(EVENTS, 1)
-            .topic("engagement-dlq", 1)
-            .topic("engagement-feedback", 1)
-            .topic("engagement-alerts", 1)
-            .topic("engagement-user-signals", 1)
-            .topic("engagement-erasures", 1);
+    static final RealServers SERVERS = RealServers.perClass().topic(EVENTS, 1).jobTopics();
 
     /** Every view start is in experiment "ex": the farm and u2 in variant b, u0 and u1 in a. */
     private static String viewStart(String id, String content, String user, String session, String device, long time) {

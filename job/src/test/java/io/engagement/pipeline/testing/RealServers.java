@@ -1,6 +1,7 @@
 package io.engagement.pipeline.testing;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -38,6 +39,23 @@ public final class RealServers implements BeforeAllCallback, AfterAllCallback, B
     /** A topic created on every broker start. */
     public RealServers topic(String name, int partitions) {
         topics.put(name, partitions);
+        return this;
+    }
+
+    /**
+     * The topics the job writes besides its input, with the default names and one partition each: dead
+     * letters, feedback, alerts, user signals, and the erasure requests it reads. A later {@link #topic}
+     * of the same name overrides its partitions.
+     */
+    public RealServers jobTopics() {
+        for (String name : List.of(
+                "engagement-dlq",
+                "engagement-feedback",
+                "engagement-alerts",
+                "engagement-user-signals",
+                "engagement-erasures")) {
+            topic(name, 1);
+        }
         return this;
     }
 
