@@ -1,7 +1,6 @@
 package io.engagement.pipeline.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -130,11 +129,10 @@ class ProvisionalRowsITCase {
             Thread.sleep(Math.max(0, minuteEnd + 1_500 - System.currentTimeMillis()));
             view("tick", "live-2", "u9", System.currentTimeMillis());
             waitFor(contentRow("minute", at), "5\t0\t1");
+            // The minute was seen provisional at 3, then at 5, then final at 5 (through FINAL above).
+            // Counting its provisional rows in the table itself is no check: a background merge may
+            // collapse them into the final row at any moment (a CI run saw one left).
             assertEquals(List.of("5\t1\t0"), SERVERS.clickhouse().rows(contentRow("hour", at)));
-            long provisionalMinuteRows = SERVERS.clickhouse()
-                    .count("SELECT count() FROM engagement.content_metrics WHERE grain = 'minute'"
-                            + " AND content_id = 'live-1' AND provisional = 1");
-            assertTrue(provisionalMinuteRows >= 2, provisionalMinuteRows + " provisional minute rows");
             // The feedback topic is committed on checkpoints: wait for the closed minute there.
             long deadline = System.currentTimeMillis() + 30_000;
             while (feedback("minute").isEmpty() && System.currentTimeMillis() < deadline) {
