@@ -264,17 +264,19 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
         private volatile int held;
         private volatile long lastBatchRows;
         private volatile long lastBatchMillis;
-        private final RowBuffer buffer = new RowBuffer();
-        private final RowBinaryFormatSerializer rowBinary = new RowBinaryFormatSerializer(buffer);
+        /** The batch being filled, and the one in flight: swapped on each send, never copied. */
+        private RowBuffer buffer = new RowBuffer();
+
+        private RowBuffer sending = new RowBuffer();
+        private RowBinaryFormatSerializer rowBinary = new RowBinaryFormatSerializer(buffer);
         private int rows;
         /** Where each buffered row ends in the buffer: to split a refused batch into rows. */
         private int[] rowEnds = new int[1024];
 
         private boolean timerPending;
-        /** The batch sent and not yet answered (at most one), its body for a retry, its size and start. */
+        /** The batch sent and not yet answered (at most one; its body is {@link #sending}), its size and start. */
         private CompletableFuture<HttpResponse<String>> inFlight;
 
-        private byte[] inFlightBody;
         private int[] inFlightRowEnds;
         private int inFlightRows;
         private long inFlightStart;
@@ -377,15 +379,17 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
                 return;
             }
             awaitInFlight();
-            inFlightBody = buffer.toByteArray();
+            RowBuffer filled = buffer;
+            buffer = sending; // empty since the batch before was answered; keeps its chunks
+            sending = filled;
+            rowBinary = new RowBinaryFormatSerializer(buffer);
             inFlightRowEnds = java.util.Arrays.copyOf(rowEnds, rows);
             inFlightRows = rows;
             inFlightStart = System.nanoTime();
             lastSendStartNanos = inFlightStart;
-            inFlight =
-                    client.sendAsync(request(inFlightBody), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            inFlight = client.sendAsync(
+                    request(insertUri, sending.body()), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             rows = 0;
-            buffer.reset(); // keeps its capacity for the next batch
         }
 
         /**
@@ -399,11 +403,11 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
             }
             CompletableFuture<HttpResponse<String>> answer = inFlight;
             inFlight = null;
-            insert(insertUri, sink.table.table(), inFlightBody, inFlightRowEnds, answer, true);
+            insert(insertUri, sink.table.table(), Body.of(sending), inFlightRowEnds, answer, true);
             lastBatchMillis = (System.nanoTime() - inFlightStart) / 1_000_000;
             lastBatchRows = inFlightRows;
             batchesWritten.inc();
-            inFlightBody = null;
+            sending.reset();
             inFlightRowEnds = null;
         }
 
@@ -416,7 +420,7 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
         private void insert(
                 URI uri,
                 String table,
-                byte[] body,
+                Body body,
                 int[] rowEnds,
                 CompletableFuture<HttpResponse<String>> first,
                 boolean splitRefused)
@@ -428,7 +432,8 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
                     HttpResponse<String> response = attempt == 0 && first != null
                             ? first.get()
                             : client.send(
-                                    request(uri, body), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                                    request(uri, body.publisher().get()),
+                                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                     if (response.statusCode() == 200) {
                         if (uri == insertUri) {
                             rowsWritten.inc(rowEnds.length);
@@ -450,14 +455,15 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
                 if (refusal != null) {
                     held = 0;
                     if (splitRefused) {
-                        setAsideRefused(body, rowEnds, refusal);
+                        setAsideRefused(body.bytes().get(), rowEnds, refusal);
                     } else {
                         // A dead letter refused itself: it has nowhere else to go but the log.
                         LOG.error(
                                 "ClickHouse refused a row of {}; logged here, not stored: {} (row, base64: {})",
                                 table,
                                 problem,
-                                java.util.Base64.getEncoder().encodeToString(body));
+                                java.util.Base64.getEncoder()
+                                        .encodeToString(body.bytes().get()));
                     }
                     return;
                 }
@@ -490,11 +496,17 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
             for (int i = 0; i < right.length; i++) {
                 right[i] = rowEnds[half + i] - split;
             }
-            insert(insertUri, sink.table.table(), java.util.Arrays.copyOfRange(body, 0, split), left, null, true);
             insert(
                     insertUri,
                     sink.table.table(),
-                    java.util.Arrays.copyOfRange(body, split, body.length),
+                    Body.of(java.util.Arrays.copyOfRange(body, 0, split)),
+                    left,
+                    null,
+                    true);
+            insert(
+                    insertUri,
+                    sink.table.table(),
+                    Body.of(java.util.Arrays.copyOfRange(body, split, body.length)),
                     right,
                     null,
                     true);
@@ -517,20 +529,32 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
             byte[] bytes = encoded.toByteArray();
             URI uri = URI.create(
                     sink.httpUrl + "/?query=" + URLEncoder.encode(sink.rejects.insertSql(), StandardCharsets.UTF_8));
-            insert(uri, sink.rejects.table(), bytes, new int[] {bytes.length}, null, false);
+            insert(uri, sink.rejects.table(), Body.of(bytes), new int[] {bytes.length}, null, false);
         }
 
-        private HttpRequest request(byte[] body) {
-            return request(insertUri, body);
-        }
-
-        private HttpRequest request(URI uri, byte[] body) {
+        private HttpRequest request(URI uri, HttpRequest.BodyPublisher body) {
             return HttpRequest.newBuilder(uri)
                     .timeout(Duration.ofSeconds(60))
                     .header("Authorization", authorization)
                     .header("Content-Type", "application/octet-stream")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .POST(body)
                     .build();
+        }
+
+        /**
+         * An insert's body: sent as it is (a batch from its buffer's chunks, {@link RowBuffer#body}), and
+         * copied into one array only when a refused batch is split into rows.
+         */
+        private record Body(
+                java.util.function.Supplier<HttpRequest.BodyPublisher> publisher,
+                java.util.function.Supplier<byte[]> bytes) {
+            static Body of(byte[] bytes) {
+                return new Body(() -> HttpRequest.BodyPublishers.ofByteArray(bytes), () -> bytes);
+            }
+
+            static Body of(RowBuffer buffer) {
+                return new Body(buffer::body, buffer::toByteArray);
+            }
         }
     }
 }
