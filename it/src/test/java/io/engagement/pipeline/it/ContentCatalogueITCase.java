@@ -1,5 +1,6 @@
 package io.engagement.pipeline.it;
 
+import static io.engagement.pipeline.testing.KafkaTestBroker.send;
 import static io.engagement.pipeline.testing.PipelineScenario.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -14,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -25,7 +25,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -62,16 +61,6 @@ class ContentCatalogueITCase {
                 + "\"event_time\":" + time + more + "}";
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, String value)
-            throws Exception {
-        producer.send(new ProducerRecord<>(
-                        topic,
-                        0,
-                        key.getBytes(StandardCharsets.UTF_8),
-                        value == null ? null : value.getBytes(StandardCharsets.UTF_8)))
-                .get();
-    }
-
     private static long count(String sql) throws Exception {
         return SERVERS.clickhouse().count(sql);
     }
@@ -100,11 +89,31 @@ class ContentCatalogueITCase {
                 Map.of());
         try (KafkaProducer<byte[], byte[]> producer = SERVERS.kafka().producer()) {
             // The platform's content service publishes the catalogue first.
-            send(producer, CATALOGUE, "v1", "{\"content_id\":\"v1\",\"creator_id\":\"victim\",\"duration_ms\":20000}");
-            send(producer, CATALOGUE, "f1", "{\"content_id\":\"f1\",\"creator_id\":\"forger\",\"duration_ms\":10000}");
-            send(producer, CATALOGUE, "d1", "{\"content_id\":\"d1\",\"creator_id\":\"third\",\"duration_ms\":20000}");
-            send(producer, CATALOGUE, "r1", "{\"content_id\":\"r1\",\"creator_id\":\"fourth\",\"duration_ms\":60000}");
-            send(producer, CATALOGUE, "bad", "{\"content_id\":\"bad\"}"); // no creator: a dead letter
+            send(
+                    producer,
+                    CATALOGUE,
+                    0,
+                    "v1",
+                    "{\"content_id\":\"v1\",\"creator_id\":\"victim\",\"duration_ms\":20000}");
+            send(
+                    producer,
+                    CATALOGUE,
+                    0,
+                    "f1",
+                    "{\"content_id\":\"f1\",\"creator_id\":\"forger\",\"duration_ms\":10000}");
+            send(
+                    producer,
+                    CATALOGUE,
+                    0,
+                    "d1",
+                    "{\"content_id\":\"d1\",\"creator_id\":\"third\",\"duration_ms\":20000}");
+            send(
+                    producer,
+                    CATALOGUE,
+                    0,
+                    "r1",
+                    "{\"content_id\":\"r1\",\"creator_id\":\"fourth\",\"duration_ms\":60000}");
+            send(producer, CATALOGUE, 0, "bad", "{\"content_id\":\"bad\"}"); // no creator: a dead letter
         }
         Configuration conf = PipelineScenario.flinkConf(checkpoints);
         conf.setString("restart-strategy.type", "none");
@@ -117,12 +126,18 @@ class ContentCatalogueITCase {
             // claiming v1 is theirs, come first in the window; then two honest views. One completion
             // claims a 1 s duration (the catalogue says 20 s).
             for (int i = 0; i < 3; i++) {
-                send(producer, EVENTS, "v1", event("h" + i, "view_start", "v1", "victim", "u" + i, T0 + i * 1_000, ""));
+                send(
+                        producer,
+                        EVENTS,
+                        0,
+                        "v1",
+                        event("h" + i, "view_start", "v1", "victim", "u" + i, T0 + i * 1_000, ""));
             }
             for (int i = 0; i < 5; i++) {
                 send(
                         producer,
                         EVENTS,
+                        0,
                         "v1",
                         event("x" + i, "view_start", "v1", "forger", "bot" + i, T0 + MIN + i * 1_000, ""));
             }
@@ -130,12 +145,14 @@ class ContentCatalogueITCase {
                 send(
                         producer,
                         EVENTS,
+                        0,
                         "v1",
                         event("h" + i, "view_start", "v1", "victim", "u" + i, T0 + MIN + 10_000 + i * 1_000, ""));
             }
             send(
                     producer,
                     EVENTS,
+                    0,
                     "v1",
                     event(
                             "c0",
@@ -146,20 +163,22 @@ class ContentCatalogueITCase {
                             T0 + MIN + 20_000,
                             ",\"content_duration_ms\":1000"));
             // Content not in the catalogue: counted, for no creator.
-            send(producer, EVENTS, "u9", event("n0", "view_start", "u9", "victim", "u0", T0 + 30_000, ""));
-            send(producer, EVENTS, "u9", event("n1", "view_start", "u9", "victim", "u1", T0 + 40_000, ""));
+            send(producer, EVENTS, 0, "u9", event("n0", "view_start", "u9", "victim", "u0", T0 + 30_000, ""));
+            send(producer, EVENTS, 0, "u9", event("n1", "view_start", "u9", "victim", "u1", T0 + 40_000, ""));
             // Validated views against the catalogue's duration: on d1 (20 s), u7's play reports 10 minutes of
             // watch time without a loop, 11 minutes after its start (so only the catalogue can tell it is
             // impossible); u8 plays it once through.
-            send(producer, EVENTS, "d1", event("d-start-7", "view_start", "d1", "third", "u7", T0 + 2 * MIN, ""));
+            send(producer, EVENTS, 0, "d1", event("d-start-7", "view_start", "d1", "third", "u7", T0 + 2 * MIN, ""));
             send(
                     producer,
                     EVENTS,
+                    0,
                     "d1",
                     event("d-start-8", "view_start", "d1", "third", "u8", T0 + 2 * MIN + 1_000, ""));
             send(
                     producer,
                     EVENTS,
+                    0,
                     "d1",
                     event(
                             "d-end-8",
@@ -172,6 +191,7 @@ class ContentCatalogueITCase {
             send(
                     producer,
                     EVENTS,
+                    0,
                     "d1",
                     event(
                             "d-end-7",
@@ -186,6 +206,7 @@ class ContentCatalogueITCase {
             send(
                     producer,
                     EVENTS,
+                    0,
                     "r1",
                     event(
                             "r-0",
@@ -198,6 +219,7 @@ class ContentCatalogueITCase {
             send(
                     producer,
                     EVENTS,
+                    0,
                     "r1",
                     event(
                             "r-1",
@@ -210,10 +232,11 @@ class ContentCatalogueITCase {
             send(
                     producer,
                     EVENTS,
+                    0,
                     "r1",
                     event("r-2", "view_complete", "r1", "fourth", "u3", T0 + 7_000, ",\"content_duration_ms\":10000"));
             // Event time moves past both hours' ends: every window fires.
-            send(producer, EVENTS, "f1", event("flush", "impression", "f1", "forger", "u0", T0 + 130 * MIN, ""));
+            send(producer, EVENTS, 0, "f1", event("flush", "impression", "f1", "forger", "u0", T0 + 130 * MIN, ""));
             waitUntil(
                     () -> count(
                                             "SELECT count() FROM engagement.content_metrics FINAL WHERE grain = 'hour' AND content_id IN ('v1', 'u9', 'd1')")

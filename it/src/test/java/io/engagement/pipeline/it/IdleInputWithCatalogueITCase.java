@@ -1,5 +1,6 @@
 package io.engagement.pipeline.it;
 
+import static io.engagement.pipeline.testing.KafkaTestBroker.send;
 import static io.engagement.pipeline.testing.PipelineScenario.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,7 +8,6 @@ import io.engagement.pipeline.StartHorizon;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.testing.PipelineScenario;
 import io.engagement.pipeline.testing.RealServers;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +18,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,13 +51,6 @@ class IdleInputWithCatalogueITCase {
                 + "\"user_id\":\"" + user + "\",\"session_id\":\"s-" + user + "\",\"event_time\":" + time + "}";
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, String value)
-            throws Exception {
-        producer.send(new ProducerRecord<>(
-                        topic, 0, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)))
-                .get();
-    }
-
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void aPauseInTheTrafficDoesNotCloseTheOpenWindows(@TempDir Path checkpoints) throws Exception {
@@ -77,7 +69,7 @@ class IdleInputWithCatalogueITCase {
                 },
                 Map.of());
         try (KafkaProducer<byte[], byte[]> producer = SERVERS.kafka().producer()) {
-            send(producer, CATALOGUE, "c1", "{\"content_id\":\"c1\",\"creator_id\":\"k1\",\"duration_ms\":20000}");
+            send(producer, CATALOGUE, 0, "c1", "{\"content_id\":\"c1\",\"creator_id\":\"k1\",\"duration_ms\":20000}");
         }
         Configuration conf = PipelineScenario.flinkConf(checkpoints);
         conf.setString("restart-strategy.type", "none");
@@ -87,9 +79,9 @@ class IdleInputWithCatalogueITCase {
             waitUntil(() -> SERVERS.clickhouse().count("SELECT count() FROM engagement.content_catalog") == 1, 90);
             // Minute 10:00: three views, then the 10:05 view moves event time past 10:00's end.
             for (int i = 0; i < 3; i++) {
-                send(producer, EVENTS, "c1", view("a" + i, "u" + i, T0 + i * 1_000));
+                send(producer, EVENTS, 0, "c1", view("a" + i, "u" + i, T0 + i * 1_000));
             }
-            send(producer, EVENTS, "c1", view("a3", "u3", T0 + 5 * MIN));
+            send(producer, EVENTS, 0, "c1", view("a3", "u3", T0 + 5 * MIN));
             waitUntil(
                     () -> SERVERS.clickhouse()
                                     .count("SELECT count() FROM engagement.content_metrics FINAL"
@@ -100,14 +92,14 @@ class IdleInputWithCatalogueITCase {
             Thread.sleep(8_000);
             // More views of the same hour, then event time passes the hour's end.
             for (int i = 4; i < 6; i++) {
-                send(producer, EVENTS, "c1", view("a" + i, "u" + i, T0 + 20 * MIN + i * 1_000));
+                send(producer, EVENTS, 0, "c1", view("a" + i, "u" + i, T0 + 20 * MIN + i * 1_000));
             }
             // (Before moving event time on, let the source report the partition active again, within
             // the idleness: records sent while a channel is still marked idle can meet a watermark that
             // another, active channel already carried past their window, Flink's idleness semantics, not
             // what is tested here.)
             Thread.sleep(1_000);
-            send(producer, EVENTS, "c1", view("flush", "u9", T0 + 70 * MIN));
+            send(producer, EVENTS, 0, "c1", view("flush", "u9", T0 + 70 * MIN));
             waitUntil(
                     () -> SERVERS.clickhouse()
                                     .count("SELECT count() FROM engagement.content_metrics FINAL"

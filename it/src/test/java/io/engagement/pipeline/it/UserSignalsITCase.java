@@ -1,5 +1,6 @@
 package io.engagement.pipeline.it;
 
+import static io.engagement.pipeline.testing.KafkaTestBroker.send;
 import static io.engagement.pipeline.testing.PipelineScenario.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +33,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -88,15 +88,6 @@ class UserSignalsITCase {
                 + "\",\"event_time\":" + time + more + "}";
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, String value)
-            throws Exception {
-        producer.send(new ProducerRecord<>(
-                        topic,
-                        key.getBytes(StandardCharsets.UTF_8),
-                        value == null ? null : value.getBytes(StandardCharsets.UTF_8)))
-                .get();
-    }
-
     private static String catalogue(String content, String creator, String category, String tag) {
         return "{\"content_id\":\"" + content + "\",\"creator_id\":\"" + creator + "\",\"duration_ms\":20000,"
                 + "\"category\":\"" + category + "\",\"hashtags\":[\"" + tag + "\"]}";
@@ -126,7 +117,7 @@ class UserSignalsITCase {
                 {"b1", "B", "music", "beats"}, {"b2", "B", "music", "beats"}, {"c1", "C", "sports", "goal"},
                 {"f1", "F", "money", "cash"}
             }) {
-                send(producer, CATALOGUE, c[0], catalogue(c[0], c[1], c[2], c[3]));
+                send(producer, CATALOGUE, null, c[0], catalogue(c[0], c[1], c[2], c[3]));
             }
         }
         Configuration conf = PipelineScenario.flinkConf(checkpoints);
@@ -141,6 +132,7 @@ class UserSignalsITCase {
             send(
                     producer,
                     EVENTS,
+                    null,
                     "a1",
                     event(
                             "view_complete",
@@ -148,15 +140,16 @@ class UserSignalsITCase {
                             "u1",
                             T0,
                             ",\"properties\":{\"plan\":\"pro\",\"ab\":{\"feed\":\"v2\"}}"));
-            send(producer, EVENTS, "a1", event("like", "a1", "u1", T0 + 1_000, ""));
-            send(producer, EVENTS, "b1", event("view_complete", "b1", "u1", T0 + 2_000, ""));
+            send(producer, EVENTS, null, "a1", event("like", "a1", "u1", T0 + 1_000, ""));
+            send(producer, EVENTS, null, "b1", event("view_complete", "b1", "u1", T0 + 2_000, ""));
             send(
                     producer,
                     EVENTS,
+                    null,
                     "c1",
                     event("swipe_away", "c1", "u1", T0 + 3_000, ",\"progress\":0.5,\"total_watch_time_ms\":10000"));
             for (String crowd : List.of("h1", "h2", "h3")) {
-                send(producer, EVENTS, "b2", event("like", "b2", crowd, T0 + 4_000, ""));
+                send(producer, EVENTS, null, "b2", event("like", "b2", crowd, T0 + 4_000, ""));
             }
             waitUntil(
                     () -> topic.poll()
@@ -173,7 +166,7 @@ class UserSignalsITCase {
 
             // "Not interested" in a2: gone from the ranking, and A's other content falls below the rest.
             long sentAt = System.currentTimeMillis();
-            send(producer, EVENTS, "a2", event("not_interested", "a2", "u1", T0 + 600_000, ""));
+            send(producer, EVENTS, null, "a2", event("not_interested", "a2", "u1", T0 + 600_000, ""));
             waitUntil(() -> topic.poll() && topic.has("u1", 5), 30);
             long latencyMs = System.currentTimeMillis() - sentAt;
             System.out.printf("not_interested acknowledged -> user's profile on the topic: %d ms%n", latencyMs);
@@ -200,12 +193,12 @@ class UserSignalsITCase {
             // 0.1 x 20 x 6.5 = 13 and put f1 first.
             for (int bot = 0; bot < 20; bot++) {
                 String user = "bot" + bot;
-                send(producer, EVENTS, "f1", event("like", "f1", user, T0 + 700_000, ""));
+                send(producer, EVENTS, null, "f1", event("like", "f1", user, T0 + 700_000, ""));
                 for (int i = 0; i < 15; i++) {
-                    send(producer, EVENTS, "f1", event("view_start", "f1", user, T0 + 720_000 + i * 100, ""));
+                    send(producer, EVENTS, null, "f1", event("view_start", "f1", user, T0 + 720_000 + i * 100, ""));
                 }
-                send(producer, EVENTS, "f1", event("view_complete", "f1", user, T0 + 722_000, ""));
-                send(producer, EVENTS, "f1", event("share", "f1", user, T0 + 723_000, ""));
+                send(producer, EVENTS, null, "f1", event("view_complete", "f1", user, T0 + 722_000, ""));
+                send(producer, EVENTS, null, "f1", event("share", "f1", user, T0 + 723_000, ""));
             }
             waitUntil(
                     () -> {
@@ -240,9 +233,9 @@ class UserSignalsITCase {
                     System.err);
             assertEquals(0, code);
             assertTrue(out.toString().contains("erasure request written to " + ERASURES), out.toString());
-            send(producer, ERASURES, "x", "{\"user\":\"h2\"}");
+            send(producer, ERASURES, null, "x", "{\"user\":\"h2\"}");
             waitUntil(() -> topic.poll() && topic.erased("h1"), 30);
-            send(producer, EVENTS, "c1", event("save", "c1", "h1", T0 + 800_000, ""));
+            send(producer, EVENTS, null, "c1", event("save", "c1", "h1", T0 + 800_000, ""));
             waitUntil(() -> topic.poll() && topic.latest("h1") != null, 30);
             assertEquals(1, topic.latest("h1").get("version").asLong(), "the erased like is gone");
             assertEquals(0.0, score(topic.latest("h1"), "creators", "B"));

@@ -361,6 +361,21 @@ public final class KafkaTestBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one message with a producer the test keeps open and waits for its acknowledgement;
+     * {@code partition} null: the key's partition. {@code value} null: a tombstone.
+     */
+    public static void send(
+            KafkaProducer<byte[], byte[]> producer, String topic, Integer partition, String key, String value)
+            throws Exception {
+        producer.send(new ProducerRecord<>(
+                        topic,
+                        partition,
+                        key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        value == null ? null : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .get();
+    }
+
     /** One message to send to an explicit partition. */
     public record Outgoing(int partition, String key, String value) {}
 
