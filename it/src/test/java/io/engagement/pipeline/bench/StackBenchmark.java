@@ -303,6 +303,7 @@ public final class StackBenchmark {
         long insertsAtStart = clickhouseInserts();
         RunSamples run = follow(jobId, messages, true);
         String coresUsed = cpu.coresSinceStart();
+        String taskManagerCores = cpu.taskManagerSinceStart();
         double insertsPerSecond = (clickhouseInserts() - insertsAtStart) / run.seconds();
         long reconciled = reconciliationCount();
         double rate = messages / run.seconds();
@@ -322,7 +323,9 @@ public final class StackBenchmark {
                 label, reconciled, messages, reconciled == messages ? "" : "  <-- INCOMPLETE RUN, figures not valid");
         System.out.printf(
                 "job %s: cores used over the run: %s; ClickHouse inserts %.1f/s%n", label, coresUsed, insertsPerSecond);
+        System.out.printf("job %s: TaskManager cores by kind: %s%n", label, taskManagerCores);
         results.setProperty("job." + label + ".cores", coresUsed);
+        results.setProperty("job." + label + ".tm-cores", taskManagerCores);
         results.setProperty("job." + label + ".clickhouse-inserts-per-s", String.format("%.1f", insertsPerSecond));
         run.printVertices();
         checkpointsAndState(jobId, label, run);
@@ -482,6 +485,7 @@ public final class StackBenchmark {
         StackCpu cpu = StackCpu.start();
         RunSamples run = follow(jobId, messages, false);
         String coresUsed = cpu.coresSinceStart();
+        String taskManagerCores = cpu.taskManagerSinceStart();
         double rate = messages / run.seconds();
         String rows = clickhouse
                 .execute("SELECT grain, count(), sum(views) FROM " + FlinkSqlPeer.TABLE
@@ -494,7 +498,9 @@ public final class StackBenchmark {
                 "Flink SQL peer: rows written (grain, windows, views): %s%n",
                 rows.replace('\n', ';').replace('\t', ' '));
         System.out.printf("Flink SQL peer: cores used over the run: %s%n", coresUsed);
+        System.out.printf("Flink SQL peer: TaskManager cores by kind: %s%n", taskManagerCores);
         results.setProperty("sql.p" + parallelism + ".cores", coresUsed);
+        results.setProperty("sql.p" + parallelism + ".tm-cores", taskManagerCores);
         run.printVertices();
         results.setProperty("sql.p" + parallelism, Double.toString(rate));
         results.setProperty("sql.p" + parallelism + ".bottleneck", run.bottleneck());
@@ -1274,6 +1280,9 @@ public final class StackBenchmark {
                 results.getProperty("job.p2.cores", "?"),
                 results.getProperty("job.p2.clickhouse-inserts-per-s", "?"),
                 results.getProperty("sql.p2.cores", "?"));
+        System.out.printf(
+                "TaskManager cores by kind (job p=2): %s;  (Flink SQL peer): %s%n",
+                results.getProperty("job.p2.tm-cores", "?"), results.getProperty("sql.p2.tm-cores", "?"));
         System.out.printf(
                 "latency at %,.0f msg/s: window can close -> ClickHouse p50 %s / p99 %s ms (target p99 <= 2000);"
                         + " -> feedback topic p50 %s / p99 %s ms (target <= checkpoint interval %s + 1000)%n",
