@@ -103,6 +103,256 @@ public class ContentWindowAccumulator {
     }
 
     /**
+     * Adds {@code sign} times every counter of {@code o} to this one's: the merge, delta and copy
+     * of windows. Field by field, straight-line, not through {@link #counter} per counter: that
+     * switch, called for every counter of every merge, was the largest self cost of the TaskManager
+     * (docs/benchmarks.md, issue 20, twelfth session). {@code ContentWindowAccumulatorTest} checks that
+     * it adds every counter, against {@link #counter}.
+     */
+    void addCounters(ContentWindowAccumulator o, long sign) {
+        impressions += sign * o.impressions;
+        views += sign * o.views;
+        rewatches += sign * o.rewatches;
+        watchTimeMs += sign * o.watchTimeMs;
+        completions += sign * o.completions;
+        endedOver75 += sign * o.endedOver75;
+        endedOver50 += sign * o.endedOver50;
+        endedOver25 += sign * o.endedOver25;
+        endedUnder25 += sign * o.endedUnder25;
+        skips += sign * o.skips;
+        swipedAway += sign * o.swipedAway;
+        loopPlays += sign * o.loopPlays;
+        likes += sign * o.likes;
+        unlikes += sign * o.unlikes;
+        comments += sign * o.comments;
+        shares += sign * o.shares;
+        saves += sign * o.saves;
+        unsaves += sign * o.unsaves;
+        clicks += sign * o.clicks;
+        follows += sign * o.follows;
+        unfollows += sign * o.unfollows;
+        notInterested += sign * o.notInterested;
+        reports += sign * o.reports;
+        hides += sign * o.hides;
+        viewsOrganic += sign * o.viewsOrganic;
+        viewsFollowing += sign * o.viewsFollowing;
+        viewsProfile += sign * o.viewsProfile;
+        viewsHashtag += sign * o.viewsHashtag;
+        viewsSearch += sign * o.viewsSearch;
+        viewsDirect += sign * o.viewsDirect;
+        viewsOtherSource += sign * o.viewsOtherSource;
+        viewsMobile += sign * o.viewsMobile;
+        viewsTablet += sign * o.viewsTablet;
+        viewsDesktop += sign * o.viewsDesktop;
+        viewsTv += sign * o.viewsTv;
+        viewsOtherDevice += sign * o.viewsOtherDevice;
+        viewsIos += sign * o.viewsIos;
+        viewsAndroid += sign * o.viewsAndroid;
+        viewsWeb += sign * o.viewsWeb;
+        viewsOtherPlatform += sign * o.viewsOtherPlatform;
+        events += sign * o.events;
+        creatorMismatches += sign * o.creatorMismatches;
+        uncataloguedEvents += sign * o.uncataloguedEvents;
+        validatedViews += sign * o.validatedViews;
+        validatedCompletions += sign * o.validatedCompletions;
+        validatedWatchTimeMs += sign * o.validatedWatchTimeMs;
+    }
+
+    /**
+     * Every counter, in {@link ContentCounter} order (the state format of {@link
+     * Content        out.writeLong(impressions);
+     * out.writeLong(views);
+     * out.writeLong(rewatches);
+     * out.writeLong(watchTimeMs);
+     * out.writeLong(completions);
+     * out.writeLong(endedOver75);
+     * out.writeLong(endedOver50);
+     * out.writeLong(endedOver25);
+     * out.writeLong(endedUnder25);
+     * out.writeLong(skips);
+     * out.writeLong(swipedAway);
+     * out.writeLong(loopPlays);
+     * out.writeLong(unlikes);
+     * out.writeLong(likes);
+     * out.writeLong(comments);
+     * out.writeLong(shares);
+     * out.writeLong(unsaves);
+     * out.writeLong(saves);
+     * out.writeLong(clicks);
+     * out.writeLong(follows);
+     * out.writeLong(unfollows);
+     * out.writeLong(notInterested);
+     * out.writeLong(reports);
+     * out.writeLong(hides);
+     * out.writeLong(viewsOrganic);
+     * out.writeLong(viewsFollowing);
+     * out.writeLong(viewsProfile);
+     * out.writeLong(viewsHashtag);
+     * out.writeLong(viewsSearch);
+     * out.writeLong(viewsDirect);
+     * out.writeLong(viewsOtherSource);
+     * out.writeLong(viewsMobile);
+     * out.writeLong(viewsTablet);
+     * out.writeLong(viewsDesktop);
+     * out.writeLong(viewsTv);
+     * out.writeLong(viewsOtherDevice);
+     * out.writeLong(viewsIos);
+     * out.writeLong(viewsAndroid);
+     * out.writeLong(viewsWeb);
+     * out.writeLong(viewsOtherPlatform);
+     * out.writeLong(events);
+     * out.writeLong(creatorMismatches);
+     * out.writeLong(uncataloguedEvents);
+     * out.writeLong(validatedViews);
+     * out.writeLong(validatedCompletions);
+     * out.writeLong(validatedWatchTimeMs);indowAccumulatorSerializer}), straight-line for the reason {@link #addCounters} is;
+     * {@code Content        out.writeLong(impressions);
+     * out.writeLong(views);
+     * out.writeLong(rewatches);
+     * out.writeLong(watchTimeMs);
+     * out.writeLong(completions);
+     * out.writeLong(endedOver75);
+     * out.writeLong(endedOver50);
+     * out.writeLong(endedOver25);
+     * out.writeLong(endedUnder25);
+     * out.writeLong(skips);
+     * out.writeLong(swipedAway);
+     * out.writeLong(loopPlays);
+     * out.writeLong(unlikes);
+     * out.writeLong(likes);
+     * out.writeLong(comments);
+     * out.writeLong(shares);
+     * out.writeLong(unsaves);
+     * out.writeLong(saves);
+     * out.writeLong(clicks);
+     * out.writeLong(follows);
+     * out.writeLong(unfollows);
+     * out.writeLong(notInterested);
+     * out.writeLong(reports);
+     * out.writeLong(hides);
+     * out.writeLong(viewsOrganic);
+     * out.writeLong(viewsFollowing);
+     * out.writeLong(viewsProfile);
+     * out.writeLong(viewsHashtag);
+     * out.writeLong(viewsSearch);
+     * out.writeLong(viewsDirect);
+     * out.writeLong(viewsOtherSource);
+     * out.writeLong(viewsMobile);
+     * out.writeLong(viewsTablet);
+     * out.writeLong(viewsDesktop);
+     * out.writeLong(viewsTv);
+     * out.writeLong(viewsOtherDevice);
+     * out.writeLong(viewsIos);
+     * out.writeLong(viewsAndroid);
+     * out.writeLong(viewsWeb);
+     * out.writeLong(viewsOtherPlatform);
+     * out.writeLong(events);
+     * out.writeLong(creatorMismatches);
+     * out.writeLong(uncataloguedEvents);
+     * out.writeLong(validatedViews);
+     * out.writeLong(validatedCompletions);
+     * out.writeLong(validatedWatchTimeMs);indowAccumulatorTest} checks the order against {@link #counter}.
+     */
+    void writeCounters(org.apache.flink.core.memory.DataOutputView out) throws java.io.IOException {
+        out.writeLong(impressions);
+        out.writeLong(views);
+        out.writeLong(rewatches);
+        out.writeLong(watchTimeMs);
+        out.writeLong(completions);
+        out.writeLong(endedOver75);
+        out.writeLong(endedOver50);
+        out.writeLong(endedOver25);
+        out.writeLong(endedUnder25);
+        out.writeLong(skips);
+        out.writeLong(swipedAway);
+        out.writeLong(loopPlays);
+        out.writeLong(unlikes);
+        out.writeLong(likes);
+        out.writeLong(comments);
+        out.writeLong(shares);
+        out.writeLong(unsaves);
+        out.writeLong(saves);
+        out.writeLong(clicks);
+        out.writeLong(follows);
+        out.writeLong(unfollows);
+        out.writeLong(notInterested);
+        out.writeLong(reports);
+        out.writeLong(hides);
+        out.writeLong(viewsOrganic);
+        out.writeLong(viewsFollowing);
+        out.writeLong(viewsProfile);
+        out.writeLong(viewsHashtag);
+        out.writeLong(viewsSearch);
+        out.writeLong(viewsDirect);
+        out.writeLong(viewsOtherSource);
+        out.writeLong(viewsMobile);
+        out.writeLong(viewsTablet);
+        out.writeLong(viewsDesktop);
+        out.writeLong(viewsTv);
+        out.writeLong(viewsOtherDevice);
+        out.writeLong(viewsIos);
+        out.writeLong(viewsAndroid);
+        out.writeLong(viewsWeb);
+        out.writeLong(viewsOtherPlatform);
+        out.writeLong(events);
+        out.writeLong(creatorMismatches);
+        out.writeLong(uncataloguedEvents);
+        out.writeLong(validatedViews);
+        out.writeLong(validatedCompletions);
+        out.writeLong(validatedWatchTimeMs);
+    }
+
+    /** Every counter, in {@link ContentCounter} order: what {@link #writeCounters} wrote. */
+    void readCounters(org.apache.flink.core.memory.DataInputView in) throws java.io.IOException {
+        impressions = in.readLong();
+        views = in.readLong();
+        rewatches = in.readLong();
+        watchTimeMs = in.readLong();
+        completions = in.readLong();
+        endedOver75 = in.readLong();
+        endedOver50 = in.readLong();
+        endedOver25 = in.readLong();
+        endedUnder25 = in.readLong();
+        skips = in.readLong();
+        swipedAway = in.readLong();
+        loopPlays = in.readLong();
+        unlikes = in.readLong();
+        likes = in.readLong();
+        comments = in.readLong();
+        shares = in.readLong();
+        unsaves = in.readLong();
+        saves = in.readLong();
+        clicks = in.readLong();
+        follows = in.readLong();
+        unfollows = in.readLong();
+        notInterested = in.readLong();
+        reports = in.readLong();
+        hides = in.readLong();
+        viewsOrganic = in.readLong();
+        viewsFollowing = in.readLong();
+        viewsProfile = in.readLong();
+        viewsHashtag = in.readLong();
+        viewsSearch = in.readLong();
+        viewsDirect = in.readLong();
+        viewsOtherSource = in.readLong();
+        viewsMobile = in.readLong();
+        viewsTablet = in.readLong();
+        viewsDesktop = in.readLong();
+        viewsTv = in.readLong();
+        viewsOtherDevice = in.readLong();
+        viewsIos = in.readLong();
+        viewsAndroid = in.readLong();
+        viewsWeb = in.readLong();
+        viewsOtherPlatform = in.readLong();
+        events = in.readLong();
+        creatorMismatches = in.readLong();
+        uncataloguedEvents = in.readLong();
+        validatedViews = in.readLong();
+        validatedCompletions = in.readLong();
+        validatedWatchTimeMs = in.readLong();
+    }
+
+    /**
      * The value of {@code counter}. A switch over the enum, which the compiler checks for every
      * counter, instead of a reflective handle per counter: merges run these for every counter of
      * every partial and delta, and a handle held in a field is not inlined (docs/benchmarks.md).

@@ -72,9 +72,7 @@ public final class ContentWindowAccumulatorSerializer extends TypeSerializer<Con
     public ContentWindowAccumulator copy(ContentWindowAccumulator from) {
         ContentWindowAccumulator to = new ContentWindowAccumulator();
         to.creatorId = from.creatorId;
-        for (ContentCounter counter : ContentCounter.all()) {
-            to.setCounter(counter, from.counter(counter));
-        }
+        to.addCounters(from, 1); // to starts at zero: a copy of every counter
         to.pendingPlays = from.pendingPlays;
         to.pendingPlayProgress = from.pendingPlayProgress == null ? null : from.pendingPlayProgress.clone();
         to.viewers = copy(from.viewers);
@@ -117,8 +115,12 @@ public final class ContentWindowAccumulatorSerializer extends TypeSerializer<Con
     @Override
     public void serialize(ContentWindowAccumulator a, DataOutputView out) throws IOException {
         StringValue.writeString(a.creatorId, out);
-        for (ContentCounter counter : counters) {
-            out.writeLong(a.counter(counter));
+        if (counters.length == ContentCounter.all().length) {
+            a.writeCounters(out);
+        } else {
+            for (ContentCounter counter : counters) {
+                out.writeLong(a.counter(counter));
+            }
         }
         out.writeInt(a.pendingPlays);
         writeDoubles(a.pendingPlayProgress, out);
@@ -142,8 +144,12 @@ public final class ContentWindowAccumulatorSerializer extends TypeSerializer<Con
     public ContentWindowAccumulator deserialize(DataInputView in) throws IOException {
         ContentWindowAccumulator a = new ContentWindowAccumulator();
         a.creatorId = StringValue.readString(in);
-        for (ContentCounter counter : counters) {
-            a.setCounter(counter, in.readLong());
+        if (counters.length == ContentCounter.all().length) {
+            a.readCounters(in);
+        } else {
+            for (ContentCounter counter : counters) {
+                a.setCounter(counter, in.readLong());
+            }
         }
         a.pendingPlays = in.readInt();
         a.pendingPlayProgress = readDoubles(in);

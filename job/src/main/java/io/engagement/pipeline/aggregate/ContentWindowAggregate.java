@@ -151,8 +151,6 @@ public class ContentWindowAggregate
     }
 
     private static void addCounters(ContentWindowAccumulator a, ContentWindowAccumulator b, long sign) {
-        for (ContentCounter counter : ContentCounter.all()) {
-            counter.add(a, sign * counter.get(b));
-        }
+        a.addCounters(b, sign);
     }
 }
