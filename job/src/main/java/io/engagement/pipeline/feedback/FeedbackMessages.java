@@ -1,9 +1,11 @@
 package io.engagement.pipeline.feedback;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.velocity.ContentVelocity;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -17,7 +19,7 @@ public final class FeedbackMessages {
 
     public static final String TYPE = "content_scores";
     public static final String VELOCITY_TYPE = "content_velocity";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
 
     private FeedbackMessages() {}
 
@@ -31,52 +33,63 @@ public final class FeedbackMessages {
 
     /** Velocity and trend of one content as of the end of an hour; keep the highest version per content and as_of. */
     public static byte[] value(ContentVelocity v) {
-        ObjectNode json = MAPPER.createObjectNode();
-        json.put("type", VELOCITY_TYPE);
-        json.put("content_id", v.contentId);
-        json.put("creator_id", v.creatorId);
-        json.put("as_of", Instant.ofEpochMilli(v.asOfMs).toString());
-        json.put("version", v.version);
-        json.put("views_per_hour", v.viewsPerHour);
-        json.put("engagement_per_hour", v.engagementPerHour);
-        json.put("shares_per_hour", v.sharesPerHour);
-        json.put("views_last_24h", v.viewsLast24h);
-        json.put("views_previous_24h", v.viewsPrevious24h);
-        json.put("trend", v.trend);
-        json.put("trending", v.trending);
-        json.put("peak_views_per_hour", v.peakViewsPerHour);
-        json.put("peak_at", Instant.ofEpochMilli(v.peakAtMs).toString());
-        return write(json, v);
-    }
-
-    public static byte[] value(ContentMetrics m) {
-        ObjectNode json = MAPPER.createObjectNode();
-        json.put("type", TYPE);
-        json.put("content_id", m.contentId);
-        json.put("creator_id", m.creatorId);
-        json.put("grain", m.grain);
-        json.put("window_start", Instant.ofEpochMilli(m.windowStartMs).toString());
-        json.put("window_end", Instant.ofEpochMilli(m.windowEndMs).toString());
-        json.put("version", m.version);
-        json.put("views", m.views);
-        json.put("validated_views", m.validatedViews);
-        json.put("unique_viewers", m.uniqueViewers);
-        json.put("completion_rate", m.completionRate);
-        json.put("engagement_rate", m.engagementRate);
-        json.put("engagement_score", m.engagementScore);
-        json.put("quality_score", m.qualityScore);
-        json.put("shares", m.shares);
-        json.put("skips", m.skips);
-        json.put("not_interested", m.notInterested);
-        json.put("reports", m.reports);
-        return write(json, m);
-    }
-
-    private static byte[] write(ObjectNode json, Object source) {
-        try {
-            return MAPPER.writeValueAsBytes(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize feedback for " + source, e);
+        ByteArrayBuilder bytes = new ByteArrayBuilder(512);
+        try (JsonGenerator json = JSON.createGenerator(bytes)) {
+            json.writeStartObject();
+            json.writeStringField("type", VELOCITY_TYPE);
+            json.writeStringField("content_id", v.contentId);
+            json.writeStringField("creator_id", v.creatorId);
+            json.writeStringField("as_of", Instant.ofEpochMilli(v.asOfMs).toString());
+            json.writeNumberField("version", v.version);
+            json.writeNumberField("views_per_hour", v.viewsPerHour);
+            json.writeNumberField("engagement_per_hour", v.engagementPerHour);
+            json.writeNumberField("shares_per_hour", v.sharesPerHour);
+            json.writeNumberField("views_last_24h", v.viewsLast24h);
+            json.writeNumberField("views_previous_24h", v.viewsPrevious24h);
+            json.writeStringField("trend", v.trend);
+            json.writeBooleanField("trending", v.trending);
+            json.writeNumberField("peak_views_per_hour", v.peakViewsPerHour);
+            json.writeStringField("peak_at", Instant.ofEpochMilli(v.peakAtMs).toString());
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize feedback for " + v, e);
         }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * The scores of one content window. Written field by field with Jackson's streaming generator, not
+     * built as a tree first: one message per closed window of every content, and the tree was most of
+     * what the feedback writer allocated (docs/benchmarks.md, issue 20, twelfth session).
+     */
+    public static byte[] value(ContentMetrics m) {
+        ByteArrayBuilder bytes = new ByteArrayBuilder(512);
+        try (JsonGenerator json = JSON.createGenerator(bytes)) {
+            json.writeStartObject();
+            json.writeStringField("type", TYPE);
+            json.writeStringField("content_id", m.contentId);
+            json.writeStringField("creator_id", m.creatorId);
+            json.writeStringField("grain", m.grain);
+            json.writeStringField(
+                    "window_start", Instant.ofEpochMilli(m.windowStartMs).toString());
+            json.writeStringField(
+                    "window_end", Instant.ofEpochMilli(m.windowEndMs).toString());
+            json.writeNumberField("version", m.version);
+            json.writeNumberField("views", m.views);
+            json.writeNumberField("validated_views", m.validatedViews);
+            json.writeNumberField("unique_viewers", m.uniqueViewers);
+            json.writeNumberField("completion_rate", m.completionRate);
+            json.writeNumberField("engagement_rate", m.engagementRate);
+            json.writeNumberField("engagement_score", m.engagementScore);
+            json.writeNumberField("quality_score", m.qualityScore);
+            json.writeNumberField("shares", m.shares);
+            json.writeNumberField("skips", m.skips);
+            json.writeNumberField("not_interested", m.notInterested);
+            json.writeNumberField("reports", m.reports);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize feedback for " + m, e);
+        }
+        return bytes.toByteArray();
     }
 }
