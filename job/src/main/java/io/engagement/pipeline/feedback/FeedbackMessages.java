@@ -33,9 +33,7 @@ public final class FeedbackMessages {
 
     /** Velocity and trend of one content as of the end of an hour; keep the highest version per content and as_of. */
     public static byte[] value(ContentVelocity v) {
-        ByteArrayBuilder bytes = new ByteArrayBuilder(512);
-        try (JsonGenerator json = JSON.createGenerator(bytes)) {
-            json.writeStartObject();
+        return message(v, json -> {
             json.writeStringField("type", VELOCITY_TYPE);
             json.writeStringField("content_id", v.contentId);
             json.writeStringField("creator_id", v.creatorId);
@@ -50,11 +48,7 @@ public final class FeedbackMessages {
             json.writeBooleanField("trending", v.trending);
             json.writeNumberField("peak_views_per_hour", v.peakViewsPerHour);
             json.writeStringField("peak_at", Instant.ofEpochMilli(v.peakAtMs).toString());
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialize feedback for " + v, e);
-        }
-        return bytes.toByteArray();
+        });
     }
 
     /**
@@ -63,9 +57,7 @@ public final class FeedbackMessages {
      * what the feedback writer allocated (docs/benchmarks.md, issue 20, twelfth session).
      */
     public static byte[] value(ContentMetrics m) {
-        ByteArrayBuilder bytes = new ByteArrayBuilder(512);
-        try (JsonGenerator json = JSON.createGenerator(bytes)) {
-            json.writeStartObject();
+        return message(m, json -> {
             json.writeStringField("type", TYPE);
             json.writeStringField("content_id", m.contentId);
             json.writeStringField("creator_id", m.creatorId);
@@ -86,9 +78,22 @@ public final class FeedbackMessages {
             json.writeNumberField("skips", m.skips);
             json.writeNumberField("not_interested", m.notInterested);
             json.writeNumberField("reports", m.reports);
+        });
+    }
+
+    /** The fields of one message, written in order. */
+    private interface Fields {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    private static byte[] message(Object source, Fields fields) {
+        ByteArrayBuilder bytes = new ByteArrayBuilder(512);
+        try (JsonGenerator json = JSON.createGenerator(bytes)) {
+            json.writeStartObject();
+            fields.write(json);
             json.writeEndObject();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot serialize feedback for " + m, e);
+            throw new IllegalStateException("cannot serialize feedback for " + source, e);
         }
         return bytes.toByteArray();
     }
