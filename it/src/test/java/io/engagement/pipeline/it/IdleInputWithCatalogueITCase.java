@@ -109,7 +109,7 @@ class IdleInputWithCatalogueITCase {
                     60);
             Thread.sleep(1_000);
         } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
+            PipelineScenario.cancelAndAwait(job);
         }
         // The hour 10:00 counts the six views before and after the pause in one final row; its first
         // final version came after its end, not at the pause.

@@ -326,6 +326,21 @@ public final class PipelineScenario {
         boolean ok() throws Exception;
     }
 
+    /**
+     * Cancels a job and waits until it has stopped: the cancel's answer comes before its tasks end, and a
+     * checkpoint still being written then would leave files in a test's {@code @TempDir} while JUnit deletes it.
+     */
+    public static void cancelAndAwait(org.apache.flink.core.execution.JobClient job) throws Exception {
+        job.cancel().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!job.getJobStatus()
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS)
+                        .isGloballyTerminalState()
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
     public static void waitUntil(Check check, int seconds) throws Exception {
         long deadline = System.currentTimeMillis() + seconds * 1000L;
         while (!check.ok()) {
