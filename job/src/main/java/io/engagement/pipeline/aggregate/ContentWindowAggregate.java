@@ -115,7 +115,7 @@ public class ContentWindowAggregate
         if (a.creatorId == null) {
             a.creatorId = b.creatorId;
         }
-        addCounters(a, b, 1);
+        a.addCounters(b, 1);
         a.viewers.merge(b.viewers);
         if (b.playWatchTimes != null) {
             playWatchTimes(a).merge(b.playWatchTimes);
@@ -142,15 +142,11 @@ public class ContentWindowAggregate
     public static ContentWindowAccumulator delta(ContentWindowAccumulator current, ContentWindowAccumulator previous) {
         ContentWindowAccumulator delta = copy(current);
         if (previous != null) {
-            addCounters(delta, previous, -1);
+            delta.addCounters(previous, -1);
             if (previous.playWatchTimes != null) {
                 playWatchTimes(delta).subtract(previous.playWatchTimes);
             }
         }
         return delta;
-    }
-
-    private static void addCounters(ContentWindowAccumulator a, ContentWindowAccumulator b, long sign) {
-        a.addCounters(b, sign);
     }
 }
