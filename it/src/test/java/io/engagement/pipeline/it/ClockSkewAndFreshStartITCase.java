@@ -207,7 +207,7 @@ class ClockSkewAndFreshStartITCase {
                                     == 1,
                     90);
             Thread.sleep(2_000); // checkpoints every 300 ms commit the offsets read so far
-            first.cancel().get(30, TimeUnit.SECONDS);
+            PipelineScenario.cancelAndAwait(first);
         }
         String finishedHour = "SELECT version, views, likes FROM engagement.content_metrics FINAL"
                 + " WHERE grain = 'hour' AND content_id = 'F'";
@@ -240,7 +240,7 @@ class ClockSkewAndFreshStartITCase {
                     90);
             Thread.sleep(1_000);
         } finally {
-            second.cancel().get(30, TimeUnit.SECONDS);
+            PipelineScenario.cancelAndAwait(second);
         }
         assertEquals(
                 List.of(DeduplicateAndRouteLate.BEFORE_START_HORIZON_REASON),

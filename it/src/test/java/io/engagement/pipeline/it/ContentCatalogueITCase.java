@@ -249,7 +249,7 @@ class ContentCatalogueITCase {
                     120);
             Thread.sleep(1_000);
         } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
+            PipelineScenario.cancelAndAwait(job);
         }
 
         // r1's retention: three plays, exits at 40 %, 60 % and the end; intro held by two of three (by the

@@ -160,7 +160,7 @@ class FaultToleranceITCase {
                         "the job restarted");
             }
         } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
+            PipelineScenario.cancelAndAwait(job);
         }
         scenario.assertMatchesReference(reference, sent);
     }

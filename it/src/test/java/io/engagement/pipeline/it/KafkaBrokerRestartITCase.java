@@ -58,7 +58,7 @@ class KafkaBrokerRestartITCase {
                 waitUntil(() -> scenario.complete(reference), 300);
                 Thread.sleep(2_000);
             } finally {
-                job.cancel().get(30, TimeUnit.SECONDS);
+                PipelineScenario.cancelAndAwait(job);
             }
             scenario.assertMatchesReference(reference, all);
         }

@@ -111,7 +111,7 @@ class LatenessAndIdlenessITCase {
                     "SELECT count() FROM engagement.content_metrics FINAL WHERE grain = 'minute'", 13 + 1); // L and M
             waitForRows("SELECT count() FROM engagement.engagement_events WHERE event_id = 'late-ok'", 1);
         } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
+            PipelineScenario.cancelAndAwait(job);
         }
 
         // The late update is a second row (version 2) that FINAL returns instead of the first.

@@ -169,7 +169,7 @@ class MetricsEndpointITCase {
                     30);
             samples = scrape();
         } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
+            PipelineScenario.cancelAndAwait(job);
         }
 
         // Every metric the alert rules use exists on a running job's endpoint under that exact name.

@@ -132,7 +132,7 @@ class PreviousReleaseSavepointITCase {
             waitUntil(() -> scenario.complete(reference), 240);
             Thread.sleep(2_000);
         } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
+            PipelineScenario.cancelAndAwait(job);
         }
         scenario.assertMatchesReference(reference, all);
     }

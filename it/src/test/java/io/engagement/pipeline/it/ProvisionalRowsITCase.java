@@ -139,7 +139,7 @@ class ProvisionalRowsITCase {
                 Thread.sleep(300);
             }
         } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
+            PipelineScenario.cancelAndAwait(job);
         }
         // The recommender reads closed windows only: live-1's one closed minute, no open hour.
         List<JsonNode> minutes = feedback("minute");

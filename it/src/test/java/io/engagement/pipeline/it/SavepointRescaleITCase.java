@@ -68,7 +68,7 @@ class SavepointRescaleITCase {
             waitUntil(() -> scenario.complete(reference), 240);
             Thread.sleep(2_000);
         } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
+            PipelineScenario.cancelAndAwait(job);
         }
         scenario.assertMatchesReference(reference, all);
     }

@@ -255,7 +255,7 @@ class UserSignalsITCase {
                             .rows("SELECT property_keys, property_values FROM engagement.engagement_events"
                                     + " WHERE user_id = 'u1' AND event_type = 'view_complete' AND content_id = 'a1'"));
         } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
+            PipelineScenario.cancelAndAwait(job);
         }
     }
 

@@ -106,7 +106,7 @@ class ValidatedViewsClickHouseITCase {
                     120);
             Thread.sleep(1_000);
         } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
+            PipelineScenario.cancelAndAwait(job);
         }
 
         // c1: 15 farm starts and 3 human ones, 3 validated; c2: 15 farm starts, none validated.

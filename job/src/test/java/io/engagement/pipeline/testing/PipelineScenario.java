@@ -26,8 +26,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -201,12 +203,11 @@ public final class PipelineScenario {
         sent.addAll(flushMarkers());
         kafka.sendAll("engagement-events", sent);
         ReferenceAggregation reference = reference(sent);
-        org.apache.flink.core.execution.JobClient job =
-                job(flinkConf(checkpoints), 2, config, null).executeAsync("scenario-" + seed);
+        JobClient job = job(flinkConf(checkpoints), 2, config, null).executeAsync("scenario-" + seed);
         try {
             waitUntil(() -> complete(reference), 240);
         } finally {
-            job.cancel().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            cancelAndAwait(job);
         }
         assertMatchesReference(reference, sent);
     }
@@ -330,12 +331,10 @@ public final class PipelineScenario {
      * Cancels a job and waits until it has stopped: the cancel's answer comes before its tasks end, and a
      * checkpoint still being written then would leave files in a test's {@code @TempDir} while JUnit deletes it.
      */
-    public static void cancelAndAwait(org.apache.flink.core.execution.JobClient job) throws Exception {
-        job.cancel().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    public static void cancelAndAwait(JobClient job) throws Exception {
+        job.cancel().get(30, TimeUnit.SECONDS);
         long deadline = System.currentTimeMillis() + 30_000;
-        while (!job.getJobStatus()
-                        .get(30, java.util.concurrent.TimeUnit.SECONDS)
-                        .isGloballyTerminalState()
+        while (!job.getJobStatus().get(30, TimeUnit.SECONDS).isGloballyTerminalState()
                 && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
         }
