@@ -1,7 +1,9 @@
 package io.engagement.pipeline.bench;
 
+import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.aggregate.ContentWindowAccumulator;
 import io.engagement.pipeline.aggregate.ContentWindowAggregate;
+import io.engagement.pipeline.aggregate.Grain;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.dedup.DeduplicateAndRouteLate;
 import io.engagement.pipeline.event.EngagementEvent;
@@ -257,6 +259,16 @@ public final class TopologyBenchmark {
                 TypeInformation.of(ContentWindowAccumulator.class)
                         .createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()));
         long[] pojoRoundTrip = roundTrips(list, pojoFormat());
+        // Fired rows, as the windows emit them to the writer, the feedback topic and the roll-ups.
+        List<ContentMetrics> rows = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            rows.add(ContentMetrics.of(Grain.MINUTE, 0, 60_000, "content-" + i, list.get(i), 1));
+        }
+        long[] rowRoundTrip = roundTrips(
+                rows,
+                TypeInformation.of(ContentMetrics.class)
+                        .createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()));
+        long[] rowPojoRoundTrip = roundTrips(rows, pojoSerializerOf(ContentMetrics.class));
         if (!print) {
             return;
         }
@@ -268,11 +280,24 @@ public final class TopologyBenchmark {
         print("ContentWindowAggregate.delta (late firing)", delta);
         print("accumulator ser + deser (hand-written)", accumulatorRoundTrip);
         print("accumulator ser + deser (POJO, before)", pojoRoundTrip);
+        print("content row ser + deser (hand-written)", rowRoundTrip);
+        print("content row ser + deser (POJO, before)", rowPojoRoundTrip);
     }
 
-    private static long[] roundTrips(
-            List<ContentWindowAccumulator> accumulators,
-            org.apache.flink.api.common.typeutils.TypeSerializer<ContentWindowAccumulator> serializer) {
+    /** Flink's PojoSerializer of a class of public fields, whatever serializer its type info names. */
+    private static <T> org.apache.flink.api.common.typeutils.TypeSerializer<T> pojoSerializerOf(Class<T> type) {
+        Map<String, TypeInformation<?>> fields = new java.util.LinkedHashMap<>();
+        for (java.lang.reflect.Field f : type.getDeclaredFields()) {
+            if (!java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                fields.put(f.getName(), TypeInformation.of(f.getType()));
+            }
+        }
+        return org.apache.flink.api.common.typeinfo.Types.POJO(type, fields)
+                .createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl());
+    }
+
+    private static <T> long[] roundTrips(
+            List<T> accumulators, org.apache.flink.api.common.typeutils.TypeSerializer<T> serializer) {
         long[] nanos = new long[accumulators.size()];
         DataOutputSerializer out = new DataOutputSerializer(1024);
         DataInputDeserializer in = new DataInputDeserializer();

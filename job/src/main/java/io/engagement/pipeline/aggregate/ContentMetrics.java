@@ -14,12 +14,19 @@ import static io.engagement.pipeline.metrics.EngagementFormulas.shareRate;
 import static io.engagement.pipeline.metrics.EngagementFormulas.viralityScore;
 import static io.engagement.pipeline.metrics.EngagementFormulas.watchabilityScore;
 
+import io.engagement.pipeline.serde.SerializerTypeInfo;
+import java.lang.reflect.Type;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+
 /**
  * The metrics of one content in one window: one row of ClickHouse table {@code content_metrics}
  * (docs/metrics.md). {@code version} grows with every firing of the same window (late updates), so
  * ReplacingMergeTree keeps the newest row and a replayed firing replaces, never adds.
  */
-public class ContentMetrics {
+@TypeInfo(ContentMetrics.TypeInfoFactory.class)
+public class ContentMetrics implements Cloneable {
     public String grain;
     public long windowStartMs;
     public long windowEndMs;
@@ -101,6 +108,25 @@ public class ContentMetrics {
     public double qualityScore;
 
     public ContentMetrics() {}
+
+    /** A copy of this row (every field is a primitive or a String). */
+    public ContentMetrics copy() {
+        try {
+            return (ContentMetrics) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Written by {@link ContentMetricsSerializer}, not as a POJO. */
+    public static final class TypeInfoFactory
+            extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<ContentMetrics> {
+        @Override
+        public TypeInformation<ContentMetrics> createTypeInfo(
+                Type t, Map<String, TypeInformation<?>> genericParameters) {
+            return new SerializerTypeInfo<>(ContentMetrics.class, ContentMetricsSerializer::new);
+        }
+    }
 
     /** The row with rates and scores over every counted play ({@link ScoreBasis#COUNTED}). */
     public static ContentMetrics of(
