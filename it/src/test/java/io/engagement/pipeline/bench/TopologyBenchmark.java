@@ -3,6 +3,9 @@ package io.engagement.pipeline.bench;
 import io.engagement.pipeline.aggregate.ContentMetrics;
 import io.engagement.pipeline.aggregate.ContentWindowAccumulator;
 import io.engagement.pipeline.aggregate.ContentWindowAggregate;
+import io.engagement.pipeline.aggregate.CountryPartials;
+import io.engagement.pipeline.aggregate.CountryWindowAccumulator;
+import io.engagement.pipeline.aggregate.CountryWindowDelta;
 import io.engagement.pipeline.aggregate.Grain;
 import io.engagement.pipeline.config.JobConfig;
 import io.engagement.pipeline.dedup.DeduplicateAndRouteLate;
@@ -14,6 +17,7 @@ import io.engagement.pipeline.event.ValidateEvents;
 import io.engagement.pipeline.event.ValidatedRecord;
 import io.engagement.pipeline.event.ValidationResult;
 import io.engagement.pipeline.loadgen.EventGenerator;
+import io.engagement.pipeline.signals.UserSignal;
 import io.engagement.pipeline.testing.PipelineScenario;
 import io.engagement.pipeline.testing.TestSinks;
 import io.engagement.pipeline.topology.EngagementPipeline;
@@ -269,6 +273,35 @@ public final class TopologyBenchmark {
                 TypeInformation.of(ContentMetrics.class)
                         .createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()));
         long[] rowPojoRoundTrip = roundTrips(rows, pojoSerializerOf(ContentMetrics.class));
+        // The slim per-user signals, and the country partials one per (content, country, hour).
+        List<UserSignal> signals = new ArrayList<>();
+        for (EngagementEvent e : valid) {
+            UserSignal signal = UserSignal.mayGiveSignal(e.eventType) ? UserSignal.of(e, 3_000) : null;
+            if (signal != null) {
+                signals.add(signal);
+            }
+        }
+        var countryPartials = CountryPartials.ofEvents();
+        Map<String, CountryWindowAccumulator> byCountryHour = new HashMap<>();
+        for (EngagementEvent e : valid) {
+            countryPartials.add(
+                    byCountryHour.computeIfAbsent(
+                            e.contentId + "/" + e.country + "/" + e.eventTimeMs / 3_600_000,
+                            k -> countryPartials.createAccumulator()),
+                    e);
+        }
+        List<CountryWindowDelta> deltas = new ArrayList<>();
+        byCountryHour.forEach((key, partial) -> deltas.add(new CountryWindowDelta(key, "US", partial)));
+        long[] signalRoundTrip = roundTrips(
+                signals,
+                TypeInformation.of(UserSignal.class)
+                        .createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()));
+        long[] signalPojoRoundTrip = roundTrips(signals, pojoSerializerOf(UserSignal.class));
+        long[] deltaRoundTrip = roundTrips(
+                deltas,
+                TypeInformation.of(CountryWindowDelta.class)
+                        .createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()));
+        long[] deltaPojoRoundTrip = roundTrips(deltas, pojoSerializerOf(CountryWindowDelta.class));
         if (!print) {
             return;
         }
@@ -282,6 +315,10 @@ public final class TopologyBenchmark {
         print("accumulator ser + deser (POJO, before)", pojoRoundTrip);
         print("content row ser + deser (hand-written)", rowRoundTrip);
         print("content row ser + deser (POJO, before)", rowPojoRoundTrip);
+        print("user signal ser + deser (hand-written)", signalRoundTrip);
+        print("user signal ser + deser (POJO, before)", signalPojoRoundTrip);
+        print("country partial ser + deser (hand-written)", deltaRoundTrip);
+        print("country partial ser + deser (POJO, before)", deltaPojoRoundTrip);
     }
 
     /** Flink's PojoSerializer of a class of public fields, whatever serializer its type info names. */

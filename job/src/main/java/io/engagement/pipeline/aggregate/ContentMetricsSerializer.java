@@ -1,8 +1,8 @@
 package io.engagement.pipeline.aggregate;
 
+import io.engagement.pipeline.serde.NetworkSerializer;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -11,23 +11,11 @@ import org.apache.flink.types.StringValue;
 /**
  * The serializer of {@link ContentMetrics}, the rows every content window fires: they cross the
  * shuffles to the ClickHouse writer, the feedback topic, velocity and the creator roll-ups, about
- * 0.6 rows per event in the stack benchmark. Flink's PojoSerializer read and wrote their 65 fields
- * through reflection, boxing every number, and initialised every field of a new instance the same
- * way (docs/benchmarks.md). Network only, never state: the format (every field in declaration order,
- * strings as {@link StringValue}, null allowed) can change with the class. {@code
+ * 0.6 rows per event in the stack benchmark ({@link NetworkSerializer}: network only, never state).
+ * Every field in declaration order, strings as {@link StringValue} (null allowed). {@code
  * ContentMetricsSerializerTest} sets every public field and fails for one this serializer misses.
  */
-public final class ContentMetricsSerializer extends TypeSerializer<ContentMetrics> {
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<ContentMetrics> duplicate() {
-        return this;
-    }
+public final class ContentMetricsSerializer extends NetworkSerializer<ContentMetrics> {
 
     @Override
     public ContentMetrics createInstance() {
@@ -38,16 +26,6 @@ public final class ContentMetricsSerializer extends TypeSerializer<ContentMetric
     @Override
     public ContentMetrics copy(ContentMetrics from) {
         return from.copy();
-    }
-
-    @Override
-    public ContentMetrics copy(ContentMetrics from, ContentMetrics reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -188,26 +166,6 @@ public final class ContentMetricsSerializer extends TypeSerializer<ContentMetric
         m.watchabilityScore = in.readDouble();
         m.qualityScore = in.readDouble();
         return m;
-    }
-
-    @Override
-    public ContentMetrics deserialize(ContentMetrics reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-        return obj instanceof ContentMetricsSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return ContentMetricsSerializer.class.hashCode();
     }
 
     @Override

@@ -80,6 +80,27 @@ public final class ContentWindowAccumulatorSerializer extends TypeSerializer<Con
         return to;
     }
 
+    /** A viewer sketch as this format writes it (also inside other network records: the country partials). */
+    static void writeViewers(UniqueViewerSketch viewers, DataOutputView out) throws IOException {
+        out.writeBoolean(viewers != null);
+        if (viewers != null) {
+            writeLongs(viewers.exactHashes, out);
+            writeBytes(viewers.hll, out);
+            writeBytes(viewers.registers, out);
+        }
+    }
+
+    /** Reads into {@code viewers} (a new record's empty sketch); null if none was written. */
+    static UniqueViewerSketch readViewers(DataInputView in, UniqueViewerSketch viewers) throws IOException {
+        if (!in.readBoolean()) {
+            return null;
+        }
+        viewers.exactHashes = readLongs(in);
+        viewers.hll = readBytes(in);
+        viewers.registers = readBytes(in);
+        return viewers;
+    }
+
     static UniqueViewerSketch copy(UniqueViewerSketch from) {
         if (from == null) {
             return null;
@@ -124,13 +145,7 @@ public final class ContentWindowAccumulatorSerializer extends TypeSerializer<Con
         }
         out.writeInt(a.pendingPlays);
         writeDoubles(a.pendingPlayProgress, out);
-        UniqueViewerSketch viewers = a.viewers;
-        out.writeBoolean(viewers != null);
-        if (viewers != null) {
-            writeLongs(viewers.exactHashes, out);
-            writeBytes(viewers.hll, out);
-            writeBytes(viewers.registers, out);
-        }
+        writeViewers(a.viewers, out);
         WatchTimeSketch watchTimes = a.playWatchTimes;
         out.writeBoolean(watchTimes != null);
         if (watchTimes != null) {
@@ -153,14 +168,7 @@ public final class ContentWindowAccumulatorSerializer extends TypeSerializer<Con
         }
         a.pendingPlays = in.readInt();
         a.pendingPlayProgress = readDoubles(in);
-        if (in.readBoolean()) {
-            UniqueViewerSketch viewers = a.viewers;
-            viewers.exactHashes = readLongs(in);
-            viewers.hll = readBytes(in);
-            viewers.registers = readBytes(in);
-        } else {
-            a.viewers = null;
-        }
+        a.viewers = readViewers(in, a.viewers);
         if (in.readBoolean()) {
             WatchTimeSketch watchTimes = a.playWatchTimes;
             watchTimes.zeroCount = in.readLong();

@@ -2,7 +2,14 @@ package io.engagement.pipeline.aggregate;
 
 import static io.engagement.pipeline.metrics.EngagementFormulas.completionRate;
 
+import io.engagement.pipeline.serde.SerializerTypeInfo;
+import java.lang.reflect.Type;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+
 /** One content's metrics in one country and window: one row of ClickHouse table {@code content_country_metrics}. */
+@TypeInfo(CountryMetrics.TypeInfoFactory.class)
 public class CountryMetrics {
     public String grain;
     public long windowStartMs;
@@ -21,6 +28,16 @@ public class CountryMetrics {
     public double completionRate;
 
     public CountryMetrics() {}
+
+    /** Written by {@link CountryMetricsSerializer}, not as a POJO. */
+    public static final class TypeInfoFactory
+            extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<CountryMetrics> {
+        @Override
+        public TypeInformation<CountryMetrics> createTypeInfo(
+                Type t, Map<String, TypeInformation<?>> genericParameters) {
+            return new SerializerTypeInfo<>(CountryMetrics.class, CountryMetricsSerializer::new);
+        }
+    }
 
     public static CountryMetrics of(
             Grain grain,

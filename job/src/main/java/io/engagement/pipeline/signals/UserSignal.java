@@ -3,14 +3,20 @@ package io.engagement.pipeline.signals;
 import io.engagement.pipeline.event.EngagementEvent;
 import io.engagement.pipeline.event.EventType;
 import io.engagement.pipeline.metrics.EngagementFormulas;
+import io.engagement.pipeline.serde.SerializerTypeInfo;
+import java.lang.reflect.Type;
+import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
  * The slim record of one event that says something about its user's taste ({@link SignalKind}): what
  * crosses the shuffles to the per-user state, instead of the whole event. {@link #creatorId},
  * {@link #category} and {@link #hashtags} come from the content catalogue where the job has one
- * ({@link SignalAttribution}); without one, the creator is the event's own claim. A Flink POJO.
+ * ({@link SignalAttribution}); without one, the creator is the event's own claim. Serialized by {@link UserSignalSerializer}.
  */
+@TypeInfo(UserSignal.TypeInfoFactory.class)
 public class UserSignal {
     public String userId;
     public String contentId;
@@ -24,6 +30,14 @@ public class UserSignal {
     public long eventTimeMs;
 
     public UserSignal() {}
+
+    /** Written by {@link UserSignalSerializer}, not as a POJO. */
+    public static final class TypeInfoFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<UserSignal> {
+        @Override
+        public TypeInformation<UserSignal> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
+            return new SerializerTypeInfo<>(UserSignal.class, UserSignalSerializer::new);
+        }
+    }
 
     /**
      * The signal an accepted event gives, or {@code null}: anonymous viewers have no profile, and

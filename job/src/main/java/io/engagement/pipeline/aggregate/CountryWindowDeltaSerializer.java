@@ -1,0 +1,81 @@
+package io.engagement.pipeline.aggregate;
+
+import io.engagement.pipeline.serde.NetworkSerializer;
+import java.io.IOException;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.StringValue;
+
+/**
+ * The serializer of {@link CountryWindowDelta}, the country partials and window deltas ({@link
+ * NetworkSerializer}: network only; the country windows' own state keeps the accumulator's POJO
+ * format). The accumulator's viewer sketch is written as the content accumulator's format writes it.
+ */
+public final class CountryWindowDeltaSerializer extends NetworkSerializer<CountryWindowDelta> {
+
+    @Override
+    public CountryWindowDelta createInstance() {
+        return new CountryWindowDelta();
+    }
+
+    /** A deep copy: a window merges a partial's sketch into its own, never into the partial's. */
+    @Override
+    public CountryWindowDelta copy(CountryWindowDelta from) {
+        CountryWindowAccumulator counters = null;
+        if (from.counters != null) {
+            counters = new CountryWindowAccumulator();
+            counters.creatorId = from.counters.creatorId;
+            counters.views = from.counters.views;
+            counters.watchTimeMs = from.counters.watchTimeMs;
+            counters.completions = from.counters.completions;
+            counters.viewers = ContentWindowAccumulatorSerializer.copy(from.counters.viewers);
+        }
+        return new CountryWindowDelta(from.contentId, from.country, counters);
+    }
+
+    @Override
+    public void serialize(CountryWindowDelta d, DataOutputView out) throws IOException {
+        StringValue.writeString(d.contentId, out);
+        StringValue.writeString(d.country, out);
+        CountryWindowAccumulator counters = d.counters;
+        out.writeBoolean(counters != null);
+        if (counters != null) {
+            StringValue.writeString(counters.creatorId, out);
+            out.writeLong(counters.views);
+            out.writeLong(counters.watchTimeMs);
+            out.writeLong(counters.completions);
+            ContentWindowAccumulatorSerializer.writeViewers(counters.viewers, out);
+        }
+    }
+
+    @Override
+    public CountryWindowDelta deserialize(DataInputView in) throws IOException {
+        CountryWindowDelta d = new CountryWindowDelta();
+        d.contentId = StringValue.readString(in);
+        d.country = StringValue.readString(in);
+        if (in.readBoolean()) {
+            CountryWindowAccumulator counters = new CountryWindowAccumulator();
+            counters.creatorId = StringValue.readString(in);
+            counters.views = in.readLong();
+            counters.watchTimeMs = in.readLong();
+            counters.completions = in.readLong();
+            counters.viewers = ContentWindowAccumulatorSerializer.readViewers(in, counters.viewers);
+            d.counters = counters;
+        }
+        return d;
+    }
+
+    @Override
+    public TypeSerializerSnapshot<CountryWindowDelta> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** Serializer snapshot (network only: written for Flink's contract, never restored from state). */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<CountryWindowDelta> {
+        public Snapshot() {
+            super(CountryWindowDeltaSerializer::new);
+        }
+    }
+}
