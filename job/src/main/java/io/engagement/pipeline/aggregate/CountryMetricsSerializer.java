@@ -2,8 +2,6 @@ package io.engagement.pipeline.aggregate;
 
 import io.engagement.pipeline.serde.NetworkSerializer;
 import java.io.IOException;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -72,17 +70,5 @@ public final class CountryMetricsSerializer extends NetworkSerializer<CountryMet
         m.completions = in.readLong();
         m.completionRate = in.readDouble();
         return m;
-    }
-
-    @Override
-    public TypeSerializerSnapshot<CountryMetrics> snapshotConfiguration() {
-        return new Snapshot();
-    }
-
-    /** Serializer snapshot (network only: written for Flink's contract, never restored from state). */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<CountryMetrics> {
-        public Snapshot() {
-            super(CountryMetricsSerializer::new);
-        }
     }
 }

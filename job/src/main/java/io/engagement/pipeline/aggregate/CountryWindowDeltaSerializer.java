@@ -2,8 +2,6 @@ package io.engagement.pipeline.aggregate;
 
 import io.engagement.pipeline.serde.NetworkSerializer;
 import java.io.IOException;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -65,17 +63,5 @@ public final class CountryWindowDeltaSerializer extends NetworkSerializer<Countr
             d.counters = counters;
         }
         return d;
-    }
-
-    @Override
-    public TypeSerializerSnapshot<CountryWindowDelta> snapshotConfiguration() {
-        return new Snapshot();
-    }
-
-    /** Serializer snapshot (network only: written for Flink's contract, never restored from state). */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<CountryWindowDelta> {
-        public Snapshot() {
-            super(CountryWindowDeltaSerializer::new);
-        }
     }
 }

@@ -2,8 +2,6 @@ package io.engagement.pipeline.signals;
 
 import io.engagement.pipeline.serde.NetworkSerializer;
 import java.io.IOException;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -61,17 +59,5 @@ public final class UserSignalSerializer extends NetworkSerializer<UserSignal> {
         s.weight = in.readDouble();
         s.eventTimeMs = in.readLong();
         return s;
-    }
-
-    @Override
-    public TypeSerializerSnapshot<UserSignal> snapshotConfiguration() {
-        return new Snapshot();
-    }
-
-    /** Serializer snapshot (network only: written for Flink's contract, never restored from state). */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<UserSignal> {
-        public Snapshot() {
-            super(UserSignalSerializer::new);
-        }
     }
 }
