@@ -12,6 +12,7 @@
 #   BENCH_JOB_ARGS="--views.validation on"   job settings added to every run of the job (an A/B of a setting)
 #   BENCH_LATENCY_RATE=7500   the latency phase's rate (default: half the p=2 run's, 2000 without one); the
 #                             phase also measures freshness: a probe view's way to GET /v1/content/{id}/metrics
+#   BENCH_LATENCY_SECONDS=150   how long the latency phase sends (each minute closing is one sample)
 #
 # It uses its own state dir (.stack-bench) and the default ports (Kafka 9092, ClickHouse 8123/9000,
 # Flink 8081), so stop a running demo stack first (deploy/local/stack.sh down). It stops what it

@@ -743,10 +743,12 @@ public final class StackBenchmark {
                 "window can close -> row visible in ClickHouse content_metrics",
                 closeTimes.latencies(clickhouseSeen),
                 "latency.clickhouse");
+        printClosings(closeTimes.byWindowEnd(clickhouseSeen));
         printLatency(
                 "window can close -> message on the feedback topic (read_committed)",
                 closeTimes.latencies(feedbackSeen),
                 "latency.feedback");
+        printClosings(closeTimes.byWindowEnd(feedbackSeen));
         printLatency(
                 "event acknowledged by Kafka -> counted by GET /v1/content/{id}/metrics",
                 probes.latencies(),
@@ -1122,6 +1124,16 @@ public final class StackBenchmark {
         /** Each seen row's latency: first seen minus its window's close time (windows every partition closed). */
         synchronized List<Long> latencies(Map<Long, List<Long>> seenByWindowEnd) {
             List<Long> latencies = new ArrayList<>();
+            byWindowEnd(seenByWindowEnd).values().forEach(latencies::addAll);
+            return latencies;
+        }
+
+        /**
+         * The same by window end, in order: every content's minute closes on the same watermark, so a
+         * run of a few minutes has only a few closings, and the first ones fall in the job's warm-up.
+         */
+        synchronized java.util.SortedMap<Long, List<Long>> byWindowEnd(Map<Long, List<Long>> seenByWindowEnd) {
+            java.util.SortedMap<Long, List<Long>> byEnd = new java.util.TreeMap<>();
             for (Map.Entry<Long, List<Long>> window : seenByWindowEnd.entrySet()) {
                 long closedAt = Long.MIN_VALUE;
                 for (Map<Long, Long> partition : closeTimeByPartition) {
@@ -1131,11 +1143,12 @@ public final class StackBenchmark {
                 if (closedAt == Long.MAX_VALUE) {
                     continue; // not every partition saw it close during the run (the first or the last window)
                 }
+                List<Long> latencies = byEnd.computeIfAbsent(window.getKey(), end -> new ArrayList<>());
                 for (long seenAt : window.getValue()) {
                     latencies.add(seenAt - closedAt);
                 }
             }
-            return latencies;
+            return byEnd;
         }
     }
 
@@ -1183,6 +1196,17 @@ public final class StackBenchmark {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The median latency of each window closing, in order of the window's end (ms after the job's first closing). */
+    private static void printClosings(java.util.SortedMap<Long, List<Long>> byWindowEnd) {
+        StringBuilder line = new StringBuilder("    each closing in order, median ms:");
+        for (List<Long> latencies : byWindowEnd.values()) {
+            List<Long> sorted = new ArrayList<>(latencies);
+            Collections.sort(sorted);
+            line.append(String.format(" %,d", sorted.get(sorted.size() / 2)));
+        }
+        System.out.println(line);
     }
 
     private void printLatency(String what, List<Long> latencies, String key) {
