@@ -12,7 +12,9 @@
 #   BENCH_JOB_ARGS="--views.validation on"   job settings added to every run of the job (an A/B of a setting)
 #   BENCH_LATENCY_RATE=7500   the latency phase's rate (default: half the p=2 run's, 2000 without one); the
 #                             phase also measures freshness: a probe view's way to GET /v1/content/{id}/metrics
-#   BENCH_LATENCY_SECONDS=150   how long the latency phase sends (each minute closing is one sample)
+#   BENCH_LATENCY_SECONDS=300   how long the latency phase sends (each minute closing is one sample)
+#   BENCH_LATENCY_WARM_UP=60    windows that can close in the first seconds of it are reported apart (fresh
+#                               job: the schedule's backlog, cold JIT); the headline is the rest
 #
 # It uses its own state dir (.stack-bench) and the default ports (Kafka 9092, ClickHouse 8123/9000,
 # Flink 8081), so stop a running demo stack first (deploy/local/stack.sh down). It stops what it
@@ -85,7 +87,8 @@ if has latency; then
   # Half the sustained rate of the p=2 run (or 2000 msg/s if it was not run), unless BENCH_LATENCY_RATE says.
   RATE="${BENCH_LATENCY_RATE:-$(sed -n 's/^job\.p2=//p' "$RESULTS" | awk '{ r = $1 / 2; print (r > 0 ? int(r) : 2000) }')}"
   echo "== latency at ${RATE:-2000} messages/s (half the sustained rate)"
-  bench latency --rate "${RATE:-2000}" --seconds "${BENCH_LATENCY_SECONDS:-150}" --parallelism 2
+  bench latency --rate "${RATE:-2000}" --seconds "${BENCH_LATENCY_SECONDS:-300}" \
+    --warm-up-seconds "${BENCH_LATENCY_WARM_UP:-60}" --parallelism 2
 fi
 if has p4; then
   echo "== the job, parallelism 4 on a 4-slot TaskManager (2 cores)"

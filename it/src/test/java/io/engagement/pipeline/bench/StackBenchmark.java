@@ -60,7 +60,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * job           --parallelism P --label L   the job, every output on, bounded at the preloaded offsets
  * sql           --parallelism P         the Flink SQL peer (bench.FlinkSqlPeer)
  * kafka-engine                          ClickHouse's Kafka engine + minute and hour materialized views
- * latency       --rate R --seconds S    live traffic: window close -> row in ClickHouse / on the feedback topic
+ * latency       --rate R --seconds S [--warm-up-seconds W]   live traffic: window close -> row in ClickHouse / on the feedback topic
  * median        --of L1,L2,L3 --as L    the job run with the median rate of runs L1.. becomes run L (every figure of that run)
  * report                                the summary of every phase's figures
  * </pre>
@@ -643,6 +643,9 @@ public final class StackBenchmark {
     private void latency() throws Exception {
         double rate = Double.parseDouble(option("rate", "2000"));
         int seconds = Integer.parseInt(option("seconds", "150"));
+        // Windows that can close in the first warm-up seconds of the traffic are reported apart: the fresh
+        // job starts on a backlog (the schedule's sessions already under way) with cold JIT.
+        long warmUpMs = Long.parseLong(option("warm-up-seconds", "60")) * 1000;
         int parallelism = Integer.parseInt(option("parallelism", "2"));
         String liveTopic = topic + "-live";
         recreateTopic(liveTopic, 4);
@@ -682,19 +685,20 @@ public final class StackBenchmark {
                 "--job.name",
                 "bench-latency"));
         args.addAll(jobSettingsUnderTest());
-        SurgeProbes surges = new SurgeProbes(liveTopic, "bench-alerts", seconds);
+        // Every message the job reads moves its watermark, the probes' too: all are recorded.
+        WindowCloseTimes closeTimes = new WindowCloseTimes(4, OUT_OF_ORDERNESS_MS);
+        SurgeProbes surges = new SurgeProbes(liveTopic, "bench-alerts", seconds, closeTimes);
         String jobId = submit("io.engagement.pipeline.EngagementJob", args, parallelism);
         waitRunning(jobId);
         long interval = checkpointIntervalMs(jobId);
         AtomicBoolean stop = new AtomicBoolean();
         Map<Long, List<Long>> clickhouseSeen = new java.util.concurrent.ConcurrentHashMap<>();
         Map<Long, List<Long>> feedbackSeen = new java.util.concurrent.ConcurrentHashMap<>();
-        WindowCloseTimes closeTimes = new WindowCloseTimes(4, OUT_OF_ORDERNESS_MS);
         Thread poller = new Thread(() -> pollContentMetrics(stop, clickhouseSeen));
         Thread reader = new Thread(() -> readFeedback(feedback, stop, feedbackSeen));
         poller.start();
         reader.start();
-        FreshnessProbes probes = new FreshnessProbes(liveTopic, prefix);
+        FreshnessProbes probes = new FreshnessProbes(liveTopic, prefix, closeTimes);
         EventGenerator generator =
                 new EventGenerator(new EventGenerator.Settings(20000, 2000, 200000, 1.1, 0.05, 0.01, 0.02, 0.005, 7));
         long scheduleStart = System.currentTimeMillis();
@@ -737,18 +741,28 @@ public final class StackBenchmark {
         rest("PATCH", "/jobs/" + jobId + "?mode=cancel", null);
         System.out.printf(
                 "latency at %,.0f messages/s for %d s (%,d sent), parallelism %d, checkpoint interval %d ms;"
-                        + " from the produce time of the event that let each minute window close:%n",
-                rate, seconds, sent, parallelism, interval);
+                        + " from the produce time of the event that let each minute window close"
+                        + " (windows that could close in the first %d s apart):%n",
+                rate, seconds, sent, parallelism, interval, warmUpMs / 1000);
+        long steadyFrom = start + warmUpMs;
         printLatency(
                 "window can close -> row visible in ClickHouse content_metrics",
-                closeTimes.latencies(clickhouseSeen),
+                closeTimes.latencies(clickhouseSeen, steadyFrom),
                 "latency.clickhouse");
-        printClosings(closeTimes.byWindowEnd(clickhouseSeen));
+        printLatency(
+                "  the same, every window (the warm-up's too)",
+                closeTimes.latencies(clickhouseSeen, Long.MIN_VALUE),
+                "latency.clickhouse.all");
+        printClosings(closeTimes.byWindowEnd(clickhouseSeen, Long.MIN_VALUE));
         printLatency(
                 "window can close -> message on the feedback topic (read_committed)",
-                closeTimes.latencies(feedbackSeen),
+                closeTimes.latencies(feedbackSeen, steadyFrom),
                 "latency.feedback");
-        printClosings(closeTimes.byWindowEnd(feedbackSeen));
+        printLatency(
+                "  the same, every window (the warm-up's too)",
+                closeTimes.latencies(feedbackSeen, Long.MIN_VALUE),
+                "latency.feedback.all");
+        printClosings(closeTimes.byWindowEnd(feedbackSeen, Long.MIN_VALUE));
         printLatency(
                 "event acknowledged by Kafka -> counted by GET /v1/content/{id}/metrics",
                 probes.latencies(),
@@ -787,6 +801,7 @@ public final class StackBenchmark {
      * (a false alert: steady contents must raise none).
      */
     private final class SurgeProbes implements AutoCloseable {
+        private final WindowCloseTimes closeTimes;
         static final int CONTENTS = 12;
         private static final int HISTORY_MINUTES = 45;
         private static final int VIEWS_PER_MINUTE = 10;
@@ -802,7 +817,8 @@ public final class StackBenchmark {
         private long nextSteadyAtMs;
         private long seq;
 
-        SurgeProbes(String topic, String alertsTopic, int seconds) throws Exception {
+        SurgeProbes(String topic, String alertsTopic, int seconds, WindowCloseTimes closeTimes) throws Exception {
+            this.closeTimes = closeTimes;
             this.topic = topic;
             long now = System.currentTimeMillis();
             long firstMinute = (now / 60_000 - HISTORY_MINUTES) * 60_000;
@@ -835,12 +851,16 @@ public final class StackBenchmark {
             String json = "{\"event_id\":\"" + id + "\",\"event_type\":\"view_start\",\"content_id\":\"" + content(c)
                     + "\",\"creator_id\":\"bench-surge-creator\",\"user_id\":\"su" + seq
                     + "\",\"session_id\":\"ss" + seq + "\",\"event_time\":" + eventTime + "}";
+            long producedAt = System.currentTimeMillis();
             producer.send(
                     new ProducerRecord<>(
                             topic, content(c).getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)),
                     (metadata, error) -> {
-                        if (error == null && acked != null) {
-                            acked.run();
+                        if (error == null) {
+                            closeTimes.produced(metadata.partition(), eventTime, producedAt);
+                            if (acked != null) {
+                                acked.run();
+                            }
                         }
                     });
         }
@@ -934,6 +954,7 @@ public final class StackBenchmark {
      * the first answer counting it minus Kafka's acknowledgement of the event.
      */
     private final class FreshnessProbes implements AutoCloseable {
+        private final WindowCloseTimes closeTimes;
         private static final long EVERY_MS = 2_000;
         private static final String KEY = "bench-freshness-admin-key-0123456789";
         private final String topic;
@@ -947,7 +968,8 @@ public final class StackBenchmark {
         private long nextAtMs = System.currentTimeMillis();
         private int sent;
 
-        FreshnessProbes(String topic, String prefix) throws Exception {
+        FreshnessProbes(String topic, String prefix, WindowCloseTimes closeTimes) throws Exception {
+            this.closeTimes = closeTimes;
             this.topic = topic;
             this.prefix = prefix;
             io.engagement.pipeline.service.ServiceConfig config = io.engagement.pipeline.service.ServiceConfig.from(
@@ -986,6 +1008,7 @@ public final class StackBenchmark {
                             topic, id.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)),
                     (metadata, error) -> {
                         if (error == null) {
+                            closeTimes.produced(metadata.partition(), now, now);
                             acknowledged.put(id, System.currentTimeMillis());
                         }
                     });
@@ -1122,9 +1145,9 @@ public final class StackBenchmark {
         }
 
         /** Each seen row's latency: first seen minus its window's close time (windows every partition closed). */
-        synchronized List<Long> latencies(Map<Long, List<Long>> seenByWindowEnd) {
+        synchronized List<Long> latencies(Map<Long, List<Long>> seenByWindowEnd, long closedFrom) {
             List<Long> latencies = new ArrayList<>();
-            byWindowEnd(seenByWindowEnd).values().forEach(latencies::addAll);
+            byWindowEnd(seenByWindowEnd, closedFrom).values().forEach(latencies::addAll);
             return latencies;
         }
 
@@ -1132,7 +1155,8 @@ public final class StackBenchmark {
          * The same by window end, in order: every content's minute closes on the same watermark, so a
          * run of a few minutes has only a few closings, and the first ones fall in the job's warm-up.
          */
-        synchronized java.util.SortedMap<Long, List<Long>> byWindowEnd(Map<Long, List<Long>> seenByWindowEnd) {
+        synchronized java.util.SortedMap<Long, List<Long>> byWindowEnd(
+                Map<Long, List<Long>> seenByWindowEnd, long closedFrom) {
             java.util.SortedMap<Long, List<Long>> byEnd = new java.util.TreeMap<>();
             for (Map.Entry<Long, List<Long>> window : seenByWindowEnd.entrySet()) {
                 long closedAt = Long.MIN_VALUE;
@@ -1142,6 +1166,9 @@ public final class StackBenchmark {
                 }
                 if (closedAt == Long.MAX_VALUE) {
                     continue; // not every partition saw it close during the run (the first or the last window)
+                }
+                if (closedAt < closedFrom) {
+                    continue;
                 }
                 List<Long> latencies = byEnd.computeIfAbsent(window.getKey(), end -> new ArrayList<>());
                 for (long seenAt : window.getValue()) {
