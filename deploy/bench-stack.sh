@@ -6,7 +6,7 @@
 #
 #   deploy/bench-stack.sh [messages (default 3000000)]
 #   deploy/bench-stack.sh quick      the inner loop: 1 M messages, one p=2 job run, limit + SQL peer + latency
-#                                    (about 15 min; a figure from it is one run, not a median)
+#                                    (about 20 min; a figure from it is one run, not a median)
 #   BENCH_PHASES="limit job sql kafka-engine p1 latency p4"   phases to run after the preload (default: all)
 #   BENCH_JOB_RUNS=3   runs of the p=2 job; the median run's figures are reported, every run's rate beside them
 #   BENCH_JOB_ARGS="--views.validation on"   job settings added to every run of the job (an A/B of a setting)
