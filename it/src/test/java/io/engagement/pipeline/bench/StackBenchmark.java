@@ -1225,7 +1225,7 @@ public final class StackBenchmark {
         }
     }
 
-    /** The median latency of each window closing, in order of the window's end (ms after the job's first closing). */
+    /** The median latency of each window closing (ms after it could close), in order of the window's end. */
     private static void printClosings(java.util.SortedMap<Long, List<Long>> byWindowEnd) {
         StringBuilder line = new StringBuilder("    each closing in order, median ms:");
         for (List<Long> latencies : byWindowEnd.values()) {

@@ -334,15 +334,15 @@ public final class TopologyBenchmark {
     }
 
     private static <T> long[] roundTrips(
-            List<T> accumulators, org.apache.flink.api.common.typeutils.TypeSerializer<T> serializer) {
-        long[] nanos = new long[accumulators.size()];
+            List<T> records, org.apache.flink.api.common.typeutils.TypeSerializer<T> serializer) {
+        long[] nanos = new long[records.size()];
         DataOutputSerializer out = new DataOutputSerializer(1024);
         DataInputDeserializer in = new DataInputDeserializer();
-        for (int i = 0; i < accumulators.size(); i++) {
+        for (int i = 0; i < records.size(); i++) {
             long t = System.nanoTime();
             out.clear();
             try {
-                serializer.serialize(accumulators.get(i), out);
+                serializer.serialize(records.get(i), out);
                 in.setBuffer(out.getSharedBuffer(), 0, out.length());
                 serializer.deserialize(in);
             } catch (IOException e) {

@@ -69,9 +69,18 @@ public class CountryWindowAggregate
         return a;
     }
 
-    /** A deep copy (sketch included): with heap state a window's accumulator object keeps changing. */
+    /**
+     * A deep copy (sketch included, array by array: no sketch merge): with heap state a window's
+     * accumulator object keeps changing.
+     */
     public static CountryWindowAccumulator copy(CountryWindowAccumulator acc) {
-        return new CountryWindowAggregate().merge(new CountryWindowAccumulator(), acc);
+        CountryWindowAccumulator to = new CountryWindowAccumulator();
+        to.creatorId = acc.creatorId;
+        to.views = acc.views;
+        to.watchTimeMs = acc.watchTimeMs;
+        to.completions = acc.completions;
+        to.viewers = ContentWindowAccumulatorSerializer.copy(acc.viewers);
+        return to;
     }
 
     /** {@code current} minus {@code previous} (the window's earlier firing), with {@code current}'s whole sketch. */

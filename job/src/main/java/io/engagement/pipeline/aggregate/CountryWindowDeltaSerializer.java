@@ -21,15 +21,7 @@ public final class CountryWindowDeltaSerializer extends NetworkSerializer<Countr
     /** A deep copy: a window merges a partial's sketch into its own, never into the partial's. */
     @Override
     public CountryWindowDelta copy(CountryWindowDelta from) {
-        CountryWindowAccumulator counters = null;
-        if (from.counters != null) {
-            counters = new CountryWindowAccumulator();
-            counters.creatorId = from.counters.creatorId;
-            counters.views = from.counters.views;
-            counters.watchTimeMs = from.counters.watchTimeMs;
-            counters.completions = from.counters.completions;
-            counters.viewers = ContentWindowAccumulatorSerializer.copy(from.counters.viewers);
-        }
+        CountryWindowAccumulator counters = from.counters == null ? null : CountryWindowAggregate.copy(from.counters);
         return new CountryWindowDelta(from.contentId, from.country, counters);
     }
 
