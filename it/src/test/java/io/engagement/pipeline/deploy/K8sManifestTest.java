@@ -192,6 +192,7 @@ class K8sManifestTest {
                 "pipeline.max-parallelism",
                 "state.backend.type",
                 "state.backend.rocksdb.timer-service.factory",
+                "state.backend.rocksdb.writebuffer.size",
                 "execution.checkpointing.incremental",
                 "execution.checkpointing.interval",
                 "execution.checkpointing.mode",

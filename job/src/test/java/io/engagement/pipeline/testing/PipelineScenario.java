@@ -157,6 +157,7 @@ public final class PipelineScenario {
         Configuration conf = new Configuration();
         conf.setString("state.backend.type", "rocksdb");
         conf.setString("state.backend.rocksdb.timer-service.factory", "HEAP"); // as flink-conf/config.yaml
+        conf.setString("state.backend.rocksdb.writebuffer.size", "8mb"); // as flink-conf/config.yaml
         conf.setString("execution.checkpointing.incremental", "true");
         conf.setString("execution.checkpointing.interval", "300 ms");
         conf.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
