@@ -29,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -1179,20 +1178,36 @@ public final class StackBenchmark {
         }
     }
 
+    /**
+     * Records when each minute row is first seen: per window end, the number of distinct contents with a
+     * version-1 row, polled every 100 ms; each increase is that many rows first seen at the poll. The
+     * counts travel, not the rows: fetching every row at every poll (as this did until 2026-12-07) made
+     * ClickHouse and this JVM format, send and parse the whole table ten times a second, a load on the
+     * job's two cores that grew with the run and inflated the later closings' latencies.
+     */
     private void pollContentMetrics(AtomicBoolean stop, Map<Long, List<Long>> seenByWindowEnd) {
-        Set<String> seen = new java.util.HashSet<>();
+        Map<Long, Long> seenCount = new java.util.HashMap<>();
         while (!stop.get()) {
             try {
                 String rows = clickhouse.execute(
-                        "SELECT content_id, toUnixTimestamp(window_end) FROM engagement.content_metrics"
-                                + " WHERE grain = 'minute' AND version = 1 FORMAT TSV");
+                        "SELECT toUnixTimestamp(window_end), uniqExact(content_id) FROM engagement.content_metrics"
+                                + " WHERE grain = 'minute' AND version = 1 GROUP BY window_end FORMAT TSV");
                 long now = System.currentTimeMillis();
                 for (String row : rows.split("\n")) {
-                    if (!row.isEmpty() && seen.add(row)) {
-                        long windowEndMs = Long.parseLong(row.substring(row.indexOf('\t') + 1)) * 1000;
-                        seenByWindowEnd
-                                .computeIfAbsent(windowEndMs, end -> Collections.synchronizedList(new ArrayList<>()))
-                                .add(now);
+                    if (row.isEmpty()) {
+                        continue;
+                    }
+                    int tab = row.indexOf('\t');
+                    long windowEndMs = Long.parseLong(row.substring(0, tab)) * 1000;
+                    long count = Long.parseLong(row.substring(tab + 1));
+                    long before = seenCount.getOrDefault(windowEndMs, 0L);
+                    if (count > before) {
+                        seenCount.put(windowEndMs, count);
+                        List<Long> seen = seenByWindowEnd.computeIfAbsent(
+                                windowEndMs, end -> Collections.synchronizedList(new ArrayList<>()));
+                        for (long i = before; i < count; i++) {
+                            seen.add(now);
+                        }
                     }
                 }
                 Thread.sleep(100);
