@@ -238,24 +238,31 @@ public final class EngagementPipeline {
                 .sinkTo(sinks.lateEvents())
                 .uid("late-events-sink")
                 .name("Late events table");
-        unionOf(contents.values()).ifPresent(metrics -> {
-            metrics.sinkTo(sinks.contentMetrics()).uid("content-metrics-sink").name("Content metrics table");
-            // The recommender reads closed windows only: a provisional row is not a score update.
-            metrics.filter(m -> !m.provisional)
-                    .uid("closed-content-windows")
-                    .name("Closed content windows")
-                    .sinkTo(sinks.feedback())
-                    .uid("feedback-sink")
-                    .name("Feedback topic");
-        });
+        // Each grain's rows go to a ClickHouse writer of their own, chained to that grain's windows: no
+        // shuffle, and a minute's rows leave as soon as the minute windows pass the watermark on. One
+        // writer on the union of all grains waited for the slowest of them, the hour, day and week
+        // windows working through the deltas of the same closing (docs/benchmarks.md, issue 20).
+        contents.forEach((grain, rows) -> rows.sinkTo(sinks.contentMetrics())
+                .uid("content-metrics-sink-" + grain.code())
+                .name("Content metrics table (" + grain.code() + ")"));
+        // The recommender reads closed windows only: a provisional row is not a score update, and is
+        // dropped before the shuffle to the Kafka writer.
+        unionOf(contents.entrySet().stream()
+                        .map(grain -> grain.getValue()
+                                .filter(m -> !m.provisional)
+                                .uid("closed-content-windows-" + grain.getKey().code())
+                                .name("Closed content windows ("
+                                        + grain.getKey().code() + ")"))
+                        .toList())
+                .ifPresent(closed ->
+                        closed.sinkTo(sinks.feedback()).uid("feedback-sink").name("Feedback topic"));
         unionOf(creators.values())
                 .ifPresent(rows -> rows.sinkTo(sinks.creatorMetrics())
                         .uid("creator-metrics-sink")
                         .name("Creator metrics table"));
-        unionOf(countries.values())
-                .ifPresent(metrics -> metrics.sinkTo(sinks.countryMetrics())
-                        .uid("country-metrics-sink")
-                        .name("Content country metrics table"));
+        countries.forEach((grain, rows) -> rows.sinkTo(sinks.countryMetrics())
+                .uid("country-metrics-sink-" + grain.code())
+                .name("Content country metrics table (" + grain.code() + ")"));
     }
 
     /** Rejected records (also the catalogue's and the erasure requests') go to the dead-letter topic and table, with their reason. */
