@@ -242,18 +242,18 @@ public final class EngagementPipeline {
         // shuffle, and a minute's rows leave as soon as the minute windows pass the watermark on. One
         // writer on the union of all grains waited for the slowest of them, the hour, day and week
         // windows working through the deltas of the same closing (docs/benchmarks.md, issue 20).
-        contents.forEach((grain, rows) -> rows.sinkTo(sinks.contentMetrics())
-                .uid("content-metrics-sink-" + grain.code())
-                .name("Content metrics table (" + grain.code() + ")"));
         // The recommender reads closed windows only: a provisional row is not a score update, and is
-        // dropped before the shuffle to the Kafka writer.
-        unionOf(contents.entrySet().stream()
-                        .map(grain -> grain.getValue()
-                                .filter(m -> !m.provisional)
-                                .uid("closed-content-windows-" + grain.getKey().code())
-                                .name("Closed content windows ("
-                                        + grain.getKey().code() + ")"))
-                        .toList())
+        // dropped there too, before the shuffle to the Kafka writer.
+        List<DataStream<ContentMetrics>> closedWindows = new ArrayList<>();
+        contents.forEach((grain, rows) -> {
+            rows.sinkTo(sinks.contentMetrics())
+                    .uid("content-metrics-sink-" + grain.code())
+                    .name("Content metrics table (" + grain.code() + ")");
+            closedWindows.add(rows.filter(m -> !m.provisional)
+                    .uid("closed-content-windows-" + grain.code())
+                    .name("Closed content windows (" + grain.code() + ")"));
+        });
+        unionOf(closedWindows)
                 .ifPresent(closed ->
                         closed.sinkTo(sinks.feedback()).uid("feedback-sink").name("Feedback topic"));
         unionOf(creators.values())
