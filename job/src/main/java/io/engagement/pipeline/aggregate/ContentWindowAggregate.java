@@ -134,9 +134,27 @@ public class ContentWindowAggregate
     }
 
     /**
+     * What a later {@link #delta} needs of this firing: the counters and the watch-time histogram,
+     * without the viewer set (a delta carries the current firing's whole set, never a difference), so
+     * the copy a window keeps of its previous firing is not its largest part again: up to
+     * {@value UniqueViewerSketch#EXACT_LIMIT} hashes or a 2 KB sketch, copied, written and read back on
+     * every firing of every window that emits deltas or creator updates.
+     */
+    public static ContentWindowAccumulator countersOf(ContentWindowAccumulator acc) {
+        ContentWindowAccumulator counters = new ContentWindowAccumulator();
+        counters.creatorId = acc.creatorId;
+        counters.addCounters(acc, 1);
+        if (acc.playWatchTimes != null) {
+            counters.playWatchTimes.merge(acc.playWatchTimes);
+        }
+        return counters;
+    }
+
+    /**
      * What {@code current} holds beyond {@code previous} (an earlier firing of the same window): the
      * difference of every counter and of the watch-time histogram, and the whole viewer set (a union
-     * is idempotent, so a larger window merging it again stays exact). Merging the deltas of every
+     * is idempotent, so a larger window merging it again stays exact); {@code previous}'s viewers are
+     * not read, so it may be a {@link #countersOf} copy. Merging the deltas of every
      * firing gives the latest firing: how a late update of a small window reaches the larger ones.
      */
     public static ContentWindowAccumulator delta(ContentWindowAccumulator current, ContentWindowAccumulator previous) {

@@ -84,11 +84,12 @@ public class ContentWindowResult
         if (!emitDeltas && !emitCreatorUpdates) {
             return;
         }
-        // The previous firing's counters are kept only while the window can still fire again.
+        // The previous firing's counters (not its viewers: a delta carries the whole set) are kept
+        // only while the window can still fire again.
         ValueState<ContentWindowAccumulator> emitted = context.windowState().getState(EMITTED);
         ContentWindowAccumulator previous = emitted.value();
         ContentWindowAccumulator delta = ContentWindowAggregate.delta(acc, previous);
-        emitted.update(ContentWindowAggregate.copy(acc));
+        emitted.update(ContentWindowAggregate.countersOf(acc));
         if (emitDeltas) {
             context.output(
                     DELTAS, new ContentWindowSnapshot(contentId, window.getStart(), window.getEnd(), version, delta));

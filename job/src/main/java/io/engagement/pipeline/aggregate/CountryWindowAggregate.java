@@ -83,7 +83,24 @@ public class CountryWindowAggregate
         return to;
     }
 
-    /** {@code current} minus {@code previous} (the window's earlier firing), with {@code current}'s whole sketch. */
+    /**
+     * What a later {@link #delta} reads of this firing: the counters, without the viewer sketch (a
+     * delta carries the current firing's whole sketch), so the copy a window keeps of its previous
+     * firing does not copy, write and read back the sketch on every firing.
+     */
+    public static CountryWindowAccumulator countersOf(CountryWindowAccumulator acc) {
+        CountryWindowAccumulator to = new CountryWindowAccumulator();
+        to.creatorId = acc.creatorId;
+        to.views = acc.views;
+        to.watchTimeMs = acc.watchTimeMs;
+        to.completions = acc.completions;
+        return to;
+    }
+
+    /**
+     * {@code current} minus {@code previous} (the window's earlier firing; its sketch is not read, so
+     * it may be a {@link #countersOf} copy), with {@code current}'s whole sketch.
+     */
     public static CountryWindowAccumulator delta(CountryWindowAccumulator current, CountryWindowAccumulator previous) {
         CountryWindowAccumulator delta = copy(current);
         if (previous != null) {

@@ -54,7 +54,7 @@ public class CountryWindowResult
         // The previous firing's counters are kept only while the window can still fire again.
         ValueState<CountryWindowAccumulator> emitted = context.windowState().getState(EMITTED);
         CountryWindowAccumulator delta = CountryWindowAggregate.delta(acc, emitted.value());
-        emitted.update(CountryWindowAggregate.copy(acc));
+        emitted.update(CountryWindowAggregate.countersOf(acc));
         context.output(DELTAS, new CountryWindowDelta(contentAndCountry.f0, contentAndCountry.f1, delta));
     }
 

@@ -152,6 +152,69 @@ class ContentCounterTest {
     }
 
     @Test
+    void theCopyOfAFiringKeptForTheNextDeltaDropsOnlyTheViewers() {
+        ContentWindowAccumulator firing = new ContentWindowAccumulator();
+        firing.creatorId = "creator-1";
+        for (ContentCounter c : ContentCounter.values()) {
+            c.set(firing, 4);
+        }
+        for (int viewer = 0; viewer < 20; viewer++) {
+            firing.viewers.add("viewer-" + viewer);
+        }
+        firing.playWatchTimes.add(1_000);
+        firing.playWatchTimes.add(30_000);
+
+        ContentWindowAccumulator kept = ContentWindowAggregate.countersOf(firing);
+
+        assertEquals(0, kept.viewers.estimate(), "the viewers are not kept");
+        assertEquals("creator-1", kept.creatorId);
+        for (ContentCounter c : ContentCounter.values()) {
+            assertEquals(4, c.get(kept), c.name());
+        }
+        assertEquals(2, kept.playWatchTimes.count());
+
+        // The next firing: 3 more of every counter, 5 more viewers and one more play.
+        ContentWindowAccumulator next = ContentWindowAggregate.copy(firing);
+        for (ContentCounter c : ContentCounter.values()) {
+            c.set(next, 7);
+        }
+        for (int viewer = 20; viewer < 25; viewer++) {
+            next.viewers.add("viewer-" + viewer);
+        }
+        next.playWatchTimes.add(60_000);
+        ContentWindowAccumulator delta = ContentWindowAggregate.delta(next, kept);
+        for (ContentCounter c : ContentCounter.values()) {
+            assertEquals(3, c.get(delta), c.name());
+        }
+        assertEquals(1, delta.playWatchTimes.count(), "only the new play");
+        assertEquals(25, delta.viewers.estimate(), "a delta carries the whole viewer set");
+        assertEquals(2, firing.playWatchTimes.count(), "the firing itself is not changed");
+    }
+
+    @Test
+    void aCountryWindowKeepsTheCountersOfItsFiringWithoutTheViewers() {
+        CountryWindowAccumulator firing = new CountryWindowAccumulator();
+        firing.views = 5;
+        firing.watchTimeMs = 9_000;
+        firing.completions = 2;
+        firing.viewers.add("viewer-1");
+        firing.viewers.add("viewer-2");
+
+        CountryWindowAccumulator kept = CountryWindowAggregate.countersOf(firing);
+        CountryWindowAccumulator next = CountryWindowAggregate.copy(firing);
+        next.views = 8;
+        next.watchTimeMs = 10_000;
+        next.completions = 3;
+        next.viewers.add("viewer-3");
+        CountryWindowAccumulator delta = CountryWindowAggregate.delta(next, kept);
+
+        assertEquals(0, kept.viewers.estimate());
+        assertEquals(
+                List.of(3L, 1_000L, 1L, 3L),
+                List.of(delta.views, delta.watchTimeMs, delta.completions, delta.viewers.estimate()));
+    }
+
+    @Test
     void columnsAreTheSnakeCaseOfTheConstants() {
         assertEquals("watch_time_ms", ContentCounter.WATCH_TIME_MS.column());
         assertEquals("watchTimeMs", ContentCounter.WATCH_TIME_MS.field());
