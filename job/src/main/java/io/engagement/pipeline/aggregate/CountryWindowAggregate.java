@@ -74,11 +74,7 @@ public class CountryWindowAggregate
      * accumulator object keeps changing.
      */
     public static CountryWindowAccumulator copy(CountryWindowAccumulator acc) {
-        CountryWindowAccumulator to = new CountryWindowAccumulator();
-        to.creatorId = acc.creatorId;
-        to.views = acc.views;
-        to.watchTimeMs = acc.watchTimeMs;
-        to.completions = acc.completions;
+        CountryWindowAccumulator to = countersOf(acc);
         to.viewers = ContentWindowAccumulatorSerializer.copy(acc.viewers);
         return to;
     }
