@@ -151,6 +151,27 @@ public class ContentWindowAggregate
     }
 
     /**
+     * Whether {@code current} holds nothing beyond {@code previous}, an earlier firing of the same
+     * window (possibly a {@link #countersOf} copy): every counter and the watch-time histogram's
+     * count equal, and no play waiting for the catalogue. The viewer set needs no look: only a view
+     * start adds a viewer, and it also counts a view. Such a firing's {@link #delta} would add
+     * nothing to a larger window or a creator (a window closing right after its provisional
+     * firing, a larger window's own closing), so it is not sent.
+     */
+    public static boolean addsNothingTo(ContentWindowAccumulator current, ContentWindowAccumulator previous) {
+        if (previous == null || current.pendingPlays > 0) {
+            return false;
+        }
+        for (ContentCounter counter : ContentCounter.values()) {
+            if (current.counter(counter) != previous.counter(counter)) {
+                return false;
+            }
+        }
+        // A window's histogram only grows (delta's subtract checks it), so equal counts are equal histograms.
+        return playWatchTimes(current).count() == playWatchTimes(previous).count();
+    }
+
+    /**
      * What {@code current} holds beyond {@code previous} (an earlier firing of the same window): the
      * difference of every counter and of the watch-time histogram, and the whole viewer set (a union
      * is idempotent, so a larger window merging it again stays exact); {@code previous}'s viewers are

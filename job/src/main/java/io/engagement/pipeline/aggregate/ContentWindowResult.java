@@ -13,7 +13,8 @@ import org.apache.flink.util.OutputTag;
  * so a late update replaces the earlier row downstream; a firing before the window closes
  * ({@link ProvisionalTrigger}) is a provisional row that the final one replaces. Side outputs, both stamped with the window's
  * last millisecond so they land in the window of the same end downstream, and both carrying what
- * this firing adds to the window's previous one (kept in window state while the window can fire):
+ * this firing adds to the window's previous one (kept in window state while the window can fire);
+ * a firing that adds nothing sends neither:
  * <ul>
  *   <li>{@link #CREATOR_UPDATES}: for the creator roll-up of the same grain, with the content's
  *       figures before and after, so the creator state holds no per-content entries;</li>
@@ -88,6 +89,12 @@ public class ContentWindowResult
         // only while the window can still fire again.
         ValueState<ContentWindowAccumulator> emitted = context.windowState().getState(EMITTED);
         ContentWindowAccumulator previous = emitted.value();
+        if (ContentWindowAggregate.addsNothingTo(acc, previous)) {
+            // Nothing new since the previous firing: the larger grains and the creator have it all.
+            // In live traffic most windows close right after a provisional firing with nothing new,
+            // and each delta sent makes the hour, day and week fire once more.
+            return;
+        }
         ContentWindowAccumulator delta = ContentWindowAggregate.delta(acc, previous);
         emitted.update(ContentWindowAggregate.countersOf(acc));
         if (emitDeltas) {

@@ -94,6 +94,18 @@ public class CountryWindowAggregate
     }
 
     /**
+     * Whether {@code current} holds nothing beyond {@code previous}, an earlier firing of the same
+     * window: equal counters (only a view start adds a viewer, and it also counts a view), so its
+     * {@link #delta} would add nothing to the larger windows and is not sent.
+     */
+    public static boolean addsNothingTo(CountryWindowAccumulator current, CountryWindowAccumulator previous) {
+        return previous != null
+                && current.views == previous.views
+                && current.watchTimeMs == previous.watchTimeMs
+                && current.completions == previous.completions;
+    }
+
+    /**
      * {@code current} minus {@code previous} (the window's earlier firing; its sketch is not read, so
      * it may be a {@link #countersOf} copy), with {@code current}'s whole sketch.
      */

@@ -53,7 +53,11 @@ public class CountryWindowResult
         }
         // The previous firing's counters are kept only while the window can still fire again.
         ValueState<CountryWindowAccumulator> emitted = context.windowState().getState(EMITTED);
-        CountryWindowAccumulator delta = CountryWindowAggregate.delta(acc, emitted.value());
+        CountryWindowAccumulator previous = emitted.value();
+        if (CountryWindowAggregate.addsNothingTo(acc, previous)) {
+            return; // nothing new since the previous firing: the larger windows have it all
+        }
+        CountryWindowAccumulator delta = CountryWindowAggregate.delta(acc, previous);
         emitted.update(CountryWindowAggregate.countersOf(acc));
         context.output(DELTAS, new CountryWindowDelta(contentAndCountry.f0, contentAndCountry.f1, delta));
     }

@@ -1,6 +1,7 @@
 package io.engagement.pipeline.aggregate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engagement.pipeline.event.EventType;
@@ -212,6 +213,50 @@ class ContentCounterTest {
         assertEquals(
                 List.of(3L, 1_000L, 1L, 3L),
                 List.of(delta.views, delta.watchTimeMs, delta.completions, delta.viewers.estimate()));
+    }
+
+    @Test
+    void aFiringAddsNothingOnlyWhenEveryCounterAndTheHistogramAreAsBefore() {
+        ContentWindowAccumulator firing = new ContentWindowAccumulator();
+        firing.views = 3;
+        firing.viewers.add("viewer-1");
+        firing.playWatchTimes.add(4_000);
+        assertFalse(ContentWindowAggregate.addsNothingTo(firing, null), "a first firing always adds");
+        ContentWindowAccumulator previous = ContentWindowAggregate.countersOf(firing);
+        assertTrue(ContentWindowAggregate.addsNothingTo(firing, previous));
+        // Any one counter moved, each in turn (the validated ones come without an event counted).
+        for (ContentCounter counter : ContentCounter.values()) {
+            ContentWindowAccumulator later = ContentWindowAggregate.copy(firing);
+            later.setCounter(counter, later.counter(counter) + 1);
+            assertFalse(ContentWindowAggregate.addsNothingTo(later, previous), counter.name());
+        }
+        ContentWindowAccumulator oneMorePlay = ContentWindowAggregate.copy(firing);
+        oneMorePlay.playWatchTimes.add(4_000);
+        assertFalse(ContentWindowAggregate.addsNothingTo(oneMorePlay, previous), "a play's watch time");
+        ContentWindowAccumulator waiting = ContentWindowAggregate.copy(firing);
+        waiting.pendingPlayProgress = new double[] {0.5};
+        waiting.pendingPlays = 1;
+        assertFalse(ContentWindowAggregate.addsNothingTo(waiting, previous), "a play waiting for the catalogue");
+    }
+
+    @Test
+    void aCountryFiringAddsNothingOnlyWhenItsCountersAreAsBefore() {
+        CountryWindowAccumulator firing = new CountryWindowAccumulator();
+        firing.views = 2;
+        firing.watchTimeMs = 9_000;
+        firing.completions = 1;
+        assertFalse(CountryWindowAggregate.addsNothingTo(firing, null));
+        CountryWindowAccumulator previous = CountryWindowAggregate.countersOf(firing);
+        assertTrue(CountryWindowAggregate.addsNothingTo(firing, previous));
+        CountryWindowAccumulator view = CountryWindowAggregate.copy(firing);
+        view.views++;
+        CountryWindowAccumulator watch = CountryWindowAggregate.copy(firing);
+        watch.watchTimeMs++;
+        CountryWindowAccumulator completion = CountryWindowAggregate.copy(firing);
+        completion.completions++;
+        for (CountryWindowAccumulator later : List.of(view, watch, completion)) {
+            assertFalse(CountryWindowAggregate.addsNothingTo(later, previous));
+        }
     }
 
     @Test

@@ -245,6 +245,47 @@ class ContentWindowOperatorTest {
     }
 
     @Test
+    void aFiringThatAddsNothingSinceThePreviousOneSendsNoDeltaAndNoCreatorUpdate() throws Exception {
+        for (boolean finest : new boolean[] {true, false}) {
+            harness.close();
+            harness = WindowHarness.open(
+                    e -> e.contentId,
+                    input -> input.keyBy(e -> e.contentId, Types.STRING)
+                            .window(TumblingEventTimeWindows.of(Grain.MINUTE.size(), Grain.MINUTE.offset()))
+                            .trigger(ProvisionalTrigger.every(Duration.ofSeconds(30), Duration.ofSeconds(30)))
+                            .allowedLateness(LATENESS)
+                            .aggregate(
+                                    new ContentWindowAggregate(),
+                                    new ContentWindowResult(Grain.MINUTE, !finest, finest)));
+            long t = 10 * MINUTE;
+            harness.setProcessingTime(t + 10_000); // live: the wall clock is inside the minute
+            EngagementEvent view = event("1", EventType.VIEW_START, "c1", "u1", t + 1_000);
+            view.creatorId = "cr1";
+            send(view);
+            send(event("2", EventType.LIKE, "c1", "u1", t + 2_000));
+            harness.setProcessingTime(t + 30_000); // provisional firing
+            harness.processWatermark(t + MINUTE); // the window closes: nothing new since the provisional firing
+            EngagementEvent late = event("3", EventType.VIEW_START, "c1", "u2", t + 3_000);
+            late.creatorId = "cr1";
+            send(late); // a late view: a third firing that adds one view and one viewer
+
+            // Every firing writes its row: provisional, final, late update.
+            assertEquals(
+                    List.of(0L, 1L, 2L),
+                    harness.extractOutputValues().stream().map(m -> m.version).toList());
+            List<Long> sentViews = finest
+                    ? harness.getSideOutput(ContentWindowResult.DELTAS).stream()
+                            .map(r -> r.getValue().counters.views)
+                            .toList()
+                    : harness.getSideOutput(ContentWindowResult.CREATOR_UPDATES).stream()
+                            .map(r -> r.getValue().delta.views)
+                            .toList();
+            // Only the provisional firing and the late update change anything: 1 view, then 1 more.
+            assertEquals(List.of(1L, 1L), sentViews, finest ? "deltas" : "creator updates");
+        }
+    }
+
+    @Test
     void anEventAfterTheAllowedLatenessDoesNotChangeTheWindow() throws Exception {
         long t = 10 * MINUTE;
         send(event("1", EventType.VIEW_START, "c1", "u1", t));
