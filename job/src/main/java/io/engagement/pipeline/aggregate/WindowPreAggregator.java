@@ -36,6 +36,13 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  *   <li>{@link #prepareSnapshotPreBarrier} flushes before every checkpoint and savepoint barrier, so
  *       the buffer is never part of a checkpoint (it holds no state), and {@link #finish} at the end
  *       of input;</li>
+ *   <li>with a live horizon (the larger grains of a cascade), a buffer that holds a live partial
+ *       (its newest input no older, in wall-clock time, than the horizon) is flushed whole right
+ *       after the next watermark has gone through the task (a processing-time callback, so the
+ *       operators chained beside this one see the watermark first): in live traffic each window
+ *       gets at most one input per finer firing anyway, so holding it until the barrier bundles
+ *       nothing and only puts the larger windows' firings in front of the checkpoint barrier. A
+ *       backlog's partials are not live and keep folding until their window closes or the barrier;</li>
  *   <li>a full buffer ({@code maxEntries}) is flushed whole, bounding heap use; with
  *       {@code maxEntries} 0 every record is sent alone (the record-by-record data flow, for A/B
  *       measurements and the differential test).</li>
@@ -52,6 +59,8 @@ public final class WindowPreAggregator<IN, K, ACC, OUT> extends AbstractStreamOp
     private final int maxEntries;
     /** Partials are stamped with the end of the newest such span they folded (capped at the window's end). */
     private final long stampSpanMs;
+    /** A buffer holding an input no older than this (wall clock) is flushed after the next watermark; 0: never. */
+    private final long liveHorizonMs;
 
     /** The span whose end stamps a partial by default: a minute, the finest grain. */
     public static final Duration STAMP_SPAN = Duration.ofMinutes(1);
@@ -68,6 +77,10 @@ public final class WindowPreAggregator<IN, K, ACC, OUT> extends AbstractStreamOp
 
     private transient Map<K, Slot<ACC>> lastWindow;
     private transient long currentWatermark;
+    /** The newest timestamp of the inputs buffered since the buffer was last empty. */
+    private transient long newestBuffered;
+
+    private transient boolean liveFlushScheduled;
     private transient Counter recordsIn;
     private transient Counter partialsOut;
 
@@ -83,7 +96,26 @@ public final class WindowPreAggregator<IN, K, ACC, OUT> extends AbstractStreamOp
             Duration offset,
             int maxEntries,
             Duration stampSpan) {
+        this(aggregation, size, offset, maxEntries, stampSpan, Duration.ZERO);
+    }
+
+    /**
+     * @param liveHorizon a buffer holding an input no older than this, in wall-clock time, is flushed
+     *     right after the next watermark ({@link Duration#ZERO}: only when windows close, at the
+     *     barrier, when full)
+     */
+    public WindowPreAggregator(
+            PreAggregation<IN, K, ACC, OUT> aggregation,
+            Duration size,
+            Duration offset,
+            int maxEntries,
+            Duration stampSpan,
+            Duration liveHorizon) {
         this.stampSpanMs = stampSpan.toMillis();
+        this.liveHorizonMs = liveHorizon.toMillis();
+        if (liveHorizonMs < 0) {
+            throw new IllegalArgumentException("liveHorizon must not be negative: " + liveHorizon);
+        }
         if (stampSpanMs <= 0) {
             throw new IllegalArgumentException("stampSpan must be positive: " + stampSpan);
         }
@@ -103,6 +135,8 @@ public final class WindowPreAggregator<IN, K, ACC, OUT> extends AbstractStreamOp
         entries = 0;
         lastWindow = null;
         currentWatermark = Long.MIN_VALUE;
+        newestBuffered = Long.MIN_VALUE;
+        liveFlushScheduled = false;
         recordsIn = getMetricGroup().addGroup("engagement").counter("pre_aggregation_records_in");
         partialsOut = getMetricGroup().addGroup("engagement").counter("pre_aggregation_partials_out");
     }
@@ -140,6 +174,7 @@ public final class WindowPreAggregator<IN, K, ACC, OUT> extends AbstractStreamOp
         }
         aggregation.add(slot.acc, in);
         slot.newest = Math.max(slot.newest, element.getTimestamp());
+        newestBuffered = Math.max(newestBuffered, element.getTimestamp());
     }
 
     /** A buffered partial and the newest timestamp folded into it. */
@@ -167,6 +202,16 @@ public final class WindowPreAggregator<IN, K, ACC, OUT> extends AbstractStreamOp
         }
         currentWatermark = Math.max(currentWatermark, mark.getTimestamp());
         super.processWatermark(mark);
+        if (liveHorizonMs > 0 && entries > 0 && !liveFlushScheduled) {
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            if (newestBuffered + liveHorizonMs > now) {
+                liveFlushScheduled = true;
+                getProcessingTimeService().registerTimer(now, time -> {
+                    liveFlushScheduled = false;
+                    flushAll();
+                });
+            }
+        }
     }
 
     @Override
@@ -198,6 +243,9 @@ public final class WindowPreAggregator<IN, K, ACC, OUT> extends AbstractStreamOp
             emit(partial.getKey(), windowStart, partial.getValue().acc, partial.getValue().newest);
         }
         entries -= window.getValue().size();
+        if (buffer.isEmpty()) {
+            newestBuffered = Long.MIN_VALUE;
+        }
         if (window.getValue() == lastWindow) {
             lastWindow = null;
         }

@@ -62,6 +62,7 @@ import io.engagement.pipeline.views.SuspectActor;
 import io.engagement.pipeline.views.ValidatedViewPartials;
 import io.engagement.pipeline.views.ViewClaim;
 import io.engagement.pipeline.views.ViewGate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -339,7 +340,8 @@ public final class EngagementPipeline {
                 config.allowedLateness,
                 config.preAggregationEntries,
                 windowTrigger(),
-                cascadedWindowTrigger());
+                cascadedWindowTrigger(),
+                cascadeLiveHorizon());
         unionOf(windows.values().stream()
                         .map(w -> w.getSideOutput(CONTENT_WINDOW_CLOSED))
                         .toList())
@@ -449,7 +451,8 @@ public final class EngagementPipeline {
                 config.allowedLateness,
                 config.preAggregationEntries,
                 windowTrigger(),
-                cascadedWindowTrigger());
+                cascadedWindowTrigger(),
+                cascadeLiveHorizon());
         unionOf(windows.values().stream()
                         .map(w -> w.getSideOutput(COUNTRY_WINDOW_CLOSED))
                         .toList())
@@ -609,6 +612,17 @@ public final class EngagementPipeline {
     /** The same for the larger grains of a cascade: provisionally on each firing of the finest grain. */
     private ProvisionalTrigger cascadedWindowTrigger() {
         return ProvisionalTrigger.onEachFinerFiring(config.provisionalInterval, config.outOfOrderness);
+    }
+
+    /**
+     * The finest grain's firings that make the larger grains fire provisionally (input as live as
+     * {@link ProvisionalTrigger} asks) are sent on right after the watermark, not at the barrier,
+     * so those firings run after the finest grain's and not in front of the next checkpoint.
+     */
+    private Duration cascadeLiveHorizon() {
+        return config.provisionalInterval.isZero()
+                ? Duration.ZERO
+                : config.outOfOrderness.plus(config.provisionalInterval);
     }
 
     /**

@@ -96,20 +96,28 @@ record WindowCascade<IN, K, ACC, P, ROW>(
                 partials);
     }
 
-    /** The per-grain operators, finest first: each emits rows, and side outputs the result function declares. */
+    /**
+     * The per-grain operators, finest first: each emits rows, and side outputs the result function declares.
+     *
+     * @param liveHorizon the finest windows' firings no older than this (wall clock) reach the larger
+     *     windows right after the next watermark instead of at the next checkpoint barrier (the
+     *     larger windows' trigger makes them fire on each such input; {@link WindowPreAggregator});
+     *     {@link Duration#ZERO} for none
+     */
     Map<Grain, SingleOutputStreamOperator<ROW>> build(
             DataStream<IN> input,
             List<Grain> grains,
             Duration allowedLateness,
             int preAggregationEntries,
             Trigger<Object, TimeWindow> finestTrigger,
-            Trigger<Object, TimeWindow> largerTrigger) {
+            Trigger<Object, TimeWindow> largerTrigger,
+            Duration liveHorizon) {
         Map<Grain, SingleOutputStreamOperator<ROW>> windows = new LinkedHashMap<>();
         DataStream<P> finerDeltas = null;
         for (Grain grain : grains) {
             DataStream<P> partials = finerDeltas == null
-                    ? preAggregate(input, ofInput, grain, preAggregationEntries)
-                    : preAggregate(finerDeltas, ofFinerWindows, grain, preAggregationEntries);
+                    ? preAggregate(input, ofInput, grain, preAggregationEntries, Duration.ZERO)
+                    : preAggregate(finerDeltas, ofFinerWindows, grain, preAggregationEntries, liveHorizon);
             boolean finest = finerDeltas == null;
             if (finest && finestAlso != null) {
                 partials = partials.union(finestAlso);
@@ -137,11 +145,21 @@ record WindowCascade<IN, K, ACC, P, ROW>(
     }
 
     private <T> DataStream<P> preAggregate(
-            DataStream<T> in, PreAggregation<T, K, ACC, P> aggregation, Grain grain, int entries) {
+            DataStream<T> in,
+            PreAggregation<T, K, ACC, P> aggregation,
+            Grain grain,
+            int entries,
+            Duration liveHorizon) {
         return in.transform(
                         name + " partials per " + grain.code(),
                         partialType,
-                        new WindowPreAggregator<>(aggregation, grain.size(), grain.offset(), entries))
+                        new WindowPreAggregator<>(
+                                aggregation,
+                                grain.size(),
+                                grain.offset(),
+                                entries,
+                                WindowPreAggregator.STAMP_SPAN,
+                                liveHorizon))
                 .uid(uid.apply(grain) + "-partials");
     }
 }

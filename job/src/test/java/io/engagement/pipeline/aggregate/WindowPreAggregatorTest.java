@@ -208,6 +208,63 @@ class WindowPreAggregatorTest {
         }
     }
 
+    /** Hour windows with a live horizon of 60 s, as the larger grains of a cascade have. */
+    private static OneInputStreamOperatorTestHarness<String, String> liveHarness() throws Exception {
+        OneInputStreamOperatorTestHarness<String, String> h =
+                new OneInputStreamOperatorTestHarness<>(new WindowPreAggregator<>(
+                        new SumPerKey(),
+                        Duration.ofHours(1),
+                        Duration.ZERO,
+                        100,
+                        WindowPreAggregator.STAMP_SPAN,
+                        Duration.ofSeconds(60)));
+        h.open();
+        return h;
+    }
+
+    @Test
+    void aLiveBufferIsFlushedRightAfterTheNextWatermarkNotHeldUntilTheBarrier() throws Exception {
+        long hour = 3_600_000L * 490_000;
+        try (var h = liveHarness()) {
+            // Wall clock 10:30:05; two minute deltas of 10:29 (live: 65 s old, horizon 60 s from their
+            // timestamp 10:29:59.999) arrive.
+            h.setProcessingTime(hour + 30 * 60_000 + 5_000);
+            h.processElement(new StreamRecord<>("a:1", hour + 30 * 60_000 - 1));
+            h.processElement(new StreamRecord<>("a:2", hour + 30 * 60_000 - 1));
+            assertEquals(List.of(), drain(h));
+            // The next watermark goes through first (the hour is still open), then the buffer follows,
+            // folded, in the task's next step, without a barrier.
+            h.processWatermark(new Watermark(hour + 29 * 60_000));
+            assertEquals(List.of("W:" + (hour + 29 * 60_000)), drain(h));
+            assertEquals(1, buffered(h));
+            h.setProcessingTime(hour + 30 * 60_000 + 5_001);
+            assertEquals(List.of("a@" + hour + "=3/2@" + (hour + 30 * 60_000 - 1)), drain(h));
+            assertEquals(0, buffered(h));
+            // Nothing buffered: the next watermark schedules nothing and emits only itself.
+            h.processWatermark(new Watermark(hour + 29 * 60_000 + 1));
+            h.setProcessingTime(hour + 30 * 60_000 + 6_000);
+            assertEquals(List.of("W:" + (hour + 29 * 60_000 + 1)), drain(h));
+        }
+    }
+
+    @Test
+    void aBacklogIsNotLiveAndKeepsFoldingUntilItsWindowClosesOrTheBarrier() throws Exception {
+        long hour = 3_600_000L * 490_000;
+        try (var h = liveHarness()) {
+            // Wall clock two hours later: a replay of that hour's minutes is not live.
+            h.setProcessingTime(hour + 3 * 3_600_000L);
+            h.processElement(new StreamRecord<>("a:1", hour + 10 * 60_000 - 1));
+            h.processWatermark(new Watermark(hour + 10 * 60_000));
+            h.processElement(new StreamRecord<>("a:2", hour + 11 * 60_000 - 1));
+            h.processWatermark(new Watermark(hour + 11 * 60_000));
+            h.setProcessingTime(hour + 3 * 3_600_000L + 1_000);
+            assertEquals(List.of("W:" + (hour + 10 * 60_000), "W:" + (hour + 11 * 60_000)), drain(h));
+            assertEquals(1, buffered(h));
+            h.prepareSnapshotPreBarrier(1);
+            assertEquals(List.of("a@" + hour + "=3/2@" + (hour + 11 * 60_000 - 1)), drain(h));
+        }
+    }
+
     private static int buffered(OneInputStreamOperatorTestHarness<String, String> h) {
         return ((WindowPreAggregator<?, ?, ?, ?>) h.getOperator()).buffered();
     }
