@@ -1,6 +1,7 @@
 package io.engagement.pipeline.aggregate;
 
 import java.time.Duration;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.windowing.triggers.Trigger;
 import org.apache.flink.streaming.api.windowing.triggers.TriggerResult;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
@@ -23,17 +24,48 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * <p>The processing-time timers are aligned to multiples of the interval, so registering one per
  * element adds no timer: Flink keeps one timer per key, window and timestamp. No trigger state is
  * kept. A timer left after the window is purged fires once, finds no window contents and does nothing.
+ *
+ * <p>{@link #spreadBy} shifts each key's multiples by a phase drawn from its key (a hash, the same on
+ * every run), so the keys' provisional firings spread over the interval instead of all coming at the
+ * same wall-clock instant: with every content's minute firing at once, the hour, day and week of
+ * every active content fired in one burst every interval, and a checkpoint barrier that met it waited
+ * seconds behind it (docs/benchmarks.md). Each key still fires at most once per interval.
  */
 public final class ProvisionalTrigger extends Trigger<Object, TimeWindow> {
 
     private final long intervalMs;
     private final long liveHorizonMs;
     private final boolean onEveryInput;
+    /** The key an element's phase is drawn from; null: every key at the multiples of the interval. */
+    private final KeySelector<Object, ?> phaseKey;
 
-    private ProvisionalTrigger(long intervalMs, long liveHorizonMs, boolean onEveryInput) {
+    private ProvisionalTrigger(
+            long intervalMs, long liveHorizonMs, boolean onEveryInput, KeySelector<Object, ?> phaseKey) {
         this.intervalMs = intervalMs;
         this.liveHorizonMs = liveHorizonMs;
         this.onEveryInput = onEveryInput;
+        this.phaseKey = phaseKey;
+    }
+
+    /**
+     * This trigger with each key's provisional firings at its own phase within the interval, drawn
+     * from {@code key} of the window's elements (which must give the same value for every element of
+     * one window key, e.g. the key itself or a part of it).
+     */
+    @SuppressWarnings("unchecked")
+    public <T> ProvisionalTrigger spreadBy(KeySelector<T, ?> key) {
+        return new ProvisionalTrigger(intervalMs, liveHorizonMs, onEveryInput, (KeySelector<Object, ?>) key);
+    }
+
+    /** The phase of a key within the interval: a mixed hash of the key (stable across runs), 0 to interval - 1. */
+    static long phaseOf(Object key, long intervalMs) {
+        int mixed = key.hashCode() * 0x9E3779B9; // Fibonacci hashing: neighbouring hashes land far apart
+        return Math.floorMod((long) mixed, intervalMs);
+    }
+
+    /** The first time after {@code now} that is {@code phase} past a multiple of the interval. */
+    static long nextFiring(long now, long phase, long intervalMs) {
+        return now - Math.floorMod(now - phase, intervalMs) + intervalMs;
     }
 
     /**
@@ -43,7 +75,7 @@ public final class ProvisionalTrigger extends Trigger<Object, TimeWindow> {
      */
     public static ProvisionalTrigger every(Duration interval, Duration outOfOrderness) {
         long intervalMs = interval.toMillis();
-        return new ProvisionalTrigger(intervalMs, outOfOrderness.toMillis() + intervalMs, false);
+        return new ProvisionalTrigger(intervalMs, outOfOrderness.toMillis() + intervalMs, false, null);
     }
 
     /**
@@ -55,7 +87,7 @@ public final class ProvisionalTrigger extends Trigger<Object, TimeWindow> {
      */
     public static ProvisionalTrigger onEachFinerFiring(Duration interval, Duration outOfOrderness) {
         long intervalMs = interval.toMillis();
-        return new ProvisionalTrigger(intervalMs, outOfOrderness.toMillis() + intervalMs, true);
+        return new ProvisionalTrigger(intervalMs, outOfOrderness.toMillis() + intervalMs, true, null);
     }
 
     /** A firing whose window the watermark has not closed yet: its row is provisional. */
@@ -64,7 +96,8 @@ public final class ProvisionalTrigger extends Trigger<Object, TimeWindow> {
     }
 
     @Override
-    public TriggerResult onElement(Object element, long timestamp, TimeWindow window, TriggerContext ctx) {
+    public TriggerResult onElement(Object element, long timestamp, TimeWindow window, TriggerContext ctx)
+            throws Exception {
         if (window.maxTimestamp() <= ctx.getCurrentWatermark()) {
             return TriggerResult.FIRE; // a late element within the allowed lateness
         }
@@ -77,7 +110,8 @@ public final class ProvisionalTrigger extends Trigger<Object, TimeWindow> {
                 if (onEveryInput) {
                     return TriggerResult.FIRE;
                 }
-                ctx.registerProcessingTimeTimer(now - Math.floorMod(now, intervalMs) + intervalMs);
+                long phase = phaseKey == null ? 0 : phaseOf(phaseKey.getKey(element), intervalMs);
+                ctx.registerProcessingTimeTimer(nextFiring(now, phase, intervalMs));
             }
         }
         return TriggerResult.CONTINUE;
@@ -100,6 +134,6 @@ public final class ProvisionalTrigger extends Trigger<Object, TimeWindow> {
 
     @Override
     public String toString() {
-        return "ProvisionalTrigger(" + intervalMs + " ms)";
+        return "ProvisionalTrigger(" + intervalMs + " ms" + (phaseKey == null ? "" : ", spread") + ")";
     }
 }

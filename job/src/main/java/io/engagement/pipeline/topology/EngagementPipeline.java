@@ -72,6 +72,7 @@ import java.util.Optional;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -339,7 +340,7 @@ public final class EngagementPipeline {
                 List.copyOf(config.grains),
                 config.allowedLateness,
                 config.preAggregationEntries,
-                windowTrigger(),
+                windowTrigger((ContentWindowSnapshot partial) -> partial.contentId),
                 cascadedWindowTrigger(),
                 cascadeLiveHorizon());
         unionOf(windows.values().stream()
@@ -450,7 +451,7 @@ public final class EngagementPipeline {
                 grains,
                 config.allowedLateness,
                 config.preAggregationEntries,
-                windowTrigger(),
+                windowTrigger((CountryWindowDelta partial) -> partial.contentId),
                 cascadedWindowTrigger(),
                 cascadeLiveHorizon());
         unionOf(windows.values().stream()
@@ -603,10 +604,13 @@ public final class EngagementPipeline {
 
     /**
      * When the windows fire: when the watermark closes them, for each late update within the allowed
-     * lateness, and provisionally while they are open ({@link ProvisionalTrigger}).
+     * lateness, and provisionally while they are open ({@link ProvisionalTrigger}), each key at its own
+     * phase within the interval, drawn from {@code phaseKey}, so the keys' firings (and the larger
+     * grains' firings they cause) do not all come at one instant.
      */
-    private ProvisionalTrigger windowTrigger() {
-        return ProvisionalTrigger.every(config.provisionalInterval, config.outOfOrderness);
+    private <T> ProvisionalTrigger windowTrigger(KeySelector<T, ?> phaseKey) {
+        return ProvisionalTrigger.every(config.provisionalInterval, config.outOfOrderness)
+                .spreadBy(phaseKey);
     }
 
     /** The same for the larger grains of a cascade: provisionally on each firing of the finest grain. */
@@ -658,7 +662,7 @@ public final class EngagementPipeline {
                     Types.STRING);
         }
         partials.window(TumblingEventTimeWindows.of(Grain.HOUR.size(), Grain.HOUR.offset()))
-                .trigger(windowTrigger())
+                .trigger(windowTrigger((RetentionPartial partial) -> partial.contentId))
                 .allowedLateness(config.allowedLateness)
                 .aggregate(new RetentionAggregate(), new RetentionResult(Grain.HOUR))
                 .uid("content-retention-hour")
@@ -693,7 +697,7 @@ public final class EngagementPipeline {
         return contentWindows
                 .keyBy(update -> update.creatorId, Types.STRING)
                 .window(TumblingEventTimeWindows.of(grain.size(), grain.offset()))
-                .trigger(windowTrigger())
+                .trigger(windowTrigger((ContentWindowUpdate update) -> update.creatorId))
                 // Same lateness as the content windows, so a content window's late update always
                 // reaches its creator window before that closes.
                 .allowedLateness(config.allowedLateness)

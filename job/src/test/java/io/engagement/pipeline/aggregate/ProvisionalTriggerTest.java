@@ -123,6 +123,60 @@ class ProvisionalTriggerTest {
     }
 
     @Test
+    void theNextFiringIsTheFirstInstantAfterNowAtTheKeysPhase() {
+        assertEquals(33_000, ProvisionalTrigger.nextFiring(25_000, 3_000, 10_000));
+        assertEquals(33_000, ProvisionalTrigger.nextFiring(32_999, 3_000, 10_000));
+        assertEquals(43_000, ProvisionalTrigger.nextFiring(33_000, 3_000, 10_000));
+        assertEquals(30_000, ProvisionalTrigger.nextFiring(25_000, 0, 10_000));
+    }
+
+    @Test
+    void spreadKeysFireAtTheirOwnPhaseOncePerInterval() throws Exception {
+        hourWindow(ProvisionalTrigger.every(INTERVAL, OUT_OF_ORDERNESS).spreadBy((EngagementEvent e) -> e.contentId));
+        long start = T + 5 * MINUTE; // a multiple of the interval: unspread, every key would fire at start + 10 s
+        harness.setProcessingTime(start);
+        int contents = 40;
+        for (int c = 0; c < contents; c++) {
+            EngagementEvent e = event("e" + c, EventType.VIEW_START, "c" + c, "u1", start - 1_000);
+            harness.processElement(new StreamRecord<>(e, e.eventTimeMs));
+        }
+        // Walk the wall clock through two intervals, 100 ms at a time, noting when each content fires.
+        java.util.Map<String, List<Long>> firedAt = new java.util.TreeMap<>();
+        int seen = 0;
+        for (long now = start + 100; now <= start + 2 * INTERVAL.toMillis(); now += 100) {
+            harness.setProcessingTime(now);
+            List<ContentMetrics> rows = harness.extractOutputValues();
+            for (ContentMetrics row : rows.subList(seen, rows.size())) {
+                firedAt.computeIfAbsent(row.contentId, k -> new java.util.ArrayList<>())
+                        .add(now);
+                if (row.contentId.equals("c0") && firedAt.get("c0").size() == 1) {
+                    // c0 gets another event after its firing: it fires again exactly one interval later
+                    EngagementEvent again = event("again", EventType.VIEW_START, "c0", "u2", start);
+                    harness.processElement(new StreamRecord<>(again, again.eventTimeMs));
+                }
+            }
+            seen = rows.size();
+        }
+        assertEquals(contents, firedAt.size(), "every content fired within one interval: " + firedAt);
+        for (List<Long> times : firedAt.values()) {
+            assertTrue(times.get(0) <= start + INTERVAL.toMillis(), times.toString());
+        }
+        List<Long> c0 = firedAt.get("c0");
+        assertEquals(2, c0.size(), c0.toString());
+        assertEquals(INTERVAL.toMillis(), c0.get(1) - c0.get(0), 100);
+        // Spread: the firings of 40 contents fall in many different tenths of the interval, not one.
+        long distinctTenths = firedAt.values().stream()
+                .map(times -> (times.get(0) - start - 1) / 1_000)
+                .distinct()
+                .count();
+        assertTrue(distinctTenths >= 8, "firing times " + firedAt);
+        // Every other content fired once: no event came after its firing.
+        assertEquals(
+                contents - 1,
+                firedAt.values().stream().filter(t -> t.size() == 1).count());
+    }
+
+    @Test
     void oldEventsInAWindowStillOpenAreNotLive() throws Exception {
         // A day still open in wall-clock time, fed by a replay of this morning's events: no running value.
         harness = WindowHarness.open(
