@@ -185,14 +185,14 @@ public final class JobSettings {
                     "window.pre-aggregation.max-entries",
                     "20000",
                     SettingType.integer(0, Integer.MAX_VALUE),
-                    "partials (key and window) a subtask folds on the heap before the shuffle to each window stage; flushed before the watermark that closes their window, before every checkpoint barrier and when full ([guarantees.md](guarantees.md#pre-aggregation)); `0` sends every record alone (the record-by-record data flow, for A/B measurements)")
+                    "partials (key and window) a subtask folds on the heap before the shuffle to each window stage; flushed before the watermark that closes their window, before every checkpoint barrier and when full; the larger grains' (fed by the finest grain's firings) also right after the next watermark when they hold a live firing ([guarantees.md](guarantees.md#pre-aggregation)); `0` sends every record alone (the record-by-record data flow, for A/B measurements)")
             .accepting("integer >= 0");
 
     public static final Setting<Duration> WINDOW_PROVISIONAL_INTERVAL = Setting.of(
                     "window.provisional-interval",
                     "30 s",
                     SettingType.duration(),
-                    "how often (processing time) an open window that received events publishes its running value as a provisional row, replaced by the final row when the window closes; the hour, day and week of a cascade publish on each firing of the minute, so every open window shows within about this interval plus a checkpoint ([metrics.md](metrics.md#provisional-rows), the cost in [benchmarks.md](benchmarks.md#fresh-within-a-minute-issue-24-2026-12-06)); only for input no older than `watermark.out-of-orderness` plus this interval (live traffic; a replay or backlog fires none); `0` publishes rows only when windows close")
+                    "how often (processing time) an open window that received events publishes its running value as a provisional row, replaced by the final row when the window closes, each content or creator at its own phase within the interval (so not all at one instant); the hour, day and week of a cascade publish on each firing of the minute, so every open window shows within about this interval plus a checkpoint ([metrics.md](metrics.md#provisional-rows), the cost in [benchmarks.md](benchmarks.md#fresh-within-a-minute-issue-24-2026-12-06)); only for input no older than `watermark.out-of-orderness` plus this interval (live traffic; a replay or backlog fires none); `0` publishes rows only when windows close")
             .accepting("duration >= 0");
 
     public static final Setting<Duration> SESSION_GAP = Setting.of(
