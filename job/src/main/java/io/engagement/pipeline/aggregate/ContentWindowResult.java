@@ -1,8 +1,10 @@
 package io.engagement.pipeline.aggregate;
 
 import io.engagement.pipeline.alerts.MinuteViews;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
@@ -40,6 +42,8 @@ public class ContentWindowResult
     private final boolean emitDeltas;
     private final ScoreBasis basis;
     private final boolean emitFirstClosings;
+    /** Firings that would have sent a delta or creator update but added nothing since the previous one. */
+    private transient Counter unchangedFirings;
 
     public ContentWindowResult(Grain grain) {
         this(grain, false, false, ScoreBasis.COUNTED);
@@ -62,6 +66,13 @@ public class ContentWindowResult
         this.emitDeltas = emitDeltas;
         this.basis = basis;
         this.emitFirstClosings = emitFirstClosings;
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        super.open(openContext);
+        unchangedFirings =
+                WindowFirings.unchangedFiringsCounter(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -93,6 +104,7 @@ public class ContentWindowResult
             // Nothing new since the previous firing: the larger grains and the creator have it all.
             // In live traffic most windows close right after a provisional firing with nothing new,
             // and each delta sent makes the hour, day and week fire once more.
+            unchangedFirings.inc();
             return;
         }
         ContentWindowAccumulator delta = ContentWindowAggregate.delta(acc, previous);

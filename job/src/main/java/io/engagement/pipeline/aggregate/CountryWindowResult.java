@@ -1,8 +1,10 @@
 package io.engagement.pipeline.aggregate;
 
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
@@ -23,6 +25,7 @@ public class CountryWindowResult
 
     private final Grain grain;
     private final boolean emitDeltas;
+    private transient Counter unchangedFirings;
 
     public CountryWindowResult(Grain grain) {
         this(grain, false);
@@ -31,6 +34,13 @@ public class CountryWindowResult
     public CountryWindowResult(Grain grain, boolean emitDeltas) {
         this.grain = grain;
         this.emitDeltas = emitDeltas;
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        super.open(openContext);
+        unchangedFirings =
+                WindowFirings.unchangedFiringsCounter(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -55,6 +65,7 @@ public class CountryWindowResult
         ValueState<CountryWindowAccumulator> emitted = context.windowState().getState(EMITTED);
         CountryWindowAccumulator previous = emitted.value();
         if (CountryWindowAggregate.addsNothingTo(acc, previous)) {
+            unchangedFirings.inc();
             return; // nothing new since the previous firing: the larger windows have it all
         }
         CountryWindowAccumulator delta = CountryWindowAggregate.delta(acc, previous);

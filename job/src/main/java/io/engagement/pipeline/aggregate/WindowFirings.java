@@ -3,6 +3,8 @@ package io.engagement.pipeline.aggregate;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 
 /**
  * The firing count of one window, kept in per-window state: the first final firing is version 1 and
@@ -26,6 +28,14 @@ public final class WindowFirings {
     /** A row of a window's first final firing: the window has just closed (no provisional row, no late update). */
     public static boolean isFirstClosing(boolean provisional, long version) {
         return !provisional && version == 1;
+    }
+
+    /**
+     * The counter {@code engagement.window_firings_unchanged}: firings that wrote their row but sent no
+     * delta and no creator update, having added nothing since the window's previous firing.
+     */
+    public static Counter unchangedFiringsCounter(MetricGroup operatorMetrics) {
+        return operatorMetrics.addGroup("engagement").counter("window_firings_unchanged");
     }
 
     /** Counts this firing and returns its version. */
