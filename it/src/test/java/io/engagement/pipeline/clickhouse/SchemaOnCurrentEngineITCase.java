@@ -87,7 +87,7 @@ class SchemaOnCurrentEngineITCase {
                         ClickHouseHttpSink.NEVER_ON_WATERMARK)
                 .createWriter(new TestWriterContext());
         writer.write(event, null);
-        writer.flush(false);
+        writer.flush(true); // the end of input: sends and waits
         writer.close();
         assertEquals(
                 List.of("e-1\tview_start\tu-1\tDE"),

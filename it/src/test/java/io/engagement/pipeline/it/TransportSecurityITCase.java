@@ -140,7 +140,7 @@ class TransportSecurityITCase {
         for (long id = 1; id <= 3; id++) {
             writer.write(id, null);
         }
-        writer.flush(false);
+        writer.flush(true); // the end of input: sends and waits
         writer.close();
         assertEquals(
                 "3\t6",

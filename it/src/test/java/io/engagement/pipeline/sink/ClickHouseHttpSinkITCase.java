@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +55,12 @@ class ClickHouseHttpSinkITCase {
         clickhouse
                 .http()
                 .execute("CREATE TABLE default.sink_test (id Int64, name String) ENGINE = MergeTree ORDER BY id");
+    }
+
+    /** What a checkpoint does to a writer: flush before the barrier, then the synchronous snapshot. */
+    private static void checkpoint(SinkWriter<?> writer) throws IOException, InterruptedException {
+        writer.flush(false);
+        ((StatefulSinkWriter<?, ?>) writer).snapshotState(1);
     }
 
     private static SinkWriter<Long> writer(int batchSize, int maxRetries) throws IOException {
@@ -184,7 +191,7 @@ class ClickHouseHttpSinkITCase {
                         0L,
                         null),
                 null);
-        writer.flush(false);
+        checkpoint(writer);
         writer.close();
         // TabSeparated escapes a tab, a newline, a backslash and a single quote with a backslash.
         assertEquals(
@@ -257,7 +264,7 @@ class ClickHouseHttpSinkITCase {
             CompletableFuture<Void> flushed = CompletableFuture.runAsync(() -> {
                 try {
                     writer.write(3L, null);
-                    writer.flush(false);
+                    checkpoint(writer);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -277,6 +284,45 @@ class ClickHouseHttpSinkITCase {
         writer.close();
     }
 
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void theFlushBeforeTheBarrierSendsWithoutWaitingAndTheCheckpointWaitsForClickHouse() throws Exception {
+        SinkWriter<Long> writer = writer(10, 0);
+        clickhouse.pause();
+        CompletableFuture<Void> snapshot;
+        try {
+            writer.write(1L, null);
+            writer.write(2L, null);
+            // Before the barrier: the rows are sent, and the task goes on to forward the barrier.
+            CompletableFuture<Void> flushed = CompletableFuture.runAsync(() -> {
+                try {
+                    writer.flush(false);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            flushed.get(10, TimeUnit.SECONDS);
+            // The checkpoint's synchronous part must not return while ClickHouse has not taken them.
+            snapshot = CompletableFuture.runAsync(() -> {
+                try {
+                    ((StatefulSinkWriter<?, ?>) writer).snapshotState(1);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThrows(
+                    TimeoutException.class,
+                    () -> snapshot.get(2, TimeUnit.SECONDS),
+                    "the checkpoint must not complete while its rows are unanswered");
+            clickhouse.resume();
+            snapshot.get(30, TimeUnit.SECONDS);
+        } finally {
+            clickhouse.resume();
+        }
+        assertEquals(2, rows());
+        writer.close();
+    }
+
     /**
      * A table gone (a schema changed under the job) is the server's state, not the rows': the writer
      * holds and retries, past its warnings, instead of failing the job into a restart loop, and the
@@ -290,7 +336,7 @@ class ClickHouseHttpSinkITCase {
         writer.write(7L, null); // sent at once; refused: the table is gone
         CompletableFuture<Void> flushed = CompletableFuture.runAsync(() -> {
             try {
-                writer.flush(false);
+                checkpoint(writer);
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
@@ -333,7 +379,7 @@ class ClickHouseHttpSinkITCase {
             for (long id = 1; id <= 20; id++) {
                 writer.write(id, null);
             }
-            writer.flush(false);
+            checkpoint(writer);
             // Every other row was taken once: 19 rows, 1 + ... + 20 - 13 = 197.
             assertEquals(
                     List.of("19\t19\t197"),
@@ -380,7 +426,7 @@ class ClickHouseHttpSinkITCase {
             writer.write(id, null);
         }
         assertEquals(0, rows());
-        writer.flush(false);
+        checkpoint(writer);
         assertEquals(10, rows());
         assertFalse(rows() > 10);
         writer.close();

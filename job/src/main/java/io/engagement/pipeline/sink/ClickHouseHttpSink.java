@@ -18,8 +18,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.metrics.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +30,14 @@ import org.slf4j.LoggerFactory;
  * Writes rows to one ClickHouse table over its HTTP interface, a batch per request as
  * {@code INSERT ... FORMAT RowBinary} ({@link ClickHouseTable} encodes the rows). At least once: a
  * batch is sent when it is full (rows or bytes) and when its oldest row has waited the flush interval, with one
- * request in flight while the next batch fills; before a checkpoint completes ({@link #flush}) the
- * rest is sent and every request awaited, so every row before a checkpoint is in ClickHouse when the
- * checkpoint counts; a restore replays the rest, and the tables' ReplacingMergeTree keys make
- * the replay idempotent (docs/guarantees.md).
+ * request in flight while the next batch fills; before a checkpoint barrier ({@link Writer#flush},
+ * which Flink calls before the task forwards the barrier) the rest is sent, and in the checkpoint's
+ * synchronous part ({@link Writer#snapshotState}, after the barrier has gone downstream) every request
+ * is awaited, so every row before a checkpoint is in ClickHouse when the checkpoint counts, and the
+ * operators downstream of the writer's task do not wait for ClickHouse before they see the barrier; a
+ * restore replays the rest, and the tables' ReplacingMergeTree keys make the replay idempotent
+ * (docs/guarantees.md). The writer keeps no state: it is stateful to Flink only to have that call
+ * ({@link SupportsWriterState}), and every snapshot is empty.
  *
  * <p>Why not the JDBC sink: the jdbc-v2 driver re-parsed the statement and encoded every bound value
  * per row; on the stack benchmark that was 14 % of the TaskManager's CPU (docs/benchmarks.md). Rows
@@ -50,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * a failure while Flink is already tearing the task down would otherwise be fatal to the whole
  * TaskManager, and nothing unflushed counts as written anyway.
  */
-public final class ClickHouseHttpSink<T> implements Sink<T> {
+public final class ClickHouseHttpSink<T> implements Sink<T>, SupportsWriterState<T, Void> {
 
     private static final long serialVersionUID = 1L;
 
@@ -157,6 +163,38 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
         return new Writer<>(this, context);
     }
 
+    /** Nothing to restore: every snapshot is empty (rows after the last checkpoint are replayed from Kafka). */
+    @Override
+    public Writer<T> restoreWriter(WriterInitContext context, java.util.Collection<Void> recoveredState)
+            throws IOException {
+        return createWriter(context);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<Void> getWriterStateSerializer() {
+        return NoWriterState.INSTANCE;
+    }
+
+    /** The serializer of a writer state that never has an element. */
+    private enum NoWriterState implements SimpleVersionedSerializer<Void> {
+        INSTANCE;
+
+        @Override
+        public int getVersion() {
+            return 1;
+        }
+
+        @Override
+        public byte[] serialize(Void state) {
+            return new byte[0];
+        }
+
+        @Override
+        public Void deserialize(int version, byte[] serialized) {
+            return null;
+        }
+    }
+
     /**
      * Fails, naming the table and every column, when the table's columns are not what the writer
      * encodes: RowBinary carries no types, so a wrong width would corrupt rows instead of failing.
@@ -249,7 +287,7 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
     }
 
     /** Buffers rows in RowBinary and sends them in batches. Runs in the task thread (timers too). */
-    public static final class Writer<T> implements SinkWriter<T> {
+    public static final class Writer<T> implements StatefulSinkWriter<T, Void> {
         private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
 
         private final ClickHouseHttpSink<T> sink;
@@ -340,11 +378,29 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
             }
         }
 
+        /**
+         * Sends what is buffered. Before a barrier that is all: the task forwards the barrier next and
+         * {@link #snapshotState} waits for ClickHouse. At the end of input it waits here.
+         */
         @Override
         public void flush(boolean endOfInput) throws IOException {
             rethrowTimerFailure();
             send();
+            if (endOfInput) {
+                awaitInFlight();
+            }
+        }
+
+        /**
+         * The checkpoint's synchronous part: waits for the batch {@link #flush} sent before the barrier
+         * (holding, with retries, as long as ClickHouse does not take it), so the checkpoint cannot
+         * complete before every row ahead of its barrier is written. No state: the list is empty.
+         */
+        @Override
+        public List<Void> snapshotState(long checkpointId) throws IOException {
+            rethrowTimerFailure();
             awaitInFlight();
+            return List.of();
         }
 
         @Override
@@ -394,7 +450,7 @@ public final class ClickHouseHttpSink<T> implements Sink<T> {
 
         /**
          * Waits for the batch in flight and sees it written ({@link #insert}), in the task thread,
-         * before anything else is sent. {@link #flush} calls it before every checkpoint, so a
+         * before anything else is sent. {@link #snapshotState} calls it in every checkpoint, so a
          * checkpoint counts only rows ClickHouse has taken (or set aside as refused).
          */
         private void awaitInFlight() throws IOException {
