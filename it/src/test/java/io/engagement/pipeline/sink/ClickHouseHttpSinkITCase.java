@@ -57,6 +57,21 @@ class ClickHouseHttpSinkITCase {
                 .execute("CREATE TABLE default.sink_test (id Int64, name String) ENGINE = MergeTree ORDER BY id");
     }
 
+    /** A step that may throw, run in another thread (a writer call that must or must not block). */
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static CompletableFuture<Void> inAnotherThread(Step step) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                step.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     /** What a checkpoint does to a writer: flush before the barrier, then the synchronous snapshot. */
     private static void checkpoint(SinkWriter<?> writer) throws IOException, InterruptedException {
         writer.flush(false);
@@ -261,13 +276,9 @@ class ClickHouseHttpSinkITCase {
             // flush (what a checkpoint does), in another thread: it must wait for the batch in flight.
             writer.write(1L, null);
             writer.write(2L, null);
-            CompletableFuture<Void> flushed = CompletableFuture.runAsync(() -> {
-                try {
-                    writer.write(3L, null);
-                    checkpoint(writer);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
+            CompletableFuture<Void> flushed = inAnotherThread(() -> {
+                writer.write(3L, null);
+                checkpoint(writer);
             });
             assertThrows(
                     TimeoutException.class,
@@ -294,22 +305,10 @@ class ClickHouseHttpSinkITCase {
             writer.write(1L, null);
             writer.write(2L, null);
             // Before the barrier: the rows are sent, and the task goes on to forward the barrier.
-            CompletableFuture<Void> flushed = CompletableFuture.runAsync(() -> {
-                try {
-                    writer.flush(false);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Void> flushed = inAnotherThread(() -> writer.flush(false));
             flushed.get(10, TimeUnit.SECONDS);
             // The checkpoint's synchronous part must not return while ClickHouse has not taken them.
-            snapshot = CompletableFuture.runAsync(() -> {
-                try {
-                    ((StatefulSinkWriter<?, ?>) writer).snapshotState(1);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            snapshot = inAnotherThread(() -> ((StatefulSinkWriter<?, ?>) writer).snapshotState(1));
             assertThrows(
                     TimeoutException.class,
                     () -> snapshot.get(2, TimeUnit.SECONDS),
@@ -334,13 +333,7 @@ class ClickHouseHttpSinkITCase {
         SinkWriter<Long> writer = writer(1, 1);
         clickhouse.http().execute("DROP TABLE default.sink_test");
         writer.write(7L, null); // sent at once; refused: the table is gone
-        CompletableFuture<Void> flushed = CompletableFuture.runAsync(() -> {
-            try {
-                checkpoint(writer);
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
+        CompletableFuture<Void> flushed = inAnotherThread(() -> checkpoint(writer));
         Thread.sleep(4_000); // several attempts, past clickhouse.max-retries (1)
         assertFalse(flushed.isDone(), "the writer holds instead of failing");
         clickhouse

@@ -162,7 +162,7 @@ public class ContentWindowAggregate
         if (previous == null || current.pendingPlays > 0) {
             return false;
         }
-        for (ContentCounter counter : ContentCounter.values()) {
+        for (ContentCounter counter : ContentCounter.all()) {
             if (current.counter(counter) != previous.counter(counter)) {
                 return false;
             }

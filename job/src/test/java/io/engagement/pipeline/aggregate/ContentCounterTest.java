@@ -192,12 +192,17 @@ class ContentCounterTest {
         assertEquals(2, firing.playWatchTimes.count(), "the firing itself is not changed");
     }
 
+    private static CountryWindowAccumulator countryFiring(long views, long watchTimeMs, long completions) {
+        CountryWindowAccumulator firing = new CountryWindowAccumulator();
+        firing.views = views;
+        firing.watchTimeMs = watchTimeMs;
+        firing.completions = completions;
+        return firing;
+    }
+
     @Test
     void aCountryWindowKeepsTheCountersOfItsFiringWithoutTheViewers() {
-        CountryWindowAccumulator firing = new CountryWindowAccumulator();
-        firing.views = 5;
-        firing.watchTimeMs = 9_000;
-        firing.completions = 2;
+        CountryWindowAccumulator firing = countryFiring(5, 9_000, 2);
         firing.viewers.add("viewer-1");
         firing.viewers.add("viewer-2");
 
@@ -241,10 +246,7 @@ class ContentCounterTest {
 
     @Test
     void aCountryFiringAddsNothingOnlyWhenItsCountersAreAsBefore() {
-        CountryWindowAccumulator firing = new CountryWindowAccumulator();
-        firing.views = 2;
-        firing.watchTimeMs = 9_000;
-        firing.completions = 1;
+        CountryWindowAccumulator firing = countryFiring(2, 9_000, 1);
         assertFalse(CountryWindowAggregate.addsNothingTo(firing, null));
         CountryWindowAccumulator previous = CountryWindowAggregate.countersOf(firing);
         assertTrue(CountryWindowAggregate.addsNothingTo(firing, previous));
