@@ -303,6 +303,7 @@ public final class StackBenchmark {
         RunSamples run = follow(jobId, messages, true);
         String coresUsed = cpu.coresSinceStart();
         String taskManagerCores = cpu.taskManagerSinceStart();
+        String cpuPerMessage = cpu.microsPerMessageSinceStart(messages);
         double insertsPerSecond = (clickhouseInserts() - insertsAtStart) / run.seconds();
         long reconciled = reconciliationCount();
         double rate = messages / run.seconds();
@@ -323,7 +324,9 @@ public final class StackBenchmark {
         System.out.printf(
                 "job %s: cores used over the run: %s; ClickHouse inserts %.1f/s%n", label, coresUsed, insertsPerSecond);
         System.out.printf("job %s: TaskManager cores by kind: %s%n", label, taskManagerCores);
+        System.out.printf("job %s: CPU per message (µs): %s%n", label, cpuPerMessage);
         results.setProperty("job." + label + ".cores", coresUsed);
+        results.setProperty("job." + label + ".cpu-us-per-message", cpuPerMessage);
         results.setProperty("job." + label + ".tm-cores", taskManagerCores);
         results.setProperty("job." + label + ".clickhouse-inserts-per-s", String.format("%.1f", insertsPerSecond));
         run.printVertices();
@@ -485,6 +488,7 @@ public final class StackBenchmark {
         RunSamples run = follow(jobId, messages, false);
         String coresUsed = cpu.coresSinceStart();
         String taskManagerCores = cpu.taskManagerSinceStart();
+        String cpuPerMessage = cpu.microsPerMessageSinceStart(messages);
         double rate = messages / run.seconds();
         String rows = clickhouse
                 .execute("SELECT grain, count(), sum(views) FROM " + FlinkSqlPeer.TABLE
@@ -498,6 +502,8 @@ public final class StackBenchmark {
                 rows.replace('\n', ';').replace('\t', ' '));
         System.out.printf("Flink SQL peer: cores used over the run: %s%n", coresUsed);
         System.out.printf("Flink SQL peer: TaskManager cores by kind: %s%n", taskManagerCores);
+        System.out.printf("Flink SQL peer: CPU per message (µs): %s%n", cpuPerMessage);
+        results.setProperty("sql.p" + parallelism + ".cpu-us-per-message", cpuPerMessage);
         results.setProperty("sql.p" + parallelism + ".cores", coresUsed);
         results.setProperty("sql.p" + parallelism + ".tm-cores", taskManagerCores);
         run.printVertices();

@@ -66,6 +66,46 @@ final class StackCpu {
                 .collect(Collectors.joining(", "));
     }
 
+    /**
+     * CPU time per message since {@link #start}, in microseconds: the TaskManager's (by the kinds of
+     * {@link #taskManagerSinceStart}) and the whole stack's (broker, ClickHouse, JobManager too):
+     * "TaskManager 96 (tasks and other 68, JIT compiler 19, GC and VM 9), stack 131". Unlike events per
+     * second, it does not move when the machine hands the stack fewer cores, so it is the figure an A/B of
+     * a CPU saving compares (docs/benchmarks.md).
+     */
+    String microsPerMessageSinceStart(long messages) {
+        Long processAtStart = ticksAtStart.get(TASK_MANAGER);
+        Map<String, Long> now = ticksByProcess();
+        Long processNow = now.get(TASK_MANAGER);
+        if (processAtStart == null || processNow == null || messages <= 0) {
+            return "?";
+        }
+        Map<String, Long> byKind = new LinkedHashMap<>();
+        taskManagerThreads((tid, kind, ticks) -> {
+            if (!kind.equals(OTHER)) {
+                byKind.merge(kind, ticks - taskManagerThreadsAtStart.getOrDefault(tid, 0L), Long::sum);
+            }
+        });
+        long jvm = byKind.values().stream().mapToLong(Long::longValue).sum();
+        byKind.put(OTHER, Math.max(0, processNow - processAtStart - jvm));
+        long stack = now.entrySet().stream()
+                .filter(e -> ticksAtStart.containsKey(e.getKey()))
+                .mapToLong(e -> e.getValue() - ticksAtStart.get(e.getKey()))
+                .sum();
+        return String.format(
+                "TaskManager %.0f (%s), stack %.0f",
+                micros(processNow - processAtStart, messages),
+                byKind.entrySet().stream()
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                        .map(e -> String.format("%s %.0f", e.getKey(), micros(e.getValue(), messages)))
+                        .collect(Collectors.joining(", ")),
+                micros(stack, messages));
+    }
+
+    private static double micros(long ticks, long messages) {
+        return ticks / TICKS_PER_SECOND * 1e6 / messages;
+    }
+
     private interface ThreadTicks {
         void accept(String threadId, String kind, long ticks);
     }
