@@ -146,6 +146,11 @@ public final class EngagementPipeline {
         Configuration conf = new Configuration();
         // Fail at job build time if any type on the data path would fall back to Kryo.
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        // Chained operators receive the very record their predecessor emitted instead of a copy: the
+        // accepted event alone was copied into seven consumers. Safe because no function changes a
+        // record after emitting it or keeps one it was given (docs/operations.md, object reuse); measured
+        // at 9 % less task CPU per message (docs/benchmarks.md).
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
         env.configure(conf);
     }
 
