@@ -69,9 +69,9 @@ final class StackCpu {
     /**
      * CPU time per message since {@link #start}, in microseconds: the TaskManager's (by the kinds of
      * {@link #taskManagerSinceStart}) and the whole stack's (broker, ClickHouse, JobManager too):
-     * "TaskManager 96 (tasks and other 68, JIT compiler 19, GC and VM 9), stack 131". Unlike events per
-     * second, it does not move when the machine hands the stack fewer cores, so it is the figure an A/B of
-     * a CPU saving compares (docs/benchmarks.md).
+     * "TaskManager 96 (tasks and other 68, JIT compiler 19, GC and VM 9), stack 131". It moves less than
+     * events per second when the machine hands the stack fewer cores, so an A/B of a CPU saving compares
+     * it, pair by pair (docs/benchmarks.md).
      */
     String microsPerMessageSinceStart(long messages) {
         Long processAtStart = ticksAtStart.get(TASK_MANAGER);
