@@ -52,14 +52,7 @@ final class StackCpu {
         if (processAtStart == null || processNow == null) {
             return "?";
         }
-        Map<String, Long> byKind = new LinkedHashMap<>();
-        taskManagerThreads((tid, kind, ticks) -> {
-            if (!kind.equals(OTHER)) {
-                byKind.merge(kind, ticks - taskManagerThreadsAtStart.getOrDefault(tid, 0L), Long::sum);
-            }
-        });
-        long jvm = byKind.values().stream().mapToLong(Long::longValue).sum();
-        byKind.put(OTHER, Math.max(0, processNow - processAtStart - jvm));
+        Map<String, Long> byKind = ticksByKindSinceStart(processNow - processAtStart);
         return byKind.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / TICKS_PER_SECOND / seconds))
@@ -80,14 +73,7 @@ final class StackCpu {
         if (processAtStart == null || processNow == null || messages <= 0) {
             return "?";
         }
-        Map<String, Long> byKind = new LinkedHashMap<>();
-        taskManagerThreads((tid, kind, ticks) -> {
-            if (!kind.equals(OTHER)) {
-                byKind.merge(kind, ticks - taskManagerThreadsAtStart.getOrDefault(tid, 0L), Long::sum);
-            }
-        });
-        long jvm = byKind.values().stream().mapToLong(Long::longValue).sum();
-        byKind.put(OTHER, Math.max(0, processNow - processAtStart - jvm));
+        Map<String, Long> byKind = ticksByKindSinceStart(processNow - processAtStart);
         long stack = now.entrySet().stream()
                 .filter(e -> ticksAtStart.containsKey(e.getKey()))
                 .mapToLong(e -> e.getValue() - ticksAtStart.get(e.getKey()))
@@ -100,6 +86,22 @@ final class StackCpu {
                         .map(e -> String.format("%s %.0f", e.getKey(), micros(e.getValue(), messages)))
                         .collect(Collectors.joining(", ")),
                 micros(stack, messages));
+    }
+
+    /**
+     * The TaskManager's CPU ticks since {@link #start} by thread kind: the JIT's and the collector's
+     * threads read one by one, the rest ({@link #OTHER}) the process's total less those.
+     */
+    private Map<String, Long> ticksByKindSinceStart(long processTicks) {
+        Map<String, Long> byKind = new LinkedHashMap<>();
+        taskManagerThreads((tid, kind, ticks) -> {
+            if (!kind.equals(OTHER)) {
+                byKind.merge(kind, ticks - taskManagerThreadsAtStart.getOrDefault(tid, 0L), Long::sum);
+            }
+        });
+        long jvm = byKind.values().stream().mapToLong(Long::longValue).sum();
+        byKind.put(OTHER, Math.max(0, processTicks - jvm));
+        return byKind;
     }
 
     private static double micros(long ticks, long messages) {
