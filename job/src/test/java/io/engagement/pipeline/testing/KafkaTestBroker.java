@@ -56,7 +56,12 @@ public final class KafkaTestBroker implements AutoCloseable {
      */
     public static KafkaTestBroker startProcess(java.nio.file.Path stateDir) throws Exception {
         int port = freePort();
+        // Two separate free-port probes can return the same port (seen in CI: Kafka then refuses the
+        // broker and controller listeners on one port); draw again until they differ.
         int controllerPort = freePort();
+        while (controllerPort == port) {
+            controllerPort = freePort();
+        }
         Map<String, String> env = Map.of(
                 "ENGAGEMENT_STACK_DIR",
                 stateDir.toString(),
